@@ -1,0 +1,30 @@
+"""`dataplane`: the command line of the catalog (same operations as the Python API)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Sequence
+
+from ..core.errors import DataplaneError
+from .parser import build_parser
+from .output import Output
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse, run one command, print its result; domain errors exit 1 with the message."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    out = Output(json_mode=args.json)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args, out) or 0
+    except DataplaneError as error:
+        if args.json:
+            print(json.dumps({"error": error.message, "field": error.field}))
+        print(f"error: {error.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

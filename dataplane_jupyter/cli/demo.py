@@ -1,0 +1,41 @@
+"""`dataplane demo seed`: a demo project holding real datasets that ship with plotly."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.errors import AlreadyExists
+from .common import catalog
+from .output import Output
+
+DEMO_DATASETS = ("gapminder", "tips", "iris", "wind", "stocks")
+
+
+def register(nouns: argparse._SubParsersAction) -> None:
+    """Add the `demo` noun."""
+    from .parser import verbs
+
+    sub = verbs(nouns, "demo", "the demo project")
+    seed = sub.add_parser("seed", help="create the demo project and import plotly's sample data")
+    seed.add_argument("--name", default="demo", help="project name (default: demo)")
+    seed.set_defaults(run=seed_demo)
+
+
+def seed_demo(args: argparse.Namespace, out: Output) -> None:
+    """Import each sample table once (idempotent), through the same CSV import as users."""
+    import plotly.express as px  # the data files ship inside the plotly wheel: nothing downloads
+
+    project = catalog(args).project(args.name)
+    started = []
+    for name in DEMO_DATASETS:
+        if name in project.datasets:
+            continue
+        frame = getattr(px.data, name)()
+        try:
+            started.append(project.datasets.from_pandas(frame, name, origin="upload"))
+        except AlreadyExists:
+            continue
+    for ds in started:
+        out.message(f"{ds.name}: waiting for statistics…")
+        ds.wait(timeout=300)
+    out.result([ds._info for ds in project.datasets.list()], table=["name", "status", "rows", "columns"])

@@ -1,0 +1,54 @@
+"""`dataplane jobs list|show|cancel|wait`."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.errors import JobFailed
+from .common import catalog, project
+from .output import Output
+
+TABLE = ["id", "kind", "status", "progress", "message", "created_at"]
+
+
+def register(nouns: argparse._SubParsersAction) -> None:
+    """Add the `jobs` noun."""
+    from .parser import verbs
+
+    sub = verbs(nouns, "jobs", "long work: imports, statistics, exports")
+    listing = sub.add_parser("list", help="jobs of the project, newest first")
+    listing.add_argument("--status", action="append", help="keep this status (repeatable)")
+    listing.set_defaults(run=list_jobs)
+    for verb, run, text in (("show", show_job, "one job"), ("cancel", cancel_job, "ask a job to stop"), ("wait", wait_job, "follow a job until it ends")):
+        parser = sub.add_parser(verb, help=text)
+        parser.add_argument("id")
+        parser.set_defaults(run=run)
+
+
+def list_jobs(args: argparse.Namespace, out: Output) -> None:
+    proj = project(args)
+    proj.catalog.jobs.reap()
+    out.result([job.to_dict() for job in proj.jobs(statuses=args.status)], table=TABLE)
+
+
+def show_job(args: argparse.Namespace, out: Output) -> None:
+    out.result(catalog(args).jobs.get(args.id).to_dict())
+
+
+def cancel_job(args: argparse.Namespace, out: Output) -> None:
+    out.result(catalog(args).jobs.cancel(args.id).to_dict())
+
+
+def wait_job(args: argparse.Namespace, out: Output) -> int:
+    jobs = catalog(args).jobs
+
+    def read() -> tuple[str, float, str, bool]:
+        job = jobs.get(args.id)
+        return job.status.value, job.progress, job.message, job.status.finished
+
+    out.follow(read)
+    job = jobs.wait(args.id)
+    out.result(job.to_dict())
+    if job.status.value != "succeeded":
+        raise JobFailed(f"Job {job.id} {job.status.value}: {job.error}")
+    return 0

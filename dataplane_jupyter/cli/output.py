@@ -1,0 +1,78 @@
+"""Printing results as tables for people or JSON for scripts, and following jobs' progress."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any, Callable, Sequence
+
+from pydantic import BaseModel
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready version of records and lists of records."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+class Output:
+    """Where a command's result goes."""
+
+    def __init__(self, json_mode: bool) -> None:
+        self.json_mode = json_mode
+
+    def result(self, value: Any, *, table: Sequence[str] | None = None) -> None:
+        """Print a result: JSON, or a table of the named fields, or key: value lines."""
+        data = plain(value)
+        if self.json_mode:
+            print(json.dumps(data, indent=2, default=str))
+        elif table is not None and isinstance(data, list):
+            print_table(data, table)
+        elif isinstance(data, dict):
+            for key, item in data.items():
+                print(f"{key}: {item if not isinstance(item, (dict, list)) else json.dumps(item, default=str)}")
+        else:
+            print(data)
+
+    def message(self, text: str) -> None:
+        """A note for people (stderr in JSON mode so stdout stays parseable)."""
+        print(text, file=sys.stderr if self.json_mode else sys.stdout)
+
+    def follow(self, read: Callable[[], tuple[str, float, str, bool]], poll: float = 0.3) -> None:
+        """Show progress until `read()` says finished: (status, fraction, message, finished)."""
+        tty = sys.stderr.isatty()
+        last = None
+        while True:
+            status, fraction, message, finished = read()
+            line = f"[{'#' * int(fraction * 30):<30}] {fraction * 100:3.0f}% {status}: {message}"
+            if tty:
+                print(f"\r{line[:120]:<120}", end="", file=sys.stderr, flush=True)
+            elif (status, message) != last:
+                print(line, file=sys.stderr, flush=True)
+            last = (status, message)
+            if finished:
+                if tty:
+                    print(file=sys.stderr)
+                return
+            time.sleep(poll)
+
+
+def print_table(rows: list[dict[str, Any]], fields: Sequence[str]) -> None:
+    """A left-aligned text table."""
+    cells = [[_cell(row.get(field)) for field in fields] for row in rows]
+    widths = [max([len(field), *(len(row[i]) for row in cells)]) for i, field in enumerate(fields)]
+    print("  ".join(field.upper().ljust(width) for field, width in zip(fields, widths)))
+    for row in cells:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)

@@ -1,0 +1,187 @@
+"""The catalog: projects and everything scoped to them, shared by every process that opens it.
+
+    catalog = Catalog(home="/tmp/dp")          # or Catalog() for $DATAPLANE_HOME / ~/.dataplane
+    project = catalog.project("churn")         # created on first use
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from . import db, schema
+from .config import Settings
+from .errors import AlreadyExists, InvalidInput, InvalidState, NotFound
+from .jobs import Job, JobStatus, JobStore, wait_for
+from .models import DescribeProject
+from .storage import Storage
+
+if TYPE_CHECKING:
+    from .project import Project
+
+NAME_PATTERN = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
+
+
+def check_name(name: str, what: str) -> str:
+    """A usable record name: non-blank, at most 200 characters, no slashes or control codes."""
+    if not isinstance(name, str) or not name.strip() or not NAME_PATTERN.match(name):
+        raise InvalidInput(
+            f"{what} name {name!r} is not valid: use 1–200 characters, no slash or control character.",
+            field="name",
+        )
+    return name.strip()
+
+
+class Jobs:
+    """Starting, reading, cancelling and waiting for the catalog's jobs."""
+
+    def __init__(self, catalog: "Catalog") -> None:
+        self.catalog = catalog
+        self.store = JobStore(catalog.engine)
+
+    def start(
+        self,
+        kind: str,
+        function: str,
+        *,
+        on_end: str | None = None,
+        project_id: str | None = None,
+        target: tuple[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> Job:
+        """Record a job and start it in the background; returns at once."""
+        from .runner import dispatch
+
+        job = self.store.create(
+            kind,
+            function,
+            on_end=on_end,
+            project_id=project_id,
+            target=target,
+            params=params,
+            created_by=_who(),
+        )
+        dispatch(self.catalog, job)
+        return job
+
+    def get(self, job_id: str) -> Job:
+        """One job by id."""
+        return self.store.get(job_id)
+
+    def list(self, **filters: Any) -> list[Job]:
+        """Jobs, newest first (filters: project_id, statuses, target, limit)."""
+        return self.store.list(**filters)
+
+    def cancel(self, job_id: str) -> Job:
+        """Ask a job to stop (see JobStore.request_cancel)."""
+        from .runner import end_job
+
+        job = self.store.request_cancel(job_id)
+        if job.status is JobStatus.QUEUED:
+            try:
+                return end_job(self.catalog, job, JobStatus.CANCELLED, "Cancelled before it started.")
+            except InvalidState:
+                return self.store.get(job_id)  # it started meanwhile: it stops at its next report
+        return job
+
+    def wait(self, job_id: str, timeout: float | None = None) -> Job:
+        """Block until the job ends, failing it first if its worker died."""
+        while True:
+            try:
+                return wait_for(self.store, job_id, timeout=min(timeout or 5.0, 5.0))
+            except TimeoutError:
+                self.reap()
+                if timeout is not None:
+                    timeout -= 5.0
+                    if timeout <= 0:
+                        raise
+
+    def reap(self) -> list[Job]:
+        """Fail the jobs whose worker process died."""
+        from .runner import reap_orphans
+
+        return reap_orphans(self.catalog)
+
+
+def _who() -> str:
+    try:
+        return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is no reason to refuse work
+        return ""
+
+
+class Catalog:
+    """One metadata store plus one storage root; open it from any process."""
+
+    def __init__(
+        self,
+        home: str | os.PathLike[str] | None = None,
+        *,
+        catalog_url: str | None = None,
+        storage_url: str | None = None,
+        executor: str | None = None,
+    ) -> None:
+        self.settings = Settings.from_env(
+            home, catalog_url=catalog_url, storage_url=storage_url, executor=executor
+        )
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        self.engine = db.open_engine(self.settings.catalog_url)
+        db.migrate(self.engine, lock_dir=self.settings.home)
+        self.storage = Storage(self.settings.storage_url)
+        self.jobs = Jobs(self)
+
+    def __repr__(self) -> str:
+        return f"Catalog(home={str(self.settings.home)!r})"
+
+    def projects(self) -> list[DescribeProject]:
+        """Every project, by name."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(schema.projects).order_by(schema.projects.c.name))
+            return [DescribeProject.model_validate(row._mapping) for row in rows]
+
+    def create_project(self, name: str, description: str = "") -> "Project":
+        """A new project; AlreadyExists if the name is taken."""
+        name = check_name(name, "Project")
+        with self.engine.begin() as connection:
+            exists = connection.execute(
+                sa.select(schema.projects.c.id).where(schema.projects.c.name == name)
+            ).first()
+            if exists:
+                raise AlreadyExists(f"A project named {name!r} already exists.", field="name")
+            connection.execute(schema.projects.insert().values(name=name, description=description))
+        return self.project(name, create=False)
+
+    def project(self, name: str = "default", *, create: bool = True) -> "Project":
+        """The project with this name, created on first use unless `create=False`."""
+        from .project import Project
+
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(schema.projects).where(schema.projects.c.name == name)
+            ).first()
+        if row is None:
+            if not create:
+                raise NotFound(f"No project named {name!r}.")
+            try:
+                return self.create_project(name)
+            except AlreadyExists:
+                return self.project(name, create=False)  # another process created it just now
+        return Project(self, DescribeProject.model_validate(row._mapping))
+
+    def delete_project(self, name: str) -> None:
+        """Delete a project with everything it holds, our stored files included."""
+        project = self.project(name, create=False)
+        for dataset in project.datasets.list():
+            dataset.delete()
+        with self.engine.begin() as connection:
+            connection.execute(schema.projects.delete().where(schema.projects.c.id == project.id))
+
+
+def project(name: str = "default", **catalog_options: Any) -> "Project":
+    """`dp.project("churn")`: a project of the default catalog (or of `Catalog(**options)`)."""
+    return Catalog(**catalog_options).project(name)
+

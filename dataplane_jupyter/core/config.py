@@ -1,0 +1,65 @@
+"""Where the catalog, storage and workers live: plain values, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+EXECUTORS = ("process", "thread")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Locations and policies of one catalog.
+
+    `home` holds the embedded defaults (SQLite catalog, local storage, key file, job logs).
+    `catalog_url` is any SQLAlchemy URL (PostgreSQL to share a catalog between machines).
+    `storage_url` is any fsspec URL; dataset files live below it.
+    `executor` runs jobs in detached worker processes (`process`, the default: a job outlives
+    the kernel or browser tab that asked for it) or in threads of the caller (`thread`).
+    """
+
+    home: Path
+    catalog_url: str
+    storage_url: str
+    executor: str = "process"
+
+    @classmethod
+    def from_env(
+        cls,
+        home: str | os.PathLike[str] | None = None,
+        *,
+        catalog_url: str | None = None,
+        storage_url: str | None = None,
+        executor: str | None = None,
+    ) -> "Settings":
+        """Settings from arguments, then `DATAPLANE_*` variables, then defaults under the home."""
+        root = Path(home or os.environ.get("DATAPLANE_HOME") or Path.home() / ".dataplane")
+        root = root.expanduser().absolute()
+        settings = cls(
+            home=root,
+            catalog_url=catalog_url
+            or os.environ.get("DATAPLANE_CATALOG_URL")
+            or f"sqlite:///{root / 'catalog.db'}",
+            storage_url=storage_url
+            or os.environ.get("DATAPLANE_STORAGE_URL")
+            or (root / "storage").as_uri(),
+            executor=executor or os.environ.get("DATAPLANE_EXECUTOR") or "process",
+        )
+        if settings.executor not in EXECUTORS:
+            raise ValueError(f"DATAPLANE_EXECUTOR must be one of {EXECUTORS}, not {settings.executor!r}")
+        return settings
+
+    def as_env(self) -> dict[str, str]:
+        """The variables that make another process open this same catalog."""
+        return {
+            "DATAPLANE_HOME": str(self.home),
+            "DATAPLANE_CATALOG_URL": self.catalog_url,
+            "DATAPLANE_STORAGE_URL": self.storage_url,
+            "DATAPLANE_EXECUTOR": self.executor,
+        }
+
+    def with_executor(self, executor: str) -> "Settings":
+        """A copy that runs jobs with another executor."""
+        return replace(self, executor=executor)

@@ -1,0 +1,38 @@
+"""A project: the scope of datasets, image folders, connectors, datasources and exporters."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .datasets import Datasets
+from .jobs import Job
+from .models import DescribeProject
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+
+class Project:
+    """Entry point for everything scoped to one project."""
+
+    def __init__(self, catalog: "Catalog", info: DescribeProject) -> None:
+        self.catalog = catalog
+        self.info = info
+        self.datasets = Datasets(self)
+
+    @property
+    def id(self) -> str:
+        """The project's identifier."""
+        return self.info.id
+
+    @property
+    def name(self) -> str:
+        """The project's name."""
+        return self.info.name
+
+    def jobs(self, *, statuses: list[str] | None = None, limit: int = 200) -> list[Job]:
+        """The project's jobs, newest first."""
+        return self.catalog.jobs.list(project_id=self.id, statuses=statuses, limit=limit)
+
+    def __repr__(self) -> str:
+        return f"<Project {self.name!r} datasets={len(self.datasets)}>"

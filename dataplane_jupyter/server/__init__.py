@@ -1,0 +1,1 @@
+"""The jupyter_server extension: thin authenticated REST handlers over the core."""

@@ -1,0 +1,74 @@
+"""The catalog: projects, schema migrations, SQLite settings, separate processes sharing it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+import dataplane_jupyter as dp
+from dataplane_jupyter.core import db, schema
+
+
+def test_projects_are_created_listed_and_deleted(catalog):
+    catalog.create_project("churn", "customer churn")
+    catalog.project("default")
+    assert [p.name for p in catalog.projects()] == ["churn", "default"]
+    with pytest.raises(dp.AlreadyExists, match="'churn' already exists"):
+        catalog.create_project("churn")
+    catalog.delete_project("churn")
+    with pytest.raises(dp.NotFound, match="No project named 'churn'"):
+        catalog.project("churn", create=False)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "a/b", "x" * 201, "tab\there"])
+def test_bad_project_names_are_refused_naming_the_field(catalog, bad):
+    with pytest.raises(dp.InvalidInput) as error:
+        catalog.create_project(bad)
+    assert error.value.field == "name"
+
+
+def test_dp_project_uses_the_default_catalog_from_the_environment(isolated_home):
+    project = dp.project("churn")
+    assert project.catalog.settings.home == isolated_home
+    assert dp.project().name == "default"
+
+
+def test_migrations_build_exactly_the_declared_schema(catalog):
+    with catalog.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), schema.metadata)
+    assert diff == []
+    assert db.current_revision(catalog.engine) == db.head_revision()
+
+
+def test_reopening_an_existing_catalog_keeps_everything(isolated_home):
+    first = dp.Catalog(isolated_home)
+    first.create_project("kept", "still here")
+    again = dp.Catalog(isolated_home)
+    assert [(p.name, p.description) for p in again.projects()] == [("kept", "still here")]
+
+
+def test_sqlite_catalog_runs_in_wal_mode_with_foreign_keys(catalog):
+    with catalog.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_another_process_sees_the_same_catalog(catalog):
+    catalog.create_project("shared")
+    code = "import dataplane_jupyter as dp; print([p.name for p in dp.Catalog().projects()])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['shared']"
+
+
+def test_catalog_url_setting_points_elsewhere(tmp_path):
+    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    catalog = dp.Catalog(tmp_path / "home", catalog_url=url)
+    catalog.create_project("p")
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("select name from projects")).scalars().all() == ["p"]

@@ -1,0 +1,135 @@
+"""Jobs: persisted, legal transitions only, progress, cancel, failures, crash recovery."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from dataplane_jupyter.core.errors import InvalidState, NotFound
+from dataplane_jupyter.core.jobs import INTERRUPTED, LEGAL_TRANSITIONS, JobStatus
+
+FN = "tests.core.job_functions"
+
+
+def wait_until(predicate, timeout: float = 20.0, step: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError("condition not reached in time")
+
+
+def test_start_returns_at_once_and_the_job_succeeds(catalog):
+    started = time.monotonic()
+    job = catalog.jobs.start("test.steps", f"{FN}:steps", params={"n": 20, "delay": 0.05})
+    assert time.monotonic() - started < 0.5
+    assert job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    done = catalog.jobs.wait(job.id, timeout=30)
+    assert done.status is JobStatus.SUCCEEDED
+    assert done.progress == 1.0
+    assert done.result == {"counted": 20}
+    assert done.started_at and done.finished_at and done.finished_at >= done.started_at
+    assert done.created_by
+
+
+def test_progress_is_visible_while_running(catalog):
+    job = catalog.jobs.start("test.steps", f"{FN}:steps", params={"n": 40, "delay": 0.05})
+    seen = wait_until(lambda: (j := catalog.jobs.get(job.id)).status is JobStatus.RUNNING and 0 < j.progress < 1 and j)
+    assert seen.message.startswith("step ")
+    catalog.jobs.wait(job.id, timeout=30)
+
+
+def test_domain_error_and_bug_both_end_failed_with_a_message(catalog):
+    refused = catalog.jobs.wait(catalog.jobs.start("t", f"{FN}:refuse").id, timeout=20)
+    assert refused.status is JobStatus.FAILED
+    assert refused.error == "column 'price' on line 7 is not a number"
+    crashed = catalog.jobs.wait(catalog.jobs.start("t", f"{FN}:crash").id, timeout=20)
+    assert crashed.status is JobStatus.FAILED
+    assert crashed.error == "Unexpected error: ZeroDivisionError: division by zero"
+
+
+def test_on_end_runs_when_a_job_fails(catalog):
+    job = catalog.jobs.start("t", f"{FN}:refuse", on_end=f"{FN}:record_end")
+    catalog.jobs.wait(job.id, timeout=20)
+    trace = catalog.settings.home / f"ended-{job.id}"
+    assert trace.read_text() == "failed: column 'price' on line 7 is not a number"
+
+
+def test_cancel_a_running_job(catalog):
+    job = catalog.jobs.start("t", f"{FN}:steps", params={"n": 1000, "delay": 0.02}, on_end=f"{FN}:record_end")
+    wait_until(lambda: catalog.jobs.get(job.id).status is JobStatus.RUNNING)
+    catalog.jobs.cancel(job.id)
+    done = catalog.jobs.wait(job.id, timeout=20)
+    assert done.status is JobStatus.CANCELLED
+    assert done.result is None
+    assert (catalog.settings.home / f"ended-{job.id}").read_text().startswith("cancelled")
+
+
+def test_cancel_a_queued_job_and_a_finished_one(catalog):
+    job = catalog.jobs.store.create("t", f"{FN}:steps")  # recorded, never dispatched
+    assert catalog.jobs.cancel(job.id).status is JobStatus.CANCELLED
+    with pytest.raises(InvalidState, match="already cancelled"):
+        catalog.jobs.cancel(job.id)
+
+
+def test_only_legal_transitions_happen(catalog):
+    store = catalog.jobs.store
+    job = store.create("t", f"{FN}:steps")
+    with pytest.raises(InvalidState, match="queued; it cannot become succeeded"):
+        store.transition(job.id, JobStatus.SUCCEEDED)
+    store.transition(job.id, JobStatus.RUNNING)
+    store.transition(job.id, JobStatus.SUCCEEDED)
+    for target in JobStatus:
+        with pytest.raises(InvalidState):
+            store.transition(job.id, target)
+    assert all(not LEGAL_TRANSITIONS[s] for s in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED))
+
+
+def test_unknown_job_is_not_found(catalog):
+    with pytest.raises(NotFound):
+        catalog.jobs.get("nope")
+
+
+def test_a_process_job_outlives_the_process_that_started_it(process_catalog, tmp_path):
+    marker = tmp_path / "marker"
+    starter = (
+        "import sys, dataplane_jupyter as dp;"
+        f"job = dp.Catalog().jobs.start('t', '{FN}:steps', params={{'n': 10, 'delay': 0.1, 'marker': {str(marker)!r}}});"
+        "print(job.id)"
+    )
+    out = subprocess.run([sys.executable, "-c", starter], capture_output=True, text=True, check=True, timeout=60)
+    job_id = out.stdout.strip()
+    done = process_catalog.jobs.wait(job_id, timeout=60)
+    assert done.status is JobStatus.SUCCEEDED, done.error
+    assert marker.read_text() == "done"
+
+
+def test_a_killed_worker_leaves_a_failed_job_never_a_running_one(process_catalog):
+    jobs = process_catalog.jobs
+    job = jobs.start("t", f"{FN}:steps", params={"n": 1000, "delay": 0.05}, on_end=f"{FN}:record_end")
+    running = wait_until(lambda: (j := jobs.get(job.id)).status is JobStatus.RUNNING and j.progress > 0 and j)
+    os.kill(running.worker_pid, signal.SIGKILL)
+    wait_until(lambda: not _alive(running.worker_pid))
+    reaped = jobs.reap()
+    assert [j.id for j in reaped] == [job.id]
+    failed = jobs.get(job.id)
+    assert failed.status is JobStatus.FAILED
+    assert failed.error == INTERRUPTED.format(pid=running.worker_pid)
+    assert (process_catalog.settings.home / f"ended-{job.id}").read_text().startswith("failed: Interrupted")
+    assert jobs.reap() == []
+
+
+def _alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
