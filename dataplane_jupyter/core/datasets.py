@@ -123,7 +123,6 @@ class Datasets:
                     origin=origin.value,
                     status=DatasetStatus.COPYING.value,
                     source=source,
-                    storage_path=dataset_folder(self.project.id, dataset_id),
                     **values,
                 )
             )
@@ -248,8 +247,12 @@ class Dataset:
             )
 
     @property
+    def _folder(self) -> str:
+        return dataset_folder(self._info.project_id, self._info.id)
+
+    @property
     def _data_path(self) -> str:
-        return f"{self._info.storage_path}/{DATA_FILE}"
+        return f"{self._folder}/{DATA_FILE}"
 
     def statistics(self) -> dict[str, Any]:
         """The stored statistics: summary, columns, correlation, sample (see DESIGN.md)."""
@@ -347,4 +350,4 @@ class Dataset:
                 pass
         with self.catalog.engine.begin() as connection:
             connection.execute(schema.datasets.delete().where(schema.datasets.c.id == self.id))
-        self.catalog.storage.remove(self._info.storage_path)
+        self.catalog.storage.remove(self._folder)

@@ -106,7 +106,6 @@ datasets = sa.Table(
     sa.Column("rows", sa.BigInteger(), nullable=True),
     sa.Column("n_columns", sa.Integer(), nullable=True),
     sa.Column("size_bytes", sa.BigInteger(), nullable=True),
-    sa.Column("storage_path", sa.String(500), nullable=True),
     sa.Column("source", sa.JSON(), nullable=False, default=dict),
     sa.Column(
         "datasource_id",

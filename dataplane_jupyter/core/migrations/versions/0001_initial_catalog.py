@@ -124,7 +124,6 @@ def upgrade() -> None:
     sa.Column('rows', sa.BigInteger(), nullable=True),
     sa.Column('n_columns', sa.Integer(), nullable=True),
     sa.Column('size_bytes', sa.BigInteger(), nullable=True),
-    sa.Column('storage_path', sa.String(length=500), nullable=True),
     sa.Column('source', sa.JSON(), nullable=False),
     sa.Column('datasource_id', sa.String(length=32), nullable=True),
     sa.Column('schema', sa.JSON(), nullable=False),
