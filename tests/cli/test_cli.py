@@ -1,0 +1,57 @@
+"""The `dataplane` command, run as a user would run it (a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import dataplane_jupyter as dp
+
+
+def dataplane(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dataplane_jupyter.cli", *args], capture_output=True, text=True, check=check, timeout=120
+    )
+
+
+def test_projects_list_as_json(isolated_home):
+    dp.Catalog(isolated_home).create_project("churn", "customer churn")
+    out = dataplane("--json", "projects", "list")
+    assert [(p["name"], p["description"]) for p in json.loads(out.stdout)] == [("churn", "customer churn")]
+
+
+def test_home_option_wins_over_the_environment(tmp_path):
+    other = tmp_path / "other-home"
+    dataplane("--home", str(other), "projects", "create", "elsewhere")
+    assert [p.name for p in dp.Catalog(other).projects()] == ["elsewhere"]
+    assert json.loads(dataplane("--json", "projects", "list").stdout) == []
+
+
+def test_errors_exit_non_zero_with_the_message(isolated_home):
+    dataplane("projects", "create", "p")
+    result = dataplane("projects", "create", "p", check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: A project named 'p' already exists."
+    result = dataplane("--json", "--project", "p", "datasets", "show", "missing", check=False)
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["error"] == "No dataset with name 'missing' in project 'p'."
+
+
+def test_jobs_list_and_show(isolated_home):
+    catalog = dp.Catalog(isolated_home, executor="thread")
+    job = catalog.jobs.start("t", "tests.core.job_functions:steps", project_id=catalog.project("default").id)
+    catalog.jobs.wait(job.id, timeout=30)
+    listed = json.loads(dataplane("--json", "jobs", "list").stdout)
+    assert [(j["id"], j["status"]) for j in listed] == [(job.id, "succeeded")]
+    shown = json.loads(dataplane("--json", "jobs", "show", job.id).stdout)
+    assert shown["result"] == {"counted": 5}
+
+
+@pytest.mark.parametrize("argv", [[], ["datasets"]])
+def test_help_without_a_verb(argv):
+    result = dataplane(*argv, check=False)
+    assert result.returncode == 2
+    assert "usage: dataplane" in result.stdout
