@@ -1,0 +1,141 @@
+"""Getting the CSV onto local disk as UTF-8 and into an all-text DuckDB staging table.
+
+Bad rows (too many or too few fields, broken quotes, invalid UTF-8, overlong lines) refuse the
+whole file with a message naming the file and the physical line numbers (counted in the file,
+so a quoted newline counts as a line).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import duckdb
+
+from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.ingest import duck
+from dataplane_jupyter.core.ingest.encoding import UTF8, UTF8_BOM, transcode_to_utf8
+from dataplane_jupyter.core.ingest.model import CsvFormat, Progress
+from dataplane_jupyter.core.ingest.sqltypes import ident, literal
+
+MAX_LINE_BYTES = 16 << 20
+_REPORTED_LINES = 5
+_FOUND = re.compile(r"Found:\s*(\d+)")
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def local_utf8_copy(f: BinaryIO, fmt: CsvFormat, workdir: Path, *, source: str,
+                    progress: Progress, total_bytes: int | None,
+                    share: tuple[float, float]) -> Path:
+    """A local UTF-8 path with the file's content: the file itself when it already is one."""
+    direct = _local_path(f)
+    if direct is not None and fmt.encoding in (UTF8, UTF8_BOM):
+        return direct
+    dest = workdir / "source.utf8.csv"
+    with open(dest, "wb") as out:
+        transcode_to_utf8(f, out, fmt.encoding, source=source, progress=progress,
+                          total_bytes=total_bytes or _size(f), share=share)
+    return dest
+
+
+def _local_path(f: BinaryIO) -> Path | None:
+    name = getattr(f, "name", None)
+    if not isinstance(name, str) or not hasattr(f, "fileno"):
+        return None
+    try:
+        same = os.path.samestat(os.fstat(f.fileno()), os.stat(name))
+        at_start = f.tell() == 0
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return Path(name) if same and at_start else None
+
+
+def _size(f: BinaryIO) -> int | None:
+    size = getattr(f, "size", None)
+    return size if isinstance(size, int) else None
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, names: list[str], *,
+             source: str, progress: Progress, share: tuple[float, float]) -> None:
+    """Read the CSV into table ``raw`` (every column VARCHAR) or refuse it naming bad lines."""
+    columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
+    reader = (
+        f"read_csv({literal(str(path))}, auto_detect = false, delim = {literal(fmt.separator)}, "
+        f"quote = {literal(fmt.quotechar)}, escape = {literal(fmt.quotechar)}, "
+        f"header = {str(fmt.header).lower()}, columns = {columns}, store_rejects = true, "
+        f"rejects_limit = 100, max_line_size = {MAX_LINE_BYTES}, "
+        f"strict_mode = true, null_padding = false, encoding = 'utf-8')"
+    )
+    duck.run(con, f"CREATE TABLE raw AS SELECT * FROM {reader}", progress=progress,
+             share=share, message=f"reading {source}", fetch=False)
+    _refuse_rejected_rows(con, path, len(names), source=source)
+
+
+def _refuse_rejected_rows(con: duckdb.DuckDBPyConnection, path: Path, width: int, *,
+                          source: str) -> None:
+    rejects = con.execute(
+        "SELECT line, line_byte_position, error_type, error_message FROM reject_errors "
+        "ORDER BY line LIMIT 1000"
+    ).fetchall()
+    if not rejects:
+        return
+    lines = physical_lines(path, [r[1] for r in rejects[:_REPORTED_LINES]])
+    details = [_describe(kind, msg, line, width)
+               for (_, _, kind, msg), line in zip(rejects, lines)]
+    more = f" ({len(rejects)} bad rows in all)" if len(rejects) > _REPORTED_LINES else ""
+    raise InvalidInput(f"{source}: " + "; ".join(details) + more)
+
+
+def _describe(kind: str, message: str, line: int, width: int) -> str:
+    kind = kind.upper()
+    if kind in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
+        found = _FOUND.search(message)
+        got = found.group(1) if found else ("more" if kind.startswith("TOO") else "fewer")
+        return f"line {line} has {got} fields, expected {width}"
+    if kind == "INVALID ENCODING":
+        return f"line {line} is not valid UTF-8 (give the file's encoding, e.g. encoding='cp1252')"
+    if kind == "LINE SIZE OVER MAXIMUM":
+        return (f"line {line} is longer than {MAX_LINE_BYTES // (1 << 20)} MiB "
+                "(a cell may hold at most 50,000 characters)")
+    if kind in ("UNQUOTED VALUE", "UNTERMINATED QUOTE"):
+        return f"line {line} has a quote that is not closed properly"
+    return f"line {line}: {message}"
+
+
+def physical_lines(path: Path, byte_positions: list[int]) -> list[int]:
+    """1-based line numbers of byte offsets in ``path`` (one streaming pass)."""
+    wanted = sorted(set(byte_positions))
+    found: dict[int, int] = {}
+    newlines, offset = 0, 0
+    with open(path, "rb") as stream:
+        for position in wanted:
+            while offset < position:
+                chunk = stream.read(min(1 << 20, position - offset))
+                if not chunk:
+                    break
+                newlines += chunk.count(b"\n")
+                offset += len(chunk)
+            found[position] = newlines + 1
+    return [found[p] for p in byte_positions]
+
+
+def record_line(path: Path, fmt: CsvFormat, row_index: int) -> int:
+    """Physical line where data row ``row_index`` (0-based) starts; a slow pass, errors only."""
+    target = row_index + (1 if fmt.header else 0)
+    with open(path, encoding="utf-8-sig", newline="") as text:
+        reader = csv.reader(text, delimiter=fmt.separator, quotechar=fmt.quotechar,
+                            doublequote=True)
+        record, start = 0, 1
+        for row in reader:
+            if row:
+                if record == target:
+                    return start
+                record += 1
+            start = reader.line_num + 1
+    return start

@@ -1,0 +1,229 @@
+"""CSV to Parquet on messy files built here: types, values, file rules, clear refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import fsspec
+import pyarrow.parquet as pq
+import pytest
+
+from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.ingest import (
+    META_FORMAT,
+    META_TYPES,
+    CsvOptions,
+    IngestResult,
+    csv_to_parquet,
+    detect_csv_format,
+)
+
+
+def ingest(tmp_path: Path, data: bytes, name: str = "t.csv", **options: object
+           ) -> tuple[IngestResult, list[dict]]:
+    f = io.BytesIO(data)
+    fmt = detect_csv_format(f, CsvOptions(**options), source=name)
+    dest = tmp_path / "out.parquet"
+    result = csv_to_parquet(f, str(dest), fmt, source=name)
+    return result, pq.read_table(dest).to_pylist()
+
+
+def types(result: IngestResult) -> dict[str, str]:
+    return {c.name: c.type for c in result.columns}
+
+
+def test_european_file_comes_out_numeric(tmp_path: Path) -> None:
+    data = "produit;prix;qté;date\nthé;1.234,56;3;01/02/2020\ncafé;3,14;4;13/02/2020\n" \
+           "eau;;5;14/03/2021\n".encode("cp1252")
+    result, rows = ingest(tmp_path, data)
+    assert types(result) == {"produit": "categorical", "prix": "numeric", "qté": "numeric",
+                             "date": "datetime"}
+    assert [r["prix"] for r in rows] == [1234.56, 3.14, None]
+    assert [r["qté"] for r in rows] == [3, 4, 5]
+    assert rows[0]["date"] == dt.date(2020, 2, 1)
+    assert rows[0]["produit"] == "thé"
+    assert result.format.encoding == "cp1252" and result.rows == 3
+
+
+def test_quoted_separators_newlines_and_doubled_quotes(tmp_path: Path) -> None:
+    data = b'id,comment\n1,"a, b"\n2,"two\nlines"\n3,"he said ""hi"""\n'
+    result, rows = ingest(tmp_path, data)
+    assert [r["comment"] for r in rows] == ["a, b", "two\nlines", 'he said "hi"']
+    assert result.rows == 3
+
+
+@pytest.mark.parametrize("sep", ["\t", "|"])
+def test_tab_and_pipe(tmp_path: Path, sep: str) -> None:
+    data = sep.join(["k", "v"]).encode() + b"\n" + f"1{sep}2.5\n2{sep}3.5\n".encode()
+    result, rows = ingest(tmp_path, data)
+    assert rows == [{"k": 1, "v": 2.5}, {"k": 2, "v": 3.5}]
+
+
+def test_utf8_bom_and_utf16(tmp_path: Path) -> None:
+    _, rows = ingest(tmp_path, b"\xef\xbb\xbfname,n\nx,1\n")
+    assert rows == [{"name": "x", "n": 1}]
+    result, rows = ingest(tmp_path, "name;n\nÉlodie;2\n".encode("utf-16"))
+    assert rows == [{"name": "Élodie", "n": 2}] and result.format.encoding == "utf-16"
+
+
+def test_types_boolean_datetime_text(tmp_path: Path) -> None:
+    prose = "this is a long free text review of the product that goes on"
+    lines = ["flag,when,at,review,city,amount"]
+    for i in range(20):
+        lines.append(f"{'yes' if i % 2 else 'NO'},2024-01-{i + 1:02d},"
+                     f"2024-01-{i + 1:02d}T10:00:00,{prose} {i},{'Paris' if i % 3 else 'Lyon'},"
+                     f"{'NA' if i == 5 else i * 1.5}")
+    result, rows = ingest(tmp_path, "\n".join(lines).encode())
+    assert types(result) == {"flag": "boolean", "when": "datetime", "at": "datetime",
+                             "review": "text", "city": "categorical", "amount": "numeric"}
+    assert rows[0]["flag"] is False and rows[1]["flag"] is True
+    assert rows[2]["at"] == dt.datetime(2024, 1, 3, 10, 0)
+    assert rows[5]["amount"] is None and rows[4]["amount"] == 6.0
+    dtypes = {c.name: c.dtype for c in result.columns}
+    assert dtypes["when"] == "date32[day]" and dtypes["amount"] == "double"
+
+
+def test_iso_offsets_become_utc(tmp_path: Path) -> None:
+    result, rows = ingest(tmp_path, b"t\n2024-01-01T10:00:00+02:00\n2024-01-01T10:00:00Z\n")
+    assert [r["t"] for r in rows] == [dt.datetime(2024, 1, 1, 8), dt.datetime(2024, 1, 1, 10)]
+    assert any("UTC" in w.message for w in result.warnings)
+
+
+def test_month_first_dates_when_day_cannot_be_first(tmp_path: Path) -> None:
+    _, rows = ingest(tmp_path, b"d,n\n01/02/2020,1\n12/31/2020,2\n")
+    assert [r["d"] for r in rows] == [dt.date(2020, 1, 2), dt.date(2020, 12, 31)]
+
+
+def test_odd_value_after_the_sample_keeps_the_column_categorical(tmp_path: Path) -> None:
+    body = "".join(f"{i}\n" for i in range(60_000)) + "n/d\n"
+    result, rows = ingest(tmp_path, ("x\n" + body).encode())
+    assert types(result) == {"x": "categorical"}
+    assert any("'n/d'" in w.message for w in result.warnings)
+
+
+def test_types_and_format_stored_in_parquet(tmp_path: Path) -> None:
+    ingest(tmp_path, b"a;b\n1,5;x\n")
+    meta = pq.read_metadata(tmp_path / "out.parquet").metadata
+    assert json.loads(meta[META_TYPES.encode()]) == {"a": "numeric", "b": "categorical"}
+    assert json.loads(meta[META_FORMAT.encode()])["decimal"] == ","
+
+
+def test_ragged_rows_are_refused_with_physical_line_numbers(tmp_path: Path) -> None:
+    data = b'a,b,c\n1,"x\ny",3\n4,5\n6,7,8,9\n'
+    with pytest.raises(InvalidInput) as err:
+        ingest(tmp_path, data, name="rag.csv")
+    assert str(err.value) == ("rag.csv: line 4 has 2 fields, expected 3; "
+                              "line 5 has 4 fields, expected 3")
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_header_only_and_empty_files(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="h.csv has a header line but no data rows"):
+        ingest(tmp_path, b"a,b,c\n", name="h.csv")
+    with pytest.raises(InvalidInput, match="e.csv is empty"):
+        csv_to_parquet(io.BytesIO(b""), str(tmp_path / "o.parquet"),
+                       detect_csv_format(io.BytesIO(b"a\n1\n"), source="e.csv"), source="e.csv")
+
+
+def test_cell_over_50000_characters_is_refused_naming_line_and_column(tmp_path: Path) -> None:
+    data = b'a,b\n1,"x\ny"\n2,' + b"z" * 50_001 + b"\n"
+    with pytest.raises(InvalidInput) as err:
+        ingest(tmp_path, data, name="long.csv")
+    assert str(err.value) == ("long.csv: line 4, column 'b' holds 50,001 characters; "
+                              "a cell may hold at most 50,000")
+
+
+def test_cell_of_exactly_50000_characters_is_accepted(tmp_path: Path) -> None:
+    result, rows = ingest(tmp_path, b"a,b\n1," + b"z" * 50_000 + b"\n")
+    assert len(rows[0]["b"]) == 50_000
+
+
+def test_more_than_2000_categories_warns_on_that_column(tmp_path: Path) -> None:
+    data = "code,n\n" + "".join(f"c{i},{i % 7}\n" for i in range(2_001))
+    result, _ = ingest(tmp_path, data.encode())
+    assert [w.column for w in result.warnings] == ["code"]
+    assert "2,001 distinct values" in result.warnings[0].message
+
+
+def test_exactly_2000_categories_has_no_warning(tmp_path: Path) -> None:
+    data = "code\n" + "".join(f"c{i}\n" for i in range(2_000)) + "c0\n"
+    result, _ = ingest(tmp_path, data.encode())
+    assert result.warnings == []
+
+
+def test_more_than_10_million_rows_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataplane_jupyter.core.ingest import convert
+
+    monkeypatch.setattr(convert, "MAX_ROWS", 3)
+    result, _ = ingest(tmp_path, b"a\n1\n2\n3\n4\n", name="big.csv")
+    assert [(w.column, w.message) for w in result.warnings] == [
+        (None, "big.csv has 4 rows, more than the 3 recommended: training will be slow")]
+
+
+def test_duplicate_and_empty_header_names_fixed_with_warnings(tmp_path: Path) -> None:
+    result, rows = ingest(tmp_path, b"a,,a, b \n1,2,3,4\n")
+    assert [c.name for c in result.columns] == ["a", "column_2", "a_2", "b"]
+    assert [w.column for w in result.warnings] == ["column_2", "a_2"]
+
+
+def test_no_header(tmp_path: Path) -> None:
+    result, rows = ingest(tmp_path, b"1,x\n2,y\n")
+    assert rows == [{"column_1": 1, "column_2": "x"}, {"column_1": 2, "column_2": "y"}]
+
+
+def test_invalid_byte_in_declared_encoding_names_the_line(tmp_path: Path) -> None:
+    data = b"a\n" + b"x\n" * 3 + b"\x81\n"
+    with pytest.raises(InvalidInput, match=r"bad.csv: line 5 is not valid cp1252"):
+        ingest(tmp_path, data, name="bad.csv", encoding="cp1252")
+
+
+def test_invalid_utf8_after_the_sample_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "late.csv"
+    path.write_bytes(b"a\n" + b"x\n" * 600_000 + b"\xff\xfe\n")
+    with open(path, "rb") as f:
+        fmt = detect_csv_format(f, source="late.csv")
+        with pytest.raises(InvalidInput, match="late.csv: line 600002 is not valid UTF-8"):
+            csv_to_parquet(f, str(tmp_path / "o.parquet"), fmt, source="late.csv")
+
+
+def test_progress_is_reported_and_its_exception_cancels(tmp_path: Path) -> None:
+    seen: list[float] = []
+    data = b"a,b\n" + b"1,2\n" * 1000
+    fmt = detect_csv_format(io.BytesIO(data), source="p.csv")
+    csv_to_parquet(io.BytesIO(data), str(tmp_path / "o.parquet"), fmt, source="p.csv",
+                   progress=lambda x, m: seen.append(x))
+    assert seen == sorted(seen) and seen[-1] == 1.0
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(fraction: float, message: str) -> None:
+        if fraction > 0.3:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        csv_to_parquet(io.BytesIO(data), str(tmp_path / "c.parquet"), fmt, source="p.csv",
+                       progress=cancel)
+    assert not (tmp_path / "c.parquet").exists()
+
+
+def test_writes_through_an_fsspec_filesystem(tmp_path: Path) -> None:
+    fs = fsspec.filesystem("memory")
+    data = b"a;b\n1,5;x\n"
+    fmt = detect_csv_format(io.BytesIO(data), source="m.csv")
+    result = csv_to_parquet(io.BytesIO(data), "/ds/out.parquet", fmt, source="m.csv",
+                            filesystem=fs)
+    assert pq.read_table("/ds/out.parquet", filesystem=fs).to_pylist() == [{"a": 1.5, "b": "x"}]
+    assert result.columns[0].dtype == "double"
+
+
+def test_local_file_is_read_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "local.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+    with open(path, "rb") as f:
+        fmt = detect_csv_format(f, source="local.csv")
+        result = csv_to_parquet(f, str(tmp_path / "o.parquet"), fmt, source="local.csv")
+    assert result.rows == 1
