@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..core.errors import AlreadyExists
 from .common import catalog
@@ -21,18 +22,22 @@ def register(nouns: argparse._SubParsersAction) -> None:
     seed.set_defaults(run=seed_demo)
 
 
+def sample_file(name: str) -> Path:
+    """A sample table shipped inside the plotly wheel (nothing is downloaded)."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "datasets" / f"{name}.csv.gz"
+
+
 def seed_demo(args: argparse.Namespace, out: Output) -> None:
     """Import each sample table once (idempotent), through the same CSV import as users."""
-    import plotly.express as px  # the data files ship inside the plotly wheel: nothing downloads
-
     project = catalog(args).project(args.name)
     started = []
     for name in DEMO_DATASETS:
         if name in project.datasets:
             continue
-        frame = getattr(px.data, name)()
         try:
-            started.append(project.datasets.from_pandas(frame, name, origin="upload"))
+            started.append(project.datasets.import_file(sample_file(name), name))
         except AlreadyExists:
             continue
     for ds in started:

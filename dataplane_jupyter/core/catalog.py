@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from . import db, schema
 from .config import Settings
-from .errors import AlreadyExists, InvalidInput, InvalidState, NotFound
+from .errors import AlreadyExists, InvalidInput, InvalidState, JobFailed, NotFound
 from .jobs import Job, JobStatus, JobStore, wait_for
 from .models import DescribeProject
 from .storage import Storage
@@ -34,6 +34,41 @@ def check_name(name: str, what: str) -> str:
             field="name",
         )
     return name.strip()
+
+
+class JobHandle:
+    """A started job, as returned to users: `.status`, `.progress`, `.wait()`, `.cancel()`."""
+
+    def __init__(self, jobs: "Jobs", job_id: str) -> None:
+        self._jobs = jobs
+        self.id = job_id
+
+    @property
+    def info(self) -> Job:
+        """The current record."""
+        return self._jobs.get(self.id)
+
+    status = property(lambda self: self.info.status.value, doc="queued, running, succeeded, failed or cancelled")
+    progress = property(lambda self: self.info.progress, doc="0–1")
+    message = property(lambda self: self.info.message, doc="What the job is doing")
+    error = property(lambda self: self.info.error, doc="Why it failed or was cancelled")
+    result = property(lambda self: self.info.result, doc="What it returned")
+
+    def wait(self, timeout: float | None = None) -> "JobHandle":
+        """Block until the job ends; raises JobFailed with the reason unless it succeeded."""
+        job = self._jobs.wait(self.id, timeout=timeout)
+        if job.status is not JobStatus.SUCCEEDED:
+            raise JobFailed(f"Job {job.kind} {job.status.value}: {job.error}")
+        return self
+
+    def cancel(self) -> "JobHandle":
+        """Ask the job to stop."""
+        self._jobs.cancel(self.id)
+        return self
+
+    def __repr__(self) -> str:
+        job = self.info
+        return f"<Job {job.kind} {job.status.value} {job.progress:.0%} {job.message!r}>"
 
 
 class Jobs:
@@ -71,6 +106,10 @@ class Jobs:
     def get(self, job_id: str) -> Job:
         """One job by id."""
         return self.store.get(job_id)
+
+    def handle(self, job_id: str) -> JobHandle:
+        """A handle that follows the job."""
+        return JobHandle(self, job_id)
 
     def list(self, **filters: Any) -> list[Job]:
         """Jobs, newest first (filters: project_id, statuses, target, limit)."""
@@ -170,6 +209,16 @@ class Catalog:
                 return self.create_project(name)
             except AlreadyExists:
                 return self.project(name, create=False)  # another process created it just now
+        return Project(self, DescribeProject.model_validate(row._mapping))
+
+    def project_by_id(self, project_id: str) -> "Project":
+        """The project with this id (NotFound otherwise)."""
+        from .project import Project
+
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(schema.projects).where(schema.projects.c.id == project_id)).first()
+        if row is None:
+            raise NotFound(f"No project with id {project_id!r}.")
         return Project(self, DescribeProject.model_validate(row._mapping))
 
     def delete_project(self, name: str) -> None:

@@ -140,12 +140,13 @@ class Datasets:
         header: bool | None = None,
         origin: str = "upload",
         delete_source: bool = False,
+        file_name: str | None = None,
     ) -> "Dataset":
         """Start importing a CSV file (local path or any fsspec URL); returns at once.
 
         The dataset is listed immediately with status `copying`; `.wait()` blocks until it is
         `ready` (or raises ImportFailed). Separator, decimal, encoding, quoting and header are
-        detected unless given.
+        detected unless given. `file_name` is the name shown in messages (for staged uploads).
         """
         from .imports import start_file_import
 
@@ -162,11 +163,26 @@ class Datasets:
             "quotechar": quotechar,
             "header": header,
         }
-        file_name = Path(location.split("://")[-1]).name
+        file_name = file_name or Path(location.split("://")[-1]).name
         dataset_id = self._create(
-            name or Path(file_name).stem, DatasetOrigin(origin), {"file": file_name}
+            name or Path(file_name).stem.removesuffix(".csv"), DatasetOrigin(origin), {"file": file_name}
         )
         start_file_import(self.project, dataset_id, location, options, delete_source=delete_source)
+        return self.get(dataset_id)
+
+    def import_datasource(self, datasource: str, name: str | None = None) -> "Dataset":
+        """Start importing a datasource (a new snapshot each time); returns at once."""
+        from .imports import start_datasource_import
+
+        source = self.project.datasources[datasource]
+        stamp = schema.utcnow().strftime("%Y-%m-%dT%H-%M-%S")
+        dataset_id = self._create(
+            name or f"{source.name}_{stamp}",
+            DatasetOrigin.DATASOURCE,
+            {"datasource": source.name, "connector": source.info.connector},
+            datasource_id=source.id,
+        )
+        start_datasource_import(self.project, dataset_id, source.id)
         return self.get(dataset_id)
 
     def from_pandas(

@@ -7,14 +7,17 @@ reason and removes the files written so far.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, BinaryIO, Iterator
 
 import fsspec
 import pyarrow as pa
+import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from . import schema
 from .datasets import DATA_FILE, dataset_folder
+from .errors import UpstreamError
 from .jobs import Job
 from .models import DatasetStatus
 from .runner import JobContext
@@ -59,6 +62,13 @@ def start_file_import(
     )
 
 
+def start_datasource_import(project: "Project", dataset_id: str, datasource_id: str) -> Job:
+    """Start the job that copies a datasource (table or remote file) into the dataset."""
+    return _start(
+        project, dataset_id, "dataset.import", f"{__name__}:run_datasource_import", {"datasource_id": datasource_id}
+    )
+
+
 def start_statistics(project: "Project", dataset_id: str, rows: int, arrow_schema: pa.Schema) -> Job:
     """Mark an already stored dataset copied and start computing its statistics."""
     _set(
@@ -74,39 +84,98 @@ def start_statistics(project: "Project", dataset_id: str, rows: int, arrow_schem
 
 def run_file_import(ctx: JobContext) -> dict[str, Any]:
     """Job: detect the CSV format, stream it into Parquet, then compute statistics."""
+    location = ctx.params["location"]
+    source = _current_source(ctx.catalog, ctx.params["dataset_id"])["file"]
+    ctx.progress(0.0, f"Reading {source}", force=True)
+    with fsspec.open(location, "rb", compression="infer") as stream:
+        result = _import_csv_stream(ctx, stream, source=source)
+    _remove_source(ctx.params)
+    return result
+
+
+def _import_csv_stream(ctx: JobContext, stream: BinaryIO, *, source: str) -> dict[str, Any]:
     from .ingest import CsvOptions, csv_to_parquet, detect_csv_format
 
     catalog, params = ctx.catalog, ctx.params
-    location, dataset_id = params["location"], params["dataset_id"]
-    source = location.rsplit("/", 1)[-1]
-    destination = catalog.storage.path(dataset_folder(params["project_id"], dataset_id), DATA_FILE)
-    options = CsvOptions(**{k: v for k, v in params["options"].items() if v is not None})
-    ctx.progress(0.0, f"Reading {source}", force=True)
-    with fsspec.open(location, "rb") as stream:
-        total = getattr(stream, "size", None)
-        fmt = detect_csv_format(stream, options, source=source)
-        stream.seek(0)
-        result = csv_to_parquet(
-            stream,
-            destination,
-            fmt,
-            source=source,
-            progress=lambda f, m: ctx.progress(f * COPY_SHARE, m),
-            total_bytes=total if isinstance(total, int) else None,
-            filesystem=catalog.storage.filesystem(),
-        )
+    dataset_id = params["dataset_id"]
+    destination = catalog.storage.writable_path(dataset_folder(params["project_id"], dataset_id), DATA_FILE)
+    options = CsvOptions(**{k: v for k, v in params.get("options", {}).items() if v is not None})
+    total = getattr(stream, "size", None)
+    fmt = detect_csv_format(stream, options, source=source)
+    stream.seek(0)
+    result = csv_to_parquet(
+        stream,
+        destination,
+        fmt,
+        source=source,
+        progress=lambda f, m: ctx.progress(f * COPY_SHARE, m),
+        total_bytes=total if isinstance(total, int) else None,
+        filesystem=catalog.storage.filesystem(),
+    )
     _set(
         catalog,
         dataset_id,
         status=DatasetStatus.COMPUTING_STATISTICS.value,
         rows=result.rows,
         n_columns=len(result.columns),
-        schema=[{"name": c.name, "type": c.type} for c in result.columns],
-        warnings=[w.to_dict() for w in result.warnings],
-        source={"file": source, "format": result.format.to_dict()},
+        schema=[asdict(column) for column in result.columns],
+        warnings=[asdict(warning) for warning in result.warnings],
+        source={**_current_source(catalog, dataset_id), "format": result.format.to_dict()},
     )
-    _remove_source(params)
     return {**_compute_statistics(ctx), "format": result.format.to_dict()}
+
+
+def _current_source(catalog: "Catalog", dataset_id: str) -> dict[str, Any]:
+    with catalog.engine.connect() as connection:
+        return dict(
+            connection.execute(
+                sa.select(schema.datasets.c.source).where(schema.datasets.c.id == dataset_id)
+            ).scalar_one()
+        )
+
+
+def run_datasource_import(ctx: JobContext) -> dict[str, Any]:
+    """Job: copy a datasource through its connector (files via the CSV path, tables in
+    streamed batches), then compute statistics."""
+    catalog, params = ctx.catalog, ctx.params
+    project = catalog.project_by_id(params["project_id"])
+    source = project.datasources[params["datasource_id"]]
+    connector = source.connector
+    kind, config, secrets, locator = connector.kind_impl, connector.config, connector._secrets(), source.locator
+    what = kind.describe(locator)
+    ctx.progress(0.0, f"Reading {what}", force=True)
+    if kind.shape(locator) == "file":
+        with kind.open_file(config, secrets, locator) as stream:
+            return _import_csv_stream(ctx, stream, source=str(locator.get("path") or what))
+    destination = catalog.storage.writable_path(dataset_folder(params["project_id"], params["dataset_id"]), DATA_FILE)
+    rows, arrow_schema = _write_batches(ctx, kind.iter_batches(config, secrets, locator), destination, what)
+    _set(
+        catalog,
+        params["dataset_id"],
+        status=DatasetStatus.COMPUTING_STATISTICS.value,
+        rows=rows,
+        n_columns=len(arrow_schema),
+        schema=[{"name": f.name, "type": None, "dtype": str(f.type)} for f in arrow_schema],
+    )
+    return _compute_statistics(ctx)
+
+
+def _write_batches(ctx: JobContext, batches: Iterator[pa.RecordBatch], destination: str, what: str) -> tuple[int, pa.Schema]:
+    rows, writer = 0, None
+    with ctx.catalog.storage.fs.open(destination, "wb") as out:
+        try:
+            for batch in batches:
+                if writer is None:
+                    writer = pq.ParquetWriter(out, batch.schema)
+                writer.write_batch(batch)
+                rows += batch.num_rows
+                ctx.progress(0.05, f"Copied {rows:,} rows of {what}")
+        finally:
+            if writer is not None:
+                writer.close()
+    if writer is None:
+        raise UpstreamError(f"{what} returned no columns.")
+    return rows, writer.schema
 
 
 def run_statistics(ctx: JobContext) -> dict[str, Any]:

@@ -77,6 +77,9 @@ class DescribeDataset(Record):
     datasource_id: str | None = None
     warnings: list[dict[str, Any]] = Field(default_factory=list)
     job_id: str | None = None
+    embeddings: dict[str, Any] | None = Field(
+        None, description="How the embeddings were computed (method, sample size, status); null before"
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -131,3 +134,121 @@ class ErrorResponse(Record):
 
     message: str
     field: str | None = None
+
+
+class DescribeConnector(Record):
+    """A connector as every interface shows it: secrets are never included, only which are set."""
+
+    id: str
+    project_id: str
+    name: str
+    kind: str
+    config: dict[str, Any] = Field(description="The non-secret fields (host, port, username, ...)")
+    secrets_set: list[str] = Field(description="Names of the secret fields that hold a value")
+    created_at: datetime
+    updated_at: datetime
+
+
+class CreateConnector(Record):
+    """Body of `POST /projects/{project}/connectors`; secret fields are write-only."""
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(description="sql, ftp, sftp, s3 or gcp")
+    fields: dict[str, Any] = Field(default_factory=dict, description="Fields of the kind, secrets included")
+
+
+class UpdateConnector(Record):
+    """Body of `PATCH .../connectors/{connector}`: only the given fields change; a secret left out
+    keeps its value."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class ListConnectorsResponse(Record):
+    """Body of `GET /projects/{project}/connectors`."""
+
+    connectors: list[DescribeConnector]
+
+
+class ConnectorTest(Record):
+    """The outcome of testing a connector: `message` names the cause when `ok` is false."""
+
+    ok: bool
+    message: str
+
+
+class DescribeDatasource(Record):
+    """A datasource: a connector plus a locator (table, query, path, bucket + key, dataset + table)."""
+
+    id: str
+    project_id: str
+    name: str
+    connector_id: str
+    connector: str = Field(description="Connector name")
+    kind: str
+    locator: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class CreateDatasource(Record):
+    """Body of `POST /projects/{project}/datasources`."""
+
+    name: str = Field(min_length=1, max_length=200)
+    connector: str = Field(description="Connector name or id")
+    locator: dict[str, Any] = Field(description="table/database, query, path, bucket+path or dataset+table")
+
+
+class UpdateDatasource(Record):
+    """Body of `PATCH .../datasources/{datasource}`."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    locator: dict[str, Any] | None = None
+
+
+class ListDatasourcesResponse(Record):
+    """Body of `GET /projects/{project}/datasources`."""
+
+    datasources: list[DescribeDatasource]
+
+
+class DatasourcePreview(Record):
+    """The outcome of testing a datasource: its schema and first rows when `ok`."""
+
+    ok: bool
+    message: str
+    columns: list[dict[str, str]] = Field(default_factory=list, description="name and Arrow type")
+    rows: list[list[Any]] = Field(default_factory=list)
+
+
+class ImportDatasource(Record):
+    """Body of `POST /projects/{project}/datasets/from-datasource`."""
+
+    datasource: str = Field(description="Datasource name or id")
+    name: str | None = Field(None, description="Dataset name (default: datasource name + time)")
+
+
+class DescribeField(Record):
+    """One form field of a connector kind or of its datasource locator."""
+
+    name: str
+    secret: bool = False
+    required: bool = False
+    description: str = ""
+    kind: str = "str"
+
+
+class DescribeConnectorKind(Record):
+    """What a form needs to create a connector of this kind and its datasources."""
+
+    kind: str
+    label: str
+    fields: list[DescribeField]
+    locator_fields: list[DescribeField]
+
+
+class ListConnectorKindsResponse(Record):
+    """Body of `GET /connector-kinds`."""
+
+    kinds: list[DescribeConnectorKind]

@@ -116,6 +116,7 @@ datasets = sa.Table(
     sa.Column("schema", sa.JSON(), nullable=False, default=list),
     sa.Column("warnings", sa.JSON(), nullable=False, default=list),
     sa.Column("job_id", sa.String(32), nullable=True),
+    sa.Column("embeddings", sa.JSON(), nullable=True),
     *_stamps(),
     sa.UniqueConstraint("project_id", "name"),
 )

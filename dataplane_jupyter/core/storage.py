@@ -36,6 +36,12 @@ class Storage:
             self.fs.makedirs(posixpath.dirname(full), exist_ok=True)
         return self.fs.open(full, mode)
 
+    def writable_path(self, *parts: str) -> str:
+        """The full path of a file about to be written; its folder is created."""
+        full = self.path(*parts)
+        self.fs.makedirs(posixpath.dirname(full), exist_ok=True)
+        return full
+
     def exists(self, relative: str) -> bool:
         """True when the stored file or folder exists."""
         return bool(self.fs.exists(self.path(relative)))

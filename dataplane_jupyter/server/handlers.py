@@ -252,7 +252,7 @@ class UploadHandler(DataplaneHandler):
         if not filename:
             raise InvalidInput("The query parameter filename is required.", field="filename")
         target = self._staging.with_name(f"{self._staging.stem}-{Path(filename).name}")
-        self._staging.rename(target)
+        self._staging.rename(target)  # keeps the suffix (.csv.gz) that tells how to read it
         self._staging = target
         options = {key: self.get_argument(key, None) for key in ("separator", "decimal", "encoding")}
         ds = await self.call(
@@ -260,6 +260,7 @@ class UploadHandler(DataplaneHandler):
             target,
             self.get_argument("name", None) or Path(filename).stem,
             delete_source=True,
+            file_name=Path(filename).name,
             **options,
         )
         self.reply(ds._info, status=202)

@@ -72,3 +72,21 @@ def test_catalog_url_setting_points_elsewhere(tmp_path):
     engine = sa.create_engine(url)
     with engine.connect() as connection:
         assert connection.execute(sa.text("select name from projects")).scalars().all() == ["p"]
+
+
+def test_an_old_catalog_is_migrated_without_losing_rows(tmp_path):
+    """A catalog written by the first release (revision 0001) upgrades in place."""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = db.open_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(db._alembic_config(connection), "0001")
+        connection.execute(sa.text("insert into projects (id, name, description, created_at, updated_at) values ('p1', 'legacy', 'kept', '2021-07-12 15:22:29', '2021-07-12 15:22:29')"))
+        connection.execute(sa.text("insert into datasets (id, project_id, name, origin, status, source, schema, warnings, created_at, updated_at) values ('d1', 'p1', 'old', 'upload', 'ready', '{}', '[]', '[]', '2021-07-12 15:22:29', '2021-07-12 15:22:29')"))
+    assert db.current_revision(engine) == "0001"
+    catalog = dp.Catalog(tmp_path / "home", catalog_url=url)
+    assert db.current_revision(catalog.engine) == db.head_revision() != "0001"
+    project = catalog.project("legacy", create=False)
+    assert project.info.description == "kept"
+    assert [(d.name, d.status, d.info.embeddings) for d in project.datasets.list()] == [("old", "ready", None)]
