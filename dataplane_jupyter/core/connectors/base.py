@@ -1,0 +1,258 @@
+"""The shape every connector kind shares, and the helpers that turn failures into plain messages.
+
+A kind is stateless: every call gets `config` (the non-secret fields), `secrets` (the secret ones,
+decrypted by the catalog) and, for datasource calls, a `locator`. Nothing here logs, stores or
+repeats a secret: every message goes through `redact` before it leaves a kind.
+"""
+
+from __future__ import annotations
+
+import importlib
+import socket
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, BinaryIO, ClassVar, Literal, TypeVar
+
+import pyarrow as pa
+
+from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, InvalidState, UpstreamError
+
+T = TypeVar("T")
+SourceShape = Literal["file", "table"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One form field of a connector (or of a datasource locator)."""
+
+    name: str
+    secret: bool = False
+    required: bool = False
+    description: str = ""
+    kind: Literal["str", "int", "bool", "text", "file"] = "str"
+    default: str | int | bool | None = None
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """The answer of a connection or datasource test: `message` names the cause when `ok` is false."""
+
+    __test__ = False  # not a pytest test class
+    ok: bool
+    message: str
+
+
+class MissingDependency(DataplaneError):
+    """The client library a connector kind needs is not installed; the message says what to install."""
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a kind connects, for messages: `service` reads like "FTP server"."""
+
+    service: str
+    host: str
+    port: int | None
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.host}:{self.port}" if self.port else f"{self.service} {self.host}"
+
+    def refused(self) -> UpstreamError:
+        return UpstreamError(
+            f"Nothing is listening on {self.host}:{self.port} (connection refused): "
+            f"check the host and port of the {self.service}", field="port")
+
+    def unknown_host(self) -> UpstreamError:
+        return UpstreamError(f"Unknown host '{self.host}': the name does not resolve", field="host")
+
+    def timed_out(self, timeout: float) -> UpstreamError:
+        return UpstreamError(f"{self} did not answer within {timeout:g} s", field="host")
+
+    def login_refused(self, username: str | None) -> UpstreamError:
+        return UpstreamError(
+            f"{self} refused the login for user '{username or ''}': wrong username or password",
+            field="password")
+
+
+def redact(text: str, secrets: Mapping[str, Any]) -> str:
+    """`text` with every secret value (and each line of multi-line ones) replaced by ***."""
+    for value in secrets.values():
+        if not isinstance(value, str):
+            continue
+        for piece in {value, *value.splitlines()}:
+            if len(piece.strip()) >= 4:
+                text = text.replace(piece.strip(), "***")
+    return text
+
+
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and the exceptions it was raised from or during, outermost first."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__ or getattr(current, "orig", None)
+
+
+def network_error(exc: BaseException, address: Address, timeout: float) -> UpstreamError | None:
+    """The plain message for a refused port, unknown host or timeout anywhere in `exc`'s chain."""
+    for cause in causes(exc):
+        if isinstance(cause, ConnectionRefusedError):
+            return address.refused()
+        if isinstance(cause, socket.gaierror):
+            return address.unknown_host()
+        if isinstance(cause, TimeoutError | socket.timeout):
+            return address.timed_out(timeout)
+    return None
+
+
+def probe(address: Address, timeout: float) -> None:
+    """Open and close one TCP connection, so refused ports and unknown hosts get their own message."""
+    if address.port is None:
+        return
+    try:
+        socket.create_connection((address.host, address.port), timeout=timeout).close()
+    except OSError as exc:
+        raise network_error(exc, address, timeout) or UpstreamError(f"Cannot reach {address}: {exc}") from None
+
+
+def bounded(call: Callable[[], T], timeout: float, what: str) -> T:
+    """Run `call` in a helper thread and give up after `timeout` seconds (libraries that ignore timeouts)."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed over to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="connector-check", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise UpstreamError(f"{what} did not answer within {timeout:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def require(module: str, kind: str, extra: str) -> Any:
+    """Import a client library, or say which extra installs it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        package = module.split(".")[0].replace("_", "-")
+        raise MissingDependency(
+            f"the {kind} connector needs {package}: pip install 'dataplane_jupyter[{extra}]'") from None
+
+
+class ConnectorKind(ABC):
+    """One kind of external system. Subclasses declare their fields and implement the abstract methods."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    fields: ClassVar[tuple[Field, ...]]
+    locator_fields: ClassVar[tuple[Field, ...]]
+
+    def __repr__(self) -> str:
+        return f"<connector kind {self.kind!r}>"
+
+    # -- validation -------------------------------------------------------------------------
+    def split(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Split user-given field values into (config, secrets), rejecting unknown names."""
+        by_name = {f.name: f for f in self.fields}
+        unknown = sorted(set(values) - set(by_name))
+        if unknown:
+            raise InvalidInput(
+                f"{self.label} connectors have no field {unknown[0]!r}; known fields: {', '.join(by_name)}",
+                field=unknown[0])
+        config = {k: v for k, v in values.items() if not by_name[k].secret and v is not None}
+        secrets = {k: v for k, v in values.items() if by_name[k].secret and v is not None}
+        return config, secrets
+
+    def validate(self, config: Mapping[str, Any], secrets: Mapping[str, Any]) -> None:
+        """Raise InvalidInput naming the first missing or malformed connector field."""
+        _check_fields(self.fields, {**config, **secrets}, f"a {self.label} connector")
+
+    def validate_locator(self, locator: Mapping[str, Any]) -> None:
+        """Raise InvalidInput naming the first missing or malformed locator field."""
+        _check_fields(self.locator_fields, locator, f"a {self.label} datasource")
+
+    def describe(self, locator: Mapping[str, Any]) -> str:
+        """A short human name for what the locator points at, e.g. "table 'sales'"."""
+        parts = [f"{f.name} {locator[f.name]!r}" for f in self.locator_fields if locator.get(f.name)]
+        return ", ".join(parts) or "nothing"
+
+    def shape(self, locator: Mapping[str, Any]) -> SourceShape:
+        """Whether the locator names a file (read with `open_file`) or a table (`iter_batches`)."""
+        return "file"
+
+    # -- tests ------------------------------------------------------------------------------
+    def test(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float = 10) -> TestResult:
+        """Check the address and the credentials within `timeout` seconds; never raises."""
+        return self._result(lambda: self.check(config, secrets, timeout=timeout), secrets, timeout)
+
+    def test_locator(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
+                     *, timeout: float = 10) -> TestResult:
+        """Check that a datasource can be read (its first row), within `timeout` seconds; never raises."""
+
+        def check() -> str:
+            table = self.preview(config, secrets, locator, rows=1)
+            return f"Read {self.describe(locator)}: {table.num_columns} columns"
+
+        return self._result(check, secrets, timeout)
+
+    def _result(self, check: Callable[[], str], secrets: Mapping[str, Any], timeout: float) -> TestResult:
+        try:
+            message = bounded(check, timeout + 2, f"The {self.label} connection")
+        except DataplaneError as exc:
+            return TestResult(False, redact(exc.message, secrets))
+        except Exception as exc:  # noqa: BLE001 - a test reports, it does not raise
+            return TestResult(False, redact(f"{self.label} test failed: {type(exc).__name__}: {exc}", secrets))
+        return TestResult(True, redact(message, secrets))
+
+    @abstractmethod
+    def check(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float) -> str:
+        """Connect and log in; return a one-line success message or raise a DataplaneError."""
+
+    # -- reading ----------------------------------------------------------------------------
+    def preview(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
+                *, rows: int = 20) -> pa.Table:
+        """Schema and first `rows` rows of the datasource."""
+        batches: list[pa.RecordBatch] = []
+        taken = 0
+        for batch in self.iter_batches(config, secrets, locator, batch_rows=max(rows, 1)):
+            batches.append(batch.slice(0, rows - taken))
+            taken += batches[-1].num_rows
+            if taken >= rows:
+                break
+        if not batches:
+            raise UpstreamError(f"{self.describe(locator)} has no columns")
+        return pa.Table.from_batches(batches)
+
+    def open_file(self, config: Mapping[str, Any], secrets: Mapping[str, Any],
+                  locator: Mapping[str, Any]) -> BinaryIO:
+        """A streaming binary file object on the remote file; the caller closes it."""
+        raise InvalidState(f"{self.describe(locator)} is a table, not a file: read it with iter_batches")
+
+    @abstractmethod
+    def iter_batches(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
+                     *, batch_rows: int = 50_000) -> Iterator[pa.RecordBatch]:
+        """The datasource's rows in batches of at most `batch_rows`, never all of them in memory."""
+
+    # -- writing (exporters) goes here: write_batches(config, secrets, locator, batches, mode) --
+
+
+def _check_fields(fields: tuple[Field, ...], values: Mapping[str, Any], what: str) -> None:
+    for f in fields:
+        value = values.get(f.name)
+        if f.required and (value is None or value == ""):
+            raise InvalidInput(f"{what} needs {f.name!r} ({f.description})", field=f.name)
+        if value is not None and f.kind == "int":
+            try:
+                int(value)
+            except (TypeError, ValueError):
+                raise InvalidInput(f"{f.name!r} must be a whole number, got {value!r}", field=f.name) from None

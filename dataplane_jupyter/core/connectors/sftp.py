@@ -1,0 +1,96 @@
+"""SFTP servers, through sshfs (asyncssh). Log in with a password or a private key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dataplane_jupyter.core.connectors._files import CSV_OPTIONS, FileConnector
+from dataplane_jupyter.core.connectors.base import Address, Field, causes, network_error, probe, require
+from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
+
+
+class SFTPConnector(FileConnector):
+    """An SSH server with the SFTP subsystem; the connector opens at the server's root folder."""
+
+    kind = "sftp"
+    label = "SFTP"
+    fields = (
+        Field("host", required=True, description="server name or IP address"),
+        Field("port", kind="int", default=22, description="SSH port, usually 22"),
+        Field("username", required=True, description="login name"),
+        Field("password", secret=True, description="login password (or use a private key)"),
+        Field("private_key", secret=True, kind="text", description="private key text (OpenSSH or PEM)"),
+        Field("passphrase", secret=True, description="passphrase of the private key, if it has one"),
+    )
+    locator_fields = (
+        Field("path", required=True, description="full path of a CSV file from the server's root, e.g. /exports/sales.csv"),
+        *CSV_OPTIONS,
+    )
+
+    def address(self, config: Mapping[str, Any]) -> Address:
+        return Address("SFTP server", str(config.get("host", "")), int(config.get("port") or 22))
+
+    def remote_path(self, locator: Mapping[str, Any]) -> str:
+        return "/" + str(locator["path"]).lstrip("/")
+
+    def _login(self, secrets: Mapping[str, Any]) -> dict[str, Any]:
+        asyncssh = require("asyncssh", self.kind, "sftp")
+        if not secrets.get("private_key"):
+            if not secrets.get("password"):
+                raise InvalidInput("an SFTP connector needs a password or a private_key", field="password")
+            return {"password": secrets["password"], "client_keys": []}
+        try:
+            key = asyncssh.import_private_key(secrets["private_key"], secrets.get("passphrase") or None)
+        except (asyncssh.KeyImportError, ValueError) as exc:
+            needs = "it is encrypted: give its passphrase" if "passphrase" in str(exc).lower() else str(exc)
+            raise InvalidInput(f"The private key could not be read ({needs})", field="private_key") from None
+        return {"client_keys": [key], "password": secrets.get("password")}
+
+    def filesystem(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float) -> Any:
+        sshfs = require("sshfs", self.kind, "sftp")
+        self.validate(config, secrets)
+        address = self.address(config)
+        login = self._login(secrets)
+        probe(address, timeout)
+        try:
+            # known_hosts=None: no host key pinning yet; agent/config off so only the given secrets are used.
+            return sshfs.SSHFileSystem(
+                address.host, port=address.port, username=config["username"], known_hosts=None,
+                agent_path=None, config=[], timeout=timeout, connect_timeout=timeout, login_timeout=timeout,
+                skip_instance_cache=True, **login,
+            )
+        except Exception as exc:  # noqa: BLE001 - every library failure becomes a plain message
+            raise self.explain(exc, config, {}, timeout=timeout) from None
+
+    def check(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float) -> str:
+        fs = self.filesystem(config, secrets, timeout=timeout)
+        try:
+            entries = fs.ls("/", detail=False)
+        except Exception as exc:  # noqa: BLE001
+            raise self.explain(exc, config, {"path": "/"}, timeout=timeout) from None
+        how = "private key" if secrets.get("private_key") else "password"
+        return (f"Logged in to {self.address(config)} as '{config['username']}' with a {how}; "
+                f"'/' holds {len(entries)} entries")
+
+    def explain(self, exc: BaseException, config: Mapping[str, Any], locator: Mapping[str, Any],
+                *, timeout: float) -> DataplaneError:
+        if isinstance(exc, DataplaneError):
+            return exc
+        asyncssh = require("asyncssh", self.kind, "sftp")
+        address = self.address(config)
+        found = network_error(exc, address, timeout)
+        if found:
+            return found
+        what = f"'{locator['path']}'" if locator.get("path") else "the file"
+        for cause in causes(exc):
+            if isinstance(cause, asyncssh.PermissionDenied) or (
+                    isinstance(cause, PermissionError) and "for user" in str(cause)):
+                return address.login_refused(config.get("username"))
+            if isinstance(cause, asyncssh.SFTPNoSuchFile | FileNotFoundError):
+                return UpstreamError(f"{what} does not exist on {address}", field="path")
+            if isinstance(cause, asyncssh.SFTPPermissionDenied | PermissionError):
+                return UpstreamError(f"{address} does not let '{config.get('username')}' read {what}: "
+                                     "missing permission", field="path")
+        return UpstreamError(f"{address} failed: {type(exc).__name__}: {exc}")
+

@@ -1,0 +1,140 @@
+"""The conformance suite every connector kind runs against a real server (after fsspec's tests/abstract).
+
+A subclass provides a `target` fixture returning a `Target`: how to reach the server, how to put
+data on it, and which wrong inputs to try. A test that cannot apply to a kind (SQLite has no port)
+is switched off in that subclass by setting it to None, never skipped at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from dataplane_jupyter.core.connectors import TestResult, get_kind
+
+BIG_ROWS = 200_000
+BATCH_ROWS = 20_000
+
+
+def small_table() -> pa.Table:
+    return pa.table({
+        "id": pa.array([1, 2, 3, 4, 5], pa.int64()),
+        "city": ["Paris", "Lyon", "Nantes", "Lille", "Brest"],
+        "price": [10.5, 20.25, 30.0, 40.75, 50.5],
+    })
+
+
+def big_table(rows: int = BIG_ROWS) -> pa.Table:
+    ids = pa.array(range(1, rows + 1), pa.int64())
+    return pa.table({"id": ids, "name": [f"row-{i}" for i in range(1, rows + 1)],
+                     "value": pa.compute.multiply(ids.cast(pa.float64()), 0.5)})
+
+
+@dataclass
+class Target:
+    """One kind on one real server, as a conformance test sees it."""
+
+    kind: str
+    config: dict[str, Any]
+    secrets: dict[str, Any]
+    put: Callable[[str, pa.Table], dict[str, Any]]  # store a table under a name, return its locator
+    wrong_secrets: list[tuple[dict[str, Any], dict[str, Any], str]]  # (config, secrets, expected phrase)
+    missing: list[tuple[dict[str, Any], str]]  # (locator, expected phrase): missing bucket/database/table/file
+    refused: dict[str, Any] | None = None  # config pointing at a port nobody listens on
+    unknown_host: dict[str, Any] | None = None
+    denied: tuple[dict[str, Any], dict[str, Any], str] | None = None  # (config, secrets, phrase): valid login, no read permission
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def secret_values(self, secrets: Mapping[str, Any] | None = None) -> list[str]:
+        values = [v for v in {**self.secrets, **(secrets or {})}.values() if isinstance(v, str)]
+        return [line for v in values for line in {v, *v.splitlines()} if len(line.strip()) >= 8]
+
+
+def assert_no_secret(result: TestResult | str, target: Target, secrets: Mapping[str, Any] | None = None) -> None:
+    text = result.message if isinstance(result, TestResult) else result
+    for value in target.secret_values(secrets):
+        assert value not in text, "a secret leaked into a message"
+
+
+class ConnectorConformance:
+    """What every connector kind must do; subclasses supply the `target` fixture."""
+
+    @pytest.fixture
+    def target(self) -> Target:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def test_ok(self, target: Target) -> None:
+        result = get_kind(target.kind).test(target.config, target.secrets)
+        assert result.ok, result.message
+        assert_no_secret(result, target)
+
+    def test_wrong_credentials(self, target: Target) -> None:
+        assert target.wrong_secrets, "every kind has a wrong-credential case"
+        for config, secrets, phrase in target.wrong_secrets:
+            result = get_kind(target.kind).test(config, secrets, timeout=10)
+            assert not result.ok
+            assert phrase in result.message, result.message
+            assert_no_secret(result, target, secrets)
+
+    def test_refused_port(self, target: Target) -> None:
+        assert target.refused is not None
+        result = get_kind(target.kind).test(target.refused, target.secrets, timeout=5)
+        assert not result.ok
+        assert "connection refused" in result.message, result.message
+        assert_no_secret(result, target)
+
+    def test_unknown_host(self, target: Target) -> None:
+        assert target.unknown_host is not None
+        result = get_kind(target.kind).test(target.unknown_host, target.secrets, timeout=5)
+        assert not result.ok
+        assert "does not resolve" in result.message, result.message
+
+    def test_missing(self, target: Target) -> None:
+        assert target.missing
+        for locator, phrase in target.missing:
+            result = get_kind(target.kind).test_locator(target.config, target.secrets, locator, timeout=10)
+            assert not result.ok
+            assert phrase in result.message, result.message
+            assert_no_secret(result, target)
+
+    def test_permission_denied(self, target: Target) -> None:
+        assert target.denied is not None
+        locator = target.put("guarded", small_table())
+        config, secrets, phrase = target.denied
+        result = get_kind(target.kind).test_locator(config, secrets, locator, timeout=10)
+        assert not result.ok
+        assert phrase in result.message, result.message
+        assert_no_secret(result, target, secrets)
+
+    def test_preview(self, target: Target) -> None:
+        table = small_table()
+        locator = target.put("cities", table)
+        preview = get_kind(target.kind).preview(target.config, target.secrets, locator, rows=3)
+        assert preview.column_names == table.column_names
+        assert preview.num_rows == 3
+        got = preview.to_pydict()
+        assert got["id"] == [1, 2, 3]
+        assert got["city"] == ["Paris", "Lyon", "Nantes"]
+        assert [float(v) for v in got["price"]] == [10.5, 20.25, 30.0]
+        assert get_kind(target.kind).test_locator(target.config, target.secrets, locator).ok
+
+    def test_stream_big(self, target: Target) -> None:
+        table = big_table()
+        locator = target.put("big", table)
+        baseline, peak, batches, rows, ids = pa.total_allocated_bytes(), 0, 0, 0, 0
+        for batch in get_kind(target.kind).iter_batches(target.config, target.secrets, locator,
+                                                         batch_rows=BATCH_ROWS):
+            assert batch.num_rows <= BATCH_ROWS
+            assert batch.schema.names == ["id", "name", "value"]
+            batches, rows = batches + 1, rows + batch.num_rows
+            ids += pa.compute.sum(batch.column("id")).as_py() or 0
+            peak = max(peak, pa.total_allocated_bytes() - baseline)
+            del batch
+        assert batches > 1
+        assert rows == BIG_ROWS
+        assert ids == BIG_ROWS * (BIG_ROWS + 1) // 2
+        assert peak < table.nbytes / 2, f"{peak} bytes held while streaming {table.nbytes} bytes"

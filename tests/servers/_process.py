@@ -1,0 +1,108 @@
+"""Start a real server as a child process on 127.0.0.1 and stop it again by its own pid."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+HOST = "127.0.0.1"
+
+
+class ServerFailed(RuntimeError):
+    """A test server did not start; the message carries the end of its log."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(port: int, host: str = HOST) -> bool:
+    """Whether something accepts TCP connections on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def tail(path: Path, lines: int = 60) -> str:
+    """The last lines of a log file, for failure messages."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+class ServerProcess:
+    """One child process with its log file; `stop()` ends exactly that process."""
+
+    def __init__(
+        self,
+        name: str,
+        argv: Sequence[str],
+        log: Path,
+        *,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        user: str | None = None,
+    ) -> None:
+        self.name = name
+        self.log = log
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "ab") as out:
+            self.proc = subprocess.Popen(
+                list(argv),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, **(env or {})},
+                cwd=cwd,
+                user=user,
+                start_new_session=True,
+            )
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def fail(self, why: str) -> ServerFailed:
+        """Stop the process and build an error carrying its log."""
+        self.stop()
+        return ServerFailed(f"{self.name} {why}; its log ({self.log}):\n{tail(self.log)}")
+
+    def wait_until(self, ready: Callable[[], bool], *, deadline: float = 30.0) -> None:
+        """Poll `ready` until it holds; raise with the server's log if the process dies or time runs out."""
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise self.fail(f"exited with code {self.proc.returncode} while starting")
+            try:
+                if ready():
+                    return
+            except Exception:  # noqa: BLE001 - not ready yet, whatever the reason
+                pass
+            time.sleep(0.1)
+        raise self.fail(f"was not ready after {deadline:.0f} s")
+
+    def wait_for_port(self, port: int, *, deadline: float = 30.0) -> None:
+        """Wait until the server accepts TCP connections on 127.0.0.1:port."""
+        self.wait_until(lambda: port_open(port), deadline=deadline)
+
+    def stop(self, *, grace: float = 10.0) -> None:
+        """SIGTERM this process (then SIGKILL after `grace` seconds) and reap it."""
+        if self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(grace)

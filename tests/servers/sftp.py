@@ -1,0 +1,93 @@
+"""A throwaway SFTP server (asyncssh) chrooted to a test folder; run as a script in the child process."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+USERNAME = "alice"
+PASSWORD = "sftp-secret-Pw1"
+
+
+@dataclass
+class SFTPServer:
+    """A running server: password or `private_key` (OpenSSH text) log `alice` in, `root` is `/`."""
+
+    process: object
+    port: int
+    root: Path
+    private_key: str
+    host: str = "127.0.0.1"
+    username: str = USERNAME
+    password: str = PASSWORD
+
+    def stop(self) -> None:
+        self.process.stop()
+        shutil.rmtree(self.root.parent, ignore_errors=True)
+
+
+def start() -> SFTPServer:
+    """Generate a host key and a client key, then serve a fresh folder on a free port."""
+    import asyncssh
+
+    from tests.servers._process import ServerProcess, free_port
+
+    work = Path(tempfile.mkdtemp(prefix="dataplane-sftp-"))
+    (work / "files").mkdir()
+    asyncssh.generate_private_key("ssh-ed25519").write_private_key(str(work / "host_key"))
+    client_key = asyncssh.generate_private_key("ssh-ed25519")
+    client_key.write_public_key(str(work / "authorized_keys"))
+    port = free_port()
+    process = ServerProcess(
+        "asyncssh sftp", [sys.executable, __file__, "--port", str(port), "--work", str(work)], work / "sftp.log"
+    )
+    process.wait_for_port(port, deadline=20)
+    return SFTPServer(process, port, work / "files", client_key.export_private_key().decode())
+
+
+def main() -> None:
+    import asyncio
+
+    import asyncssh
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--work", required=True)
+    args = parser.parse_args()
+    work = Path(args.work)
+    allowed = asyncssh.read_public_key(str(work / "authorized_keys"))
+
+    class Server(asyncssh.SSHServer):
+        def begin_auth(self, username: str) -> bool:
+            return True
+
+        def password_auth_supported(self) -> bool:
+            return True
+
+        def validate_password(self, username: str, password: str) -> bool:
+            return username == USERNAME and password == PASSWORD
+
+        def public_key_auth_supported(self) -> bool:
+            return True
+
+        def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+            return username == USERNAME and key.public_data == allowed.public_data
+
+    async def serve() -> None:
+        await asyncssh.listen(
+            "127.0.0.1", args.port, server_factory=Server,
+            server_host_keys=[str(work / "host_key")],
+            sftp_factory=lambda chan: asyncssh.SFTPServer(chan, chroot=str(work / "files")),
+            allow_scp=False, login_timeout=10,
+        )
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()
