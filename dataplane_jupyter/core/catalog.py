@@ -163,9 +163,10 @@ class Catalog:
         catalog_url: str | None = None,
         storage_url: str | None = None,
         executor: str | None = None,
+        dask_address: str | None = None,
     ) -> None:
         self.settings = Settings.from_env(
-            home, catalog_url=catalog_url, storage_url=storage_url, executor=executor
+            home, catalog_url=catalog_url, storage_url=storage_url, executor=executor, dask_address=dask_address
         )
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.engine = db.open_engine(self.settings.catalog_url)

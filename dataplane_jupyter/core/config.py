@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-EXECUTORS = ("process", "thread")
+EXECUTORS = ("process", "thread", "dask")
 
 
 @dataclass(frozen=True)
@@ -17,13 +17,16 @@ class Settings:
     `catalog_url` is any SQLAlchemy URL (PostgreSQL to share a catalog between machines).
     `storage_url` is any fsspec URL; dataset files live below it.
     `executor` runs jobs in detached worker processes (`process`, the default: a job outlives
-    the kernel or browser tab that asked for it) or in threads of the caller (`thread`).
+    the kernel or browser tab that asked for it), in threads of the caller (`thread`), or on a
+    Dask distributed cluster at `dask_address` (`dask`: the workers must reach the same catalog
+    and storage, e.g. PostgreSQL and an object store).
     """
 
     home: Path
     catalog_url: str
     storage_url: str
     executor: str = "process"
+    dask_address: str | None = None
 
     @classmethod
     def from_env(
@@ -33,6 +36,7 @@ class Settings:
         catalog_url: str | None = None,
         storage_url: str | None = None,
         executor: str | None = None,
+        dask_address: str | None = None,
     ) -> "Settings":
         """Settings from arguments, then `DATAPLANE_*` variables, then defaults under the home."""
         root = Path(home or os.environ.get("DATAPLANE_HOME") or Path.home() / ".dataplane")
@@ -46,19 +50,25 @@ class Settings:
             or os.environ.get("DATAPLANE_STORAGE_URL")
             or (root / "storage").as_uri(),
             executor=executor or os.environ.get("DATAPLANE_EXECUTOR") or "process",
+            dask_address=dask_address or os.environ.get("DATAPLANE_DASK_ADDRESS"),
         )
         if settings.executor not in EXECUTORS:
             raise ValueError(f"DATAPLANE_EXECUTOR must be one of {EXECUTORS}, not {settings.executor!r}")
+        if settings.executor == "dask" and not settings.dask_address:
+            raise ValueError("DATAPLANE_EXECUTOR=dask needs DATAPLANE_DASK_ADDRESS (the scheduler address)")
         return settings
 
     def as_env(self) -> dict[str, str]:
         """The variables that make another process open this same catalog."""
-        return {
+        env = {
             "DATAPLANE_HOME": str(self.home),
             "DATAPLANE_CATALOG_URL": self.catalog_url,
             "DATAPLANE_STORAGE_URL": self.storage_url,
             "DATAPLANE_EXECUTOR": self.executor,
         }
+        if self.dask_address:
+            env["DATAPLANE_DASK_ADDRESS"] = self.dask_address
+        return env
 
     def with_executor(self, executor: str) -> "Settings":
         """A copy that runs jobs with another executor."""

@@ -20,6 +20,7 @@ import time
 import traceback
 from typing import TYPE_CHECKING, Any, Callable
 
+from .config import Settings
 from .errors import DataplaneError
 from .jobs import INTERRUPTED, Job, JobStatus
 
@@ -108,6 +109,9 @@ def dispatch(catalog: "Catalog", job: Job) -> None:
     if catalog.settings.executor == "thread":
         threading.Thread(target=run_job, args=(catalog, job.id), name=f"job-{job.id}", daemon=True).start()
         return
+    if catalog.settings.executor == "dask":
+        _submit_to_dask(catalog, job)
+        return
     logs = catalog.settings.home / "logs" / "jobs"
     logs.mkdir(parents=True, exist_ok=True)
     with open(logs / f"{job.id}.log", "ab") as log_file:
@@ -121,6 +125,25 @@ def dispatch(catalog: "Catalog", job: Job) -> None:
         )
     catalog.jobs.store.assign_worker(job.id, process.pid)
     _reap_child_later(process)
+
+
+def _submit_to_dask(catalog: "Catalog", job: Job) -> None:
+    """Hand the job to the Dask cluster; it runs there even if this process goes away."""
+    from distributed import Client, fire_and_forget
+
+    with Client(catalog.settings.dask_address, set_as_default=False, timeout=30) as client:
+        fire_and_forget(client.submit(run_in_dask_worker, catalog.settings, job.id, pure=False, key=f"dataplane-job-{job.id}"))
+
+
+def run_in_dask_worker(settings: Settings, job_id: str) -> str:
+    """Task body on a Dask worker: open the same catalog and run the job."""
+    from .catalog import Catalog
+
+    catalog = Catalog(
+        settings.home, catalog_url=settings.catalog_url, storage_url=settings.storage_url,
+        executor="thread",  # jobs a job starts stay on this worker
+    )
+    return run_job(catalog, job_id).status.value
 
 
 def _reap_child_later(process: subprocess.Popen[bytes]) -> None:
