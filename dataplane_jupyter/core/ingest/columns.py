@@ -11,9 +11,7 @@ from dataplane_jupyter.core.ingest.sqltypes import (
     TEXT_MIN_MEAN_WORDS,
     Profile,
     bool_expr,
-    clean_expr,
     datetime_expr,
-    ident,
     integer_expr,
     number_expr,
 )
@@ -67,10 +65,12 @@ class ColumnPlan:
     warnings: list[IngestWarning]
 
 
-def plan_column(name: str, profile: Profile, decimal: str,
-                date_format: DateFormat | None) -> ColumnPlan:
-    """Apply the type rules of :mod:`~dataplane_jupyter.core.ingest.sqltypes` to one column."""
-    raw, v = ident(name), clean_expr(ident(name))
+def plan_column(name: str, profile: Profile, decimal: str, date_format: DateFormat | None,
+                *, raw: str, v: str) -> ColumnPlan:
+    """Apply the type rules of :mod:`~dataplane_jupyter.core.ingest.sqltypes` to one column.
+
+    ``raw`` and ``v`` are the SQL names of the column's raw and cleaned values in the query.
+    """
     if profile.values and profile.booleans == profile.values:
         return ColumnPlan(name, "boolean", bool_expr(v), [])
     if profile.values and profile.numbers == profile.values:

@@ -37,6 +37,7 @@ from dataplane_jupyter.core.ingest.model import (
 from dataplane_jupyter.core.ingest.sqltypes import (
     Profile,
     candidate_formats,
+    cleaned_rows,
     datetime_check_select,
     ident,
     literal,
@@ -117,7 +118,7 @@ def _plan(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[st
     _refuse_long_cells(con, names, profiles, fmt, path, source=source)
     _exact_distinct_near_limit(con, names, profiles)
     formats = _date_formats(con, names, profiles, sample, fmt.decimal)
-    return rows, [plan_column(n, p, fmt.decimal, formats.get(i))
+    return rows, [plan_column(n, p, fmt.decimal, formats.get(i), raw=f"r{i}", v=f"v{i}")
                   for i, (n, p) in enumerate(zip(names, profiles))]
 
 
@@ -186,7 +187,8 @@ def _write(con: duckdb.DuckDBPyConnection, plans: list[ColumnPlan], fmt: CsvForm
             META_FORMAT: json.dumps(fmt.to_dict())}
     kv = "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in meta.items()) + "}"
     select = ", ".join(f"{p.expression} AS {ident(p.name)}" for p in plans)
-    sql = (f"COPY (SELECT {select} FROM raw ORDER BY rowid) TO {literal(str(target))} "
+    sql = (f"COPY (SELECT {select} FROM {cleaned_rows([p.name for p in plans])} "
+           f"ORDER BY __rowid) TO {literal(str(target))} "
            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, KV_METADATA {kv})")
     try:
         duck.run(con, sql, progress=progress, share=(0.72, 0.98),

@@ -46,7 +46,7 @@ def local_utf8_copy(f: BinaryIO, fmt: CsvFormat, workdir: Path, *, source: str,
 
 def _local_path(f: BinaryIO) -> Path | None:
     name = getattr(f, "name", None)
-    if not isinstance(name, str) or not hasattr(f, "fileno"):
+    if not isinstance(name, str) or not hasattr(f, "fileno") or _decompresses(f):
         return None
     try:
         same = os.path.samestat(os.fstat(f.fileno()), os.stat(name))
@@ -54,6 +54,15 @@ def _local_path(f: BinaryIO) -> Path | None:
     except (OSError, ValueError, io.UnsupportedOperation):
         return None
     return Path(name) if same and at_start else None
+
+
+def _decompresses(f: BinaryIO) -> bool:
+    """True for a decompressing wrapper (gzip, bz2, lzma...): its `name` is the compressed file."""
+    import bz2
+    import gzip
+    import lzma
+
+    return isinstance(f, (gzip.GzipFile, bz2.BZ2File, lzma.LZMAFile))
 
 
 def _size(f: BinaryIO) -> int | None:

@@ -1,0 +1,78 @@
+"""What the statistics need to know about a Parquet file before reading its rows."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+import duckdb
+import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+META_TYPES = "dataplane.types"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the dataset: name, semantic type (None = a string not classified yet)."""
+
+    name: str
+    type: str | None
+    arrow: pa.DataType
+
+
+def columns_of(metadata: pq.FileMetaData) -> list[Column]:
+    """Columns with the semantic types stored at import, or guessed from the Arrow types."""
+    schema = metadata.schema.to_arrow_schema()
+    stored = _stored_types(metadata)
+    return [Column(f.name, stored.get(f.name) or arrow_type_kind(f.type), f.type) for f in schema]
+
+
+def _stored_types(metadata: pq.FileMetaData) -> dict[str, str]:
+    raw = (metadata.metadata or {}).get(META_TYPES.encode())
+    return json.loads(raw) if raw else {}
+
+
+def arrow_type_kind(arrow: pa.DataType) -> str | None:
+    """Semantic type of an Arrow type; None for strings (categorical or text, decided later)."""
+    if pa.types.is_boolean(arrow):
+        return "boolean"
+    if pa.types.is_integer(arrow) or pa.types.is_floating(arrow) or pa.types.is_decimal(arrow):
+        return "numeric"
+    if pa.types.is_temporal(arrow):
+        return "datetime"
+    return None
+
+
+def open_metadata(path: str, filesystem: fsspec.AbstractFileSystem | None) -> pq.FileMetaData:
+    """The Parquet footer, read without reading the data."""
+    return pq.read_metadata(path, filesystem=filesystem)
+
+
+def size_bytes(path: str, filesystem: fsspec.AbstractFileSystem | None) -> int:
+    """Stored size of the file."""
+    return int(filesystem.size(path)) if filesystem is not None else os.path.getsize(path)
+
+
+def relation(con: duckdb.DuckDBPyConnection, path: str,
+             filesystem: fsspec.AbstractFileSystem | None) -> str:
+    """SQL for the file's rows; a non-local fsspec filesystem is registered with DuckDB."""
+    if filesystem is None or _is_local(filesystem):
+        return f"read_parquet('{_escape(path)}')"
+    con.register_filesystem(filesystem)
+    protocol = filesystem.protocol if isinstance(filesystem.protocol, str) \
+        else filesystem.protocol[0]
+    url = path if "://" in path else f"{protocol}://{path.lstrip('/')}"
+    return f"read_parquet('{_escape(url)}')"
+
+
+def _is_local(filesystem: fsspec.AbstractFileSystem) -> bool:
+    protocols = filesystem.protocol if isinstance(filesystem.protocol, (tuple, list)) \
+        else (filesystem.protocol,)
+    return "file" in protocols or "local" in protocols
+
+
+def _escape(text: str) -> str:
+    return text.replace("'", "''")
