@@ -125,6 +125,8 @@ class ConnectorConformance:
     def test_stream_big(self, target: Target) -> None:
         table = big_table()
         locator = target.put("big", table)
+        head = get_kind(target.kind).preview(target.config, target.secrets, locator, rows=5)
+        assert head.column("id").to_pylist() == [1, 2, 3, 4, 5]
         baseline, peak, batches, rows, ids = pa.total_allocated_bytes(), 0, 0, 0, 0
         for batch in get_kind(target.kind).iter_batches(target.config, target.secrets, locator,
                                                          batch_rows=BATCH_ROWS):

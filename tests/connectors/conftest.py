@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 # Before any client library is imported: nothing may find real cloud credentials or leave 127.0.0.1.
 for _name in list(os.environ):
@@ -22,6 +23,31 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 
 from tests.servers import bigquery, ftp, gcs, google_token, mariadb, postgres, s3, sftp  # noqa: E402
+
+
+LOCAL_NAMES = {"127.0.0.1", "localhost", "::1", None}
+_outbound: list[str] = []
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _local_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    """Name resolution for the tests: `.invalid` names fail without asking DNS, other names are recorded."""
+    name = host.decode() if isinstance(host, bytes) else host
+    if isinstance(name, str) and name.endswith(".invalid"):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    if name not in LOCAL_NAMES:
+        _outbound.append(str(name))
+        raise socket.gaierror(socket.EAI_NONAME, f"tests may not resolve {name}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def only_localhost(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail any test of this folder that tried to reach a host other than 127.0.0.1."""
+    monkeypatch.setattr(socket, "getaddrinfo", _local_getaddrinfo)
+    _outbound.clear()
+    yield
+    assert not _outbound, f"the test tried to reach {sorted(set(_outbound))}"
 
 
 def _serve(module: Any) -> Iterator[Any]:

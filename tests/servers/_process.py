@@ -41,6 +41,20 @@ def tail(path: Path, lines: int = 60) -> str:
         return "(no log)"
 
 
+try:
+    import ctypes
+
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux
+    _prctl = None
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, even by SIGKILL (Linux only)."""
+    if _prctl is not None:
+        _prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
 class ServerProcess:
     """One child process with its log file; `stop()` ends exactly that process."""
 
@@ -67,6 +81,7 @@ class ServerProcess:
                 cwd=cwd,
                 user=user,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
 
     @property

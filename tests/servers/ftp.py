@@ -27,7 +27,7 @@ class FTPServer:
 
     def stop(self) -> None:
         self.process.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self.root.parent, ignore_errors=True)
 
 
 def start() -> FTPServer:

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from dataplane_jupyter.core.connectors.base import ConnectorKind, Field, redact
-from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
+from dataplane_jupyter.core.errors import DataplaneError, InvalidInput
 
 SNIFF_BYTES = 64 * 1024
 OPEN_TIMEOUT = 30.0

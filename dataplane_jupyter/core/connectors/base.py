@@ -119,8 +119,11 @@ def probe(address: Address, timeout: float) -> None:
         raise network_error(exc, address, timeout) or UpstreamError(f"Cannot reach {address}: {exc}") from None
 
 
-def bounded(call: Callable[[], T], timeout: float, what: str) -> T:
-    """Run `call` in a helper thread and give up after `timeout` seconds (libraries that ignore timeouts)."""
+def bounded(call: Callable[[], T], timeout: float, what: str, *, grace: float = 0.0) -> T:
+    """Run `call` in a helper thread and give up after `timeout` (+ `grace`) seconds.
+
+    For libraries that ignore their timeouts: the helper thread is abandoned, not killed.
+    """
     box: dict[str, Any] = {}
 
     def target() -> None:
@@ -131,7 +134,7 @@ def bounded(call: Callable[[], T], timeout: float, what: str) -> T:
 
     worker = threading.Thread(target=target, name="connector-check", daemon=True)
     worker.start()
-    worker.join(timeout)
+    worker.join(timeout + grace)
     if worker.is_alive():
         raise UpstreamError(f"{what} did not answer within {timeout:g} s")
     if "error" in box:
@@ -207,7 +210,8 @@ class ConnectorKind(ABC):
 
     def _result(self, check: Callable[[], str], secrets: Mapping[str, Any], timeout: float) -> TestResult:
         try:
-            message = bounded(check, timeout + 2, f"The {self.label} connection")
+            # The grace lets the library's own timeout report first: its message is more specific.
+            message = bounded(check, timeout, f"The {self.label} server", grace=2)
         except DataplaneError as exc:
             return TestResult(False, redact(exc.message, secrets))
         except Exception as exc:  # noqa: BLE001 - a test reports, it does not raise

@@ -88,7 +88,7 @@ class SQLConnector(ConnectorKind):
         port = url.port or DRIVERS.get(backend, ("", None, None))[2]
         return Address(f"{name} server", url.host or "", port)
 
-    def engine(self, url: URL, *, timeout: float) -> Engine:
+    def engine(self, url: URL, *, timeout: float, read_timeout: float | None = None) -> Engine:
         """An engine without a pool (each call connects and disconnects) and with connect timeouts."""
         backend = url.get_backend_name()
         args: dict[str, Any] = {}
@@ -96,6 +96,8 @@ class SQLConnector(ConnectorKind):
             args = {"connect_timeout": max(int(timeout), 2)}
         elif url.get_driver_name() == "pymysql":
             args = {"connect_timeout": max(int(timeout), 1)}
+            if read_timeout:
+                args["read_timeout"] = read_timeout
         elif backend == "sqlite":
             path = url.database or ""
             if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
@@ -108,15 +110,15 @@ class SQLConnector(ConnectorKind):
             raise MissingDependency(f"the sql connector needs the {url.drivername} driver{hint} ({exc})") from None
 
     def _connect(self, config: Mapping[str, Any], secrets: Mapping[str, Any], database: str | None,
-                 timeout: float) -> tuple[Engine, Address]:
+                 timeout: float, read_timeout: float | None = None) -> tuple[Engine, Address]:
         self.validate(config, secrets)
         url = self.url(config, secrets, database)
         address = self.address(url)
         probe(address, timeout)
-        return self.engine(url, timeout=timeout), address
+        return self.engine(url, timeout=timeout, read_timeout=read_timeout), address
 
     def check(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float) -> str:
-        engine, address = self._connect(config, secrets, None, timeout)
+        engine, address = self._connect(config, secrets, None, timeout, read_timeout=timeout)
         try:
             with engine.connect() as conn:
                 conn.execute(sa.select(sa.literal(1))).scalar()
