@@ -253,13 +253,12 @@ class Dataset:
                 last_reap = time.monotonic()
             time.sleep(poll)
 
-    def _require_ready(self, what: str) -> None:
+    def _require_data(self) -> None:
+        """Data and statistics exist once the copy is done (statistics may still be partial)."""
         info = self.info
-        if info.status is not DatasetStatus.READY and not (
-            what == "data" and info.status is DatasetStatus.COMPUTING_STATISTICS
-        ):
+        if info.status not in (DatasetStatus.READY, DatasetStatus.COMPUTING_STATISTICS):
             raise InvalidState(
-                f"Dataset {info.name!r} is {STATUS_LABELS[info.status]!r}: its {what} is not available yet."
+                f"Dataset {info.name!r} is {STATUS_LABELS[info.status]!r}: its data is not available yet."
             )
 
     @property
@@ -271,8 +270,12 @@ class Dataset:
         return f"{self._folder}/{DATA_FILE}"
 
     def statistics(self) -> dict[str, Any]:
-        """The stored statistics: summary, columns, correlation, sample (see DESIGN.md)."""
-        self._require_ready("statistics")
+        """The stored statistics: summary, columns, correlation, sample (see DESIGN.md).
+
+        While the dataset is computing its statistics this gives the first figures read from
+        the Parquet footer (rows, per-column missing/min/max) with `"partial": True`.
+        """
+        self._require_data()
         with self.catalog.engine.connect() as connection:
             payload = connection.execute(
                 sa.select(schema.dataset_statistics.c.payload).where(
@@ -280,7 +283,7 @@ class Dataset:
                 )
             ).scalar_one_or_none()
         if payload is None:
-            raise NotFound(f"Dataset {self.name!r} has no statistics.")
+            raise InvalidState(f"Dataset {self.name!r} has no statistics yet: they are being computed.")
         return payload
 
     def column(self, name: str) -> dict[str, Any]:
@@ -292,7 +295,7 @@ class Dataset:
 
     def to_arrow(self) -> pa.Table:
         """The whole dataset as an Arrow table."""
-        self._require_ready("data")
+        self._require_data()
         with self.catalog.storage.open(self._data_path) as stream:
             return pq.read_table(stream)
 
@@ -302,7 +305,7 @@ class Dataset:
 
     def sample(self, n: int = 20) -> pd.DataFrame:
         """The first `n` rows, without reading the rest of the file."""
-        self._require_ready("data")
+        self._require_data()
         with self.catalog.storage.open(self._data_path) as stream:
             batches = pq.ParquetFile(stream).iter_batches(batch_size=max(1, n))
             first = next(batches, None)
@@ -310,7 +313,7 @@ class Dataset:
 
     def iter_batches(self, batch_rows: int = 65_536) -> Iterator[pa.RecordBatch]:
         """The rows in Arrow batches (bounded memory)."""
-        self._require_ready("data")
+        self._require_data()
         with self.catalog.storage.open(self._data_path) as stream:
             yield from pq.ParquetFile(stream).iter_batches(batch_size=batch_rows)
 

@@ -184,31 +184,30 @@ def run_statistics(ctx: JobContext) -> dict[str, Any]:
 
 
 def _compute_statistics(ctx: JobContext) -> dict[str, Any]:
-    from .stats import compute_statistics
+    from .stats import compute_statistics, first_figures
 
     catalog, params = ctx.catalog, ctx.params
     dataset_id = params["dataset_id"]
     folder = dataset_folder(params["project_id"], dataset_id)
+    data = catalog.storage.path(folder, DATA_FILE)
+    fs = catalog.storage.filesystem()
     start = COPY_SHARE if ctx.job.kind == "dataset.import" else 0.0
     ctx.progress(start, "Computing statistics", force=True)
+    _store_statistics(catalog, dataset_id, {**first_figures(data, filesystem=fs), "partial": True})
     payload = compute_statistics(
-        catalog.storage.path(folder, DATA_FILE),
-        filesystem=catalog.storage.filesystem(),
-        progress=lambda f, m: ctx.progress(start + f * (1 - start), m),
+        data, filesystem=fs, progress=lambda f, m: ctx.progress(start + f * (1 - start), m)
     )
-    with catalog.engine.begin() as connection:
-        connection.execute(
-            schema.dataset_statistics.delete().where(schema.dataset_statistics.c.dataset_id == dataset_id)
-        )
-        connection.execute(schema.dataset_statistics.insert().values(dataset_id=dataset_id, payload=payload))
-    _set(
-        catalog,
-        dataset_id,
-        status=DatasetStatus.READY.value,
-        size_bytes=catalog.storage.size(folder),
-        error=None,
-    )
+    _store_statistics(catalog, dataset_id, {**payload, "partial": False})
+    _set(catalog, dataset_id, status=DatasetStatus.READY.value, size_bytes=catalog.storage.size(folder), error=None)
     return {"rows": payload["summary"]["rows"], "columns": payload["summary"]["columns"]}
+
+
+def _store_statistics(catalog: "Catalog", dataset_id: str, payload: dict[str, Any]) -> None:
+    """Replace the dataset's stored statistics (first figures first, then the full set)."""
+    table = schema.dataset_statistics
+    with catalog.engine.begin() as connection:
+        connection.execute(table.delete().where(table.c.dataset_id == dataset_id))
+        connection.execute(table.insert().values(dataset_id=dataset_id, payload=payload))
 
 
 def _remove_source(params: dict[str, Any]) -> None:

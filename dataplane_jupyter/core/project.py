@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .datasets import Datasets
 from .jobs import Job
 from .models import DescribeProject
+from .sources import Connectors, Datasources
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -19,6 +20,8 @@ class Project:
         self.catalog = catalog
         self.info = info
         self.datasets = Datasets(self)
+        self.connectors = Connectors(self)
+        self.datasources = Datasources(self)
 
     @property
     def id(self) -> str:

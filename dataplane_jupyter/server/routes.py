@@ -8,19 +8,31 @@ import re
 from tornado.web import RequestHandler
 
 from . import handlers as h
+from . import source_handlers as s
 
 API = "/dataplane/api/v1"
 
+# Fixed segments ("upload", "test") come before the {placeholders} they would otherwise match.
 ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects", h.ProjectsHandler),
     ("/projects/{project}", h.ProjectHandler),
     ("/projects/{project}/datasets", h.DatasetsHandler),
     ("/projects/{project}/datasets/upload", h.UploadHandler),
+    ("/projects/{project}/datasets/from-datasource", s.ImportDatasourceHandler),
     ("/projects/{project}/datasets/{dataset}", h.DatasetHandler),
     ("/projects/{project}/datasets/{dataset}/statistics", h.StatisticsHandler),
     ("/projects/{project}/datasets/{dataset}/columns/{column}", h.ColumnHandler),
     ("/projects/{project}/datasets/{dataset}/sample", h.SampleHandler),
     ("/projects/{project}/datasets/{dataset}/download", h.DownloadHandler),
+    ("/connector-kinds", s.ConnectorKindsHandler),
+    ("/projects/{project}/connectors", s.ConnectorsHandler),
+    ("/projects/{project}/connectors/test", s.TestNewConnectorHandler),
+    ("/projects/{project}/connectors/{connector}", s.ConnectorHandler),
+    ("/projects/{project}/connectors/{connector}/test", s.TestConnectorHandler),
+    ("/projects/{project}/datasources", s.DatasourcesHandler),
+    ("/projects/{project}/datasources/test", s.TestNewDatasourceHandler),
+    ("/projects/{project}/datasources/{datasource}", s.DatasourceHandler),
+    ("/projects/{project}/datasources/{datasource}/test", s.TestDatasourceHandler),
     ("/projects/{project}/jobs", h.ProjectJobsHandler),
     ("/jobs/{job}", h.JobHandler),
     ("/jobs/{job}/cancel", h.CancelJobHandler),

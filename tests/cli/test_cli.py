@@ -55,3 +55,23 @@ def test_help_without_a_verb(argv):
     result = dataplane(*argv, check=False)
     assert result.returncode == 2
     assert "usage: dataplane" in result.stdout
+
+
+def test_datasets_import_wait_json_then_stats(isolated_home, tmp_path):
+    path = tmp_path / "tips.csv"
+    path.write_text("day\ttotal\tsmoker\nSun\t16.99\tNo\nSat\t10.34\tYes\nSun\t21.01\tNo\n")
+    shown = json.loads(dataplane("--json", "datasets", "import", str(path), "--name", "tips", "--wait").stdout)
+    assert (shown["status"], shown["rows"], shown["columns"]) == ("ready", 3, 3)
+    stats = json.loads(dataplane("--json", "datasets", "stats", "tips").stdout)
+    total = next(c for c in stats["columns"] if c["name"] == "total")
+    assert total["type"] == "numeric" and total["max"] == 21.01
+    assert set(stats) >= {"summary", "columns", "correlation", "sample"}
+
+
+def test_a_failed_import_exits_non_zero_with_the_error(isolated_home, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    result = dataplane("--json", "datasets", "import", str(path), "--wait", check=False)
+    assert result.returncode == 1
+    assert "empty.csv" in json.loads(result.stdout)["error"]
+    assert result.stderr.strip().splitlines()[-1].startswith("error: Dataset 'empty' failed")

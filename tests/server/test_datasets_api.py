@@ -1,0 +1,50 @@
+"""Upload (streamed), statistics, sample and download over REST."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import pandas as pd
+
+
+async def wait_ready(api, project: str, dataset: str) -> dict:
+    for _ in range(600):
+        code, body = await api("GET", f"projects/{project}/datasets/{dataset}")
+        if body["status"] in ("ready", "failed"):
+            return body
+        await asyncio.sleep(0.1)
+    raise AssertionError("import never finished")
+
+
+async def test_upload_statistics_sample_and_download(api, isolated_home):
+    await api("POST", "projects", {"name": "p"})
+    content = "city,price\nParis,1.5\nLyon,2.5\nNice,3.5\n".encode()
+    code, body = await api("POST", "projects/p/datasets/upload", raw=content, params={"filename": "cities.csv"})
+    assert code == 202 and body["name"] == "cities" and body["status"] == "copying"
+    ready = await wait_ready(api, "p", body["id"])
+    assert (ready["status"], ready["rows"], ready["columns"]) == ("ready", 3, 2)
+    assert not list((isolated_home / "uploads").iterdir())  # the staged upload is gone
+
+    code, stats = await api("GET", f"projects/p/datasets/{body['id']}/statistics")
+    assert code == 200 and stats["summary"]["rows"] == 3
+    code, column = await api("GET", f"projects/p/datasets/{body['id']}/columns/price")
+    assert column["mean"] == 2.5
+    assert (await api("GET", f"projects/p/datasets/{body['id']}/columns/nope"))[0] == 404
+    code, sample = await api("GET", f"projects/p/datasets/{body['id']}/sample", params={"n": "2"})
+    assert sample == {"columns": ["city", "price"], "data": [["Paris", 1.5], ["Lyon", 2.5]]}
+    code, csv_text = await api("GET", f"projects/p/datasets/{body['id']}/download")
+    assert code == 200 and pd.read_csv(io.StringIO(csv_text))["price"].tolist() == [1.5, 2.5, 3.5]
+
+
+async def test_upload_errors(api, isolated_home):
+    await api("POST", "projects", {"name": "p"})
+    code, body = await api("POST", "projects/p/datasets/upload", raw=b"a,b\n1,2\n")
+    assert code == 422 and body["field"] == "filename"
+    code, body = await api("POST", "projects/p/datasets/upload", raw=b"", params={"filename": "empty.csv"})
+    assert code == 202
+    failed = await wait_ready(api, "p", body["id"])
+    assert failed["status"] == "failed" and failed["error"].startswith("empty.csv")
+    code, body = await api("GET", f"projects/p/datasets/{body['id']}/statistics")
+    assert code == 409
+    assert not list((isolated_home / "uploads").iterdir())
