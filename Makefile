@@ -17,6 +17,7 @@ install: $(VENV)/bin/python
 install-test: $(VENV)/bin/python
 	bash scripts/install-system-deps.sh requirements/apt-test.txt
 	$(PY) -m pip install ".[test]"
+	bash scripts/setup-bigquery-emulator.sh
 
 lab: install
 	DATAPLANE_HOME=$(DEMO_HOME) $(VENV)/bin/dataplane demo seed
