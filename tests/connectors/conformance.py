@@ -8,13 +8,15 @@ is switched off in that subclass by setting it to None, never skipped at run tim
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 import pytest
 
 from dataplane_jupyter.core.connectors import TestResult, get_kind
+from dataplane_jupyter.core.connectors.base import DestinationExists, stamped
 
 BIG_ROWS = 200_000
 BATCH_ROWS = 20_000
@@ -47,7 +49,8 @@ class Target:
     refused: dict[str, Any] | None = None  # config pointing at a port nobody listens on
     unknown_host: dict[str, Any] | None = None
     denied: tuple[dict[str, Any], dict[str, Any], str] | None = None  # (config, secrets, phrase): valid login, no read permission
-    extra: dict[str, Any] = field(default_factory=dict)
+    dest: Callable[[str], dict[str, Any]] | None = None  # an export destination's locator for a name
+    names: Callable[[], set[str]] | None = None  # what is in the test's folder/database/bucket/dataset now
 
     def secret_values(self, secrets: Mapping[str, Any] | None = None) -> list[str]:
         values = [v for v in {**self.secrets, **(secrets or {})}.values() if isinstance(v, str)]
@@ -140,3 +143,74 @@ class ConnectorConformance:
         assert rows == BIG_ROWS
         assert ids == BIG_ROWS * (BIG_ROWS + 1) // 2
         assert peak < table.nbytes / 2, f"{peak} bytes held while streaming {table.nbytes} bytes"
+
+
+def stamp(locator: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """Where the timestamp mode puts an export aimed at `locator`."""
+    if "path" in locator:
+        return {**locator, "path": stamped(locator["path"], now)}
+    return {**locator, "table": stamped(locator["table"], now, table=True)}
+
+
+def read_back(target: Target, locator: dict[str, Any]) -> pa.Table:
+    batches = list(get_kind(target.kind).iter_batches(target.config, target.secrets, locator))
+    return pa.Table.from_batches(batches).sort_by("id")
+
+
+class ExporterConformance:
+    """What every kind that writes must do; subclasses supply `target` with `dest` and `names`."""
+
+    def write(self, target: Target, locator: dict[str, Any], table: pa.Table, mode: str, **kw: Any) -> Any:
+        return get_kind(target.kind).write(target.config, target.secrets, locator, table.to_batches(max_chunksize=2),
+                                           schema=table.schema, mode=mode, **kw)
+
+    def test_write_overwrite_and_read_back(self, target: Target) -> None:
+        dest = target.dest("preds")
+        result = self.write(target, dest, small_table(), "overwrite")
+        assert result.rows == 5 and "preds" in result.location
+        assert_no_secret(result.location, target)
+        got = read_back(target, dest)
+        assert got.column("city").to_pylist() == small_table().column("city").to_pylist()
+        assert [float(v) for v in got.column("price").to_pylist()] == small_table().column("price").to_pylist()
+        self.write(target, dest, small_table().slice(0, 2), "overwrite")
+        assert read_back(target, dest).num_rows == 2
+
+    def test_write_timestamp_adds_the_time(self, target: Target) -> None:
+        dest = target.dest("labels")
+        first, second = dt.datetime(2021, 7, 12, 15, 22, 29), dt.datetime(2021, 7, 12, 15, 22, 30)
+        one = self.write(target, dest, small_table(), "timestamp", now=first)
+        two = self.write(target, dest, small_table().slice(0, 1), "timestamp", now=second)
+        assert one.location != two.location
+        assert ("2021-07-12T15:22:29" in one.location) or ("20210712_152229" in one.location), one.location
+        assert read_back(target, stamp(dest, first)).num_rows == 5
+        assert read_back(target, stamp(dest, second)).num_rows == 1
+
+    def test_write_cancel_keeps_what_exists(self, target: Target) -> None:
+        dest = target.dest("kept")
+        self.write(target, dest, small_table(), "cancel")
+        with pytest.raises(DestinationExists, match="already exists.*export cancelled"):
+            self.write(target, dest, small_table().slice(0, 1), "cancel")
+        assert read_back(target, dest).num_rows == 5
+
+    def test_failed_write_leaves_nothing(self, target: Target) -> None:
+        dest = target.dest("broken")
+        before = target.names()
+
+        def batches():
+            yield small_table().to_batches()[0]
+            raise RuntimeError("the dataset could not be read")
+
+        with pytest.raises(RuntimeError, match="could not be read"):
+            get_kind(target.kind).write(target.config, target.secrets, dest, batches(),
+                                        schema=small_table().schema, mode="overwrite")
+        assert target.names() == before
+
+    def test_write_big_streams(self, target: Target) -> None:
+        table = big_table()
+        dest = target.dest("big_out")
+        result = get_kind(target.kind).write(target.config, target.secrets, dest,
+                                             table.to_batches(max_chunksize=BATCH_ROWS), schema=table.schema,
+                                             mode="overwrite")
+        assert result.rows == BIG_ROWS
+        rows = sum(b.num_rows for b in get_kind(target.kind).iter_batches(target.config, target.secrets, dest))
+        assert rows == BIG_ROWS

@@ -12,7 +12,7 @@ import pyarrow.csv as pacsv
 import pytest
 
 from dataplane_jupyter.core.connectors import get_kind
-from tests.connectors.conformance import ConnectorConformance, Target
+from tests.connectors.conformance import ConnectorConformance, ExporterConformance, Target
 from tests.servers import ftp
 from tests.servers._process import free_port
 
@@ -37,13 +37,16 @@ def folder_put(root: Path, folder: str, *, mode: int | None = None):
     return put
 
 
-class TestFTP(ConnectorConformance):
+class TestFTP(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, ftp_server: Any, unique: str) -> Target:
         config = {"host": ftp_server.host, "port": ftp_server.port, "username": ftp_server.username}
         secrets = {"password": ftp_server.password}
+        (ftp_server.root / unique).mkdir()
         return Target(
             kind="ftp", config=config, secrets=secrets, put=folder_put(ftp_server.root, unique),
+            dest=lambda name: {"path": f"/{unique}/{name}.csv"},
+            names=lambda: set(os.listdir(ftp_server.root / unique)),
             wrong_secrets=[(config, {"password": "not-the-password-1"},
                             f"FTP server {ftp_server.host}:{ftp_server.port} refused the login for user 'bob'")],
             missing=[({"path": f"/{unique}/nope.csv"}, f"'/{unique}/nope.csv' does not exist on FTP server")],
@@ -59,11 +62,14 @@ class TestFTP(ConnectorConformance):
             assert f.read() == csv_bytes(table)
 
 
-class SFTPBase(ConnectorConformance):
+class SFTPBase(ConnectorConformance, ExporterConformance):
     def make_target(self, server: Any, unique: str, secrets: dict[str, Any]) -> Target:
         config = {"host": server.host, "port": server.port, "username": server.username}
+        (server.root / unique).mkdir()
         return Target(
             kind="sftp", config=config, secrets=secrets, put=folder_put(server.root, unique, mode=0),
+            dest=lambda name: {"path": f"/{unique}/{name}.csv"},
+            names=lambda: set(os.listdir(server.root / unique)),
             wrong_secrets=[(config, {"password": "not-the-password-1"},
                             f"SFTP server {server.host}:{server.port} refused the login for user 'alice'"),
                            ({**config, "username": "mallory"}, secrets, "wrong username or password")],
@@ -111,7 +117,7 @@ class TestSFTPKey(SFTPBase):
         assert unlocked.ok, unlocked.message
 
 
-class TestS3(ConnectorConformance):
+class TestS3(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, s3_server: Any, unique: str) -> Target:
         client = s3_server.client()
@@ -124,8 +130,12 @@ class TestS3(ConnectorConformance):
             client.put_object(Bucket=unique, Key=f"data/{name}.csv", Body=csv_bytes(table))
             return {"bucket": unique, "path": f"data/{name}.csv"}
 
+        def names() -> set[str]:
+            return {o["Key"] for o in client.list_objects_v2(Bucket=unique).get("Contents", [])}
+
         return Target(
-            kind="s3", config=config, secrets=secrets, put=put,
+            kind="s3", config=config, secrets=secrets, put=put, names=names,
+            dest=lambda name: {"bucket": unique, "path": f"out/{name}.csv"},
             wrong_secrets=[
                 (config, {"secret_access_key": "not-the-secret-key-1"}, "refused the secret access key"),
                 ({**config, "access_key_id": "AKIAUNKNOWN000000000"}, secrets,

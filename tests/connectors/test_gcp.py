@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dataplane_jupyter.core.connectors import get_kind
-from tests.connectors.conformance import ConnectorConformance, Target
+from tests.connectors.conformance import ConnectorConformance, ExporterConformance, Target
 from tests.connectors.test_files import csv_bytes
 from tests.servers._process import free_port
 
@@ -29,11 +29,12 @@ def gcp_config(gcs_server: Any, bigquery_server: Any) -> dict[str, Any]:
             "bigquery_endpoint_url": bigquery_server.endpoint_url}
 
 
-def gcp_target(config: dict[str, Any], token: Any, put: Any, missing: list, *, bq: bool) -> Target:
+def gcp_target(config: dict[str, Any], token: Any, put: Any, missing: list, *, bq: bool, dest: Any,
+               names: Any) -> Target:
     secrets = {"service_account_json": token.service_account(project_id=PROJECT)}
     endpoint = "bigquery_endpoint_url" if bq else "endpoint_url"
     return Target(
-        kind="gcp", config=config, secrets=secrets, put=put,
+        kind="gcp", config=config, secrets=secrets, put=put, dest=dest, names=names,
         wrong_secrets=[
             (config, {"service_account_json": token.service_account(good=False, project_id=PROJECT)},
              f"Google refused the service account key of 'loader@{PROJECT}.iam.gserviceaccount.com': invalid_grant"),
@@ -47,7 +48,7 @@ def gcp_target(config: dict[str, Any], token: Any, put: Any, missing: list, *, b
     )
 
 
-class TestGCSBucket(ConnectorConformance):
+class TestGCSBucket(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, gcs_server: Any, bigquery_server: Any, google_token_server: Any, unique: str) -> Target:
         from gcsfs.core import GCSFileSystem
@@ -64,7 +65,8 @@ class TestGCSBucket(ConnectorConformance):
             gcp_config(gcs_server, bigquery_server), google_token_server, put,
             [({"bucket": f"{unique}-gone", "path": "a.csv"}, f"Bucket '{unique}-gone' does not exist"),
              ({"bucket": unique, "path": "data/nope.csv"}, f"'data/nope.csv' in bucket '{unique}' does not exist")],
-            bq=False,
+            bq=False, dest=lambda name: {"bucket": unique, "path": f"out/{name}.csv"},
+            names=lambda: set(fs.find(unique, refresh=True)),
         )
 
     test_permission_denied = None  # type: ignore[assignment]
@@ -78,7 +80,7 @@ class TestGCSBucket(ConnectorConformance):
         assert not result.ok and "needs service_account_json" in result.message
 
 
-class TestBigQuery(ConnectorConformance):
+class TestBigQuery(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, gcs_server: Any, bigquery_server: Any, google_token_server: Any, unique: str) -> Target:
         from google.api_core.client_options import ClientOptions
@@ -103,7 +105,8 @@ class TestBigQuery(ConnectorConformance):
             gcp_config(gcs_server, bigquery_server), google_token_server, put,
             [({"dataset": f"{dataset}_gone", "table": "t"}, f"BigQuery dataset '{dataset}_gone' does not exist"),
              ({"dataset": dataset, "table": "nope"}, f"BigQuery table '{dataset}.nope' does not exist")],
-            bq=True,
+            bq=True, dest=lambda name: {"dataset": dataset, "table": name},
+            names=lambda: {t.table_id for t in client.list_tables(dataset, timeout=30)},
         )
 
     test_permission_denied = None  # type: ignore[assignment]

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.connectors import get_kind
-from tests.connectors.conformance import ConnectorConformance, Target, small_table
+from tests.connectors.conformance import ConnectorConformance, ExporterConformance, Target, small_table
 from tests.servers._process import free_port
 
 READER, READER_PASSWORD = "reader", "reader-secret-Pw9"
@@ -25,15 +25,30 @@ def _sql_type(arrow: pa.DataType) -> sa.types.TypeEngine:
 
 
 def put_table(url: str, name: str, table: pa.Table) -> None:
-    """Create `name` from an Arrow table and insert its rows in chunks."""
+    """Create `name` from an Arrow table and insert its rows (PostgreSQL: COPY, for speed)."""
     engine = sa.create_engine(url)
     try:
         columns = [sa.Column(f.name, _sql_type(f.type)) for f in table.schema]
         sql_table = sa.Table(name, sa.MetaData(), *columns)
         with engine.begin() as conn:
             sql_table.create(conn)
+            if conn.dialect.name == "postgresql":
+                with conn.connection.driver_connection.cursor() as cur, cur.copy(f'COPY "{name}" FROM STDIN') as copy:
+                    for row in zip(*(table.column(n).to_pylist() for n in table.column_names)):
+                        copy.write_row(row)
+                return
             for batch in table.to_batches(max_chunksize=20_000):
-                conn.execute(sql_table.insert(), batch.to_pylist())
+                conn.exec_driver_sql(
+                    f"INSERT INTO {name} ({', '.join(table.column_names)}) VALUES ({', '.join(['?' if conn.dialect.name == 'sqlite' else '%s'] * table.num_columns)})",
+                    [tuple(r.values()) for r in batch.to_pylist()])
+    finally:
+        engine.dispose()
+
+
+def table_names(url: str) -> set[str]:
+    engine = sa.create_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names())
     finally:
         engine.dispose()
 
@@ -57,10 +72,12 @@ def _server_target(server: Any, dialect: str, database: str, *, service: str) ->
         refused={**config, "port": free_port()},
         unknown_host={**config, "host": "no-such-host.invalid"},
         denied=({**config, "username": READER}, {"password": READER_PASSWORD}, f"User '{READER}' lacks permission"),
+        dest=lambda name: {"table": name},
+        names=lambda: table_names(server.url(database)),
     )
 
 
-class TestPostgres(ConnectorConformance):
+class TestPostgres(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, postgres_server: Any, unique: str) -> Target:
         database = unique.replace("-", "_")
@@ -86,7 +103,7 @@ class TestPostgres(ConnectorConformance):
         assert not result.ok and result.message.startswith("The database rejected the query: syntax error")
 
 
-class TestMariaDB(ConnectorConformance):
+class TestMariaDB(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, mariadb_server: Any, unique: str) -> Target:
         database = unique.replace("-", "_")
@@ -95,7 +112,7 @@ class TestMariaDB(ConnectorConformance):
         return _server_target(mariadb_server, "mysql", database, service="MySQL")
 
 
-class TestSQLite(ConnectorConformance):
+class TestSQLite(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, tmp_path: Path) -> Target:
         path = tmp_path / "local.db"
@@ -107,6 +124,8 @@ class TestSQLite(ConnectorConformance):
             put=lambda name, table: (put_table(f"sqlite:///{path}", name, table), {"table": name})[1],
             wrong_secrets=[({"dialect": "sqlite", "database": str(tmp_path / "nope.db")}, {}, "does not exist")],
             missing=[({"table": "no_such_table"}, "table 'no_such_table' does not exist")],
+            dest=lambda name: {"table": name},
+            names=lambda: table_names(f"sqlite:///{path}"),
         )
 
     # A local file has no port, host or permissions to refuse.

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import uuid
 from abc import abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from dataplane_jupyter.core.connectors.base import ConnectorKind, Field, redact
-from dataplane_jupyter.core.errors import DataplaneError, InvalidInput
+from dataplane_jupyter.core.connectors.base import (
+    Address, ConnectorKind, DestinationExists, Field, SourceFailure, WriteMode, WriteResult, check_mode,
+    from_source, redact, stamped,
+)
+from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 
 SNIFF_BYTES = 64 * 1024
 OPEN_TIMEOUT = 30.0
@@ -29,6 +34,10 @@ class FileConnector(ConnectorKind):
     @abstractmethod
     def filesystem(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float) -> Any:
         """A logged-in fsspec filesystem; raises a DataplaneError with a plain message."""
+
+    @abstractmethod
+    def address(self, config: Mapping[str, Any]) -> Address:
+        """Where the kind connects, for messages."""
 
     @abstractmethod
     def remote_path(self, locator: Mapping[str, Any]) -> str:
@@ -65,12 +74,104 @@ class FileConnector(ConnectorKind):
             except Exception as exc:  # noqa: BLE001
                 raise self._safe(exc, config, secrets, locator) from None
 
+    # -- writing (exporters) ----------------------------------------------------------------
+    def location(self, config: Mapping[str, Any], path: str) -> str:
+        """Where `path` is, for people: a URL without credentials."""
+        address = self.address(config)
+        return f"{self.kind}://{address.host}:{address.port}{path}"
+
+    def staging_path(self, path: str) -> str | None:
+        """Where to write before renaming to `path`; None when uploads only appear once complete (S3, GCS)."""
+        return f"{path}.partial-{uuid.uuid4().hex[:12]}"
+
+    def check_destination(self, fs: Any, path: str, config: Mapping[str, Any], locator: Mapping[str, Any]) -> None:
+        """Raise when the export cannot go there: folders are never created (as the platform did)."""
+        folder = path.rsplit("/", 1)[0] or "/"
+        if not fs.isdir(folder):
+            raise UpstreamError(f"Folder '{folder}' does not exist on {self.address(config)}", field="path")
+
+    def write(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
+              batches: Iterable[pa.RecordBatch], *, schema: pa.Schema, mode: WriteMode = "timestamp",
+              now: dt.datetime | None = None) -> WriteResult:
+        """Write a CSV file; under a temporary name first where uploads are visible while they run."""
+        self.validate_locator(locator)
+        check_mode(mode)
+        path = self.remote_path(locator)
+        path = stamped(path, now) if mode == "timestamp" else path
+        target = {**locator, "path": path.split("/", 1)[1] if locator.get("bucket") else path}
+        fs = self.filesystem(config, secrets, timeout=OPEN_TIMEOUT)
+        staging = self.staging_path(path)
+        try:
+            self.check_destination(fs, path, config, target)
+            self._refuse_existing(fs, path, mode, config, target)
+            rows = write_csv(fs, staging or path, from_source(batches), schema,
+                             separator=locator.get("separator") or ",")
+            if staging:
+                self._refuse_existing(fs, path, mode, config, target)
+                if fs.exists(path):
+                    fs.rm(path)
+                fs.mv(staging, path)
+        except BaseException as exc:
+            _remove_quietly(fs, staging)
+            if isinstance(exc, SourceFailure):
+                raise exc.error from None
+            if isinstance(exc, DataplaneError) or not isinstance(exc, Exception):
+                raise
+            raise self._safe(exc, config, secrets, target) from None
+        return WriteResult(self.location(config, path), rows)
+
+    def _refuse_existing(self, fs: Any, path: str, mode: str, config: Mapping[str, Any],
+                         locator: Mapping[str, Any]) -> None:
+        if mode != "overwrite" and fs.exists(path):
+            raise DestinationExists(f"{self.describe(locator)} already exists on {self.address(config)}: "
+                                    f"export cancelled (mode '{mode}')", field="path")
+
     def _safe(self, exc: BaseException, config: Mapping[str, Any], secrets: Mapping[str, Any],
               locator: Mapping[str, Any]) -> DataplaneError:
         error = self.explain(exc, config, locator, timeout=OPEN_TIMEOUT)
         error.message = redact(error.message, secrets)
         error.args = (error.message,)
         return error
+
+
+def write_csv(fs: Any, path: str, batches: Iterable[pa.RecordBatch], schema: pa.Schema, *, separator: str) -> int:
+    """Stream record batches into a UTF-8 CSV file with a header; returns the number of rows."""
+    rows = 0
+    out = fs.open(path, "wb")
+    try:
+        writer = pacsv.CSVWriter(out, schema, write_options=pacsv.WriteOptions(delimiter=separator))
+        for batch in batches:
+            writer.write_batch(batch)
+            rows += batch.num_rows
+        writer.close()
+    except BaseException:
+        _abort(out)
+        raise
+    out.close()
+    return rows
+
+
+def _abort(out: Any) -> None:
+    """Drop a half-written file: closing it would publish it (S3 and GCS complete the upload on close)."""
+    try:
+        if hasattr(out, "discard") and hasattr(out, "buffer"):
+            out.discard()
+        else:
+            out.close()
+    except Exception:  # noqa: BLE001, S110 - best effort; the writer removes its staging file afterwards
+        pass
+    finally:
+        if hasattr(out, "buffer"):
+            out.closed = True
+
+
+def _remove_quietly(fs: Any, path: str | None) -> None:
+    if path:
+        try:
+            if fs.exists(path):
+                fs.rm(path)
+        except Exception:  # noqa: BLE001, S110 - best effort after a failure that is being reported
+            pass
 
 
 def sniff(head: bytes, separator: str | None, encoding: str | None) -> tuple[str, str]:

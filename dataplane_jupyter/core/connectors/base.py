@@ -7,17 +7,20 @@ repeats a secret: every message goes through `redact` before it leaves a kind.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import socket
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO, ClassVar, Literal, TypeVar
 
 import pyarrow as pa
 
-from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, InvalidState, UpstreamError
+from dataplane_jupyter.core.errors import (
+    AlreadyExists, DataplaneError, InvalidInput, InvalidState, UpstreamError,
+)
 
 T = TypeVar("T")
 SourceShape = Literal["file", "table"]
@@ -42,6 +45,22 @@ class TestResult:
     __test__ = False  # not a pytest test class
     ok: bool
     message: str
+
+
+WriteMode = Literal["timestamp", "cancel", "overwrite"]
+WRITE_MODES: tuple[str, ...] = ("timestamp", "cancel", "overwrite")
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What an export wrote: `location` names it without credentials (e.g. s3://bucket/key)."""
+
+    location: str
+    rows: int
+
+
+class DestinationExists(AlreadyExists):
+    """The export's destination exists and the exporter's mode is "cancel": nothing was written."""
 
 
 class MissingDependency(DataplaneError):
@@ -247,7 +266,57 @@ class ConnectorKind(ABC):
                      *, batch_rows: int = 50_000) -> Iterator[pa.RecordBatch]:
         """The datasource's rows in batches of at most `batch_rows`, never all of them in memory."""
 
-    # -- writing (exporters) goes here: write_batches(config, secrets, locator, batches, mode) --
+    # -- writing (exporters) ----------------------------------------------------------------
+    def write(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
+              batches: Iterable[pa.RecordBatch], *, schema: pa.Schema, mode: WriteMode = "timestamp",
+              now: dt.datetime | None = None) -> WriteResult:
+        """Write the batches to the locator's destination (a CSV file or a table).
+
+        `mode`: "timestamp" adds the time to the name, "cancel" raises DestinationExists when the
+        destination exists, "overwrite" replaces it. Nothing appears under the final name unless
+        every row was written.
+        """
+        raise InvalidState(f"{self.label} connectors cannot write")
+
+
+class SourceFailure(Exception):
+    """Raised inside a writer when the caller's batches failed; writers clean up, then re-raise `error`."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def from_source(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The caller's batches, their failures wrapped so that they are not taken for the remote system's."""
+    iterator = iter(batches)
+    while True:
+        try:
+            batch = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - handed back unchanged by the writer
+            raise SourceFailure(exc) from exc
+        yield batch
+
+
+def check_mode(mode: str) -> None:
+    """Raise InvalidInput unless `mode` is an exporter mode."""
+    if mode not in WRITE_MODES:
+        raise InvalidInput(f"mode must be one of {', '.join(WRITE_MODES)}, got {mode!r}", field="mode")
+
+
+def stamped(name: str, now: dt.datetime | None, *, table: bool = False) -> str:
+    """`name` with the time added, as the timestamp mode wants: sales.csv -> sales_2021-07-12T15:22:29.csv.
+
+    Tables get sales_20210712_152229, a name no SQL dialect needs to quote.
+    """
+    now = now or dt.datetime.now()
+    if table:
+        return f"{name}_{now:%Y%m%d_%H%M%S}"
+    folder, slash, base = name.rpartition("/")
+    stem, dot, ext = base.rpartition(".") if "." in base.lstrip(".") else (base, "", "")
+    return f"{folder}{slash}{stem}_{now:%Y-%m-%dT%H:%M:%S}{dot}{ext}"
 
 
 def _check_fields(fields: tuple[Field, ...], values: Mapping[str, Any], what: str) -> None:

@@ -7,18 +7,21 @@ so that `endpoint_url`s really are the only places contacted besides the key's `
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import pyarrow as pa
 
+from dataplane_jupyter.core.connectors._bigquery import load_batches
 from dataplane_jupyter.core.connectors._files import CSV_OPTIONS, OPEN_TIMEOUT, FileConnector
 from dataplane_jupyter.core.connectors.base import (
-    Address, ConnectorKind, Field, causes, bounded, network_error, probe, redact, require,
+    Address, ConnectorKind, DestinationExists, Field, SourceFailure, WriteMode, WriteResult, bounded, causes,
+    check_mode, from_source, network_error, probe, redact, require, stamped,
 )
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 
@@ -159,14 +162,26 @@ class GCPConnector(FileConnector):
         self.validate_locator(locator)
         if not locator.get("bucket"):
             return ConnectorKind.open_file(self, config, secrets, locator)  # says: a table, not a file
-        fs = self.filesystem(config, secrets, timeout=OPEN_TIMEOUT)
         try:
-            # A missing bucket and a missing object give the same 404 on download: ask for the bucket first.
-            fs.call("GET", "b/{}", locator["bucket"], json_out=True)
+            self.check_destination(self.filesystem(config, secrets, timeout=OPEN_TIMEOUT), "", config, locator)
+        except DataplaneError:
+            raise
         except Exception as exc:  # noqa: BLE001 - every library failure becomes a plain message
-            raise self._safe(_BucketMissing() if isinstance(exc, FileNotFoundError) else exc,
-                             config, secrets, locator) from None
+            raise self._safe(exc, config, secrets, locator) from None
         return super().open_file(config, secrets, locator)
+
+    def check_destination(self, fs: Any, path: str, config: Mapping[str, Any], locator: Mapping[str, Any]) -> None:
+        """The bucket exists: a missing bucket and a missing object give the same 404 on download."""
+        try:
+            fs.call("GET", "b/{}", locator["bucket"], json_out=True)
+        except FileNotFoundError:
+            raise _BucketMissing() from None
+
+    def staging_path(self, path: str) -> str | None:
+        return None  # an upload only appears under its name once complete
+
+    def location(self, config: Mapping[str, Any], path: str) -> str:
+        return f"gs://{path}"
 
     # -- BigQuery ---------------------------------------------------------------------------
     def bigquery(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float) -> Any:
@@ -233,6 +248,49 @@ class GCPConnector(FileConnector):
         except NotFound:
             client.get_dataset(str(locator["dataset"]), retry=retry, timeout=READ_TIMEOUT)  # raises for a missing dataset
             raise
+
+    # -- writing (exporters) ----------------------------------------------------------------
+    def write(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
+              batches: Iterable[pa.RecordBatch], *, schema: pa.Schema, mode: WriteMode = "timestamp",
+              now: dt.datetime | None = None) -> WriteResult:
+        """A CSV file in a bucket, or a BigQuery table loaded in one job."""
+        if locator.get("bucket"):
+            return super().write(config, secrets, locator, batches, schema=schema, mode=mode, now=now)
+        if not (locator.get("dataset") and locator.get("table")):
+            raise InvalidInput("a GCP exporter needs bucket + path or dataset + table", field="dataset")
+        check_mode(mode)
+        name = stamped(str(locator["table"]), now, table=True) if mode == "timestamp" else str(locator["table"])
+        target = {**locator, "table": name}
+        client = self.bigquery(config, secrets, timeout=READ_TIMEOUT)
+        try:
+            table_id = f"{client.project}.{locator['dataset']}.{name}" if "." not in str(locator["dataset"]) \
+                else f"{locator['dataset']}.{name}"
+            if mode != "overwrite" and self._bq_exists(client, table_id, target):
+                raise DestinationExists(f"{self.describe(target)} already exists on {self.bq_address(config)}: "
+                                        f"export cancelled (mode '{mode}')", field="table")
+            rows = load_batches(client, table_id, from_source(batches), schema, overwrite=mode == "overwrite")
+        except SourceFailure as exc:
+            raise exc.error from None
+        except DataplaneError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            error = self.explain(exc, config, target, timeout=READ_TIMEOUT)
+            raise type(error)(redact(error.message, secrets), field=error.field) from None
+        finally:
+            client.close()
+        return WriteResult(f"bigquery://{table_id}", rows)
+
+    def _bq_exists(self, client: Any, table_id: str, locator: Mapping[str, Any]) -> bool:
+        from google.api_core.exceptions import NotFound
+        from google.cloud import bigquery
+
+        retry = bigquery.DEFAULT_RETRY.with_timeout(READ_TIMEOUT)
+        try:
+            client.get_table(table_id, retry=retry, timeout=READ_TIMEOUT)
+        except NotFound:
+            client.get_dataset(table_id.rsplit(".", 1)[0], retry=retry, timeout=READ_TIMEOUT)  # a missing dataset raises
+            return False
+        return True
 
     # -- tests and errors -------------------------------------------------------------------
     def check(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float) -> str:

@@ -73,13 +73,23 @@ class S3Connector(FileConnector):
     def open_file(self, config: Mapping[str, Any], secrets: Mapping[str, Any],
                   locator: Mapping[str, Any]) -> BinaryIO:
         self.validate_locator(locator)
-        fs = self.filesystem(config, secrets, timeout=30)
         try:
-            # A listing carries S3's error code; the HEAD that opening starts with only says "403".
-            fs.call_s3("list_objects_v2", Bucket=locator["bucket"], Prefix=str(locator["path"]).lstrip("/"), MaxKeys=1)
+            self.check_destination(self.filesystem(config, secrets, timeout=30), "", config, locator)
+        except DataplaneError:
+            raise
         except Exception as exc:  # noqa: BLE001
             raise self._safe(exc, config, secrets, locator) from None
         return super().open_file(config, secrets, locator)
+
+    def check_destination(self, fs: Any, path: str, config: Mapping[str, Any], locator: Mapping[str, Any]) -> None:
+        """The bucket exists and the key may use it: a listing carries S3's error code, a HEAD only "403"."""
+        fs.call_s3("list_objects_v2", Bucket=locator["bucket"], Prefix=str(locator["path"]).lstrip("/"), MaxKeys=1)
+
+    def staging_path(self, path: str) -> str | None:
+        return None  # an upload only appears under its key once complete
+
+    def location(self, config: Mapping[str, Any], path: str) -> str:
+        return f"s3://{path}"
 
     def explain(self, exc: BaseException, config: Mapping[str, Any], locator: Mapping[str, Any],
                 *, timeout: float) -> DataplaneError:

@@ -8,20 +8,23 @@ batch for queries.
 from __future__ import annotations
 
 import datetime as dt
-import decimal
-import json
+import io
 import re
-from collections.abc import Iterator, Mapping
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, NoSuchTableError
 
+from dataplane_jupyter.core.connectors._sqltypes import arrow_type, copyable, rows_of, sql_type, to_batch
 from dataplane_jupyter.core.connectors.base import (
-    Address, ConnectorKind, Field, MissingDependency, network_error, probe, redact,
+    Address, ConnectorKind, DestinationExists, Field, MissingDependency, SourceFailure, WriteMode, WriteResult,
+    check_mode, from_source, network_error, probe, redact, stamped,
 )
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 
@@ -182,6 +185,53 @@ class SQLConnector(ConnectorKind):
         types = {c.name: t for c in table.columns if (t := arrow_type(c.type)) is not None}
         return sa.select(table), types
 
+    # -- writing (exporters) ----------------------------------------------------------------
+    def write(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
+              batches: Iterable[pa.RecordBatch], *, schema: pa.Schema, mode: WriteMode = "timestamp",
+              now: dt.datetime | None = None) -> WriteResult:
+        """Fill a staging table, then give it the final name (replacing the old table for "overwrite")."""
+        if not locator.get("table"):
+            raise InvalidInput("an SQL exporter needs 'table'", field="table")
+        check_mode(mode)
+        owner, _, name = str(locator["table"]).rpartition(".")
+        final = stamped(name, now, table=True) if mode == "timestamp" else name
+        target = {**locator, "table": f"{owner}.{final}" if owner else final}
+        engine, address = self._connect(config, secrets, locator.get("database"), CONNECT_TIMEOUT)
+        columns = [sa.Column(f.name, sql_type(f.type)) for f in schema]
+        staging = sa.Table(f"dp_partial_{uuid.uuid4().hex[:16]}", sa.MetaData(), *columns, schema=owner or None)
+        try:
+            with engine.connect() as conn:
+                self._refuse_existing(conn, owner, final, mode, address, target)
+                staging.create(conn)
+                conn.commit()
+                rows = 0
+                for batch in from_source(batches):
+                    if batch.num_rows:
+                        _insert(conn, staging, batch)
+                        rows += batch.num_rows
+                conn.commit()
+                self._refuse_existing(conn, owner, final, mode, address, target)
+                _swap(conn, staging, final)
+                conn.commit()
+        except BaseException as exc:
+            _drop_quietly(engine, staging)
+            if isinstance(exc, SourceFailure):
+                raise exc.error from None
+            if isinstance(exc, DataplaneError) or not isinstance(exc, Exception):
+                raise
+            raise self.explain(exc, address, config, secrets, target, CONNECT_TIMEOUT) from None
+        finally:
+            engine.dispose()
+        url = engine.url.set(username=None, password=None, query={}).render_as_string(hide_password=True)
+        return WriteResult(f"{url}/{target['table']}" if engine.url.get_backend_name() != "sqlite"
+                           else f"{url}#{target['table']}", rows)
+
+    def _refuse_existing(self, conn: Connection, owner: str, name: str, mode: str, address: Address,
+                         target: Mapping[str, Any]) -> None:
+        if mode != "overwrite" and sa.inspect(conn).has_table(name, schema=owner or None):
+            raise DestinationExists(f"{self.describe(target)} already exists on {address}: "
+                                    f"export cancelled (mode '{mode}')", field="table")
+
     # -- errors -----------------------------------------------------------------------------
     def explain(self, exc: BaseException, address: Address, config: Mapping[str, Any], secrets: Mapping[str, Any],
                 locator: Mapping[str, Any], timeout: float) -> DataplaneError:
@@ -223,6 +273,48 @@ class SQLConnector(ConnectorKind):
         return UpstreamError(f"{address} failed ({kind}): {text.splitlines()[0] if text else kind}")
 
 
+def _insert(conn: Connection, table: sa.Table, batch: pa.RecordBatch) -> None:
+    """Append a batch: PostgreSQL (psycopg) through COPY, others by INSERTs straight to the driver.
+
+    Both are several times faster than SQLAlchemy's per-row parameter processing.
+    """
+    quote = conn.dialect.identifier_preparer
+    columns = ", ".join(quote.quote(name) for name in batch.schema.names)
+    mark = {"format": "%s", "pyformat": "%s", "qmark": "?"}.get(conn.dialect.paramstyle)
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg" and copyable(batch.schema):
+        data = io.BytesIO()
+        pacsv.write_csv(batch, data, pacsv.WriteOptions(include_header=False))
+        with conn.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {quote.format_table(table)} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(data.getbuffer())
+    elif mark:
+        into = f"{quote.format_table(table)} ({columns})"
+        into = into.replace("%", "%%") if mark == "%s" else into  # a literal % in a name, for format styles
+        sql = f"INSERT INTO {into} VALUES ({', '.join([mark] * batch.num_columns)})"
+        conn.exec_driver_sql(sql, [tuple(row.values()) for row in rows_of(batch)])
+    else:
+        conn.execute(table.insert(), rows_of(batch))
+
+
+def _swap(conn: Connection, staging: sa.Table, final: str) -> None:
+    """Give the filled staging table its final name, dropping a table already called that."""
+    quote = conn.dialect.identifier_preparer
+    old = sa.Table(final, sa.MetaData(), schema=staging.schema)
+    conn.execute(sa.text(f"DROP TABLE IF EXISTS {quote.format_table(old)}"))
+    if conn.dialect.name in ("mysql", "mariadb"):
+        conn.execute(sa.text(f"RENAME TABLE {quote.format_table(staging)} TO {quote.format_table(old)}"))
+    else:
+        conn.execute(sa.text(f"ALTER TABLE {quote.format_table(staging)} RENAME TO {quote.quote(final)}"))
+
+
+def _drop_quietly(engine: Engine, table: sa.Table) -> None:
+    try:
+        with engine.begin() as conn:
+            table.drop(conn, checkfirst=True)
+    except Exception:  # noqa: BLE001, S110 - best effort after a failure that is being reported
+        pass
+
+
 def _abandon(conn: Connection, result: sa.CursorResult[Any]) -> None:
     """Drop the connection under a stream stopped early (a preview) instead of reading the rest of it."""
     pending = getattr(result.cursor, "_result", None)
@@ -231,68 +323,3 @@ def _abandon(conn: Connection, result: sa.CursorResult[Any]) -> None:
         pending.unbuffered_active = False
         result.cursor._result = None
     conn.invalidate()
-
-
-def arrow_type(sql_type: sa.types.TypeEngine) -> pa.DataType | None:
-    """The Arrow type for a reflected column type, or None to infer it from the values."""
-    try:
-        python = sql_type.python_type
-    except NotImplementedError:
-        return None
-    if python is bool:
-        return pa.bool_()
-    if python is int:
-        return pa.int64()
-    if python is float:
-        return pa.float64()
-    if python is decimal.Decimal:
-        precision, scale = getattr(sql_type, "precision", None), getattr(sql_type, "scale", None)
-        if precision and precision <= 38 and scale is not None:
-            return pa.decimal128(precision, scale)
-        return pa.float64()
-    if python is dt.datetime:
-        return pa.timestamp("us", tz="UTC" if getattr(sql_type, "timezone", False) else None)
-    if python is dt.date:
-        return pa.date32()
-    if python is dt.time:
-        return pa.time64("us")
-    if python is dt.timedelta:
-        return pa.duration("us")
-    if python is str:
-        return pa.string()
-    if python is bytes:
-        return pa.binary()
-    return pa.string() if python in (dict, list) else None
-
-
-def to_batch(rows: list[Any], names: list[str], schema: pa.Schema | None,
-             types: Mapping[str, pa.DataType]) -> pa.RecordBatch:
-    """Rows as one record batch, with the same types as the previous batch when there was one."""
-    arrays = []
-    for i, name in enumerate(names):
-        values = [row[i] for row in rows]
-        wanted = schema.field(i).type if schema is not None else types.get(name)
-        arrays.append(_array(name, values, wanted))
-    return pa.RecordBatch.from_arrays(arrays, names=names)
-
-
-def _array(name: str, values: list[Any], wanted: pa.DataType | None) -> pa.Array:
-    if wanted is not None and pa.types.is_string(wanted):
-        values = [v if v is None or isinstance(v, str) else _text(v) for v in values]
-    elif wanted is not None and pa.types.is_floating(wanted):
-        values = [None if v is None else float(v) for v in values]
-    try:
-        array = pa.array(values, type=wanted)
-        if wanted is None and pa.types.is_decimal(array.type):
-            # A query's decimal precision is only known per batch: a later batch could overflow it.
-            array = array.cast(pa.float64())
-        # A column with only NULLs so far gets text, so that every batch keeps the first one's schema.
-        return array.cast(pa.string()) if pa.types.is_null(array.type) else array
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
-        if wanted is None:
-            return pa.array([None if v is None else _text(v) for v in values], type=pa.string())
-        raise UpstreamError(f"column '{name}' holds values that do not fit its type {wanted}") from None
-
-
-def _text(value: Any) -> str:
-    return json.dumps(value, default=str) if isinstance(value, dict | list) else str(value)
