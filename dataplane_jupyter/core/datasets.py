@@ -20,6 +20,7 @@ from .jobs import Job
 from .models import STATUS_LABELS, DatasetOrigin, DatasetStatus, DescribeDataset
 
 if TYPE_CHECKING:
+    from .catalog import JobHandle
     from .project import Project
 
 DATA_FILE = "data.parquet"
@@ -370,3 +371,22 @@ class Dataset:
         with self.catalog.engine.begin() as connection:
             connection.execute(schema.datasets.delete().where(schema.datasets.c.id == self.id))
         self.catalog.storage.remove(self._folder)
+
+    def compute_embeddings(self, **options: Any) -> "JobHandle":
+        """Start computing a map of the rows (options: sample_size, seed, method); see
+        `core.embeddings.start_embeddings`."""
+        from .embeddings import start_embeddings
+
+        return start_embeddings(self, **options)
+
+    def embeddings(self) -> pd.DataFrame:
+        """One row per embedded dataset row: `row`, `x`, `y`, `z` (InvalidState before computed)."""
+        from .embeddings import load_embeddings
+
+        return load_embeddings(self)
+
+    def neighbors(self, row: int, k: int = 5) -> pd.DataFrame:
+        """The `k` embedded rows nearest to `row`, with their values and a `distance` column."""
+        from .embeddings import neighbors
+
+        return neighbors(self, row, k)
