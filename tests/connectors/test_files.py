@@ -76,11 +76,8 @@ class SFTPBase(ConnectorConformance, ExporterConformance):
             missing=[({"path": f"/{unique}/nope.csv"}, f"'/{unique}/nope.csv' does not exist on SFTP server")],
             refused={**config, "port": free_port()},
             unknown_host={**config, "host": "no-such-host.invalid"},
-            # The server runs as root here, so file modes do not stop it; nothing else to deny.
-            denied=None,
+            denied=(config, secrets, "does not let 'alice' read"),  # `put` makes "guarded" unreadable
         )
-
-    test_permission_denied = None  # type: ignore[assignment]
 
 
 class TestSFTPPassword(SFTPBase):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -77,11 +78,20 @@ def main() -> None:
         def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
             return username == USERNAME and key.public_data == allowed.public_data
 
+    class Files(asyncssh.SFTPServer):
+        """Refuses to open files without any read bit, as a non-root server would (this one may run as root)."""
+
+        def open(self, path: bytes, pflags: int, attrs: asyncssh.SFTPAttrs) -> object:
+            local = self.map_path(path)
+            if os.path.exists(local) and not os.stat(local).st_mode & 0o444:
+                raise asyncssh.SFTPPermissionDenied("Permission denied")
+            return super().open(path, pflags, attrs)
+
     async def serve() -> None:
         await asyncssh.listen(
             "127.0.0.1", args.port, server_factory=Server,
             server_host_keys=[str(work / "host_key")],
-            sftp_factory=lambda chan: asyncssh.SFTPServer(chan, chroot=str(work / "files")),
+            sftp_factory=lambda chan: Files(chan, chroot=str(work / "files")),
             allow_scp=False, login_timeout=10,
         )
         await asyncio.Event().wait()

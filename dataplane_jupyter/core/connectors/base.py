@@ -7,6 +7,7 @@ repeats a secret: every message goes through `redact` before it leaves a kind.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import socket
@@ -247,11 +248,13 @@ class ConnectorKind(ABC):
         """Schema and first `rows` rows of the datasource."""
         batches: list[pa.RecordBatch] = []
         taken = 0
-        for batch in self.iter_batches(config, secrets, locator, batch_rows=max(rows, 1)):
-            batches.append(batch.slice(0, rows - taken))
-            taken += batches[-1].num_rows
-            if taken >= rows:
-                break
+        # closing(): stop the download or server-side cursor now, not when the generator is collected.
+        with contextlib.closing(self.iter_batches(config, secrets, locator, batch_rows=max(rows, 1))) as stream:
+            for batch in stream:
+                batches.append(batch.slice(0, rows - taken))
+                taken += batches[-1].num_rows
+                if taken >= rows:
+                    break
         if not batches:
             raise UpstreamError(f"{self.describe(locator)} has no columns")
         return pa.Table.from_batches(batches)

@@ -23,8 +23,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, NoSuchT
 
 from dataplane_jupyter.core.connectors._sqltypes import arrow_type, copyable, rows_of, sql_type, to_batch
 from dataplane_jupyter.core.connectors.base import (
-    Address, ConnectorKind, DestinationExists, Field, MissingDependency, SourceFailure, WriteMode, WriteResult,
-    check_mode, from_source, network_error, probe, redact, stamped,
+    Address, ConnectorKind, DestinationExists, Field, MissingDependency, SourceFailure, SourceShape, WriteMode,
+    WriteResult, check_mode, from_source, network_error, probe, redact, stamped,
 )
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 
@@ -145,7 +145,7 @@ class SQLConnector(ConnectorKind):
         where = f" in database '{locator['database']}'" if locator.get("database") else ""
         return f"table '{locator.get('table')}'{where}"
 
-    def shape(self, locator: Mapping[str, Any]) -> str:
+    def shape(self, locator: Mapping[str, Any]) -> SourceShape:
         return "table"
 
     def iter_batches(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
