@@ -9,6 +9,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+# pytest only takes plugins from the top-level conftest; tests/server uses jp_fetch & co.
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -7,9 +7,6 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ("pytest_jupyter.jupyter_server",)
-
-
 @pytest.fixture
 def jp_server_config(isolated_home):
     return {
