@@ -85,6 +85,19 @@ class TestSFTPPassword(SFTPBase):
     def target(self, sftp_server: Any, unique: str) -> Target:
         return self.make_target(sftp_server, unique, {"password": sftp_server.password})
 
+    def test_host_key_pinning(self, target: Target, sftp_server: Any) -> None:
+        import asyncssh
+
+        unpinned = get_kind("sftp").test(target.config, target.secrets)
+        assert unpinned.ok and f"set host_key to '{sftp_server.host_key}'" in unpinned.message
+        pinned = get_kind("sftp").test({**target.config, "host_key": sftp_server.host_key}, target.secrets)
+        assert pinned.ok and "its host key matches host_key" in pinned.message
+        other = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode()
+        impostor = get_kind("sftp").test({**target.config, "host_key": other}, target.secrets)
+        assert not impostor.ok and impostor.message.startswith(f"The host key of SFTP server {sftp_server.host}")
+        garbage = get_kind("sftp").test({**target.config, "host_key": "not a key"}, target.secrets)
+        assert not garbage.ok and "host_key is not an OpenSSH public key" in garbage.message
+
 
 class TestSFTPKey(SFTPBase):
     @pytest.fixture

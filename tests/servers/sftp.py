@@ -16,12 +16,16 @@ PASSWORD = "sftp-secret-Pw1"
 
 @dataclass
 class SFTPServer:
-    """A running server: password or `private_key` (OpenSSH text) log `alice` in, `root` is `/`."""
+    """A running server: password or `private_key` (OpenSSH text) log `alice` in, `root` is `/`.
+
+    `host_key` is the server's public host key, as a connector pins it.
+    """
 
     process: object
     port: int
     root: Path
     private_key: str
+    host_key: str
     host: str = "127.0.0.1"
     username: str = USERNAME
     password: str = PASSWORD
@@ -39,7 +43,8 @@ def start() -> SFTPServer:
 
     work = Path(tempfile.mkdtemp(prefix="dataplane-sftp-"))
     (work / "files").mkdir()
-    asyncssh.generate_private_key("ssh-ed25519").write_private_key(str(work / "host_key"))
+    host_key = asyncssh.generate_private_key("ssh-ed25519")
+    host_key.write_private_key(str(work / "host_key"))
     client_key = asyncssh.generate_private_key("ssh-ed25519")
     client_key.write_public_key(str(work / "authorized_keys"))
     port = free_port()
@@ -47,7 +52,8 @@ def start() -> SFTPServer:
         "asyncssh sftp", [sys.executable, __file__, "--port", str(port), "--work", str(work)], work / "sftp.log"
     )
     process.wait_for_port(port, deadline=20)
-    return SFTPServer(process, port, work / "files", client_key.export_private_key().decode())
+    return SFTPServer(process, port, work / "files", client_key.export_private_key().decode(),
+                      host_key.export_public_key().decode().strip())
 
 
 def main() -> None:

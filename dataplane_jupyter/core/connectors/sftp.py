@@ -22,6 +22,8 @@ class SFTPConnector(FileConnector):
         Field("password", secret=True, description="login password (or use a private key)"),
         Field("private_key", secret=True, kind="text", description="private key text (OpenSSH or PEM)"),
         Field("passphrase", secret=True, description="passphrase of the private key, if it has one"),
+        Field("host_key", kind="text", description="the server's public host key (OpenSSH format, "
+              "e.g. 'ssh-ed25519 AAAA...'); any key is accepted when empty"),
     )
     locator_fields = (
         Field("path", required=True, description="full path of a CSV file from the server's root, e.g. /exports/sales.csv"),
@@ -47,16 +49,28 @@ class SFTPConnector(FileConnector):
             raise InvalidInput(f"The private key could not be read ({needs})", field="private_key") from None
         return {"client_keys": [key], "password": secrets.get("password")}
 
+    def _known_hosts(self, config: Mapping[str, Any]) -> Any:
+        """The pinned host key as asyncssh wants it, or None (no check) when none is given."""
+        asyncssh = require("asyncssh", self.kind, "sftp")
+        if not config.get("host_key"):
+            return None
+        try:
+            return ([asyncssh.import_public_key(str(config["host_key"]).strip())], [], [])
+        except (asyncssh.KeyImportError, ValueError):
+            raise InvalidInput("host_key is not an OpenSSH public key (like 'ssh-ed25519 AAAA...')",
+                               field="host_key") from None
+
     def filesystem(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float) -> Any:
         sshfs = require("sshfs", self.kind, "sftp")
         self.validate(config, secrets)
         address = self.address(config)
         login = self._login(secrets)
+        known_hosts = self._known_hosts(config)
         probe(address, timeout)
         try:
-            # known_hosts=None: no host key pinning yet; agent/config off so only the given secrets are used.
+            # agent and ssh config off: only the secrets given to the connector are used.
             return sshfs.SSHFileSystem(
-                address.host, port=address.port, username=config["username"], known_hosts=None,
+                address.host, port=address.port, username=config["username"], known_hosts=known_hosts,
                 agent_path=None, config=[], timeout=timeout, connect_timeout=timeout, login_timeout=timeout,
                 skip_instance_cache=True, **login,
             )
@@ -70,8 +84,13 @@ class SFTPConnector(FileConnector):
         except Exception as exc:  # noqa: BLE001
             raise self.explain(exc, config, {"path": "/"}, timeout=timeout) from None
         how = "private key" if secrets.get("private_key") else "password"
+        client = getattr(fs, "_client", None)  # sshfs keeps its asyncssh connection there
+        key = client.get_server_host_key() if client is not None else None
+        pinned = "its host key matches host_key" if config.get("host_key") else (
+            f"host key not checked: set host_key to '{key.export_public_key().decode().strip()}' to pin it"
+            if key else "host key not checked")
         return (f"Logged in to {self.address(config)} as '{config['username']}' with a {how}; "
-                f"'/' holds {len(entries)} entries")
+                f"'/' holds {len(entries)} entries; {pinned}")
 
     def explain(self, exc: BaseException, config: Mapping[str, Any], locator: Mapping[str, Any],
                 *, timeout: float) -> DataplaneError:
@@ -84,6 +103,9 @@ class SFTPConnector(FileConnector):
             return found
         what = f"'{locator['path']}'" if locator.get("path") else "the file"
         for cause in causes(exc):
+            if isinstance(cause, asyncssh.HostKeyNotVerifiable):
+                return UpstreamError(f"The host key of {address} does not match host_key: the server's key "
+                                     "changed, or another machine answers at this address", field="host_key")
             if isinstance(cause, asyncssh.PermissionDenied) or (
                     isinstance(cause, PermissionError) and "for user" in str(cause)):
                 return address.login_refused(config.get("username"))
