@@ -227,3 +227,11 @@ def test_local_file_is_read_in_place(tmp_path: Path) -> None:
         fmt = detect_csv_format(f, source="local.csv")
         result = csv_to_parquet(f, str(tmp_path / "o.parquet"), fmt, source="local.csv")
     assert result.rows == 1
+
+
+def test_300_columns_import(tmp_path: Path) -> None:
+    header = ",".join(f"x{i}" for i in range(300))
+    body = "".join(",".join(str(r * 300 + i) for i in range(300)) + "\n" for r in range(500))
+    result, rows = ingest(tmp_path, (header + "\n" + body).encode())
+    assert len(result.columns) == 300 and result.rows == 500
+    assert rows[499]["x299"] == 499 * 300 + 299

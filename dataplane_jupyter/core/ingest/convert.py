@@ -37,7 +37,6 @@ from dataplane_jupyter.core.ingest.model import (
 from dataplane_jupyter.core.ingest.sqltypes import (
     Profile,
     candidate_formats,
-    cleaned_rows,
     datetime_check_select,
     ident,
     literal,
@@ -50,6 +49,7 @@ from dataplane_jupyter.core.ingest.values import DateFormat, is_missing
 #: Parquet key-value metadata written with every dataset file.
 META_TYPES = "dataplane.types"
 META_FORMAT = "dataplane.csv_format"
+PROFILE_COLUMNS_PER_SCAN = 32
 
 
 def csv_to_parquet(
@@ -110,16 +110,33 @@ def _names_and_sample(path: Path, fmt: CsvFormat, *, source: str
 def _plan(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[str]],
           fmt: CsvFormat, path: Path, *, source: str, progress: Progress
           ) -> tuple[int, list[ColumnPlan]]:
-    result = duck.run(con, profile_select(names, fmt.decimal), progress=progress,
-                      share=(0.6, 0.72), message=f"finding the column types of {source}")
-    rows, profiles = parse_profiles(result[0], len(names))
+    rows, profiles = _profiles(con, names, fmt.decimal, source=source, progress=progress)
     if rows == 0:
         raise InvalidInput(f"{source} has a header line but no data rows")
     _refuse_long_cells(con, names, profiles, fmt, path, source=source)
     _exact_distinct_near_limit(con, names, profiles)
     formats = _date_formats(con, names, profiles, sample, fmt.decimal)
-    return rows, [plan_column(n, p, fmt.decimal, formats.get(i), raw=f"r{i}", v=f"v{i}")
+    # the typed expressions see trimmed cells: missing markers never parse, so they become
+    # NULL without the costlier cleaning (which, projected for hundreds of columns at once,
+    # also exhausts DuckDB's memory)
+    return rows, [plan_column(n, p, fmt.decimal, formats.get(i), raw=ident(n),
+                              v=f"trim({ident(n)})")
                   for i, (n, p) in enumerate(zip(names, profiles))]
+
+
+def _profiles(con: duckdb.DuckDBPyConnection, names: list[str], decimal: str, *, source: str,
+              progress: Progress) -> tuple[int, list[Profile]]:
+    """Profiles in slices of columns: per-column aggregate state cannot spill to disk."""
+    rows, profiles = 0, []
+    slices = range(0, len(names), PROFILE_COLUMNS_PER_SCAN)
+    for n, start in enumerate(slices):
+        part = names[start:start + PROFILE_COLUMNS_PER_SCAN]
+        share = (0.6 + 0.12 * n / len(slices), 0.6 + 0.12 * (n + 1) / len(slices))
+        result = duck.run(con, profile_select(part, decimal), progress=progress, share=share,
+                          message=f"finding the column types of {source}")
+        rows, found = parse_profiles(result[0], len(part))
+        profiles += found
+    return rows, profiles
 
 
 def _refuse_long_cells(con: duckdb.DuckDBPyConnection, names: list[str],
@@ -187,9 +204,11 @@ def _write(con: duckdb.DuckDBPyConnection, plans: list[ColumnPlan], fmt: CsvForm
             META_FORMAT: json.dumps(fmt.to_dict())}
     kv = "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in meta.items()) + "}"
     select = ", ".join(f"{p.expression} AS {ident(p.name)}" for p in plans)
-    sql = (f"COPY (SELECT {select} FROM {cleaned_rows([p.name for p in plans])} "
-           f"ORDER BY __rowid) TO {literal(str(target))} "
-           f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, KV_METADATA {kv})")
+    # no ORDER BY: it would materialise the table; insertion order is preserved anyway
+    group_rows = max(8_192, min(122_880, 12_000_000 // max(len(plans), 1)))
+    sql = (f"COPY (SELECT {select} FROM raw) "
+           f"TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd, "
+           f"ROW_GROUP_SIZE {group_rows}, KV_METADATA {kv})")
     try:
         duck.run(con, sql, progress=progress, share=(0.72, 0.98),
                  message=f"writing {source} as Parquet", fetch=False)

@@ -169,4 +169,5 @@ def datetime_check_select(candidates: dict[int, list[DateFormat]], columns: list
     parts = []
     for i, formats in candidates.items():
         parts += [f"count({datetime_expr(f'v{i}', fmt)})" for fmt in formats]
-    return f"SELECT {', '.join(parts)} FROM {cleaned_rows(columns, table)}"
+    cleaned = ", ".join(f"{clean_expr(ident(columns[i]))} AS v{i}" for i in candidates)
+    return f"SELECT {', '.join(parts)} FROM (SELECT {cleaned} FROM {table})"
