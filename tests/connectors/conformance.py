@@ -144,6 +144,22 @@ class ConnectorConformance:
         assert ids == BIG_ROWS * (BIG_ROWS + 1) // 2
         assert peak < table.nbytes / 2, f"{peak} bytes held while streaming {table.nbytes} bytes"
 
+    def test_imports_as_a_ready_dataset_with_statistics(self, target: Target, isolated_home: Any) -> None:
+        """The whole path a user takes: connector → datasource → dataset, through the catalog."""
+        import dataplane_jupyter as dp
+
+        project = dp.Catalog(isolated_home, executor="thread").project("p")
+        project.connectors.create("remote", kind=target.kind, **target.config, **target.secrets)
+        locator = target.put("cities", small_table())
+        project.datasources.create("cities", connector="remote", **locator)
+        ds = project.datasets.import_datasource("cities", name="snapshot").wait(timeout=120)
+        assert (ds.origin, ds.rows, ds.columns) == ("datasource", 5, 3)
+        price = ds.column("price")
+        assert price["type"] == "numeric" and price["mean"] == pytest.approx(30.4)
+        assert sorted(ds.to_pandas()["city"]) == ["Brest", "Lille", "Lyon", "Nantes", "Paris"]
+        ds.delete()
+        assert get_kind(target.kind).preview(target.config, target.secrets, locator, rows=5).num_rows == 5
+
 
 def stamp(locator: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
     """Where the timestamp mode puts an export aimed at `locator`."""
