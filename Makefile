@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO_HOME ?= $(CURDIR)/.demo-home
 PORT ?= 8888
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test install install-test clean
 
@@ -21,7 +23,8 @@ install-test: $(VENV)/bin/python
 
 lab: install
 	DATAPLANE_HOME=$(DEMO_HOME) $(VENV)/bin/dataplane demo seed
-	DATAPLANE_HOME=$(DEMO_HOME) $(PY) -m jupyterlab --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks
+	mkdir -p notebooks
+	DATAPLANE_HOME=$(DEMO_HOME) $(PY) -m jupyterlab --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks $(ALLOW_ROOT)
 
 test: install-test
 	bash scripts/run-tests.sh
