@@ -38,6 +38,7 @@ __all__ = [
     "NotFound",
     "UpstreamError",
     "__version__",
+    "panel",
     "project",
 ]
 
@@ -53,7 +54,34 @@ def _jupyter_server_extension_points() -> list[dict[str, Any]]:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """`%load_ext dataplane_jupyter`: registers the `%dataplane` magics."""
+    """`%load_ext dataplane_jupyter`: registers the `%dataplane` magics and the panels."""
     from .magics import load_ipython_extension as load
 
     load(ipython)
+
+
+def panel(project: Any = None, **catalog_options: Any) -> Any:
+    """The catalog panel (ipywidgets) of a project: `dp.panel()` shows the default project."""
+    from .widgets import catalog_panel
+
+    return catalog_panel(project, **catalog_options)
+
+
+def _register_display() -> None:
+    """Inside a running IPython, datasets, projects and connectors display as panels.
+
+    Nothing happens in a plain script: IPython is only looked at when it is already imported.
+    """
+    import sys
+
+    if "IPython" not in sys.modules:
+        return
+    shell = sys.modules["IPython"].get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    from .widgets import register_display
+
+    register_display(shell)
+
+
+_register_display()

@@ -1,0 +1,221 @@
+"""Running widget actions and following long work, without blocking the kernel.
+
+`Action` wires a button to a function: the buttons are disabled while it runs, everything it
+prints lands in its Output, and a failure becomes a readable message in the panel (no
+traceback). `Follower` polls a job or a dataset from a daemon thread and hands each new state to
+a callback that updates widgets; ipykernel sends widget updates from any thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import nullcontext
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as w
+
+from ..core.errors import DataplaneError
+from . import html
+
+
+class ActionFailed(Exception):
+    """An action's expected failure (a test that did not pass): shown as its message alone."""
+
+
+def describe_error(exc: BaseException) -> str:
+    """What the user reads when an action fails."""
+    if isinstance(exc, (DataplaneError, ActionFailed)):
+        return str(exc)
+    return f"Unexpected error ({type(exc).__name__}): {exc}"
+
+
+class Action:
+    """A button (or several) bound to `run`; `message` shows the outcome."""
+
+    def __init__(
+        self,
+        run: Callable[[], str | None],
+        buttons: Sequence[w.Button],
+        message: w.HTML,
+        output: w.Output | None = None,
+    ) -> None:
+        self.run = run
+        self.buttons = list(buttons)
+        self.message = message
+        self.output = output
+        self.running = False
+
+    def __call__(self, _: Any = None) -> None:
+        """Run once; the buttons come back enabled whatever happens."""
+        if self.running:
+            return
+        self.running = True
+        for button in self.buttons:
+            button.disabled = True
+        self.message.value = ""
+        try:
+            # Inside IPython an Output swallows exceptions and prints their traceback: catch first.
+            with self.output if self.output is not None else nullcontext():
+                try:
+                    done = self.run()
+                except Exception as exc:  # noqa: BLE001 - shown in the panel instead of a traceback
+                    self.message.value = html.error_box(describe_error(exc))
+                    return
+            if done:
+                self.message.value = html.ok_box(done)
+        finally:
+            self.running = False
+            for button in self.buttons:
+                button.disabled = False
+
+
+def bind(button: w.Button, run: Callable[[], str | None], message: w.HTML,
+         output: w.Output | None = None, also_disable: Sequence[w.Button] = ()) -> Action:
+    """`button.on_click(Action(...))` in one line."""
+    action = Action(run, [button, *also_disable], message, output)
+    button.on_click(action)
+    return action
+
+
+@dataclass(frozen=True)
+class State:
+    """One reading of something that progresses: status, 0–1 progress, label, error."""
+
+    status: str
+    progress: float
+    label: str
+    error: str | None = None
+    finished: bool = False
+
+
+def dataset_state(dataset: Any) -> State:
+    """The dataset's status, as the progress bar shows it."""
+    info = dataset.info
+    status = info.status.value
+    label = info.status_label
+    if status == "copying" or status == "computing_statistics":
+        label = f"{label} ({info.progress:.0%})"
+    return State(status, float(info.progress), label, info.error, status in ("ready", "failed"))
+
+
+def job_state(handle: Any) -> State:
+    """A job's status (a JobHandle or anything with `.info` returning a Job)."""
+    job = handle.info
+    status = job.status.value
+    label = job.message or status
+    return State(status, float(job.progress), f"{status}: {label}", job.error, job.status.finished)
+
+
+class Follower:
+    """Polls `read` every `interval` seconds from a daemon thread until the state is finished,
+    passing each changed state to `update` (and the last one to every `on_done` callback)."""
+
+    def __init__(self, read: Callable[[], State], update: Callable[[State], None],
+                 interval: float = 0.4, timeout: float | None = None) -> None:
+        self.read = read
+        self.update = update
+        self.interval = interval
+        self.timeout = timeout
+        self.last: State | None = None
+        self.on_done: list[Callable[[State], None]] = []
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def start(self) -> "Follower":
+        """Start polling (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="dataplane-follow", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop polling at the next tick."""
+        self._stop.set()
+
+    def join(self, timeout: float | None = None) -> State | None:
+        """Wait for the end (tests and scripts); returns the last state."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.last
+
+    def _loop(self) -> None:
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        while not self._stop.is_set():
+            try:
+                state = self.read()
+            except Exception as exc:  # noqa: BLE001 - e.g. the dataset was deleted meanwhile
+                state = State("failed", 0.0, "Failed", describe_error(exc), True)
+            if state != self.last:
+                self.last = state
+                self._safe(self.update, state)
+            if state.finished or (deadline is not None and time.monotonic() > deadline):
+                break
+            self._stop.wait(self.interval)
+        if self.last is not None and self.last.finished:
+            for callback in self.on_done:
+                self._safe(callback, self.last)
+
+    @staticmethod
+    def _safe(callback: Callable[[State], None], state: State) -> None:
+        try:
+            callback(state)
+        except Exception:  # noqa: BLE001 - a drawing error must not kill the poller silently mid-way
+            pass
+
+
+class ProgressView(w.VBox):
+    """The three status steps, a progress bar and a label that follow a dataset or a job."""
+
+    def __init__(self, read: Callable[[], State], *, steps: bool = True, interval: float = 0.4) -> None:
+        self.bar = w.FloatProgress(value=0.0, min=0.0, max=1.0, layout=w.Layout(width="320px"))
+        self.label = w.HTML()
+        self.steps = w.HTML() if steps else None
+        self.error = w.HTML()
+        children = [c for c in (self.steps, w.HBox([self.bar, self.label]), self.error) if c is not None]
+        super().__init__(children)
+        self.add_class("dp-progress")
+        self.follower = Follower(read, self.show, interval=interval)
+
+    def show(self, state: State) -> None:
+        """Draw one state."""
+        self.bar.value = 1.0 if state.status in ("ready", "succeeded") else state.progress
+        self.bar.bar_style = {"ready": "success", "succeeded": "success", "failed": "danger",
+                              "cancelled": "warning"}.get(state.status, "info")
+        self.label.value = html.badge(state.status, state.label)
+        if self.steps is not None:
+            self.steps.value = html.steps(state.status)
+        self.error.value = html.error_box(state.error) if state.error else ""
+
+    def start(self) -> "ProgressView":
+        """Draw the current state now, then follow it in the background."""
+        try:
+            state = self.follower.read()
+        except Exception as exc:  # noqa: BLE001 - shown, not raised
+            state = State("failed", 0.0, "Failed", describe_error(exc), True)
+        self.show(state)
+        self.follower.last = state
+        if not state.finished:
+            self.follower.start()
+        else:
+            for callback in self.follower.on_done:
+                callback(state)
+        return self
+
+
+def dataset_progress(dataset: Any, on_done: Callable[[State], None] | None = None) -> ProgressView:
+    """A progress view following a dataset from copying to ready (or failed)."""
+    view = ProgressView(lambda: dataset_state(dataset))
+    if on_done is not None:
+        view.follower.on_done.append(on_done)
+    return view.start()
+
+
+def job_progress(handle: Any, on_done: Callable[[State], None] | None = None) -> ProgressView:
+    """A progress view following a job until it ends."""
+    view = ProgressView(lambda: job_state(handle), steps=False)
+    if on_done is not None:
+        view.follower.on_done.append(on_done)
+    return view.start()

@@ -1,0 +1,173 @@
+"""The catalog panel of a project: Datasets, Image folders, Connectors, Datasources, Exporters.
+
+The datasets tab filters by origin and name, shows each dataset's status in the platform's three
+steps, and refreshes itself while an import is under way. Tabs for records the core does not
+offer yet say so plainly.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import ipywidgets as w
+
+from . import html
+from .dataset import DatasetPanel
+from .dataset_actions import DatasetActions
+from .forms import ImportForm
+from .sources import ConnectorsTab, DatasourcesTab
+
+ORIGINS = (
+    ("upload", "File upload"),
+    ("datasource", "Datasource"),
+    ("pipeline_output", "Pipeline output"),
+    ("pipeline_intermediate", "Pipeline intermediate"),
+)
+MAX_ROWS = 50
+SMALL = w.Layout(width="auto")
+PENDING = ("copying", "computing_statistics")
+
+
+class DatasetsTab(w.VBox):
+    """Filters, the list of datasets with their actions, the import form and the open dataset."""
+
+    def __init__(self, project: Any, *, poll_interval: float = 1.0) -> None:
+        self.project = project
+        self.poll_interval = poll_interval
+        self.origins = {value: w.Checkbox(value=True, description=label, indent=False, layout=SMALL)
+                        for value, label in ORIGINS}
+        self.search = w.Text(placeholder="Search by name", layout=w.Layout(width="240px"))
+        for box in self.origins.values():
+            box.observe(lambda _: self.refresh(), "value")
+        self.search.observe(lambda _: self.refresh(), "value")
+        self.import_button = w.Button(description="Import dataset", icon="upload", button_style="primary",
+                                      layout=SMALL)
+        refresh = w.Button(description="Refresh", icon="refresh", layout=SMALL)
+        self.import_button.on_click(lambda _: self.show_import())
+        refresh.on_click(lambda _: self.refresh())
+        self.count = w.HTML()
+        self.rows = w.VBox()
+        self.detail = w.VBox()
+        self.datasets: list[Any] = []
+        self._poller: threading.Thread | None = None
+        self._stop = threading.Event()
+        super().__init__([
+            w.HBox([self.import_button, refresh, self.search]),
+            w.HBox([w.HTML("Origin:"), *self.origins.values()]),
+            self.count, self.rows, self.detail,
+        ])
+        self.refresh()
+
+    def picked_origins(self) -> list[str]:
+        """The ticked origins (none ticked lists every origin)."""
+        return [value for value, box in self.origins.items() if box.value]
+
+    def refresh(self) -> None:
+        """Re-read the list with the current filters."""
+        datasets = self.project.datasets.list(origin=self.picked_origins() or None,
+                                              search=self.search.value.strip() or None)
+        self.datasets = datasets
+        self.count.value = (f'<span class="dp-muted">{len(datasets)} dataset(s)'
+                            + (f", showing the newest {MAX_ROWS}: refine the search" if len(datasets) > MAX_ROWS else "")
+                            + "</span>")
+        self.rows.children = [self._row(ds) for ds in datasets[:MAX_ROWS]] or [
+            w.HTML(html.note("No dataset matches. Import one with the button above."))]
+        if any(ds._info.status.value in PENDING for ds in datasets):
+            self._watch()
+
+    def _row(self, dataset: Any) -> w.Widget:
+        info = dataset._info
+        link = info.source.get("datasource")
+        text = (f'<div class="dp-dataset" data-name="{html.attribute(info.name)}" data-status="{info.status.value}">'
+                f"<b>{html.text(info.name)}</b> {html.badge(info.status.value, self._label(info))} "
+                f'<span class="dp-muted">{html.number(info.rows)} rows · {html.number(info.columns)} columns · '
+                f"{html.human_size(info.size_bytes)} · {info.origin.value.replace('_', ' ')}"
+                + (f" · datasource {html.text(link)}" if link else "")
+                + f" · created {html.when(info.created_at)}</span></div>")
+        if info.error:
+            text += html.error_box(info.error)
+        actions = DatasetActions(dataset, on_change=lambda what: self.refresh(), open_panel=self.open_dataset)
+        return w.VBox([w.HTML(text), actions], layout=w.Layout(border_bottom="1px solid #e0e0e0", padding="4px 0"))
+
+    @staticmethod
+    def _label(info: Any) -> str:
+        return f"{info.status_label} {info.progress:.0%}" if info.status.value in PENDING else info.status_label
+
+    def open_dataset(self, dataset: Any) -> None:
+        """Show the dataset's panel below the list."""
+        self.detail.children = [DatasetPanel(dataset, on_change=lambda what: self.refresh())]
+
+    def show_import(self) -> None:
+        """Show the import form below the list."""
+        self.detail.children = [ImportForm(self.project, on_started=lambda ds: self.refresh(),
+                                           on_done=lambda ds: self.refresh())]
+
+    def _watch(self) -> None:
+        """Refresh every second while some dataset is still being imported (one thread at most)."""
+        if self._poller is not None and self._poller.is_alive():
+            return
+
+        def loop() -> None:
+            while not self._stop.wait(self.poll_interval):
+                statuses = [ds.status for ds in self.project.datasets.list()]
+                self.refresh_statuses()
+                if not any(s in PENDING for s in statuses):
+                    break
+
+        self._poller = threading.Thread(target=loop, name="dataplane-datasets", daemon=True)
+        self._poller.start()
+
+    def refresh_statuses(self) -> None:
+        """Redraw the list if a status or progress changed since it was drawn."""
+        try:
+            fresh = self.project.datasets.list(origin=self.picked_origins() or None,
+                                               search=self.search.value.strip() or None)
+        except Exception:  # noqa: BLE001 - the next tick tries again
+            return
+        before = [(d.id, d._info.status, round(d._info.progress, 2)) for d in self.datasets]
+        after = [(d.id, d._info.status, round(d._info.progress, 2)) for d in fresh]
+        if before != after:
+            self.refresh()
+
+    def close(self) -> None:
+        self._stop.set()
+        super().close()
+
+
+def not_available(noun: str) -> w.Widget:
+    """A plain notice for records this version cannot handle yet (no fake content)."""
+    return w.HTML(html.note(f"{noun} are not available yet in this version of dataplane_jupyter."))
+
+
+class CatalogPanel(w.VBox):
+    """Everything in a project's data section, one tab per kind of record."""
+
+    def __init__(self, project: Any) -> None:
+        self.project = project
+        self.datasets = DatasetsTab(project)
+        self.connectors = ConnectorsTab(project)
+        self.datasources = DatasourcesTab(project)
+        self.image_folders = self._optional("image_folders", "Image folders", "widgets.image_folders",
+                                            "ImageFoldersTab")
+        self.exporters = self._optional("exporters", "Exporters", "widgets.exporters", "ExportersTab")
+        tabs = w.Tab(children=[self.datasets, self.image_folders, self.connectors, self.datasources,
+                               self.exporters])
+        for index, title in enumerate(("Datasets", "Image folders", "Connectors", "Datasources", "Exporters")):
+            tabs.set_title(index, title)
+        self.tabs = tabs
+        title = w.HTML(f'<div class="dp-title">Data · project {html.text(project.name)}</div>')
+        super().__init__([w.HTML(html.STYLESHEET), title, tabs])
+        self.add_class("dp-catalog-panel")
+
+    def _optional(self, attribute: str, noun: str, module: str, cls: str) -> w.Widget:
+        """The tab for a record kind when both the core and its widget exist, else a notice."""
+        if not hasattr(self.project, attribute):
+            return not_available(noun)
+        import importlib
+
+        try:
+            tab = getattr(importlib.import_module(f"dataplane_jupyter.{module}"), cls)
+        except (ImportError, AttributeError):
+            return not_available(noun)
+        return tab(self.project)

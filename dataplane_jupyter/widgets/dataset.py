@@ -1,0 +1,240 @@
+"""The dataset panel: General (summary, distributions, correlation), Columns (drill-down), Sample.
+
+Everything drawn comes from the stored statistics (`Dataset.statistics()`); the panel only picks
+what to show. While the dataset is still being imported the panel shows its progress and fills
+itself in once the dataset is ready.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+import plotly.graph_objects as go
+
+from . import figures, html
+from .actions import ProgressView, State, bind, dataset_state, describe_error
+from .dataset_actions import DatasetActions
+
+PER_PAGE = 12
+HEATMAP_COLUMNS = 30
+SAMPLE_ROWS = 20
+
+
+def show_figure(output: w.Output, figure: go.Figure) -> None:
+    """Replace what `output` shows with `figure` (drawn by the plotly renderer in JupyterLab).
+
+    Setting the Output's outputs works from any thread and without a kernel, unlike
+    `with output: fig.show()`.
+    """
+    output.outputs = ({"output_type": "display_data", "data": figures.mimebundle(figure), "metadata": {}},)
+
+
+def figure_of(output: w.Output) -> dict[str, Any] | None:
+    """The plotly JSON an Output shows (for tests and callers that inspect panels)."""
+    for item in output.outputs:
+        data = item.get("data", {}).get("application/vnd.plotly.v1+json")
+        if data is not None:
+            return data
+    return None
+
+
+class GeneralTab(w.VBox):
+    """Summary, a page of feature distributions, and a correlation heatmap of picked columns."""
+
+    def __init__(self, stats: dict[str, Any], warnings: list[dict[str, Any]]) -> None:
+        self.stats = stats
+        self.columns = stats.get("columns", [])
+        summary = w.HTML(self._summary_html(stats.get("summary", {}), warnings))
+        self.distributions = w.Output()
+        pages = [(f"Features {i + 1}–{min(i + PER_PAGE, len(self.columns))} of {len(self.columns)}", i)
+                 for i in range(0, len(self.columns), PER_PAGE)] or [("No columns", 0)]
+        self.page = w.Dropdown(options=pages, description="Show", layout=w.Layout(width="320px"))
+        self.page.observe(lambda _: self.draw_distributions(), "value")
+        correlation = stats.get("correlation") or {"columns": [], "matrix": []}
+        self.correlation = correlation
+        names = list(correlation.get("columns") or [])
+        self.picker = w.TagsInput(value=figures.most_correlated(correlation, HEATMAP_COLUMNS),
+                                  allowed_tags=names, allow_duplicates=False)
+        self.cluster = w.Checkbox(value=len(names) > 10, description="Group correlated columns",
+                                  indent=False)
+        top = w.Button(description=f"{min(HEATMAP_COLUMNS, len(names))} most correlated", icon="filter")
+        every = w.Button(description=f"All {len(names)} columns", icon="th")
+        top.on_click(lambda _: setattr(self.picker, "value", figures.most_correlated(correlation, HEATMAP_COLUMNS)))
+        every.on_click(lambda _: setattr(self.picker, "value", names))
+        self.heatmap = w.Output()
+        self.heatmap_message = w.HTML()
+        self.picker.observe(lambda _: self.draw_heatmap(), "value")
+        self.cluster.observe(lambda _: self.draw_heatmap(), "value")
+        correlation_box: list[w.Widget] = [w.HTML("<b>Correlation matrix</b>")]
+        if len(names) >= 2:
+            correlation_box += [
+                w.HTML(f'<span class="dp-muted">{len(names)} numeric columns. Type a column name to add it; '
+                       "remove a tag to hide one.</span>"),
+                self.picker, w.HBox([top, every, self.cluster]),
+            ]
+        super().__init__([summary, w.HTML("<b>Feature distributions</b>"), self.page, self.distributions,
+                          *correlation_box, self.heatmap_message, self.heatmap])
+        self.draw_distributions()
+        self.draw_heatmap()
+
+    @staticmethod
+    def _summary_html(summary: dict[str, Any], warnings: list[dict[str, Any]]) -> str:
+        types = ", ".join(f"{n} {t}" for t, n in summary.get("types", {}).items() if n)
+        rows = [
+            ("Rows", html.number(summary.get("rows"))),
+            ("Columns", html.number(summary.get("columns"))),
+            ("Size", html.human_size(summary.get("size_bytes"))),
+            ("Missing cells", f"{html.number(summary.get('missing_cells'))} ({summary.get('missing_cells_pct', 0):.1f}%)"),
+            ("Duplicate rows", f"{html.number(summary.get('duplicate_rows'))} ({summary.get('duplicate_rows_pct', 0):.1f}%)"),
+            ("Column types", types or "—"),
+        ]
+        notes = [str(item.get("message", item)) for item in warnings]
+        text = html.table(["", ""], rows, scroll=False).replace("<thead><tr><th></th><th></th></tr></thead>", "")
+        if notes:
+            text += html.note("Import warnings: " + "; ".join(notes))
+        return text
+
+    def draw_distributions(self) -> None:
+        """Draw the page of distributions picked in the dropdown."""
+        start = self.page.value or 0
+        show_figure(self.distributions, figures.distributions_figure(self.columns[start:start + PER_PAGE]))
+
+    def draw_heatmap(self) -> None:
+        """Draw the heatmap of the picked columns."""
+        picked = [c for c in self.picker.value if c in self.picker.allowed_tags]
+        self.heatmap_message.value = ""
+        if len(self.correlation.get("columns") or []) >= 2 and len(picked) < 2:
+            self.heatmap_message.value = html.note("Pick at least two columns to draw their correlation.")
+            self.heatmap.outputs = ()
+            return
+        try:
+            show_figure(self.heatmap, figures.correlation_figure(self.correlation, picked or None,
+                                                                 cluster=self.cluster.value))
+        except ValueError as exc:
+            self.heatmap_message.value = html.error_box(str(exc))
+
+
+class ColumnsTab(w.HBox):
+    """A filterable list of the columns; the selected one shows its distribution and statistics."""
+
+    def __init__(self, stats: dict[str, Any]) -> None:
+        self.by_name = {c["name"]: c for c in stats.get("columns", [])}
+        self.search = w.Text(placeholder="Filter columns", layout=w.Layout(width="260px"))
+        self.select = w.Select(options=self._options(""), rows=min(18, max(4, len(self.by_name))),
+                               layout=w.Layout(width="260px"))
+        self.search.observe(lambda change: setattr(self.select, "options", self._options(change["new"])), "value")
+        self.figure = w.Output()
+        self.details = w.HTML()
+        self.overview = w.HTML(html.table(
+            ["column", "type", "missing", "distinct", "mean", "min", "max"],
+            [(c["name"], c["type"], f"{c['missing_pct']:.1f}%" if c.get("missing_pct") is not None else "—",
+              c.get("distinct"), c.get("mean"), c.get("min"), c.get("max")) for c in self.by_name.values()],
+        ))
+        self.select.observe(lambda change: self.show(change["new"]), "value")
+        drill = w.VBox([self.figure, self.details], layout=w.Layout(flex="1"))
+        super().__init__([w.VBox([self.search, self.select]), w.VBox([drill, self.overview], layout=w.Layout(flex="1"))])
+        if self.by_name:
+            self.select.value = next(iter(self.by_name))
+
+    def _options(self, text: str) -> list[tuple[str, str]]:
+        text = (text or "").lower()
+        return [(f"{name} · {c['type']}", name) for name, c in self.by_name.items() if text in name.lower()]
+
+    def show(self, name: str | None) -> None:
+        """The drill-down of one column."""
+        if not name:
+            return
+        column = self.by_name[name]
+        show_figure(self.figure, figures.distribution_figure(column))
+        skip = {"name", "histogram", "top", "warnings", "quantiles", "text_length"}
+        rows = [(key.replace("_", " "), value) for key, value in column.items() if key not in skip]
+        rows += [(f"quantile {q}", v) for q, v in (column.get("quantiles") or {}).items()]
+        rows += [(f"text length {k}", v) for k, v in (column.get("text_length") or {}).items()]
+        rows += [(f"top {i + 1}: {t['value']}", t["count"]) for i, t in enumerate((column.get("top") or [])[:10])]
+        text = f'<div class="dp-title">{html.text(name)}</div>' + html.table(["statistic", "value"], rows)
+        if column.get("warnings"):
+            text += html.note("; ".join(column["warnings"]))
+        self.details.value = text
+
+
+class SampleTab(w.VBox):
+    """The first rows of the dataset."""
+
+    def __init__(self, dataset: Any, stats: dict[str, Any]) -> None:
+        self.dataset = dataset
+        sample = stats.get("sample") or {}
+        self.table = w.HTML(html.table(sample.get("columns", []), sample.get("rows", [])[:SAMPLE_ROWS]))
+        self.rows = w.BoundedIntText(value=SAMPLE_ROWS, min=1, max=1000,
+                                     description="Rows", layout=w.Layout(width="160px"))
+        button = w.Button(description="Show", icon="table")
+        self.message = w.HTML()
+        bind(button, self.reload, self.message)
+        super().__init__([w.HBox([self.rows, button]), self.message, self.table])
+
+    def reload(self) -> None:
+        """Read the first `rows` rows again."""
+        frame = self.dataset.sample(int(self.rows.value))
+        self.table.value = html.table(list(frame.columns), frame.itertuples(index=False))
+
+
+class DatasetPanel(w.VBox):
+    """The detail page of one dataset."""
+
+    def __init__(self, dataset: Any, *, on_change: Any = None) -> None:
+        self.dataset = dataset
+        self.on_change = on_change
+        self.header = w.HTML()
+        self.body = w.VBox()
+        self.tabs: w.Tab | None = None
+        self.general: GeneralTab | None = None
+        self.columns_tab: ColumnsTab | None = None
+        self.sample_tab: SampleTab | None = None
+        self.actions = DatasetActions(dataset, on_change=self._changed)
+        super().__init__([w.HTML(html.STYLESHEET), self.header, self.actions, self.body])
+        self.add_class("dp-dataset-panel")
+        self._draw_header()
+        self.progress = ProgressView(lambda: dataset_state(dataset))
+        self.progress.follower.on_done.append(self._ready)
+        self.body.children = [self.progress]
+        self.progress.start()
+
+    def _draw_header(self) -> None:
+        info = self.dataset._info
+        source = info.source.get("datasource") or info.source.get("file") or info.origin.value
+        self.header.value = (
+            f'<div class="dp-title">{html.text(info.name)} {html.badge(info.status.value, info.status_label)}</div>'
+            f'<div class="dp-muted">{info.origin.value.replace("_", " ")} · from {html.text(str(source))} · '
+            f"{html.number(info.rows)} rows × {html.number(info.columns)} columns · "
+            f"{html.human_size(info.size_bytes)} · created {html.when(info.created_at)}</div>"
+        )
+
+    def _changed(self, what: str) -> None:
+        if what == "deleted":
+            self.body.children = [w.HTML(html.note(f"Dataset {self.dataset._info.name!r} was deleted."))]
+        else:
+            self._draw_header()
+        if self.on_change is not None:
+            self.on_change(what)
+
+    def _ready(self, state: State) -> None:
+        try:
+            self.dataset.info  # refresh the cached record
+        except Exception:  # noqa: BLE001 - deleted meanwhile: the progress already says so
+            return
+        self._draw_header()
+        if state.status != "ready":
+            return
+        try:
+            stats = self.dataset.statistics()
+            self.general = GeneralTab(stats, self.dataset._info.warnings)
+            self.columns_tab = ColumnsTab(stats)
+            self.sample_tab = SampleTab(self.dataset, stats)
+        except Exception as exc:  # noqa: BLE001 - shown in the panel
+            self.body.children = [w.HTML(html.error_box(describe_error(exc)))]
+            return
+        tabs = w.Tab(children=[self.general, self.columns_tab, self.sample_tab])
+        for index, title in enumerate(("General", "Columns", "Sample")):
+            tabs.set_title(index, title)
+        self.tabs = tabs
+        self.body.children = [self.progress, tabs]

@@ -1,0 +1,118 @@
+"""Rename, download and delete (with confirmation) a dataset; compute or explore its embeddings
+when the core offers them. Shared by the dataset panel and the rows of the datasets list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from . import html
+from .actions import bind
+
+SMALL = w.Layout(width="auto")
+
+
+def has_embeddings_api(dataset: Any) -> bool:
+    """True once the core can compute embeddings (issue 9)."""
+    return all(hasattr(dataset, name) for name in ("compute_embeddings", "embeddings"))
+
+
+class DatasetActions(w.VBox):
+    """A row of action buttons; each opens its small form below them."""
+
+    def __init__(self, dataset: Any, *, on_change: Callable[[str], None] | None = None,
+                 open_panel: Callable[[Any], None] | None = None) -> None:
+        self.dataset = dataset
+        self.on_change = on_change or (lambda what: None)
+        self.form = w.VBox()
+        self.message = w.HTML()
+        self.output = w.Output()
+        buttons = []
+        if open_panel is not None:
+            self.open_button = w.Button(description="Open", icon="folder-open", layout=SMALL)
+            self.open_button.on_click(lambda _: open_panel(self.dataset))
+            buttons.append(self.open_button)
+        self.rename_button = w.Button(description="Rename", icon="pencil", layout=SMALL)
+        self.download_button = w.Button(description="Download", icon="download", layout=SMALL)
+        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
+        self.rename_button.on_click(lambda _: self.show_rename())
+        self.download_button.on_click(lambda _: self.show_download())
+        self.delete_button.on_click(lambda _: self.show_delete())
+        buttons += [self.rename_button, self.download_button, self.delete_button]
+        if has_embeddings_api(dataset):
+            self.embeddings_button = w.Button(description="Embeddings", icon="braille", layout=SMALL)
+            self.embeddings_button.on_click(lambda _: self.show_embeddings())
+            buttons.append(self.embeddings_button)
+        self.buttons = buttons
+        super().__init__([w.HBox(buttons), self.form, self.message, self.output])
+
+    def _close(self) -> None:
+        self.form.children = []
+
+    def _cancel_button(self) -> w.Button:
+        cancel = w.Button(description="Cancel", layout=SMALL)
+        cancel.on_click(lambda _: self._close())
+        return cancel
+
+    def show_rename(self) -> None:
+        """An inline name field with Save."""
+        name = w.Text(value=self.dataset._info.name, description="New name")
+        save = w.Button(description="Save name", button_style="primary", layout=SMALL)
+
+        def run() -> str:
+            old = self.dataset._info.name
+            self.dataset.rename(name.value)
+            self._close()
+            self.on_change("renamed")
+            return f"Renamed {old!r} to {self.dataset._info.name!r}."
+
+        bind(save, run, self.message, self.output)
+        self.message.value = ""
+        self.form.children = [w.HBox([name, save, self._cancel_button()])]
+
+    def show_download(self) -> None:
+        """A path (relative to the notebook) and a format."""
+        info = self.dataset._info
+        fmt = w.Dropdown(options=["csv", "parquet"], value="csv", description="Format", layout=w.Layout(width="180px"))
+        path = w.Text(value=f"{info.name}.csv", description="Save as")
+        fmt.observe(lambda change: setattr(path, "value", str(Path(path.value).with_suffix("." + change["new"]))), "value")
+        go = w.Button(description="Write file", button_style="primary", icon="download", layout=SMALL)
+
+        def run() -> str:
+            target = self.dataset.download(path.value, format=fmt.value).absolute()
+            self._close()
+            return f"Wrote {html.human_size(target.stat().st_size)} to {target}"
+
+        bind(go, run, self.message, self.output)
+        self.message.value = ""
+        self.form.children = [w.HBox([path, fmt, go, self._cancel_button()])]
+
+    def show_delete(self) -> None:
+        """Ask before deleting."""
+        name = self.dataset._info.name
+        confirm = w.Button(description=f"Delete {name}", button_style="danger", icon="trash", layout=SMALL)
+
+        def run() -> str:
+            self.dataset.delete()
+            self._close()
+            for button in self.buttons:
+                button.disabled = True
+            self.on_change("deleted")
+            return f"Deleted dataset {name!r}."
+
+        bind(confirm, run, self.message, self.output)
+        self.message.value = ""
+        self.form.children = [
+            w.HTML(html.note(f"Delete dataset {name!r}? Our stored copy is removed; the file or "
+                             "datasource it came from is left untouched.")),
+            w.HBox([confirm, self._cancel_button()]),
+        ]
+
+    def show_embeddings(self) -> None:
+        """Compute the embeddings, or explore them when they exist."""
+        from .embeddings import embeddings_view
+
+        self.form.children = [embeddings_view(self.dataset, self.message), self._cancel_button()]

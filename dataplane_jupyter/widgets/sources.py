@@ -1,0 +1,208 @@
+"""Connectors and datasources: their tabs in the catalog panel and their own panels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from . import html
+from .actions import ActionFailed, bind
+from .forms import ConnectorForm, DatasourceForm
+
+SMALL = w.Layout(width="auto")
+
+
+class ConnectorPanel(w.VBox):
+    """One connector: its fields (secrets as names only), Test, Edit, Delete with confirmation."""
+
+    def __init__(self, connector: Any, *, on_change: Callable[[str], None] | None = None) -> None:
+        self.connector = connector
+        self.on_change = on_change or (lambda what: None)
+        self.summary = w.HTML()
+        self.test_button = w.Button(description="Test connector", icon="plug", layout=SMALL)
+        self.edit_button = w.Button(description="Edit", icon="pencil", layout=SMALL)
+        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
+        self.message = w.HTML()
+        self.form = w.VBox()
+        self.output = w.Output()
+        bind(self.test_button, self.test, self.message, self.output)
+        self.edit_button.on_click(lambda _: self.show_edit())
+        self.delete_button.on_click(lambda _: self.show_delete())
+        super().__init__([w.HTML(html.STYLESHEET), self.summary,
+                          w.HBox([self.test_button, self.edit_button, self.delete_button]),
+                          self.message, self.form, self.output])
+        self.add_class("dp-connector-panel")
+        self.draw()
+
+    def draw(self) -> None:
+        """The connector's public description."""
+        info = self.connector.info
+        rows = [(k, v) for k, v in info.config.items()] + [(k, "•••• (set)") for k in info.secrets_set]
+        self.summary.value = (f'<div class="dp-title">{html.text(info.name)} '
+                              f'<span class="dp-muted">{html.text(info.kind)} connector</span></div>'
+                              + html.table(["field", "value"], rows, scroll=False))
+
+    def test(self) -> str:
+        """Connect with the saved fields."""
+        result = self.connector.test()
+        if not result.ok:
+            raise ActionFailed(f"Test failed: {result.message}")
+        return f"Connection works: {result.message}"
+
+    def show_edit(self) -> None:
+        """The connector form, filled in (secrets left empty: they keep their value)."""
+        def saved(connector: Any) -> None:
+            self.connector = connector
+            self.draw()
+            self.on_change("updated")
+
+        self.form.children = [ConnectorForm(self.connector.project, connector=self.connector, on_saved=saved)]
+
+    def show_delete(self) -> None:
+        """Ask before deleting."""
+        confirm = w.Button(description=f"Delete {self.connector.name}", button_style="danger", layout=SMALL)
+        cancel = w.Button(description="Cancel", layout=SMALL)
+        cancel.on_click(lambda _: setattr(self.form, "children", []))
+
+        def run() -> str:
+            name = self.connector.name
+            self.connector.delete()
+            self.form.children = []
+            for button in (self.test_button, self.edit_button, self.delete_button):
+                button.disabled = True
+            self.on_change("deleted")
+            return f"Deleted connector {name!r}."
+
+        bind(confirm, run, self.message, self.output)
+        self.form.children = [w.HTML(html.note(f"Delete connector {self.connector.name!r}? Its saved "
+                                               "credentials are forgotten.")), w.HBox([confirm, cancel])]
+
+
+class DatasourcePanel(w.VBox):
+    """One datasource: connector, locator, Test (with a preview) and Delete."""
+
+    def __init__(self, datasource: Any, *, on_change: Callable[[str], None] | None = None) -> None:
+        self.datasource = datasource
+        self.on_change = on_change or (lambda what: None)
+        info = datasource.info
+        rows = [("connector", f"{info.connector} ({info.kind})"), *info.locator.items()]
+        self.test_button = w.Button(description="Test datasource", icon="eye", layout=SMALL)
+        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
+        self.message = w.HTML()
+        self.preview = w.HTML()
+        self.output = w.Output()
+        bind(self.test_button, self.test, self.message, self.output)
+        bind(self.delete_button, self.delete, self.message, self.output)
+        super().__init__([w.HTML(html.STYLESHEET),
+                          w.HTML(f'<div class="dp-title">{html.text(info.name)}</div>'
+                                 + html.table(["", ""], rows, scroll=False)),
+                          w.HBox([self.test_button, self.delete_button]), self.message, self.preview, self.output])
+
+    def test(self) -> str:
+        """Read the schema and the first rows."""
+        result = self.datasource.test()
+        if not result.ok:
+            raise ActionFailed(f"Test failed: {result.message}")
+        self.preview.value = html.table([f"{c['name']} ({c['type']})" for c in result.columns], result.rows)
+        return f"Datasource works: {result.message}"
+
+    def delete(self) -> str:
+        """Forget the datasource (datasets imported from it stay)."""
+        name = self.datasource.name
+        self.datasource.delete()
+        self.test_button.disabled = True
+        self.on_change("deleted")
+        return f"Deleted datasource {name!r}; datasets imported from it are kept."
+
+
+class RecordsTab(w.VBox):
+    """A list of records with one Open button each, a New button with its form, and a detail area."""
+
+    noun = "record"
+
+    def __init__(self, project: Any) -> None:
+        self.project = project
+        self.rows = w.VBox()
+        self.detail = w.VBox()
+        self.new_button = w.Button(description=f"New {self.noun}", icon="plus", button_style="primary", layout=SMALL)
+        refresh = w.Button(description="Refresh", icon="refresh", layout=SMALL)
+        self.new_button.on_click(lambda _: self.show_new())
+        refresh.on_click(lambda _: self.refresh())
+        super().__init__([w.HBox([self.new_button, refresh]), self.rows, self.detail])
+        self.refresh()
+
+    def records(self) -> list[Any]:
+        raise NotImplementedError
+
+    def describe(self, record: Any) -> str:
+        raise NotImplementedError
+
+    def panel(self, record: Any) -> w.Widget:
+        raise NotImplementedError
+
+    def form(self) -> w.Widget:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Re-read the records."""
+        rows: list[w.Widget] = []
+        for record in self.records():
+            button = w.Button(description="Open", icon="folder-open", layout=SMALL)
+            button.on_click(lambda _, r=record: self.open_record(r))
+            rows.append(w.HBox([button, w.HTML(self.describe(record))]))
+        self.rows.children = rows or [w.HTML(html.note(f"No {self.noun} yet."))]
+
+    def open_record(self, record: Any) -> None:
+        """Show a record's panel below the list."""
+        self.detail.children = [self.panel(record)]
+
+    def show_new(self) -> None:
+        """Show the creation form below the list."""
+        self.detail.children = [self.form()]
+
+    def _changed(self, what: str) -> None:
+        self.refresh()
+
+
+class ConnectorsTab(RecordsTab):
+    """The project's connectors."""
+
+    noun = "connector"
+
+    def records(self) -> list[Any]:
+        return self.project.connectors.list()
+
+    def describe(self, record: Any) -> str:
+        info = record.info
+        where = info.config.get("host") or info.config.get("database") or info.config.get("endpoint_url") or ""
+        return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>{html.text(info.kind)} "
+                f"{html.text(str(where))} · created {html.when(info.created_at)}</span>")
+
+    def panel(self, record: Any) -> w.Widget:
+        return ConnectorPanel(record, on_change=self._changed)
+
+    def form(self) -> w.Widget:
+        return ConnectorForm(self.project, on_saved=lambda c: self._changed("created"))
+
+
+class DatasourcesTab(RecordsTab):
+    """The project's datasources."""
+
+    noun = "datasource"
+
+    def records(self) -> list[Any]:
+        return self.project.datasources.list()
+
+    def describe(self, record: Any) -> str:
+        info = record.info
+        what = record.connector.kind_impl.describe(info.locator)
+        return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>via {html.text(info.connector)} "
+                f"({html.text(info.kind)}): {html.text(what)}</span>")
+
+    def panel(self, record: Any) -> w.Widget:
+        return DatasourcePanel(record, on_change=self._changed)
+
+    def form(self) -> w.Widget:
+        return DatasourceForm(self.project, on_saved=lambda d: self._changed("created"))

@@ -1,0 +1,195 @@
+"""Panels built without a kernel: the widgets exist, show the stored statistics, and act on the
+catalog when their buttons are clicked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import ipywidgets as w
+import plotly.express as px
+import pytest
+
+from dataplane_jupyter.widgets import catalog_panel, panel_for
+from dataplane_jupyter.widgets.catalog import CatalogPanel
+from dataplane_jupyter.widgets.dataset import DatasetPanel, figure_of
+from dataplane_jupyter.widgets.forms import ImportForm
+
+
+def texts(widget: w.Widget) -> str:
+    """Every HTML/label text in a widget tree (what a user reads)."""
+    found = []
+    stack = [widget]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (w.HTML, w.Label)):
+            found.append(node.value)
+        stack.extend(getattr(node, "children", ()))
+    return "\n".join(found)
+
+
+def test_dataset_panel_tabs_from_stored_statistics(tips):
+    panel = DatasetPanel(tips)
+    assert panel.tabs is not None
+    assert [panel.tabs.get_title(i) for i in range(3)] == ["General", "Columns", "Sample"]
+    general = panel.general
+    assert "244" in texts(general)  # rows in the summary
+    shown = figure_of(general.distributions)
+    assert len(shown["data"]) == 7  # one distribution per feature on the first page
+    heatmap = figure_of(general.heatmap)["data"][0]
+    assert heatmap["x"] == ["total_bill", "tip", "size"]
+    assert panel.progress.bar.value == 1.0
+    assert 'data-status="ready"' in panel.header.value
+
+
+def test_heatmap_follows_the_picked_columns(wide):
+    general = DatasetPanel(wide).general
+    assert len(general.picker.value) == 30  # a readable default out of 320 columns
+    general.cluster.value = False
+    general.picker.value = ["b_001", "a_000", "n_002"]
+    assert figure_of(general.heatmap)["data"][0]["x"] == ["b_001", "a_000", "n_002"]
+    general.cluster.value = True
+    assert sorted(figure_of(general.heatmap)["data"][0]["x"]) == ["a_000", "b_001", "n_002"]
+    general.picker.value = ["a_000"]
+    assert general.heatmap.outputs == ()
+    assert "at least two columns" in general.heatmap_message.value
+    general.page.value = general.page.options[-1][1]
+    last = figure_of(general.distributions)
+    assert len(last["data"]) == 320 % 12 or len(last["data"]) == 12
+
+
+def test_selecting_a_column_shows_its_drill_down(tips):
+    columns = DatasetPanel(tips).columns_tab
+    assert columns.select.value == "total_bill"
+    columns.select.value = "day"
+    figure = figure_of(columns.figure)
+    assert figure["layout"]["title"]["text"] == "day (categorical)"
+    assert set(figure["data"][0]["y"]) == {"Sat", "Sun", "Thur", "Fri"}
+    assert "distinct" in columns.details.value and "top 1: Sat" in columns.details.value
+    columns.search.value = "ti"
+    assert [value for _, value in columns.select.options] == ["tip", "time"]
+
+
+def test_sample_tab_reads_more_rows(tips):
+    sample = DatasetPanel(tips).sample_tab
+    assert sample.table.value.count("<tr>") == 21  # header + the stored sample of 20
+    sample.rows.value = 5
+    sample.reload()
+    assert sample.table.value.count("<tr>") == 6
+
+
+def test_panel_follows_an_import_until_ready(project, tmp_path: Path):
+    path = tmp_path / "iris.csv"
+    px.data.iris().to_csv(path, index=False)
+    panel = DatasetPanel(project.datasets.import_file(path, name="iris"))
+    state = panel.progress.follower.join(60)
+    assert state is not None and state.status == "ready"
+    assert panel.progress.bar.value == 1.0
+    assert "Ready to be used" in panel.progress.label.value
+    assert panel.tabs is not None and figure_of(panel.general.distributions) is not None
+
+
+def test_failed_import_is_a_readable_message(project, tmp_path: Path):
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"a,b\n1,2\n3,4,5,6\n")
+    panel = DatasetPanel(project.datasets.import_file(path, name="broken"))
+    state = panel.progress.follower.join(60)
+    assert state is not None and state.status == "failed"
+    assert "dp-error" in panel.progress.error.value
+    assert "broken.csv" in panel.progress.error.value or "row" in panel.progress.error.value
+    assert "Traceback" not in texts(panel)
+    assert panel.tabs is None
+
+
+def test_catalog_panel_tabs_and_filters(project, tips, stocks):
+    project.datasets.from_pandas(px.data.iris(), "iris_scored", origin="pipeline_output").wait(timeout=60)
+    panel = catalog_panel(project)
+    assert isinstance(panel, CatalogPanel)
+    titles = [panel.tabs.get_title(i) for i in range(5)]
+    assert titles == ["Datasets", "Image folders", "Connectors", "Datasources", "Exporters"]
+    for tab, attribute in ((panel.image_folders, "image_folders"), (panel.exporters, "exporters")):
+        if not hasattr(project, attribute):
+            assert "not available yet" in tab.value
+    datasets = panel.datasets
+    listed = lambda: [d.name for d in datasets.datasets]  # noqa: E731
+    assert listed() == ["iris_scored", "stocks", "tips"]
+    datasets.origins["upload"].value = False
+    assert listed() == ["iris_scored"]
+    datasets.origins["upload"].value = True
+    datasets.search.value = "TIP"
+    assert listed() == ["tips"]
+    row = texts(datasets.rows)
+    assert 'data-status="ready"' in row and "244 rows" in row and "Ready to be used" in row
+
+
+def test_rename_and_delete_with_confirmation(project, tips):
+    datasets = CatalogPanel(project).datasets
+    actions = datasets.rows.children[0].children[1]
+    actions.rename_button.click()
+    name_box, save, _ = actions.form.children[0].children
+    name_box.value = "tips_renamed"
+    save.click()
+    assert "Renamed 'tips' to 'tips_renamed'" in actions.message.value
+    assert [d.name for d in datasets.datasets] == ["tips_renamed"]
+    actions = datasets.rows.children[0].children[1]
+    actions.delete_button.click()
+    assert "Delete dataset 'tips_renamed'?" in texts(actions.form)
+    assert len(project.datasets) == 1  # nothing happens before the confirmation
+    confirm = actions.form.children[1].children[0]
+    confirm.click()
+    assert len(project.datasets) == 0
+    assert "No dataset matches" in texts(datasets.rows)
+
+
+def test_rename_to_a_taken_name_shows_the_error_and_reenables(project, tips, stocks):
+    actions = DatasetPanel(tips).actions
+    actions.rename_button.click()
+    name_box, save, _ = actions.form.children[0].children
+    name_box.value = "stocks"
+    save.click()
+    assert "already has a dataset named 'stocks'" in actions.message.value
+    assert not save.disabled
+
+
+def test_download_writes_the_file(tips, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    actions = DatasetPanel(tips).actions
+    actions.download_button.click()
+    path, fmt, go, _ = actions.form.children[0].children
+    fmt.value = "parquet"
+    assert path.value == "tips.parquet"
+    go.click()
+    assert (tmp_path / "tips.parquet").stat().st_size > 0
+    assert "Wrote" in actions.message.value
+
+
+def test_import_form_uploads_a_file_and_follows_it(project):
+    content = px.data.tips().to_csv(index=False).encode()
+    form = ImportForm(project)
+    form.upload.value = ({"name": "tips upload.csv", "type": "text/csv", "size": len(content),
+                          "content": memoryview(content), "last_modified": dt.datetime.now(dt.timezone.utc)},)
+    form.separator.value = ","
+    form.save_button.click()
+    assert "Import of 'tips upload' started" in form.message.value
+    assert form.upload.value == ()  # the browser's copy is released
+    view = form.progress.children[0]
+    assert view.follower.join(60).status == "ready"
+    assert project.datasets["tips upload"].rows == 244
+    assert project.datasets["tips upload"].info.source["file"] == "tips upload.csv"
+
+
+def test_import_form_without_a_file_says_what_is_missing(project):
+    form = ImportForm(project)
+    form.save_button.click()
+    assert "Upload a CSV file or give its path" in form.message.value
+    form.source.value = "datasource"
+    form.save_button.click()
+    assert "Pick a datasource" in form.message.value
+    assert not form.save_button.disabled
+
+
+def test_records_display_as_their_panel(project, tips):
+    assert isinstance(panel_for(tips), DatasetPanel)
+    assert isinstance(panel_for(project), CatalogPanel)
+    with pytest.raises(TypeError):
+        panel_for(42)
