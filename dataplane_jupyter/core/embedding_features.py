@@ -21,6 +21,7 @@ TEXT_VOCABULARY = 20_000
 CLIP_STD = 5.0  # standardized values are clipped so that a few outliers do not flatten the map
 VECTOR_DIMENSIONS = 32
 MIN_ROWS_NONLINEAR = 50
+MIN_ROWS_AUTO_UMAP = 1_000  # below this "auto" uses PCA: UMAP's one-off compilation (~1 min) would dominate
 
 
 @dataclass
@@ -230,9 +231,11 @@ def umap_installed() -> bool:
 def choose_method(requested: str, rows: int) -> tuple[str, str | None]:
     """The projection actually used, and a note when it differs from the one asked for."""
     if requested == "auto":
-        if rows >= MIN_ROWS_NONLINEAR and umap_installed():
+        if rows < MIN_ROWS_AUTO_UMAP:
+            return "pca", None
+        if umap_installed():
             return "umap", None
-        return "pca", None if rows < MIN_ROWS_NONLINEAR else "umap-learn is not installed: PCA was used"
+        return "pca", "umap-learn is not installed: PCA was used"
     if requested in ("umap", "tsne") and rows < MIN_ROWS_NONLINEAR:
         return "pca", f"{rows} rows are too few for {requested}: PCA was used"
     return requested, None

@@ -53,7 +53,8 @@ def start_embeddings(
     """Start computing the dataset's embeddings in the background; returns the job's handle.
 
     `method` is the projection to 3-D: "pca", "umap" (needs umap-learn), "tsne", or "auto"
-    (UMAP when installed, else PCA). Neighbours always use a PCA space of the row vectors.
+    (UMAP when installed and at least 1,000 rows are embedded, else PCA). Neighbours always
+    use a PCA space of the row vectors.
     """
     _check_options(sample_size, seed, method)
     info = dataset.info
@@ -133,41 +134,52 @@ def run_embeddings(ctx: JobContext) -> dict[str, Any]:
     """Job: sample the rows, encode them, reduce to a neighbour space, project to 3-D, store."""
     catalog, params = ctx.catalog, ctx.params
     dataset = catalog.project_by_id(params["project_id"]).datasets.get(params["dataset_id"])
-    seed, requested = params["seed"], params["method"]
+    seed = params["seed"]
     ctx.progress(0.0, "Choosing the rows to embed", force=True)
-    with _parquet(dataset) as parquet:
-        arrow_schema, total = parquet.schema_arrow, parquet.metadata.num_rows
-    plan = features.plan_features(dataset.statistics(), arrow_schema)
-    if not plan.columns:
-        raise InvalidInput(f"Dataset {dataset.name!r} has no column that can be embedded: {_skipped_text(plan)}.")
-    rows = sample_rows(total, params["sample_size"], seed)
-    table = take_rows(dataset, rows, columns=[name for name, _ in plan.columns],
-                      progress=lambda f: ctx.progress(f * READ_SHARE, f"Reading rows ({f:.0%})"))
-    matrix, used = features.encode(
-        table, plan, seed, lambda f, m: ctx.progress(READ_SHARE + f * (ENCODE_SHARE - READ_SHARE), m))
-    del table
-    if not used:
-        raise InvalidInput(f"Dataset {dataset.name!r} has no column that can be embedded: {_skipped_text(plan)}.")
+    rows, total, matrix, plan, used = _sample_and_encode(ctx, dataset)
     ctx.progress(ENCODE_SHARE, f"Reducing {matrix.shape[1]} dimensions with PCA", force=True)
     vectors, explained = features.reduce(matrix, seed)
     del matrix
-    method, note = features.choose_method(requested, len(rows))
+    method, note = features.choose_method(params["method"], len(rows))
     message = f"Projecting {len(rows):,} rows to 3-D with {method.upper()}"
     ctx.progress(REDUCE_SHARE, message, force=True)
     points = _while_reporting(ctx, lambda: features.project_3d(vectors, method, seed), message, len(rows))
     ctx.progress(0.95, "Saving the embeddings", force=True)
     _write(dataset, rows, points, vectors)
     meta = {
-        "status": "ready", "run": params["run"], "job_id": ctx.job.id, "method": method, "requested_method": requested,
-        "note": note, "rows": total, "sample_size": len(rows), "sampled": len(rows) < total, "seed": seed,
-        "features": used, "skipped": plan.skipped, "dimensions": 3, "vector_dimensions": int(vectors.shape[1]),
-        "neighbors_space": "pca", "explained_variance": explained, "versions": _versions(method),
+        "status": "ready", "run": params["run"], "job_id": ctx.job.id, "method": method,
+        "requested_method": params["method"], "note": note, "rows": total, "sample_size": len(rows),
+        "sampled": len(rows) < total, "seed": seed, "features": used, "skipped": plan.skipped,
+        "dimensions": 3, "vector_dimensions": int(vectors.shape[1]), "neighbors_space": "pca",
+        "explained_variance": explained, "versions": _versions(method),
         "started_at": (_current(catalog, dataset.id) or {}).get("started_at"),
         "computed_at": schema.utcnow().isoformat(), "error": None,
     }
     if not _set_embeddings(catalog, dataset.id, meta, run=params["run"]):
-        raise InvalidState(f"Dataset {dataset.name!r} was deleted or recomputed while its embeddings were computed.")
+        what = "started again" if _exists(catalog, dataset.id) else "deleted"
+        raise InvalidState(f"Dataset {dataset._info.name!r} was {what} while its embeddings were computed.")
     return {"rows": len(rows), "method": method, "features": len(used)}
+
+
+def _sample_and_encode(
+    ctx: JobContext, dataset: "Dataset"
+) -> tuple[np.ndarray, int, np.ndarray, features.Plan, list[dict[str, Any]]]:
+    """The sampled row indices, the dataset's row count, their feature matrix, the plan and
+    what each embedded column became; InvalidInput when no column can be embedded."""
+    with _parquet(dataset) as parquet:
+        arrow_schema, total = parquet.schema_arrow, parquet.metadata.num_rows
+    plan = features.plan_features(dataset.statistics(), arrow_schema)
+    used: list[dict[str, Any]] = []
+    if plan.columns:
+        rows = sample_rows(total, ctx.params["sample_size"], ctx.params["seed"])
+        table = take_rows(dataset, rows, columns=[name for name, _ in plan.columns],
+                          progress=lambda f: ctx.progress(f * READ_SHARE, f"Reading rows ({f:.0%})"))
+        matrix, used = features.encode(
+            table, plan, ctx.params["seed"],
+            lambda f, m: ctx.progress(READ_SHARE + f * (ENCODE_SHARE - READ_SHARE), m))
+    if not used:
+        raise InvalidInput(f"Dataset {dataset.name!r} has no column that can be embedded: {_skipped_text(plan)}.")
+    return rows, total, matrix, plan, used
 
 
 def _while_reporting(ctx: JobContext, work: Callable[[], np.ndarray], message: str, rows: int) -> np.ndarray:

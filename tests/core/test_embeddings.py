@@ -274,3 +274,32 @@ def test_jobs_run_in_a_worker_process(process_catalog):
     assert handle.info.kind == "dataset.embeddings"
     assert len(ds.embeddings()) == 120
     assert ds.info.embeddings["job_id"] == handle.id
+
+
+def test_deleting_the_dataset_while_computing_leaves_no_files(project, catalog, monkeypatch):
+    ds = ready(project, clusters(), "c")
+    folder, release = ds._folder, threading.Event()
+    real = embedding_features.project_3d
+
+    def slow(vectors, method, seed):
+        release.wait(60)
+        return real(vectors, method, seed)
+
+    monkeypatch.setattr(embedding_features, "project_3d", slow)
+    handle = ds.compute_embeddings(method="pca")
+    _wait_for(lambda: "Projecting" in (handle.message or ""))
+    ds.delete()
+    release.set()
+    with pytest.raises(dp.JobFailed, match="was deleted while its embeddings were computed"):
+        handle.wait(timeout=30)
+    _wait_for(lambda: not catalog.storage.exists(folder))
+
+
+def test_auto_uses_umap_only_when_installed_and_worth_its_start_up(monkeypatch):
+    monkeypatch.setattr(embedding_features, "umap_installed", lambda: True)
+    assert embedding_features.choose_method("auto", 999) == ("pca", None)
+    assert embedding_features.choose_method("auto", 1_000) == ("umap", None)
+    assert embedding_features.choose_method("tsne", 10)[0] == "pca"
+    monkeypatch.setattr(embedding_features, "umap_installed", lambda: False)
+    assert embedding_features.choose_method("auto", 50_000) == ("pca", "umap-learn is not installed: PCA was used")
+    assert "umap" not in embedding_features.available_methods()
