@@ -58,8 +58,9 @@ class GeneralTab(w.VBox):
                                   allowed_tags=names, allow_duplicates=False)
         self.cluster = w.Checkbox(value=len(names) > 10, description="Group correlated columns",
                                   indent=False)
-        top = w.Button(description=f"{min(HEATMAP_COLUMNS, len(names))} most correlated", icon="filter")
-        every = w.Button(description=f"All {len(names)} columns", icon="th")
+        top = w.Button(description=f"{min(HEATMAP_COLUMNS, len(names))} most correlated", icon="filter",
+                       layout=w.Layout(width="auto"))
+        every = w.Button(description=f"All {len(names)} columns", icon="th", layout=w.Layout(width="auto"))
         top.on_click(lambda _: setattr(self.picker, "value", figures.most_correlated(correlation, HEATMAP_COLUMNS)))
         every.on_click(lambda _: setattr(self.picker, "value", names))
         self.heatmap = w.Output()

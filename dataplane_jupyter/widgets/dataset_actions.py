@@ -42,6 +42,10 @@ class DatasetActions(w.VBox):
         self.download_button.on_click(lambda _: self.show_download())
         self.delete_button.on_click(lambda _: self.show_delete())
         buttons += [self.rename_button, self.download_button, self.delete_button]
+        if hasattr(dataset, "export") and hasattr(dataset.project, "exporters"):
+            self.export_button = w.Button(description="Export", icon="share", layout=SMALL)
+            self.export_button.on_click(lambda _: self.show_export())
+            buttons.append(self.export_button)
         if has_embeddings_api(dataset):
             self.embeddings_button = w.Button(description="Embeddings", icon="braille", layout=SMALL)
             self.embeddings_button.on_click(lambda _: self.show_embeddings())
@@ -110,6 +114,13 @@ class DatasetActions(w.VBox):
                              "datasource it came from is left untouched.")),
             w.HBox([confirm, self._cancel_button()]),
         ]
+
+    def show_export(self) -> None:
+        """Export the dataset with one of the project's exporters."""
+        from .exporters import export_view
+
+        self.message.value = ""
+        self.form.children = [export_view(self.dataset, self.message), self._cancel_button()]
 
     def show_embeddings(self) -> None:
         """Compute the embeddings, or explore them when they exist."""

@@ -1,0 +1,198 @@
+"""Exporters: their tab in the catalog panel (with each one's last export), their panel (test,
+history, delete), their form, and the "Export" action of a dataset that follows the run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..core.connectors import get_kind
+from ..core.errors import InvalidInput
+from . import html
+from .actions import ActionFailed, ProgressView, State, bind
+from .forms import LABEL, WIDE, FieldInput, collect
+from .sources import SMALL, RecordsTab
+
+MODES = (("Add a timestamp to the name", "timestamp"), ("Cancel if it exists", "cancel"),
+         ("Overwrite", "overwrite"))
+
+
+def run_state(run: Any) -> State:
+    """An export run as the progress view shows it."""
+    info = run.info
+    finished = info.status in ("succeeded", "failed", "cancelled")
+    label = {"succeeded": f"Exported {html.number(info.rows)} rows to {info.location}",
+             "queued": "Queued", "running": f"Exporting ({info.progress:.0%})",
+             "failed": "Export failed", "cancelled": "Export cancelled"}.get(info.status, info.status)
+    return State(info.status, float(info.progress), label, info.error, finished)
+
+
+def history_table(runs: list[Any]) -> str:
+    """Past exports, newest first."""
+    if not runs:
+        return html.note("No export yet.")
+    rows = []
+    for run in runs:
+        info = run._info or run.info
+        duration = f"{info.duration_seconds:.1f} s" if info.duration_seconds is not None else "—"
+        rows.append((info.dataset_name, html.badge(info.status), html.text(info.location or info.error or "—"),
+                     html.number(info.rows), duration, html.when(info.created_at)))
+    return html.table(["dataset", "status", "location / error", "rows", "took", "started"], rows, raw=True)
+
+
+class ExporterForm(w.VBox):
+    """New exporter: name, connector, destination fields of its kind, overwrite mode, file format."""
+
+    def __init__(self, project: Any, *, on_saved: Callable[[Any], None] | None = None) -> None:
+        self.project = project
+        self.on_saved = on_saved or (lambda x: None)
+        names = [c.name for c in project.connectors.list()]
+        self.name = w.Text(description="name *", style=LABEL, layout=WIDE)
+        self.connector = w.Dropdown(options=names, description="connector", style=LABEL, layout=WIDE)
+        self.mode = w.Dropdown(options=MODES, value="timestamp", description="if it exists", style=LABEL, layout=WIDE)
+        self.file_format = w.Dropdown(options=["csv", "parquet"], description="file format", style=LABEL)
+        self.fields_box = w.VBox()
+        self.inputs: list[FieldInput] = []
+        self.test_button = w.Button(description="Test destination", icon="plug")
+        self.save_button = w.Button(description="Save exporter", button_style="primary", icon="save")
+        self.message = w.HTML()
+        self.output = w.Output()
+        bind(self.test_button, self.test, self.message, self.output, also_disable=[self.save_button])
+        bind(self.save_button, self.save, self.message, self.output, also_disable=[self.test_button])
+        self.connector.observe(lambda _: self._build_fields(), "value")
+        self._build_fields()
+        top: list[w.Widget] = [w.HTML("<b>New exporter</b>")]
+        if not names:
+            top.append(w.HTML(html.note("Create a connector first: an exporter writes through one.")))
+        super().__init__([*top, self.name, self.connector, self.fields_box, self.mode, self.file_format,
+                          w.HBox([self.test_button, self.save_button]), self.message, self.output])
+
+    def _build_fields(self) -> None:
+        self.inputs = []
+        if self.connector.value:
+            kind = get_kind(self.project.connectors[self.connector.value].kind)
+            self.inputs = [FieldInput(f) for f in kind.locator_fields if f.name != "query"]
+        self.fields_box.children = [i.box for i in self.inputs]
+
+    def destination(self) -> dict[str, Any]:
+        """Where the exporter writes, as typed."""
+        if not self.connector.value:
+            raise InvalidInput("Pick a connector.", field="connector")
+        return collect(self.inputs)
+
+    def test(self) -> str:
+        """Write a probe next to the destination, then remove it."""
+        result = self.project.exporters.test(self.connector.value, destination=self.destination())
+        if not result.ok:
+            raise ActionFailed(f"Test failed: {result.message}")
+        return f"Destination is writable: {result.message}"
+
+    def save(self) -> str:
+        """Create the exporter."""
+        saved = self.project.exporters.create(self.name.value.strip(), self.connector.value, mode=self.mode.value,
+                                              file_format=self.file_format.value, destination=self.destination())
+        self.on_saved(saved)
+        return f"Saved exporter {saved.name!r}."
+
+
+class ExporterPanel(w.VBox):
+    """One exporter: destination and mode, Test, its export history, Delete with confirmation."""
+
+    def __init__(self, exporter: Any, *, on_change: Callable[[str], None] | None = None) -> None:
+        self.exporter = exporter
+        self.on_change = on_change or (lambda what: None)
+        info = exporter.info
+        rows = [("connector", f"{info.connector} ({info.kind})"), *info.destination.items(),
+                ("if it exists", dict((v, k) for k, v in MODES).get(info.mode, info.mode)),
+                ("file format", info.file_format)]
+        self.test_button = w.Button(description="Test destination", icon="plug", layout=SMALL)
+        refresh = w.Button(description="Refresh history", icon="refresh", layout=SMALL)
+        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
+        self.message = w.HTML()
+        self.history = w.HTML()
+        self.form = w.VBox()
+        self.output = w.Output()
+        bind(self.test_button, self.test, self.message, self.output)
+        refresh.on_click(lambda _: self.draw_history())
+        self.delete_button.on_click(lambda _: self.show_delete())
+        super().__init__([w.HTML(html.STYLESHEET),
+                          w.HTML(f'<div class="dp-title">{html.text(info.name)}</div>'
+                                 + html.table(["", ""], rows, scroll=False)),
+                          w.HBox([self.test_button, refresh, self.delete_button]), self.message, self.form,
+                          w.HTML("<b>Exports</b>"), self.history, self.output])
+        self.draw_history()
+
+    def draw_history(self) -> None:
+        """Every export of this exporter."""
+        self.history.value = history_table(self.exporter.history())
+
+    def test(self) -> str:
+        """Check that the destination is writable."""
+        result = self.exporter.test()
+        if not result.ok:
+            raise ActionFailed(f"Test failed: {result.message}")
+        return f"Destination is writable: {result.message}"
+
+    def show_delete(self) -> None:
+        """Ask before deleting."""
+        confirm = w.Button(description=f"Delete {self.exporter.name}", button_style="danger", layout=SMALL)
+        cancel = w.Button(description="Cancel", layout=SMALL)
+        cancel.on_click(lambda _: setattr(self.form, "children", []))
+
+        def run() -> str:
+            name = self.exporter.name
+            self.exporter.delete()
+            self.form.children = []
+            self.test_button.disabled = self.delete_button.disabled = True
+            self.on_change("deleted")
+            return f"Deleted exporter {name!r} and its history."
+
+        bind(confirm, run, self.message, self.output)
+        self.form.children = [w.HTML(html.note(f"Delete exporter {self.exporter.name!r} and its history? "
+                                               "What it wrote stays where it is.")), w.HBox([confirm, cancel])]
+
+
+class ExportersTab(RecordsTab):
+    """The project's exporters, each with its last export."""
+
+    noun = "exporter"
+
+    def records(self) -> list[Any]:
+        return self.project.exporters.list()
+
+    def describe(self, record: Any) -> str:
+        info = record.info
+        where = record.connector.kind_impl.describe(info.destination)
+        last = info.last_run
+        status = (f" · last export {html.badge(last.status)} {html.text(last.dataset_name)} {html.when(last.created_at)}"
+                  if last else " · never used")
+        return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>via {html.text(info.connector)} "
+                f"({html.text(info.kind)}): {html.text(where)}, mode {info.mode}{status}</span>")
+
+    def panel(self, record: Any) -> w.Widget:
+        return ExporterPanel(record, on_change=self._changed)
+
+    def form(self) -> w.Widget:
+        return ExporterForm(self.project, on_saved=lambda x: self._changed("created"))
+
+
+def export_view(dataset: Any, message: w.HTML) -> w.Widget:
+    """Pick an exporter, export the dataset, follow the run to its location."""
+    names = [x.name for x in dataset.project.exporters.list()]
+    if not names:
+        return w.HTML(html.note("No exporter yet: create one in the Exporters tab of dp.panel()."))
+    picker = w.Dropdown(options=names, description="Exporter")
+    go = w.Button(description="Export", icon="share", button_style="primary", layout=SMALL)
+    progress = w.VBox()
+
+    def start() -> str:
+        run = dataset.export(picker.value)
+        view = ProgressView(lambda: run_state(run), steps=False)
+        progress.children = [view]
+        view.start()
+        return f"Export of {dataset._info.name!r} with {picker.value!r} started."
+
+    bind(go, start, message)
+    return w.VBox([w.HBox([picker, go]), progress])

@@ -1,0 +1,114 @@
+"""notebooks/getting-started.ipynb in a real JupyterLab (headless Chromium): run every cell, then
+check what a user sees: the import's progress reaching "Ready to be used", the dataset panel's
+plotly distributions and correlation heatmap, a column's drill-down, the catalog panel."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .lab import REPO_ROOT, LabServer, open_lab, run_lab
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "getting-started.ipynb"
+PANEL = ".dp-dataset-panel"
+RUN_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def notebook_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """JupyterLab over a fresh, empty data home (the notebook imports its own dataset)."""
+    home = tmp_path_factory.mktemp("notebook-home")
+    with run_lab(tmp_path_factory.mktemp("notebook-lab"), home, server_extension=True) as server:
+        upload(server, NOTEBOOK)
+        yield server
+
+
+def upload(server: LabServer, name: str) -> None:
+    """Put a notebook of the repository into the server's root through the contents API."""
+    body = {"type": "notebook", "format": "json", "content": json.loads((REPO_ROOT / "notebooks" / name).read_text())}
+    request = urllib.request.Request(
+        f"{server.url}api/contents/{name}", data=json.dumps(body).encode(), method="PUT",
+        headers={"Authorization": f"token {server.token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 201)
+
+
+def run_all(page: Any) -> None:
+    """Open the notebook, wait for its kernel, run every cell."""
+    page.evaluate(f"() => window.jupyterapp.commands.execute('docmanager:open', {{path: '{NOTEBOOK}'}})")
+    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=60_000)
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp.shell.currentWidget;"
+        " return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
+        " && w.sessionContext.session.kernel.status === 'idle'; }",
+        timeout=60_000,
+    )
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+def screenshot(page: Any, target: Any, path: Path) -> None:
+    """Bring `target` to the top of the notebook, let JupyterLab render around it, shoot the page."""
+    target.evaluate("element => element.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(path))
+
+
+def test_getting_started_in_jupyterlab(browser: Any, notebook_lab: LabServer, artifacts_dir: Path) -> None:
+    started = time.monotonic()
+    with open_lab(browser, notebook_lab, artifacts_dir, "notebook") as page:
+        run_all(page)
+        panel = page.locator(PANEL).first
+        expect(panel).to_be_visible(timeout=RUN_TIMEOUT_MS)
+        progress = panel.locator(".dp-progress")
+        expect(progress).to_contain_text("Ready to be used", timeout=RUN_TIMEOUT_MS)
+        expect(progress.locator('.dp-steps[data-status="ready"]')).to_have_count(1)
+        ready_after = time.monotonic() - started
+
+        # General tab: one distribution per feature (bars) and the correlation heatmap
+        plots = panel.locator(".js-plotly-plot")
+        expect(plots.nth(1)).to_be_visible(timeout=60_000)
+        expect(panel.locator(".js-plotly-plot .barlayer .trace").first).to_be_visible()
+        assert panel.locator(".js-plotly-plot .barlayer .trace").count() >= 7
+        heatmap = panel.locator(".js-plotly-plot .heatmaplayer .hm")
+        expect(heatmap).to_have_count(1)
+        expect(panel.locator(".js-plotly-plot .xtick text", has_text="total_bill").first).to_be_attached()
+        screenshot(page, panel.locator(".dp-title").first, artifacts_dir / "notebook-dataset-general.png")
+        screenshot(page, panel.get_by_text("Correlation matrix"), artifacts_dir / "notebook-dataset-heatmap.png")
+
+        # Columns tab: pick a column, see its drill-down
+        panel.locator(".lm-TabBar-tab", has_text="Columns").click()
+        columns = panel.locator("select").last
+        expect(columns).to_be_visible()
+        columns.select_option(label="day · categorical")
+        expect(panel.locator(".dp-title", has_text="day")).to_be_visible()
+        expect(panel.locator(".gtitle", has_text="day (categorical)")).to_be_visible()
+        screenshot(page, panel.locator(".dp-title").first, artifacts_dir / "notebook-dataset-columns.png")
+
+        # The catalog panel lists the dataset as ready
+        catalog = page.locator(".dp-catalog-panel").last
+        expect(catalog.locator('.dp-dataset[data-name="tips"][data-status="ready"]')).to_be_visible(
+            timeout=RUN_TIMEOUT_MS)
+        screenshot(page, catalog, artifacts_dir / "notebook-catalog-panel.png")
+
+        # A button round trip through the kernel: Open shows the dataset's panel inside the catalog
+        catalog.get_by_role("button", name="Open").click()
+        opened = catalog.locator(PANEL)
+        expect(opened.locator(".js-plotly-plot .heatmaplayer .hm")).to_have_count(1, timeout=30_000)
+        catalog.get_by_role("button", name="Import dataset").click()
+        expect(catalog.get_by_text("Upload CSV")).to_be_visible()
+
+        assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+        assert page.get_by_text("Error displaying widget").count() == 0
+        assert page.locator(".jp-RenderedText", has_text="Traceback").count() == 0
+        assert page.page_errors == []
+    print(f"import ready in the browser after {ready_after:.1f} s; test {time.monotonic() - started:.1f} s")
