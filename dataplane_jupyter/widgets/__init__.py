@@ -31,6 +31,8 @@ DISPLAYED = (
     ("dataplane_jupyter.core.project", "Project"),
     ("dataplane_jupyter.core.sources", "Connector"),
     ("dataplane_jupyter.core.sources", "Datasource"),
+    ("dataplane_jupyter.core.exporters", "Exporter"),
+    ("dataplane_jupyter.core.image_folders", "ImageFolder"),
 )
 
 
@@ -71,6 +73,14 @@ def panel_for(record: Any) -> Any:
         from .sources import DatasourcePanel
 
         return DatasourcePanel(record)
+    if kind == "Exporter":
+        from .exporters import ExporterPanel
+
+        return ExporterPanel(record)
+    if kind == "ImageFolder":
+        from .image_folders import ImageFolderPanel
+
+        return ImageFolderPanel(record)
     raise TypeError(f"no panel for {kind}")
 
 

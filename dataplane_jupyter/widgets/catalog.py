@@ -110,25 +110,25 @@ class DatasetsTab(w.VBox):
 
         def loop() -> None:
             while not self._stop.wait(self.poll_interval):
-                statuses = [ds.status for ds in self.project.datasets.list()]
-                self.refresh_statuses()
-                if not any(s in PENDING for s in statuses):
+                if not self.refresh_statuses():
                     break
 
         self._poller = threading.Thread(target=loop, name="dataplane-datasets", daemon=True)
         self._poller.start()
 
-    def refresh_statuses(self) -> None:
-        """Redraw the list if a status or progress changed since it was drawn."""
+    def refresh_statuses(self) -> bool:
+        """Redraw the list if a status or progress changed since it was drawn; True while some
+        dataset is still being imported."""
         try:
-            fresh = self.project.datasets.list(origin=self.picked_origins() or None,
-                                               search=self.search.value.strip() or None)
+            fresh = self.project.datasets.list()
         except Exception:  # noqa: BLE001 - the next tick tries again
-            return
+            return True
+        shown = {d.id for d in self.datasets}
         before = [(d.id, d._info.status, round(d._info.progress, 2)) for d in self.datasets]
-        after = [(d.id, d._info.status, round(d._info.progress, 2)) for d in fresh]
+        after = [(d.id, d._info.status, round(d._info.progress, 2)) for d in fresh if d.id in shown]
         if before != after:
             self.refresh()
+        return any(d._info.status.value in PENDING for d in fresh)
 
     def close(self) -> None:
         self._stop.set()

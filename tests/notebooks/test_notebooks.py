@@ -90,3 +90,18 @@ def test_connectors_and_exporters(tmp_path: Path, kernel: str, isolated_home: Pa
     assert project.datasets["europe_snapshot"].rows == 360
     assert project.datasets["life_2007"].rows == 142
     assert [d.name for d in project.datasources.list()] == ["europe", "life_2007"]
+
+
+def test_image_folders(tmp_path: Path, kernel: str, isolated_home: Path):
+    pytest.importorskip("dataplane_jupyter.core.image_folders", reason="image folders are not in the core yet")
+    pytest.importorskip("PIL")
+    notebook, seconds = run("image-folders.ipynb", tmp_path, kernel)
+    print(f"image-folders.ipynb executed in {seconds:.1f} s")
+    assert_no_errors(notebook)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert "(24, {'circles': 12, 'squares': 12})" in outputs(code[2])
+    assert "README.txt" in outputs(code[3])
+    assert "image/png" in outputs(code[5]) or "image/jpeg" in outputs(code[5])
+    assert "24" in outputs(code[6])
+    folder = dp.Catalog(isolated_home).project("images-demo").image_folders["shapes"]
+    assert folder.status == "ready" and folder.n_images == 24

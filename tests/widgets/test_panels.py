@@ -193,3 +193,22 @@ def test_records_display_as_their_panel(project, tips):
     assert isinstance(panel_for(project), CatalogPanel)
     with pytest.raises(TypeError):
         panel_for(42)
+
+
+def test_datasets_list_follows_an_import_until_ready(project, tmp_path: Path):
+    import time
+
+    path = tmp_path / "gapminder.csv"
+    px.data.gapminder().to_csv(path, index=False)
+    datasets = CatalogPanel(project).datasets
+    dataset = project.datasets.import_file(path, name="gapminder")
+    datasets.refresh()
+    assert 'data-status="copying"' in texts(datasets.rows) or 'data-status="computing_statistics"' in texts(datasets.rows)
+    deadline = time.monotonic() + 60
+    while 'data-status="ready"' not in texts(datasets.rows) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert 'data-name="gapminder" data-status="ready"' in texts(datasets.rows)
+    assert "1,704 rows" in texts(datasets.rows)
+    assert dataset.status == "ready"
+    datasets._poller.join(5)
+    assert not datasets._poller.is_alive()  # the watcher stops once nothing is pending
