@@ -21,6 +21,7 @@ from .models import STATUS_LABELS, DatasetOrigin, DatasetStatus, DescribeDataset
 
 if TYPE_CHECKING:
     from .catalog import JobHandle
+    from .export_runs import ExportRun
     from .project import Project
 
 DATA_FILE = "data.parquet"
@@ -390,3 +391,15 @@ class Dataset:
         from .embeddings import neighbors
 
         return neighbors(self, row, k)
+
+    def export(self, exporter: str) -> "ExportRun":
+        """Start exporting the dataset with the named exporter; returns the run at once (`.wait()`)."""
+        from .export_runs import start_export
+
+        return start_export(self.project, self, exporter)
+
+    def exports(self) -> list["ExportRun"]:
+        """Every export of this dataset, newest first."""
+        from .export_runs import dataset_exports
+
+        return dataset_exports(self)

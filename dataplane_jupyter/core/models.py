@@ -252,3 +252,78 @@ class ListConnectorKindsResponse(Record):
     """Body of `GET /connector-kinds`."""
 
     kinds: list[DescribeConnectorKind]
+
+
+class DescribeExportRun(Record):
+    """One use of an exporter on a dataset: status, what was written where, and how long it took."""
+
+    id: str
+    exporter_id: str
+    exporter: str = Field(description="Exporter name")
+    dataset_id: str | None = Field(None, description="Null once the dataset is deleted")
+    dataset_name: str
+    job_id: str | None = None
+    status: str = Field(description="queued, running, succeeded, failed or cancelled")
+    location: str | None = Field(None, description="The file or table actually written (no credentials)")
+    rows: int | None = Field(None, description="Rows written")
+    error: str | None = Field(None, description="Why it failed or was cancelled")
+    progress: float = Field(0.0, description="0–1 while running")
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    duration_seconds: float | None = Field(None, description="From start to end, once finished")
+    created_at: datetime
+
+
+class ListExportRunsResponse(Record):
+    """Body of `GET .../exporters/{exporter}/runs` and `GET .../datasets/{dataset}/exports`: newest first."""
+
+    runs: list[DescribeExportRun]
+
+
+class DescribeExporter(Record):
+    """An exporter: a connector, a destination and an overwrite mode, with its last export."""
+
+    id: str
+    project_id: str
+    name: str
+    connector_id: str
+    connector: str = Field(description="Connector name")
+    kind: str = Field(description="The connector's kind")
+    destination: dict[str, Any] = Field(description="table/database, path, bucket+path or dataset+table")
+    mode: str = Field(description="timestamp, cancel or overwrite")
+    file_format: str = Field(description="csv or parquet (files only)")
+    last_run: DescribeExportRun | None = Field(None, description="The most recent export, if any")
+    created_at: datetime
+    updated_at: datetime
+
+
+class CreateExporter(Record):
+    """Body of `POST /projects/{project}/exporters` (and of `.../exporters/test`)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    connector: str = Field(description="Connector name or id")
+    destination: dict[str, Any] = Field(description="table/database, path, bucket+path or dataset+table")
+    mode: str = Field("timestamp", description="timestamp, cancel or overwrite")
+    file_format: str = Field("csv", description="csv or parquet (files only)")
+
+
+class UpdateExporter(Record):
+    """Body of `PATCH .../exporters/{exporter}`: only the given fields change."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    connector: str | None = None
+    destination: dict[str, Any] | None = None
+    mode: str | None = None
+    file_format: str | None = None
+
+
+class ListExportersResponse(Record):
+    """Body of `GET /projects/{project}/exporters`."""
+
+    exporters: list[DescribeExporter]
+
+
+class ExportDataset(Record):
+    """Body of `POST .../datasets/{dataset}/export`."""
+
+    exporter: str = Field(description="Exporter name or id")

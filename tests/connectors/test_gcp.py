@@ -48,26 +48,31 @@ def gcp_target(config: dict[str, Any], token: Any, put: Any, missing: list, *, b
     )
 
 
+def gcs_target(gcs_server: Any, bigquery_server: Any, google_token_server: Any, unique: str) -> Target:
+    """The Cloud Storage emulator with a fresh bucket `unique`."""
+    from gcsfs.core import GCSFileSystem
+
+    fs = GCSFileSystem(project=PROJECT, token="anon", endpoint_url=gcs_server.endpoint_url,
+                       skip_instance_cache=True)
+    fs.mkdir(unique)
+
+    def put(name: str, table: pa.Table) -> dict[str, Any]:
+        fs.pipe(f"{unique}/data/{name}.csv", csv_bytes(table))
+        return {"bucket": unique, "path": f"data/{name}.csv"}
+
+    return gcp_target(
+        gcp_config(gcs_server, bigquery_server), google_token_server, put,
+        [({"bucket": f"{unique}-gone", "path": "a.csv"}, f"Bucket '{unique}-gone' does not exist"),
+         ({"bucket": unique, "path": "data/nope.csv"}, f"'data/nope.csv' in bucket '{unique}' does not exist")],
+        bq=False, dest=lambda name: {"bucket": unique, "path": f"out/{name}.csv"},
+        names=lambda: set(fs.find(unique, refresh=True)),
+    )
+
+
 class TestGCSBucket(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, gcs_server: Any, bigquery_server: Any, google_token_server: Any, unique: str) -> Target:
-        from gcsfs.core import GCSFileSystem
-
-        fs = GCSFileSystem(project=PROJECT, token="anon", endpoint_url=gcs_server.endpoint_url,
-                           skip_instance_cache=True)
-        fs.mkdir(unique)
-
-        def put(name: str, table: pa.Table) -> dict[str, Any]:
-            fs.pipe(f"{unique}/data/{name}.csv", csv_bytes(table))
-            return {"bucket": unique, "path": f"data/{name}.csv"}
-
-        return gcp_target(
-            gcp_config(gcs_server, bigquery_server), google_token_server, put,
-            [({"bucket": f"{unique}-gone", "path": "a.csv"}, f"Bucket '{unique}-gone' does not exist"),
-             ({"bucket": unique, "path": "data/nope.csv"}, f"'data/nope.csv' in bucket '{unique}' does not exist")],
-            bq=False, dest=lambda name: {"bucket": unique, "path": f"out/{name}.csv"},
-            names=lambda: set(fs.find(unique, refresh=True)),
-        )
+        return gcs_target(gcs_server, bigquery_server, google_token_server, unique)
 
     test_permission_denied = None  # type: ignore[assignment]
 
@@ -80,34 +85,39 @@ class TestGCSBucket(ConnectorConformance, ExporterConformance):
         assert not result.ok and "needs service_account_json" in result.message
 
 
+def bigquery_target(gcs_server: Any, bigquery_server: Any, google_token_server: Any, unique: str) -> Target:
+    """The BigQuery emulator with a fresh dataset named after `unique`."""
+    from google.api_core.client_options import ClientOptions
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import bigquery
+
+    client = bigquery.Client(project=PROJECT, credentials=AnonymousCredentials(),
+                             client_options=ClientOptions(api_endpoint=bigquery_server.endpoint_url))
+    dataset = unique.replace("-", "_")
+    client.create_dataset(dataset, timeout=30)
+
+    def put(name: str, table: pa.Table) -> dict[str, Any]:
+        data = io.BytesIO()
+        pq.write_table(table, data)
+        data.seek(0)
+        schema = [bigquery.SchemaField(f.name, BQ_TYPES[str(f.type)]) for f in table.schema]
+        config = bigquery.LoadJobConfig(source_format=bigquery.SourceFormat.PARQUET, schema=schema)
+        client.load_table_from_file(data, f"{dataset}.{name}", job_config=config, timeout=60).result(timeout=120)
+        return {"dataset": dataset, "table": name}
+
+    return gcp_target(
+        gcp_config(gcs_server, bigquery_server), google_token_server, put,
+        [({"dataset": f"{dataset}_gone", "table": "t"}, f"BigQuery dataset '{dataset}_gone' does not exist"),
+         ({"dataset": dataset, "table": "nope"}, f"BigQuery table '{dataset}.nope' does not exist")],
+        bq=True, dest=lambda name: {"dataset": dataset, "table": name},
+        names=lambda: {t.table_id for t in client.list_tables(dataset, timeout=30)},
+    )
+
+
 class TestBigQuery(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, gcs_server: Any, bigquery_server: Any, google_token_server: Any, unique: str) -> Target:
-        from google.api_core.client_options import ClientOptions
-        from google.auth.credentials import AnonymousCredentials
-        from google.cloud import bigquery
-
-        client = bigquery.Client(project=PROJECT, credentials=AnonymousCredentials(),
-                                 client_options=ClientOptions(api_endpoint=bigquery_server.endpoint_url))
-        dataset = unique.replace("-", "_")
-        client.create_dataset(dataset, timeout=30)
-
-        def put(name: str, table: pa.Table) -> dict[str, Any]:
-            data = io.BytesIO()
-            pq.write_table(table, data)
-            data.seek(0)
-            schema = [bigquery.SchemaField(f.name, BQ_TYPES[str(f.type)]) for f in table.schema]
-            config = bigquery.LoadJobConfig(source_format=bigquery.SourceFormat.PARQUET, schema=schema)
-            client.load_table_from_file(data, f"{dataset}.{name}", job_config=config, timeout=60).result(timeout=120)
-            return {"dataset": dataset, "table": name}
-
-        return gcp_target(
-            gcp_config(gcs_server, bigquery_server), google_token_server, put,
-            [({"dataset": f"{dataset}_gone", "table": "t"}, f"BigQuery dataset '{dataset}_gone' does not exist"),
-             ({"dataset": dataset, "table": "nope"}, f"BigQuery table '{dataset}.nope' does not exist")],
-            bq=True, dest=lambda name: {"dataset": dataset, "table": name},
-            names=lambda: {t.table_id for t in client.list_tables(dataset, timeout=30)},
-        )
+        return bigquery_target(gcs_server, bigquery_server, google_token_server, unique)
 
     test_permission_denied = None  # type: ignore[assignment]
 

@@ -77,14 +77,43 @@ def _server_target(server: Any, dialect: str, database: str, *, service: str) ->
     )
 
 
+def postgres_target(postgres_server: Any, unique: str) -> Target:
+    """A fresh PostgreSQL database `unique` (and the role without permissions)."""
+    database = unique.replace("-", "_")
+    postgres_server.create_database(database)
+    postgres_server.execute(database, f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{READER}') "
+                                      f"THEN CREATE ROLE {READER} LOGIN PASSWORD '{READER_PASSWORD}'; END IF; END$$")
+    return _server_target(postgres_server, "postgresql", database, service="PostgreSQL")
+
+
+def mariadb_target(mariadb_server: Any, unique: str) -> Target:
+    """A fresh MariaDB database `unique` (and the user without permissions)."""
+    database = unique.replace("-", "_")
+    mariadb_server.create_database(database)
+    mariadb_server.execute(f"CREATE USER IF NOT EXISTS '{READER}'@'%' IDENTIFIED BY '{READER_PASSWORD}'")
+    return _server_target(mariadb_server, "mysql", database, service="MySQL")
+
+
+def sqlite_target(tmp_path: Path) -> Target:
+    """A fresh SQLite database file."""
+    path = tmp_path / "local.db"
+    sa.create_engine(f"sqlite:///{path}").dispose()
+    path.touch()
+    config = {"dialect": "sqlite", "database": str(path)}
+    return Target(
+        kind="sql", config=config, secrets={},
+        put=lambda name, table: (put_table(f"sqlite:///{path}", name, table), {"table": name})[1],
+        wrong_secrets=[({"dialect": "sqlite", "database": str(tmp_path / "nope.db")}, {}, "does not exist")],
+        missing=[({"table": "no_such_table"}, "table 'no_such_table' does not exist")],
+        dest=lambda name: {"table": name},
+        names=lambda: table_names(f"sqlite:///{path}"),
+    )
+
+
 class TestPostgres(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, postgres_server: Any, unique: str) -> Target:
-        database = unique.replace("-", "_")
-        postgres_server.create_database(database)
-        postgres_server.execute(database, f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{READER}') "
-                                          f"THEN CREATE ROLE {READER} LOGIN PASSWORD '{READER_PASSWORD}'; END IF; END$$")
-        return _server_target(postgres_server, "postgresql", database, service="PostgreSQL")
+        return postgres_target(postgres_server, unique)
 
     def test_query_and_types(self, target: Target, postgres_server: Any) -> None:
         database = target.config["database"]
@@ -106,27 +135,13 @@ class TestPostgres(ConnectorConformance, ExporterConformance):
 class TestMariaDB(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, mariadb_server: Any, unique: str) -> Target:
-        database = unique.replace("-", "_")
-        mariadb_server.create_database(database)
-        mariadb_server.execute(f"CREATE USER IF NOT EXISTS '{READER}'@'%' IDENTIFIED BY '{READER_PASSWORD}'")
-        return _server_target(mariadb_server, "mysql", database, service="MySQL")
+        return mariadb_target(mariadb_server, unique)
 
 
 class TestSQLite(ConnectorConformance, ExporterConformance):
     @pytest.fixture
     def target(self, tmp_path: Path) -> Target:
-        path = tmp_path / "local.db"
-        sa.create_engine(f"sqlite:///{path}").dispose()
-        path.touch()
-        config = {"dialect": "sqlite", "database": str(path)}
-        return Target(
-            kind="sql", config=config, secrets={},
-            put=lambda name, table: (put_table(f"sqlite:///{path}", name, table), {"table": name})[1],
-            wrong_secrets=[({"dialect": "sqlite", "database": str(tmp_path / "nope.db")}, {}, "does not exist")],
-            missing=[({"table": "no_such_table"}, "table 'no_such_table' does not exist")],
-            dest=lambda name: {"table": name},
-            names=lambda: table_names(f"sqlite:///{path}"),
-        )
+        return sqlite_target(tmp_path)
 
     # A local file has no port, host or permissions to refuse.
     test_refused_port = None  # type: ignore[assignment]

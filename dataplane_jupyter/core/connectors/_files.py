@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import uuid
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
@@ -12,10 +13,11 @@ from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from dataplane_jupyter.core.connectors.base import (
-    Address, ConnectorKind, DestinationExists, Field, SourceFailure, WriteMode, WriteResult, check_mode,
-    from_source, redact, stamped,
+    Address, ConnectorKind, DestinationExists, Field, FileFormat, SourceFailure, WriteMode, WriteResult,
+    check_file_format, check_mode, from_source, redact, stamped,
 )
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 
@@ -92,10 +94,11 @@ class FileConnector(ConnectorKind):
 
     def write(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
               batches: Iterable[pa.RecordBatch], *, schema: pa.Schema, mode: WriteMode = "timestamp",
-              now: dt.datetime | None = None) -> WriteResult:
-        """Write a CSV file; under a temporary name first where uploads are visible while they run."""
+              now: dt.datetime | None = None, file_format: FileFormat = "csv") -> WriteResult:
+        """Write a CSV (or Parquet) file; under a temporary name first where uploads are visible while they run."""
         self.validate_locator(locator)
         check_mode(mode)
+        check_file_format(file_format)
         path = self.remote_path(locator)
         path = stamped(path, now) if mode == "timestamp" else path
         target = {**locator, "path": path.split("/", 1)[1] if locator.get("bucket") else path}
@@ -104,8 +107,11 @@ class FileConnector(ConnectorKind):
         try:
             self.check_destination(fs, path, config, target)
             self._refuse_existing(fs, path, mode, config, target)
-            rows = write_csv(fs, staging or path, from_source(batches), schema,
-                             separator=locator.get("separator") or ",")
+            if file_format == "parquet":
+                rows = write_parquet(fs, staging or path, from_source(batches), schema)
+            else:
+                rows = write_csv(fs, staging or path, from_source(batches), schema,
+                                 separator=locator.get("separator") or ",")
             if staging:
                 self._refuse_existing(fs, path, mode, config, target)
                 if fs.exists(path):
@@ -117,8 +123,17 @@ class FileConnector(ConnectorKind):
                 raise exc.error from None
             if isinstance(exc, DataplaneError) or not isinstance(exc, Exception):
                 raise
-            raise self._safe(exc, config, secrets, target) from None
+            raise self._safe(exc, config, secrets, target, writing=True) from None
         return WriteResult(self.location(config, path), rows)
+
+    def remove(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any]) -> None:
+        """Delete the file the locator names."""
+        self.validate_locator(locator)
+        fs = self.filesystem(config, secrets, timeout=OPEN_TIMEOUT)
+        try:
+            fs.rm(self.remote_path(locator))
+        except Exception as exc:  # noqa: BLE001 - every library failure becomes a plain message
+            raise self._safe(exc, config, secrets, locator, writing=True) from None
 
     def _refuse_existing(self, fs: Any, path: str, mode: str, config: Mapping[str, Any],
                          locator: Mapping[str, Any]) -> None:
@@ -127,9 +142,12 @@ class FileConnector(ConnectorKind):
                                     f"export cancelled (mode '{mode}')", field="path")
 
     def _safe(self, exc: BaseException, config: Mapping[str, Any], secrets: Mapping[str, Any],
-              locator: Mapping[str, Any]) -> DataplaneError:
+              locator: Mapping[str, Any], *, writing: bool = False) -> DataplaneError:
         error = self.explain(exc, config, locator, timeout=OPEN_TIMEOUT)
         error.message = redact(error.message, secrets)
+        if writing and "permission" in error.message:
+            # The kinds word permission failures for reading (datasources); say what was refused.
+            error.message = re.sub(r"\bread\b", "write to", error.message, count=1)
         error.args = (error.message,)
         return error
 
@@ -140,6 +158,23 @@ def write_csv(fs: Any, path: str, batches: Iterable[pa.RecordBatch], schema: pa.
     out = fs.open(path, "wb")
     try:
         writer = pacsv.CSVWriter(out, schema, write_options=pacsv.WriteOptions(delimiter=separator))
+        for batch in batches:
+            writer.write_batch(batch)
+            rows += batch.num_rows
+        writer.close()
+    except BaseException:
+        _abort(out)
+        raise
+    out.close()
+    return rows
+
+
+def write_parquet(fs: Any, path: str, batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> int:
+    """Stream record batches into a Parquet file; returns the number of rows."""
+    rows = 0
+    out = fs.open(path, "wb")
+    try:
+        writer = pq.ParquetWriter(out, schema)
         for batch in batches:
             writer.write_batch(batch)
             rows += batch.num_rows

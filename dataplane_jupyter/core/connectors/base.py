@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 import socket
 import threading
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -50,6 +51,9 @@ class TestResult:
 
 WriteMode = Literal["timestamp", "cancel", "overwrite"]
 WRITE_MODES: tuple[str, ...] = ("timestamp", "cancel", "overwrite")
+FileFormat = Literal["csv", "parquet"]
+FILE_FORMATS: tuple[str, ...] = ("csv", "parquet")
+PROBE_PREFIX = "dp_probe_"
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,9 @@ def network_error(exc: BaseException, address: Address, timeout: float) -> Upstr
             return address.unknown_host()
         if isinstance(cause, TimeoutError | socket.timeout):
             return address.timed_out(timeout)
+        if isinstance(cause, ConnectionResetError | BrokenPipeError | EOFError):
+            return UpstreamError(f"{address} closed the connection unexpectedly: the server stopped "
+                                 "or the network was cut")
     return None
 
 
@@ -270,16 +277,66 @@ class ConnectorKind(ABC):
         """The datasource's rows in batches of at most `batch_rows`, never all of them in memory."""
 
     # -- writing (exporters) ----------------------------------------------------------------
+    def validate_destination(self, locator: Mapping[str, Any]) -> None:
+        """Raise InvalidInput naming the first unknown, missing or malformed field of an export destination."""
+        self._destination_fields(locator)
+        self.validate_locator(locator)
+
+    def _destination_fields(self, locator: Mapping[str, Any]) -> None:
+        known = [f.name for f in self.locator_fields]
+        unknown = sorted(set(locator) - set(known))
+        if unknown:
+            raise InvalidInput(f"{self.label} exporters have no field {unknown[0]!r}; known fields: "
+                               f"{', '.join(n for n in known if n != 'query')}", field=unknown[0])
+        if locator.get("query"):
+            raise InvalidInput("an exporter writes a table or a file, not a query: remove 'query'", field="query")
+
     def write(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
               batches: Iterable[pa.RecordBatch], *, schema: pa.Schema, mode: WriteMode = "timestamp",
-              now: dt.datetime | None = None) -> WriteResult:
-        """Write the batches to the locator's destination (a CSV file or a table).
+              now: dt.datetime | None = None, file_format: FileFormat = "csv") -> WriteResult:
+        """Write the batches to the locator's destination (a CSV or Parquet file, or a table).
 
         `mode`: "timestamp" adds the time to the name, "cancel" raises DestinationExists when the
         destination exists, "overwrite" replaces it. Nothing appears under the final name unless
-        every row was written.
+        every row was written. `file_format` only matters to destinations that are files.
         """
         raise InvalidState(f"{self.label} connectors cannot write")
+
+    def remove(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any]) -> None:
+        """Delete the file or table a destination names (used to clean up the writability probe)."""
+        raise InvalidState(f"{self.label} connectors cannot remove what they wrote")
+
+    def probe_locator(self, locator: Mapping[str, Any]) -> dict[str, Any]:
+        """A destination next to `locator` (same folder, bucket, schema or dataset) that nobody uses."""
+        name = f"{PROBE_PREFIX}{uuid.uuid4().hex[:12]}"
+        if locator.get("path"):
+            folder, slash, _ = str(locator["path"]).rpartition("/")
+            return {**locator, "path": f"{folder}{slash}{name}.csv"}
+        owner, dot, _ = str(locator.get("table", "")).rpartition(".")
+        return {**locator, "table": f"{owner}{dot}{name}"}
+
+    def test_destination(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
+                         *, timeout: float = 20) -> TestResult:
+        """Check that an exporter can write there: write a one-row probe next to it, then remove it.
+
+        Never raises; the message names the cause (missing folder, bucket or dataset, no permission...).
+        """
+        schema = pa.schema([("probe", pa.int64())])
+
+        def check() -> str:
+            self.validate_destination(locator)
+            probe_at = self.probe_locator(locator)
+            written = self.write(config, secrets, probe_at, [pa.record_batch([[1]], schema=schema)],
+                                 schema=schema, mode="overwrite")
+            try:
+                self.remove(config, secrets, probe_at)
+            except DataplaneError as exc:
+                raise UpstreamError(f"Wrote a test {self.describe(probe_at)} but could not remove it "
+                                    f"({exc.message}): the exporter could write, not replace") from None
+            thing = "file" if probe_at.get("path") else "table"
+            return f"The exporter can write there: wrote and removed a test {thing}, {written.location}"
+
+        return self._result(check, secrets, timeout)
 
 
 class SourceFailure(Exception):
@@ -307,6 +364,13 @@ def check_mode(mode: str) -> None:
     """Raise InvalidInput unless `mode` is an exporter mode."""
     if mode not in WRITE_MODES:
         raise InvalidInput(f"mode must be one of {', '.join(WRITE_MODES)}, got {mode!r}", field="mode")
+
+
+def check_file_format(file_format: str) -> None:
+    """Raise InvalidInput unless `file_format` is one exporters write."""
+    if file_format not in FILE_FORMATS:
+        raise InvalidInput(f"file_format must be one of {', '.join(FILE_FORMATS)}, got {file_format!r}",
+                           field="file_format")
 
 
 def stamped(name: str, now: dt.datetime | None, *, table: bool = False) -> str:

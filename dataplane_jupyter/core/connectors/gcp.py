@@ -20,8 +20,8 @@ import pyarrow as pa
 from dataplane_jupyter.core.connectors._bigquery import load_batches
 from dataplane_jupyter.core.connectors._files import CSV_OPTIONS, OPEN_TIMEOUT, FileConnector
 from dataplane_jupyter.core.connectors.base import (
-    Address, ConnectorKind, DestinationExists, Field, SourceFailure, SourceShape, WriteMode, WriteResult, bounded,
-    causes, check_mode, from_source, network_error, probe, redact, require, stamped,
+    Address, ConnectorKind, DestinationExists, Field, FileFormat, SourceFailure, SourceShape, WriteMode, WriteResult,
+    bounded, causes, check_mode, from_source, network_error, probe, redact, require, stamped,
 )
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 
@@ -250,12 +250,37 @@ class GCPConnector(FileConnector):
             raise
 
     # -- writing (exporters) ----------------------------------------------------------------
+    def validate_destination(self, locator: Mapping[str, Any]) -> None:
+        self._destination_fields(locator)
+        if locator.get("bucket") and not locator.get("path"):
+            raise InvalidInput("a GCP bucket exporter needs 'path' (the object name)", field="path")
+        if not locator.get("bucket") and not (locator.get("dataset") and locator.get("table")):
+            raise InvalidInput("a GCP exporter needs bucket + path or dataset + table", field="dataset")
+
+    def remove(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any]) -> None:
+        """Delete the bucket object or the BigQuery table the locator names."""
+        if locator.get("bucket"):
+            super().remove(config, secrets, locator)
+            return
+        from google.cloud import bigquery
+
+        client = self.bigquery(config, secrets, timeout=READ_TIMEOUT)
+        try:
+            client.delete_table(f"{locator['dataset']}.{locator['table']}",
+                                retry=bigquery.DEFAULT_RETRY.with_timeout(READ_TIMEOUT), timeout=READ_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001
+            error = self.explain(exc, config, locator, timeout=READ_TIMEOUT)
+            raise type(error)(redact(error.message, secrets), field=error.field) from None
+        finally:
+            client.close()
+
     def write(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
               batches: Iterable[pa.RecordBatch], *, schema: pa.Schema, mode: WriteMode = "timestamp",
-              now: dt.datetime | None = None) -> WriteResult:
-        """A CSV file in a bucket, or a BigQuery table loaded in one job."""
+              now: dt.datetime | None = None, file_format: FileFormat = "csv") -> WriteResult:
+        """A CSV (or Parquet) file in a bucket, or a BigQuery table loaded in one job."""
         if locator.get("bucket"):
-            return super().write(config, secrets, locator, batches, schema=schema, mode=mode, now=now)
+            return super().write(config, secrets, locator, batches, schema=schema, mode=mode, now=now,
+                                 file_format=file_format)
         if not (locator.get("dataset") and locator.get("table")):
             raise InvalidInput("a GCP exporter needs bucket + path or dataset + table", field="dataset")
         check_mode(mode)

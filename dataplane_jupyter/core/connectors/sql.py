@@ -23,8 +23,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, NoSuchT
 
 from dataplane_jupyter.core.connectors._sqltypes import arrow_type, copyable, rows_of, sql_type, to_batch
 from dataplane_jupyter.core.connectors.base import (
-    Address, ConnectorKind, DestinationExists, Field, MissingDependency, SourceFailure, SourceShape, WriteMode,
-    WriteResult, check_mode, from_source, network_error, probe, redact, stamped,
+    Address, ConnectorKind, DestinationExists, Field, FileFormat, MissingDependency, SourceFailure, SourceShape,
+    WriteMode, WriteResult, check_mode, from_source, network_error, probe, redact, stamped,
 )
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 
@@ -186,9 +186,14 @@ class SQLConnector(ConnectorKind):
         return sa.select(table), types
 
     # -- writing (exporters) ----------------------------------------------------------------
+    def validate_destination(self, locator: Mapping[str, Any]) -> None:
+        self._destination_fields(locator)
+        if not locator.get("table"):
+            raise InvalidInput("an SQL exporter needs 'table'", field="table")
+
     def write(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any],
               batches: Iterable[pa.RecordBatch], *, schema: pa.Schema, mode: WriteMode = "timestamp",
-              now: dt.datetime | None = None) -> WriteResult:
+              now: dt.datetime | None = None, file_format: FileFormat = "csv") -> WriteResult:
         """Fill a staging table, then give it the final name (replacing the old table for "overwrite")."""
         if not locator.get("table"):
             raise InvalidInput("an SQL exporter needs 'table'", field="table")
@@ -225,6 +230,18 @@ class SQLConnector(ConnectorKind):
         url = engine.url.set(username=None, password=None, query={}).render_as_string(hide_password=True)
         return WriteResult(f"{url}/{target['table']}" if engine.url.get_backend_name() != "sqlite"
                            else f"{url}#{target['table']}", rows)
+
+    def remove(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any]) -> None:
+        """Drop the table the locator names."""
+        owner, _, name = str(locator["table"]).rpartition(".")
+        engine, address = self._connect(config, secrets, locator.get("database"), CONNECT_TIMEOUT)
+        try:
+            with engine.begin() as conn:
+                sa.Table(name, sa.MetaData(), schema=owner or None).drop(conn)
+        except Exception as exc:  # noqa: BLE001 - every library failure becomes a plain message
+            raise self.explain(exc, address, config, secrets, locator, CONNECT_TIMEOUT) from None
+        finally:
+            engine.dispose()
 
     def _refuse_existing(self, conn: Connection, owner: str, name: str, mode: str, address: Address,
                          target: Mapping[str, Any]) -> None:
