@@ -1,0 +1,87 @@
+"""`dataplane image-folders import|list|show|rename|download|delete`."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.image_folders import ImageFolder
+from ..core.image_models import ImageFolderStatus
+from .common import project
+from .output import Output
+
+TABLE = ["name", "status", "n_images", "size_bytes", "created_at"]
+
+
+def register(nouns: argparse._SubParsersAction) -> None:
+    """Add the `image-folders` noun."""
+    from .parser import verbs
+
+    sub = verbs(nouns, "image-folders", "image folders: stored trees of jpg/png/gif images")
+    listing = sub.add_parser("list", help="list image folders, newest first")
+    listing.add_argument("--search", help="part of the name")
+    listing.set_defaults(run=list_folders)
+
+    imp = sub.add_parser("import", help="create an image folder from a zip (path or fsspec URL)")
+    imp.add_argument("file")
+    imp.add_argument("--name")
+    imp.add_argument("--wait", action="store_true", help="follow the import until it is ready")
+    imp.set_defaults(run=import_folder)
+
+    for verb, run, text in (
+        ("show", show_folder, "one image folder, with its categories"),
+        ("delete", delete_folder, "delete it and its stored images"),
+    ):
+        parser = sub.add_parser(verb, help=text)
+        parser.add_argument("name")
+        parser.set_defaults(run=run)
+
+    rename = sub.add_parser("rename", help="give it a new name")
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    rename.set_defaults(run=rename_folder)
+
+    download = sub.add_parser("download", help="write its images to a zip file")
+    download.add_argument("name")
+    download.add_argument("path")
+    download.set_defaults(run=download_folder)
+
+
+def list_folders(args: argparse.Namespace, out: Output) -> None:
+    out.result([f._info for f in project(args).image_folders.list(search=args.search)], table=TABLE)
+
+
+def follow_folder_import(folder: ImageFolder, out: Output) -> None:
+    """Show the copy's progress until the folder is ready or failed."""
+
+    def read() -> tuple[str, float, str, bool]:
+        info = folder.info
+        job = folder.job
+        return info.status_label, info.progress, job.message if job else "", info.status is not ImageFolderStatus.COPYING
+
+    out.follow(read)
+    folder.wait()
+
+
+def import_folder(args: argparse.Namespace, out: Output) -> None:
+    folder = project(args).image_folders.import_zip(args.file, args.name)
+    if args.wait:
+        follow_folder_import(folder, out)
+    out.result(folder.info)
+
+
+def show_folder(args: argparse.Namespace, out: Output) -> None:
+    out.result(project(args).image_folders[args.name].info)
+
+
+def rename_folder(args: argparse.Namespace, out: Output) -> None:
+    out.result(project(args).image_folders[args.name].rename(args.new_name).info)
+
+
+def download_folder(args: argparse.Namespace, out: Output) -> None:
+    path = project(args).image_folders[args.name].download(args.path)
+    out.result({"path": str(path)})
+
+
+def delete_folder(args: argparse.Namespace, out: Output) -> None:
+    project(args).image_folders[args.name].delete()
+    out.result({"deleted": args.name})

@@ -1,0 +1,192 @@
+"""Reading zip archives users upload, safely.
+
+Every entry name is checked before anything is written: absolute paths, drive letters, `..`
+segments and symbolic links are refused (the whole archive is, naming the entry). Sizes in
+the zip headers are never trusted: bytes are counted while they are decompressed, and the
+extraction stops as soon as the total passes `ZipLimits.max_total_bytes` (never more than
+most of the free disk) or an entry inflates more than `ZipLimits.max_ratio` times its
+compressed size — the signature of a zip bomb.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, BinaryIO, Callable, Iterator
+
+from .errors import InvalidInput
+
+CHUNK = 1 << 20
+#: Folders and files that archivers add and nobody means to import.
+NOISE_PREFIXES = ("__MACOSX/",)
+NOISE_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif")
+NPY_SUFFIX = ".npy"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """Refusal thresholds; `ratio_floor` bytes may inflate freely (tiny files compress a lot)."""
+
+    max_total_bytes: int = 20 << 30
+    max_ratio: float = 200.0
+    ratio_floor: int = 4 << 20
+    max_entries: int = 1_000_000
+
+    @classmethod
+    def from_env(cls) -> "ZipLimits":
+        """Defaults, overridden by DATAPLANE_ZIP_MAX_BYTES / DATAPLANE_ZIP_MAX_RATIO."""
+        return cls(
+            max_total_bytes=int(os.environ.get("DATAPLANE_ZIP_MAX_BYTES", cls.max_total_bytes)),
+            max_ratio=float(os.environ.get("DATAPLANE_ZIP_MAX_RATIO", cls.max_ratio)),
+        )
+
+
+def is_zip(location: str, head: bytes | None = None) -> bool:
+    """A zip by its first bytes (when given) or else by its suffix."""
+    if head is not None:
+        return head[:4] in ZIP_MAGIC
+    return location.lower().endswith(".zip")
+
+
+def is_noise(name: str) -> bool:
+    """macOS resource forks, Finder/Explorer files and hidden files."""
+    base = posixpath.basename(name.rstrip("/"))
+    return name.startswith(NOISE_PREFIXES) or base in NOISE_NAMES or base.startswith("._")
+
+
+def safe_name(info: zipfile.ZipInfo, archive: str) -> str:
+    """The entry's relative POSIX path; InvalidInput for anything that could escape a folder."""
+    raw = info.filename
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise InvalidInput(f"{archive}: entry {raw!r} is a symbolic link; links are refused.")
+    parts = raw.replace("\\", "/").split("/")
+    if raw.startswith(("/", "\\")) or (parts and len(parts[0]) == 2 and parts[0][1] == ":"):
+        raise InvalidInput(f"{archive}: entry {raw!r} has an absolute path; only relative paths are accepted.")
+    if ".." in parts:
+        raise InvalidInput(f"{archive}: entry {raw!r} points outside the archive folder ('..').")
+    if "\x00" in raw:
+        raise InvalidInput(f"{archive}: entry {raw!r} has a NUL character in its name.")
+    return "/".join(p for p in parts if p not in ("", "."))
+
+
+class SafeZip:
+    """An uploaded zip: checked entry names, and extraction that counts what it inflates."""
+
+    def __init__(self, source: str | os.PathLike[str] | BinaryIO, archive: str, limits: ZipLimits | None = None) -> None:
+        self.archive = archive
+        self.limits = limits or ZipLimits.from_env()
+        try:
+            self.zip = zipfile.ZipFile(source)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise InvalidInput(f"{archive} is not a readable zip file ({error}).") from None
+        self.entries = self._check_entries()
+        self.written = 0
+
+    def __enter__(self) -> "SafeZip":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.zip.close()
+
+    def _check_entries(self) -> dict[str, zipfile.ZipInfo]:
+        infos = self.zip.infolist()
+        if len(infos) > self.limits.max_entries:
+            raise InvalidInput(f"{self.archive} has {len(infos):,} entries, more than the {self.limits.max_entries:,} accepted.")
+        entries: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            name = safe_name(info, self.archive)
+            if info.is_dir() or not name or is_noise(info.filename):
+                continue
+            if info.flag_bits & 0x1:
+                raise InvalidInput(f"{self.archive}: entry {info.filename!r} is encrypted; upload an unencrypted zip.")
+            entries[name] = info
+        declared = sum(i.file_size for i in entries.values())
+        if declared > self.limits.max_total_bytes:
+            raise InvalidInput(self._too_big(declared))
+        return entries
+
+    def _too_big(self, size: int) -> str:
+        return (
+            f"{self.archive} expands to more than {_human(self.limits.max_total_bytes)} "
+            f"({_human(size)} so far); it is refused (set DATAPLANE_ZIP_MAX_BYTES to allow more)."
+        )
+
+    def names(self) -> list[str]:
+        """Relative paths of the files (folders and archiver noise left out), in archive order."""
+        return list(self.entries)
+
+    def copy(self, name: str, out: IO[bytes], *, budget: int | None = None) -> int:
+        """Stream one entry into `out`, counting bytes; InvalidInput on a bomb or corrupt data."""
+        info = self.entries[name]
+        limit = self.limits.max_total_bytes if budget is None else min(budget, self.limits.max_total_bytes)
+        size = 0
+        try:
+            with self.zip.open(info) as stream:
+                while chunk := stream.read(CHUNK):
+                    size += len(chunk)
+                    if self.written + size > limit:
+                        raise InvalidInput(self._too_big(self.written + size))
+                    if size > self.limits.ratio_floor and size > self.limits.max_ratio * _consumed(stream, info):
+                        raise InvalidInput(
+                            f"{self.archive}: entry {info.filename!r} inflates more than "
+                            f"{self.limits.max_ratio:g} times its compressed size: refused as a zip bomb."
+                        )
+                    out.write(chunk)
+        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as error:
+            raise InvalidInput(f"{self.archive}: entry {info.filename!r} is corrupt ({error}).") from None
+        self.written += size
+        return size
+
+    def read(self, name: str, max_bytes: int) -> bytes:
+        """A small entry in memory (at most `max_bytes`, else InvalidInput)."""
+        import io
+
+        buffer = io.BytesIO()
+        self.copy(name, buffer, budget=self.written + max_bytes)
+        return buffer.getvalue()
+
+    def extract(self, names: list[str], folder: Path, progress: Callable[[int, int], None] | None = None) -> None:
+        """Write the named entries under a local `folder` (which must have room for them)."""
+        free = shutil.disk_usage(folder).free
+        budget = min(self.limits.max_total_bytes, int(free * 0.9))
+        for index, name in enumerate(names):
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as out:
+                self.copy(name, out, budget=budget)
+            if progress is not None:
+                progress(index + 1, len(names))
+
+    def iter_open(self, names: list[str]) -> Iterator[tuple[str, IO[bytes]]]:
+        """Each named entry as a stream (the caller counts nothing: use `copy` to store)."""
+        for name in names:
+            with self.zip.open(self.entries[name]) as stream:
+                yield name, stream
+
+
+def _consumed(stream: IO[bytes], info: zipfile.ZipInfo) -> int:
+    """Compressed bytes read so far (what was really consumed, whatever the header claims)."""
+    left = getattr(stream, "_compress_left", None)
+    used = info.compress_size - left if isinstance(left, int) else info.compress_size
+    return max(used, 1)
+
+
+def suffix(name: str) -> str:
+    """Lower-case suffix of an entry name."""
+    return posixpath.splitext(name)[1].lower()
+
+
+def _human(size: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
