@@ -103,7 +103,7 @@ def _as_float(column: pa.ChunkedArray, kind: str) -> np.ndarray:
     if kind == "datetime":
         arrow = column.type
         if pa.types.is_timestamp(arrow) or pa.types.is_date(arrow):
-            column = pc.cast(column, pa.timestamp("s"))
+            column = pc.cast(column, pa.timestamp("s"), safe=False)  # whole seconds are enough for a map
         column = pc.cast(column, pa.int64())
     values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
     values[~np.isfinite(values)] = np.nan

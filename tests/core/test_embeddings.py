@@ -149,7 +149,7 @@ def test_mixed_types_with_missing_values(project):
         "qty": rng.integers(0, 10, n).astype(float),
         "colour": rng.choice(["red", "green", "blue"], n).astype(object),
         "review": rng.choice(words, n).astype(object),
-        "when": pd.date_range("2024-01-01", periods=n, freq="D"),
+        "when": pd.date_range("2024-01-01", periods=n, freq="1537ms"),  # sub-second timestamps
         "paid": rng.random(n) < 0.5,
         "order_id": [f"order-{i}" for i in range(n)],
     })
