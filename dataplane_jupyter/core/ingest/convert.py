@@ -1,9 +1,11 @@
 """CSV to Parquet, streaming: the file is never held in memory, whatever its size.
 
-Pipeline: local UTF-8 copy (skipped for a local UTF-8 file) -> DuckDB all-text staging table
-on disk (bad rows refused with line numbers) -> one aggregate pass deciding each column's type
-over every row -> one typed Parquet file, written next to ``dest`` and renamed into place
-(or uploaded through ``filesystem``), so a failed import leaves nothing at ``dest``.
+Pipeline: local UTF-8 copy (skipped for a local UTF-8 file) -> one DuckDB aggregate scan of
+the CSV that refuses bad rows with line numbers and confirms each column's type over every row
+(cheaply where the sample already suggests it, see :mod:`~dataplane_jupyter.core.ingest.probe`)
+-> a full-rules scan of the few columns not confirmed -> a second scan of the CSV writing one
+typed Parquet file next to ``dest``, renamed into place (or uploaded through ``filesystem``),
+so a failed import leaves nothing at ``dest``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import tempfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,6 +37,7 @@ from dataplane_jupyter.core.ingest.model import (
     Progress,
     noop_progress,
 )
+from dataplane_jupyter.core.ingest.probe import Probed, guess_kinds, probe_select, read_probes
 from dataplane_jupyter.core.ingest.sqltypes import (
     Profile,
     candidate_formats,
@@ -43,12 +47,18 @@ from dataplane_jupyter.core.ingest.sqltypes import (
     parse_profiles,
     profile_select,
 )
-from dataplane_jupyter.core.ingest.staging import load_raw, local_utf8_copy, record_line
+from dataplane_jupyter.core.ingest.staging import (
+    csv_source,
+    first_long_cell,
+    local_utf8_copy,
+    refuse_rejected_rows,
+)
 from dataplane_jupyter.core.ingest.values import DateFormat, is_missing
 
 #: Parquet key-value metadata written with every dataset file.
 META_TYPES = "dataplane.types"
 META_FORMAT = "dataplane.csv_format"
+#: String columns profiled per scan: their aggregate state cannot spill to disk.
 PROFILE_COLUMNS_PER_SCAN = 32
 
 
@@ -76,12 +86,14 @@ def csv_to_parquet(
         path = local_utf8_copy(f, fmt, workdir, source=source, progress=progress,
                                total_bytes=total_bytes, share=(0.0, 0.25))
         names, warnings, sample = _names_and_sample(path, fmt, source=source)
-        con = duck.connect(workdir, memory_limit=memory_limit, database="staging.duckdb")
+        con = duck.connect(workdir, memory_limit=memory_limit)
+        table = csv_source(path, fmt, names)
         try:
-            load_raw(con, path, fmt, names, source=source, progress=progress, share=(0.25, 0.6))
-            rows, plans = _plan(con, names, sample, fmt, path, source=source, progress=progress)
+            rows, plans = _plan(con, names, sample, fmt, path, table, source=source,
+                                progress=progress)
             warnings += [w for p in plans for w in p.warnings] + _row_warnings(rows, source)
-            _write(con, plans, fmt, workdir, dest, filesystem, progress=progress, source=source)
+            _write(con, plans, fmt, table, workdir, dest, filesystem, progress=progress,
+                   source=source)
         finally:
             con.close()
     progress(1.0, f"imported {source}")
@@ -108,48 +120,79 @@ def _names_and_sample(path: Path, fmt: CsvFormat, *, source: str
 
 
 def _plan(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[str]],
-          fmt: CsvFormat, path: Path, *, source: str, progress: Progress
+          fmt: CsvFormat, path: Path, table: str, *, source: str, progress: Progress
           ) -> tuple[int, list[ColumnPlan]]:
-    rows, profiles = _profiles(con, names, fmt.decimal, source=source, progress=progress)
+    rows, probed = _probe(con, names, sample, fmt, path, table, source=source, progress=progress)
     if rows == 0:
         raise InvalidInput(f"{source} has a header line but no data rows")
-    _refuse_long_cells(con, names, profiles, fmt, path, source=source)
-    _exact_distinct_near_limit(con, names, profiles)
-    formats = _date_formats(con, names, profiles, sample, fmt.decimal)
-    # the typed expressions see trimmed cells: missing markers never parse, so they become
-    # NULL without the costlier cleaning (which, projected for hundreds of columns at once,
-    # also exhausts DuckDB's memory)
-    return rows, [plan_column(n, p, fmt.decimal, formats.get(i), raw=ident(n),
-                              v=f"trim({ident(n)})")
-                  for i, (n, p) in enumerate(zip(names, profiles))]
+    found = _complete(con, names, probed, sample, fmt.decimal, table, source=source,
+                      progress=progress)
+    profiles = [p.profile for p in found]
+    _refuse_long_cells(names, profiles, fmt, path, source=source)
+    _exact_distinct_near_limit(con, names, profiles, table)
+    plans = []
+    for name, p in zip(names, found):
+        # the typed expressions see trimmed cells: missing markers never parse, so they
+        # become NULL without the costlier cleaning
+        plan = plan_column(name, p.profile, fmt.decimal, p.date_format, raw=ident(name),
+                           v=f"trim({ident(name)})")
+        if p.cast and plan.type in ("numeric", "boolean"):
+            plan = replace(plan, expression=p.cast)
+        plans.append(plan)
+    return rows, plans
 
 
-def _profiles(con: duckdb.DuckDBPyConnection, names: list[str], decimal: str, *, source: str,
-              progress: Progress) -> tuple[int, list[Profile]]:
-    """Profiles in slices of columns: per-column aggregate state cannot spill to disk."""
-    rows, profiles = 0, []
-    slices = range(0, len(names), PROFILE_COLUMNS_PER_SCAN)
+def _probe(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[str]],
+           fmt: CsvFormat, path: Path, table: str, *, source: str, progress: Progress
+           ) -> tuple[int, list[Probed | None]]:
+    """One scan for every column the sample gives a type, plus string columns in slices."""
+    guesses = guess_kinds(sample, len(names), fmt.decimal)
+    full = [i for i, g in enumerate(guesses) if g.kind == "full"]
+    typed = [i for i, g in enumerate(guesses) if g.kind != "full"]
+    size = PROFILE_COLUMNS_PER_SCAN
+    scans = [typed + full[:size]] + [full[s:s + size] for s in range(size, len(full), size)]
+    rows, probed = 0, {}
+    for n, columns in enumerate(scans):
+        share = (0.25 + 0.35 * n / len(scans), 0.25 + 0.35 * (n + 1) / len(scans))
+        sql = probe_select([names[i] for i in columns], [guesses[i] for i in columns],
+                           fmt.decimal, table)
+        result = duck.run(con, sql, progress=progress, share=share,
+                          message=f"reading {source} and finding its column types")
+        if n == 0:
+            refuse_rejected_rows(con, path, len(names), source=source)
+        rows, found = read_probes(result[0], [names[i] for i in columns],
+                                  [guesses[i] for i in columns], fmt.decimal)
+        probed.update(zip(columns, found))
+    return rows, [probed[i] for i in range(len(names))]
+
+
+def _complete(con: duckdb.DuckDBPyConnection, names: list[str], probed: list[Probed | None],
+              sample: list[list[str]], decimal: str, table: str, *, source: str,
+              progress: Progress) -> list[Probed]:
+    """Full-rule profiles (and datetime layouts) of the columns the probe did not confirm."""
+    pending = [i for i, p in enumerate(probed) if p is None]
+    profiles: dict[int, Profile] = {}
+    slices = range(0, len(pending), PROFILE_COLUMNS_PER_SCAN)
     for n, start in enumerate(slices):
-        part = names[start:start + PROFILE_COLUMNS_PER_SCAN]
+        part = pending[start:start + PROFILE_COLUMNS_PER_SCAN]
         share = (0.6 + 0.12 * n / len(slices), 0.6 + 0.12 * (n + 1) / len(slices))
-        result = duck.run(con, profile_select(part, decimal), progress=progress, share=share,
-                          message=f"finding the column types of {source}")
-        rows, found = parse_profiles(result[0], len(part))
-        profiles += found
-    return rows, profiles
+        result = duck.run(con, profile_select([names[i] for i in part], decimal, table),
+                          progress=progress, share=share,
+                          message=f"checking the column types of {source}")
+        profiles.update(zip(part, parse_profiles(result[0], len(part))[1]))
+    formats = _date_formats(con, names, profiles, sample, decimal, table)
+    done = list(probed)
+    for i, profile in profiles.items():
+        done[i] = Probed(profile, formats.get(i))
+    return done
 
 
-def _refuse_long_cells(con: duckdb.DuckDBPyConnection, names: list[str],
-                       profiles: list[Profile], fmt: CsvFormat, path: Path, *,
-                       source: str) -> None:
-    for name, profile in zip(names, profiles):
+def _refuse_long_cells(names: list[str], profiles: list[Profile], fmt: CsvFormat, path: Path,
+                       *, source: str) -> None:
+    for i, (name, profile) in enumerate(zip(names, profiles)):
         if profile.max_chars <= MAX_CELL_CHARS:
             continue
-        row_index, chars = con.execute(
-            f"SELECT rowid, length({ident(name)}) FROM raw "
-            f"WHERE length({ident(name)}) > {MAX_CELL_CHARS} ORDER BY rowid LIMIT 1"
-        ).fetchone()
-        line = record_line(path, fmt, int(row_index))
+        line, chars = first_long_cell(path, fmt, i, MAX_CELL_CHARS)
         raise InvalidInput(
             f"{source}: line {line}, column {name!r} holds {chars:,} characters; "
             f"a cell may hold at most {MAX_CELL_CHARS:,}"
@@ -157,18 +200,19 @@ def _refuse_long_cells(con: duckdb.DuckDBPyConnection, names: list[str],
 
 
 def _exact_distinct_near_limit(con: duckdb.DuckDBPyConnection, names: list[str],
-                               profiles: list[Profile]) -> None:
+                               profiles: list[Profile], table: str) -> None:
     """HyperLogLog is ~2 % off: count exactly where that could flip the 2,000-category rule."""
     for name, profile in zip(names, profiles):
         if 0.9 * MAX_CATEGORIES <= profile.distinct <= 1.1 * MAX_CATEGORIES:
             profile.distinct = con.execute(
-                f"SELECT count(DISTINCT {ident(name)}) FROM raw").fetchone()[0]
+                f"SELECT count(DISTINCT {ident(name)}) FROM {table}").fetchone()[0]
 
 
-def _date_formats(con: duckdb.DuckDBPyConnection, names: list[str], profiles: list[Profile],
-                  sample: list[list[str]], decimal: str) -> dict[int, DateFormat]:
+def _date_formats(con: duckdb.DuckDBPyConnection, names: list[str],
+                  profiles: dict[int, Profile], sample: list[list[str]], decimal: str,
+                  table: str) -> dict[int, DateFormat]:
     candidates: dict[int, list[DateFormat]] = {}
-    for i, profile in enumerate(profiles):
+    for i, profile in profiles.items():
         if not profile.values or profile.numbers == profile.values \
                 or profile.booleans == profile.values:
             continue
@@ -178,7 +222,7 @@ def _date_formats(con: duckdb.DuckDBPyConnection, names: list[str], profiles: li
             candidates[i] = formats
     if not candidates:
         return {}
-    counts = iter(con.execute(datetime_check_select(candidates, names)).fetchone())
+    counts = iter(con.execute(datetime_check_select(candidates, names, table)).fetchone())
     chosen: dict[int, DateFormat] = {}
     for i, formats in candidates.items():
         parsed = [next(counts) for _ in formats]
@@ -196,7 +240,7 @@ def _row_warnings(rows: int, source: str) -> list[IngestWarning]:
 
 
 def _write(con: duckdb.DuckDBPyConnection, plans: list[ColumnPlan], fmt: CsvFormat,
-           workdir: Path, dest: str, filesystem: fsspec.AbstractFileSystem | None, *,
+           table: str, workdir: Path, dest: str, filesystem: fsspec.AbstractFileSystem | None, *,
            progress: Progress, source: str) -> None:
     remote = filesystem is not None and not _is_local(filesystem)
     target = workdir / "out.parquet" if remote else Path(f"{dest}.partial")
@@ -206,7 +250,7 @@ def _write(con: duckdb.DuckDBPyConnection, plans: list[ColumnPlan], fmt: CsvForm
     select = ", ".join(f"{p.expression} AS {ident(p.name)}" for p in plans)
     # no ORDER BY: it would materialise the table; insertion order is preserved anyway
     group_rows = max(8_192, min(122_880, 12_000_000 // max(len(plans), 1)))
-    sql = (f"COPY (SELECT {select} FROM raw) "
+    sql = (f"COPY (SELECT {select} FROM {table}) "
            f"TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd, "
            f"ROW_GROUP_SIZE {group_rows}, KV_METADATA {kv})")
     try:

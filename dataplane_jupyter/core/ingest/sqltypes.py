@@ -1,4 +1,4 @@
-"""Column types over the whole file, as DuckDB SQL over the all-text staging table.
+"""Column types over the whole file, as DuckDB SQL over the all-text scan of the CSV.
 
 Rules (a column's *values* are its non-missing cells, trimmed; missing = empty or one of
 :data:`~dataplane_jupyter.core.ingest.values.MISSING_MARKERS`):
@@ -108,37 +108,41 @@ PROFILE_FIELDS = ("values", "numbers", "integers", "booleans", "max_chars", "mea
                   "mean_words", "distinct", "odd_value")
 
 
-def cleaned_rows(columns: list[str], table: str = "raw") -> str:
-    """Subquery with ``__rowid``, raw values ``r<i>`` and cleaned values ``v<i>``.
+def profile_cells(i: int, decimal: str) -> str:
+    """Per-row cells behind the full profile of column ``i`` (``r<i>`` raw, ``v<i>`` cleaned).
 
-    Expressions must refer to ``v<i>`` rather than repeat :func:`clean_expr`: nested inline,
-    DuckDB evaluates them an order of magnitude slower.
+    Only a value starting with a sign, digit or separator can be a number, so the regular
+    expressions run on those alone.
     """
-    inner = ", ".join(f"{ident(c)} AS r{i}, {clean_expr(ident(c))} AS v{i}"
-                      for i, c in enumerate(columns))
-    return f"(SELECT rowid AS __rowid, {inner} FROM {table})"
+    plausible = f"ascii(v{i}) BETWEEN 43 AND 57"
+    return (f"r{i}, v{i}, CASE WHEN {plausible} THEN {number_expr(f'v{i}', decimal)} END AS n{i}, "
+            f"CASE WHEN {plausible} THEN {integer_expr(f'v{i}', decimal)} END AS k{i}, "
+            f"{bool_expr(f'v{i}')} AS b{i}")
 
 
-def profile_select(columns: list[str], decimal: str, table: str = "raw") -> str:
-    """One aggregate query giving :data:`PROFILE_FIELDS` for every column, in that order."""
-    middle = ", ".join(
-        f"r{i}, v{i}, {number_expr(f'v{i}', decimal)} AS n{i}, "
-        f"{integer_expr(f'v{i}', decimal)} AS k{i}, {bool_expr(f'v{i}')} AS b{i}"
-        for i in range(len(columns))
-    )
-    aggs = ", ".join(_profile_aggregates(i) for i in range(len(columns)))
-    return (f"SELECT count(*) AS total_rows, {aggs} FROM "
-            f"(SELECT {middle} FROM {cleaned_rows(columns, table)})")
-
-
-def _profile_aggregates(i: int) -> str:
+def profile_aggregates(i: int) -> list[str]:
+    """The aggregates giving :data:`PROFILE_FIELDS` of column ``i`` over its cells."""
     words = f"length(v{i}) - length(replace(v{i}, ' ', '')) + 1"
-    return ", ".join([
+    return [
         f"count(v{i})", f"count(n{i})", f"count(k{i})", f"count(b{i})",
         f"coalesce(max(length(r{i})), 0)", f"coalesce(avg(length(v{i})), 0)",
         f"coalesce(avg({words}), 0)", f"approx_count_distinct(r{i})",
         f"any_value(CASE WHEN n{i} IS NULL THEN v{i} END)",
-    ])
+    ]
+
+
+def profile_select(columns: list[str], decimal: str, table: str) -> str:
+    """One aggregate query giving :data:`PROFILE_FIELDS` for every column, in that order.
+
+    Cleaned values are computed once in an inner query: repeated inline in every expression,
+    DuckDB evaluates them an order of magnitude slower.
+    """
+    inner = ", ".join(f"{ident(c)} AS r{i}, {clean_expr(ident(c))} AS v{i}"
+                      for i, c in enumerate(columns))
+    middle = ", ".join(profile_cells(i, decimal) for i in range(len(columns)))
+    aggs = ", ".join(a for i in range(len(columns)) for a in profile_aggregates(i))
+    return (f"SELECT count(*) AS total_rows, {aggs} FROM "
+            f"(SELECT {middle} FROM (SELECT {inner} FROM {table}))")
 
 
 def parse_profiles(row: tuple, count: int) -> tuple[int, list[Profile]]:
@@ -164,7 +168,7 @@ def candidate_formats(sample_values: list[str], decimal: str) -> list[DateFormat
 
 
 def datetime_check_select(candidates: dict[int, list[DateFormat]], columns: list[str],
-                          table: str = "raw") -> str:
+                          table: str) -> str:
     """Counts of values parsed by each candidate layout, column by column."""
     parts = []
     for i, formats in candidates.items():

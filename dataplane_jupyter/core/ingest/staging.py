@@ -1,4 +1,4 @@
-"""Getting the CSV onto local disk as UTF-8 and into an all-text DuckDB staging table.
+"""Getting the CSV onto local disk as UTF-8, and the all-text DuckDB scan of it.
 
 Bad rows (too many or too few fields, broken quotes, invalid UTF-8, overlong lines) refuse the
 whole file with a message naming the file and the physical line numbers (counted in the file,
@@ -18,10 +18,9 @@ from typing import BinaryIO
 import duckdb
 
 from dataplane_jupyter.core.errors import InvalidInput
-from dataplane_jupyter.core.ingest import duck
 from dataplane_jupyter.core.ingest.encoding import UTF8, UTF8_BOM, transcode_to_utf8
 from dataplane_jupyter.core.ingest.model import CsvFormat, Progress
-from dataplane_jupyter.core.ingest.sqltypes import ident, literal
+from dataplane_jupyter.core.ingest.sqltypes import literal
 
 MAX_LINE_BYTES = 16 << 20
 _REPORTED_LINES = 5
@@ -70,24 +69,21 @@ def _size(f: BinaryIO) -> int | None:
     return size if isinstance(size, int) else None
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, path: Path, fmt: CsvFormat, names: list[str], *,
-             source: str, progress: Progress, share: tuple[float, float]) -> None:
-    """Read the CSV into table ``raw`` (every column VARCHAR) or refuse it naming bad lines."""
+def csv_source(path: Path, fmt: CsvFormat, names: list[str]) -> str:
+    """SQL reading the CSV with every column as VARCHAR; bad rows go to ``reject_errors``."""
     columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
-    reader = (
+    return (
         f"read_csv({literal(str(path))}, auto_detect = false, delim = {literal(fmt.separator)}, "
         f"quote = {literal(fmt.quotechar)}, escape = {literal(fmt.quotechar)}, "
         f"header = {str(fmt.header).lower()}, columns = {columns}, store_rejects = true, "
         f"rejects_limit = 100, max_line_size = {MAX_LINE_BYTES}, "
         f"strict_mode = true, null_padding = false, encoding = 'utf-8')"
     )
-    duck.run(con, f"CREATE TABLE raw AS SELECT * FROM {reader}", progress=progress,
-             share=share, message=f"reading {source}", fetch=False)
-    _refuse_rejected_rows(con, path, len(names), source=source)
 
 
-def _refuse_rejected_rows(con: duckdb.DuckDBPyConnection, path: Path, width: int, *,
-                          source: str) -> None:
+def refuse_rejected_rows(con: duckdb.DuckDBPyConnection, path: Path, width: int, *,
+                         source: str) -> None:
+    """Raise ``InvalidInput`` naming the lines the last :func:`csv_source` scan rejected."""
     rejects = con.execute(
         "SELECT line, line_byte_position, error_type, error_message FROM reject_errors "
         "ORDER BY line LIMIT 1000"
@@ -134,17 +130,16 @@ def physical_lines(path: Path, byte_positions: list[int]) -> list[int]:
     return [found[p] for p in byte_positions]
 
 
-def record_line(path: Path, fmt: CsvFormat, row_index: int) -> int:
-    """Physical line where data row ``row_index`` (0-based) starts; a slow pass, errors only."""
-    target = row_index + (1 if fmt.header else 0)
+def first_long_cell(path: Path, fmt: CsvFormat, column: int, limit: int) -> tuple[int, int]:
+    """Physical line and length of the first cell of ``column`` longer than ``limit``
+    characters; a slow pass, for the error message only."""
     with open(path, encoding="utf-8-sig", newline="") as text:
         reader = csv.reader(text, delimiter=fmt.separator, quotechar=fmt.quotechar,
                             doublequote=True)
-        record, start = 0, 1
+        start, first = 1, fmt.header
         for row in reader:
-            if row:
-                if record == target:
-                    return start
-                record += 1
+            if row and not first and column < len(row) and len(row[column]) > limit:
+                return start, len(row[column])
+            first = first and not row
             start = reader.line_num + 1
-    return start
+    raise LookupError(f"no cell of column {column} is longer than {limit}")
