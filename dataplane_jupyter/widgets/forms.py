@@ -111,9 +111,14 @@ class ConnectorForm(w.VBox):
         bind(self.save_button, self.save, self.message, self.output, also_disable=[self.test_button])
         self.kind.observe(lambda _: self._build_fields(), "value")
         self._build_fields()
-        title = f"Edit connector {info.name!r}" if info else "New connector"
-        super().__init__([w.HTML(f"<b>{html.text(title)}</b>"), self.name, self.kind, self.fields_box,
+        self.title = w.HTML()
+        self._draw_title()
+        super().__init__([self.title, self.name, self.kind, self.fields_box,
                           w.HBox(buttons), self.message, self.output])
+
+    def _draw_title(self) -> None:
+        name = self.connector.name if self.connector is not None else None
+        self.title.value = f"<b>{html.text(f'Edit connector {name!r}' if name else 'New connector')}</b>"
 
     def _build_fields(self) -> None:
         info = self.connector.info if self.connector is not None else None
@@ -155,6 +160,8 @@ class ConnectorForm(w.VBox):
         for item in self.inputs:
             item.clear_secret()
         self.connector = saved
+        self.kind.disabled = True
+        self._draw_title()
         self._build_fields()
         self.on_saved(saved)
         return f"Saved connector {saved.name!r} ({saved.kind})."

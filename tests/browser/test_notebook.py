@@ -32,9 +32,10 @@ def notebook_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer
         yield server
 
 
-def upload(server: LabServer, name: str) -> None:
-    """Put a notebook of the repository into the server's root through the contents API."""
-    body = {"type": "notebook", "format": "json", "content": json.loads((REPO_ROOT / "notebooks" / name).read_text())}
+def upload(server: LabServer, name: str, content: dict[str, Any] | None = None) -> None:
+    """Put a notebook (of the repository, or `content`) into the server's root through the contents API."""
+    content = content or json.loads((REPO_ROOT / "notebooks" / name).read_text())
+    body = {"type": "notebook", "format": "json", "content": content}
     request = urllib.request.Request(
         f"{server.url}api/contents/{name}", data=json.dumps(body).encode(), method="PUT",
         headers={"Authorization": f"token {server.token}", "Content-Type": "application/json"},
@@ -43,10 +44,10 @@ def upload(server: LabServer, name: str) -> None:
         assert response.status in (200, 201)
 
 
-def run_all(page: Any) -> None:
+def run_all(page: Any, name: str = NOTEBOOK) -> None:
     """Open the notebook, wait for its kernel, run every cell."""
-    page.evaluate(f"() => window.jupyterapp.commands.execute('docmanager:open', {{path: '{NOTEBOOK}'}})")
-    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=60_000)
+    page.evaluate(f"() => window.jupyterapp.commands.execute('docmanager:open', {{path: '{name}'}})")
+    expect(page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first).to_be_visible(timeout=60_000)
     page.wait_for_function(
         "() => { const w = window.jupyterapp.shell.currentWidget;"
         " return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
@@ -112,3 +113,48 @@ def test_getting_started_in_jupyterlab(browser: Any, notebook_lab: LabServer, ar
         assert page.locator(".jp-RenderedText", has_text="Traceback").count() == 0
         assert page.page_errors == []
     print(f"import ready in the browser after {ready_after:.1f} s; test {time.monotonic() - started:.1f} s")
+
+
+WIDE_AND_FORM = [
+    "import numpy as np, pandas as pd\nimport dataplane_jupyter as dp\n"
+    "rng = np.random.default_rng(3)\nbase = {f: rng.normal(size=300) for f in 'abc'}\n"
+    "frame = pd.DataFrame({f'{f}_{i:03d}': base[f] + rng.normal(scale=0.4, size=300)\n"
+    "                      for i in range(320) for f in ['abc'[i % 3]]})\n"
+    "wide = dp.project('wide').datasets.from_pandas(frame, 'wide').wait()\nwide",
+    "from dataplane_jupyter.widgets import ConnectorForm\nform = ConnectorForm(dp.project('wide'))\nform",
+]
+
+
+def test_wide_heatmap_and_secret_field_in_jupyterlab(browser: Any, notebook_lab: LabServer,
+                                                     artifacts_dir: Path) -> None:
+    cells = [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None,
+              "id": f"wide-{i}"} for i, source in enumerate(WIDE_AND_FORM)]
+    content = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}},
+               "nbformat": 4, "nbformat_minor": 5}
+    upload(notebook_lab, "wide.ipynb", content)
+    with open_lab(browser, notebook_lab, artifacts_dir, "wide") as page:
+        run_all(page, "wide.ipynb")
+        panel = page.locator(PANEL).first
+        heatmap = panel.locator(".js-plotly-plot").nth(1)
+        expect(heatmap.locator(".heatmaplayer .hm")).to_have_count(1, timeout=RUN_TIMEOUT_MS)
+        # 320 numeric columns: a readable 30 are drawn, grouped by correlation, each one labelled
+        expect(heatmap.locator(".xtick")).to_have_count(30)
+        screenshot(page, panel.get_by_text("Correlation matrix"), artifacts_dir / "notebook-wide-heatmap.png")
+
+        form = page.locator(".jp-OutputArea-output").filter(has_text="Save connector").last
+        expect(form).to_be_visible()
+        form.locator("select").first.select_option("ftp")
+        password = form.locator("input[type=password]")
+        expect(password).to_have_count(1)
+        form.locator("input[type=text]").nth(0).fill("ftp-in")  # name
+        form.locator("input[type=text]").nth(1).fill("127.0.0.1")  # host
+        password.fill("s3cret-in-the-browser")
+        password.press("Enter")
+        form.get_by_role("button", name="Save connector").click()
+        expect(form.locator(".dp-ok")).to_contain_text("Saved connector 'ftp-in'", timeout=30_000)
+        expect(form).to_contain_text("Edit connector 'ftp-in'")
+        expect(form.locator("input[type=password]")).to_have_value("")
+        expect(form.locator("input[type=password]")).to_have_attribute("placeholder", "set — leave empty to keep it")
+        screenshot(page, form, artifacts_dir / "notebook-connector-form-saved.png")
+        assert page.page_errors == []

@@ -81,6 +81,7 @@ def test_secrets_are_cleared_after_save_and_never_in_widget_state(project):
     form.save_button.click()
     assert "Saved connector 'ftp-in'" in form.message.value
     assert typed.value == ""  # the widget the user typed into forgets it too
+    assert "Edit connector 'ftp-in'" in form.title.value and form.kind.disabled
     connector = project.connectors["ftp-in"]
     assert connector.info.secrets_set == ["password"]
     assert connector._secrets()["password"] == SECRET
