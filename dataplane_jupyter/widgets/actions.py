@@ -20,6 +20,8 @@ import ipywidgets as w
 from ..core.errors import DataplaneError
 from . import html
 
+REAP_EVERY = 5.0  # seconds between checks for dead workers while following long work
+
 
 class ActionFailed(Exception):
     """An action's expected failure (a test that did not pass): shown as its message alone."""
@@ -105,8 +107,8 @@ def job_state(handle: Any) -> State:
     """A job's status (a JobHandle or anything with `.info` returning a Job)."""
     job = handle.info
     status = job.status.value
-    label = job.message or status
-    return State(status, float(job.progress), f"{status}: {label}", job.error, job.status.finished)
+    label = job.message or status.capitalize()
+    return State(status, float(job.progress), label, job.error, job.status.finished)
 
 
 class Follower:
@@ -114,8 +116,10 @@ class Follower:
     passing each changed state to `update` (and the last one to every `on_done` callback)."""
 
     def __init__(self, read: Callable[[], State], update: Callable[[State], None],
-                 interval: float = 0.4, timeout: float | None = None) -> None:
+                 interval: float = 0.4, timeout: float | None = None,
+                 reap: Callable[[], Any] | None = None) -> None:
         self.read = read
+        self.reap = reap
         self.update = update
         self.interval = interval
         self.timeout = timeout
@@ -143,7 +147,11 @@ class Follower:
 
     def _loop(self) -> None:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        last_reap = time.monotonic()
         while not self._stop.is_set():
+            if self.reap is not None and time.monotonic() - last_reap > REAP_EVERY:
+                last_reap = time.monotonic()
+                self._safe(lambda _: self.reap(), None)  # a dead worker fails its job: we then see it
             try:
                 state = self.read()
             except Exception as exc:  # noqa: BLE001 - e.g. the dataset was deleted meanwhile
@@ -159,7 +167,7 @@ class Follower:
                 self._safe(callback, self.last)
 
     @staticmethod
-    def _safe(callback: Callable[[State], None], state: State) -> None:
+    def _safe(callback: Callable[[Any], Any], state: Any) -> None:
         try:
             callback(state)
         except Exception:  # noqa: BLE001 - a drawing error must not kill the poller silently mid-way
@@ -169,7 +177,8 @@ class Follower:
 class ProgressView(w.VBox):
     """The three status steps, a progress bar and a label that follow a dataset or a job."""
 
-    def __init__(self, read: Callable[[], State], *, steps: bool = True, interval: float = 0.4) -> None:
+    def __init__(self, read: Callable[[], State], *, steps: bool = True, interval: float = 0.4,
+                 reap: Callable[[], Any] | None = None) -> None:
         self.bar = w.FloatProgress(value=0.0, min=0.0, max=1.0, layout=w.Layout(width="320px"))
         self.label = w.HTML()
         self.steps = w.HTML() if steps else None
@@ -177,7 +186,7 @@ class ProgressView(w.VBox):
         children = [c for c in (self.steps, w.HBox([self.bar, self.label]), self.error) if c is not None]
         super().__init__(children)
         self.add_class("dp-progress")
-        self.follower = Follower(read, self.show, interval=interval)
+        self.follower = Follower(read, self.show, interval=interval, reap=reap)
 
     def show(self, state: State) -> None:
         """Draw one state."""
@@ -207,7 +216,7 @@ class ProgressView(w.VBox):
 
 def dataset_progress(dataset: Any, on_done: Callable[[State], None] | None = None) -> ProgressView:
     """A progress view following a dataset from copying to ready (or failed)."""
-    view = ProgressView(lambda: dataset_state(dataset))
+    view = ProgressView(lambda: dataset_state(dataset), reap=dataset.catalog.jobs.reap)
     if on_done is not None:
         view.follower.on_done.append(on_done)
     return view.start()
@@ -215,7 +224,7 @@ def dataset_progress(dataset: Any, on_done: Callable[[State], None] | None = Non
 
 def job_progress(handle: Any, on_done: Callable[[State], None] | None = None) -> ProgressView:
     """A progress view following a job until it ends."""
-    view = ProgressView(lambda: job_state(handle), steps=False)
+    view = ProgressView(lambda: job_state(handle), steps=False, reap=getattr(getattr(handle, "_jobs", None), "reap", None))
     if on_done is not None:
         view.follower.on_done.append(on_done)
     return view.start()
