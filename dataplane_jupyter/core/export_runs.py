@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from . import schema
-from .connectors.base import DestinationExists
+from .connectors.base import DestinationExists, WriteResult
 from .datasets import DATA_FILE, dataset_folder
 from .errors import InvalidState, JobFailed, NotFound
 from .jobs import Job, JobStatus
@@ -27,6 +27,7 @@ from .runner import JobContext
 if TYPE_CHECKING:
     from .catalog import Catalog
     from .datasets import Dataset
+    from .exporters import Exporter
     from .project import Project
 
 ACTIVE = ("queued", "running")
@@ -157,11 +158,24 @@ def run_export(ctx: JobContext) -> dict[str, Any]:
         return {"skipped": "the run had already ended"}
     project = catalog.project_by_id(params["project_id"])
     exporter = project.exporters[params["exporter_id"]]
-    dataset = project.datasets.get(params["dataset_id"])
+    try:
+        result = _write(ctx, exporter, project.datasets.get(params["dataset_id"]))
+    except DestinationExists as exc:
+        _update(catalog, run_id, only_from=("running",), status="cancelled", error=exc.message,
+                finished_at=schema.utcnow())
+        return {"cancelled": exc.message}
+    _update(catalog, run_id, only_from=("running",), status="succeeded", location=result.location,
+            rows=result.rows, error=None, finished_at=schema.utcnow())
+    return {"location": result.location, "rows": result.rows}
+
+
+def _write(ctx: JobContext, exporter: "Exporter", dataset: "Dataset") -> WriteResult:
+    """Stream the dataset through the connector kind, reporting progress per batch."""
     connector = exporter.connector
     kind = connector.kind_impl
     destination = exporter.destination_for(dataset.name)
     total, what = dataset.rows or 0, kind.describe(destination)
+    arrow_schema = _dataset_schema(ctx.catalog, dataset.project.id, dataset.id)
     ctx.progress(0.0, f"Exporting {total:,} rows to {what}", force=True)
 
     def batches() -> Iterator[pa.RecordBatch]:
@@ -171,16 +185,18 @@ def run_export(ctx: JobContext) -> dict[str, Any]:
             done += batch.num_rows
             ctx.progress(0.99 * done / max(total, 1), f"Wrote {done:,} of {total:,} rows to {what}")
 
+    def write() -> WriteResult:
+        return kind.write(connector.config, connector._secrets(), destination, batches(), schema=arrow_schema,
+                          mode=exporter.mode, file_format=exporter.file_format)
+
     try:
-        result = kind.write(connector.config, connector._secrets(), destination, batches(),
-                            schema=_dataset_schema(catalog, params["project_id"], dataset.id),
-                            mode=exporter.mode, file_format=exporter.file_format)
-    except DestinationExists as exc:
-        _update(catalog, run_id, status="cancelled", error=exc.message, finished_at=schema.utcnow())
-        return {"cancelled": exc.message}
-    _update(catalog, run_id, status="succeeded", location=result.location, rows=result.rows,
-            error=None, finished_at=schema.utcnow())
-    return {"location": result.location, "rows": result.rows}
+        return write()
+    except DestinationExists:
+        if exporter.mode != "timestamp":
+            raise
+    # Names carry the time to the second: an export in the same second as the last one waits for the next.
+    time.sleep(1.05 - time.time() % 1)
+    return write()
 
 
 def on_export_end(catalog: "Catalog", job: Job) -> None:

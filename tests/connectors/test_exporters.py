@@ -4,7 +4,10 @@ checked by reading the destination back; failures and cuts leave the previous da
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -18,9 +21,11 @@ import pytest
 import sqlalchemy as sa
 
 import dataplane_jupyter as dp
+from dataplane_jupyter.core.connectors import get_kind
+from dataplane_jupyter.core.connectors.base import DestinationExists
 from dataplane_jupyter.core.datasets import Dataset
 from dataplane_jupyter.core.errors import InUse, InvalidInput, JobFailed, NotFound
-from tests.connectors.conformance import Target, read_back, small_table, stamp
+from tests.connectors.conformance import Target, assert_no_secret, read_back, small_table, stamp
 from tests.connectors.test_files import ftp_target, s3_target, sftp_target
 from tests.connectors.test_gcp import bigquery_target, gcs_target
 from tests.connectors.test_sql import mariadb_target, postgres_target, sqlite_target
@@ -79,6 +84,7 @@ def test_every_mode_through_ds_export_reads_back(project: Any, target: Target) -
     run = five.export("over").wait(timeout=120)
     assert (run.status, run.rows, run.error) == ("succeeded", 5, None)
     assert "preds" in run.location and run.duration is not None and run.duration >= 0
+    assert_no_secret(run.location, target)
     got = read_back(target, target.dest("preds"))
     assert got.column("city").to_pylist() == small_table().column("city").to_pylist()
     assert [float(v) for v in got.column("price").to_pylist()] == small_table().column("price").to_pylist()
@@ -97,6 +103,7 @@ def test_every_mode_through_ds_export_reads_back(project: Any, target: Target) -
     with pytest.raises(JobFailed, match="cancelled: .*already exists.*export cancelled"):
         again.wait(timeout=120)
     assert (again.status, again.location, again.rows) == ("cancelled", None, None)
+    assert_no_secret(again.error, target)
     assert read_back(target, target.dest("kept")).num_rows == 5  # untouched
 
     assert [r.status for r in keep.history()] == ["cancelled", "succeeded"]
@@ -204,12 +211,63 @@ def test_cancelling_a_running_export_keeps_the_destination(catalog: dp.Catalog, 
     monkeypatch.setattr(Dataset, "iter_batches", endless)
     run = ds.export("over")
     assert started.wait(30)
+    with pytest.raises(InUse, match="Exporter 'over' is exporting dataset 'sales' now"):
+        project.exporters["over"].delete()
     run.cancel()
     with pytest.raises(JobFailed, match="cancelled"):
         run.wait(timeout=30)
     assert run.status == "cancelled" and "user's request" in run.error
     assert read_back(target, {"table": "preds"}).num_rows == 5
     assert target.names() == {"preds"}
+
+
+def test_timestamp_exports_in_the_same_second_get_two_names(catalog: dp.Catalog, tmp_path: Path) -> None:
+    target = sqlite_target(tmp_path)
+    project = catalog.project("p")
+    project.connectors.create("lite", kind="sql", **target.config)
+    ds = dataset(project, "sales", small_table())
+    project.exporters.create("stamp", connector="lite", table="labels")
+    runs = [ds.export("stamp"), ds.export("stamp")]
+    locations = {run.wait(timeout=60).location for run in runs}
+    assert len(locations) == 2
+    assert len(target.names()) == 2 and all(re.fullmatch(r"labels_\d{8}_\d{6}", n) for n in target.names())
+
+
+@pytest.mark.parametrize("kind", ["postgres", "mariadb", "sqlite"])
+def test_concurrent_cancel_mode_writes_never_replace_each_other(kind: str, request: pytest.FixtureRequest,
+                                                                unique: str, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataplane_jupyter.core.connectors import sql
+
+    target = make_target(kind, request, unique, tmp_path)
+    schema = pa.schema([("id", pa.int64())])
+    both_checked = threading.Barrier(2, timeout=30)  # both writers found no table "t", now both rename
+    swap = sql._swap
+
+    def swap_together(*args: Any, **kwargs: Any) -> None:
+        both_checked.wait()
+        swap(*args, **kwargs)
+
+    monkeypatch.setattr(sql, "_swap", swap_together)
+    outcomes: dict[int, str] = {}
+
+    def write(value: int) -> None:
+        try:
+            get_kind("sql").write(target.config, target.secrets, {"table": "t"},
+                                  [pa.record_batch([[value]], schema=schema)], schema=schema, mode="cancel")
+            outcomes[value] = "written"
+        except DestinationExists:
+            outcomes[value] = "cancelled"
+
+    threads = [threading.Thread(target=write, args=(value,)) for value in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes.values()) == ["cancelled", "written"]
+    winner = next(value for value, outcome in outcomes.items() if outcome == "written")
+    assert read_back(target, {"table": "t"}).column("id").to_pylist() == [winner]
+    assert target.names() == {"t"}
 
 
 def test_parquet_into_a_folder_is_named_after_the_dataset(catalog: dp.Catalog, s3_server: Any, unique: str) -> None:
@@ -318,4 +376,30 @@ def test_export_in_a_worker_process(process_catalog: dp.Catalog, tmp_path: Path)
     job = process_catalog.jobs.get(run.info.job_id)
     assert (job.kind, job.target_type, job.target_id) == ("dataset.export", "export_run", run.id)
     assert job.worker_pid is not None
+    assert read_back(target, {"table": "preds"}).num_rows == 5
+
+
+def test_a_killed_worker_fails_the_run_and_the_old_table_stays(process_catalog: dp.Catalog, tmp_path: Path) -> None:
+    target = sqlite_target(tmp_path)
+    project = process_catalog.project("p")
+    project.connectors.create("lite", kind="sql", **target.config)
+    ds = dataset(project, "sales", small_table())
+    project.exporters.create("over", connector="lite", table="preds", mode="overwrite")
+    ds.export("over").wait(timeout=120)
+    lock = sqlite3.connect(target.config["database"], isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")  # the next export blocks on the database, and is killed there
+    try:
+        run = ds.export("over")
+        deadline = time.monotonic() + 60
+        while run.status != "running":
+            assert time.monotonic() < deadline, run.status
+            time.sleep(0.05)
+        pid = process_catalog.jobs.get(run.info.job_id).worker_pid
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(JobFailed, match="Interrupted: the worker process running this job"):
+            run.wait(timeout=60)
+    finally:
+        lock.rollback()
+        lock.close()
+    assert run.status == "failed" and run.finished_at is not None
     assert read_back(target, {"table": "preds"}).num_rows == 5

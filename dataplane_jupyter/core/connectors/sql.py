@@ -216,7 +216,13 @@ class SQLConnector(ConnectorKind):
                         rows += batch.num_rows
                 conn.commit()
                 self._refuse_existing(conn, owner, final, mode, address, target)
-                _swap(conn, staging, final)
+                try:
+                    _swap(conn, staging, final, replace=mode == "overwrite")
+                except DBAPIError:
+                    # Another export took the name since the check: the rename refused to replace it.
+                    conn.rollback()
+                    self._refuse_existing(conn, owner, final, mode, address, target)
+                    raise
                 conn.commit()
         except BaseException as exc:
             _drop_quietly(engine, staging)
@@ -313,11 +319,13 @@ def _insert(conn: Connection, table: sa.Table, batch: pa.RecordBatch) -> None:
         conn.execute(table.insert(), rows_of(batch))
 
 
-def _swap(conn: Connection, staging: sa.Table, final: str) -> None:
-    """Give the filled staging table its final name, dropping a table already called that."""
+def _swap(conn: Connection, staging: sa.Table, final: str, *, replace: bool) -> None:
+    """Give the filled staging table its final name, dropping a table already called that when `replace`
+    (otherwise the rename itself fails if the name was taken meanwhile)."""
     quote = conn.dialect.identifier_preparer
     old = sa.Table(final, sa.MetaData(), schema=staging.schema)
-    conn.execute(sa.text(f"DROP TABLE IF EXISTS {quote.format_table(old)}"))
+    if replace:
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {quote.format_table(old)}"))
     if conn.dialect.name in ("mysql", "mariadb"):
         conn.execute(sa.text(f"RENAME TABLE {quote.format_table(staging)} TO {quote.format_table(old)}"))
     else:
