@@ -159,6 +159,6 @@ def _remove_source(params: dict[str, Any]) -> None:
 def on_image_folder_import_end(catalog: "Catalog", job: Job) -> None:
     """A failed or cancelled import: folder `failed` with the reason, its files removed."""
     params = job.params
-    _set(catalog, params["folder_id"], status=ImageFolderStatus.FAILED.value, error=job.error)
-    catalog.storage.remove(image_folder_path(params["project_id"], params["folder_id"]))
+    catalog.storage.remove(image_folder_path(params["project_id"], params["folder_id"]))  # before `failed` shows
     _remove_source(params)
+    _set(catalog, params["folder_id"], status=ImageFolderStatus.FAILED.value, error=job.error)

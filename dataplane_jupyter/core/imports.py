@@ -84,7 +84,11 @@ def start_statistics(project: "Project", dataset_id: str, rows: int, arrow_schem
 
 def run_file_import(ctx: JobContext) -> dict[str, Any]:
     """Job: detect the CSV format, stream it into Parquet, then compute statistics."""
+    from .zip_import import file_kind, run_media_import
+
     location = ctx.params["location"]
+    if kind := file_kind(location):  # a zip (CSV + images/npy, or an image tree) or an .npy file
+        return run_media_import(ctx, kind)
     source = _current_source(ctx.catalog, ctx.params["dataset_id"])["file"]
     ctx.progress(0.0, f"Reading {source}", force=True)
     with fsspec.open(location, "rb", compression="infer") as stream:
@@ -93,8 +97,9 @@ def run_file_import(ctx: JobContext) -> dict[str, Any]:
     return result
 
 
-def _import_csv_stream(ctx: JobContext, stream: BinaryIO, *, source: str) -> dict[str, Any]:
+def _import_csv_stream(ctx: JobContext, stream: BinaryIO, *, source: str, media: Any = None) -> dict[str, Any]:
     from .ingest import CsvOptions, csv_to_parquet, detect_csv_format
+    from .media_columns import type_media_columns
 
     catalog, params = ctx.catalog, ctx.params
     dataset_id = params["dataset_id"]
@@ -112,6 +117,7 @@ def _import_csv_stream(ctx: JobContext, stream: BinaryIO, *, source: str) -> dic
         total_bytes=total if isinstance(total, int) else None,
         filesystem=catalog.storage.filesystem(),
     )
+    result = type_media_columns(destination, result, catalog.storage.filesystem(), source=source, media=media)
     _set(
         catalog,
         dataset_id,
@@ -220,8 +226,7 @@ def _remove_source(params: dict[str, Any]) -> None:
 def on_import_end(catalog: "Catalog", job: Job) -> None:
     """A failed or cancelled import: dataset `failed` with the reason, partial files removed."""
     params = job.params
-    _set(catalog, params["dataset_id"], status=DatasetStatus.FAILED.value, error=job.error)
-    catalog.storage.remove(dataset_folder(params["project_id"], params["dataset_id"]))
+    catalog.storage.remove(dataset_folder(params["project_id"], params["dataset_id"]))  # before `failed` shows
     with catalog.engine.begin() as connection:
         connection.execute(
             sa.delete(schema.dataset_statistics).where(
@@ -229,3 +234,4 @@ def on_import_end(catalog: "Catalog", job: Job) -> None:
             )
         )
     _remove_source(params)
+    _set(catalog, params["dataset_id"], status=DatasetStatus.FAILED.value, error=job.error)

@@ -11,8 +11,8 @@ MAX_CATEGORIES = 2_000
 MAX_ROWS = 10_000_000
 
 #: The semantic column types; stored in the Parquet file and used by the statistics.
-ColumnType = Literal["numeric", "categorical", "text", "datetime", "boolean"]
-COLUMN_TYPES: tuple[str, ...] = ("numeric", "categorical", "text", "datetime", "boolean")
+ColumnType = Literal["numeric", "categorical", "text", "datetime", "boolean", "image", "tensor"]
+COLUMN_TYPES: tuple[str, ...] = ("numeric", "categorical", "text", "datetime", "boolean", "image", "tensor")
 
 #: ``progress(fraction, message)``; it may raise to cancel the work.
 Progress = Callable[[float, str], None]

@@ -23,6 +23,7 @@ from dataplane_jupyter.core.stats import aggregates as agg
 from dataplane_jupyter.core.stats.correlation import pearson
 from dataplane_jupyter.core.stats.describe import column_entry, string_kind, summary
 from dataplane_jupyter.core.stats.jsonsafe import jsonable
+from dataplane_jupyter.core.stats.media import add_media_statistics
 from dataplane_jupyter.core.stats.schema import Column, columns_of, relation, size_bytes
 
 
@@ -57,6 +58,7 @@ def compute_statistics(
     file = pq.ParquetFile(parquet_path, filesystem=filesystem)
     correlation = _correlation(file, columns, found, progress)
     entries = [column_entry(c, found[c.name], rows, exact) for c in columns]
+    add_media_statistics(entries, columns, parquet_path, filesystem)
     result = {
         "rows": rows,
         "columns_count": len(columns),

@@ -116,5 +116,5 @@ def summary(entries: list[dict[str, Any]], rows: int, size: int, duplicates: int
         "missing_cells_pct": ratio(100.0 * missing, cells) if cells else 0.0,
         "duplicate_rows": duplicates,
         "duplicate_rows_pct": ratio(100.0 * duplicates, rows) if rows else 0.0,
-        "types": {t: kinds.get(t, 0) for t in TYPES},
+        "types": {**{t: kinds.get(t, 0) for t in TYPES}, **{t: n for t, n in kinds.items() if t not in TYPES}},
     }

@@ -43,6 +43,8 @@ def arrow_type_kind(arrow: pa.DataType) -> str | None:
         return "numeric"
     if pa.types.is_temporal(arrow):
         return "datetime"
+    if pa.types.is_fixed_size_list(arrow):
+        return "tensor"  # examples of an npy array, flattened (`core.npy`)
     return None
 
 
