@@ -403,3 +403,23 @@ def test_a_killed_worker_fails_the_run_and_the_old_table_stays(process_catalog: 
         lock.close()
     assert run.status == "failed" and run.finished_at is not None
     assert read_back(target, {"table": "preds"}).num_rows == 5
+
+
+DENIED_WRITES = {
+    "postgres": "User 'reader' lacks permission on PostgreSQL server .*: permission denied for schema public",
+    "mariadb": "User 'reader' lacks permission on MySQL server .*Access denied for user 'reader'",
+    "ftp": "FTP server .* does not let 'reader' write to '/.*': missing permission",
+    "s3": "The access key '.*' lacks permission to write to bucket '.*' on S3 endpoint",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DENIED_WRITES))
+def test_a_login_without_write_permission_is_named(kind: str, request: pytest.FixtureRequest, unique: str,
+                                                   tmp_path: Path) -> None:
+    target = make_target(kind, request, unique, tmp_path)
+    config, secrets, _ = target.denied
+    before = target.names()
+    result = get_kind(target.kind).test_destination(config, secrets, target.dest("preds"))
+    assert not result.ok and re.match(DENIED_WRITES[kind], result.message), result.message
+    assert_no_secret(result, target, secrets)
+    assert target.names() == before
