@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import html
-from .actions import ActionFailed, bind
+from .actions import ActionFailed, bind, dataset_progress
 from .forms import ConnectorForm, DatasourceForm
 
 SMALL = w.Layout(width="auto")
@@ -89,16 +89,21 @@ class DatasourcePanel(w.VBox):
         info = datasource.info
         rows = [("connector", f"{info.connector} ({info.kind})"), *info.locator.items()]
         self.test_button = w.Button(description="Test datasource", icon="eye", layout=SMALL)
+        self.import_button = w.Button(description="Import as dataset", icon="download", button_style="primary",
+                                      layout=SMALL)
         self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
         self.message = w.HTML()
         self.preview = w.HTML()
+        self.progress = w.VBox()
         self.output = w.Output()
         bind(self.test_button, self.test, self.message, self.output)
+        bind(self.import_button, self.import_dataset, self.message, self.output)
         bind(self.delete_button, self.delete, self.message, self.output)
         super().__init__([w.HTML(html.STYLESHEET),
                           w.HTML(f'<div class="dp-title">{html.text(info.name)}</div>'
                                  + html.table(["", ""], rows, scroll=False)),
-                          w.HBox([self.test_button, self.delete_button]), self.message, self.preview, self.output])
+                          w.HBox([self.test_button, self.import_button, self.delete_button]), self.message,
+                          self.progress, self.preview, self.output])
 
     def test(self) -> str:
         """Read the schema and the first rows."""
@@ -108,11 +113,18 @@ class DatasourcePanel(w.VBox):
         self.preview.value = html.table([f"{c['name']} ({c['type']})" for c in result.columns], result.rows)
         return f"Datasource works: {result.message}"
 
+    def import_dataset(self) -> str:
+        """Start a new snapshot of the datasource as a dataset and follow it."""
+        dataset = self.datasource.project.datasets.import_datasource(self.datasource.name)
+        self.progress.children = [dataset_progress(dataset)]
+        self.on_change("imported")
+        return f"Import of {dataset._info.name!r} started: it is listed in the Datasets tab."
+
     def delete(self) -> str:
         """Forget the datasource (datasets imported from it stay)."""
         name = self.datasource.name
         self.datasource.delete()
-        self.test_button.disabled = True
+        self.test_button.disabled = self.import_button.disabled = True
         self.on_change("deleted")
         return f"Deleted datasource {name!r}; datasets imported from it are kept."
 

@@ -175,6 +175,12 @@ def test_datasource_form_tests_with_a_preview_then_saves(project, shop_db: Path)
     panel = DatasourcePanel(source)
     panel.test_button.click()
     assert panel.preview.value.count("<tr>") == 21
+    panel.import_button.click()
+    assert "Import of 'orders_" in panel.message.value
+    state = panel.progress.children[0].follower.join(60)
+    assert state is not None and state.status == "ready"
+    (dataset,) = project.datasets.list(origin=["datasource"])
+    assert dataset.rows == 40 and dataset.info.datasource_id == source.id
 
 
 def test_datasource_form_without_connectors_says_what_to_do(project):
