@@ -137,6 +137,7 @@ class ColumnsTab(w.HBox):
         super().__init__([w.VBox([self.search, self.select]), w.VBox([drill, self.overview], layout=w.Layout(flex="1"))])
         if self.by_name:
             self.select.value = next(iter(self.by_name))
+            self.show(self.select.value)  # the Select may already hold it: no change event
 
     def _options(self, text: str) -> list[tuple[str, str]]:
         text = (text or "").lower()
@@ -148,8 +149,9 @@ class ColumnsTab(w.HBox):
             return
         column = self.by_name[name]
         show_figure(self.figure, figures.distribution_figure(column))
-        skip = {"name", "histogram", "top", "warnings", "quantiles", "text_length"}
+        skip = {"name", "histogram", "top", "warnings", "quantiles", "text_length", "media"}
         rows = [(key.replace("_", " "), value) for key, value in column.items() if key not in skip]
+        rows += media_rows(column.get("media") or {})
         rows += [(f"quantile {q}", v) for q, v in (column.get("quantiles") or {}).items()]
         rows += [(f"text length {k}", v) for k, v in (column.get("text_length") or {}).items()]
         rows += [(f"top {i + 1}: {t['value']}", t["count"]) for i, t in enumerate((column.get("top") or [])[:10])]
@@ -157,6 +159,22 @@ class ColumnsTab(w.HBox):
         if column.get("warnings"):
             text += html.note("; ".join(column["warnings"]))
         self.details.value = text
+
+
+def media_rows(media: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The statistics of an image or tensor column, one line each."""
+    rows: list[tuple[str, Any]] = []
+    for key, value in media.items():
+        if isinstance(value, dict) and "histogram" in value:
+            rows.append((f"{key} (min / mean / max)", f"{value['min']} / {value['mean']} / {value['max']}"))
+        elif isinstance(value, dict) and "files" in value:
+            rows.append((key, value["count"]))
+            rows += [(f"{key}: {item['path']}", item["reason"]) for item in value["files"]]
+        elif isinstance(value, dict):
+            rows.append((key, ", ".join(f"{k} ({v})" for k, v in value.items()) or "—"))
+        elif value is not None:
+            rows.append((key, value))
+    return rows
 
 
 class SampleTab(w.VBox):

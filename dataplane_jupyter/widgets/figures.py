@@ -31,10 +31,17 @@ def _empty(message: str, height: int = 200) -> go.Figure:
 
 
 def distribution_trace(column: dict[str, Any]) -> go.Bar | None:
-    """One bar trace for a column: its stored histogram, or its most frequent values."""
+    """One bar trace for a column: its stored histogram, or its most frequent values; for image
+    columns the widths of the inspected images, for tensor columns their shapes."""
     histogram = column.get("histogram")
     if histogram and histogram.get("counts"):
         return _histogram_trace(column["name"], histogram, column.get("type") == "datetime")
+    media = column.get("media") or {}
+    width = (media.get("width") or {}).get("histogram")
+    if width and width.get("counts"):
+        return _histogram_trace(f"{column['name']} width (px)", width, False)
+    if media.get("shapes"):
+        return _top_trace(column, [{"value": k, "count": v} for k, v in media["shapes"].items()])
     top = column.get("top")
     if top:
         return _top_trace(column, top)

@@ -233,7 +233,8 @@ class ImportForm(w.VBox):
         self.on_started = on_started or (lambda ds: None)
         self.on_done = on_done or (lambda ds: None)
         self.source = w.ToggleButtons(options=[("CSV file", "file"), ("Datasource", "datasource")], value="file")
-        self.upload = w.FileUpload(accept=".csv,.tsv,.txt,text/csv", multiple=False, description="Upload CSV")
+        self.upload = w.FileUpload(accept=".csv,.tsv,.txt,.zip,.npy,text/csv", multiple=False,
+                                   description="Upload file")
         self.path = w.Text(description="or path", placeholder="a CSV file the kernel can read, or an fsspec URL",
                            style=LABEL, layout=WIDE)
         self.separator = w.Combobox(options=[",", ";", "\\t", "|"], placeholder=AUTO, description="separator",

@@ -106,7 +106,7 @@ def test_getting_started_in_jupyterlab(browser: Any, notebook_lab: LabServer, ar
         opened = catalog.locator(PANEL)
         expect(opened.locator(".js-plotly-plot .heatmaplayer .hm")).to_have_count(1, timeout=30_000)
         catalog.get_by_role("button", name="Import dataset").click()
-        expect(catalog.get_by_text("Upload CSV")).to_be_visible()
+        expect(catalog.get_by_text("Upload file")).to_be_visible()
 
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
         assert page.get_by_text("Error displaying widget").count() == 0

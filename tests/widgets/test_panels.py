@@ -61,6 +61,7 @@ def test_heatmap_follows_the_picked_columns(wide):
 def test_selecting_a_column_shows_its_drill_down(tips):
     columns = DatasetPanel(tips).columns_tab
     assert columns.select.value == "total_bill"
+    assert figure_of(columns.figure)["layout"]["title"]["text"] == "total_bill (numeric)"  # drawn at once
     columns.select.value = "day"
     figure = figure_of(columns.figure)
     assert figure["layout"]["title"]["text"] == "day (categorical)"
@@ -212,3 +213,18 @@ def test_datasets_list_follows_an_import_until_ready(project, tmp_path: Path):
     assert dataset.status == "ready"
     datasets._poller.join(5)
     assert not datasets._poller.is_alive()  # the watcher stops once nothing is pending
+
+
+def test_image_columns_draw_their_sizes_and_list_their_formats(project, tmp_path: Path):
+    from tests.archive_builders import image_bytes, make_zip
+
+    entries = {f"cats/{i}.png": image_bytes("PNG", size=(20 + i, 16)) for i in range(6)}
+    entries |= {f"dogs/{i}.jpg": image_bytes("JPEG", size=(40, 30)) for i in range(4)}
+    dataset = project.datasets.import_file(make_zip(tmp_path / "pets.zip", entries), name="pets").wait(timeout=60)
+    columns = DatasetPanel(dataset).columns_tab
+    image = next(c for c in columns.by_name.values() if c["type"] == "image")
+    columns.select.value = image["name"]
+    figure = figure_of(columns.figure)
+    assert sum(figure["data"][0]["y"]) == 10  # the widths of the 10 inspected images
+    assert "PNG (6)" in columns.details.value and "JPEG (4)" in columns.details.value
+    assert "width (min / mean / max)" in columns.details.value
