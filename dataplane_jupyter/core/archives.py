@@ -15,9 +15,8 @@ import posixpath
 import shutil
 import stat
 import zipfile
-from dataclasses import dataclass
-from pathlib import Path
-from typing import IO, BinaryIO, Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import IO, Any, BinaryIO
 
 from .errors import InvalidInput
 
@@ -80,9 +79,12 @@ def safe_name(info: zipfile.ZipInfo, archive: str) -> str:
 class SafeZip:
     """An uploaded zip: checked entry names, and extraction that counts what it inflates."""
 
-    def __init__(self, source: str | os.PathLike[str] | BinaryIO, archive: str, limits: ZipLimits | None = None) -> None:
+    def __init__(self, source: str | os.PathLike[str] | BinaryIO, archive: str, limits: ZipLimits | None = None,
+                 *, room: int | None = None) -> None:
         self.archive = archive
         self.limits = limits or ZipLimits.from_env()
+        if room is not None:  # never fill the disk: keep a tenth of its free space
+            self.limits = replace(self.limits, max_total_bytes=min(self.limits.max_total_bytes, int(room * 0.9)))
         try:
             self.zip = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError) as error:
@@ -116,7 +118,7 @@ class SafeZip:
     def _too_big(self, size: int) -> str:
         return (
             f"{self.archive} expands to more than {_human(self.limits.max_total_bytes)} "
-            f"({_human(size)} so far); it is refused (set DATAPLANE_ZIP_MAX_BYTES to allow more)."
+            f"({_human(size)} so far); it is refused (free disk space, or set DATAPLANE_ZIP_MAX_BYTES to allow more)."
         )
 
     def names(self) -> list[str]:
@@ -145,31 +147,17 @@ class SafeZip:
         self.written += size
         return size
 
-    def read(self, name: str, max_bytes: int) -> bytes:
-        """A small entry in memory (at most `max_bytes`, else InvalidInput)."""
-        import io
 
-        buffer = io.BytesIO()
-        self.copy(name, buffer, budget=self.written + max_bytes)
-        return buffer.getvalue()
+def free_bytes(storage: Any) -> int | None:
+    """Free disk space under a local storage root (None for remote storage)."""
+    try:
+        return shutil.disk_usage(storage.root).free if "file" in _protocols(storage.fs) else None
+    except OSError:
+        return None
 
-    def extract(self, names: list[str], folder: Path, progress: Callable[[int, int], None] | None = None) -> None:
-        """Write the named entries under a local `folder` (which must have room for them)."""
-        free = shutil.disk_usage(folder).free
-        budget = min(self.limits.max_total_bytes, int(free * 0.9))
-        for index, name in enumerate(names):
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "wb") as out:
-                self.copy(name, out, budget=budget)
-            if progress is not None:
-                progress(index + 1, len(names))
 
-    def iter_open(self, names: list[str]) -> Iterator[tuple[str, IO[bytes]]]:
-        """Each named entry as a stream (the caller counts nothing: use `copy` to store)."""
-        for name in names:
-            with self.zip.open(self.entries[name]) as stream:
-                yield name, stream
+def _protocols(fs: Any) -> tuple[str, ...]:
+    return tuple(fs.protocol) if isinstance(fs.protocol, (tuple, list)) else (fs.protocol,)
 
 
 def _consumed(stream: IO[bytes], info: zipfile.ZipInfo) -> int:

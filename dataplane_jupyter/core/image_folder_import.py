@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import schema
-from .archives import IMAGE_SUFFIXES, SafeZip, suffix
+from .archives import IMAGE_SUFFIXES, SafeZip, free_bytes, suffix
 from .errors import InvalidInput
 from .image_folders import IMAGES, MANIFEST, THUMBNAILS, image_folder_path
 from .image_models import ImageFolderStatus
@@ -73,7 +73,7 @@ def run_image_folder_import(ctx: JobContext) -> dict[str, Any]:
     catalog, params = ctx.catalog, ctx.params
     file, folder = params["file"], image_folder_path(params["project_id"], params["folder_id"])
     ctx.progress(0.0, f"Reading {file}", force=True)
-    with open_archive(params["location"]) as stream, SafeZip(stream, file) as archive:
+    with open_archive(params["location"]) as stream, SafeZip(stream, file, room=free_bytes(catalog.storage)) as archive:
         names = archive.names()
         images = [n for n in names if suffix(n) in IMAGE_SUFFIXES]
         others = [n for n in names if suffix(n) not in IMAGE_SUFFIXES]

@@ -22,7 +22,7 @@ import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .archives import IMAGE_SUFFIXES, NPY_SUFFIX, SafeZip, ZIP_MAGIC, is_zip, suffix
+from .archives import IMAGE_SUFFIXES, NPY_SUFFIX, ZIP_MAGIC, SafeZip, free_bytes, is_zip, suffix
 from .datasets import DATA_FILE, dataset_folder
 from .errors import InvalidInput
 from .image_folder_import import listed
@@ -64,7 +64,7 @@ def run_media_import(ctx: "JobContext", kind: str) -> dict[str, Any]:
 
 
 def _import_zip(ctx: "JobContext", stream: BinaryIO, source: str) -> dict[str, Any]:
-    with SafeZip(stream, source) as archive:
+    with SafeZip(stream, source, room=free_bytes(ctx.catalog.storage)) as archive:
         names = archive.names()
         csvs = [n for n in names if suffix(n) == ".csv"]
         if csvs:

@@ -189,3 +189,11 @@ def test_five_hundred_images_are_ready_within_seconds(project, tmp_path):
     elapsed = time.perf_counter() - start
     assert folder.n_images == 500 and folder.categories() == {"a": 250, "b": 250}
     assert elapsed < 15, elapsed
+
+
+def test_the_free_disk_space_bounds_what_a_zip_may_expand_to(tmp_path):
+    from dataplane_jupyter.core.archives import SafeZip
+
+    path = make_zip(tmp_path / "x.zip", {"a.png": image_bytes() + bytes(1 << 20)})
+    with pytest.raises(InvalidInput, match="expands to more than 921.6 KiB"):
+        SafeZip(path, "x.zip", room=1 << 20)
