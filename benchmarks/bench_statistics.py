@@ -5,9 +5,14 @@ memory (``ru_maxrss``), so one tool's memory never counts for another. Usage::
 
     .venv/bin/python benchmarks/bench_statistics.py                      # pandas only
     .venv/bin/python benchmarks/bench_statistics.py --ydata-python /tmp/ydata-venv/bin/python
+    git archive <commit> dataplane_jupyter | tar -x -C /tmp/dp-before
+    .venv/bin/python benchmarks/bench_statistics.py --before-root /tmp/dp-before
 
 ``--ydata-python`` names an interpreter with ``ydata-profiling`` installed (kept out of the
-project's environment: it pins older numpy/pandas).
+project's environment: it pins older numpy/pandas); without it, or when that interpreter
+cannot import ``ydata_profiling``, the tool is skipped and the output says so.
+``--before-root`` names a folder holding another version of ``dataplane_jupyter`` (e.g. the
+commit before a change), measured in the same run as "dataplane (before)".
 """
 
 from __future__ import annotations
@@ -67,11 +72,11 @@ def generate_wide(path: Path, rows: int, columns: int, seed: int = 1) -> None:
             frame.to_csv(out, index=False, header=start == 0)
 
 
-def child(tool: str, csv_path: str, workdir: str) -> dict[str, object]:
+def child(tool: str, csv_path: str, workdir: str, root: str) -> dict[str, object]:
     """Run one tool on one file in this process; return time and peak memory."""
     start = time.perf_counter()
     if tool == "dataplane":
-        sys.path.insert(0, str(ROOT))
+        sys.path.insert(0, root)
         from dataplane_jupyter.core.ingest import csv_to_parquet, detect_csv_format
         from dataplane_jupyter.core.stats import compute_statistics
 
@@ -102,10 +107,11 @@ def child(tool: str, csv_path: str, workdir: str) -> dict[str, object]:
     return {"seconds": end - start, "import_seconds": imported - start, "peak_mib": peak_kib / 1024}
 
 
-def measure(python: str, tool: str, csv_path: Path, timeout: float) -> dict[str, object]:
+def measure(python: str, tool: str, csv_path: Path, timeout: float,
+            root: Path = ROOT) -> dict[str, object]:
     """One tool in a fresh subprocess; ``{"timeout": True}`` when it ran past ``timeout``."""
     with tempfile.TemporaryDirectory() as work:
-        cmd = [python, __file__, "--child", tool, str(csv_path), work]
+        cmd = [python, __file__, "--child", tool, str(csv_path), work, str(root)]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -131,6 +137,23 @@ def ratio(other: dict[str, object], ours: dict[str, object], key: str, timeout: 
     return f"{float(other[key]) / float(ours[key]):.1f}x"
 
 
+def ydata_available(python: str | None) -> bool:
+    """True when ``python`` can import ydata_profiling; otherwise say why it is skipped."""
+    if not python:
+        print("ydata-profiling: skipped (no --ydata-python given)")
+        return False
+    try:
+        done = subprocess.run([python, "-c", "import ydata_profiling"], capture_output=True,
+                              timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        print(f"ydata-profiling: skipped ({python} cannot run: {exc})")
+        return False
+    if done.returncode != 0:
+        print(f"ydata-profiling: skipped ({python} cannot import ydata_profiling)")
+        return False
+    return True
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -138,14 +161,21 @@ def main() -> None:
     parser.add_argument("--wide-columns", type=int, default=300)
     parser.add_argument("--ydata-python", default=None)
     parser.add_argument("--timeout", type=float, default=900.0)
-    parser.add_argument("--child", nargs=3, metavar=("TOOL", "CSV", "WORKDIR"))
+    parser.add_argument("--before-root", default=None,
+                        help="folder with an older dataplane_jupyter to measure too")
+    parser.add_argument("--child", nargs=4, metavar=("TOOL", "CSV", "WORKDIR", "ROOT"))
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(*args.child)))
         return
-    tools = [("dataplane", sys.executable), ("pandas", sys.executable)]
-    if args.ydata_python:
-        tools.append(("ydata", args.ydata_python))
+    # (label, tool, interpreter, code root)
+    tools = [("dataplane", "dataplane", sys.executable, ROOT)]
+    if args.before_root:
+        tools.append(("dataplane (before)", "dataplane", sys.executable,
+                      Path(args.before_root).resolve()))
+    tools.append(("pandas", "pandas", sys.executable, ROOT))
+    if ydata_available(args.ydata_python):
+        tools.append(("ydata-profiling", "ydata", args.ydata_python, ROOT))
     with tempfile.TemporaryDirectory(prefix="bench-stats-") as tmp:
         cases = [(f"{args.rows:,} rows x 20 mixed columns", Path(tmp) / "mixed.csv",
                   lambda p: generate_mixed(p, args.rows)),
@@ -153,18 +183,20 @@ def main() -> None:
                   Path(tmp) / "wide.csv",
                   lambda p: generate_wide(p, args.wide_rows, args.wide_columns))]
         print("| case | CSV MB | tool | total s | of which read s | peak MiB | time vs dataplane"
-              " | memory vs dataplane |")
-        print("|---|---|---|---|---|---|---|---|")
+              " | read vs dataplane | memory vs dataplane |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for label, path, make in cases:
             make(path)
             size = path.stat().st_size / 1e6
-            results = {tool: measure(py, tool, path, args.timeout) for tool, py in tools}
+            results = {name: measure(py, tool, path, args.timeout, root)
+                       for name, tool, py, root in tools}
             ours = results["dataplane"]
-            for tool, _ in tools:
-                r = results[tool]
-                print(f"| {label} | {size:.0f} | {tool} | {cell(r, 'seconds')} | "
+            for name, *_ in tools:
+                r = results[name]
+                print(f"| {label} | {size:.0f} | {name} | {cell(r, 'seconds')} | "
                       f"{cell(r, 'import_seconds')} | {cell(r, 'peak_mib')} | "
                       f"{ratio(r, ours, 'seconds', args.timeout)} | "
+                      f"{ratio(r, ours, 'import_seconds', args.timeout)} | "
                       f"{ratio(r, ours, 'peak_mib', args.timeout)} |", flush=True)
 
 

@@ -37,7 +37,13 @@ from dataplane_jupyter.core.ingest.model import (
     Progress,
     noop_progress,
 )
-from dataplane_jupyter.core.ingest.probe import Probed, guess_kinds, probe_select, read_probes
+from dataplane_jupyter.core.ingest.probe import (
+    FULL_PROFILE,
+    Probed,
+    guess_kinds,
+    probe_select,
+    read_probes,
+)
 from dataplane_jupyter.core.ingest.sqltypes import (
     Profile,
     candidate_formats,
@@ -147,8 +153,8 @@ def _probe(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[s
            ) -> tuple[int, list[Probed | None]]:
     """One scan for every column the sample gives a type, plus string columns in slices."""
     guesses = guess_kinds(sample, len(names), fmt.decimal)
-    full = [i for i, g in enumerate(guesses) if g.kind == "full"]
-    typed = [i for i, g in enumerate(guesses) if g.kind != "full"]
+    full = [i for i, g in enumerate(guesses) if g.kind in FULL_PROFILE]
+    typed = [i for i, g in enumerate(guesses) if g.kind not in FULL_PROFILE]
     size = PROFILE_COLUMNS_PER_SCAN
     scans = [typed + full[:size]] + [full[s:s + size] for s in range(size, len(full), size)]
     rows, probed = 0, {}

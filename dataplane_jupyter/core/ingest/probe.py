@@ -40,12 +40,15 @@ _DIGITS = r"[+-]?[0-9]+"
 _PLAIN = {".": r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?",
           ",": r"[+-]?([0-9]+,?[0-9]*|,[0-9]+)([eE][+-]?[0-9]+)?"}
 _SAMPLE_DATES = 200
+#: Kinds profiled with the full rules in the first scan.
+FULL_PROFILE = ("string", "unknown")
 
 
 @dataclass(frozen=True)
 class Guess:
     """What the sample says a column may be: ``integer``, ``number``, ``boolean``,
-    ``datetime`` (with the layouts every sample value fits) or ``full`` (profile it all)."""
+    ``datetime`` (with the layouts every sample value fits), ``string`` (a sample value fits
+    no other kind) or ``unknown`` (no sample value)."""
 
     kind: str
     formats: tuple[DateFormat, ...] = ()
@@ -68,14 +71,14 @@ def guess_kinds(sample: list[list[str]], width: int, decimal: str) -> list[Guess
 
 def _guess(values: list[str], decimal: str) -> Guess:
     if not values:
-        return Guess("full")
+        return Guess("unknown")
     if all(parse_number(v, decimal) is not None for v in values):
         integer = all(is_integer_text(v, decimal) for v in values)
         return Guess("integer" if integer else "number")
     if all(parse_bool(v) is not None for v in values):
         return Guess("boolean")
     formats = candidate_formats(values[:_SAMPLE_DATES], decimal)
-    return Guess("datetime", tuple(formats)) if formats else Guess("full")
+    return Guess("datetime", tuple(formats)) if formats else Guess("string")
 
 
 def probe_select(names: list[str], guesses: list[Guess], decimal: str, source: str) -> str:
@@ -83,9 +86,9 @@ def probe_select(names: list[str], guesses: list[Guess], decimal: str, source: s
     inner, middle, aggs = [], [], []
     for i, (name, guess) in enumerate(zip(names, guesses)):
         col = ident(name)
-        if guess.kind == "full":
+        if guess.kind in FULL_PROFILE:
             inner.append(f"{col} AS r{i}, {clean_expr(col)} AS v{i}")
-            middle.append(profile_cells(i, decimal))
+            middle.append(profile_cells(i, decimal, strings_only=guess.kind == "string"))
             aggs += profile_aggregates(i)
         elif guess.kind == "datetime":
             inner.append(f"{col} AS r{i}, trim({col}) AS v{i}")
@@ -98,7 +101,7 @@ def probe_select(names: list[str], guesses: list[Guess], decimal: str, source: s
             inner.append(f"{col} AS r{i}")
             middle.append(f"r{i}")
             aggs += [f"count({cls})", f"coalesce(max({cls}), 0)"]
-        if guess.kind != "full":
+        if guess.kind not in FULL_PROFILE:
             aggs.append(f"coalesce(max(length(r{i})), 0)")
     return (f"SELECT count(*), {', '.join(aggs)} FROM (SELECT {', '.join(middle)} FROM "
             f"(SELECT {', '.join(inner)} FROM {source}))")
@@ -130,7 +133,7 @@ def read_probes(row: tuple, names: list[str], guesses: list[Guess], decimal: str
     values = iter(row[1:])
     probed = []
     for name, guess in zip(names, guesses):
-        if guess.kind == "full":
+        if guess.kind in FULL_PROFILE:
             probed.append(Probed(Profile(*[next(values) for _ in PROFILE_FIELDS])))
         elif guess.kind == "datetime":
             total, counts = next(values), [next(values) for _ in guess.formats]

@@ -108,25 +108,29 @@ PROFILE_FIELDS = ("values", "numbers", "integers", "booleans", "max_chars", "mea
                   "mean_words", "distinct", "odd_value")
 
 
-def profile_cells(i: int, decimal: str) -> str:
+def profile_cells(i: int, decimal: str, *, strings_only: bool = False) -> str:
     """Per-row cells behind the full profile of column ``i`` (``r<i>`` raw, ``v<i>`` cleaned).
 
     Only a value starting with a sign, digit or separator can be a number, so the regular
-    expressions run on those alone.
+    expressions run on those alone. ``strings_only``: the column is known not to be all
+    numbers nor all booleans, so integers and booleans are not counted (reported as 0).
     """
     plausible = f"ascii(v{i}) BETWEEN 43 AND 57"
-    return (f"r{i}, v{i}, CASE WHEN {plausible} THEN {number_expr(f'v{i}', decimal)} END AS n{i}, "
-            f"CASE WHEN {plausible} THEN {integer_expr(f'v{i}', decimal)} END AS k{i}, "
+    cells = f"r{i}, v{i}, CASE WHEN {plausible} THEN {number_expr(f'v{i}', decimal)} END AS n{i}"
+    if strings_only:
+        return f"{cells}, NULL AS k{i}, NULL AS b{i}"
+    return (f"{cells}, CASE WHEN {plausible} THEN {integer_expr(f'v{i}', decimal)} END AS k{i}, "
             f"{bool_expr(f'v{i}')} AS b{i}")
 
 
 def profile_aggregates(i: int) -> list[str]:
     """The aggregates giving :data:`PROFILE_FIELDS` of column ``i`` over its cells."""
-    words = f"length(v{i}) - length(replace(v{i}, ' ', '')) + 1"
+    spaces = (f"sum(CASE WHEN contains(v{i}, ' ') "
+              f"THEN length(v{i}) - length(replace(v{i}, ' ', '')) ELSE 0 END)")
     return [
         f"count(v{i})", f"count(n{i})", f"count(k{i})", f"count(b{i})",
         f"coalesce(max(length(r{i})), 0)", f"coalesce(avg(length(v{i})), 0)",
-        f"coalesce(avg({words}), 0)", f"approx_count_distinct(r{i})",
+        f"coalesce(1 + {spaces} / count(v{i}), 0)", f"approx_count_distinct(r{i})",
         f"any_value(CASE WHEN n{i} IS NULL THEN v{i} END)",
     ]
 
