@@ -16,9 +16,8 @@ from __future__ import annotations
 import io
 import threading
 import time
-from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -29,6 +28,7 @@ import sqlalchemy as sa
 from . import embedding_features as features
 from . import schema
 from .catalog import JobHandle
+from .dataset_rows import open_parquet, sample_rows, take_rows
 from .datasets import DATA_FILE, dataset_folder
 from .errors import InvalidInput, InvalidState, NotFound
 from .models import DatasetOrigin, DatasetStatus
@@ -43,7 +43,6 @@ FOLDER = "embeddings"
 POINTS_FILE = f"{FOLDER}/points.parquet"
 VECTORS_FILE = f"{FOLDER}/vectors.npy"
 METHODS = ("auto", "pca", "umap", "tsne")
-BATCH_ROWS = 65_536
 READ_SHARE, ENCODE_SHARE, REDUCE_SHARE = 0.45, 0.6, 0.7  # progress reached after each step
 
 
@@ -82,7 +81,8 @@ def start_embeddings(
 
 def _check_options(sample_size: int, seed: int, method: str) -> None:
     if isinstance(sample_size, bool) or not isinstance(sample_size, int) or sample_size < 2:
-        raise InvalidInput(f"sample_size must be a whole number of at least 2, not {sample_size!r}.", field="sample_size")
+        raise InvalidInput(
+            f"sample_size must be a whole number of at least 2, not {sample_size!r}.", field="sample_size")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise InvalidInput(f"seed must be a whole number between 0 and 2**32 - 1, not {seed!r}.", field="seed")
     if method not in METHODS:
@@ -127,7 +127,8 @@ def _set_embeddings(
 
 def _current(catalog: "Catalog", dataset_id: str) -> dict[str, Any] | None:
     with catalog.engine.connect() as connection:
-        return connection.execute(sa.select(schema.datasets.c.embeddings).where(schema.datasets.c.id == dataset_id)).scalar()
+        query = sa.select(schema.datasets.c.embeddings).where(schema.datasets.c.id == dataset_id)
+        return connection.execute(query).scalar()
 
 
 def run_embeddings(ctx: JobContext) -> dict[str, Any]:
@@ -166,7 +167,7 @@ def _sample_and_encode(
 ) -> tuple[np.ndarray, int, np.ndarray, features.Plan, list[dict[str, Any]]]:
     """The sampled row indices, the dataset's row count, their feature matrix, the plan and
     what each embedded column became; InvalidInput when no column can be embedded."""
-    with _parquet(dataset) as parquet:
+    with open_parquet(dataset) as parquet:
         arrow_schema, total = parquet.schema_arrow, parquet.metadata.num_rows
     plan = features.plan_features(dataset.statistics(), arrow_schema)
     used: list[dict[str, Any]] = []
@@ -199,7 +200,8 @@ def _while_reporting(ctx: JobContext, work: Callable[[], np.ndarray], message: s
     while thread.is_alive():
         thread.join(0.5)
         elapsed = time.monotonic() - began
-        ctx.progress(REDUCE_SHARE + (0.95 - REDUCE_SHARE) * elapsed / (elapsed + expected), f"{message} ({elapsed:.0f} s)")
+        fraction = REDUCE_SHARE + (0.95 - REDUCE_SHARE) * elapsed / (elapsed + expected)
+        ctx.progress(fraction, f"{message} ({elapsed:.0f} s)")
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
@@ -244,56 +246,8 @@ def on_embeddings_end(catalog: "Catalog", job: "Job") -> None:
 
 def _exists(catalog: "Catalog", dataset_id: str) -> bool:
     with catalog.engine.connect() as connection:
-        return connection.execute(sa.select(schema.datasets.c.id).where(schema.datasets.c.id == dataset_id)).first() is not None
-
-
-def sample_rows(total: int, size: int, seed: int) -> np.ndarray:
-    """Sorted row indices: every row when `total <= size`, else a seeded uniform sample."""
-    if total <= size:
-        return np.arange(total, dtype=np.int64)
-    return np.sort(np.random.default_rng(seed).choice(total, size=size, replace=False)).astype(np.int64)
-
-
-def take_rows(
-    dataset: "Dataset", rows: np.ndarray, *, columns: list[str] | None = None,
-    progress: Callable[[float], None] | None = None,
-) -> pa.Table:
-    """The rows at the given sorted indices, in that order, reading only the row groups that
-    hold them, batch by batch."""
-    found: list[pa.RecordBatch] = []
-    with _parquet(dataset) as parquet:
-        metadata, start = parquet.metadata, 0
-        report = (lambda scanned: progress(scanned / max(1, metadata.num_rows))) if progress else (lambda _: None)
-        for group in range(metadata.num_row_groups):
-            size = metadata.row_group(group).num_rows
-            lo, hi = np.searchsorted(rows, [start, start + size])
-            if hi > lo:
-                found.extend(_take_from_group(parquet, group, start, rows[lo:hi], columns, report))
-            start += size
-            report(start)
-        full = parquet.schema_arrow
-    schema_ = full if columns is None else pa.schema([full.field(c) for c in columns], metadata=full.metadata)
-    return pa.Table.from_batches(found, schema=schema_)
-
-
-def _take_from_group(
-    parquet: pq.ParquetFile, group: int, start: int, wanted: np.ndarray, columns: list[str] | None,
-    report: Callable[[int], None],
-) -> list[pa.RecordBatch]:
-    taken = []
-    for batch in parquet.iter_batches(batch_size=BATCH_ROWS, row_groups=[group], columns=columns):
-        lo, hi = np.searchsorted(wanted, [start, start + batch.num_rows])
-        if hi > lo:
-            taken.append(batch.take(pa.array(wanted[lo:hi] - start)))
-        start += batch.num_rows
-        report(start)
-    return taken
-
-
-@contextmanager
-def _parquet(dataset: "Dataset") -> Iterator[pq.ParquetFile]:
-    with dataset.catalog.storage.open(f"{dataset._folder}/{DATA_FILE}") as stream:
-        yield pq.ParquetFile(stream)
+        query = sa.select(schema.datasets.c.id).where(schema.datasets.c.id == dataset_id)
+        return connection.execute(query).first() is not None
 
 
 def _require_ready(dataset: "Dataset") -> dict[str, Any]:
@@ -351,7 +305,8 @@ def _position(dataset: "Dataset", meta: dict[str, Any], points: np.ndarray, row:
         raise InvalidInput(f"row must be a row number, not {row!r}.", field="row")
     total = meta.get("rows", dataset.info.rows or 0)
     if not 0 <= row < total:
-        raise InvalidInput(f"Row {row} is out of range: dataset {dataset.info.name!r} has rows 0 to {total - 1}.", field="row")
+        raise InvalidInput(
+            f"Row {row} is out of range: dataset {dataset.info.name!r} has rows 0 to {total - 1}.", field="row")
     position = int(np.searchsorted(points, row))
     if position >= len(points) or points[position] != row:
         raise InvalidInput(
@@ -392,5 +347,6 @@ def _selection(rows: Iterable[int], total: int, name: str) -> np.ndarray:
         raise InvalidInput(f"Rows must be row numbers; got {bad[0]!r}.", field="rows")
     outside = [r for r in values if not 0 <= r < total]
     if outside:
-        raise InvalidInput(f"Row {outside[0]} is out of range: dataset {name!r} has rows 0 to {total - 1}.", field="rows")
+        raise InvalidInput(
+            f"Row {outside[0]} is out of range: dataset {name!r} has rows 0 to {total - 1}.", field="rows")
     return np.unique(np.asarray(values, dtype=np.int64))

@@ -10,11 +10,11 @@ import pytest
 
 import dataplane_jupyter as dp
 from dataplane_jupyter.core import embedding_features
+from dataplane_jupyter.core.dataset_rows import sample_rows
 from dataplane_jupyter.core.embeddings import (
     FOLDER,
     load_embeddings,
     neighbors,
-    sample_rows,
     save_selection,
     start_embeddings,
 )
@@ -88,6 +88,8 @@ def test_embeddings_have_one_row_per_dataset_row(project):
     assert points["row"].tolist() == list(range(120))
     assert np.isfinite(points[["x", "y", "z"]].to_numpy()).all()
     assert points[["x", "y", "z"]].std().gt(0).all()
+    pd.testing.assert_frame_equal(points, load_embeddings(ds))
+    pd.testing.assert_frame_equal(ds.neighbors(7, k=3), neighbors(ds, 7, 3))
 
 
 def test_same_seed_same_coordinates_other_seed_other_sample(project):
