@@ -186,7 +186,8 @@ def _complete(con: duckdb.DuckDBPyConnection, names: list[str], probed: list[Pro
                           progress=progress, share=share,
                           message=f"checking the column types of {source}")
         profiles.update(zip(part, parse_profiles(result[0], len(part))[1]))
-    formats = _date_formats(con, names, profiles, sample, decimal, table)
+    formats = _date_formats(con, names, profiles, sample, decimal, table, source=source,
+                            progress=progress)
     done = list(probed)
     for i, profile in profiles.items():
         done[i] = Probed(profile, formats.get(i))
@@ -216,7 +217,7 @@ def _exact_distinct_near_limit(con: duckdb.DuckDBPyConnection, names: list[str],
 
 def _date_formats(con: duckdb.DuckDBPyConnection, names: list[str],
                   profiles: dict[int, Profile], sample: list[list[str]], decimal: str,
-                  table: str) -> dict[int, DateFormat]:
+                  table: str, *, source: str, progress: Progress) -> dict[int, DateFormat]:
     candidates: dict[int, list[DateFormat]] = {}
     for i, profile in profiles.items():
         if not profile.values or profile.numbers == profile.values \
@@ -228,7 +229,9 @@ def _date_formats(con: duckdb.DuckDBPyConnection, names: list[str],
             candidates[i] = formats
     if not candidates:
         return {}
-    counts = iter(con.execute(datetime_check_select(candidates, names, table)).fetchone())
+    result = duck.run(con, datetime_check_select(candidates, names, table), progress=progress,
+                      share=(0.72, 0.72), message=f"checking the dates of {source}")
+    counts = iter(result[0])
     chosen: dict[int, DateFormat] = {}
     for i, formats in candidates.items():
         parsed = [next(counts) for _ in formats]

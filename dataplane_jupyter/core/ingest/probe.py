@@ -65,8 +65,8 @@ class Probed:
 
 def guess_kinds(sample: list[list[str]], width: int, decimal: str) -> list[Guess]:
     """One :class:`Guess` per column from the sample rows."""
-    return [_guess([r[i] for r in sample if i < len(r) and not is_missing(r[i])], decimal)
-            for i in range(width)]
+    return [_guess([r[i].strip() for r in sample if i < len(r) and not is_missing(r[i])],
+                   decimal) for i in range(width)]
 
 
 def _guess(values: list[str], decimal: str) -> Guess:
@@ -96,11 +96,11 @@ def probe_select(names: list[str], guesses: list[Guess], decimal: str, source: s
                                                  for k, f in enumerate(guess.formats)]))
             aggs += [f"count(r{i})"] + [f"count(t{i}_{k})" for k in range(len(guess.formats))]
         else:
-            # computed in a subquery column instead, DuckDB plans and runs it far slower
+            # in the aggregates: as a subquery column, DuckDB plans and runs it far slower
             cls = _class_expr(f"r{i}", guess.kind, decimal)
             inner.append(f"{col} AS r{i}")
             middle.append(f"r{i}")
-            aggs += [f"count({cls})", f"coalesce(max({cls}), 0)"]
+            aggs += [f"count({cls})", f"coalesce(max({cls}), 0)", f"count(r{i})"]
         if guess.kind not in FULL_PROFILE:
             aggs.append(f"coalesce(max(length(r{i})), 0)")
     return (f"SELECT count(*), {', '.join(aggs)} FROM (SELECT {', '.join(middle)} FROM "
@@ -141,13 +141,13 @@ def read_probes(row: tuple, names: list[str], guesses: list[Guess], decimal: str
             fitting = [f for f, n in zip(guess.formats, counts) if n == total]
             probed.append(Probed(_typed(total, max_chars), fitting[0]) if fitting else None)
         else:
-            probed.append(_read_classes(name, guess.kind, decimal,
-                                        next(values), next(values), next(values)))
+            counts = [next(values) for _ in range(4)]
+            probed.append(_read_classes(name, guess.kind, decimal, *counts))
     return int(row[0]), probed
 
 
 def _read_classes(name: str, kind: str, decimal: str, values: int, largest: int,
-                  max_chars: int) -> Probed | None:
+                  cells: int, max_chars: int) -> Probed | None:
     if largest == 2:
         return None
     r = ident(name)
@@ -160,12 +160,17 @@ def _read_classes(name: str, kind: str, decimal: str, values: int, largest: int,
     if largest == 0:
         return Probed(profile, cast=f"TRY_CAST({r} AS BIGINT)")
     text = r if decimal == "." else f"replace({r}, ',', '.')"
-    # NaN only comes from a missing marker (nan is not a number to the rules)
-    return Probed(profile, cast=f"nullif(TRY_CAST({text} AS DOUBLE), 'NaN'::DOUBLE)")
+    number = f"TRY_CAST({text} AS DOUBLE)"
+    if cells == values:
+        return Probed(profile, cast=number)
+    # a NaN can only come from a missing marker (nan is not a number to the rules)
+    return Probed(profile, cast=f"nullif({number}, 'NaN'::DOUBLE)")
 
 
 def _typed(values: int, max_chars: int, *, numbers: int = 0, integers: int = 0,
            booleans: int = 0) -> Profile:
+    """The profile of a confirmed column: only what its plan reads (``integers`` is either
+    all the values or 0 for "not all"); the string measures stay 0."""
     return Profile(values=values, numbers=numbers, integers=integers, booleans=booleans,
                    max_chars=max_chars, mean_chars=0.0, mean_words=0.0, distinct=0,
                    odd_value=None)
