@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import datasets, demo, jobs, projects, sources
+from . import datasets, demo, exporters, image_folders, jobs, projects, sources
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,7 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", "-p", default="default", help="project name (default: default)")
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
     nouns = parser.add_subparsers(title="nouns", metavar="<noun>")
-    for module in (projects, datasets, sources, jobs, demo):
+    for module in (projects, datasets, image_folders, sources, exporters, jobs, demo):
         module.register(nouns)
     return parser
 

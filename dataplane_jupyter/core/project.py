@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .datasets import Datasets
+from .exporters import Exporters
+from .image_folders import ImageFolders
 from .jobs import Job
 from .models import DescribeProject
 from .sources import Connectors, Datasources
@@ -22,6 +24,8 @@ class Project:
         self.datasets = Datasets(self)
         self.connectors = Connectors(self)
         self.datasources = Datasources(self)
+        self.exporters = Exporters(self)
+        self.image_folders = ImageFolders(self)
 
     @property
     def id(self) -> str:

@@ -7,7 +7,9 @@ import re
 
 from tornado.web import RequestHandler
 
+from . import export_handlers as x
 from . import handlers as h
+from . import image_handlers as i
 from . import source_handlers as s
 
 API = "/dataplane/api/v1"
@@ -24,6 +26,8 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/datasets/{dataset}/columns/{column}", h.ColumnHandler),
     ("/projects/{project}/datasets/{dataset}/sample", h.SampleHandler),
     ("/projects/{project}/datasets/{dataset}/download", h.DownloadHandler),
+    ("/projects/{project}/datasets/{dataset}/export", x.ExportDatasetHandler),
+    ("/projects/{project}/datasets/{dataset}/exports", x.DatasetExportsHandler),
     ("/connector-kinds", s.ConnectorKindsHandler),
     ("/projects/{project}/connectors", s.ConnectorsHandler),
     ("/projects/{project}/connectors/test", s.TestNewConnectorHandler),
@@ -33,6 +37,21 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/datasources/test", s.TestNewDatasourceHandler),
     ("/projects/{project}/datasources/{datasource}", s.DatasourceHandler),
     ("/projects/{project}/datasources/{datasource}/test", s.TestDatasourceHandler),
+    ("/projects/{project}/exporters", x.ExportersHandler),
+    ("/projects/{project}/exporters/test", x.TestNewExporterHandler),
+    ("/projects/{project}/exporters/{exporter}", x.ExporterHandler),
+    ("/projects/{project}/exporters/{exporter}/test", x.TestExporterHandler),
+    ("/projects/{project}/exporters/{exporter}/runs", x.ExporterRunsHandler),
+    ("/projects/{project}/export-runs/{run}", x.ExportRunHandler),
+    ("/projects/{project}/export-runs/{run}/cancel", x.CancelExportRunHandler),
+    ("/projects/{project}/image-folders", i.ImageFoldersHandler),
+    ("/projects/{project}/image-folders/upload", i.ImageFolderUploadHandler),
+    ("/projects/{project}/image-folders/{folder}", i.ImageFolderHandler),
+    ("/projects/{project}/image-folders/{folder}/categories", i.ImageFolderCategoriesHandler),
+    ("/projects/{project}/image-folders/{folder}/images", i.ImageFolderImagesHandler),
+    ("/projects/{project}/image-folders/{folder}/thumbnail", i.ImageThumbnailHandler),
+    ("/projects/{project}/image-folders/{folder}/image", i.ImageHandler),
+    ("/projects/{project}/image-folders/{folder}/download", i.ImageFolderDownloadHandler),
     ("/projects/{project}/jobs", h.ProjectJobsHandler),
     ("/jobs/{job}", h.JobHandler),
     ("/jobs/{job}/cancel", h.CancelJobHandler),

@@ -59,6 +59,7 @@ def test_sidebar_shows_projects_and_datasets(
 def test_palette_command_opens_sidebar(lab_page: Any) -> None:
     label = lab_page.evaluate(f"() => window.jupyterapp.commands.label('{OPEN_COMMAND}')")
     assert label == "Dataplane: Open data panel"
+    lab_page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
     expect(lab_page.locator(SIDEBAR)).to_be_hidden()
     lab_page.evaluate(f"() => window.jupyterapp.commands.execute('{OPEN_COMMAND}')")
     expect(lab_page.locator(SIDEBAR)).to_be_visible()
