@@ -227,6 +227,8 @@ class Catalog:
         project = self.project(name, create=False)
         for dataset in project.datasets.list():
             dataset.delete()
+        for folder in project.image_folders.list():
+            folder.delete()
         with self.engine.begin() as connection:
             connection.execute(schema.projects.delete().where(schema.projects.c.id == project.id))
 

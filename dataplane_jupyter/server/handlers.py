@@ -161,13 +161,14 @@ class DownloadHandler(DataplaneHandler):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"{ds.name}.{fmt}"
             await self.call(ds.download, path, fmt)
-            self.set_header("Content-Type", "text/csv" if fmt == "csv" else "application/vnd.apache.parquet")
+            media_type = "text/csv" if fmt == "csv" else "application/vnd.apache.parquet"
+            self.set_header("Content-Type", media_type)
             self.set_header("Content-Disposition", f'attachment; filename="{path.name}"')
             with open(path, "rb") as stream:
                 while chunk := await self.call(stream.read, 1 << 20):
                     self.write(chunk)
                     await self.flush()
-        self.finish()
+        self.finish(set_content_type=media_type)  # APIHandler.finish would reset it to JSON
 
 
 class ProjectJobsHandler(DataplaneHandler):
