@@ -47,9 +47,45 @@ export class DataplaneClient {
     return this._get<Record<string, unknown>>('openapi.json');
   }
 
+  // --- datasets (actions, upload, import from a datasource, export)
+
+  // --- dataset details (statistics, columns, sample, embeddings)
+
+  // --- connectors and datasources
+
+  // --- exporters and export runs
+
+  // --- image folders
+
   private _get<T>(endPoint: string): Promise<T> {
     return requestAPI<T>(endPoint, { method: 'GET' }, this.serverSettings);
   }
+
+  /** A JSON request with a body (POST, PUT, PATCH). */
+  protected _send<T>(
+    method: 'POST' | 'PUT' | 'PATCH',
+    endPoint: string,
+    body: unknown
+  ): Promise<T> {
+    return requestAPI<T>(
+      endPoint,
+      {
+        method,
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' }
+      },
+      this.serverSettings
+    );
+  }
+
+  protected _delete(endPoint: string): Promise<void> {
+    return requestAPI<void>(endPoint, { method: 'DELETE' }, this.serverSettings);
+  }
+}
+
+/** `projects/{project}/<rest>` with every segment URL-encoded. */
+export function projectPath(project: string, ...rest: string[]): string {
+  return ['projects', project, ...rest].map(encodeURIComponent).join('/');
 }
 
 /** `?origin=a&origin=b&search=s&status=ready`; repeated keys for lists, empty values dropped. */

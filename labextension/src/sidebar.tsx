@@ -1,9 +1,7 @@
 import {
   HTMLSelect,
-  ReactWidget,
   SidePanel,
   ToolbarButton,
-  UseSignal,
   refreshIcon
 } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
@@ -11,7 +9,8 @@ import * as React from 'react';
 
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
-import { DatasetStatus, IDataset } from './types';
+import { DatasetsSection } from './sections/datasets';
+import { ModelView } from './view';
 
 /** Widget id of the data sidebar (tests and the command rely on it). */
 export const SIDEBAR_ID = 'dataplane-sidebar';
@@ -73,23 +72,6 @@ export class DataplaneSidebar extends SidePanel {
   private _model: DataplaneModel;
 }
 
-/** Re-renders its children whenever the model's state changes. */
-abstract class ModelView extends ReactWidget {
-  constructor(protected readonly model: DataplaneModel) {
-    super();
-  }
-
-  render(): JSX.Element {
-    return (
-      <UseSignal signal={this.model.stateChanged}>
-        {() => this.renderState()}
-      </UseSignal>
-    );
-  }
-
-  protected abstract renderState(): JSX.Element;
-}
-
 /** Title, project picker and the messages that concern the whole panel. */
 class ProjectHeader extends ModelView {
   constructor(model: DataplaneModel) {
@@ -139,89 +121,4 @@ class ProjectHeader extends ModelView {
       </label>
     );
   }
-}
-
-/** The datasets of the current project. */
-class DatasetsSection extends ModelView {
-  constructor(model: DataplaneModel) {
-    super(model);
-    this.addClass('jp-Dataplane-section');
-    this.addClass('jp-Dataplane-datasets');
-    this.title.label = 'Datasets';
-  }
-
-  protected renderState(): JSX.Element {
-    const model = this.model;
-    if (model.serverExtension === 'missing') {
-      return <></>;
-    }
-    if (model.loading) {
-      return <p className="jp-Dataplane-empty">Loading…</p>;
-    }
-    if (model.currentProject === null) {
-      return <p className="jp-Dataplane-empty">No projects yet.</p>;
-    }
-    if (model.datasets.length === 0) {
-      return (
-        <p className="jp-Dataplane-empty">No datasets in this project yet.</p>
-      );
-    }
-    return (
-      <ul className="jp-Dataplane-list jp-Dataplane-datasetList">
-        {model.datasets.map(dataset => (
-          <DatasetItem key={dataset.id} dataset={dataset} />
-        ))}
-      </ul>
-    );
-  }
-}
-
-/** The platform's wording of each status: short label, then the long one as a tooltip. */
-const STATUS_TEXT: Record<DatasetStatus, [string, string]> = {
-  copying: ['Copying', 'Copy on going'],
-  computing_statistics: ['Statistics pending', 'Dataset Statistics pending'],
-  ready: ['Ready', 'Ready to be used'],
-  failed: ['Failed', 'Failed']
-};
-
-function DatasetItem(props: { dataset: IDataset }): JSX.Element {
-  const { dataset } = props;
-  const [label, long] = STATUS_TEXT[dataset.status] ?? [
-    dataset.status,
-    dataset.status
-  ];
-  const progress =
-    dataset.status === 'copying' && dataset.progress !== null
-      ? ` ${Math.round(dataset.progress * 100)}%`
-      : '';
-  return (
-    <li
-      className="jp-Dataplane-item jp-Dataplane-dataset"
-      data-name={dataset.name}
-      data-status={dataset.status}
-      title={dataset.error ?? undefined}
-    >
-      <div className="jp-Dataplane-itemRow">
-        <span className="jp-Dataplane-itemName">{dataset.name}</span>
-        <span className="jp-Dataplane-itemShape">{formatShape(dataset)}</span>
-        <span
-          className={`jp-Dataplane-status jp-Dataplane-status-${dataset.status}`}
-          title={long}
-        >
-          {label + progress}
-        </span>
-      </div>
-      {dataset.error && (
-        <div className="jp-Dataplane-itemError">{dataset.error}</div>
-      )}
-    </li>
-  );
-}
-
-/** "1,234 × 5", or a dash while the shape is unknown. */
-export function formatShape(dataset: IDataset): string {
-  if (dataset.rows === null || dataset.columns === null) {
-    return '—';
-  }
-  return `${dataset.rows.toLocaleString()} × ${dataset.columns.toLocaleString()}`;
 }
