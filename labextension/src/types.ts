@@ -1,21 +1,15 @@
 /**
- * Shapes of the dataplane REST API (`/dataplane/api/v1/`), mirrored one-to-one from the
- * server's JSON responses.
+ * Shapes of the dataplane REST API (`/dataplane/api/v1/`).
+ *
+ * `schema.ts` is generated from the server's OpenAPI document (`scripts/gen-api-types.sh`), so
+ * these names follow the server's pydantic models one-to-one; a test fails when it is stale.
+ * Add an alias here for each model the frontend uses; write a shape by hand only for replies the
+ * server does not describe with a model.
  */
+import type * as api from './schema';
 
-/** Where a dataset came from. */
-export type DatasetOrigin =
-  | 'upload'
-  | 'datasource'
-  | 'pipeline_output'
-  | 'pipeline_intermediate';
-
-/** The three platform steps of a dataset, plus failure. */
-export type DatasetStatus =
-  | 'copying'
-  | 'computing_statistics'
-  | 'ready'
-  | 'failed';
+export type DatasetOrigin = api.DatasetOrigin;
+export type DatasetStatus = api.DatasetStatus;
 
 /** Lifecycle of a job or an export run. */
 export type JobStatus =
@@ -26,61 +20,26 @@ export type JobStatus =
   | 'cancelled';
 
 /** A project: the scope of every other noun. */
-export interface IProject {
-  id: string;
-  name: string;
-  description: string;
-  created_at: string;
-  updated_at: string;
-}
+export type IProject = api.DescribeProject;
 
 /** An immutable tabular snapshot stored by the catalog. */
-export interface IDataset {
-  id: string;
-  name: string;
-  origin: DatasetOrigin;
-  status: DatasetStatus;
-  error: string | null;
-  progress: number | null;
-  rows: number | null;
-  columns: number | null;
-  size_bytes: number | null;
-  created_at: string;
-  updated_at: string;
-  warnings: string[];
-  job_id: string | null;
-  datasource_id: string | null;
-}
+export type IDataset = api.DescribeDataset;
 
 /** Any long piece of work owned by the server. */
-export interface IJob {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  progress: number | null;
-  message: string | null;
-  error: string | null;
-  [key: string]: unknown;
-}
+export type IJob = api.DescribeJob;
 
 /** Response of `GET projects`. */
-export interface IListProjectsResponse {
-  projects: IProject[];
-}
+export type IListProjectsResponse = api.ListProjectsResponse;
 
-/** Filters of `GET projects/{name}/datasets`. */
+/** Response of `GET projects/{name}/datasets`. */
+export type IListDatasetsResponse = api.ListDatasetsResponse;
+
+/** Body of every error response (4xx/5xx). */
+export type IErrorResponse = api.ErrorResponse;
+
+/** Filters of `GET projects/{name}/datasets` (query parameters, so not in the schemas). */
 export interface IListDatasetsQuery {
   origin?: DatasetOrigin[];
   search?: string;
   status?: DatasetStatus;
-}
-
-/** Response of `GET projects/{name}/datasets`. */
-export interface IListDatasetsResponse {
-  datasets: IDataset[];
-}
-
-/** Body of every error response (4xx/5xx). */
-export interface IErrorResponse {
-  message: string;
 }
