@@ -205,3 +205,64 @@ def test_dropped_zip_without_images_fails_with_the_file_named(lab_page: Any, art
     confirm_dialog(page)
     expect(row).to_have_count(0, timeout=UI_TIMEOUT_MS)
     assert page.page_errors == []
+
+
+def noise_zip(path: Path, images: int, side: int) -> Path:
+    """A zip of PNGs of random pixels (they do not compress), under shapes/<category>/."""
+    import numpy as np
+
+    rng = np.random.default_rng(8)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for index in range(images):
+            out = io.BytesIO()
+            pixels = rng.integers(0, 255, (side, side, 3), dtype=np.uint8)
+            Image.fromarray(pixels, "RGB").save(out, "PNG")
+            archive.writestr(f"shapes/{'odd' if index % 2 else 'even'}/{index}.png", out.getvalue())
+    return path
+
+
+def test_upload_and_copy_show_their_progress(lab_page: Any, artifacts_dir: Path, tmp_path: Path) -> None:
+    page = lab_page
+    archive = noise_zip(tmp_path / "noise.zip", images=40, side=160)
+    panel = open_sidebar(page)
+    section = panel.locator(SECTION)
+    expect(section).to_be_visible()
+    # A slow link, so that the upload lasts long enough to be watched (~3 s for the ~3 MB zip).
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 1_000_000},
+    )
+
+    with page.expect_file_chooser(timeout=UI_TIMEOUT_MS) as chooser:
+        section.locator(".jp-Dataplane-uploadButton").click()
+    chooser.value.set_files(str(archive))
+    confirm_dialog(page)
+
+    uploading = section.locator('.jp-Dataplane-imageFolderUpload[data-name="noise"]')
+    expect(uploading).to_contain_text("Uploading", timeout=UI_TIMEOUT_MS)
+    page.wait_for_function(
+        """() => {
+            const bar = document.querySelector('.jp-Dataplane-imageFolderUpload [role=progressbar]');
+            const value = Number(bar?.getAttribute('aria-valuenow'));
+            return value > 0 && value < 100;
+        }""",
+        timeout=UI_TIMEOUT_MS,
+    )
+    page.screenshot(path=str(artifacts_dir / "image-folders-uploading.png"))
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+
+    row = folder_row(page, "noise")
+    expect(row).to_have_attribute("data-status", "ready", timeout=IMPORT_TIMEOUT_MS)
+    expect(uploading).to_have_count(0)
+    expect(row.locator(".jp-Dataplane-imageCount")).to_have_text("40 images")
+    expect(row.locator(".jp-Dataplane-status")).to_have_text("Ready")
+
+    folder_action(page, "noise", "Delete")
+    confirm_dialog(page)
+    expect(row).to_have_count(0, timeout=UI_TIMEOUT_MS)
+    assert page.page_errors == []
