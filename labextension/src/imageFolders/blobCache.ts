@@ -17,6 +17,7 @@ export class BlobURLCache implements IDisposable {
     private readonly concurrency = 6
   ) {}
 
+  /** Whether `dispose` was called. */
   get isDisposed(): boolean {
     return this._disposed;
   }
@@ -44,6 +45,7 @@ export class BlobURLCache implements IDisposable {
     return url;
   }
 
+  /** Reject what waits, revoke every URL handed out. */
   dispose(): void {
     if (this._disposed) {
       return;

@@ -11,10 +11,13 @@ import { IImageFolder } from '../types';
 export interface IPendingUpload {
   /** Unique per upload, for React keys. */
   key: number;
+  /** Name of the zip on the user's disk. */
   fileName: string;
   /** Name the folder will get. */
   name: string;
+  /** Bytes sent so far. */
   loaded: number;
+  /** Size of the zip in bytes. */
   total: number;
 }
 
@@ -27,6 +30,10 @@ export interface IPendingUpload {
  * upload started here is still being imported.
  */
 export class ImageFoldersModel implements IDisposable {
+  /**
+   * @param data the sidebar's model: its REST client and current project
+   * @param options refresh intervals
+   */
   constructor(data: DataplaneModel, options: ImageFoldersModel.IOptions = {}) {
     this._data = data;
     this.client = data.client;
@@ -62,10 +69,12 @@ export class ImageFoldersModel implements IDisposable {
     return this._project;
   }
 
+  /** The project's folders, newest first. */
   get folders(): readonly IImageFolder[] {
     return this._folders;
   }
 
+  /** Zips still on their way to the server, oldest first. */
   get uploads(): readonly IPendingUpload[] {
     return this._uploads;
   }
@@ -94,6 +103,7 @@ export class ImageFoldersModel implements IDisposable {
     }
   }
 
+  /** Whether `dispose` was called. */
   get isDisposed(): boolean {
     return this._poll.isDisposed;
   }
@@ -167,6 +177,7 @@ export class ImageFoldersModel implements IDisposable {
     this._changed.emit();
   }
 
+  /** Stop refreshing and disconnect from the sidebar's model. */
   dispose(): void {
     if (this.isDisposed) {
       return;
@@ -255,7 +266,9 @@ export class ImageFoldersModel implements IDisposable {
   private _watched = new Set<string>();
 }
 
+/** Options of the image folders model. */
 export namespace ImageFoldersModel {
+  /** Refresh intervals. */
   export interface IOptions {
     /** Milliseconds between refreshes while visible and nothing is copying. */
     refreshInterval?: number;

@@ -49,6 +49,11 @@ export class ImageFolderViewer extends MainAreaWidget<ImageGrid> {
 
 /** The grid itself; its thumbnails are object URLs, revoked when it is disposed. */
 export class ImageGrid extends ReactWidget {
+  /**
+   * @param client REST client of the page's server
+   * @param project project of the folder
+   * @param folder the folder, ready
+   */
   constructor(
     private readonly client: DataplaneClient,
     private readonly project: string,
@@ -61,6 +66,7 @@ export class ImageGrid extends ReactWidget {
     );
   }
 
+  /** Revoke the thumbnails' object URLs. */
   dispose(): void {
     if (this.isDisposed) {
       return;
@@ -69,6 +75,7 @@ export class ImageGrid extends ReactWidget {
     super.dispose();
   }
 
+  /** The grid's React tree. */
   render(): JSX.Element {
     return (
       <GridView

@@ -14,6 +14,7 @@ import { IImageFolder, ImageFolderStatus } from '../types';
 
 /** What the section needs from the commands that act on folders. */
 export interface IImageFoldersSectionOptions {
+  /** The application's commands (the "…" menu runs them). */
   commands: CommandRegistry;
   /** Command that opens a folder's images; takes `{ id }`. */
   openCommand: string;
@@ -29,6 +30,10 @@ export interface IImageFoldersSectionOptions {
  * per folder (open, rename, download, delete).
  */
 export class ImageFoldersSection extends ReactWidget {
+  /**
+   * @param model the image folders of the current project
+   * @param options the commands acting on folders, and where picked files go
+   */
   constructor(
     readonly model: ImageFoldersModel,
     private readonly options: IImageFoldersSectionOptions
@@ -59,6 +64,7 @@ export class ImageFoldersSection extends ReactWidget {
     this._input.click();
   }
 
+  /** Drag and drop of files onto the section (the DOM calls it: `addEventListener(type, this)`). */
   handleEvent(event: Event): void {
     const drag = event as DragEvent;
     if (!drag.dataTransfer?.types.includes('Files')) {
@@ -85,6 +91,7 @@ export class ImageFoldersSection extends ReactWidget {
     }
   }
 
+  /** Dispose of the folder menu too. */
   dispose(): void {
     if (this.isDisposed) {
       return;
@@ -93,6 +100,7 @@ export class ImageFoldersSection extends ReactWidget {
     super.dispose();
   }
 
+  /** Re-rendered whenever the model changes. */
   render(): JSX.Element {
     return (
       <UseSignal signal={this.model.changed}>
