@@ -10,11 +10,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 
 from .dataset_rows import open_parquet, take_rows
 from .embeddings import load_embeddings, neighbors
 from .errors import InvalidInput
+from .stats.jsonsafe import jsonable
 
 if TYPE_CHECKING:
     from .datasets import Dataset
@@ -42,24 +43,25 @@ def color_values(dataset: "Dataset", rows: np.ndarray, column: str) -> list[str 
         raise InvalidInput(
             f"Dataset {dataset.name!r} has no column {column!r} to colour by; its columns are "
             f"{', '.join(names)}.", field="color")
-    series = take_rows(dataset, rows, columns=[column]).column(0).to_pandas()
-    return [_as_color(value) for value in _json_values(series)]
+    return [_as_color(plain(value)) for value in take_rows(dataset, rows, columns=[column]).column(0).to_pylist()]
 
 
 def neighbor_records(dataset: "Dataset", row: int, k: int = 5) -> list[dict[str, Any]]:
     """The `k` rows nearest to `row`, nearest first, each as its row number, distance and values
     (missing values as None, times as ISO 8601 text)."""
     frame = neighbors(dataset, row, k)
-    values = json.loads(
-        frame.drop(columns=["row", "distance"]).to_json(orient="records", date_format="iso", double_precision=15))
+    values = pa.Table.from_pandas(frame.drop(columns=["row", "distance"]), preserve_index=False).to_pylist()
     return [
-        {"row": int(found), "distance": float(distance), "values": record}
+        {"row": int(found), "distance": float(distance), "values": {key: plain(v) for key, v in record.items()}}
         for found, distance, record in zip(frame["row"], frame["distance"], values)
     ]
 
 
-def _json_values(series: pd.Series) -> list[Any]:
-    return json.loads(series.to_json(orient="values", date_format="iso", double_precision=15))
+def plain(value: Any) -> Any:
+    """A JSON-ready form of one cell: NaN → None, times → ISO 8601, binary → its size."""
+    if isinstance(value, bytes):
+        return f"<{len(value):,} bytes>"
+    return jsonable(value)
 
 
 def _as_color(value: Any) -> str | int | float | None:
