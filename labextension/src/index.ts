@@ -5,6 +5,7 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 
+import { activateSources } from './commands/sources';
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
 import { DataplaneSidebar, SIDEBAR_ID } from './sidebar';
@@ -33,6 +34,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const sidebar = new DataplaneSidebar(model);
     app.shell.add(sidebar, 'left', { rank: 600 });
     restorer?.add(sidebar, SIDEBAR_ID);
+    activateSources(app, model, sidebar);
 
     app.commands.addCommand(CommandIDs.openSidebar, {
       label: 'Dataplane: Open data panel',
