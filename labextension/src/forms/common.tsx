@@ -17,11 +17,15 @@ export function TestRow(props: {
   onTest: () => void;
 }): JSX.Element {
   const { state } = props;
+  const outcome = React.useRef<HTMLDivElement>(null);
+  // The outcome appears below the fields: bring it into the dialog's view.
+  React.useEffect(() => {
+    outcome.current?.scrollIntoView({ block: 'nearest' });
+  }, [state]);
   return (
     <div className="jp-Dataplane-testRow">
       <Button
         className="jp-Dataplane-testButton"
-        small
         disabled={state.status === 'running'}
         onClick={props.onTest}
       >
@@ -29,6 +33,7 @@ export function TestRow(props: {
       </Button>
       {state.status !== 'idle' && state.status !== 'running' && (
         <div
+          ref={outcome}
           className={`jp-Dataplane-testResult jp-mod-${state.status}`}
           role="status"
         >

@@ -102,6 +102,7 @@ export class ConnectorForm extends ReactWidget implements ISubmittable {
         />
         {kind && (
           <FieldInputs
+            key={kind.kind}
             fields={kind.fields}
             values={this._values}
             kept={this.kept}

@@ -67,8 +67,12 @@ function FieldRow(props: IFieldRowProps): JSX.Element {
 
 function FieldControl(props: IFieldRowProps): JSX.Element {
   const { field, kept } = props;
-  const text = String(props.value);
   const placeholder = kept ? 'saved: leave empty to keep it' : '';
+  // Secrets are uncontrolled: a controlled input would copy the typed value into the DOM's
+  // `value` attribute. The parent remounts the inputs (a new `key`) to reset them.
+  const value = field.secret
+    ? { defaultValue: '' }
+    : { value: String(props.value) };
   if (field.kind === 'file') {
     return <FileControl {...props} />;
   }
@@ -81,7 +85,7 @@ function FieldControl(props: IFieldRowProps): JSX.Element {
         spellCheck={false}
         autoComplete="off"
         placeholder={placeholder}
-        value={text}
+        {...value}
         onChange={event => props.onChange(event.target.value)}
       />
     );
@@ -95,7 +99,7 @@ function FieldControl(props: IFieldRowProps): JSX.Element {
       autoComplete={field.secret ? 'new-password' : 'off'}
       spellCheck={false}
       placeholder={placeholder}
-      value={text}
+      {...value}
       onChange={event => props.onChange(event.target.value)}
     />
   );

@@ -225,8 +225,11 @@ const LOCATOR_MODES: Record<string, readonly ILocatorMode[]> = {
   ]
 };
 
-/** An exporter writes a table or a file: the server refuses a query as a destination. */
-const NOT_DESTINATIONS = ['query'];
+/**
+ * An exporter writes a table or a file: the server refuses a query as a destination, and writes
+ * text in UTF-8 whatever the locator's encoding says.
+ */
+const NOT_DESTINATIONS = ['query', 'encoding'];
 
 function usable(kind: IConnectorKind, purpose: LocatorPurpose): IField[] {
   return kind.locator_fields.filter(

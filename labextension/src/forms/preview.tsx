@@ -9,8 +9,12 @@ const PREVIEW_ROWS = 5;
 export function PreviewTable(props: { preview: IDatasourcePreview }): JSX.Element {
   const columns = props.preview.columns ?? [];
   const rows = (props.preview.rows ?? []).slice(0, PREVIEW_ROWS);
+  const node = React.useRef<HTMLDivElement>(null);
+  React.useEffect(() => {
+    node.current?.scrollIntoView({ block: 'nearest' });
+  }, [props.preview]);
   return (
-    <div className="jp-Dataplane-preview">
+    <div className="jp-Dataplane-preview" ref={node}>
       <table>
         <thead>
           <tr>

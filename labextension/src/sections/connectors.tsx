@@ -56,9 +56,6 @@ export class ConnectorsSection extends SourcesSection {
       <li key={connector.id} className="jp-Dataplane-item jp-Dataplane-connector" data-name={name}>
         <div className="jp-Dataplane-itemRow">
           <span className="jp-Dataplane-itemName">{name}</span>
-          <span className="jp-Dataplane-kind">
-            {sources.kind(connector.kind)?.label ?? connector.kind}
-          </span>
           <ItemActions
             actions={[
               {
@@ -86,7 +83,12 @@ export class ConnectorsSection extends SourcesSection {
             ]}
           />
         </div>
-        <div className="jp-Dataplane-itemDetail">{describeAddress(connector)}</div>
+        <div className="jp-Dataplane-itemDetail">
+          <span className="jp-Dataplane-kind">
+            {sources.kind(connector.kind)?.label ?? connector.kind}
+          </span>
+          {describeAddress(connector)}
+        </div>
         <ItemTest state={this.tests.get(name)} />
       </li>
     );

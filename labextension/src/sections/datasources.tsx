@@ -64,9 +64,6 @@ export class DatasourcesSection extends SourcesSection {
       <li key={datasource.id} className="jp-Dataplane-item jp-Dataplane-datasource" data-name={name}>
         <div className="jp-Dataplane-itemRow">
           <span className="jp-Dataplane-itemName">{name}</span>
-          <span className="jp-Dataplane-kind">
-            {sources.kind(datasource.kind)?.label ?? datasource.kind}
-          </span>
           <ItemActions
             actions={[
               {
@@ -105,6 +102,9 @@ export class DatasourcesSection extends SourcesSection {
           />
         </div>
         <div className="jp-Dataplane-itemDetail">
+          <span className="jp-Dataplane-kind">
+            {sources.kind(datasource.kind)?.label ?? datasource.kind}
+          </span>
           {datasource.connector}: {describeEntries(datasource.locator)}
         </div>
         <ItemTest state={this.tests.get(name)} />

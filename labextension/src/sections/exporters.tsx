@@ -57,9 +57,6 @@ export class ExportersSection extends SourcesSection {
       <li key={exporter.id} className="jp-Dataplane-item jp-Dataplane-exporter" data-name={name}>
         <div className="jp-Dataplane-itemRow">
           <span className="jp-Dataplane-itemName">{name}</span>
-          <span className="jp-Dataplane-kind">
-            {sources.kind(exporter.kind)?.label ?? exporter.kind}
-          </span>
           <ItemActions
             actions={[
               {
@@ -98,6 +95,9 @@ export class ExportersSection extends SourcesSection {
           />
         </div>
         <div className="jp-Dataplane-itemDetail">
+          <span className="jp-Dataplane-kind">
+            {sources.kind(exporter.kind)?.label ?? exporter.kind}
+          </span>
           {exporter.connector}: {describeEntries(exporter.destination)} ·{' '}
           {exportModeLabel(exporter.mode)}
         </div>
@@ -168,7 +168,12 @@ export function describeRunTimes(run: IExportRun): string {
   return parts.join(', ');
 }
 
+/** The time alone for today, else date and time. */
 function formatTime(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+  if (Number.isNaN(date.getTime())) {
+    return iso;
+  }
+  const today = date.toDateString() === new Date().toDateString();
+  return today ? date.toLocaleTimeString() : date.toLocaleString();
 }
