@@ -40,6 +40,21 @@ const FTP: IConnectorKind = {
   locator_fields: [field('path', { required: true }), field('separator'), field('encoding')]
 };
 
+const GCP: IConnectorKind = {
+  kind: 'gcp',
+  label: 'GCP',
+  fields: [field('service_account_json', { secret: true, kind: 'file' })],
+  locator_fields: [
+    field('bucket'),
+    field('path'),
+    field('dataset'),
+    field('table'),
+    field('query', { kind: 'text' }),
+    field('separator'),
+    field('encoding')
+  ]
+};
+
 describe('fieldLabel', () => {
   it('turns names into labels with the usual acronyms', () => {
     expect(fieldLabel('host')).toBe('Host');
@@ -171,5 +186,29 @@ describe('locator modes', () => {
     expect(guessMode(modes, { query: 'select 1' }).id).toBe('query');
     expect(guessMode(modes, { table: 'sales' }).id).toBe('table');
     expect(guessMode(modes, {}).id).toBe('table');
+  });
+
+  it('offers a bucket file, a BigQuery table or a query for GCP', () => {
+    const modes = locatorModes(GCP, 'datasource');
+    expect(modes.map(mode => mode.id)).toEqual(['bucket', 'bigquery', 'query']);
+    expect(modeFields(GCP, modes[0], 'datasource').map(f => [f.name, f.required])).toEqual([
+      ['bucket', true],
+      ['path', true],
+      ['separator', false],
+      ['encoding', false]
+    ]);
+    expect(guessMode(modes, { dataset: 'd', table: 't' }).id).toBe('bigquery');
+  });
+
+  it('leaves the query and the encoding out of export destinations', () => {
+    const modes = locatorModes(GCP, 'exporter');
+    expect(modes.map(mode => mode.id)).toEqual(['bucket', 'bigquery']);
+    expect(modeFields(GCP, modes[0], 'exporter').map(f => f.name)).toEqual([
+      'bucket',
+      'path',
+      'separator'
+    ]);
+    const [ftp] = locatorModes(FTP, 'exporter');
+    expect(modeFields(FTP, ftp, 'exporter').map(f => f.name)).toEqual(['path', 'separator']);
   });
 });

@@ -153,6 +153,7 @@ def test_connector_datasource_exporter_story(
     dialog.get_by_role("button", name="Test connection").click()
     expect(dialog.locator(".jp-Dataplane-testResult.jp-mod-ok")).to_contain_text("Logged in")
     fill(dialog, "name", "ftp-main")
+    page.screenshot(path=str(artifacts_dir / "sources-connector-edit.png"))
     save(page, dialog)
     item = connectors.locator('.jp-Dataplane-connector[data-name="ftp-main"]')
     expect(item).to_be_visible()
@@ -222,6 +223,19 @@ def test_connector_datasource_exporter_story(
     written = (ftp_server.root / "out" / "sales.csv").read_text().splitlines()
     assert len(written) == 5 and "south" in written[2], written
     page.screenshot(path=str(artifacts_dir / "sources-exporter-history.png"))
+
+    # A connector in use cannot go: the server says who uses it.
+    target = connectors.locator('.jp-Dataplane-connector[data-name="ftp-main"]')
+    target.hover()
+    target.locator(".jp-Dataplane-delete").click()
+    save(page, page.locator(DIALOG), "Delete")
+    toast = page.locator(".jp-Notification-Toast-error", has_text="Could not delete connector 'ftp-main'")
+    expect(toast).to_be_visible()
+    toast.get_by_role("button", name="Show details").click()
+    expect(page.locator(DIALOG)).to_contain_text("used by datasource 'remote-sales'")
+    page.screenshot(path=str(artifacts_dir / "sources-connector-in-use.png"))
+    save(page, page.locator(DIALOG), "Close")
+    expect(target).to_be_visible()
 
     # Delete all three, each after a confirmation.
     for what, container, name in (

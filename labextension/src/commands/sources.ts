@@ -1,6 +1,6 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
-import { SidePanel } from '@jupyterlab/ui-components';
+import { SidePanel, downloadIcon, fileUploadIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Poll } from '@lumino/polling';
 
@@ -43,11 +43,13 @@ export function registerSourceCommands(app: JupyterFrontEnd, sources: SourcesMod
   app.commands.addCommand(CommandIDs.importFromDatasource, {
     label: 'Import from a datasource…',
     caption: 'Import a datasource of the project as a new dataset',
+    icon: fileUploadIcon,
     execute: args => importFromDatasource(sources, args)
   });
   app.commands.addCommand(CommandIDs.exportDataset, {
     label: 'Export with an exporter…',
     caption: 'Write the dataset to a table or a file with one of the project’s exporters',
+    icon: downloadIcon,
     execute: args => exportDataset(sources, args)
   });
 }

@@ -119,7 +119,10 @@ export class ConnectorForm extends ReactWidget implements ISubmittable {
     if (!this._name.trim()) {
       return 'Name is required.';
     }
-    return validateValues(this.kindInfo?.fields ?? [], this._values, this.kept);
+    if (!this.kindInfo) {
+      return 'Pick a kind.';
+    }
+    return validateValues(this.kindInfo.fields, this._values, this.kept);
   }
 
   private async _runTest(): Promise<void> {
