@@ -40,19 +40,24 @@ export class FormDialog extends Dialog<void> {
       return;
     }
     this._submitting = true;
-    void this._form.submit().then(done => {
-      this._submitting = false;
-      if (done) {
-        super.resolve(button);
-      }
-    });
+    void this._form
+      .submit()
+      .catch(() => false)
+      .then(done => {
+        this._submitting = false;
+        if (done) {
+          super.resolve(button);
+        }
+      });
   }
 
   private _form: ISubmittable;
   private _submitting = false;
 }
 
+/** Options of `FormDialog`. */
 export namespace FormDialog {
+  /** What the dialog shows and how its accept button reads. */
   export interface IOptions {
     title: string;
     body: ISubmittable;

@@ -69,7 +69,8 @@ export class ConnectorsSection extends SourcesSection {
                 icon: editIcon,
                 tooltip: 'Edit',
                 className: 'jp-Dataplane-edit',
-                onClick: () => void editConnector(sources, connector)
+                onClick: () =>
+                  void this.edit(name, () => editConnector(sources, connector))
               },
               {
                 icon: deleteIcon,

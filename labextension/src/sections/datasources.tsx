@@ -84,7 +84,8 @@ export class DatasourcesSection extends SourcesSection {
                 icon: editIcon,
                 tooltip: 'Edit',
                 className: 'jp-Dataplane-edit',
-                onClick: () => void editDatasource(sources, datasource)
+                onClick: () =>
+                  void this.edit(name, () => editDatasource(sources, datasource))
               },
               {
                 icon: deleteIcon,

@@ -77,7 +77,8 @@ export class ExportersSection extends SourcesSection {
                 icon: editIcon,
                 tooltip: 'Edit',
                 className: 'jp-Dataplane-edit',
-                onClick: () => void editExporter(sources, exporter)
+                onClick: () =>
+                  void this.edit(name, () => editExporter(sources, exporter))
               },
               {
                 icon: deleteIcon,

@@ -77,6 +77,14 @@ export abstract class SourcesSection extends ReactWidget {
     this.update();
   }
 
+  /** Open an edit form; once saved, the object's last test outcome no longer holds. */
+  protected async edit(name: string, open: () => Promise<boolean>): Promise<void> {
+    if (await open()) {
+      this.tests.delete(name);
+      this.update();
+    }
+  }
+
   /** Ask, then delete; the server's refusal (e.g. still in use) is notified. */
   protected async confirmDelete(
     what: string,
