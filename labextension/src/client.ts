@@ -1,14 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { requestAPI } from './request';
-import {
-  IDataset,
-  IJob,
-  IListDatasetsQuery,
-  IListDatasetsResponse,
-  IListProjectsResponse,
-  IProject
-} from './types';
+// connectors, datasources, exporters
 import type {
   IConnector,
   IConnectorKind,
@@ -29,6 +21,16 @@ import type {
   IUpdateConnector,
   IUpdateDatasource,
   IUpdateExporter
+} from './types';
+
+import { requestAPI } from './request';
+import {
+  IDataset,
+  IJob,
+  IListDatasetsQuery,
+  IListDatasetsResponse,
+  IListProjectsResponse,
+  IProject
 } from './types';
 
 /** Typed access to the dataplane REST API: one method per endpoint. */

@@ -5,10 +5,10 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 
-import { activateSources } from './commands/sources';
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
 import { DataplaneSidebar, SIDEBAR_ID } from './sidebar';
+import { activateSources } from './commands/sources';
 
 export { DataplaneClient } from './client';
 export { requestAPI } from './request';

@@ -15,9 +15,9 @@ import { DatasourcesSection } from '../sections/datasources';
 import { ExportersSection } from '../sections/exporters';
 import { SourcesModel, isActiveRun } from '../sourcesModel';
 import { IDataset, IExportRun } from '../types';
-import { CommandIDs } from './ids';
+import { CommandIDs } from './sourceIds';
 
-export { CommandIDs } from './ids';
+export { CommandIDs } from './sourceIds';
 
 /**
  * Connectors, datasources and exporters in the data sidebar: their model, their three sections

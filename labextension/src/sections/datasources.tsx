@@ -1,7 +1,7 @@
 import { checkIcon, deleteIcon, editIcon, fileUploadIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { CommandIDs } from '../commands/ids';
+import { CommandIDs } from '../commands/sourceIds';
 import { DatasourceForm } from '../forms/datasourceForm';
 import { showForm } from '../forms/formDialog';
 import { SourcesModel } from '../sourcesModel';
