@@ -8,6 +8,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
 import { DataplaneSidebar, SIDEBAR_ID } from './sidebar';
+import { activateSources } from './commands/sources';
 
 export { DataplaneClient } from './client';
 export { requestAPI } from './request';
@@ -33,6 +34,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const sidebar = new DataplaneSidebar(model);
     app.shell.add(sidebar, 'left', { rank: 600 });
     restorer?.add(sidebar, SIDEBAR_ID);
+    activateSources(app, model, sidebar);
 
     app.commands.addCommand(CommandIDs.openSidebar, {
       label: 'Dataplane: Open data panel',
