@@ -1,4 +1,5 @@
-"""`dataplane datasets list|import|show|stats|column|sample|rename|download|delete`."""
+"""`dataplane datasets list|import|show|stats|column|sample|rename|download|delete`, and the
+embeddings verbs of `cli/embeddings.py`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 
 from ..core.datasets import Dataset
 from ..core.models import DatasetStatus
+from . import embeddings
 from .common import project
 from .output import Output
 
@@ -61,6 +63,7 @@ def register(nouns: argparse._SubParsersAction) -> None:
     download.add_argument("path")
     download.add_argument("--format", choices=["csv", "parquet"])
     download.set_defaults(run=download_dataset)
+    embeddings.register(sub)
 
 
 def list_datasets(args: argparse.Namespace, out: Output) -> None:

@@ -12,6 +12,29 @@ import type {
 } from './types';
 import { ServerConnection } from '@jupyterlab/services';
 
+// connectors, datasources, exporters
+import type {
+  IConnector,
+  IConnectorKind,
+  IConnectorTest,
+  ICreateConnector,
+  ICreateDatasource,
+  ICreateExporter,
+  IDatasource,
+  IDatasourcePreview,
+  IExporter,
+  IExportRun,
+  IImportDatasource,
+  IListConnectorKindsResponse,
+  IListConnectorsResponse,
+  IListDatasourcesResponse,
+  IListExportersResponse,
+  IListExportRunsResponse,
+  IUpdateConnector,
+  IUpdateDatasource,
+  IUpdateExporter
+} from './types';
+
 import { requestAPI } from './request';
 import {
   IDataset,
@@ -65,7 +88,160 @@ export class DataplaneClient {
 
   // --- connectors and datasources
 
+  /** `GET connector-kinds`: every kind with the fields of its forms. */
+  async listConnectorKinds(): Promise<IConnectorKind[]> {
+    const data = await this._get<IListConnectorKindsResponse>('connector-kinds');
+    return data.kinds;
+  }
+
+  /** `GET projects/{p}/connectors` */
+  async listConnectors(project: string): Promise<IConnector[]> {
+    const data = await this._get<IListConnectorsResponse>(
+      projectPath(project, 'connectors')
+    );
+    return data.connectors;
+  }
+
+  /** `POST projects/{p}/connectors` */
+  createConnector(project: string, body: ICreateConnector): Promise<IConnector> {
+    return this._send('POST', projectPath(project, 'connectors'), body);
+  }
+
+  /** `PATCH projects/{p}/connectors/{c}`: secrets left out keep their value. */
+  updateConnector(
+    project: string,
+    connector: string,
+    body: IUpdateConnector
+  ): Promise<IConnector> {
+    return this._send('PATCH', projectPath(project, 'connectors', connector), body);
+  }
+
+  /** `DELETE projects/{p}/connectors/{c}` (refused while datasources or exporters use it). */
+  deleteConnector(project: string, connector: string): Promise<void> {
+    return this._delete(projectPath(project, 'connectors', connector));
+  }
+
+  /** `POST projects/{p}/connectors/test`: try fields before saving them. */
+  testNewConnector(project: string, body: ICreateConnector): Promise<IConnectorTest> {
+    return this._send('POST', projectPath(project, 'connectors', 'test'), body);
+  }
+
+  /** `POST projects/{p}/connectors/{c}/test` */
+  testConnector(project: string, connector: string): Promise<IConnectorTest> {
+    return this._send('POST', projectPath(project, 'connectors', connector, 'test'), {});
+  }
+
+  /** `GET projects/{p}/datasources` */
+  async listDatasources(project: string): Promise<IDatasource[]> {
+    const data = await this._get<IListDatasourcesResponse>(
+      projectPath(project, 'datasources')
+    );
+    return data.datasources;
+  }
+
+  /** `POST projects/{p}/datasources` */
+  createDatasource(project: string, body: ICreateDatasource): Promise<IDatasource> {
+    return this._send('POST', projectPath(project, 'datasources'), body);
+  }
+
+  /** `PATCH projects/{p}/datasources/{d}` */
+  updateDatasource(
+    project: string,
+    datasource: string,
+    body: IUpdateDatasource
+  ): Promise<IDatasource> {
+    return this._send('PATCH', projectPath(project, 'datasources', datasource), body);
+  }
+
+  /** `DELETE projects/{p}/datasources/{d}` (imported datasets stay). */
+  deleteDatasource(project: string, datasource: string): Promise<void> {
+    return this._delete(projectPath(project, 'datasources', datasource));
+  }
+
+  /** `POST projects/{p}/datasources/test`: schema and first rows before saving. */
+  testNewDatasource(
+    project: string,
+    body: ICreateDatasource
+  ): Promise<IDatasourcePreview> {
+    return this._send('POST', projectPath(project, 'datasources', 'test'), body);
+  }
+
+  /** `POST projects/{p}/datasources/{d}/test` */
+  testDatasource(project: string, datasource: string): Promise<IDatasourcePreview> {
+    return this._send(
+      'POST',
+      projectPath(project, 'datasources', datasource, 'test'),
+      {}
+    );
+  }
+
+  /** `POST projects/{p}/datasets/from-datasource`: starts the import, answers the new dataset. */
+  importDatasource(project: string, body: IImportDatasource): Promise<IDataset> {
+    return this._send(
+      'POST',
+      projectPath(project, 'datasets', 'from-datasource'),
+      body
+    );
+  }
+
   // --- exporters and export runs
+
+  /** `GET projects/{p}/exporters`, each with its last run. */
+  async listExporters(project: string): Promise<IExporter[]> {
+    const data = await this._get<IListExportersResponse>(
+      projectPath(project, 'exporters')
+    );
+    return data.exporters;
+  }
+
+  /** `POST projects/{p}/exporters` */
+  createExporter(project: string, body: ICreateExporter): Promise<IExporter> {
+    return this._send('POST', projectPath(project, 'exporters'), body);
+  }
+
+  /** `PATCH projects/{p}/exporters/{e}` */
+  updateExporter(
+    project: string,
+    exporter: string,
+    body: IUpdateExporter
+  ): Promise<IExporter> {
+    return this._send('PATCH', projectPath(project, 'exporters', exporter), body);
+  }
+
+  /** `DELETE projects/{p}/exporters/{e}` (its history goes with it). */
+  deleteExporter(project: string, exporter: string): Promise<void> {
+    return this._delete(projectPath(project, 'exporters', exporter));
+  }
+
+  /** `POST projects/{p}/exporters/test`: is the destination writable? */
+  testNewExporter(project: string, body: ICreateExporter): Promise<IConnectorTest> {
+    return this._send('POST', projectPath(project, 'exporters', 'test'), body);
+  }
+
+  /** `POST projects/{p}/exporters/{e}/test` */
+  testExporter(project: string, exporter: string): Promise<IConnectorTest> {
+    return this._send('POST', projectPath(project, 'exporters', exporter, 'test'), {});
+  }
+
+  /** `GET projects/{p}/exporters/{e}/runs`: the exporter's history, newest first. */
+  async listExportRuns(project: string, exporter: string): Promise<IExportRun[]> {
+    const data = await this._get<IListExportRunsResponse>(
+      projectPath(project, 'exporters', exporter, 'runs')
+    );
+    return data.runs;
+  }
+
+  /** `POST projects/{p}/datasets/{d}/export`: starts the export, answers its run. */
+  exportDataset(project: string, dataset: string, exporter: string): Promise<IExportRun> {
+    return this._send('POST', projectPath(project, 'datasets', dataset, 'export'), {
+      exporter
+    });
+  }
+
+  /** `GET projects/{p}/export-runs/{r}` */
+  getExportRun(project: string, run: string): Promise<IExportRun> {
+    return this._get<IExportRun>(projectPath(project, 'export-runs', run));
+  }
 
   // --- image folders
 

@@ -9,6 +9,7 @@ import { activateImageFolders } from './commands/imageFolders';
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
 import { DataplaneSidebar, SIDEBAR_ID } from './sidebar';
+import { activateSources } from './commands/sources';
 
 export { DataplaneClient } from './client';
 export { requestAPI } from './request';
@@ -34,6 +35,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const sidebar = new DataplaneSidebar(model);
     app.shell.add(sidebar, 'left', { rank: 600 });
     restorer?.add(sidebar, SIDEBAR_ID);
+    activateSources(app, model, sidebar);
 
     app.commands.addCommand(CommandIDs.openSidebar, {
       label: 'Dataplane: Open data panel',
