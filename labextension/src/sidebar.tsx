@@ -42,12 +42,18 @@ export class DataplaneSidebar extends SidePanel {
     );
     this.addWidget(new DatasetsSection(model));
     model.stateChanged.connect(this._onStateChanged, this);
+    // CSS flex gives the accordion what the header leaves, but the accordion lays out its
+    // sections for the height it last measured: when the header grows (the project picker
+    // appears after the first fetch) the last section would run under the status bar.
+    this._headerResized = new ResizeObserver(() => this.content.update());
+    this._headerResized.observe(this.header.node);
   }
 
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
+    this._headerResized.disconnect();
     this._model.stateChanged.disconnect(this._onStateChanged, this);
     super.dispose();
   }
@@ -69,6 +75,7 @@ export class DataplaneSidebar extends SidePanel {
     this.content.setHidden(missing);
   }
 
+  private _headerResized: ResizeObserver;
   private _model: DataplaneModel;
 }
 
