@@ -112,8 +112,9 @@ def test_upload_browse_download_rename_delete(lab_page: Any, artifacts_dir: Path
     section = panel.locator(SECTION)
     expect(section).to_be_visible()
 
+    # The section's title bar holds the upload button whatever the list shows.
     with page.expect_file_chooser(timeout=UI_TIMEOUT_MS) as chooser:
-        section.locator(".jp-Dataplane-uploadButton").click()
+        panel.locator(".jp-Dataplane-uploadZip").click()
     chooser.value.set_files(str(archive))
     expect(page.locator(".jp-Dialog input")).to_have_value("pets", timeout=UI_TIMEOUT_MS)
     confirm_dialog(page)
@@ -235,6 +236,7 @@ def test_upload_and_copy_show_their_progress(lab_page: Any, artifacts_dir: Path,
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 1_000_000},
     )
 
+    # An empty list offers the upload button in the section itself.
     with page.expect_file_chooser(timeout=UI_TIMEOUT_MS) as chooser:
         section.locator(".jp-Dataplane-uploadButton").click()
     chooser.value.set_files(str(archive))
