@@ -172,6 +172,14 @@ def test_upload_browse_download_rename_delete(lab_page: Any, artifacts_dir: Path
         "pets-renamed", timeout=UI_TIMEOUT_MS
     )
 
+    # The section follows the sidebar's project picker.
+    picker = panel.locator(".jp-Dataplane-projectSelect select")
+    picker.select_option("churn")
+    expect(section.locator(".jp-Dataplane-imageFolder")).to_have_count(0, timeout=UI_TIMEOUT_MS)
+    expect(section.locator(".jp-Dataplane-uploadButton")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    picker.select_option("default")
+    expect(folder_row(page, "pets-renamed")).to_be_visible(timeout=UI_TIMEOUT_MS)
+
     folder_action(page, "pets-renamed", "Delete")
     expect(page.locator(".jp-Dialog")).to_contain_text("5 images", timeout=UI_TIMEOUT_MS)
     confirm_dialog(page)
