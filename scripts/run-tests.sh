@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 mkdir -p test-artifacts
-# `pip install .` installs them through the build hook, unless the labextension was already built.
-if [ ! -d labextension/node_modules ]; then
+# `pip install .` installs them through the build hook, unless the labextension was already built;
+# `npm ls` also notices node_modules older than package.json (after a pull).
+if ! (cd labextension && npm ls --depth=0 >/dev/null 2>&1); then
   (cd labextension && npm ci)
 fi
 (cd labextension && npm test)

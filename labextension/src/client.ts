@@ -1,3 +1,15 @@
+import {
+  apiUrl,
+  authHeaders,
+  postWithProgress,
+  UploadProgress
+} from './imageFolders/upload';
+import type {
+  IImageFolder,
+  IListImageFoldersResponse,
+  IListImagesQuery,
+  IListImagesResponse
+} from './types';
 import { ServerConnection } from '@jupyterlab/services';
 
 // connectors, datasources, exporters
@@ -232,6 +244,126 @@ export class DataplaneClient {
   }
 
   // --- image folders
+
+  /** `GET projects/{name}/image-folders`, newest first. */
+  async listImageFolders(project: string): Promise<IImageFolder[]> {
+    const data = await this._get<IListImageFoldersResponse>(
+      projectPath(project, 'image-folders')
+    );
+    return data.image_folders;
+  }
+
+  /**
+   * `POST projects/{name}/image-folders/upload`: the zip as the raw body, with upload progress.
+   * Resolves once the server has stored the zip; the folder is then `copying`.
+   */
+  uploadImageFolder(
+    project: string,
+    file: Blob & { name: string },
+    name: string,
+    onProgress?: UploadProgress
+  ): Promise<IImageFolder> {
+    const url = apiUrl(
+      this.serverSettings,
+      projectPath(project, 'image-folders', 'upload'),
+      { filename: file.name, name }
+    );
+    return postWithProgress<IImageFolder>(
+      url,
+      file,
+      this.serverSettings,
+      onProgress
+    );
+  }
+
+  /** `PATCH projects/{name}/image-folders/{id}` with a new name. */
+  renameImageFolder(
+    project: string,
+    id: string,
+    name: string
+  ): Promise<IImageFolder> {
+    return this._send<IImageFolder>(
+      'PATCH',
+      projectPath(project, 'image-folders', id),
+      { name }
+    );
+  }
+
+  /** `DELETE projects/{name}/image-folders/{id}`: the folder and its stored images. */
+  deleteImageFolder(project: string, id: string): Promise<void> {
+    return this._delete(projectPath(project, 'image-folders', id));
+  }
+
+  /** `GET projects/{name}/image-folders/{id}/images`: one page, optionally one category. */
+  listImages(
+    project: string,
+    id: string,
+    query: IListImagesQuery = {}
+  ): Promise<IListImagesResponse> {
+    const params = new URLSearchParams();
+    if (query.category !== undefined) {
+      params.set('category', query.category);
+    }
+    for (const key of ['offset', 'limit'] as const) {
+      if (query[key] !== undefined) {
+        params.set(key, String(query[key]));
+      }
+    }
+    const text = params.toString();
+    return this._get<IListImagesResponse>(
+      projectPath(project, 'image-folders', id, 'images') +
+        (text ? `?${text}` : '')
+    );
+  }
+
+  /**
+   * The thumbnail (`kind` "thumbnail") or the original bytes (`kind` "image") of one image, as
+   * a Blob; the browser may cache them (the server allows an hour).
+   */
+  async fetchImage(
+    project: string,
+    id: string,
+    path: string,
+    kind: 'thumbnail' | 'image'
+  ): Promise<Blob> {
+    const url = apiUrl(
+      this.serverSettings,
+      projectPath(project, 'image-folders', id, kind),
+      { path }
+    );
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(
+        url,
+        { method: 'GET', cache: 'default' },
+        this.serverSettings
+      );
+    } catch (error) {
+      throw new ServerConnection.NetworkError(error as TypeError);
+    }
+    if (!response.ok) {
+      const data = await response.json().catch(() => null);
+      throw new ServerConnection.ResponseError(
+        response,
+        data?.message ?? (response.statusText || `HTTP ${response.status}`)
+      );
+    }
+    return response.blob();
+  }
+
+  /**
+   * URL of `GET projects/{name}/image-folders/{id}/download` for the browser to navigate to:
+   * the zip streams to disk instead of through memory. Authenticated by the login cookie,
+   * like JupyterLab's own file downloads (with the `_xsrf` value they add).
+   */
+  imageFolderDownloadUrl(project: string, id: string): string {
+    const xsrf = authHeaders(this.serverSettings)['X-XSRFToken'];
+    return apiUrl(
+      this.serverSettings,
+      projectPath(project, 'image-folders', id, 'download'),
+      xsrf ? { _xsrf: xsrf } : {}
+    );
+  }
 
   private _get<T>(endPoint: string): Promise<T> {
     return requestAPI<T>(endPoint, { method: 'GET' }, this.serverSettings);

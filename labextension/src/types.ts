@@ -108,3 +108,29 @@ export type IListExportersResponse = api.ListExportersResponse;
 
 /** Response of `GET projects/{p}/exporters/{e}/runs` and `.../datasets/{d}/exports`. */
 export type IListExportRunsResponse = api.ListExportRunsResponse;
+// image folders
+
+/** Lifecycle of an image folder: `copying`, then `ready`, or `failed` with the reason. */
+export type ImageFolderStatus = api.ImageFolderStatus;
+
+/** A stored tree of images made from a zip upload. */
+export type IImageFolder = api.DescribeImageFolder;
+
+/** One stored image of a folder. */
+export type IImage = api.DescribeImage;
+
+/** Response of `GET projects/{name}/image-folders`. */
+export type IListImageFoldersResponse = api.ListImageFoldersResponse;
+
+/** Response of `GET projects/{name}/image-folders/{folder}/images`. */
+export type IListImagesResponse = api.ListImagesResponse;
+
+/** Body of `PATCH projects/{name}/image-folders/{folder}`. */
+export type IUpdateImageFolder = api.UpdateImageFolder;
+
+/** Filters and page of `GET projects/{name}/image-folders/{folder}/images`. */
+export interface IListImagesQuery {
+  category?: string;
+  offset?: number;
+  limit?: number;
+}
