@@ -43,3 +43,22 @@ export interface IListDatasetsQuery {
   search?: string;
   status?: DatasetStatus;
 }
+
+// datasets section
+
+/** Body of `PATCH projects/{name}/datasets/{dataset}` (rename). */
+export type IUpdateDataset = api.UpdateDataset;
+
+/** Formats of `GET projects/{name}/datasets/{dataset}/download?format=`. */
+export type DownloadFormat = 'csv' | 'parquet';
+
+/** A file being sent by `POST projects/{name}/datasets/upload` (not a server model). */
+export interface IUploadProgress {
+  /** Identifies the upload within the page. */
+  id: number;
+  fileName: string;
+  /** Bytes sent so far. */
+  loaded: number;
+  /** Bytes to send. */
+  total: number;
+}
