@@ -199,6 +199,9 @@ export class DataplaneModel implements IDisposable {
    * resolves once the server has accepted it (its import job then runs on the server).
    */
   async upload(file: File): Promise<IDataset> {
+    if (this._loading) {
+      await this.refresh(); // a file picked before the first answer goes to the right project
+    }
     const project = this._requireProject();
     const entry: IUploadProgress = {
       id: ++this._uploadCount,

@@ -41,13 +41,25 @@ export async function insertCodeCell(
   if (panel) {
     await app.commands.execute(NotebookCommandIDs.insertBelow);
   } else {
-    panel = (await app.commands.execute(NotebookCommandIDs.createNew)) as INotebookPanelLike;
+    panel = (await app.commands.execute(NotebookCommandIDs.createNew, {
+      kernelName: await defaultKernelName(app)
+    })) as INotebookPanelLike;
     await panel.revealed;
   }
   // A cell's editor exists only once the cell is attached; replacing before would be a no-op.
   await panel.content?.activeCell?.ready;
   await app.commands.execute(NotebookCommandIDs.replaceSelection, { text: code });
   app.shell.activateById(panel.id);
+}
+
+/**
+ * The server's default kernel, so that a new notebook starts it without asking; the empty
+ * string (ask the user) when the server names none.
+ */
+async function defaultKernelName(app: JupyterFrontEnd): Promise<string> {
+  const kernelspecs = app.serviceManager.kernelspecs;
+  await kernelspecs.ready;
+  return kernelspecs.specs?.default ?? '';
 }
 
 /** The notebook shown in the main area, if the current widget is one. */
