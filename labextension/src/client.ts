@@ -44,6 +44,11 @@ import {
   IListProjectsResponse,
   IProject
 } from './types';
+// datasets section
+import { URLExt } from '@jupyterlab/coreutils';
+import { API_BASE } from './request';
+import { DownloadFormat, IUpdateDataset } from './types';
+import { ISendFileOptions, sendFile, xsrfCookie } from './upload';
 
 /** Typed access to the dataplane REST API: one method per endpoint. */
 export class DataplaneClient {
@@ -83,6 +88,59 @@ export class DataplaneClient {
   }
 
   // --- datasets (actions, upload, import from a datasource, export)
+
+  /** `PATCH projects/{p}/datasets/{d}` with `{name}`: rename a dataset (by name or id). */
+  renameDataset(
+    project: string,
+    dataset: string,
+    name: string
+  ): Promise<IDataset> {
+    const body: IUpdateDataset = { name };
+    return this._send<IDataset>(
+      'PATCH',
+      projectPath(project, 'datasets', dataset),
+      body
+    );
+  }
+
+  /** `DELETE projects/{p}/datasets/{d}`: the dataset and its stored files. */
+  deleteDataset(project: string, dataset: string): Promise<void> {
+    return this._delete(projectPath(project, 'datasets', dataset));
+  }
+
+  /**
+   * `POST projects/{p}/datasets/upload?filename=`: the file streamed as the raw body; resolves
+   * with the new dataset (status `copying`) once the server has stored the file.
+   */
+  uploadDataset(
+    project: string,
+    file: File,
+    options: ISendFileOptions = {}
+  ): Promise<IDataset> {
+    const path = projectPath(project, 'datasets', 'upload');
+    const query = new URLSearchParams({ filename: file.name });
+    const url = URLExt.join(this.serverSettings.baseUrl, API_BASE, path);
+    return sendFile<IDataset>(`${url}?${query}`, file, this.serverSettings, options);
+  }
+
+  /**
+   * URL of `GET projects/{p}/datasets/{d}/download?format=` that a plain browser navigation
+   * can follow: it carries the `_xsrf` cookie's value, as JupyterLab's own file downloads do.
+   */
+  datasetDownloadUrl(
+    project: string,
+    dataset: string,
+    format: DownloadFormat
+  ): string {
+    const path = projectPath(project, 'datasets', dataset, 'download');
+    const query = new URLSearchParams({ format });
+    const xsrf = xsrfCookie();
+    if (xsrf !== undefined) {
+      query.append('_xsrf', xsrf);
+    }
+    const url = URLExt.join(this.serverSettings.baseUrl, API_BASE, path);
+    return `${url}?${query}`;
+  }
 
   // --- dataset details (statistics, columns, sample, embeddings)
 

@@ -108,6 +108,7 @@ export type IListExportersResponse = api.ListExportersResponse;
 
 /** Response of `GET projects/{p}/exporters/{e}/runs` and `.../datasets/{d}/exports`. */
 export type IListExportRunsResponse = api.ListExportRunsResponse;
+
 // image folders
 
 /** Lifecycle of an image folder: `copying`, then `ready`, or `failed` with the reason. */
@@ -133,4 +134,23 @@ export interface IListImagesQuery {
   category?: string;
   offset?: number;
   limit?: number;
+}
+
+// datasets section
+
+/** Body of `PATCH projects/{name}/datasets/{dataset}` (rename). */
+export type IUpdateDataset = api.UpdateDataset;
+
+/** Formats of `GET projects/{name}/datasets/{dataset}/download?format=`. */
+export type DownloadFormat = 'csv' | 'parquet';
+
+/** A file being sent by `POST projects/{name}/datasets/upload` (not a server model). */
+export interface IUploadProgress {
+  /** Identifies the upload within the page. */
+  id: number;
+  fileName: string;
+  /** Bytes sent so far. */
+  loaded: number;
+  /** Bytes to send. */
+  total: number;
 }
