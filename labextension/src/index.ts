@@ -5,6 +5,7 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 
+import { addDatasetDetailsCommand } from './commands/details';
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
 import { DataplaneSidebar, SIDEBAR_ID } from './sidebar';
@@ -41,6 +42,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       execute: () => app.shell.activateById(SIDEBAR_ID)
     });
     palette?.addItem({ command: CommandIDs.openSidebar, category: 'Dataplane' });
+    addDatasetDetailsCommand(app, { client: model.client, restorer });
   }
 };
 
