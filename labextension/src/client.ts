@@ -49,6 +49,14 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { API_BASE } from './request';
 import { DownloadFormat, IUpdateDataset } from './types';
 import { ISendFileOptions, sendFile, xsrfCookie } from './upload';
+import type {
+  IColumnStatistics,
+  IComputeEmbeddings,
+  IDatasetSample,
+  IDatasetStatistics,
+  IEmbeddingsMap,
+  INeighborsResponse
+} from './types';
 
 /** Typed access to the dataplane REST API: one method per endpoint. */
 export class DataplaneClient {
@@ -143,6 +151,78 @@ export class DataplaneClient {
   }
 
   // --- dataset details (statistics, columns, sample, embeddings)
+
+  /** `GET projects/{project}/datasets/{dataset}` (by id or name). */
+  describeDataset(project: string, dataset: string): Promise<IDataset> {
+    return this._get<IDataset>(projectPath(project, 'datasets', dataset));
+  }
+
+  /** `GET .../statistics`: complete, or partial while they are being computed. */
+  getStatistics(project: string, dataset: string): Promise<IDatasetStatistics> {
+    return this._get<IDatasetStatistics>(
+      projectPath(project, 'datasets', dataset, 'statistics')
+    );
+  }
+
+  /** `GET .../columns/{column}`: the drill-down of one column. */
+  getColumnStatistics(
+    project: string,
+    dataset: string,
+    column: string
+  ): Promise<IColumnStatistics> {
+    return this._get<IColumnStatistics>(
+      projectPath(project, 'datasets', dataset, 'columns', column)
+    );
+  }
+
+  /** `GET .../sample?n=`: the first `n` rows (1 to 1000). */
+  getSample(project: string, dataset: string, n = 20): Promise<IDatasetSample> {
+    const path = projectPath(project, 'datasets', dataset, 'sample');
+    return this._get<IDatasetSample>(`${path}?n=${encodeURIComponent(n)}`);
+  }
+
+  /** `POST .../embeddings`: start computing the map of the rows; the job is returned at once. */
+  computeEmbeddings(
+    project: string,
+    dataset: string,
+    options: IComputeEmbeddings = {}
+  ): Promise<IJob> {
+    const path = projectPath(project, 'datasets', dataset, 'embeddings');
+    return this._send<IJob>('POST', path, options);
+  }
+
+  /** `GET .../embeddings?color=`: the computed map, with `color`'s values when given. */
+  getEmbeddings(
+    project: string,
+    dataset: string,
+    color?: string | null
+  ): Promise<IEmbeddingsMap> {
+    const path = projectPath(project, 'datasets', dataset, 'embeddings');
+    const query = color ? `?color=${encodeURIComponent(color)}` : '';
+    return this._get<IEmbeddingsMap>(path + query);
+  }
+
+  /** `GET .../embeddings/neighbors?row=&k=`: the `k` rows nearest to `row`. */
+  getNeighbors(
+    project: string,
+    dataset: string,
+    row: number,
+    k = 5
+  ): Promise<INeighborsResponse> {
+    const path = projectPath(project, 'datasets', dataset, 'embeddings', 'neighbors');
+    return this._get<INeighborsResponse>(`${path}?row=${row}&k=${k}`);
+  }
+
+  /** `POST .../embeddings/selection`: a new dataset holding the given rows. */
+  saveSelection(
+    project: string,
+    dataset: string,
+    name: string,
+    rows: number[]
+  ): Promise<IDataset> {
+    const path = projectPath(project, 'datasets', dataset, 'embeddings', 'selection');
+    return this._send<IDataset>('POST', path, { name, rows });
+  }
 
   // --- connectors and datasources
 

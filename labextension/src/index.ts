@@ -7,6 +7,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 
 import { activateImageFolders } from './commands/imageFolders';
 import { activateDatasetCommands } from './commands/datasets';
+import { addDatasetDetailsCommand } from './commands/details';
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
 import { DataplaneSidebar, SIDEBAR_ID } from './sidebar';
@@ -47,6 +48,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette?.addItem({ command: CommandIDs.openSidebar, category: 'Dataplane' });
     activateImageFolders(app, model, sidebar, palette);
     activateDatasetCommands(app, model, sidebar, palette);
+    addDatasetDetailsCommand(app, { client: model.client, restorer });
   }
 };
 
