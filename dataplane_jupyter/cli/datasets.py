@@ -79,7 +79,7 @@ def follow_import(ds: Dataset, out: Output) -> None:
         done = info.status in (DatasetStatus.READY, DatasetStatus.FAILED)
         return info.status_label, info.progress, ds.job.message if ds.job else "", done
 
-    out.follow(read)
+    out.follow(read, ds.catalog.jobs)
     ds.wait()
 
 

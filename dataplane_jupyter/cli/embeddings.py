@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.catalog import JobHandle
 from ..core.embedding_views import neighbor_records
 from ..core.embeddings import METHODS, save_selection, start_embeddings
 from ..core.errors import InvalidInput
 from .common import project
+from .jobs import follow_job
 from .output import Output
 
 SHOWN = ["status", "method", "requested_method", "rows", "sample_size", "sampled", "seed", "computed_at", "error"]
@@ -55,19 +55,9 @@ def compute_embeddings(args: argparse.Namespace, out: Output) -> None:
     if not args.wait:
         out.result(handle.info.to_dict())
         return
-    follow_job(handle, out)
+    follow_job(ds.catalog.jobs, handle.id, out)
     handle.wait()  # JobFailed (exit 1, with the reason) unless it succeeded
     out.result(ds.info.embeddings)
-
-
-def follow_job(handle: JobHandle, out: Output) -> None:
-    """Show a job's progress until it ends."""
-
-    def read() -> tuple[str, float, str, bool]:
-        job = handle.info
-        return job.status.value, job.progress, job.message, job.status.finished
-
-    out.follow(read)
 
 
 def show_embeddings(args: argparse.Namespace, out: Output) -> None:

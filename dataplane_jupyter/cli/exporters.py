@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from ..core.export_runs import FINISHED, ExportRun
 from .common import project
@@ -100,18 +99,14 @@ def delete_exporter(args: argparse.Namespace, out: Output) -> None:
 
 def follow_export(run: ExportRun, out: Output) -> None:
     """Show the export's progress until it ends."""
-
-    last_reap = [time.monotonic()]
+    jobs = run.project.catalog.jobs
 
     def read() -> tuple[str, float, str, bool]:
-        if time.monotonic() - last_reap[0] > 5:
-            run.project.catalog.jobs.reap()  # a dead worker fails the run
-            last_reap[0] = time.monotonic()
         info = run.info
-        job = run.project.catalog.jobs.get(info.job_id) if info.job_id else None
+        job = jobs.get(info.job_id) if info.job_id else None
         return info.status, info.progress, job.message if job else "", info.status in FINISHED
 
-    out.follow(read)
+    out.follow(read, jobs)
 
 
 def run_export(args: argparse.Namespace, out: Output) -> int:

@@ -58,7 +58,7 @@ def follow_folder_import(folder: ImageFolder, out: Output) -> None:
         job = folder.job
         return info.status_label, info.progress, job.message if job else "", info.status is not ImageFolderStatus.COPYING
 
-    out.follow(read)
+    out.follow(read, folder.catalog.jobs)
     folder.wait()
 
 

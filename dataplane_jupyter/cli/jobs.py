@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..core.catalog import Jobs
 from ..core.errors import JobFailed
 from .common import catalog, project
 from .output import Output
@@ -39,14 +40,19 @@ def cancel_job(args: argparse.Namespace, out: Output) -> None:
     out.result(catalog(args).jobs.cancel(args.id).to_dict())
 
 
-def wait_job(args: argparse.Namespace, out: Output) -> int:
-    jobs = catalog(args).jobs
+def follow_job(jobs: Jobs, job_id: str, out: Output) -> None:
+    """Show a job's progress until it ends."""
 
     def read() -> tuple[str, float, str, bool]:
-        job = jobs.get(args.id)
+        job = jobs.get(job_id)
         return job.status.value, job.progress, job.message, job.status.finished
 
-    out.follow(read)
+    out.follow(read, jobs)
+
+
+def wait_job(args: argparse.Namespace, out: Output) -> int:
+    jobs = catalog(args).jobs
+    follow_job(jobs, args.id, out)
     job = jobs.wait(args.id)
     out.result(job.to_dict())
     if job.status.value != "succeeded":
