@@ -356,14 +356,14 @@ class Dataset:
         return self
 
     def delete(self) -> None:
-        """Remove the dataset and our stored files; sources are never touched. A running import
-        is cancelled first."""
-        job = self.job
-        if job is not None and not job.status.finished:
+        """Remove the dataset and our stored files; sources are never touched. Its running
+        import, statistics or embeddings job is cancelled first."""
+        info = self.info
+        for job_id in filter(None, (info.job_id, (info.embeddings or {}).get("job_id"))):
             try:
-                self.catalog.jobs.cancel(job.id)
-            except InvalidState:
-                pass
+                self.catalog.jobs.cancel(job_id)
+            except (InvalidState, NotFound):
+                pass  # already finished (or gone): nothing to stop
         with self.catalog.engine.begin() as connection:
             connection.execute(schema.datasets.delete().where(schema.datasets.c.id == self.id))
         self.catalog.storage.remove(self._folder)
