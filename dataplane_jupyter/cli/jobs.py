@@ -8,22 +8,20 @@ from ..core.catalog import Jobs
 from ..core.errors import JobFailed
 from .common import catalog, project
 from .output import Output
+from .parser import Verb, add_verbs, arg, verbs
 
 TABLE = ["id", "kind", "status", "progress", "message", "created_at"]
 
 
 def register(nouns: argparse._SubParsersAction) -> None:
     """Add the `jobs` noun."""
-    from .parser import verbs
-
-    sub = verbs(nouns, "jobs", "long work: imports, statistics, exports")
-    listing = sub.add_parser("list", help="jobs of the project, newest first")
-    listing.add_argument("--status", action="append", help="keep this status (repeatable)")
-    listing.set_defaults(run=list_jobs)
-    for verb, run, text in (("show", show_job, "one job"), ("cancel", cancel_job, "ask a job to stop"), ("wait", wait_job, "follow a job until it ends")):
-        parser = sub.add_parser(verb, help=text)
-        parser.add_argument("id")
-        parser.set_defaults(run=run)
+    add_verbs(verbs(nouns, "jobs", "long work: imports, statistics, exports"), [
+        Verb("list", list_jobs, "jobs of the project, newest first",
+             [arg("--status", action="append", help="keep this status (repeatable)")]),
+        Verb("show", show_job, "one job", ["id"]),
+        Verb("cancel", cancel_job, "ask a job to stop", ["id"]),
+        Verb("wait", wait_job, "follow a job until it ends", ["id"]),
+    ])
 
 
 def list_jobs(args: argparse.Namespace, out: Output) -> None:
