@@ -51,6 +51,11 @@ class JobHandle:
         """The current record."""
         return self._jobs.get(self.id)
 
+    @property
+    def jobs(self) -> "Jobs":
+        """The catalog's jobs, this one among them."""
+        return self._jobs
+
     status = property(lambda self: self.info.status.value, doc="queued, running, succeeded, failed or cancelled")
     progress = property(lambda self: self.info.progress, doc="0–1")
     message = property(lambda self: self.info.message, doc="What the job is doing")
