@@ -9,44 +9,39 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.catalog import JobHandle
 from ..core.embedding_views import neighbor_records
 from ..core.embeddings import METHODS, save_selection, start_embeddings
 from ..core.errors import InvalidInput
 from .common import project
+from .jobs import follow_job
 from .output import Output
+from .parser import Verb, add_verbs, arg, verbs
 
 SHOWN = ["status", "method", "requested_method", "rows", "sample_size", "sampled", "seed", "computed_at", "error"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the embeddings verbs to the `datasets` noun."""
-    from .parser import verbs
-
-    nested = verbs(sub, "embeddings", "a 3-D map of the rows: compute it, show how it was made")
-    compute = nested.add_parser("compute", help="compute the embeddings (a job)")
-    compute.add_argument("name")
-    compute.add_argument("--sample-size", type=int, default=50_000, help="embed at most this many rows (default 50000)")
-    compute.add_argument("--seed", type=int, default=0, help="seed of the sample and the projection (default 0)")
-    compute.add_argument("--method", default="auto", help=f"projection to 3-D: {', '.join(METHODS)} (default auto)")
-    compute.add_argument("--wait", action="store_true", help="follow the job; exit 1 unless it succeeds")
-    compute.set_defaults(run=compute_embeddings)
-    show = nested.add_parser("show", help="status, method and sample of the embeddings")
-    show.add_argument("name")
-    show.set_defaults(run=show_embeddings)
-
-    near = sub.add_parser("neighbors", help="the rows nearest to a row in the embeddings")
-    near.add_argument("name")
-    near.add_argument("row", type=int)
-    near.add_argument("-k", type=int, default=5, help="how many (default 5)")
-    near.set_defaults(run=show_neighbors)
-
-    save = sub.add_parser("save-selection", help="save rows as a new dataset")
-    save.add_argument("name")
-    save.add_argument("--rows", required=True, help="row numbers separated by commas: 1,5,9")
-    save.add_argument("--as", dest="new_name", required=True, help="name of the new dataset")
-    save.add_argument("--wait", action="store_true", help="follow its statistics until it is ready")
-    save.set_defaults(run=save_rows)
+    add_verbs(verbs(sub, "embeddings", "a 3-D map of the rows: compute it, show how it was made"), [
+        Verb("compute", compute_embeddings, "compute the embeddings (a job)", [
+            "name",
+            arg("--sample-size", type=int, default=50_000, help="embed at most this many rows (default 50000)"),
+            arg("--seed", type=int, default=0, help="seed of the sample and the projection (default 0)"),
+            arg("--method", default="auto", help=f"projection to 3-D: {', '.join(METHODS)} (default auto)"),
+            arg("--wait", action="store_true", help="follow the job; exit 1 unless it succeeds"),
+        ]),
+        Verb("show", show_embeddings, "status, method and sample of the embeddings"),
+    ])
+    add_verbs(sub, [
+        Verb("neighbors", show_neighbors, "the rows nearest to a row in the embeddings",
+             ["name", arg("row", type=int), arg("-k", type=int, default=5, help="how many (default 5)")]),
+        Verb("save-selection", save_rows, "save rows as a new dataset", [
+            "name",
+            arg("--rows", required=True, help="row numbers separated by commas: 1,5,9"),
+            arg("--as", dest="new_name", required=True, help="name of the new dataset"),
+            arg("--wait", action="store_true", help="follow its statistics until it is ready"),
+        ]),
+    ])
 
 
 def compute_embeddings(args: argparse.Namespace, out: Output) -> None:
@@ -55,19 +50,9 @@ def compute_embeddings(args: argparse.Namespace, out: Output) -> None:
     if not args.wait:
         out.result(handle.info.to_dict())
         return
-    follow_job(handle, out)
+    follow_job(ds.catalog.jobs, handle.id, out)
     handle.wait()  # JobFailed (exit 1, with the reason) unless it succeeded
     out.result(ds.info.embeddings)
-
-
-def follow_job(handle: JobHandle, out: Output) -> None:
-    """Show a job's progress until it ends."""
-
-    def read() -> tuple[str, float, str, bool]:
-        job = handle.info
-        return job.status.value, job.progress, job.message, job.status.finished
-
-    out.follow(read)
 
 
 def show_embeddings(args: argparse.Namespace, out: Output) -> None:

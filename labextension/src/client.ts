@@ -44,6 +44,19 @@ import {
   IListProjectsResponse,
   IProject
 } from './types';
+// datasets section
+import { URLExt } from '@jupyterlab/coreutils';
+import { API_BASE } from './request';
+import { DownloadFormat, IUpdateDataset } from './types';
+import { ISendFileOptions, sendFile, xsrfCookie } from './upload';
+import type {
+  IColumnStatistics,
+  IComputeEmbeddings,
+  IDatasetSample,
+  IDatasetStatistics,
+  IEmbeddingsMap,
+  INeighborsResponse
+} from './types';
 
 /** Typed access to the dataplane REST API: one method per endpoint. */
 export class DataplaneClient {
@@ -84,7 +97,132 @@ export class DataplaneClient {
 
   // --- datasets (actions, upload, import from a datasource, export)
 
+  /** `PATCH projects/{p}/datasets/{d}` with `{name}`: rename a dataset (by name or id). */
+  renameDataset(
+    project: string,
+    dataset: string,
+    name: string
+  ): Promise<IDataset> {
+    const body: IUpdateDataset = { name };
+    return this._send<IDataset>(
+      'PATCH',
+      projectPath(project, 'datasets', dataset),
+      body
+    );
+  }
+
+  /** `DELETE projects/{p}/datasets/{d}`: the dataset and its stored files. */
+  deleteDataset(project: string, dataset: string): Promise<void> {
+    return this._delete(projectPath(project, 'datasets', dataset));
+  }
+
+  /**
+   * `POST projects/{p}/datasets/upload?filename=`: the file streamed as the raw body; resolves
+   * with the new dataset (status `copying`) once the server has stored the file.
+   */
+  uploadDataset(
+    project: string,
+    file: File,
+    options: ISendFileOptions = {}
+  ): Promise<IDataset> {
+    const path = projectPath(project, 'datasets', 'upload');
+    const query = new URLSearchParams({ filename: file.name });
+    const url = URLExt.join(this.serverSettings.baseUrl, API_BASE, path);
+    return sendFile<IDataset>(`${url}?${query}`, file, this.serverSettings, options);
+  }
+
+  /**
+   * URL of `GET projects/{p}/datasets/{d}/download?format=` that a plain browser navigation
+   * can follow: it carries the `_xsrf` cookie's value, as JupyterLab's own file downloads do.
+   */
+  datasetDownloadUrl(
+    project: string,
+    dataset: string,
+    format: DownloadFormat
+  ): string {
+    const path = projectPath(project, 'datasets', dataset, 'download');
+    const query = new URLSearchParams({ format });
+    const xsrf = xsrfCookie();
+    if (xsrf !== undefined) {
+      query.append('_xsrf', xsrf);
+    }
+    const url = URLExt.join(this.serverSettings.baseUrl, API_BASE, path);
+    return `${url}?${query}`;
+  }
+
   // --- dataset details (statistics, columns, sample, embeddings)
+
+  /** `GET projects/{project}/datasets/{dataset}` (by id or name). */
+  describeDataset(project: string, dataset: string): Promise<IDataset> {
+    return this._get<IDataset>(projectPath(project, 'datasets', dataset));
+  }
+
+  /** `GET .../statistics`: complete, or partial while they are being computed. */
+  getStatistics(project: string, dataset: string): Promise<IDatasetStatistics> {
+    return this._get<IDatasetStatistics>(
+      projectPath(project, 'datasets', dataset, 'statistics')
+    );
+  }
+
+  /** `GET .../columns/{column}`: the drill-down of one column. */
+  getColumnStatistics(
+    project: string,
+    dataset: string,
+    column: string
+  ): Promise<IColumnStatistics> {
+    return this._get<IColumnStatistics>(
+      projectPath(project, 'datasets', dataset, 'columns', column)
+    );
+  }
+
+  /** `GET .../sample?n=`: the first `n` rows (1 to 1000). */
+  getSample(project: string, dataset: string, n = 20): Promise<IDatasetSample> {
+    const path = projectPath(project, 'datasets', dataset, 'sample');
+    return this._get<IDatasetSample>(`${path}?n=${encodeURIComponent(n)}`);
+  }
+
+  /** `POST .../embeddings`: start computing the map of the rows; the job is returned at once. */
+  computeEmbeddings(
+    project: string,
+    dataset: string,
+    options: IComputeEmbeddings = {}
+  ): Promise<IJob> {
+    const path = projectPath(project, 'datasets', dataset, 'embeddings');
+    return this._send<IJob>('POST', path, options);
+  }
+
+  /** `GET .../embeddings?color=`: the computed map, with `color`'s values when given. */
+  getEmbeddings(
+    project: string,
+    dataset: string,
+    color?: string | null
+  ): Promise<IEmbeddingsMap> {
+    const path = projectPath(project, 'datasets', dataset, 'embeddings');
+    const query = color ? `?color=${encodeURIComponent(color)}` : '';
+    return this._get<IEmbeddingsMap>(path + query);
+  }
+
+  /** `GET .../embeddings/neighbors?row=&k=`: the `k` rows nearest to `row`. */
+  getNeighbors(
+    project: string,
+    dataset: string,
+    row: number,
+    k = 5
+  ): Promise<INeighborsResponse> {
+    const path = projectPath(project, 'datasets', dataset, 'embeddings', 'neighbors');
+    return this._get<INeighborsResponse>(`${path}?row=${row}&k=${k}`);
+  }
+
+  /** `POST .../embeddings/selection`: a new dataset holding the given rows. */
+  saveSelection(
+    project: string,
+    dataset: string,
+    name: string,
+    rows: number[]
+  ): Promise<IDataset> {
+    const path = projectPath(project, 'datasets', dataset, 'embeddings', 'selection');
+    return this._send<IDataset>('POST', path, { name, rows });
+  }
 
   // --- connectors and datasources
 

@@ -6,6 +6,8 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 
 import { activateImageFolders } from './commands/imageFolders';
+import { activateDatasetCommands } from './commands/datasets';
+import { addDatasetDetailsCommand } from './commands/details';
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
 import { DataplaneSidebar, SIDEBAR_ID } from './sidebar';
@@ -32,7 +34,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ): void => {
     const model = new DataplaneModel();
-    const sidebar = new DataplaneSidebar(model);
+    const sidebar = new DataplaneSidebar(model, app.commands);
     app.shell.add(sidebar, 'left', { rank: 600 });
     restorer?.add(sidebar, SIDEBAR_ID);
     activateSources(app, model, sidebar);
@@ -45,6 +47,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     palette?.addItem({ command: CommandIDs.openSidebar, category: 'Dataplane' });
     activateImageFolders(app, model, sidebar, palette);
+    activateDatasetCommands(app, model, sidebar, palette);
+    addDatasetDetailsCommand(app, { client: model.client, restorer });
   }
 };
 

@@ -1,3 +1,4 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
 import {
   HTMLSelect,
   SidePanel,
@@ -23,7 +24,11 @@ const ENABLE_COMMAND = 'jupyter server extension enable dataplane_jupyter';
  * object (datasets for now).
  */
 export class DataplaneSidebar extends SidePanel {
-  constructor(model: DataplaneModel) {
+  /**
+   * @param model the state shown
+   * @param commands the application's commands, which the sections' actions run
+   */
+  constructor(model: DataplaneModel, commands: JupyterFrontEnd['commands']) {
     super();
     this._model = model;
     this.id = SIDEBAR_ID;
@@ -40,7 +45,8 @@ export class DataplaneSidebar extends SidePanel {
         onClick: () => void model.refresh()
       })
     );
-    this.addWidget(new DatasetsSection(model));
+    this.datasets = new DatasetsSection(model, commands);
+    this.addWidget(this.datasets);
     model.stateChanged.connect(this._onStateChanged, this);
     // CSS flex gives the accordion what the header leaves, but the accordion lays out its
     // sections for the height it last measured: when the header grows (the project picker
@@ -48,6 +54,9 @@ export class DataplaneSidebar extends SidePanel {
     this._headerResized = new ResizeObserver(() => this.content.update());
     this._headerResized.observe(this.header.node);
   }
+
+  /** The datasets section (its file picker serves the upload command). */
+  readonly datasets: DatasetsSection;
 
   dispose(): void {
     if (this.isDisposed) {

@@ -135,3 +135,148 @@ export interface IListImagesQuery {
   offset?: number;
   limit?: number;
 }
+
+// datasets section
+
+/** Body of `PATCH projects/{name}/datasets/{dataset}` (rename). */
+export type IUpdateDataset = api.UpdateDataset;
+
+/** Formats of `GET projects/{name}/datasets/{dataset}/download?format=`. */
+export type DownloadFormat = 'csv' | 'parquet';
+
+/** A file being sent by `POST projects/{name}/datasets/upload` (not a server model). */
+export interface IUploadProgress {
+  /** Identifies the upload within the page. */
+  id: number;
+  fileName: string;
+  /** Bytes sent so far. */
+  loaded: number;
+  /** Bytes to send. */
+  total: number;
+}
+
+// dataset details
+// The statistics are stored JSON without a pydantic model on the server, so their shapes are
+// written here by hand, after `core/stats` (compute.py, describe.py, metadata.py).
+
+/** Counts per bin; `edges` has one more entry than `counts` (ISO text for datetime columns). */
+export interface IHistogram {
+  edges: (number | string)[];
+  counts: number[];
+}
+
+/** One of a column's most frequent values. */
+export interface ITopValue {
+  value: string | number | boolean | null;
+  count: number;
+}
+
+/**
+ * Statistics of one column: an entry of `columns` in `GET .../statistics`, and the reply of
+ * `GET .../columns/{column}`. While statistics are partial only name, type, dtype, missing,
+ * min and max are known.
+ */
+export interface IColumnStatistics {
+  name: string;
+  type: string;
+  dtype?: string;
+  count?: number;
+  missing: number | null;
+  missing_pct?: number | null;
+  distinct?: number | null;
+  distinct_exact?: boolean;
+  quantiles_exact?: boolean | null;
+  mean?: number | string | boolean | null;
+  std?: number | null;
+  std_seconds?: number | null;
+  min?: number | string | boolean | null;
+  max?: number | string | boolean | null;
+  quantiles?: Record<string, number | string | null> | null;
+  histogram?: IHistogram | null;
+  top?: ITopValue[] | null;
+  text_length?: { min: number; max: number; mean: number } | null;
+  media?: Record<string, unknown> | null;
+  warnings?: string[];
+}
+
+/** Pearson correlation of the numeric columns (`null` where undefined). */
+export interface ICorrelation {
+  method: string;
+  columns: string[];
+  matrix: (number | null)[][];
+}
+
+/** Dataset-level figures of complete statistics. */
+export interface IStatisticsSummary {
+  rows: number;
+  columns: number;
+  size_bytes: number;
+  missing_cells: number;
+  missing_cells_pct: number;
+  duplicate_rows: number;
+  duplicate_rows_pct: number;
+  types: Record<string, number>;
+}
+
+/**
+ * Reply of `GET .../statistics`. With `partial: true` (statistics still computing) only rows,
+ * columns_count, size_bytes and the footer figures of each column are there.
+ */
+export interface IDatasetStatistics {
+  rows: number;
+  columns_count: number;
+  size_bytes?: number;
+  summary?: IStatisticsSummary;
+  columns: IColumnStatistics[];
+  correlation?: ICorrelation;
+  sample?: { columns: string[]; rows: unknown[][] };
+  partial?: boolean;
+}
+
+/** Reply of `GET .../sample` (a DataFrame in pandas' "split" orientation, without index). */
+export interface IDatasetSample {
+  columns: string[];
+  data: unknown[][];
+}
+
+/** The dataset record's `embeddings` (how they were computed; `job_id` while computing). */
+export interface IEmbeddingsRecord {
+  status: 'computing' | 'ready' | 'failed';
+  job_id?: string | null;
+  method?: string;
+  sample_size?: number;
+  seed?: number;
+  rows?: number;
+  error?: string | null;
+  [key: string]: unknown;
+}
+
+/** Body of `POST .../embeddings`. */
+export interface IComputeEmbeddings {
+  sample_size?: number;
+  seed?: number;
+  method?: 'auto' | 'pca' | 'umap' | 'tsne';
+}
+
+/** Reply of `GET .../embeddings?color=`: the 3-D map, one entry per embedded row. */
+export interface IEmbeddingsMap {
+  info: IEmbeddingsRecord;
+  rows: number[];
+  x: number[];
+  y: number[];
+  z: number[];
+  color: { column: string; values: (string | number | null)[] } | null;
+}
+
+/** One of a row's nearest neighbours. */
+export interface INeighbor {
+  row: number;
+  distance: number;
+  values: Record<string, unknown>;
+}
+
+/** Reply of `GET .../embeddings/neighbors?row=&k=`: nearest first. */
+export interface INeighborsResponse {
+  row: number;
+  neighbors: INeighbor[];
+}
