@@ -44,6 +44,98 @@ export interface IListDatasetsQuery {
   status?: DatasetStatus;
 }
 
+// connectors, datasources, exporters
+
+/** Credentials and address of an external system (secrets never included). */
+export type IConnector = api.DescribeConnector;
+
+/** Body of `POST projects/{p}/connectors` and of `.../connectors/test`. */
+export type ICreateConnector = api.CreateConnector;
+
+/** Body of `PATCH projects/{p}/connectors/{c}`: secrets left out keep their value. */
+export type IUpdateConnector = api.UpdateConnector;
+
+/** Answer of a connector, datasource or exporter test. */
+export type IConnectorTest = api.ConnectorTest;
+
+/** One connector kind with the form fields of its connectors and of their datasources. */
+export type IConnectorKind = api.DescribeConnectorKind;
+
+/** One form field of a connector kind or of its locator. */
+export type IField = api.DescribeField;
+
+/** A connector plus a locator (table, query, path, bucket + path, dataset + table). */
+export type IDatasource = api.DescribeDatasource;
+
+/** Body of `POST projects/{p}/datasources` and of `.../datasources/test`. */
+export type ICreateDatasource = api.CreateDatasource;
+
+/** Body of `PATCH projects/{p}/datasources/{d}`: the locator is replaced as a whole. */
+export type IUpdateDatasource = api.UpdateDatasource;
+
+/** Answer of a datasource test: schema and first rows, or the cause of the failure. */
+export type IDatasourcePreview = api.DatasourcePreview;
+
+/** Body of `POST projects/{p}/datasets/from-datasource`. */
+export type IImportDatasource = api.ImportDatasource;
+
+/** A connector plus a destination and an overwrite mode. */
+export type IExporter = api.DescribeExporter;
+
+/** Body of `POST projects/{p}/exporters` and of `.../exporters/test`. */
+export type ICreateExporter = api.CreateExporter;
+
+/** Body of `PATCH projects/{p}/exporters/{e}`. */
+export type IUpdateExporter = api.UpdateExporter;
+
+/** One use of an exporter on a dataset. */
+export type IExportRun = api.DescribeExportRun;
+
+/** What an exporter does when its destination exists. */
+export type ExportMode = 'timestamp' | 'cancel' | 'overwrite';
+
+/** Response of `GET connector-kinds`. */
+export type IListConnectorKindsResponse = api.ListConnectorKindsResponse;
+
+/** Response of `GET projects/{p}/connectors`. */
+export type IListConnectorsResponse = api.ListConnectorsResponse;
+
+/** Response of `GET projects/{p}/datasources`. */
+export type IListDatasourcesResponse = api.ListDatasourcesResponse;
+
+/** Response of `GET projects/{p}/exporters`. */
+export type IListExportersResponse = api.ListExportersResponse;
+
+/** Response of `GET projects/{p}/exporters/{e}/runs` and `.../datasets/{d}/exports`. */
+export type IListExportRunsResponse = api.ListExportRunsResponse;
+
+// image folders
+
+/** Lifecycle of an image folder: `copying`, then `ready`, or `failed` with the reason. */
+export type ImageFolderStatus = api.ImageFolderStatus;
+
+/** A stored tree of images made from a zip upload. */
+export type IImageFolder = api.DescribeImageFolder;
+
+/** One stored image of a folder. */
+export type IImage = api.DescribeImage;
+
+/** Response of `GET projects/{name}/image-folders`. */
+export type IListImageFoldersResponse = api.ListImageFoldersResponse;
+
+/** Response of `GET projects/{name}/image-folders/{folder}/images`. */
+export type IListImagesResponse = api.ListImagesResponse;
+
+/** Body of `PATCH projects/{name}/image-folders/{folder}`. */
+export type IUpdateImageFolder = api.UpdateImageFolder;
+
+/** Filters and page of `GET projects/{name}/image-folders/{folder}/images`. */
+export interface IListImagesQuery {
+  category?: string;
+  offset?: number;
+  limit?: number;
+}
+
 // datasets section
 
 /** Body of `PATCH projects/{name}/datasets/{dataset}` (rename). */
@@ -61,4 +153,130 @@ export interface IUploadProgress {
   loaded: number;
   /** Bytes to send. */
   total: number;
+}
+
+// dataset details
+// The statistics are stored JSON without a pydantic model on the server, so their shapes are
+// written here by hand, after `core/stats` (compute.py, describe.py, metadata.py).
+
+/** Counts per bin; `edges` has one more entry than `counts` (ISO text for datetime columns). */
+export interface IHistogram {
+  edges: (number | string)[];
+  counts: number[];
+}
+
+/** One of a column's most frequent values. */
+export interface ITopValue {
+  value: string | number | boolean | null;
+  count: number;
+}
+
+/**
+ * Statistics of one column: an entry of `columns` in `GET .../statistics`, and the reply of
+ * `GET .../columns/{column}`. While statistics are partial only name, type, dtype, missing,
+ * min and max are known.
+ */
+export interface IColumnStatistics {
+  name: string;
+  type: string;
+  dtype?: string;
+  count?: number;
+  missing: number | null;
+  missing_pct?: number | null;
+  distinct?: number | null;
+  distinct_exact?: boolean;
+  quantiles_exact?: boolean | null;
+  mean?: number | string | boolean | null;
+  std?: number | null;
+  std_seconds?: number | null;
+  min?: number | string | boolean | null;
+  max?: number | string | boolean | null;
+  quantiles?: Record<string, number | string | null> | null;
+  histogram?: IHistogram | null;
+  top?: ITopValue[] | null;
+  text_length?: { min: number; max: number; mean: number } | null;
+  media?: Record<string, unknown> | null;
+  warnings?: string[];
+}
+
+/** Pearson correlation of the numeric columns (`null` where undefined). */
+export interface ICorrelation {
+  method: string;
+  columns: string[];
+  matrix: (number | null)[][];
+}
+
+/** Dataset-level figures of complete statistics. */
+export interface IStatisticsSummary {
+  rows: number;
+  columns: number;
+  size_bytes: number;
+  missing_cells: number;
+  missing_cells_pct: number;
+  duplicate_rows: number;
+  duplicate_rows_pct: number;
+  types: Record<string, number>;
+}
+
+/**
+ * Reply of `GET .../statistics`. With `partial: true` (statistics still computing) only rows,
+ * columns_count, size_bytes and the footer figures of each column are there.
+ */
+export interface IDatasetStatistics {
+  rows: number;
+  columns_count: number;
+  size_bytes?: number;
+  summary?: IStatisticsSummary;
+  columns: IColumnStatistics[];
+  correlation?: ICorrelation;
+  sample?: { columns: string[]; rows: unknown[][] };
+  partial?: boolean;
+}
+
+/** Reply of `GET .../sample` (a DataFrame in pandas' "split" orientation, without index). */
+export interface IDatasetSample {
+  columns: string[];
+  data: unknown[][];
+}
+
+/** The dataset record's `embeddings` (how they were computed; `job_id` while computing). */
+export interface IEmbeddingsRecord {
+  status: 'computing' | 'ready' | 'failed';
+  job_id?: string | null;
+  method?: string;
+  sample_size?: number;
+  seed?: number;
+  rows?: number;
+  error?: string | null;
+  [key: string]: unknown;
+}
+
+/** Body of `POST .../embeddings`. */
+export interface IComputeEmbeddings {
+  sample_size?: number;
+  seed?: number;
+  method?: 'auto' | 'pca' | 'umap' | 'tsne';
+}
+
+/** Reply of `GET .../embeddings?color=`: the 3-D map, one entry per embedded row. */
+export interface IEmbeddingsMap {
+  info: IEmbeddingsRecord;
+  rows: number[];
+  x: number[];
+  y: number[];
+  z: number[];
+  color: { column: string; values: (string | number | null)[] } | null;
+}
+
+/** One of a row's nearest neighbours. */
+export interface INeighbor {
+  row: number;
+  distance: number;
+  values: Record<string, unknown>;
+}
+
+/** Reply of `GET .../embeddings/neighbors?row=&k=`: nearest first. */
+export interface INeighborsResponse {
+  row: number;
+  neighbors: INeighbor[];
 }

@@ -1,0 +1,463 @@
+/**
+ * Plotly figures drawn from stored statistics, and the lazy loading of plotly.js.
+ *
+ * The builders are pure (statistics JSON in, `{data, layout}` out) and mirror the notebook
+ * widgets' `dataplane_jupyter/widgets/figures.py`, so the main-area details and the notebook
+ * panels show the same pictures. Colours come from the JupyterLab theme (`readTheme`).
+ */
+import type * as Plotly from 'plotly.js-dist-min';
+
+import type {
+  IColumnStatistics,
+  ICorrelation,
+  IHistogram,
+  ITopValue
+} from './types';
+
+/** The plotly.js module (the `plotly.js-dist-min` bundle). */
+export type PlotlyModule = typeof Plotly;
+
+/** What `Plotly.react` draws. */
+export interface IFigure {
+  data: Plotly.Data[];
+  layout: Partial<Plotly.Layout>;
+}
+
+/** Colours and font of the charts, read from the JupyterLab theme's CSS variables. */
+export interface IChartTheme {
+  paper: string;
+  font: string;
+  mutedFont: string;
+  grid: string;
+  accent: string;
+  fontFamily: string;
+  fontSize: number;
+}
+
+/** Top values drawn in a bar chart before the rest is summed as "(other values)". */
+export const MAX_CATEGORIES_DRAWN = 20;
+/** Beyond this many heatmap columns, tick labels overlap: hover instead. */
+export const LABELLED_AXIS_LIMIT = 60;
+/** Heatmap columns shown by default: the most correlated ones. */
+export const HEATMAP_COLUMNS = 30;
+
+/** Python plotly's `RdBu_r`: the notebook widget's heatmap colours (blue -1, white 0, red 1). */
+export const CORRELATION_COLORSCALE: [number, string][] = [
+  'rgb(5,48,97)',
+  'rgb(33,102,172)',
+  'rgb(67,147,195)',
+  'rgb(146,197,222)',
+  'rgb(209,229,240)',
+  'rgb(247,247,247)',
+  'rgb(253,219,199)',
+  'rgb(244,165,130)',
+  'rgb(214,96,77)',
+  'rgb(178,24,43)',
+  'rgb(103,0,31)'
+].map((color, index) => [index / 10, color]);
+
+let plotlyPromise: Promise<PlotlyModule> | null = null;
+
+/**
+ * plotly.js, loaded on first use: the dynamic import makes it a separate chunk that JupyterLab
+ * fetches only when a chart is drawn.
+ */
+export function loadPlotly(): Promise<PlotlyModule> {
+  if (plotlyPromise === null) {
+    plotlyPromise = import('plotly.js-dist-min').then(
+      module =>
+        ((module as unknown as { default?: PlotlyModule }).default ??
+          module) as PlotlyModule
+    );
+    plotlyPromise.catch(() => {
+      plotlyPromise = null;
+    });
+  }
+  return plotlyPromise;
+}
+
+/** The current JupyterLab theme's colours, as CSS variables on `node` resolve them. */
+export function readTheme(node: Element = document.body): IChartTheme {
+  const style = getComputedStyle(node);
+  const read = (name: string, fallback: string): string =>
+    style.getPropertyValue(name).trim() || fallback;
+  return {
+    paper: read('--jp-layout-color0', '#ffffff'),
+    font: read('--jp-ui-font-color1', 'rgba(0, 0, 0, 0.87)'),
+    mutedFont: read('--jp-ui-font-color2', 'rgba(0, 0, 0, 0.54)'),
+    grid: read('--jp-border-color2', '#e0e0e0'),
+    accent: read('--jp-brand-color1', '#1976d2'),
+    fontFamily: read('--jp-ui-font-family', 'sans-serif'),
+    fontSize: parseFloat(read('--jp-ui-font-size1', '13px')) || 13
+  };
+}
+
+/** Axis colours of the theme (plotly's defaults assume a white page). */
+export function themedAxis(
+  theme: IChartTheme,
+  extra: Partial<Plotly.LayoutAxis> = {}
+): Partial<Plotly.LayoutAxis> {
+  return {
+    gridcolor: theme.grid,
+    zerolinecolor: theme.grid,
+    linecolor: theme.grid,
+    automargin: true,
+    ...extra
+  };
+}
+
+/** A layout in the theme's colours and font. */
+export function themedLayout(
+  theme: IChartTheme,
+  layout: Partial<Plotly.Layout> = {}
+): Partial<Plotly.Layout> {
+  return {
+    paper_bgcolor: theme.paper,
+    plot_bgcolor: theme.paper,
+    font: { color: theme.font, family: theme.fontFamily, size: theme.fontSize },
+    hoverlabel: { font: { family: theme.fontFamily } },
+    margin: { l: 60, r: 20, t: 50, b: 40 },
+    ...layout,
+    xaxis: themedAxis(theme, layout.xaxis),
+    yaxis: themedAxis(theme, layout.yaxis)
+  };
+}
+
+/** A figure that only says why there is nothing to draw. */
+export function emptyFigure(
+  message: string,
+  theme: IChartTheme,
+  height = 200
+): IFigure {
+  return {
+    data: [],
+    layout: themedLayout(theme, {
+      height,
+      xaxis: { visible: false },
+      yaxis: { visible: false },
+      annotations: [
+        {
+          text: message,
+          showarrow: false,
+          x: 0.5,
+          y: 0.5,
+          xref: 'paper',
+          yref: 'paper',
+          font: { color: theme.mutedFont }
+        }
+      ]
+    })
+  };
+}
+
+/**
+ * One bar trace for a column: its stored histogram, or its most frequent values; for image
+ * columns the widths of the inspected images, for tensor columns their shapes. Null when the
+ * statistics hold nothing to draw (e.g. while they are partial).
+ */
+export function distributionTrace(
+  column: IColumnStatistics,
+  color: string
+): Partial<Plotly.PlotData> | null {
+  const histogram = column.histogram;
+  if (histogram && histogram.counts.length > 0) {
+    return histogramTrace(column.name, histogram, column.type === 'datetime', color);
+  }
+  const media = (column.media ?? {}) as {
+    width?: { histogram?: IHistogram };
+    shapes?: Record<string, number>;
+  };
+  const width = media.width?.histogram;
+  if (width && width.counts.length > 0) {
+    return histogramTrace(`${column.name} width (px)`, width, false, color);
+  }
+  if (media.shapes && Object.keys(media.shapes).length > 0) {
+    const shapes = Object.entries(media.shapes).map(([value, count]) => ({ value, count }));
+    return topTrace(column, shapes, color);
+  }
+  if (column.top && column.top.length > 0) {
+    return topTrace(column, column.top, color);
+  }
+  return null;
+}
+
+/** Bars spanning each bin: centres, widths and "a – b" ranges for the hover. */
+export function histogramTrace(
+  name: string,
+  histogram: IHistogram,
+  dates: boolean,
+  color: string
+): Partial<Plotly.PlotData> {
+  const edges = histogram.edges.map(edge => (dates ? isoToMillis(String(edge)) : Number(edge)));
+  const x: (number | string)[] = [];
+  const width: number[] = [];
+  const ranges: string[] = [];
+  for (let i = 0; i + 1 < edges.length && i < histogram.counts.length; i++) {
+    const [a, b] = [edges[i], edges[i + 1]];
+    x.push(dates ? millisToPlotlyDate((a + b) / 2) : (a + b) / 2);
+    width.push(b - a);
+    ranges.push(
+      dates
+        ? `${formatMinute(a)} – ${formatMinute(b)}`
+        : `${formatG(a)} – ${formatG(b)}`
+    );
+  }
+  return {
+    type: 'bar',
+    x,
+    y: histogram.counts.slice(0, x.length),
+    width,
+    name,
+    marker: { color },
+    customdata: ranges,
+    hovertemplate: '%{customdata}<br>%{y} rows<extra></extra>'
+  };
+}
+
+/** Horizontal bars of the most frequent values, the rest summed as "(other values)". */
+export function topTrace(
+  column: Pick<IColumnStatistics, 'name' | 'count'>,
+  top: ITopValue[],
+  color: string
+): Partial<Plotly.PlotData> {
+  const shown = top.slice(0, MAX_CATEGORIES_DRAWN);
+  const labels = shown.map(entry => String(entry.value));
+  const counts = shown.map(entry => entry.count);
+  const listed = top.reduce((sum, entry) => sum + entry.count, 0);
+  const other = (column.count ?? 0) - listed;
+  if (top.length > shown.length || other > 0) {
+    const rest = top.slice(shown.length).reduce((sum, entry) => sum + entry.count, 0);
+    labels.push('(other values)');
+    counts.push(Math.max(other, 0) + rest);
+  }
+  return {
+    type: 'bar',
+    orientation: 'h',
+    x: counts,
+    y: labels,
+    name: column.name,
+    marker: { color },
+    hovertemplate: '%{y}: %{x} rows<extra></extra>'
+  };
+}
+
+/** The distribution of one column: histogram (numeric, datetime) or top values (others). */
+export function distributionFigure(
+  column: IColumnStatistics,
+  theme: IChartTheme,
+  height = 320
+): IFigure {
+  const trace = distributionTrace(column, theme.accent);
+  const title = `${column.name} (${column.type})`;
+  if (trace === null) {
+    return emptyFigure(`${title}: no values to draw`, theme, height);
+  }
+  const horizontal = trace.orientation === 'h';
+  return {
+    data: [trace],
+    layout: themedLayout(theme, {
+      height,
+      title: { text: title },
+      bargap: 0.05,
+      showlegend: false,
+      xaxis: horizontal ? { title: { text: 'rows' } } : {},
+      yaxis: horizontal ? { autorange: 'reversed' } : { title: { text: 'rows' } }
+    })
+  };
+}
+
+/** Small multiples: one distribution per column, `perRow` to a row (a page of the General tab). */
+export function distributionsFigure(
+  columns: readonly IColumnStatistics[],
+  theme: IChartTheme,
+  perRow = 3
+): IFigure {
+  if (columns.length === 0) {
+    return emptyFigure('No columns to draw', theme);
+  }
+  const rows = Math.ceil(columns.length / perRow);
+  const vgap = Math.min(0.3 / rows + 0.05, 0.25);
+  const hgap = 0.1;
+  const data: Plotly.Data[] = [];
+  const layout: Record<string, unknown> = themedLayout(theme, {
+    height: 230 * rows + 40,
+    showlegend: false,
+    bargap: 0.05,
+    margin: { l: 50, r: 20, t: 40, b: 30 },
+    annotations: []
+  });
+  const annotations = layout.annotations as Partial<Plotly.Annotations>[];
+  columns.forEach((column, index) => {
+    const [row, col] = [Math.floor(index / perRow), index % perRow];
+    const suffix = index === 0 ? '' : String(index + 1);
+    const x: [number, number] = [col / perRow + hgap / 2, (col + 1) / perRow - hgap / 2];
+    const y: [number, number] = [1 - (row + 1) / rows + vgap / 2, 1 - row / rows - vgap / 2];
+    const trace = distributionTrace(column, theme.accent);
+    layout[`xaxis${suffix}`] = themedAxis(theme, { domain: x, anchor: `y${suffix}` as Plotly.AxisName });
+    layout[`yaxis${suffix}`] = themedAxis(theme, {
+      domain: y,
+      anchor: `x${suffix}` as Plotly.AxisName,
+      ...(trace?.orientation === 'h' ? { autorange: 'reversed' as const } : {})
+    });
+    annotations.push({
+      text: `${column.name} (${column.type})`,
+      showarrow: false,
+      x: (x[0] + x[1]) / 2,
+      y: y[1],
+      xref: 'paper',
+      yref: 'paper',
+      xanchor: 'center',
+      yanchor: 'bottom',
+      font: { size: 12 }
+    });
+    if (trace === null) {
+      annotations.push({
+        text: 'no values',
+        showarrow: false,
+        x: (x[0] + x[1]) / 2,
+        y: (y[0] + y[1]) / 2,
+        xref: 'paper',
+        yref: 'paper',
+        font: { color: theme.mutedFont }
+      });
+      layout[`xaxis${suffix}`] = { domain: x, visible: false };
+      layout[`yaxis${suffix}`] = { domain: y, visible: false };
+      return;
+    }
+    data.push({ ...shortLabels(trace), xaxis: `x${suffix}`, yaxis: `y${suffix}` } as Plotly.Data);
+  });
+  return { data, layout: layout as Partial<Plotly.Layout> };
+}
+
+/** Longest category label drawn in a small multiple; the hover keeps the whole value. */
+export const SHORT_LABEL = 14;
+
+/** Bars of top values with their labels cut to {@link SHORT_LABEL} characters. */
+function shortLabels(trace: Partial<Plotly.PlotData>): Partial<Plotly.PlotData> {
+  if (trace.orientation !== 'h') {
+    return trace;
+  }
+  const labels = (trace.y as string[]).map(String);
+  return {
+    ...trace,
+    y: labels.map(label =>
+      label.length > SHORT_LABEL ? `${label.slice(0, SHORT_LABEL - 1)}…` : label
+    ),
+    customdata: labels,
+    hovertemplate: '%{customdata}: %{x} rows<extra></extra>'
+  };
+}
+
+/** The `n` columns with the strongest correlations to the others (mean |r|), in stored order. */
+export function mostCorrelated(correlation: ICorrelation, n = HEATMAP_COLUMNS): string[] {
+  const names = correlation.columns;
+  if (names.length <= n) {
+    return [...names];
+  }
+  const score = correlation.matrix.map((row, i) => {
+    const others = row.filter((value, j) => j !== i && value !== null) as number[];
+    return others.length > 0
+      ? others.reduce((sum, value) => sum + Math.abs(value), 0) / others.length
+      : -1;
+  });
+  const keep = score
+    .map((value, index) => ({ value, index }))
+    .sort((a, b) => b.value - a.value || a.index - b.index)
+    .slice(0, n)
+    .map(entry => entry.index)
+    .sort((a, b) => a - b);
+  return keep.map(index => names[index]);
+}
+
+/** Heatmap of the stored correlation matrix, restricted to `columns` (all when omitted). */
+export function correlationFigure(
+  correlation: ICorrelation,
+  theme: IChartTheme,
+  columns?: readonly string[]
+): IFigure {
+  const picked = columns ?? correlation.columns;
+  const index = picked.map(name => correlation.columns.indexOf(name));
+  if (index.some(i => i < 0)) {
+    const unknown = picked.filter((_, k) => index[k] < 0);
+    throw new Error(`No correlation for column(s) ${unknown.join(', ')}`);
+  }
+  if (picked.length < 2) {
+    return emptyFigure(
+      'A correlation matrix needs at least two numeric columns',
+      theme,
+      240
+    );
+  }
+  const z = index.map(i =>
+    index.map(j => {
+      const value = correlation.matrix[i]?.[j];
+      return value === null || value === undefined ? null : Math.round(value * 1e4) / 1e4;
+    })
+  );
+  const labelled = picked.length <= LABELLED_AXIS_LIMIT;
+  const size = Math.round(Math.min(Math.max(420, 22 * picked.length + 160), 900));
+  const method = correlation.method || 'pearson';
+  return {
+    data: [
+      {
+        type: 'heatmap',
+        z,
+        x: [...picked],
+        y: [...picked],
+        zmin: -1,
+        zmax: 1,
+        zmid: 0,
+        colorscale: CORRELATION_COLORSCALE,
+        hovertemplate: '%{y} × %{x}<br>r = %{z:.3f}<extra></extra>',
+        colorbar: { title: { text: 'r' } }
+      } as Plotly.Data
+    ],
+    layout: themedLayout(theme, {
+      height: size,
+      width: size + 120,
+      title: {
+        text: `${method[0].toUpperCase()}${method.slice(1)} correlation (${picked.length} columns)`
+      },
+      margin: labelled ? { l: 120, r: 20, t: 50, b: 120 } : { l: 20, r: 20, t: 50, b: 20 },
+      xaxis: { showticklabels: labelled, tickangle: -45, showgrid: false },
+      yaxis: { showticklabels: labelled, autorange: 'reversed', showgrid: false }
+    })
+  };
+}
+
+/** Milliseconds since 1970 of an ISO date-time; one without an offset is read as UTC. */
+export function isoToMillis(text: string): number {
+  const zoned = /(Z|[+-]\d\d:?\d\d)$/.test(text) || !text.includes('T');
+  return Date.parse(zoned ? text : `${text}Z`);
+}
+
+/** "2026-01-01 06:36:00" (UTC): a date plotly reads without a time zone shift. */
+export function millisToPlotlyDate(millis: number): string {
+  return new Date(millis).toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+}
+
+function formatMinute(millis: number): string {
+  return new Date(millis).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Python's `{:.4g}`: four significant digits, trailing zeros dropped. */
+export function formatG(value: number): string {
+  if (!Number.isFinite(value)) {
+    return String(value);
+  }
+  if (value === 0) {
+    return '0';
+  }
+  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  if (exponent < -4 || exponent >= 4) {
+    const [mantissa, power] = value.toExponential(3).split('e');
+    const sign = power.startsWith('-') ? '-' : '+';
+    const digits = power.replace(/^[+-]/, '').padStart(2, '0');
+    return `${trimZeros(mantissa)}e${sign}${digits}`;
+  }
+  return trimZeros(value.toPrecision(4));
+}
+
+function trimZeros(text: string): string {
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}

@@ -1,0 +1,91 @@
+import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
+import { WidgetTracker } from '@jupyterlab/apputils';
+
+import { DataplaneClient } from '../client';
+import { notifyError } from '../notifications';
+import { IDataset } from '../types';
+import { datasetDetailsIcon } from '../details/icon';
+import { DatasetDetailsWidget } from '../details/widget';
+
+/** Id of the command that opens a dataset's details in the main area. */
+export const OPEN_DATASET_DETAILS = 'dataplane:open-dataset-details';
+
+/** Arguments of {@link OPEN_DATASET_DETAILS}. */
+export interface IOpenDatasetDetailsArgs {
+  project: string;
+  /** Dataset name or id. */
+  dataset: string;
+}
+
+/** What the command needs besides the application. */
+export interface IDetailsCommandOptions {
+  client: DataplaneClient;
+  restorer?: ILayoutRestorer | null;
+}
+
+/**
+ * Add `dataplane:open-dataset-details`: it opens a dataset's details as a main-area tab, or
+ * brings back the tab already showing that dataset. Open tabs are restored on reload and
+ * redrawn in the new colours when the theme changes.
+ */
+export function addDatasetDetailsCommand(
+  app: JupyterFrontEnd,
+  options: IDetailsCommandOptions
+): WidgetTracker<DatasetDetailsWidget> {
+  const tracker = new WidgetTracker<DatasetDetailsWidget>({
+    namespace: 'dataplane-dataset-details'
+  });
+  app.commands.addCommand(OPEN_DATASET_DETAILS, {
+    label: args => (args.dataset ? `Dataset ${String(args.dataset)}` : 'Open dataset details'),
+    caption: 'Show the summary, columns, sample and embeddings of a dataset',
+    icon: datasetDetailsIcon,
+    execute: async args => {
+      const { project, dataset } = args as unknown as IOpenDatasetDetailsArgs;
+      if (!project || !dataset) {
+        throw new Error(`${OPEN_DATASET_DETAILS} needs a project and a dataset.`);
+      }
+      let record: IDataset;
+      try {
+        record = await options.client.describeDataset(project, dataset);
+      } catch (error) {
+        notifyError(`Could not open dataset ${dataset}`, error);
+        throw error;
+      }
+      const open = tracker.find(
+        widget => widget.project === project && widget.datasetId === record.id
+      );
+      if (open) {
+        app.shell.activateById(open.id);
+        return open;
+      }
+      const widget = new DatasetDetailsWidget({ client: options.client, project, record });
+      widget.id = `dataplane-details-${++opened}-${Date.now()}`;
+      await tracker.add(widget);
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+      return widget;
+    }
+  });
+  // Keyed by id: the name may change, and a restored layout needs the same key as the saved one.
+  options.restorer?.restore(tracker, {
+    command: OPEN_DATASET_DETAILS,
+    args: widget => ({ project: widget.project, dataset: widget.datasetId }),
+    name: widget => `${widget.project}/${widget.datasetId}`
+  });
+  followTheme(() => tracker.forEach(widget => widget.content.themeChanged()));
+  return tracker;
+}
+
+let opened = 0;
+
+/**
+ * Call `changed` after each theme change. JupyterLab marks the page's body with the theme's
+ * name once its CSS is loaded; watching that needs no dependency on the theme manager.
+ */
+function followTheme(changed: () => void): void {
+  const observer = new MutationObserver(changed);
+  observer.observe(document.body, {
+    attributes: true,
+    attributeFilter: ['data-jp-theme-name', 'data-jp-theme-light']
+  });
+}

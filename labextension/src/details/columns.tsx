@@ -1,0 +1,151 @@
+import { InputGroup } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { distributionFigure } from '../charts';
+import { DataplaneClient } from '../client';
+import { notifyError } from '../notifications';
+import { IColumnStatistics, IDatasetStatistics } from '../types';
+import { columnStatisticsRows, missingPercent } from './columnStats';
+import { formatPercent, formatValue, UNKNOWN } from './format';
+import { Plot } from './plot';
+import { ChartThemeContext } from './theme';
+
+/** Props of {@link ColumnsTab}. */
+export interface IColumnsTabProps {
+  client: DataplaneClient;
+  project: string;
+  /** Dataset id. */
+  dataset: string;
+  statistics: IDatasetStatistics;
+}
+
+/** The columns' overview; clicking one shows its distribution and detailed statistics. */
+export function ColumnsTab(props: IColumnsTabProps): JSX.Element {
+  const { statistics } = props;
+  const [filter, setFilter] = React.useState('');
+  const [selected, setSelected] = React.useState<string | null>(
+    statistics.columns[0]?.name ?? null
+  );
+  const shown = statistics.columns.filter(column =>
+    column.name.toLowerCase().includes(filter.toLowerCase())
+  );
+  return (
+    <div className="jp-Dataplane-detailsColumns">
+      <div className="jp-Dataplane-columnsList">
+        <InputGroup
+          type="text"
+          placeholder="Filter columns"
+          value={filter}
+          onChange={event => setFilter(event.target.value)}
+        />
+        <ColumnsTable
+          columns={shown}
+          rows={statistics.rows}
+          selected={selected}
+          onSelect={setSelected}
+        />
+      </div>
+      {selected !== null && (
+        <ColumnDrillDown
+          key={`${selected}:${statistics.partial ? 'partial' : 'complete'}`}
+          client={props.client}
+          project={props.project}
+          dataset={props.dataset}
+          column={selected}
+        />
+      )}
+    </div>
+  );
+}
+
+function ColumnsTable(props: {
+  columns: IColumnStatistics[];
+  rows: number;
+  selected: string | null;
+  onSelect: (name: string) => void;
+}): JSX.Element {
+  const headers = ['column', 'type', 'missing', 'distinct', 'mean', 'min', 'max'];
+  return (
+    <table className="jp-Dataplane-table jp-Dataplane-columnsTable">
+      <thead>
+        <tr>
+          {headers.map(header => (
+            <th key={header}>{header}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.columns.map(column => (
+          <tr
+            key={column.name}
+            data-column={column.name}
+            className={column.name === props.selected ? 'jp-mod-selected' : ''}
+            onClick={() => props.onSelect(column.name)}
+            title="Show this column's distribution and statistics"
+          >
+            <td>{column.name}</td>
+            <td>{column.type}</td>
+            <td>{formatPercent(missingPercent(column, props.rows))}</td>
+            <td>{formatValue(column.distinct)}</td>
+            <td>{formatValue(column.mean)}</td>
+            <td>{formatValue(column.min)}</td>
+            <td>{formatValue(column.max)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ColumnDrillDown(props: {
+  client: DataplaneClient;
+  project: string;
+  dataset: string;
+  column: string;
+}): JSX.Element {
+  const { client, project, dataset, column } = props;
+  const theme = React.useContext(ChartThemeContext);
+  const [entry, setEntry] = React.useState<IColumnStatistics | null>(null);
+  React.useEffect(() => {
+    let cancelled = false;
+    client
+      .getColumnStatistics(project, dataset, column)
+      .then(found => !cancelled && setEntry(found))
+      .catch(error => !cancelled && notifyError(`Could not load column ${column}`, error));
+    return () => {
+      cancelled = true;
+    };
+  }, [client, project, dataset, column]);
+  const figure = React.useMemo(
+    () => (entry ? distributionFigure(entry, theme) : null),
+    [entry, theme]
+  );
+  if (entry === null || figure === null) {
+    return <div className="jp-Dataplane-drillDown jp-Dataplane-empty">Loading {column}…</div>;
+  }
+  return (
+    <div className="jp-Dataplane-drillDown" data-column={column}>
+      <h3>{column}</h3>
+      <Plot figure={figure} className="jp-Dataplane-columnChart" />
+      {(entry.warnings ?? []).length > 0 && (
+        <p className="jp-Dataplane-notice jp-Dataplane-warn">{entry.warnings!.join('; ')}</p>
+      )}
+      <table className="jp-Dataplane-table jp-Dataplane-columnStats">
+        <thead>
+          <tr>
+            <th>statistic</th>
+            <th>value</th>
+          </tr>
+        </thead>
+        <tbody>
+          {columnStatisticsRows(entry).map(([label, value]) => (
+            <tr key={label}>
+              <td>{label}</td>
+              <td>{value || UNKNOWN}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

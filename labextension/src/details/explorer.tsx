@@ -1,0 +1,241 @@
+import { InputDialog } from '@jupyterlab/apputils';
+import { Button, HTMLSelect, InputGroup } from '@jupyterlab/ui-components';
+import type * as Plotly from 'plotly.js-dist-min';
+import * as React from 'react';
+
+import { DataplaneClient } from '../client';
+import { notifyError, notifySuccess } from '../notifications';
+import { IDataset, IEmbeddingsMap, INeighborsResponse } from '../types';
+import {
+  EmbeddingDims,
+  embeddingsFigure,
+  rowOfPoint,
+  supportsWebGL
+} from './embeddingsFigure';
+import { formatValue } from './format';
+import { Plot } from './plot';
+import { ChartThemeContext } from './theme';
+
+/** Props of {@link EmbeddingsExplorer}. */
+export interface IEmbeddingsExplorerProps {
+  client: DataplaneClient;
+  project: string;
+  dataset: IDataset;
+  columns: string[];
+}
+
+/**
+ * The map of the rows: 2-D or 3-D, coloured by a column; clicking a point lists its nearest
+ * neighbours, a lasso or box selection (2-D) can be saved as a new dataset.
+ */
+export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element {
+  const { client, project, dataset } = props;
+  const theme = React.useContext(ChartThemeContext);
+  const [dims, setDims] = React.useState<EmbeddingDims>(2);
+  const [color, setColor] = React.useState('');
+  const [map, setMap] = React.useState<IEmbeddingsMap | null>(null);
+  const [selection, setSelection] = React.useState<number[]>([]);
+  const [row, setRow] = React.useState<number | null>(null);
+
+  React.useEffect(() => {
+    let cancelled = false;
+    client
+      .getEmbeddings(project, dataset.id, color || null)
+      .then(found => !cancelled && setMap(found))
+      .catch(error => !cancelled && notifyError('Could not load the embeddings', error));
+    return () => {
+      cancelled = true;
+    };
+  }, [client, project, dataset.id, color]);
+
+  const webgl = supportsWebGL();
+  const figure = React.useMemo(
+    () => (map ? embeddingsFigure(map, { dims, webgl }, theme) : null),
+    [map, dims, webgl, theme]
+  );
+  const onSelected = React.useCallback(
+    (points: Plotly.PlotDatum[]) => setSelection([...new Set(points.map(rowOfPoint))]),
+    []
+  );
+  const onClick = React.useCallback(
+    (event: Plotly.PlotMouseEvent) => event.points[0] && setRow(rowOfPoint(event.points[0])),
+    []
+  );
+
+  return (
+    <div className="jp-Dataplane-explorer">
+      <div className="jp-Dataplane-inline jp-Dataplane-explorerControls">
+        <HTMLSelect
+          className="jp-Dataplane-dims"
+          value={dims}
+          onChange={event => setDims(Number(event.target.value) as EmbeddingDims)}
+          options={[
+            { label: '2-D', value: 2 },
+            { label: '3-D', value: 3 }
+          ]}
+        />
+        <label>
+          Colour by{' '}
+          <HTMLSelect
+            className="jp-Dataplane-colorBy"
+            value={color}
+            onChange={event => setColor(event.target.value)}
+            options={[{ label: '(none)', value: '' }, ...props.columns.map(name => ({ label: name, value: name }))]}
+          />
+        </label>
+        {dims === 2 && (
+          <SelectionActions
+            selection={selection}
+            onSave={name => saveSelection(client, project, dataset, name, selection)}
+          />
+        )}
+      </div>
+      {dims === 3 && !webgl ? (
+        <p className="jp-Dataplane-notice jp-Dataplane-error">
+          3-D maps need WebGL, which this browser does not provide: use the 2-D map.
+        </p>
+      ) : figure ? (
+        <Plot figure={figure} className="jp-Dataplane-embeddingsPlot" onClick={onClick} onSelected={onSelected} />
+      ) : (
+        <p className="jp-Dataplane-notice">Loading the embeddings…</p>
+      )}
+      <p className="jp-Dataplane-notice">
+        Click a point to list its nearest neighbours
+        {dims === 2 ? '; draw a lasso (or a box) around points to select them.' : '.'}
+      </p>
+      <Neighbours client={client} project={project} dataset={dataset.id} row={row} onRow={setRow} />
+    </div>
+  );
+}
+
+async function saveSelection(
+  client: DataplaneClient,
+  project: string,
+  dataset: IDataset,
+  name: string,
+  rows: number[]
+): Promise<void> {
+  try {
+    const created = await client.saveSelection(project, dataset.id, name, rows);
+    notifySuccess(`Dataset ${created.name} created with ${rows.length.toLocaleString('en-US')} rows.`);
+  } catch (error) {
+    notifyError('Could not save the selection', error);
+  }
+}
+
+function SelectionActions(props: {
+  selection: number[];
+  onSave: (name: string) => Promise<void>;
+}): JSX.Element {
+  const count = props.selection.length;
+  const ask = async (): Promise<void> => {
+    const answer = await InputDialog.getText({
+      title: `Save ${count.toLocaleString('en-US')} selected rows as a new dataset`,
+      label: 'Dataset name',
+      placeholder: 'name of the new dataset'
+    });
+    const name = answer.value?.trim();
+    if (answer.button.accept && name) {
+      await props.onSave(name);
+    }
+  };
+  return (
+    <span className="jp-Dataplane-selection" data-count={count}>
+      {count > 0 ? `${count.toLocaleString('en-US')} rows selected` : 'No rows selected'}
+      <Button className="jp-mod-styled jp-mod-accept jp-Dataplane-saveSelection" disabled={count === 0} onClick={() => void ask()} small>
+        Save as dataset…
+      </Button>
+    </span>
+  );
+}
+
+function Neighbours(props: {
+  client: DataplaneClient;
+  project: string;
+  dataset: string;
+  row: number | null;
+  onRow: (row: number) => void;
+}): JSX.Element {
+  const { client, project, dataset, row } = props;
+  const [k, setK] = React.useState('5');
+  const [typed, setTyped] = React.useState('');
+  const [found, setFound] = React.useState<INeighborsResponse | null>(null);
+  const count = Number(k);
+  const validK = Number.isInteger(count) && count >= 1 && count <= 100;
+
+  React.useEffect(() => {
+    if (row === null || !validK) {
+      return;
+    }
+    let cancelled = false;
+    setTyped(String(row));
+    client
+      .getNeighbors(project, dataset, row, count)
+      .then(answer => !cancelled && setFound(answer))
+      .catch(error => !cancelled && notifyError(`Could not find the neighbours of row ${row}`, error));
+    return () => {
+      cancelled = true;
+    };
+  }, [client, project, dataset, row, count, validK]);
+
+  return (
+    <section className="jp-Dataplane-neighbours">
+      <form
+        className="jp-Dataplane-inline"
+        onSubmit={event => {
+          event.preventDefault();
+          const wanted = Number(typed);
+          if (Number.isInteger(wanted) && wanted >= 0) {
+            props.onRow(wanted);
+          }
+        }}
+      >
+        <label>
+          Row <InputGroup type="number" min={0} value={typed} onChange={event => setTyped(event.target.value)} />
+        </label>
+        <label>
+          Neighbours <InputGroup type="number" min={1} max={100} value={k} onChange={event => setK(event.target.value)} />
+        </label>
+        <Button type="submit" className="jp-mod-styled jp-mod-accept" small disabled={!validK || typed === ''}>
+          Find neighbours
+        </Button>
+      </form>
+      {found && <NeighboursTable found={found} />}
+    </section>
+  );
+}
+
+/** The neighbours of a row: row number, distance, then every column's value. */
+export function NeighboursTable(props: { found: INeighborsResponse }): JSX.Element {
+  const { row, neighbors } = props.found;
+  const columns = neighbors.length > 0 ? Object.keys(neighbors[0].values) : [];
+  return (
+    <div className="jp-Dataplane-tableScroll">
+      <h4>
+        {neighbors.length} nearest neighbours of row {row}
+      </h4>
+      <table className="jp-Dataplane-table jp-Dataplane-neighboursTable" data-row={row}>
+        <thead>
+          <tr>
+            <th>row</th>
+            <th>distance</th>
+            {columns.map(column => (
+              <th key={column}>{column}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {neighbors.map(neighbour => (
+            <tr key={neighbour.row} data-row={neighbour.row}>
+              <td>{neighbour.row}</td>
+              <td>{formatValue(neighbour.distance)}</td>
+              {columns.map(column => (
+                <td key={column}>{formatValue(neighbour.values[column])}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import { Button, InputGroup } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { DataplaneClient } from '../client';
+import { notifyError } from '../notifications';
+import { IDatasetSample } from '../types';
+import { formatValue } from './format';
+
+/** Rows shown at first, as in the notebook panel. */
+export const SAMPLE_ROWS = 20;
+/** Most rows the server gives in one sample. */
+export const MAX_SAMPLE_ROWS = 1000;
+
+/** Props of {@link SampleTab}. */
+export interface ISampleTabProps {
+  client: DataplaneClient;
+  project: string;
+  /** Dataset id. */
+  dataset: string;
+}
+
+/** The first rows of the dataset; how many is the user's choice. */
+export function SampleTab(props: ISampleTabProps): JSX.Element {
+  const { client, project, dataset } = props;
+  const [wanted, setWanted] = React.useState(String(SAMPLE_ROWS));
+  const [count, setCount] = React.useState(SAMPLE_ROWS);
+  const [sample, setSample] = React.useState<IDatasetSample | null>(null);
+  const [loading, setLoading] = React.useState(false);
+
+  React.useEffect(() => {
+    let cancelled = false;
+    setLoading(true);
+    client
+      .getSample(project, dataset, count)
+      .then(found => !cancelled && setSample(found))
+      .catch(error => !cancelled && notifyError('Could not load the sample', error))
+      .finally(() => !cancelled && setLoading(false));
+    return () => {
+      cancelled = true;
+    };
+  }, [client, project, dataset, count]);
+
+  const parsed = Number(wanted);
+  const valid = Number.isInteger(parsed) && parsed >= 1 && parsed <= MAX_SAMPLE_ROWS;
+  return (
+    <div className="jp-Dataplane-detailsSample">
+      <form
+        className="jp-Dataplane-inline"
+        onSubmit={event => {
+          event.preventDefault();
+          if (valid) {
+            setCount(parsed);
+          }
+        }}
+      >
+        <label htmlFor="jp-Dataplane-sampleRows">Rows</label>
+        <InputGroup
+          id="jp-Dataplane-sampleRows"
+          className="jp-Dataplane-sampleRows"
+          type="number"
+          min={1}
+          max={MAX_SAMPLE_ROWS}
+          value={wanted}
+          onChange={event => setWanted(event.target.value)}
+        />
+        <Button type="submit" className="jp-mod-styled jp-mod-accept" disabled={!valid || loading} small>
+          Show
+        </Button>
+        {!valid && (
+          <span className="jp-Dataplane-error">
+            A whole number from 1 to {MAX_SAMPLE_ROWS}
+          </span>
+        )}
+      </form>
+      {sample && <SampleTable sample={sample} />}
+    </div>
+  );
+}
+
+/** A table of rows, with the row number first. */
+export function SampleTable(props: { sample: IDatasetSample }): JSX.Element {
+  const { columns, data } = props.sample;
+  return (
+    <div className="jp-Dataplane-tableScroll">
+      <table className="jp-Dataplane-table jp-Dataplane-sampleTable">
+        <thead>
+          <tr>
+            <th>#</th>
+            {columns.map(column => (
+              <th key={column}>{column}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {data.map((row, index) => (
+            <tr key={index}>
+              <td className="jp-Dataplane-rowNumber">{index}</td>
+              {row.map((cell, column) => (
+                <td key={column}>{formatValue(cell)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import * as React from 'react';
+
+import { IDataset, IDatasetStatistics } from '../types';
+import {
+  formatBytes,
+  formatDateTime,
+  formatNumber,
+  formatPercent,
+  humanize,
+  UNKNOWN
+} from './format';
+
+/** Props of {@link Summary}. */
+export interface ISummaryProps {
+  dataset: IDataset;
+  statistics: IDatasetStatistics | null;
+}
+
+/** Rows, columns, size, origin, status, creation and the import's warnings. */
+export function Summary(props: ISummaryProps): JSX.Element {
+  const { dataset, statistics } = props;
+  const summary = statistics?.summary;
+  const fields: [string, string, string][] = [
+    ['rows', 'Rows', formatNumber(summary?.rows ?? statistics?.rows ?? dataset.rows)],
+    [
+      'columns',
+      'Columns',
+      formatNumber(summary?.columns ?? statistics?.columns_count ?? dataset.columns)
+    ],
+    ['size', 'Size', formatBytes(summary?.size_bytes ?? statistics?.size_bytes ?? dataset.size_bytes)],
+    ['origin', 'Origin', humanize(dataset.origin)],
+    ['source', 'Source', describeSource(dataset)],
+    ['status', 'Status', dataset.status_label],
+    ['created', 'Created', formatDateTime(dataset.created_at)]
+  ];
+  if (summary) {
+    fields.push(
+      [
+        'missing',
+        'Missing cells',
+        `${formatNumber(summary.missing_cells)} (${formatPercent(summary.missing_cells_pct)})`
+      ],
+      [
+        'duplicates',
+        'Duplicate rows',
+        `${formatNumber(summary.duplicate_rows)} (${formatPercent(summary.duplicate_rows_pct)})`
+      ],
+      ['types', 'Column types', describeTypes(summary.types)]
+    );
+  }
+  const warnings = (dataset.warnings ?? []).map(describeWarning);
+  return (
+    <section className="jp-Dataplane-detailsSummary">
+      <table className="jp-Dataplane-keyValues">
+        <tbody>
+          {fields.map(([key, label, value]) => (
+            <tr key={key}>
+              <th scope="row">{label}</th>
+              <td data-field={key}>{value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {warnings.length > 0 && (
+        <div className="jp-Dataplane-warnings">
+          <h4>Import warnings</h4>
+          <ul>
+            {warnings.map((text, index) => (
+              <li key={index}>{text}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** "file sales.csv" or "datasource weekly". */
+export function describeSource(dataset: IDataset): string {
+  const source = (dataset.source ?? {}) as { file?: unknown; datasource?: unknown };
+  if (source.datasource) {
+    return `datasource ${String(source.datasource)}`;
+  }
+  if (source.file) {
+    return `file ${String(source.file)}`;
+  }
+  return UNKNOWN;
+}
+
+/** "2 numeric, 1 datetime": the kinds that occur, in the statistics' order. */
+export function describeTypes(types: Record<string, number>): string {
+  const present = Object.entries(types).filter(([, count]) => count > 0);
+  return present.map(([kind, count]) => `${count} ${kind}`).join(', ') || UNKNOWN;
+}
+
+/** An import warning as text (the importer stores `{message, ...}`). */
+export function describeWarning(warning: Record<string, unknown>): string {
+  return typeof warning.message === 'string' ? warning.message : JSON.stringify(warning);
+}

@@ -1,0 +1,214 @@
+import { MainAreaWidget } from '@jupyterlab/apputils';
+import {
+  ReactWidget,
+  refreshIcon,
+  ToolbarButton,
+  UseSignal
+} from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { IChartTheme, readTheme } from '../charts';
+import { DataplaneClient } from '../client';
+import { datasetDetailsIcon } from './icon';
+import { IDataset } from '../types';
+import { ColumnsTab } from './columns';
+import { EmbeddingsTab } from './embeddings';
+import { GeneralTab } from './general';
+import { DatasetDetailsModel } from './model';
+import { SampleTab } from './sample';
+import { ChartThemeContext } from './theme';
+
+/** The tabs of the details page, in order. */
+export const DETAILS_TABS = ['General', 'Columns', 'Sample', 'Embeddings'] as const;
+
+/** One of {@link DETAILS_TABS}. */
+export type DetailsTab = (typeof DETAILS_TABS)[number];
+
+/** The content of a details tab: header, then General, Columns, Sample and Embeddings. */
+export class DatasetDetailsView extends ReactWidget {
+  constructor(readonly model: DatasetDetailsModel) {
+    super();
+    this.addClass('jp-Dataplane-details');
+    this._theme = readTheme();
+  }
+
+  /** Read the theme's colours again and redraw the charts in them. */
+  themeChanged(): void {
+    this._theme = readTheme();
+    this.update();
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.model.dispose();
+    super.dispose();
+  }
+
+  render(): JSX.Element {
+    return (
+      <ChartThemeContext.Provider value={this._theme}>
+        <UseSignal signal={this.model.stateChanged}>
+          {() => <DetailsPage model={this.model} />}
+        </UseSignal>
+      </ChartThemeContext.Provider>
+    );
+  }
+
+  private _theme: IChartTheme;
+}
+
+function DetailsPage(props: { model: DatasetDetailsModel }): JSX.Element {
+  const { model } = props;
+  const [tab, setTab] = React.useState<DetailsTab>('General');
+  const dataset = model.dataset;
+  if (dataset === null) {
+    return (
+      <p className={`jp-Dataplane-notice ${model.error ? 'jp-Dataplane-error' : ''}`}>
+        {model.error ? `Could not load the dataset: ${model.error}` : 'Loading…'}
+      </p>
+    );
+  }
+  return (
+    <>
+      <DetailsHeader dataset={dataset} error={model.error} />
+      {dataset.status === 'ready' || dataset.status === 'computing_statistics' ? (
+        <>
+          <div className="jp-Dataplane-tabs" role="tablist">
+            {DETAILS_TABS.map(name => (
+              <button
+                key={name}
+                role="tab"
+                aria-selected={name === tab}
+                data-tab={name}
+                className={`jp-Dataplane-tab ${name === tab ? 'jp-mod-current' : ''}`}
+                onClick={() => setTab(name)}
+              >
+                {name}
+              </button>
+            ))}
+          </div>
+          <div className="jp-Dataplane-tabPanel" role="tabpanel" data-tab={tab}>
+            <TabContent tab={tab} model={model} dataset={dataset} />
+          </div>
+        </>
+      ) : (
+        <p className="jp-Dataplane-notice">
+          {dataset.status === 'failed'
+            ? 'The import failed: there is nothing to show.'
+            : 'The data is being copied: the details appear when it is done.'}
+        </p>
+      )}
+    </>
+  );
+}
+
+function TabContent(props: {
+  tab: DetailsTab;
+  model: DatasetDetailsModel;
+  dataset: IDataset;
+}): JSX.Element {
+  const { tab, model, dataset } = props;
+  const statistics = model.statistics;
+  const place = { client: model.client, project: model.project, dataset: dataset.id };
+  switch (tab) {
+    case 'General':
+      return <GeneralTab dataset={dataset} statistics={statistics} />;
+    case 'Columns':
+      return statistics ? (
+        <ColumnsTab {...place} statistics={statistics} />
+      ) : (
+        <p className="jp-Dataplane-notice">Loading the statistics…</p>
+      );
+    case 'Sample':
+      return <SampleTab {...place} />;
+    case 'Embeddings':
+      return (
+        <EmbeddingsTab
+          {...place}
+          dataset={dataset}
+          columns={statistics?.columns.map(column => column.name) ?? []}
+          onChanged={() => void model.refresh()}
+        />
+      );
+  }
+}
+
+function DetailsHeader(props: { dataset: IDataset; error: string | null }): JSX.Element {
+  const { dataset, error } = props;
+  const progress =
+    dataset.status === 'copying' && dataset.progress
+      ? ` ${Math.round(dataset.progress * 100)}%`
+      : '';
+  return (
+    <header className="jp-Dataplane-detailsHeader">
+      <h2 className="jp-Dataplane-detailsTitle">{dataset.name}</h2>
+      <span
+        className={`jp-Dataplane-status jp-Dataplane-status-${dataset.status}`}
+        title={dataset.status_label}
+      >
+        {dataset.status_label + progress}
+      </span>
+      {dataset.error && <p className="jp-Dataplane-notice jp-Dataplane-error">{dataset.error}</p>}
+      {error && (
+        <p className="jp-Dataplane-notice jp-Dataplane-error">Could not refresh: {error}</p>
+      )}
+    </header>
+  );
+}
+
+/** A main-area tab showing one dataset's details. */
+export class DatasetDetailsWidget extends MainAreaWidget<DatasetDetailsView> {
+  constructor(options: DatasetDetailsWidget.IOptions) {
+    const model = new DatasetDetailsModel({
+      client: options.client,
+      project: options.project,
+      dataset: options.record.id,
+      record: options.record
+    });
+    super({ content: new DatasetDetailsView(model) });
+    this.project = options.project;
+    this.datasetId = options.record.id;
+    this.addClass('jp-Dataplane-detailsPanel');
+    this.title.icon = datasetDetailsIcon;
+    this.title.closable = true;
+    this._setTitle(options.record.name);
+    this.toolbar.addItem(
+      'refresh',
+      new ToolbarButton({
+        icon: refreshIcon,
+        tooltip: 'Refresh',
+        onClick: () => void model.refresh()
+      })
+    );
+    model.stateChanged.connect(this._onStateChanged, this);
+  }
+
+  /** Project of the dataset. */
+  readonly project: string;
+  /** Id of the dataset (its name may change). */
+  readonly datasetId: string;
+
+  /** Follow a rename made elsewhere. */
+  private _onStateChanged(model: DatasetDetailsModel): void {
+    const name = model.dataset?.name;
+    if (name && name !== this.title.label) {
+      this._setTitle(name);
+    }
+  }
+
+  private _setTitle(name: string): void {
+    this.title.label = name;
+    this.title.caption = `Dataset ${name} (project ${this.project})`;
+  }
+}
+
+export namespace DatasetDetailsWidget {
+  export interface IOptions {
+    client: DataplaneClient;
+    project: string;
+    /** The dataset's record, as just fetched. */
+    record: IDataset;
+  }
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+
+import { IChartTheme } from '../src/charts';
+import { columnStatisticsRows, missingPercent } from '../src/details/columnStats';
+import {
+  colorGroups,
+  embeddingsFigure,
+  isNumericColor,
+  MAX_COLOR_GROUPS,
+  MISSING_LABEL,
+  OTHER_LABEL,
+  rowOfPoint
+} from '../src/details/embeddingsFigure';
+import { formatBytes, formatNumber, formatPercent, formatValue } from '../src/details/format';
+import type { IEmbeddingsMap } from '../src/types';
+
+const THEME: IChartTheme = {
+  paper: '#fff',
+  font: '#000',
+  mutedFont: '#666',
+  grid: '#ddd',
+  accent: '#1976d2',
+  fontFamily: 'sans-serif',
+  fontSize: 13
+};
+
+describe('format', () => {
+  it('writes numbers, sizes and percentages', () => {
+    expect(formatNumber(1234567)).toBe('1,234,567');
+    expect(formatNumber(5.408326913195984)).toBe('5.40833');
+    expect(formatNumber(null)).toBe('—');
+    expect(formatBytes(760)).toBe('760 B');
+    expect(formatBytes(1294)).toBe('1.3 KB');
+    expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
+    expect(formatPercent(12.345)).toBe('12.3%');
+    expect(formatValue({ a: 1 })).toBe('{"a":1}');
+    expect(formatValue(true)).toBe('true');
+  });
+});
+
+describe('column statistics', () => {
+  it('derives the missing share from partial statistics', () => {
+    expect(missingPercent({ name: 'a', type: 'numeric', missing: 3 }, 12)).toBe(25);
+    expect(missingPercent({ name: 'a', type: 'numeric', missing: null }, 12)).toBeNull();
+    expect(missingPercent({ name: 'a', type: 'numeric', missing: 3, missing_pct: 20 }, 12)).toBe(20);
+  });
+
+  it('lists statistics in the notebook panel order', () => {
+    const rows = columnStatisticsRows({
+      name: 'country',
+      type: 'categorical',
+      count: 12,
+      missing: 0,
+      missing_pct: 0,
+      distinct: 2,
+      histogram: null,
+      quantiles: null,
+      top: [
+        { value: 'DE', count: 7 },
+        { value: 'FR', count: 5 }
+      ],
+      text_length: { min: 2, max: 2, mean: 2 },
+      warnings: []
+    });
+    expect(rows).toEqual([
+      ['type', 'categorical'],
+      ['count', '12'],
+      ['missing', '0'],
+      ['missing %', '0.0%'],
+      ['distinct', '2'],
+      ['text length min', '2'],
+      ['text length max', '2'],
+      ['text length mean', '2'],
+      ['top 1: DE', '7'],
+      ['top 2: FR', '5']
+    ]);
+  });
+});
+
+const MAP: IEmbeddingsMap = {
+  info: { status: 'ready', method: 'pca' },
+  rows: [0, 2, 5, 7],
+  x: [0.1, 0.2, 0.3, 0.4],
+  y: [1, 2, 3, 4],
+  z: [5, 6, 7, 8],
+  color: null
+};
+
+describe('embeddings figure', () => {
+  it('draws one 2-D trace with the row in each point', () => {
+    const figure = embeddingsFigure(MAP, { dims: 2, webgl: false }, THEME);
+    expect(figure.data).toHaveLength(1);
+    const trace = figure.data[0] as { type: string; customdata: unknown[][]; z?: number[] };
+    expect(trace.type).toBe('scatter');
+    expect(trace.z).toBeUndefined();
+    expect(trace.customdata.map(point => point[0])).toEqual([0, 2, 5, 7]);
+    expect(figure.layout.dragmode).toBe('lasso');
+    expect(figure.layout.title).toEqual({ text: 'Embeddings of 4 rows · PCA' });
+  });
+
+  it('draws 3-D with z', () => {
+    const trace = embeddingsFigure(MAP, { dims: 3, webgl: true }, THEME).data[0] as {
+      type: string;
+      z: number[];
+    };
+    expect(trace.type).toBe('scatter3d');
+    expect(trace.z).toEqual([5, 6, 7, 8]);
+  });
+
+  it('colours numbers on a scale, missing ones included', () => {
+    const map = { ...MAP, color: { column: 'price', values: [1.5, null, 3, 4] } };
+    const figure = embeddingsFigure(map, { dims: 2, webgl: false }, THEME);
+    expect(figure.data).toHaveLength(1);
+    const trace = figure.data[0] as { marker: { color: number[] }; customdata: unknown[][]; hovertemplate: string };
+    expect(trace.marker.color).toEqual([1.5, NaN, 3, 4]);
+    expect(trace.customdata[1]).toEqual([2, MISSING_LABEL]);
+    expect(trace.hovertemplate).toContain('price: %{customdata[1]}');
+  });
+
+  it('gives each category its own trace', () => {
+    const map = { ...MAP, color: { column: 'region', values: ['n', 's', 'n', null] } };
+    const figure = embeddingsFigure(map, { dims: 2, webgl: false }, THEME);
+    const traces = figure.data as { name: string; customdata: unknown[][] }[];
+    expect(traces.map(trace => trace.name)).toEqual(['n', 's', MISSING_LABEL]);
+    expect(traces[0].customdata).toEqual([
+      [0, 'n'],
+      [5, 'n']
+    ]);
+    expect(figure.layout.showlegend).toBe(true);
+  });
+
+  it('groups rare categories, most frequent first', () => {
+    const values = Array.from({ length: 30 }, (_, i) => `c${i % (MAX_COLOR_GROUPS + 2)}`);
+    const groups = colorGroups(values);
+    expect(groups).toHaveLength(MAX_COLOR_GROUPS + 1);
+    expect(groups[MAX_COLOR_GROUPS][0]).toBe(OTHER_LABEL);
+    expect(groups.flatMap(([, members]) => members).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i)
+    );
+  });
+
+  it('tells numeric colour columns from text ones', () => {
+    expect(isNumericColor([1, null, 2])).toBe(true);
+    expect(isNumericColor([1, 'a'])).toBe(false);
+    expect(isNumericColor([null])).toBe(false);
+  });
+
+  it('reads the row of a point', () => {
+    expect(rowOfPoint({ customdata: [12, 'x'] as unknown as number })).toBe(12);
+  });
+});

@@ -1,0 +1,116 @@
+"""A dataset's details in the main area of a real JupyterLab: summary, columns with their
+drill-down, correlation heatmap, sample, and the embeddings explorer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .lab import SeededDataset
+
+pytestmark = pytest.mark.browser
+
+OPEN_DETAILS = "dataplane:open-dataset-details"
+DETAILS = ".jp-Dataplane-details"
+# Generous: two cores are shared by several test runs, and plotly is a 4.5 MB chunk.
+SLOW_MS = 60_000
+
+
+def open_details(page: Any, project: str, dataset: str) -> Any:
+    """Run the command as the datasets section does and return the details tab's content."""
+    widget_id = page.evaluate(
+        """async ([command, args]) => {
+            const widget = await window.jupyterapp.commands.execute(command, args);
+            return widget.id;
+        }""",
+        [OPEN_DETAILS, {"project": project, "dataset": dataset}],
+    )
+    current = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+    expect(current).to_have_attribute("data-id", widget_id)
+    content = page.locator(f"#{widget_id} {DETAILS}")
+    expect(content.locator(".jp-Dataplane-detailsTitle")).to_have_text(dataset, timeout=SLOW_MS)
+    return content
+
+
+def show_tab(content: Any, name: str) -> None:
+    content.locator(f'.jp-Dataplane-tab[data-tab="{name}"]').click()
+    expect(content.locator(f'.jp-Dataplane-tabPanel[data-tab="{name}"]')).to_be_visible()
+
+
+def seeded_dataset(seeded: list[SeededDataset], name: str) -> SeededDataset:
+    return next(d for d in seeded if d.name == name)
+
+
+def api_get(page: Any, path: str) -> Any:
+    """A REST call made by the page itself (its token and XSRF cookie)."""
+    return page.evaluate(
+        """async path => {
+            const settings = window.jupyterapp.serviceManager.serverSettings;
+            const url = settings.baseUrl + 'dataplane/api/v1/' + path;
+            const init = {headers: {Authorization: 'token ' + settings.token}};
+            const response = await fetch(url, init);
+            return {status: response.status, body: await response.text()};
+        }""",
+        path,
+    )
+
+
+def test_details_summary_columns_correlation_sample(
+    lab_page: Any, seeded: list[SeededDataset], artifacts_dir: Path
+) -> None:
+    sales = seeded_dataset(seeded, "sales")  # region, units, price: two numeric columns
+    content = open_details(lab_page, sales.project, sales.name)
+    title = lab_page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+    expect(title).to_have_text(sales.name)
+
+    # General: the summary's numbers, the distributions and the correlation heatmap.
+    expect(content.locator('td[data-field="rows"]')).to_have_text(f"{sales.rows:,}")
+    expect(content.locator('td[data-field="columns"]')).to_have_text(f"{sales.columns:,}")
+    expect(content.locator('td[data-field="status"]')).to_have_text("Ready to be used")
+    expect(content.locator('td[data-field="origin"]')).to_have_text("upload")
+    expect(content.locator(".jp-Dataplane-distributions .js-plotly-plot")).to_be_visible(timeout=SLOW_MS)
+    heatmap = content.locator(".jp-Dataplane-heatmap .js-plotly-plot")
+    expect(heatmap).to_be_visible(timeout=SLOW_MS)
+    expect(heatmap.locator(".hm, .heatmaplayer image")).not_to_have_count(0)
+    expect(heatmap).to_contain_text("Pearson correlation (2 columns)")
+    lab_page.screenshot(path=str(artifacts_dir / "details-general.png"))
+
+    # Columns: one line per column; clicking one draws its distribution and lists its statistics.
+    show_tab(content, "Columns")
+    lines = content.locator(".jp-Dataplane-columnsTable tbody tr")
+    expect(lines).to_have_count(sales.columns)
+    content.locator('.jp-Dataplane-columnsTable tr[data-column="region"]').click()
+    drill = content.locator('.jp-Dataplane-drillDown[data-column="region"]')
+    expect(drill.locator(".js-plotly-plot")).to_be_visible(timeout=SLOW_MS)
+    expect(drill.locator(".js-plotly-plot")).to_contain_text("region (categorical)")
+    expect(drill.locator(".js-plotly-plot")).to_contain_text("north")
+    stats = drill.locator(".jp-Dataplane-columnStats")
+    expect(stats.locator("tr", has_text="distinct").first).to_contain_text("4")
+    expect(stats).to_contain_text("top 1:")
+    lab_page.screenshot(path=str(artifacts_dir / "details-columns.png"))
+
+    # Sample: the first rows, then as many as asked for.
+    show_tab(content, "Sample")
+    rows = content.locator(".jp-Dataplane-sampleTable tbody tr")
+    expect(rows).to_have_count(sales.rows)
+    expect(rows.first).to_contain_text("north")
+    content.locator(".jp-Dataplane-sampleRows input").fill("2")
+    content.locator(".jp-Dataplane-detailsSample button[type=submit]").click()
+    expect(rows).to_have_count(2)
+    lab_page.screenshot(path=str(artifacts_dir / "details-sample.png"))
+    assert lab_page.page_errors == []
+
+
+def test_opening_again_reactivates_the_tab(lab_page: Any, seeded: list[SeededDataset]) -> None:
+    sales = seeded_dataset(seeded, "sales")
+    first = open_details(lab_page, sales.project, sales.name)
+    other = seeded_dataset(seeded, "customers")
+    open_details(lab_page, other.project, other.name)
+    again = open_details(lab_page, sales.project, sales.name)
+    assert again.evaluate("node => node.parentElement.id") == first.evaluate("node => node.parentElement.id")
+    tabs = lab_page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=sales.name)
+    expect(tabs).to_have_count(1)
