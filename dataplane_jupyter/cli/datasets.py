@@ -1,4 +1,5 @@
-"""`dataplane datasets list|import|show|stats|column|sample|rename|download|delete`."""
+"""`dataplane datasets list|import|show|stats|column|sample|rename|download|delete`, and the
+embeddings verbs of `cli/embeddings.py`."""
 
 from __future__ import annotations
 
@@ -7,60 +8,39 @@ import json
 
 from ..core.datasets import Dataset
 from ..core.models import DatasetStatus
+from . import embeddings
 from .common import project
 from .output import Output
+from .parser import Verb, add_verbs, arg, verbs
 
 TABLE = ["name", "origin", "status", "rows", "columns", "size_bytes", "created_at"]
 
 
 def register(nouns: argparse._SubParsersAction) -> None:
     """Add the `datasets` noun."""
-    from .parser import verbs
-
     sub = verbs(nouns, "datasets", "datasets: stored tables with statistics")
-    listing = sub.add_parser("list", help="list datasets, newest first")
-    listing.add_argument("--origin", action="append", help="keep this origin (repeatable)")
-    listing.add_argument("--status", action="append", help="keep this status (repeatable)")
-    listing.add_argument("--search", help="part of the name")
-    listing.set_defaults(run=list_datasets)
-
-    imp = sub.add_parser("import", help="import a CSV file (path or fsspec URL)")
-    imp.add_argument("file")
-    imp.add_argument("--name")
-    for option in ("separator", "decimal", "encoding"):
-        imp.add_argument(f"--{option}", help=f"{option} (auto-detected when absent)")
-    imp.add_argument("--wait", action="store_true", help="follow the import until it is ready")
-    imp.set_defaults(run=import_dataset)
-
-    for verb, run, text in (
-        ("show", show_dataset, "one dataset"),
-        ("stats", dataset_stats, "its statistics"),
-        ("delete", delete_dataset, "delete it and our stored files"),
-    ):
-        parser = sub.add_parser(verb, help=text)
-        parser.add_argument("name")
-        parser.set_defaults(run=run)
-
-    column = sub.add_parser("column", help="statistics of one column")
-    column.add_argument("name")
-    column.add_argument("column")
-    column.set_defaults(run=column_stats)
-
-    sample = sub.add_parser("sample", help="the first rows")
-    sample.add_argument("name")
-    sample.add_argument("-n", type=int, default=20)
-    sample.set_defaults(run=sample_dataset)
-
-    rename = sub.add_parser("rename", help="give it a new name")
-    rename.add_argument("name")
-    rename.add_argument("new_name")
-    rename.set_defaults(run=rename_dataset)
-
-    download = sub.add_parser("download", help="write it to a CSV or Parquet file")
-    download.add_argument("name")
-    download.add_argument("path")
-    download.add_argument("--format", choices=["csv", "parquet"])
-    download.set_defaults(run=download_dataset)
+    add_verbs(sub, [
+        Verb("list", list_datasets, "list datasets, newest first", [
+            arg("--origin", action="append", help="keep this origin (repeatable)"),
+            arg("--status", action="append", help="keep this status (repeatable)"),
+            arg("--search", help="part of the name"),
+        ]),
+        Verb("import", import_dataset, "import a CSV file (path or fsspec URL)", [
+            "file", arg("--name"),
+            *(arg(f"--{option}", help=f"{option} (auto-detected when absent)")
+              for option in ("separator", "decimal", "encoding")),
+            arg("--wait", action="store_true", help="follow the import until it is ready"),
+        ]),
+        Verb("show", show_dataset, "one dataset"),
+        Verb("stats", dataset_stats, "its statistics"),
+        Verb("delete", delete_dataset, "delete it and our stored files"),
+        Verb("column", column_stats, "statistics of one column", ["name", "column"]),
+        Verb("sample", sample_dataset, "the first rows", ["name", arg("-n", type=int, default=20)]),
+        Verb("rename", rename_dataset, "give it a new name", ["name", "new_name"]),
+        Verb("download", download_dataset, "write it to a CSV or Parquet file",
+             ["name", "path", arg("--format", choices=["csv", "parquet"])]),
+    ])
+    embeddings.register(sub)
 
 
 def list_datasets(args: argparse.Namespace, out: Output) -> None:
@@ -76,7 +56,7 @@ def follow_import(ds: Dataset, out: Output) -> None:
         done = info.status in (DatasetStatus.READY, DatasetStatus.FAILED)
         return info.status_label, info.progress, ds.job.message if ds.job else "", done
 
-    out.follow(read)
+    out.follow(read, ds.catalog.jobs)
     ds.wait()
 
 

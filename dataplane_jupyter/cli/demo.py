@@ -8,18 +8,17 @@ from pathlib import Path
 from ..core.errors import AlreadyExists
 from .common import catalog
 from .output import Output
+from .parser import Verb, add_verbs, arg, verbs
 
 DEMO_DATASETS = ("gapminder", "tips", "iris", "wind", "stocks")
 
 
 def register(nouns: argparse._SubParsersAction) -> None:
     """Add the `demo` noun."""
-    from .parser import verbs
-
-    sub = verbs(nouns, "demo", "the demo project")
-    seed = sub.add_parser("seed", help="create the demo project and import plotly's sample data")
-    seed.add_argument("--name", default="demo", help="project name (default: demo)")
-    seed.set_defaults(run=seed_demo)
+    add_verbs(verbs(nouns, "demo", "the demo project"), [
+        Verb("seed", seed_demo, "create the demo project and import plotly's sample data",
+             [arg("--name", default="demo", help="project name (default: demo)")]),
+    ])
 
 
 def sample_file(name: str) -> Path:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from ..core.export_runs import FINISHED, ExportRun
 from .common import project
 from .output import Output
+from .parser import Verb, add_verbs, arg, verbs
 from .sources import parse_pairs
 
 TABLE = ["name", "connector", "kind", "destination", "mode", "file_format", "last_export"]
@@ -21,39 +21,27 @@ RUNS = ["dataset_name", "status", "rows", "location", "duration_seconds", "start
 
 def register(nouns: argparse._SubParsersAction) -> None:
     """Add the `exporters` noun."""
-    from .parser import verbs
-
-    sub = verbs(nouns, "exporters", "write datasets to databases and file stores")
-    sub.add_parser("list", help="list exporters with their last export").set_defaults(run=list_exporters)
-    create = sub.add_parser("create", help="create an exporter: NAME CONNECTOR key=value ... (table=, path=, bucket=, dataset=)")
-    create.add_argument("name")
-    create.add_argument("connector")
-    create.add_argument("destination", nargs="*", metavar="key=value")
-    create.add_argument("--mode", default="timestamp", help="timestamp (default), cancel or overwrite")
-    create.add_argument("--format", dest="file_format", default="csv", help="csv (default) or parquet, for files")
-    create.set_defaults(run=create_exporter)
-    edit = sub.add_parser("edit", help="change it: NAME [key=value ...] [--mode M] [--format F] [--rename N]")
-    edit.add_argument("name")
-    edit.add_argument("destination", nargs="*", metavar="key=value")
-    edit.add_argument("--mode")
-    edit.add_argument("--format", dest="file_format")
-    edit.add_argument("--connector")
-    edit.add_argument("--rename")
-    edit.set_defaults(run=edit_exporter)
-    for verb, run, text in (
-        ("show", show_exporter, "one exporter and its last export"),
-        ("test", test_exporter, "check that its destination is writable"),
-        ("history", exporter_history, "every export it did, newest first"),
-        ("delete", delete_exporter, "delete it and its history"),
-    ):
-        parser = sub.add_parser(verb, help=text)
-        parser.add_argument("name")
-        parser.set_defaults(run=run)
-    start = sub.add_parser("run", help="export a dataset: EXPORTER DATASET [--wait]")
-    start.add_argument("name")
-    start.add_argument("dataset")
-    start.add_argument("--wait", action="store_true", help="follow the export; exit 1 unless it succeeds")
-    start.set_defaults(run=run_export)
+    destination = arg("destination", nargs="*", metavar="key=value")
+    add_verbs(verbs(nouns, "exporters", "write datasets to databases and file stores"), [
+        Verb("list", list_exporters, "list exporters with their last export", []),
+        Verb("create", create_exporter,
+             "create an exporter: NAME CONNECTOR key=value ... (table=, path=, bucket=, dataset=)", [
+                 "name", "connector", destination,
+                 arg("--mode", default="timestamp", help="timestamp (default), cancel or overwrite"),
+                 arg("--format", dest="file_format", default="csv", help="csv (default) or parquet, for files"),
+             ]),
+        Verb("edit", edit_exporter, "change it: NAME [key=value ...] [--mode M] [--format F] [--rename N]", [
+            "name", destination, arg("--mode"), arg("--format", dest="file_format"), arg("--connector"),
+            arg("--rename"),
+        ]),
+        Verb("show", show_exporter, "one exporter and its last export"),
+        Verb("test", test_exporter, "check that its destination is writable"),
+        Verb("history", exporter_history, "every export it did, newest first"),
+        Verb("delete", delete_exporter, "delete it and its history"),
+        Verb("run", run_export, "export a dataset: EXPORTER DATASET [--wait]", [
+            "name", "dataset", arg("--wait", action="store_true", help="follow the export; exit 1 unless it succeeds"),
+        ]),
+    ])
 
 
 def list_exporters(args: argparse.Namespace, out: Output) -> None:
@@ -100,18 +88,14 @@ def delete_exporter(args: argparse.Namespace, out: Output) -> None:
 
 def follow_export(run: ExportRun, out: Output) -> None:
     """Show the export's progress until it ends."""
-
-    last_reap = [time.monotonic()]
+    jobs = run.project.catalog.jobs
 
     def read() -> tuple[str, float, str, bool]:
-        if time.monotonic() - last_reap[0] > 5:
-            run.project.catalog.jobs.reap()  # a dead worker fails the run
-            last_reap[0] = time.monotonic()
         info = run.info
-        job = run.project.catalog.jobs.get(info.job_id) if info.job_id else None
+        job = jobs.get(info.job_id) if info.job_id else None
         return info.status, info.progress, job.message if job else "", info.status in FINISHED
 
-    out.follow(read)
+    out.follow(read, jobs)
 
 
 def run_export(args: argparse.Namespace, out: Output) -> int:

@@ -8,42 +8,23 @@ from ..core.image_folders import ImageFolder
 from ..core.image_models import ImageFolderStatus
 from .common import project
 from .output import Output
+from .parser import Verb, add_verbs, arg, verbs
 
 TABLE = ["name", "status", "n_images", "size_bytes", "created_at"]
 
 
 def register(nouns: argparse._SubParsersAction) -> None:
     """Add the `image-folders` noun."""
-    from .parser import verbs
-
-    sub = verbs(nouns, "image-folders", "image folders: stored trees of jpg/png/gif images")
-    listing = sub.add_parser("list", help="list image folders, newest first")
-    listing.add_argument("--search", help="part of the name")
-    listing.set_defaults(run=list_folders)
-
-    imp = sub.add_parser("import", help="create an image folder from a zip (path or fsspec URL)")
-    imp.add_argument("file")
-    imp.add_argument("--name")
-    imp.add_argument("--wait", action="store_true", help="follow the import until it is ready")
-    imp.set_defaults(run=import_folder)
-
-    for verb, run, text in (
-        ("show", show_folder, "one image folder, with its categories"),
-        ("delete", delete_folder, "delete it and its stored images"),
-    ):
-        parser = sub.add_parser(verb, help=text)
-        parser.add_argument("name")
-        parser.set_defaults(run=run)
-
-    rename = sub.add_parser("rename", help="give it a new name")
-    rename.add_argument("name")
-    rename.add_argument("new_name")
-    rename.set_defaults(run=rename_folder)
-
-    download = sub.add_parser("download", help="write its images to a zip file")
-    download.add_argument("name")
-    download.add_argument("path")
-    download.set_defaults(run=download_folder)
+    add_verbs(verbs(nouns, "image-folders", "image folders: stored trees of jpg/png/gif images"), [
+        Verb("list", list_folders, "list image folders, newest first", [arg("--search", help="part of the name")]),
+        Verb("import", import_folder, "create an image folder from a zip (path or fsspec URL)", [
+            "file", arg("--name"), arg("--wait", action="store_true", help="follow the import until it is ready"),
+        ]),
+        Verb("show", show_folder, "one image folder, with its categories"),
+        Verb("delete", delete_folder, "delete it and its stored images"),
+        Verb("rename", rename_folder, "give it a new name", ["name", "new_name"]),
+        Verb("download", download_folder, "write its images to a zip file", ["name", "path"]),
+    ])
 
 
 def list_folders(args: argparse.Namespace, out: Output) -> None:
@@ -58,7 +39,7 @@ def follow_folder_import(folder: ImageFolder, out: Output) -> None:
         job = folder.job
         return info.status_label, info.progress, job.message if job else "", info.status is not ImageFolderStatus.COPYING
 
-    out.follow(read)
+    out.follow(read, folder.catalog.jobs)
     folder.wait()
 
 

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import argparse
 
+from ..core.catalog import Jobs
 from ..core.errors import JobFailed
 from .common import catalog, project
 from .output import Output
+from .parser import Verb, add_verbs, arg, verbs
 
 TABLE = ["id", "kind", "status", "progress", "message", "created_at"]
 
 
 def register(nouns: argparse._SubParsersAction) -> None:
     """Add the `jobs` noun."""
-    from .parser import verbs
-
-    sub = verbs(nouns, "jobs", "long work: imports, statistics, exports")
-    listing = sub.add_parser("list", help="jobs of the project, newest first")
-    listing.add_argument("--status", action="append", help="keep this status (repeatable)")
-    listing.set_defaults(run=list_jobs)
-    for verb, run, text in (("show", show_job, "one job"), ("cancel", cancel_job, "ask a job to stop"), ("wait", wait_job, "follow a job until it ends")):
-        parser = sub.add_parser(verb, help=text)
-        parser.add_argument("id")
-        parser.set_defaults(run=run)
+    add_verbs(verbs(nouns, "jobs", "long work: imports, statistics, exports"), [
+        Verb("list", list_jobs, "jobs of the project, newest first",
+             [arg("--status", action="append", help="keep this status (repeatable)")]),
+        Verb("show", show_job, "one job", ["id"]),
+        Verb("cancel", cancel_job, "ask a job to stop", ["id"]),
+        Verb("wait", wait_job, "follow a job until it ends", ["id"]),
+    ])
 
 
 def list_jobs(args: argparse.Namespace, out: Output) -> None:
@@ -39,14 +38,19 @@ def cancel_job(args: argparse.Namespace, out: Output) -> None:
     out.result(catalog(args).jobs.cancel(args.id).to_dict())
 
 
-def wait_job(args: argparse.Namespace, out: Output) -> int:
-    jobs = catalog(args).jobs
+def follow_job(jobs: Jobs, job_id: str, out: Output) -> None:
+    """Show a job's progress until it ends."""
 
     def read() -> tuple[str, float, str, bool]:
-        job = jobs.get(args.id)
+        job = jobs.get(job_id)
         return job.status.value, job.progress, job.message, job.status.finished
 
-    out.follow(read)
+    out.follow(read, jobs)
+
+
+def wait_job(args: argparse.Namespace, out: Output) -> int:
+    jobs = catalog(args).jobs
+    follow_job(jobs, args.id, out)
     job = jobs.wait(args.id)
     out.result(job.to_dict())
     if job.status.value != "succeeded":

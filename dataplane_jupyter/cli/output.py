@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-import time
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from ..core.catalog import Jobs
 
 
 def plain(value: Any) -> Any:
@@ -42,24 +44,25 @@ class Output:
         """A note for people (stderr in JSON mode so stdout stays parseable)."""
         print(text, file=sys.stderr if self.json_mode else sys.stdout)
 
-    def follow(self, read: Callable[[], tuple[str, float, str, bool]], poll: float = 0.3) -> None:
-        """Show progress until `read()` says finished: (status, fraction, message, finished)."""
+    def follow(self, read: Callable[[], tuple[str, float, str, bool]], jobs: "Jobs", poll: float = 0.3) -> None:
+        """Show progress until `read()` says finished: (status, fraction, message, finished).
+        `jobs.wait_until` drives the loop, so a job whose worker died ends instead of hanging."""
         tty = sys.stderr.isatty()
-        last = None
-        while True:
+        last: list[tuple[str, str]] = []
+
+        def step() -> bool | None:
             status, fraction, message, finished = read()
             line = f"[{'#' * int(fraction * 30):<30}] {fraction * 100:3.0f}% {status}: {message}"
             if tty:
                 print(f"\r{line[:120]:<120}", end="", file=sys.stderr, flush=True)
-            elif (status, message) != last:
+            elif [(status, message)] != last:
                 print(line, file=sys.stderr, flush=True)
-            last = (status, message)
-            if finished:
-                if tty:
-                    print(file=sys.stderr)
-                return
-            time.sleep(poll)
+            last[:] = [(status, message)]
+            return True if finished else None
 
+        jobs.wait_until(step, poll=poll)
+        if tty:
+            print(file=sys.stderr)
 
 def print_table(rows: list[dict[str, Any]], fields: Sequence[str]) -> None:
     """A left-aligned text table."""

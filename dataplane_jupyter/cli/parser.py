@@ -1,14 +1,48 @@
-"""The argument parser: global options, then one sub-parser per noun, each with its verbs."""
+"""The argument parser: global options, then one sub-parser per noun, each with its verbs.
+
+A noun module lists its verbs as a table:
+
+    add_verbs(verbs(nouns, "datasets", "..."), [
+        Verb("show", show_dataset, "one dataset"),                       # takes NAME
+        Verb("sample", sample_dataset, "the first rows", ["name", arg("-n", type=int, default=20)]),
+    ])
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any, Callable, NamedTuple, Sequence
 
-from . import datasets, demo, exporters, image_folders, jobs, projects, sources
+from .output import Output
+
+Runner = Callable[[argparse.Namespace, Output], "int | None"]
+
+
+class Arg(NamedTuple):
+    """One argument of a verb, as `ArgumentParser.add_argument` takes it."""
+
+    flags: tuple[str, ...]
+    options: dict[str, Any]
+
+
+def arg(*flags: str, **options: Any) -> Arg:
+    """`arg("--wait", action="store_true", help=...)`; in a table a bare string is a positional."""
+    return Arg(flags, options)
+
+
+class Verb(NamedTuple):
+    """A row of a noun's table: the verb, the function it runs, its help and its arguments."""
+
+    name: str
+    run: Runner
+    help: str
+    args: Sequence[str | Arg] = ("name",)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """`dataplane [--home DIR] [--project P] [--json] <noun> <verb> ...`."""
+    from . import datasets, demo, exporters, image_folders, jobs, projects, sources
+
     parser = argparse.ArgumentParser(prog="dataplane", description="The dataplane catalog from the terminal.")
     parser.add_argument("--home", help="data home (default $DATAPLANE_HOME or ~/.dataplane)")
     parser.add_argument("--project", "-p", default="default", help="project name (default: default)")
@@ -24,3 +58,13 @@ def verbs(nouns: argparse._SubParsersAction, noun: str, help_text: str) -> argpa
     parser = nouns.add_parser(noun, help=help_text)
     parser.set_defaults(run=lambda args, out: parser.print_help() or 2)
     return parser.add_subparsers(title="verbs", metavar="<verb>")
+
+
+def add_verbs(sub: argparse._SubParsersAction, table: Sequence[Verb]) -> None:
+    """Add each verb of the table with its arguments."""
+    for verb in table:
+        parser = sub.add_parser(verb.name, help=verb.help)
+        for argument in verb.args:
+            flags, options = ((argument,), {}) if isinstance(argument, str) else argument
+            parser.add_argument(*flags, **options)
+        parser.set_defaults(run=verb.run)

@@ -6,21 +6,16 @@ import argparse
 
 from .common import catalog
 from .output import Output
+from .parser import Verb, add_verbs, arg, verbs
 
 
 def register(nouns: argparse._SubParsersAction) -> None:
     """Add the `projects` noun."""
-    from .parser import verbs
-
-    sub = verbs(nouns, "projects", "projects: the scope of everything else")
-    sub.add_parser("list", help="list projects").set_defaults(run=list_projects)
-    create = sub.add_parser("create", help="create a project")
-    create.add_argument("name")
-    create.add_argument("--description", default="")
-    create.set_defaults(run=create_project)
-    delete = sub.add_parser("delete", help="delete a project and all it holds")
-    delete.add_argument("name")
-    delete.set_defaults(run=delete_project)
+    add_verbs(verbs(nouns, "projects", "projects: the scope of everything else"), [
+        Verb("list", list_projects, "list projects", []),
+        Verb("create", create_project, "create a project", ["name", arg("--description", default="")]),
+        Verb("delete", delete_project, "delete a project and all it holds"),
+    ])
 
 
 def list_projects(args: argparse.Namespace, out: Output) -> None:

@@ -16,53 +16,34 @@ from ..core.errors import InvalidInput
 from .common import project
 from .datasets import follow_import
 from .output import Output
+from .parser import Verb, add_verbs, arg, verbs
 
 
 def register(nouns: argparse._SubParsersAction) -> None:
     """Add the `connectors` and `datasources` nouns."""
-    from .parser import verbs
-
-    sub = verbs(nouns, "connectors", "credentials + address of databases and file stores")
-    sub.add_parser("list", help="list connectors").set_defaults(run=list_connectors)
-    create = sub.add_parser("create", help="create a connector: NAME KIND key=value ...")
-    create.add_argument("name")
-    create.add_argument("kind", help="sql, ftp, sftp, s3 or gcp")
-    create.add_argument("fields", nargs="*", metavar="key=value")
-    create.set_defaults(run=create_connector)
-    edit = sub.add_parser("edit", help="change fields: NAME key=value ... (secrets not given are kept)")
-    edit.add_argument("name")
-    edit.add_argument("fields", nargs="*", metavar="key=value")
-    edit.add_argument("--rename")
-    edit.set_defaults(run=edit_connector)
-    for verb, run, text in (
-        ("show", show_connector, "one connector (secrets hidden)"),
-        ("test", test_connector, "connect and log in"),
-        ("delete", delete_connector, "delete it (refused while in use)"),
-    ):
-        parser = sub.add_parser(verb, help=text)
-        parser.add_argument("name")
-        parser.set_defaults(run=run)
-
-    sub = verbs(nouns, "datasources", "a table, query or file behind a connector")
-    sub.add_parser("list", help="list datasources").set_defaults(run=list_datasources)
-    create = sub.add_parser("create", help="create a datasource: NAME CONNECTOR key=value ...")
-    create.add_argument("name")
-    create.add_argument("connector")
-    create.add_argument("locator", nargs="*", metavar="key=value", help="table=, database=, query=, path=, bucket=, dataset=")
-    create.set_defaults(run=create_datasource)
-    for verb, run, text in (
-        ("show", show_datasource, "one datasource"),
-        ("test", test_datasource, "schema and first rows"),
-        ("delete", delete_datasource, "forget it (imported datasets stay)"),
-    ):
-        parser = sub.add_parser(verb, help=text)
-        parser.add_argument("name")
-        parser.set_defaults(run=run)
-    imp = sub.add_parser("import", help="import it as a new dataset")
-    imp.add_argument("name")
-    imp.add_argument("--as", dest="dataset", help="dataset name")
-    imp.add_argument("--wait", action="store_true")
-    imp.set_defaults(run=import_datasource)
+    add_verbs(verbs(nouns, "connectors", "credentials + address of databases and file stores"), [
+        Verb("list", list_connectors, "list connectors", []),
+        Verb("create", create_connector, "create a connector: NAME KIND key=value ...", [
+            "name", arg("kind", help="sql, ftp, sftp, s3 or gcp"), arg("fields", nargs="*", metavar="key=value"),
+        ]),
+        Verb("edit", edit_connector, "change fields: NAME key=value ... (secrets not given are kept)",
+             ["name", arg("fields", nargs="*", metavar="key=value"), arg("--rename")]),
+        Verb("show", show_connector, "one connector (secrets hidden)"),
+        Verb("test", test_connector, "connect and log in"),
+        Verb("delete", delete_connector, "delete it (refused while in use)"),
+    ])
+    add_verbs(verbs(nouns, "datasources", "a table, query or file behind a connector"), [
+        Verb("list", list_datasources, "list datasources", []),
+        Verb("create", create_datasource, "create a datasource: NAME CONNECTOR key=value ...", [
+            "name", "connector",
+            arg("locator", nargs="*", metavar="key=value", help="table=, database=, query=, path=, bucket=, dataset="),
+        ]),
+        Verb("show", show_datasource, "one datasource"),
+        Verb("test", test_datasource, "schema and first rows"),
+        Verb("delete", delete_datasource, "forget it (imported datasets stay)"),
+        Verb("import", import_datasource, "import it as a new dataset",
+             ["name", arg("--as", dest="dataset", help="dataset name"), arg("--wait", action="store_true")]),
+    ])
 
 
 def parse_pairs(pairs: list[str], kind: str | None = None) -> dict[str, Any]:

@@ -9,14 +9,15 @@ from __future__ import annotations
 import getpass
 import os
 import re
-from typing import TYPE_CHECKING, Any
+import time
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import sqlalchemy as sa
 
 from . import db, schema
 from .config import Settings
 from .errors import AlreadyExists, InvalidInput, InvalidState, JobFailed, NotFound
-from .jobs import Job, JobStatus, JobStore, wait_for
+from .jobs import Job, JobStatus, JobStore
 from .models import DescribeProject
 from .storage import Storage
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from .project import Project
 
 NAME_PATTERN = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
+REAP_EVERY = 5.0  # seconds between looks for dead workers while someone waits
+T = TypeVar("T")
 
 
 def check_name(name: str, what: str) -> str:
@@ -47,6 +50,11 @@ class JobHandle:
     def info(self) -> Job:
         """The current record."""
         return self._jobs.get(self.id)
+
+    @property
+    def jobs(self) -> "Jobs":
+        """The catalog's jobs, this one among them."""
+        return self._jobs
 
     status = property(lambda self: self.info.status.value, doc="queued, running, succeeded, failed or cancelled")
     progress = property(lambda self: self.info.progress, doc="0–1")
@@ -127,17 +135,34 @@ class Jobs:
                 return self.store.get(job_id)  # it started meanwhile: it stops at its next report
         return job
 
-    def wait(self, job_id: str, timeout: float | None = None) -> Job:
+    def wait(self, job_id: str, timeout: float | None = None, poll: float = 0.2) -> Job:
         """Block until the job ends, failing it first if its worker died."""
-        while True:
-            try:
-                return wait_for(self.store, job_id, timeout=min(timeout or 5.0, 5.0))
-            except TimeoutError:
+
+        def finished() -> Job | None:
+            job = self.get(job_id)
+            return job if job.status.finished else None
+
+        return self.wait_until(
+            finished, timeout=timeout, poll=poll, waiting=lambda: f"Job {job_id} still {self.get(job_id).status.value}")
+
+    def wait_until(
+        self, done: Callable[[], T | None], *, timeout: float | None = None, poll: float = 0.2,
+        waiting: Callable[[], str] = lambda: "Still waiting",
+    ) -> T:
+        """Call `done()` every `poll` seconds until it returns something other than None, and
+        return that. Meanwhile the jobs whose worker died are failed every REAP_EVERY seconds, so
+        a crashed worker cannot keep anyone waiting. After `timeout` seconds: TimeoutError
+        starting with `waiting()`."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        last_reap = time.monotonic()
+        while (result := done()) is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"{waiting()} after {timeout} s.")
+            if time.monotonic() - last_reap > REAP_EVERY:
                 self.reap()
-                if timeout is not None:
-                    timeout -= 5.0
-                    if timeout <= 0:
-                        raise
+                last_reap = time.monotonic()
+            time.sleep(poll)
+        return result
 
     def reap(self) -> list[Job]:
         """Fail the jobs whose worker process died."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
@@ -240,20 +239,16 @@ class Dataset:
 
     def wait(self, timeout: float | None = None, poll: float = 0.2) -> "Dataset":
         """Block until the dataset is ready; raises ImportFailed with the reason if it failed."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        last_reap = time.monotonic()
-        while True:
+
+        def ready() -> "Dataset | None":
             info = self.info
-            if info.status is DatasetStatus.READY:
-                return self
             if info.status is DatasetStatus.FAILED:
                 raise ImportFailed(f"Dataset {info.name!r} failed: {info.error}")
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"Dataset {info.name!r} still {info.status.value} after {timeout} s.")
-            if time.monotonic() - last_reap > 5:
-                self.catalog.jobs.reap()
-                last_reap = time.monotonic()
-            time.sleep(poll)
+            return self if info.status is DatasetStatus.READY else None
+
+        return self.catalog.jobs.wait_until(
+            ready, timeout=timeout, poll=poll,
+            waiting=lambda: f"Dataset {self._info.name!r} still {self._info.status.value}")
 
     def _require_data(self) -> None:
         """Data and statistics exist once the copy is done (statistics may still be partial)."""
@@ -361,14 +356,14 @@ class Dataset:
         return self
 
     def delete(self) -> None:
-        """Remove the dataset and our stored files; sources are never touched. A running import
-        is cancelled first."""
-        job = self.job
-        if job is not None and not job.status.finished:
+        """Remove the dataset and our stored files; sources are never touched. Its running
+        import, statistics or embeddings job is cancelled first."""
+        info = self.info
+        for job_id in filter(None, (info.job_id, (info.embeddings or {}).get("job_id"))):
             try:
-                self.catalog.jobs.cancel(job.id)
-            except InvalidState:
-                pass
+                self.catalog.jobs.cancel(job_id)
+            except (InvalidState, NotFound):
+                pass  # already finished (or gone): nothing to stop
         with self.catalog.engine.begin() as connection:
             connection.execute(schema.datasets.delete().where(schema.datasets.c.id == self.id))
         self.catalog.storage.remove(self._folder)

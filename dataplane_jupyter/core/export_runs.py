@@ -94,15 +94,14 @@ class ExportRun:
 
     def wait(self, timeout: float | None = None, poll: float = 0.2) -> "ExportRun":
         """Block until the export ends; raises JobFailed with the reason unless it succeeded."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        last_reap = time.monotonic()
-        while (info := self.info).status not in FINISHED:
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"Export of {info.dataset_name!r} still {info.status} after {timeout} s.")
-            if time.monotonic() - last_reap > 5:
-                self.project.catalog.jobs.reap()  # a dead worker fails the run through the job's on_end
-                last_reap = time.monotonic()
-            time.sleep(poll)
+
+        def finished() -> DescribeExportRun | None:
+            info = self.info
+            return info if info.status in FINISHED else None
+
+        info = self.project.catalog.jobs.wait_until(
+            finished, timeout=timeout, poll=poll,
+            waiting=lambda: f"Export of {self._info.dataset_name!r} still {self._info.status}")
         if info.status != "succeeded":
             raise JobFailed(f"Export of dataset {info.dataset_name!r} with {info.exporter!r} {info.status}: {info.error}")
         return self

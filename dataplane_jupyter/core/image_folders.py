@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import time
 import zipfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Iterator
@@ -180,20 +179,16 @@ class ImageFolder:
 
     def wait(self, timeout: float | None = None, poll: float = 0.1) -> "ImageFolder":
         """Block until the folder is ready; raises ImportFailed with the reason if it failed."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        last_reap = time.monotonic()
-        while True:
+
+        def ready() -> "ImageFolder | None":
             info = self.info
-            if info.status is ImageFolderStatus.READY:
-                return self
             if info.status is ImageFolderStatus.FAILED:
                 raise ImportFailed(f"Image folder {info.name!r} failed: {info.error}")
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"Image folder {info.name!r} still {info.status.value} after {timeout} s.")
-            if time.monotonic() - last_reap > 5:
-                self.catalog.jobs.reap()
-                last_reap = time.monotonic()
-            time.sleep(poll)
+            return self if info.status is ImageFolderStatus.READY else None
+
+        return self.catalog.jobs.wait_until(
+            ready, timeout=timeout, poll=poll,
+            waiting=lambda: f"Image folder {self._info.name!r} still {self._info.status.value}")
 
     def _require_ready(self) -> None:
         info = self.info

@@ -8,7 +8,6 @@ catalog can never move a job backwards or finish it twice.
 from __future__ import annotations
 
 import socket
-import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import Enum
@@ -243,14 +242,3 @@ class JobStore:
             job.worker_started is not None and abs(started - job.worker_started) > 1.0
         )
 
-
-def wait_for(store: JobStore, job_id: str, *, timeout: float | None, poll: float = 0.2) -> Job:
-    """Poll until the job finishes (or `timeout` seconds pass: TimeoutError)."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while True:
-        job = store.get(job_id)
-        if job.status.finished:
-            return job
-        if deadline is not None and time.monotonic() > deadline:
-            raise TimeoutError(f"Job {job_id} still {job.status.value} after {timeout} s.")
-        time.sleep(poll)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -327,3 +327,55 @@ class ExportDataset(Record):
     """Body of `POST .../datasets/{dataset}/export`."""
 
     exporter: str = Field(description="Exporter name or id")
+
+
+class ComputeEmbeddings(Record):
+    """Body of `POST .../datasets/{dataset}/embeddings`: how to compute the map of the rows."""
+
+    sample_size: int = Field(50_000, ge=2, description="At most this many rows are embedded (a seeded sample)")
+    seed: int = Field(0, ge=0, lt=2**32, description="Seed of the sample and of the projection")
+    method: Literal["auto", "pca", "umap", "tsne"] = Field(
+        "auto", description="Projection to 3-D; auto is UMAP when installed and worth it, else PCA"
+    )
+
+
+class EmbeddingsColor(Record):
+    """One dataset column's values for the embedded rows, to colour the map."""
+
+    column: str
+    values: list[str | int | float | None] = Field(
+        description="One per embedded row, in the order of `rows`; null when missing, text unless a number"
+    )
+
+
+class DescribeEmbeddings(Record):
+    """Body of `GET .../datasets/{dataset}/embeddings`: the 3-D map, one entry per embedded row."""
+
+    info: dict[str, Any] = Field(description="The dataset's embeddings record: status, method, sample_size, seed, rows, ...")
+    rows: list[int] = Field(description="Index in the dataset of each embedded row, ascending")
+    x: list[float]
+    y: list[float]
+    z: list[float]
+    color: EmbeddingsColor | None = Field(None, description="The `color` column's values, when asked for")
+
+
+class DescribeNeighbor(Record):
+    """One of a row's nearest neighbours."""
+
+    row: int = Field(description="Index of the neighbour in the dataset")
+    distance: float = Field(description="Euclidean, in the PCA space of the row vectors")
+    values: dict[str, Any] = Field(description="The neighbour's values by column (missing as null, times as ISO text)")
+
+
+class ListNeighborsResponse(Record):
+    """Body of `GET .../embeddings/neighbors`: nearest first."""
+
+    row: int
+    neighbors: list[DescribeNeighbor]
+
+
+class SaveSelection(Record):
+    """Body of `POST .../embeddings/selection`: a new dataset holding these rows."""
+
+    name: str = Field(min_length=1, max_length=200, description="Name of the new dataset")
+    rows: list[int] = Field(description="Indexes of the rows in the dataset")

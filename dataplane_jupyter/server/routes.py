@@ -7,6 +7,7 @@ import re
 
 from tornado.web import RequestHandler
 
+from . import embedding_handlers as e
 from . import export_handlers as x
 from . import handlers as h
 from . import image_handlers as i
@@ -28,6 +29,9 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/datasets/{dataset}/download", h.DownloadHandler),
     ("/projects/{project}/datasets/{dataset}/export", x.ExportDatasetHandler),
     ("/projects/{project}/datasets/{dataset}/exports", x.DatasetExportsHandler),
+    ("/projects/{project}/datasets/{dataset}/embeddings", e.EmbeddingsHandler),
+    ("/projects/{project}/datasets/{dataset}/embeddings/neighbors", e.NeighborsHandler),
+    ("/projects/{project}/datasets/{dataset}/embeddings/selection", e.SelectionHandler),
     ("/connector-kinds", s.ConnectorKindsHandler),
     ("/projects/{project}/connectors", s.ConnectorsHandler),
     ("/projects/{project}/connectors/test", s.TestNewConnectorHandler),

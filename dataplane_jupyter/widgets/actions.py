@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import threading
 from contextlib import nullcontext
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from ..core.errors import DataplaneError
 from . import html
 
-REAP_EVERY = 5.0  # seconds between checks for dead workers while following long work
-
+if TYPE_CHECKING:
+    from ..core.catalog import Jobs
 
 class ActionFailed(Exception):
     """An action's expected failure (a test that did not pass): shown as its message alone."""
@@ -113,13 +112,13 @@ def job_state(handle: Any) -> State:
 
 class Follower:
     """Polls `read` every `interval` seconds from a daemon thread until the state is finished,
-    passing each changed state to `update` (and the last one to every `on_done` callback)."""
+    passing each changed state to `update` (and the last one to every `on_done` callback).
+    `jobs.wait_until` drives the polling, so a job whose worker died is failed and shown as such."""
 
-    def __init__(self, read: Callable[[], State], update: Callable[[State], None],
-                 interval: float = 0.4, timeout: float | None = None,
-                 reap: Callable[[], Any] | None = None) -> None:
+    def __init__(self, read: Callable[[], State], update: Callable[[State], None], jobs: "Jobs",
+                 interval: float = 0.4, timeout: float | None = None) -> None:
         self.read = read
-        self.reap = reap
+        self.jobs = jobs
         self.update = update
         self.interval = interval
         self.timeout = timeout
@@ -146,25 +145,24 @@ class Follower:
         return self.last
 
     def _loop(self) -> None:
-        deadline = None if self.timeout is None else time.monotonic() + self.timeout
-        last_reap = time.monotonic()
-        while not self._stop.is_set():
-            if self.reap is not None and time.monotonic() - last_reap > REAP_EVERY:
-                last_reap = time.monotonic()
-                self._safe(lambda _: self.reap(), None)  # a dead worker fails its job: we then see it
-            try:
-                state = self.read()
-            except Exception as exc:  # noqa: BLE001 - e.g. the dataset was deleted meanwhile
-                state = State("failed", 0.0, "Failed", describe_error(exc), True)
-            if state != self.last:
-                self.last = state
-                self._safe(self.update, state)
-            if state.finished or (deadline is not None and time.monotonic() > deadline):
-                break
-            self._stop.wait(self.interval)
+        try:
+            self.jobs.wait_until(self._tick, timeout=self.timeout, poll=self.interval)
+        except TimeoutError:
+            pass  # the view keeps showing the last state
         if self.last is not None and self.last.finished:
             for callback in self.on_done:
                 self._safe(callback, self.last)
+
+    def _tick(self) -> bool | None:
+        """Read and show the state once; True when there is nothing more to follow."""
+        try:
+            state = self.read()
+        except Exception as exc:  # noqa: BLE001 - e.g. the dataset was deleted meanwhile
+            state = State("failed", 0.0, "Failed", describe_error(exc), True)
+        if state != self.last:
+            self.last = state
+            self._safe(self.update, state)
+        return True if state.finished or self._stop.is_set() else None
 
     @staticmethod
     def _safe(callback: Callable[[Any], Any], state: Any) -> None:
@@ -177,8 +175,7 @@ class Follower:
 class ProgressView(w.VBox):
     """The three status steps, a progress bar and a label that follow a dataset or a job."""
 
-    def __init__(self, read: Callable[[], State], *, steps: bool = True, interval: float = 0.4,
-                 reap: Callable[[], Any] | None = None) -> None:
+    def __init__(self, read: Callable[[], State], jobs: "Jobs", *, steps: bool = True, interval: float = 0.4) -> None:
         self.bar = w.FloatProgress(value=0.0, min=0.0, max=1.0, layout=w.Layout(width="320px"))
         self.label = w.HTML()
         self.steps = w.HTML() if steps else None
@@ -186,7 +183,7 @@ class ProgressView(w.VBox):
         children = [c for c in (self.steps, w.HBox([self.bar, self.label]), self.error) if c is not None]
         super().__init__(children)
         self.add_class("dp-progress")
-        self.follower = Follower(read, self.show, interval=interval, reap=reap)
+        self.follower = Follower(read, self.show, jobs, interval=interval)
 
     def show(self, state: State) -> None:
         """Draw one state."""
@@ -216,7 +213,7 @@ class ProgressView(w.VBox):
 
 def dataset_progress(dataset: Any, on_done: Callable[[State], None] | None = None) -> ProgressView:
     """A progress view following a dataset from copying to ready (or failed)."""
-    view = ProgressView(lambda: dataset_state(dataset), reap=dataset.catalog.jobs.reap)
+    view = ProgressView(lambda: dataset_state(dataset), dataset.catalog.jobs)
     if on_done is not None:
         view.follower.on_done.append(on_done)
     return view.start()
@@ -224,7 +221,7 @@ def dataset_progress(dataset: Any, on_done: Callable[[State], None] | None = Non
 
 def job_progress(handle: Any, on_done: Callable[[State], None] | None = None) -> ProgressView:
     """A progress view following a job until it ends."""
-    view = ProgressView(lambda: job_state(handle), steps=False, reap=getattr(getattr(handle, "_jobs", None), "reap", None))
+    view = ProgressView(lambda: job_state(handle), handle.jobs, steps=False)
     if on_done is not None:
         view.follower.on_done.append(on_done)
     return view.start()

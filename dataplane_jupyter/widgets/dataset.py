@@ -213,7 +213,7 @@ class DatasetPanel(w.VBox):
         super().__init__([w.HTML(html.STYLESHEET), self.header, self.actions, self.body])
         self.add_class("dp-dataset-panel")
         self._draw_header()
-        self.progress = ProgressView(lambda: dataset_state(dataset), reap=dataset.catalog.jobs.reap)
+        self.progress = ProgressView(lambda: dataset_state(dataset), dataset.catalog.jobs)
         self.progress.follower.on_done.append(self._ready)
         self.body.children = [self.progress]
         self.progress.start()

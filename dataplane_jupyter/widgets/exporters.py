@@ -189,7 +189,7 @@ def export_view(dataset: Any, message: w.HTML) -> w.Widget:
 
     def start() -> str:
         run = dataset.export(picker.value)
-        view = ProgressView(lambda: run_state(run), steps=False)
+        view = ProgressView(lambda: run_state(run), run.project.catalog.jobs, steps=False)
         progress.children = [view]
         view.start()
         return f"Export of {dataset._info.name!r} with {picker.value!r} started."

@@ -53,7 +53,7 @@ class ImageFolderPanel(w.VBox):
                           w.HBox([self.rename_button, self.download_button, self.delete_button]),
                           self.form, self.message, self.body, self.output])
         self.add_class("dp-image-folder-panel")
-        self.progress = ProgressView(lambda: folder_state(folder), steps=False)
+        self.progress = ProgressView(lambda: folder_state(folder), folder.catalog.jobs, steps=False)
         self.progress.follower.on_done.append(self._ready)
         self.body.children = [self.progress]
         self._draw_header()
@@ -187,7 +187,7 @@ class ImageFolderUpload(w.VBox):
             folder = self.project.image_folders.import_zip(self.path.value.strip(), name=name)
         else:
             raise InvalidInput("Upload a zip file or give its path.", field="source")
-        view = ProgressView(lambda: folder_state(folder), steps=False)
+        view = ProgressView(lambda: folder_state(folder), folder.catalog.jobs, steps=False)
         self.progress.children = [view]
         view.start()
         self.on_started(folder)

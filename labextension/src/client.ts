@@ -1,4 +1,39 @@
+import {
+  apiUrl,
+  authHeaders,
+  postWithProgress,
+  UploadProgress
+} from './imageFolders/upload';
+import type {
+  IImageFolder,
+  IListImageFoldersResponse,
+  IListImagesQuery,
+  IListImagesResponse
+} from './types';
 import { ServerConnection } from '@jupyterlab/services';
+
+// connectors, datasources, exporters
+import type {
+  IConnector,
+  IConnectorKind,
+  IConnectorTest,
+  ICreateConnector,
+  ICreateDatasource,
+  ICreateExporter,
+  IDatasource,
+  IDatasourcePreview,
+  IExporter,
+  IExportRun,
+  IImportDatasource,
+  IListConnectorKindsResponse,
+  IListConnectorsResponse,
+  IListDatasourcesResponse,
+  IListExportersResponse,
+  IListExportRunsResponse,
+  IUpdateConnector,
+  IUpdateDatasource,
+  IUpdateExporter
+} from './types';
 
 import { requestAPI } from './request';
 import {
@@ -9,6 +44,11 @@ import {
   IListProjectsResponse,
   IProject
 } from './types';
+// datasets section
+import { URLExt } from '@jupyterlab/coreutils';
+import { API_BASE } from './request';
+import { DownloadFormat, IUpdateDataset } from './types';
+import { ISendFileOptions, sendFile, xsrfCookie } from './upload';
 import type {
   IColumnStatistics,
   IComputeEmbeddings,
@@ -56,6 +96,59 @@ export class DataplaneClient {
   }
 
   // --- datasets (actions, upload, import from a datasource, export)
+
+  /** `PATCH projects/{p}/datasets/{d}` with `{name}`: rename a dataset (by name or id). */
+  renameDataset(
+    project: string,
+    dataset: string,
+    name: string
+  ): Promise<IDataset> {
+    const body: IUpdateDataset = { name };
+    return this._send<IDataset>(
+      'PATCH',
+      projectPath(project, 'datasets', dataset),
+      body
+    );
+  }
+
+  /** `DELETE projects/{p}/datasets/{d}`: the dataset and its stored files. */
+  deleteDataset(project: string, dataset: string): Promise<void> {
+    return this._delete(projectPath(project, 'datasets', dataset));
+  }
+
+  /**
+   * `POST projects/{p}/datasets/upload?filename=`: the file streamed as the raw body; resolves
+   * with the new dataset (status `copying`) once the server has stored the file.
+   */
+  uploadDataset(
+    project: string,
+    file: File,
+    options: ISendFileOptions = {}
+  ): Promise<IDataset> {
+    const path = projectPath(project, 'datasets', 'upload');
+    const query = new URLSearchParams({ filename: file.name });
+    const url = URLExt.join(this.serverSettings.baseUrl, API_BASE, path);
+    return sendFile<IDataset>(`${url}?${query}`, file, this.serverSettings, options);
+  }
+
+  /**
+   * URL of `GET projects/{p}/datasets/{d}/download?format=` that a plain browser navigation
+   * can follow: it carries the `_xsrf` cookie's value, as JupyterLab's own file downloads do.
+   */
+  datasetDownloadUrl(
+    project: string,
+    dataset: string,
+    format: DownloadFormat
+  ): string {
+    const path = projectPath(project, 'datasets', dataset, 'download');
+    const query = new URLSearchParams({ format });
+    const xsrf = xsrfCookie();
+    if (xsrf !== undefined) {
+      query.append('_xsrf', xsrf);
+    }
+    const url = URLExt.join(this.serverSettings.baseUrl, API_BASE, path);
+    return `${url}?${query}`;
+  }
 
   // --- dataset details (statistics, columns, sample, embeddings)
 
@@ -133,9 +226,282 @@ export class DataplaneClient {
 
   // --- connectors and datasources
 
+  /** `GET connector-kinds`: every kind with the fields of its forms. */
+  async listConnectorKinds(): Promise<IConnectorKind[]> {
+    const data = await this._get<IListConnectorKindsResponse>('connector-kinds');
+    return data.kinds;
+  }
+
+  /** `GET projects/{p}/connectors` */
+  async listConnectors(project: string): Promise<IConnector[]> {
+    const data = await this._get<IListConnectorsResponse>(
+      projectPath(project, 'connectors')
+    );
+    return data.connectors;
+  }
+
+  /** `POST projects/{p}/connectors` */
+  createConnector(project: string, body: ICreateConnector): Promise<IConnector> {
+    return this._send('POST', projectPath(project, 'connectors'), body);
+  }
+
+  /** `PATCH projects/{p}/connectors/{c}`: secrets left out keep their value. */
+  updateConnector(
+    project: string,
+    connector: string,
+    body: IUpdateConnector
+  ): Promise<IConnector> {
+    return this._send('PATCH', projectPath(project, 'connectors', connector), body);
+  }
+
+  /** `DELETE projects/{p}/connectors/{c}` (refused while datasources or exporters use it). */
+  deleteConnector(project: string, connector: string): Promise<void> {
+    return this._delete(projectPath(project, 'connectors', connector));
+  }
+
+  /** `POST projects/{p}/connectors/test`: try fields before saving them. */
+  testNewConnector(project: string, body: ICreateConnector): Promise<IConnectorTest> {
+    return this._send('POST', projectPath(project, 'connectors', 'test'), body);
+  }
+
+  /** `POST projects/{p}/connectors/{c}/test` */
+  testConnector(project: string, connector: string): Promise<IConnectorTest> {
+    return this._send('POST', projectPath(project, 'connectors', connector, 'test'), {});
+  }
+
+  /** `GET projects/{p}/datasources` */
+  async listDatasources(project: string): Promise<IDatasource[]> {
+    const data = await this._get<IListDatasourcesResponse>(
+      projectPath(project, 'datasources')
+    );
+    return data.datasources;
+  }
+
+  /** `POST projects/{p}/datasources` */
+  createDatasource(project: string, body: ICreateDatasource): Promise<IDatasource> {
+    return this._send('POST', projectPath(project, 'datasources'), body);
+  }
+
+  /** `PATCH projects/{p}/datasources/{d}` */
+  updateDatasource(
+    project: string,
+    datasource: string,
+    body: IUpdateDatasource
+  ): Promise<IDatasource> {
+    return this._send('PATCH', projectPath(project, 'datasources', datasource), body);
+  }
+
+  /** `DELETE projects/{p}/datasources/{d}` (imported datasets stay). */
+  deleteDatasource(project: string, datasource: string): Promise<void> {
+    return this._delete(projectPath(project, 'datasources', datasource));
+  }
+
+  /** `POST projects/{p}/datasources/test`: schema and first rows before saving. */
+  testNewDatasource(
+    project: string,
+    body: ICreateDatasource
+  ): Promise<IDatasourcePreview> {
+    return this._send('POST', projectPath(project, 'datasources', 'test'), body);
+  }
+
+  /** `POST projects/{p}/datasources/{d}/test` */
+  testDatasource(project: string, datasource: string): Promise<IDatasourcePreview> {
+    return this._send(
+      'POST',
+      projectPath(project, 'datasources', datasource, 'test'),
+      {}
+    );
+  }
+
+  /** `POST projects/{p}/datasets/from-datasource`: starts the import, answers the new dataset. */
+  importDatasource(project: string, body: IImportDatasource): Promise<IDataset> {
+    return this._send(
+      'POST',
+      projectPath(project, 'datasets', 'from-datasource'),
+      body
+    );
+  }
+
   // --- exporters and export runs
 
+  /** `GET projects/{p}/exporters`, each with its last run. */
+  async listExporters(project: string): Promise<IExporter[]> {
+    const data = await this._get<IListExportersResponse>(
+      projectPath(project, 'exporters')
+    );
+    return data.exporters;
+  }
+
+  /** `POST projects/{p}/exporters` */
+  createExporter(project: string, body: ICreateExporter): Promise<IExporter> {
+    return this._send('POST', projectPath(project, 'exporters'), body);
+  }
+
+  /** `PATCH projects/{p}/exporters/{e}` */
+  updateExporter(
+    project: string,
+    exporter: string,
+    body: IUpdateExporter
+  ): Promise<IExporter> {
+    return this._send('PATCH', projectPath(project, 'exporters', exporter), body);
+  }
+
+  /** `DELETE projects/{p}/exporters/{e}` (its history goes with it). */
+  deleteExporter(project: string, exporter: string): Promise<void> {
+    return this._delete(projectPath(project, 'exporters', exporter));
+  }
+
+  /** `POST projects/{p}/exporters/test`: is the destination writable? */
+  testNewExporter(project: string, body: ICreateExporter): Promise<IConnectorTest> {
+    return this._send('POST', projectPath(project, 'exporters', 'test'), body);
+  }
+
+  /** `POST projects/{p}/exporters/{e}/test` */
+  testExporter(project: string, exporter: string): Promise<IConnectorTest> {
+    return this._send('POST', projectPath(project, 'exporters', exporter, 'test'), {});
+  }
+
+  /** `GET projects/{p}/exporters/{e}/runs`: the exporter's history, newest first. */
+  async listExportRuns(project: string, exporter: string): Promise<IExportRun[]> {
+    const data = await this._get<IListExportRunsResponse>(
+      projectPath(project, 'exporters', exporter, 'runs')
+    );
+    return data.runs;
+  }
+
+  /** `POST projects/{p}/datasets/{d}/export`: starts the export, answers its run. */
+  exportDataset(project: string, dataset: string, exporter: string): Promise<IExportRun> {
+    return this._send('POST', projectPath(project, 'datasets', dataset, 'export'), {
+      exporter
+    });
+  }
+
+  /** `GET projects/{p}/export-runs/{r}` */
+  getExportRun(project: string, run: string): Promise<IExportRun> {
+    return this._get<IExportRun>(projectPath(project, 'export-runs', run));
+  }
+
   // --- image folders
+
+  /** `GET projects/{name}/image-folders`, newest first. */
+  async listImageFolders(project: string): Promise<IImageFolder[]> {
+    const data = await this._get<IListImageFoldersResponse>(
+      projectPath(project, 'image-folders')
+    );
+    return data.image_folders;
+  }
+
+  /**
+   * `POST projects/{name}/image-folders/upload`: the zip as the raw body, with upload progress.
+   * Resolves once the server has stored the zip; the folder is then `copying`.
+   */
+  uploadImageFolder(
+    project: string,
+    file: Blob & { name: string },
+    name: string,
+    onProgress?: UploadProgress
+  ): Promise<IImageFolder> {
+    const url = apiUrl(
+      this.serverSettings,
+      projectPath(project, 'image-folders', 'upload'),
+      { filename: file.name, name }
+    );
+    return postWithProgress<IImageFolder>(
+      url,
+      file,
+      this.serverSettings,
+      onProgress
+    );
+  }
+
+  /** `PATCH projects/{name}/image-folders/{id}` with a new name. */
+  renameImageFolder(
+    project: string,
+    id: string,
+    name: string
+  ): Promise<IImageFolder> {
+    return this._send<IImageFolder>(
+      'PATCH',
+      projectPath(project, 'image-folders', id),
+      { name }
+    );
+  }
+
+  /** `DELETE projects/{name}/image-folders/{id}`: the folder and its stored images. */
+  deleteImageFolder(project: string, id: string): Promise<void> {
+    return this._delete(projectPath(project, 'image-folders', id));
+  }
+
+  /** `GET projects/{name}/image-folders/{id}/images`: one page, optionally one category. */
+  listImages(
+    project: string,
+    id: string,
+    query: IListImagesQuery = {}
+  ): Promise<IListImagesResponse> {
+    const params = new URLSearchParams();
+    if (query.category !== undefined) {
+      params.set('category', query.category);
+    }
+    for (const key of ['offset', 'limit'] as const) {
+      if (query[key] !== undefined) {
+        params.set(key, String(query[key]));
+      }
+    }
+    const text = params.toString();
+    return this._get<IListImagesResponse>(
+      projectPath(project, 'image-folders', id, 'images') +
+        (text ? `?${text}` : '')
+    );
+  }
+
+  /**
+   * The thumbnail (`kind` "thumbnail") or the original bytes (`kind` "image") of one image, as
+   * a Blob; the browser may cache them (the server allows an hour).
+   */
+  async fetchImage(
+    project: string,
+    id: string,
+    path: string,
+    kind: 'thumbnail' | 'image'
+  ): Promise<Blob> {
+    const url = apiUrl(
+      this.serverSettings,
+      projectPath(project, 'image-folders', id, kind),
+      { path }
+    );
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(
+        url,
+        { method: 'GET', cache: 'default' },
+        this.serverSettings
+      );
+    } catch (error) {
+      throw new ServerConnection.NetworkError(error as TypeError);
+    }
+    if (!response.ok) {
+      const data = await response.json().catch(() => null);
+      throw new ServerConnection.ResponseError(
+        response,
+        data?.message ?? (response.statusText || `HTTP ${response.status}`)
+      );
+    }
+    return response.blob();
+  }
+
+  /**
+   * URL of `GET projects/{name}/image-folders/{id}/download` for the browser to navigate to:
+   * the zip streams to disk instead of through memory. Authenticated by the login cookie,
+   * like JupyterLab's own file downloads (with the `_xsrf` value they add).
+   */
+  imageFolderDownloadUrl(project: string, id: string): string {
+    const xsrf = authHeaders(this.serverSettings)['X-XSRFToken'];
+    return apiUrl(
+      this.serverSettings,
+      projectPath(project, 'image-folders', id, 'download'),
+      xsrf ? { _xsrf: xsrf } : {}
+    );
+  }
 
   private _get<T>(endPoint: string): Promise<T> {
     return requestAPI<T>(endPoint, { method: 'GET' }, this.serverSettings);

@@ -5,10 +5,13 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 
+import { activateImageFolders } from './commands/imageFolders';
+import { activateDatasetCommands } from './commands/datasets';
 import { addDatasetDetailsCommand } from './commands/details';
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
 import { DataplaneSidebar, SIDEBAR_ID } from './sidebar';
+import { activateSources } from './commands/sources';
 
 export { DataplaneClient } from './client';
 export { requestAPI } from './request';
@@ -31,9 +34,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ): void => {
     const model = new DataplaneModel();
-    const sidebar = new DataplaneSidebar(model);
+    const sidebar = new DataplaneSidebar(model, app.commands);
     app.shell.add(sidebar, 'left', { rank: 600 });
     restorer?.add(sidebar, SIDEBAR_ID);
+    activateSources(app, model, sidebar);
 
     app.commands.addCommand(CommandIDs.openSidebar, {
       label: 'Dataplane: Open data panel',
@@ -42,6 +46,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       execute: () => app.shell.activateById(SIDEBAR_ID)
     });
     palette?.addItem({ command: CommandIDs.openSidebar, category: 'Dataplane' });
+    activateImageFolders(app, model, sidebar, palette);
+    activateDatasetCommands(app, model, sidebar, palette);
     addDatasetDetailsCommand(app, { client: model.client, restorer });
   }
 };

@@ -1,13 +1,30 @@
 import { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
+import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { DataplaneClient } from './client';
 import { isHTTPStatus } from './request';
-import { IDataset, IProject } from './types';
+import {
+  DatasetOrigin,
+  IDataset,
+  IListDatasetsQuery,
+  IProject,
+  IUploadProgress
+} from './types';
 
 /** Name of the project shown when the user has not picked one. */
 export const DEFAULT_PROJECT = 'default';
+
+/** Statuses of a dataset whose import or statistics job is still running. */
+export const BUSY_STATUSES: readonly string[] = [
+  'copying',
+  'computing_statistics'
+];
+
+/** Whether a dataset's job is still running (its status will change by itself). */
+export function isBusy(dataset: IDataset): boolean {
+  return BUSY_STATUSES.includes(dataset.status);
+}
 
 /**
  * Whether the dataplane server extension answers: `unknown` until the first request returns,
@@ -19,14 +36,19 @@ export type ServerExtensionState = 'unknown' | 'available' | 'missing';
 export class DataplaneModel implements IDisposable {
   constructor(options: DataplaneModel.IOptions = {}) {
     this.client = options.client ?? new DataplaneClient();
-    const interval = options.refreshInterval ?? 5000;
+    this._idleInterval = options.refreshInterval ?? 5000;
+    this._busyInterval = options.busyInterval ?? 1000;
     this._poll = new Poll({
       auto: false,
       factory: () => this._fetch(),
-      frequency: { interval, backoff: true, max: 300 * 1000 },
+      frequency: this._frequency(false),
       name: 'dataplane-jupyter:model',
       standby: () => (this._active ? 'when-hidden' : true)
     });
+    this._searchDebouncer = new Debouncer(
+      () => this.refresh(),
+      options.searchDelay ?? 300
+    );
   }
 
   /** The REST client the model reads through. */
@@ -35,6 +57,14 @@ export class DataplaneModel implements IDisposable {
   /** Emitted whenever any of the state below changes. */
   get stateChanged(): ISignal<this, void> {
     return this._stateChanged;
+  }
+
+  /**
+   * Emitted once for each dataset whose import this model watched (an upload of this page, or
+   * a dataset seen copying or computing statistics) when it turns up failed.
+   */
+  get importFailed(): ISignal<this, IDataset> {
+    return this._importFailed;
   }
 
   get serverExtension(): ServerExtensionState {
@@ -50,8 +80,34 @@ export class DataplaneModel implements IDisposable {
     return this._currentProject;
   }
 
+  /** The current project's datasets that pass the filters. */
   get datasets(): readonly IDataset[] {
     return this._datasets;
+  }
+
+  /** Origins to keep; empty keeps every origin. */
+  get origins(): readonly DatasetOrigin[] {
+    return this._origins;
+  }
+
+  /** Part of the name to look for (case-insensitive, on the server); empty for all. */
+  get search(): string {
+    return this._search;
+  }
+
+  /** Whether a filter (origin or search) hides some datasets. */
+  get filtered(): boolean {
+    return this._origins.length > 0 || this._search.trim() !== '';
+  }
+
+  /** Name of the dataset the user last clicked, while it is listed. */
+  get selected(): string | null {
+    return this._selected;
+  }
+
+  /** Files being sent to the server, in the order they were started. */
+  get uploads(): readonly IUploadProgress[] {
+    return this._uploads;
   }
 
   /** Message of the last failed refresh, or null when it succeeded. */
@@ -62,6 +118,11 @@ export class DataplaneModel implements IDisposable {
   /** True until the first refresh has finished, whatever its outcome. */
   get loading(): boolean {
     return this._loading;
+  }
+
+  /** Whether some listed dataset or upload is in progress (polling is faster meanwhile). */
+  get busy(): boolean {
+    return this._uploads.length > 0 || this._datasets.some(isBusy);
   }
 
   /**
@@ -92,8 +153,39 @@ export class DataplaneModel implements IDisposable {
     }
     this._currentProject = name;
     this._datasets = [];
+    this._selected = null;
     this._stateChanged.emit();
     await this.refresh();
+  }
+
+  /** Keep only these origins (none: all of them), asking the server at once. */
+  async setOrigins(origins: readonly DatasetOrigin[]): Promise<void> {
+    this._origins = [...origins];
+    this._stateChanged.emit();
+    await this.refresh();
+  }
+
+  /** Add the origin to the filter, or take it out when it is there. */
+  toggleOrigin(origin: DatasetOrigin): Promise<void> {
+    const origins = this._origins.includes(origin)
+      ? this._origins.filter(item => item !== origin)
+      : [...this._origins, origin];
+    return this.setOrigins(origins);
+  }
+
+  /** Look for names containing `text`; the server is asked once typing pauses. */
+  setSearch(text: string): Promise<void> {
+    this._search = text;
+    this._stateChanged.emit();
+    return this._searchDebouncer.invoke();
+  }
+
+  /** Remember the dataset the user points at (palette commands act on it). */
+  select(name: string | null): void {
+    if (name !== this._selected) {
+      this._selected = name;
+      this._stateChanged.emit();
+    }
   }
 
   /** Fetch now instead of waiting for the next poll tick. */
@@ -102,24 +194,83 @@ export class DataplaneModel implements IDisposable {
     await this._poll.tick.catch(() => undefined);
   }
 
+  /**
+   * Send a file to the current project as a new dataset, showing its progress in `uploads`;
+   * resolves once the server has accepted it (its import job then runs on the server).
+   */
+  async upload(file: File): Promise<IDataset> {
+    if (this._loading) {
+      await this.refresh(); // a file picked before the first answer goes to the right project
+    }
+    const project = this._requireProject();
+    const entry: IUploadProgress = {
+      id: ++this._uploadCount,
+      fileName: file.name,
+      loaded: 0,
+      total: file.size
+    };
+    this._setUploads([...this._uploads, entry]);
+    try {
+      const dataset = await this.client.uploadDataset(project, file, {
+        onProgress: (loaded, total) => this._updateUpload(entry.id, loaded, total)
+      });
+      this._watched.add(dataset.id);
+      return dataset;
+    } finally {
+      this._setUploads(this._uploads.filter(item => item.id !== entry.id));
+      void this.refresh();
+    }
+  }
+
+  /** Rename a dataset of the current project. */
+  async rename(dataset: string, newName: string): Promise<IDataset> {
+    const renamed = await this.client.renameDataset(
+      this._requireProject(),
+      dataset,
+      newName
+    );
+    if (this._selected === dataset) {
+      this._selected = renamed.name;
+    }
+    await this.refresh();
+    return renamed;
+  }
+
+  /** Delete a dataset of the current project and its stored files. */
+  async delete(dataset: string): Promise<void> {
+    await this.client.deleteDataset(this._requireProject(), dataset);
+    if (this._selected === dataset) {
+      this._selected = null;
+    }
+    await this.refresh();
+  }
+
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
+    this._searchDebouncer.dispose();
     this._poll.dispose();
     Signal.clearData(this);
   }
 
   /** One poll tick. Rejects on failure so that the poll backs off. */
   private async _fetch(): Promise<void> {
+    const request = ++this._requests;
     try {
       const projects = await this.client.listProjects();
+      const project = pickProject(projects, this._currentProject);
+      const query = this._query();
+      const datasets = project
+        ? await this.client.listDatasets(project, query)
+        : [];
+      if (request !== this._requests) {
+        return; // a newer request (another project or filter) answers instead
+      }
       this._serverExtension = 'available';
       this._projects = projects;
-      this._currentProject = pickProject(projects, this._currentProject);
-      this._datasets = this._currentProject
-        ? await this.client.listDatasets(this._currentProject)
-        : [];
+      this._currentProject = project;
+      this._setDatasets(datasets);
       this._error = null;
     } catch (error) {
       if (isHTTPStatus(error, 404) && this._serverExtension !== 'available') {
@@ -129,19 +280,79 @@ export class DataplaneModel implements IDisposable {
       throw error;
     } finally {
       this._loading = false;
+      this._poll.frequency = this._frequency(this.busy);
       this._stateChanged.emit();
     }
   }
 
+  private _query(): IListDatasetsQuery {
+    const search = this._search.trim();
+    return {
+      ...(this._origins.length > 0 ? { origin: [...this._origins] } : {}),
+      ...(search ? { search } : {})
+    };
+  }
+
+  /** Take the new list, and report watched imports that failed since the last one. */
+  private _setDatasets(datasets: IDataset[]): void {
+    this._datasets = datasets;
+    for (const dataset of datasets) {
+      if (isBusy(dataset)) {
+        this._watched.add(dataset.id);
+      } else if (this._watched.delete(dataset.id) && dataset.status === 'failed') {
+        this._importFailed.emit(dataset);
+      }
+    }
+    if (this._selected && !datasets.some(d => d.name === this._selected)) {
+      this._selected = null;
+    }
+  }
+
+  /** Faster and steady while something runs; slower with backoff on errors otherwise. */
+  private _frequency(busy: boolean) {
+    return busy
+      ? { interval: this._busyInterval, backoff: false, max: 300 * 1000 }
+      : { interval: this._idleInterval, backoff: true, max: 300 * 1000 };
+  }
+
+  private _requireProject(): string {
+    if (this._currentProject === null) {
+      throw new Error('There is no project to work in yet.');
+    }
+    return this._currentProject;
+  }
+
+  private _setUploads(uploads: IUploadProgress[]): void {
+    this._uploads = uploads;
+    this._stateChanged.emit();
+  }
+
+  private _updateUpload(id: number, loaded: number, total: number): void {
+    this._setUploads(
+      this._uploads.map(item => (item.id === id ? { ...item, loaded, total } : item))
+    );
+  }
+
   private _active = false;
+  private _busyInterval: number;
   private _currentProject: string | null = null;
   private _datasets: IDataset[] = [];
   private _error: string | null = null;
+  private _idleInterval: number;
+  private _importFailed = new Signal<this, IDataset>(this);
   private _loading = true;
+  private _origins: DatasetOrigin[] = [];
   private _poll: Poll;
   private _projects: IProject[] = [];
+  private _requests = 0;
+  private _search = '';
+  private _searchDebouncer: Debouncer;
+  private _selected: string | null = null;
   private _serverExtension: ServerExtensionState = 'unknown';
   private _stateChanged = new Signal<this, void>(this);
+  private _uploadCount = 0;
+  private _uploads: IUploadProgress[] = [];
+  private _watched = new Set<string>();
 }
 
 /** Keep the current project while it exists, else "default", else the first one. */
@@ -162,7 +373,11 @@ export namespace DataplaneModel {
   export interface IOptions {
     /** REST client; one for the page's server by default. */
     client?: DataplaneClient;
-    /** Milliseconds between refreshes while visible (before backoff). */
+    /** Milliseconds between refreshes while visible and idle (before backoff). */
     refreshInterval?: number;
+    /** Milliseconds between refreshes while a dataset is copying or computing statistics. */
+    busyInterval?: number;
+    /** Milliseconds of typing pause before a search is sent. */
+    searchDelay?: number;
   }
 }

@@ -1846,6 +1846,342 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dataplane/api/v1/projects/{project}/datasets/{dataset}/embeddings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The 3-D map of the rows, as columns (409 until computed) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A column whose values for the embedded rows come along, to colour the map */
+                    color?: string;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The 3-D map of the rows, as columns (409 until computed) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeEmbeddings"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Compute the embeddings of a ready dataset (a job) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ComputeEmbeddings"];
+                };
+            };
+            responses: {
+                /** @description Compute the embeddings of a ready dataset (a job) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeJob"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/datasets/{dataset}/embeddings/neighbors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The embedded rows nearest to a row, nearest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Index of the row in the dataset (required) */
+                    row?: string;
+                    /** @description How many (default 5) */
+                    k?: string;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The embedded rows nearest to a row, nearest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListNeighborsResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/datasets/{dataset}/embeddings/selection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save rows as a new dataset (origin pipeline_intermediate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SaveSelection"];
+                };
+            };
+            responses: {
+                /** @description Save rows as a new dataset (origin pipeline_intermediate) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeDataset"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dataplane/api/v1/projects/{project}/datasets/{dataset}/export": {
         parameters: {
             query?: never;
@@ -4459,6 +4795,31 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * ComputeEmbeddings
+         * @description Body of `POST .../datasets/{dataset}/embeddings`: how to compute the map of the rows.
+         */
+        ComputeEmbeddings: {
+            /**
+             * Method
+             * @description Projection to 3-D; auto is UMAP when installed and worth it, else PCA
+             * @default auto
+             * @enum {string}
+             */
+            method: "auto" | "pca" | "umap" | "tsne";
+            /**
+             * Sample Size
+             * @description At most this many rows are embedded (a seeded sample)
+             * @default 50000
+             */
+            sample_size: number;
+            /**
+             * Seed
+             * @description Seed of the sample and of the projection
+             * @default 0
+             */
+            seed: number;
+        };
+        /**
          * ConnectorTest
          * @description The outcome of testing a connector: `message` names the cause when `ok` is false.
          */
@@ -4756,6 +5117,35 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /**
+         * DescribeEmbeddings
+         * @description Body of `GET .../datasets/{dataset}/embeddings`: the 3-D map, one entry per embedded row.
+         */
+        DescribeEmbeddings: {
+            /**
+             * @description The `color` column's values, when asked for
+             * @default null
+             */
+            color: components["schemas"]["EmbeddingsColor"] | null;
+            /**
+             * Info
+             * @description The dataset's embeddings record: status, method, sample_size, seed, rows, ...
+             */
+            info: {
+                [key: string]: unknown;
+            };
+            /**
+             * Rows
+             * @description Index in the dataset of each embedded row, ascending
+             */
+            rows: number[];
+            /** X */
+            x: number[];
+            /** Y */
+            y: number[];
+            /** Z */
+            z: number[];
         };
         /**
          * DescribeExportRun
@@ -5073,6 +5463,29 @@ export interface components {
             updated_at: string;
         };
         /**
+         * DescribeNeighbor
+         * @description One of a row's nearest neighbours.
+         */
+        DescribeNeighbor: {
+            /**
+             * Distance
+             * @description Euclidean, in the PCA space of the row vectors
+             */
+            distance: number;
+            /**
+             * Row
+             * @description Index of the neighbour in the dataset
+             */
+            row: number;
+            /**
+             * Values
+             * @description The neighbour's values by column (missing as null, times as ISO text)
+             */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        /**
          * DescribeProject
          * @description A project: the scope of every other record.
          */
@@ -5096,6 +5509,19 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /**
+         * EmbeddingsColor
+         * @description One dataset column's values for the embedded rows, to colour the map.
+         */
+        EmbeddingsColor: {
+            /** Column */
+            column: string;
+            /**
+             * Values
+             * @description One per embedded row, in the order of `rows`; null when missing, text unless a number
+             */
+            values: (string | number | null)[];
         };
         /**
          * ErrorResponse
@@ -5237,12 +5663,38 @@ export interface components {
             jobs: components["schemas"]["DescribeJob"][];
         };
         /**
+         * ListNeighborsResponse
+         * @description Body of `GET .../embeddings/neighbors`: nearest first.
+         */
+        ListNeighborsResponse: {
+            /** Neighbors */
+            neighbors: components["schemas"]["DescribeNeighbor"][];
+            /** Row */
+            row: number;
+        };
+        /**
          * ListProjectsResponse
          * @description Body of `GET /projects`.
          */
         ListProjectsResponse: {
             /** Projects */
             projects: components["schemas"]["DescribeProject"][];
+        };
+        /**
+         * SaveSelection
+         * @description Body of `POST .../embeddings/selection`: a new dataset holding these rows.
+         */
+        SaveSelection: {
+            /**
+             * Name
+             * @description Name of the new dataset
+             */
+            name: string;
+            /**
+             * Rows
+             * @description Indexes of the rows in the dataset
+             */
+            rows: number[];
         };
         /**
          * UpdateConnector
@@ -5337,6 +5789,7 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type ComputeEmbeddings = components['schemas']['ComputeEmbeddings'];
 export type ConnectorTest = components['schemas']['ConnectorTest'];
 export type CreateConnector = components['schemas']['CreateConnector'];
 export type CreateDatasource = components['schemas']['CreateDatasource'];
@@ -5349,13 +5802,16 @@ export type DescribeConnector = components['schemas']['DescribeConnector'];
 export type DescribeConnectorKind = components['schemas']['DescribeConnectorKind'];
 export type DescribeDataset = components['schemas']['DescribeDataset'];
 export type DescribeDatasource = components['schemas']['DescribeDatasource'];
+export type DescribeEmbeddings = components['schemas']['DescribeEmbeddings'];
 export type DescribeExportRun = components['schemas']['DescribeExportRun'];
 export type DescribeExporter = components['schemas']['DescribeExporter'];
 export type DescribeField = components['schemas']['DescribeField'];
 export type DescribeImage = components['schemas']['DescribeImage'];
 export type DescribeImageFolder = components['schemas']['DescribeImageFolder'];
 export type DescribeJob = components['schemas']['DescribeJob'];
+export type DescribeNeighbor = components['schemas']['DescribeNeighbor'];
 export type DescribeProject = components['schemas']['DescribeProject'];
+export type EmbeddingsColor = components['schemas']['EmbeddingsColor'];
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type ExportDataset = components['schemas']['ExportDataset'];
 export type ImageFolderCategory = components['schemas']['ImageFolderCategory'];
@@ -5371,7 +5827,9 @@ export type ListImageFolderCategoriesResponse = components['schemas']['ListImage
 export type ListImageFoldersResponse = components['schemas']['ListImageFoldersResponse'];
 export type ListImagesResponse = components['schemas']['ListImagesResponse'];
 export type ListJobsResponse = components['schemas']['ListJobsResponse'];
+export type ListNeighborsResponse = components['schemas']['ListNeighborsResponse'];
 export type ListProjectsResponse = components['schemas']['ListProjectsResponse'];
+export type SaveSelection = components['schemas']['SaveSelection'];
 export type UpdateConnector = components['schemas']['UpdateConnector'];
 export type UpdateDataset = components['schemas']['UpdateDataset'];
 export type UpdateDatasource = components['schemas']['UpdateDatasource'];

@@ -1,3 +1,4 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
 import {
   HTMLSelect,
   SidePanel,
@@ -23,7 +24,11 @@ const ENABLE_COMMAND = 'jupyter server extension enable dataplane_jupyter';
  * object (datasets for now).
  */
 export class DataplaneSidebar extends SidePanel {
-  constructor(model: DataplaneModel) {
+  /**
+   * @param model the state shown
+   * @param commands the application's commands, which the sections' actions run
+   */
+  constructor(model: DataplaneModel, commands: JupyterFrontEnd['commands']) {
     super();
     this._model = model;
     this.id = SIDEBAR_ID;
@@ -40,9 +45,13 @@ export class DataplaneSidebar extends SidePanel {
         onClick: () => void model.refresh()
       })
     );
-    this.addWidget(new DatasetsSection(model));
+    this.datasets = new DatasetsSection(model, commands);
+    this.addWidget(this.datasets);
     model.stateChanged.connect(this._onStateChanged, this);
   }
+
+  /** The datasets section (its file picker serves the upload command). */
+  readonly datasets: DatasetsSection;
 
   dispose(): void {
     if (this.isDisposed) {

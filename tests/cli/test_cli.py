@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -75,3 +78,16 @@ def test_a_failed_import_exits_non_zero_with_the_error(isolated_home, tmp_path):
     assert result.returncode == 1
     assert "empty.csv" in json.loads(result.stdout)["error"]
     assert result.stderr.strip().splitlines()[-1].startswith("error: Dataset 'empty' failed")
+
+
+def test_following_a_job_whose_worker_died_ends_with_the_reason(isolated_home):
+    catalog = dp.Catalog(isolated_home, executor="process")
+    job = catalog.jobs.start("t", "tests.core.job_functions:steps", params={"n": 10_000, "delay": 0.05})
+    deadline = time.monotonic() + 30
+    while not (running := catalog.jobs.get(job.id)).progress:
+        assert time.monotonic() < deadline, "worker never started"
+        time.sleep(0.05)
+    os.kill(running.worker_pid, signal.SIGKILL)
+    result = dataplane("jobs", "wait", job.id, check=False)
+    assert result.returncode == 1
+    assert "error: Job" in result.stderr and "failed: Interrupted: the worker process" in result.stderr

@@ -133,3 +133,27 @@ def _alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def test_whoever_waits_fails_a_job_whose_worker_died(process_catalog, monkeypatch):
+    monkeypatch.setattr("dataplane_jupyter.core.catalog.REAP_EVERY", 0.2)
+    jobs = process_catalog.jobs
+    job = jobs.start("t", f"{FN}:steps", params={"n": 1000, "delay": 0.05})
+    running = wait_until(lambda: (j := jobs.get(job.id)).status is JobStatus.RUNNING and j.progress > 0 and j)
+    os.kill(running.worker_pid, signal.SIGKILL)
+    looks = []
+
+    def finished():
+        looks.append(jobs.get(job.id).status)
+        return looks[-1] if looks[-1].finished else None
+
+    assert jobs.wait_until(finished, timeout=30) is JobStatus.FAILED
+    assert looks[0] is JobStatus.RUNNING  # nothing but the waiting failed it
+    assert jobs.wait(job.id, timeout=1).error == INTERRUPTED.format(pid=running.worker_pid)
+
+
+def test_waiting_gives_up_after_the_timeout_saying_on_what(catalog):
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match=r"^Still computing after 0.3 s\.$"):
+        catalog.jobs.wait_until(lambda: None, timeout=0.3, poll=0.05, waiting=lambda: "Still computing")
+    assert 0.3 <= time.monotonic() - started < 2

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 HOST = "127.0.0.1"
+REPO = Path(__file__).resolve().parents[2]
 
 
 class ServerFailed(RuntimeError):
@@ -121,3 +126,34 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(grace)
+
+
+@dataclass
+class FolderServer:
+    """A running file server (FTP, SFTP) that serves `root` as `/`; `stop()` ends it and removes
+    its working folder."""
+
+    process: ServerProcess
+    port: int
+    root: Path
+
+    def stop(self) -> None:
+        self.process.stop()
+        shutil.rmtree(self.root.parent, ignore_errors=True)
+
+
+def work_folder(prefix: str) -> Path:
+    """A fresh working folder holding an empty `files` folder, the one a FolderServer serves."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    (work / "files").mkdir()
+    return work
+
+
+def start_script(name: str, module: str, work: Path, *args: str, deadline: float = 20.0) -> tuple[ServerProcess, int]:
+    """Run a server module (`python -m module --port <free port> *args`, from the repository so that
+    it can import `tests`), logging to `work`, and wait until it listens; returns it and its port."""
+    port = free_port()
+    argv = [sys.executable, "-m", module, "--port", str(port), *args]
+    process = ServerProcess(name, argv, work / f"{module.rsplit('.', 1)[-1]}.log", cwd=REPO)
+    process.wait_for_port(port, deadline=deadline)
+    return process, port

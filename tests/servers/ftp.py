@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import shutil
-import sys
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+
+from tests.servers._process import FolderServer, start_script, work_folder
 
 USERNAME = "bob"
 PASSWORD = "ftp-secret-Pw1"
@@ -15,32 +13,19 @@ READONLY_USER = "reader"
 
 
 @dataclass
-class FTPServer:
+class FTPServer(FolderServer):
     """A running server; `root` is the folder served as `/`."""
 
-    process: object
-    port: int
-    root: Path
     host: str = "127.0.0.1"
     username: str = USERNAME
     password: str = PASSWORD
 
-    def stop(self) -> None:
-        self.process.stop()
-        shutil.rmtree(self.root.parent, ignore_errors=True)
-
 
 def start() -> FTPServer:
     """Serve a fresh folder on a free port with users `bob` (read/write) and `reader` (no read permission)."""
-    from tests.servers._process import ServerProcess, free_port
-
-    root = Path(tempfile.mkdtemp(prefix="dataplane-ftp-"))
-    (root / "files").mkdir()
-    port = free_port()
-    process = ServerProcess("pyftpdlib", [sys.executable, __file__, "--port", str(port), "--root", str(root / "files")],
-                            root / "ftp.log")
-    process.wait_for_port(port, deadline=20)
-    return FTPServer(process, port, root / "files")
+    work = work_folder("dataplane-ftp-")
+    process, port = start_script("pyftpdlib", __name__, work, "--root", str(work / "files"))
+    return FTPServer(process, port, work / "files")
 
 
 def main() -> None:

@@ -4,54 +4,39 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.servers._process import FolderServer, start_script, work_folder
 
 USERNAME = "alice"
 PASSWORD = "sftp-secret-Pw1"
 
 
 @dataclass
-class SFTPServer:
+class SFTPServer(FolderServer):
     """A running server: password or `private_key` (OpenSSH text) log `alice` in, `root` is `/`.
 
     `host_key` is the server's public host key, as a connector pins it.
     """
 
-    process: object
-    port: int
-    root: Path
-    private_key: str
-    host_key: str
+    private_key: str = ""
+    host_key: str = ""
     host: str = "127.0.0.1"
     username: str = USERNAME
     password: str = PASSWORD
-
-    def stop(self) -> None:
-        self.process.stop()
-        shutil.rmtree(self.root.parent, ignore_errors=True)
 
 
 def start() -> SFTPServer:
     """Generate a host key and a client key, then serve a fresh folder on a free port."""
     import asyncssh
 
-    from tests.servers._process import ServerProcess, free_port
-
-    work = Path(tempfile.mkdtemp(prefix="dataplane-sftp-"))
-    (work / "files").mkdir()
+    work = work_folder("dataplane-sftp-")
     host_key = asyncssh.generate_private_key("ssh-ed25519")
     host_key.write_private_key(str(work / "host_key"))
     client_key = asyncssh.generate_private_key("ssh-ed25519")
     client_key.write_public_key(str(work / "authorized_keys"))
-    port = free_port()
-    process = ServerProcess(
-        "asyncssh sftp", [sys.executable, __file__, "--port", str(port), "--work", str(work)], work / "sftp.log"
-    )
-    process.wait_for_port(port, deadline=20)
+    process, port = start_script("asyncssh sftp", __name__, work, "--work", str(work))
     return SFTPServer(process, port, work / "files", client_key.export_private_key().decode(),
                       host_key.export_public_key().decode().strip())
 

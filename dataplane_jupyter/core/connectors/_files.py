@@ -9,7 +9,7 @@ import re
 import uuid
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, ClassVar
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -150,6 +150,38 @@ class FileConnector(ConnectorKind):
             error.message = re.sub(r"\bread\b", "write to", error.message, count=1)
         error.args = (error.message,)
         return error
+
+
+class ServerFileConnector(FileConnector):
+    """A file server one logs in to (FTP, SFTP): a host and a port, and datasources that are CSV
+    files named by their full path from the server's root folder."""
+
+    default_port: ClassVar[int]
+    locator_fields = (
+        Field("path", required=True, description="full path of a CSV file from the server's root, e.g. /exports/sales.csv"),
+        *CSV_OPTIONS,
+    )
+
+    def address(self, config: Mapping[str, Any]) -> Address:
+        return Address(f"{self.label} server", str(config.get("host", "")), int(config.get("port") or self.default_port))
+
+    def remote_path(self, locator: Mapping[str, Any]) -> str:
+        return "/" + str(locator["path"]).lstrip("/")
+
+    def list_root(self, fs: Any, config: Mapping[str, Any], *, timeout: float) -> list[str]:
+        """The names in the server's root folder (how a test proves the login works)."""
+        try:
+            return fs.ls("/", detail=False)
+        except Exception as exc:  # noqa: BLE001 - every library failure becomes a plain message
+            raise self.explain(exc, config, {"path": "/"}, timeout=timeout) from None
+
+
+def server_fields(protocol: str, port: int) -> tuple[Field, Field]:
+    """The `host` and `port` fields of a ServerFileConnector."""
+    return (
+        Field("host", required=True, description="server name or IP address"),
+        Field("port", kind="int", default=port, description=f"{protocol} port, usually {port}"),
+    )
 
 
 def write_csv(fs: Any, path: str, batches: Iterable[pa.RecordBatch], schema: pa.Schema, *, separator: str) -> int:

@@ -6,33 +6,23 @@ import ftplib
 from collections.abc import Mapping
 from typing import Any
 
-from dataplane_jupyter.core.connectors._files import CSV_OPTIONS, FileConnector
-from dataplane_jupyter.core.connectors.base import Address, Field, network_error, probe
+from dataplane_jupyter.core.connectors._files import ServerFileConnector, server_fields
+from dataplane_jupyter.core.connectors.base import Field, network_error, probe
 from dataplane_jupyter.core.errors import DataplaneError, UpstreamError
 
 
-class FTPConnector(FileConnector):
+class FTPConnector(ServerFileConnector):
     """An FTP (optionally FTPS) server; the connector opens at the server's root folder."""
 
     kind = "ftp"
     label = "FTP"
+    default_port = 21
     fields = (
-        Field("host", required=True, description="server name or IP address"),
-        Field("port", kind="int", default=21, description="FTP port, usually 21"),
+        *server_fields("FTP", default_port),
         Field("username", description="login name; anonymous when empty"),
         Field("password", secret=True, description="login password"),
         Field("tls", kind="bool", default=False, description="use explicit FTPS (TLS)"),
     )
-    locator_fields = (
-        Field("path", required=True, description="full path of a CSV file from the server's root, e.g. /exports/sales.csv"),
-        *CSV_OPTIONS,
-    )
-
-    def address(self, config: Mapping[str, Any]) -> Address:
-        return Address("FTP server", str(config.get("host", "")), int(config.get("port") or 21))
-
-    def remote_path(self, locator: Mapping[str, Any]) -> str:
-        return "/" + str(locator["path"]).lstrip("/")
 
     def filesystem(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float) -> Any:
         from fsspec.implementations.ftp import FTPFileSystem
@@ -52,9 +42,7 @@ class FTPConnector(FileConnector):
     def check(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float) -> str:
         fs = self.filesystem(config, secrets, timeout=timeout)
         try:
-            entries = fs.ls("/", detail=False)
-        except Exception as exc:  # noqa: BLE001
-            raise self.explain(exc, config, {"path": "/"}, timeout=timeout) from None
+            entries = self.list_root(fs, config, timeout=timeout)
         finally:
             fs.ftp.close()
         who = config.get("username") or "anonymous"

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dataplane_jupyter.core.connectors._files import CSV_OPTIONS, FileConnector
-from dataplane_jupyter.core.connectors.base import Address, Field, causes, network_error, probe, require
+from dataplane_jupyter.core.connectors._files import ServerFileConnector, server_fields
+from dataplane_jupyter.core.connectors.base import Field, causes, network_error, probe, require
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 
 
-class SFTPConnector(FileConnector):
+class SFTPConnector(ServerFileConnector):
     """An SSH server with the SFTP subsystem; the connector opens at the server's root folder."""
 
     kind = "sftp"
     label = "SFTP"
+    default_port = 22
     fields = (
-        Field("host", required=True, description="server name or IP address"),
-        Field("port", kind="int", default=22, description="SSH port, usually 22"),
+        *server_fields("SSH", default_port),
         Field("username", required=True, description="login name"),
         Field("password", secret=True, description="login password (or use a private key)"),
         Field("private_key", secret=True, kind="text", description="private key text (OpenSSH or PEM)"),
@@ -25,16 +25,6 @@ class SFTPConnector(FileConnector):
         Field("host_key", kind="text", description="the server's public host key (OpenSSH format, "
               "e.g. 'ssh-ed25519 AAAA...'); any key is accepted when empty"),
     )
-    locator_fields = (
-        Field("path", required=True, description="full path of a CSV file from the server's root, e.g. /exports/sales.csv"),
-        *CSV_OPTIONS,
-    )
-
-    def address(self, config: Mapping[str, Any]) -> Address:
-        return Address("SFTP server", str(config.get("host", "")), int(config.get("port") or 22))
-
-    def remote_path(self, locator: Mapping[str, Any]) -> str:
-        return "/" + str(locator["path"]).lstrip("/")
 
     def _login(self, secrets: Mapping[str, Any]) -> dict[str, Any]:
         asyncssh = require("asyncssh", self.kind, "sftp")
@@ -79,10 +69,7 @@ class SFTPConnector(FileConnector):
 
     def check(self, config: Mapping[str, Any], secrets: Mapping[str, Any], *, timeout: float) -> str:
         fs = self.filesystem(config, secrets, timeout=timeout)
-        try:
-            entries = fs.ls("/", detail=False)
-        except Exception as exc:  # noqa: BLE001
-            raise self.explain(exc, config, {"path": "/"}, timeout=timeout) from None
+        entries = self.list_root(fs, config, timeout=timeout)
         how = "private key" if secrets.get("private_key") else "password"
         client = getattr(fs, "_client", None)  # sshfs keeps its asyncssh connection there
         key = client.get_server_host_key() if client is not None else None

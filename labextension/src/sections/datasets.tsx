@@ -1,16 +1,165 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import {
+  MenuSvg,
+  PanelWithToolbar,
+  ToolbarButton,
+  addIcon,
+  fileUploadIcon
+} from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { DatasetCommandIDs } from '../commands/ids';
 import { DataplaneModel } from '../model';
-import { DatasetStatus, IDataset } from '../types';
+import { notifyError } from '../notifications';
+import { IDataset } from '../types';
+import { UPLOAD_ACCEPT } from '../upload';
 import { ModelView } from '../view';
+import { DatasetFilters } from './datasetFilters';
+import { DatasetItem, IRowAction, ROW_ACTIONS, UploadItem } from './datasetItem';
 
-/** The datasets of the current project. */
-export class DatasetsSection extends ModelView {
-  constructor(model: DataplaneModel) {
-    super(model);
+type Commands = JupyterFrontEnd['commands'];
+
+/** Command run by each inline action of a row. */
+const ACTION_COMMANDS: Record<string, string> = {
+  details: DatasetCommandIDs.openDetails,
+  notebook: DatasetCommandIDs.openInNotebook,
+  download: DatasetCommandIDs.download
+};
+
+/**
+ * The datasets of the current project: filters, the list with per-dataset actions, upload
+ * progress. Files picked with the toolbar's upload button or dropped on the section become
+ * new datasets.
+ */
+export class DatasetsSection extends PanelWithToolbar {
+  constructor(model: DataplaneModel, commands: Commands) {
+    super();
+    this._model = model;
     this.addClass('jp-Dataplane-section');
     this.addClass('jp-Dataplane-datasets');
     this.title.label = 'Datasets';
+    this._input = createFileInput(files => void this.upload(files));
+    this.node.appendChild(this._input);
+    this.addWidget(new DatasetsView(model, commands));
+    this._addToolbarItems(commands);
+  }
+
+  /** Open the browser's file picker; the chosen files are uploaded. */
+  pickFiles(): void {
+    this._input.click();
+  }
+
+  /** Send files to the current project, one after the other; failures are notified. */
+  async upload(files: readonly File[]): Promise<void> {
+    for (const file of files) {
+      try {
+        await this._model.upload(file);
+      } catch (error) {
+        notifyError(`Could not upload ${file.name}`, error);
+      }
+    }
+  }
+
+  handleEvent(event: Event): void {
+    const drag = event as DragEvent;
+    if (!hasFiles(drag)) {
+      return;
+    }
+    drag.preventDefault();
+    switch (event.type) {
+      case 'dragenter':
+      case 'dragover':
+        drag.dataTransfer!.dropEffect = 'copy';
+        this.addClass('jp-mod-dropTarget');
+        break;
+      case 'dragleave':
+        if (!this.node.contains(drag.relatedTarget as Node | null)) {
+          this.removeClass('jp-mod-dropTarget');
+        }
+        break;
+      case 'drop':
+        this.removeClass('jp-mod-dropTarget');
+        void this.upload(Array.from(drag.dataTransfer!.files));
+        break;
+    }
+  }
+
+  protected onAfterAttach(): void {
+    for (const type of DROP_EVENTS) {
+      this.node.addEventListener(type, this);
+    }
+  }
+
+  protected onBeforeDetach(): void {
+    for (const type of DROP_EVENTS) {
+      this.node.removeEventListener(type, this);
+    }
+  }
+
+  private _addToolbarItems(commands: Commands): void {
+    this.toolbar.addItem(
+      'upload',
+      new ToolbarButton({
+        icon: fileUploadIcon,
+        tooltip: 'Upload a file as a new dataset (CSV, TSV, zip, npy)',
+        className: 'jp-Dataplane-uploadButton',
+        onClick: () => this.pickFiles()
+      })
+    );
+    const importButton = new ToolbarButton({
+      icon: addIcon,
+      tooltip: 'Import a dataset from a datasource',
+      className: 'jp-Dataplane-importButton',
+      onClick: () =>
+        void commands.execute(DatasetCommandIDs.importFromDatasource, {
+          project: this._model.currentProject ?? ''
+        })
+    });
+    this.toolbar.addItem('import-datasource', importButton);
+    // The command comes from another plugin, possibly registered after this one.
+    const sync = () =>
+      importButton.setHidden(!commands.hasCommand(DatasetCommandIDs.importFromDatasource));
+    commands.commandChanged.connect(sync, this);
+    sync();
+  }
+
+  private _input: HTMLInputElement;
+  private _model: DataplaneModel;
+}
+
+const DROP_EVENTS = ['dragenter', 'dragover', 'dragleave', 'drop'];
+
+function hasFiles(event: DragEvent): boolean {
+  return !!event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files');
+}
+
+function createFileInput(onFiles: (files: File[]) => void): HTMLInputElement {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.multiple = true;
+  input.accept = UPLOAD_ACCEPT;
+  input.className = 'jp-Dataplane-fileInput';
+  input.addEventListener('change', () => {
+    const files = Array.from(input.files ?? []);
+    input.value = ''; // so that picking the same file again fires `change`
+    onFiles(files);
+  });
+  return input;
+}
+
+/** Filters and list; re-rendered when the model or the set of commands changes. */
+class DatasetsView extends ModelView {
+  constructor(model: DataplaneModel, commands: Commands) {
+    super(model);
+    this._commands = commands;
+    this._menu = new MenuSvg({ commands });
+    this.addClass('jp-Dataplane-datasetsView');
+    commands.commandChanged.connect(() => this.update(), this);
+  }
+
+  dispose(): void {
+    this._menu.dispose();
+    super.dispose();
   }
 
   protected renderState(): JSX.Element {
@@ -18,73 +167,99 @@ export class DatasetsSection extends ModelView {
     if (model.serverExtension === 'missing') {
       return <></>;
     }
+    return (
+      <>
+        <DatasetFilters model={model} />
+        {this.renderList()}
+        <p className="jp-Dataplane-dropHint">Drop files here to import them</p>
+      </>
+    );
+  }
+
+  private renderList(): JSX.Element {
+    const model = this.model;
     if (model.loading) {
       return <p className="jp-Dataplane-empty">Loading…</p>;
     }
     if (model.currentProject === null) {
       return <p className="jp-Dataplane-empty">No projects yet.</p>;
     }
-    if (model.datasets.length === 0) {
-      return (
-        <p className="jp-Dataplane-empty">No datasets in this project yet.</p>
-      );
+    if (model.datasets.length === 0 && model.uploads.length === 0) {
+      return <p className="jp-Dataplane-empty">{emptyText(model)}</p>;
     }
+    const actions = this.availableActions();
     return (
       <ul className="jp-Dataplane-list jp-Dataplane-datasetList">
+        {model.uploads.map(upload => (
+          <UploadItem key={`upload-${upload.id}`} upload={upload} />
+        ))}
         {model.datasets.map(dataset => (
-          <DatasetItem key={dataset.id} dataset={dataset} />
+          <DatasetItem
+            key={dataset.id}
+            dataset={dataset}
+            selected={dataset.name === model.selected}
+            actions={actions}
+            onAction={(action, ds) => this.runAction(action, ds)}
+            onSelect={ds => model.select(ds.name)}
+            onMenu={(ds, x, y) => this.openMenu(ds, x, y)}
+          />
         ))}
       </ul>
     );
   }
-}
 
-/** The platform's wording of each status: short label, then the long one as a tooltip. */
-const STATUS_TEXT: Record<DatasetStatus, [string, string]> = {
-  copying: ['Copying', 'Copy on going'],
-  computing_statistics: ['Statistics pending', 'Dataset Statistics pending'],
-  ready: ['Ready', 'Ready to be used'],
-  failed: ['Failed', 'Failed']
-};
-
-function DatasetItem(props: { dataset: IDataset }): JSX.Element {
-  const { dataset } = props;
-  const [label, long] = STATUS_TEXT[dataset.status] ?? [
-    dataset.status,
-    dataset.status
-  ];
-  const progress =
-    dataset.status === 'copying' && dataset.progress !== null
-      ? ` ${Math.round(dataset.progress * 100)}%`
-      : '';
-  return (
-    <li
-      className="jp-Dataplane-item jp-Dataplane-dataset"
-      data-name={dataset.name}
-      data-status={dataset.status}
-      title={dataset.error ?? undefined}
-    >
-      <div className="jp-Dataplane-itemRow">
-        <span className="jp-Dataplane-itemName">{dataset.name}</span>
-        <span className="jp-Dataplane-itemShape">{formatShape(dataset)}</span>
-        <span
-          className={`jp-Dataplane-status jp-Dataplane-status-${dataset.status}`}
-          title={long}
-        >
-          {label + progress}
-        </span>
-      </div>
-      {dataset.error && (
-        <div className="jp-Dataplane-itemError">{dataset.error}</div>
-      )}
-    </li>
-  );
-}
-
-/** "1,234 × 5", or a dash while the shape is unknown. */
-export function formatShape(dataset: IDataset): string {
-  if (dataset.rows === null || dataset.columns === null) {
-    return '—';
+  private availableActions(): IRowAction[] {
+    return Object.values(ROW_ACTIONS).filter(action =>
+      this._commands.hasCommand(ACTION_COMMANDS[action.id])
+    );
   }
-  return `${dataset.rows.toLocaleString()} × ${dataset.columns.toLocaleString()}`;
+
+  private runAction(action: string, dataset: IDataset): void {
+    const command = ACTION_COMMANDS[action];
+    if (command && this._commands.hasCommand(command)) {
+      void this._commands.execute(command, this.args(dataset));
+    }
+  }
+
+  /** The dataset's menu: every action whose command exists, with this dataset as argument. */
+  private openMenu(dataset: IDataset, x: number, y: number): void {
+    const menu = this._menu;
+    menu.clearItems();
+    for (const group of MENU_GROUPS) {
+      const items = group.filter(item => this._commands.hasCommand(item.command));
+      if (items.length > 0 && menu.items.length > 0) {
+        menu.addItem({ type: 'separator' });
+      }
+      for (const item of items) {
+        menu.addItem({ command: item.command, args: { ...this.args(dataset), ...item.args } });
+      }
+    }
+    menu.open(x, y);
+  }
+
+  private args(dataset: IDataset): { project: string; dataset: string } {
+    return { project: this.model.currentProject ?? '', dataset: dataset.name };
+  }
+
+  private _commands: Commands;
+  private _menu: MenuSvg;
+}
+
+/** Items of a dataset's menu, in groups separated by a line. */
+const MENU_GROUPS: { command: string; args?: { format: string } }[][] = [
+  [{ command: DatasetCommandIDs.openDetails }, { command: DatasetCommandIDs.openInNotebook }],
+  [
+    { command: DatasetCommandIDs.rename },
+    { command: DatasetCommandIDs.download, args: { format: 'csv' } },
+    { command: DatasetCommandIDs.download, args: { format: 'parquet' } },
+    { command: DatasetCommandIDs.export }
+  ],
+  [{ command: DatasetCommandIDs.delete }]
+];
+
+function emptyText(model: DataplaneModel): string {
+  if (model.filtered) {
+    return 'No dataset matches these filters.';
+  }
+  return 'No datasets in this project yet. Upload a file with the button above, or drop it here.';
 }

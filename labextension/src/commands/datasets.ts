@@ -1,0 +1,162 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import {
+  deleteIcon,
+  downloadIcon,
+  editIcon,
+  fileUploadIcon,
+  notebookIcon,
+  refreshIcon
+} from '@jupyterlab/ui-components';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+
+import { askNewName, confirmDelete } from '../dialogs/datasets';
+import { DataplaneModel } from '../model';
+import { insertCodeCell, loadDatasetCode } from '../notebook';
+import { notifyError, notifySuccess } from '../notifications';
+import type { DataplaneSidebar } from '../sidebar';
+import { DownloadFormat } from '../types';
+import { DatasetCommandIDs } from './ids';
+
+export { DatasetCommandIDs } from './ids';
+
+/** Palette category of every dataplane command. */
+const CATEGORY = 'Dataplane';
+
+/** The dataset a command acts on: from its arguments, else the panel's selection. */
+interface ITarget {
+  project: string;
+  dataset: string;
+}
+
+/**
+ * Register the datasets commands (upload, refresh, rename, download, delete, open in a
+ * notebook), put the useful ones in the palette, and report failed imports.
+ */
+export function activateDatasetCommands(
+  app: JupyterFrontEnd,
+  model: DataplaneModel,
+  sidebar: DataplaneSidebar,
+  palette: ICommandPalette | null
+): void {
+  const { commands } = app;
+  const target = (args: ReadonlyPartialJSONObject) => resolveTarget(model, args);
+  const hasTarget = (args: ReadonlyPartialJSONObject) => target(args) !== null;
+
+  commands.addCommand(DatasetCommandIDs.upload, {
+    label: args => (args.isPalette ? 'Upload a File as a Dataset…' : 'Upload…'),
+    caption: 'Import a CSV, TSV, zip or npy file from this computer into the current project',
+    icon: fileUploadIcon,
+    isEnabled: () => model.currentProject !== null,
+    execute: () => sidebar.datasets.pickFiles()
+  });
+  commands.addCommand(DatasetCommandIDs.refresh, {
+    label: args => (args.isPalette ? 'Refresh Data Panel' : 'Refresh'),
+    icon: refreshIcon,
+    execute: () => model.refresh()
+  });
+  commands.addCommand(DatasetCommandIDs.openInNotebook, {
+    label: args => (args.isPalette ? 'Open Selected Dataset in a Notebook' : 'Open in a Notebook'),
+    caption: 'Insert a cell that loads the dataset into pandas, below the active cell',
+    icon: notebookIcon,
+    isEnabled: hasTarget,
+    execute: async args => {
+      const t = target(args);
+      if (t) {
+        await insertCodeCell(app, loadDatasetCode(t.project, t.dataset));
+      }
+    }
+  });
+  commands.addCommand(DatasetCommandIDs.rename, {
+    label: 'Rename…',
+    icon: editIcon,
+    isEnabled: hasTarget,
+    execute: args => withTarget(target(args), renameDataset(model))
+  });
+  commands.addCommand(DatasetCommandIDs.download, {
+    label: args => `Download as ${args.format === 'parquet' ? 'Parquet' : 'CSV'}`,
+    icon: downloadIcon,
+    isEnabled: hasTarget,
+    execute: args =>
+      withTarget(target(args), t =>
+        downloadDataset(model, t, args.format === 'parquet' ? 'parquet' : 'csv')
+      )
+  });
+  commands.addCommand(DatasetCommandIDs.delete, {
+    label: 'Delete…',
+    icon: deleteIcon,
+    isEnabled: hasTarget,
+    execute: args => withTarget(target(args), deleteDataset(model))
+  });
+
+  for (const command of [
+    DatasetCommandIDs.upload,
+    DatasetCommandIDs.refresh,
+    DatasetCommandIDs.openInNotebook
+  ]) {
+    palette?.addItem({ command, category: CATEGORY, args: { isPalette: true } });
+  }
+  model.importFailed.connect((_, dataset) =>
+    notifyError(`Importing “${dataset.name}” failed`, dataset.error ?? 'No reason given.')
+  );
+}
+
+function resolveTarget(
+  model: DataplaneModel,
+  args: ReadonlyPartialJSONObject
+): ITarget | null {
+  const project = typeof args.project === 'string' ? args.project : model.currentProject;
+  const dataset = typeof args.dataset === 'string' ? args.dataset : model.selected;
+  return project && dataset ? { project, dataset } : null;
+}
+
+async function withTarget(
+  target: ITarget | null,
+  action: (target: ITarget) => Promise<void> | void
+): Promise<void> {
+  if (target) {
+    await action(target);
+  }
+}
+
+function renameDataset(model: DataplaneModel) {
+  return async ({ dataset }: ITarget): Promise<void> => {
+    const name = await askNewName(dataset);
+    if (name === null) {
+      return;
+    }
+    try {
+      await model.rename(dataset, name);
+    } catch (error) {
+      notifyError(`Could not rename “${dataset}”`, error);
+    }
+  };
+}
+
+function deleteDataset(model: DataplaneModel) {
+  return async ({ dataset }: ITarget): Promise<void> => {
+    if (!(await confirmDelete(dataset))) {
+      return;
+    }
+    try {
+      await model.delete(dataset);
+      notifySuccess(`Deleted dataset “${dataset}”.`);
+    } catch (error) {
+      notifyError(`Could not delete “${dataset}”`, error);
+    }
+  };
+}
+
+/**
+ * Let the browser download the file: it streams to disk instead of through this page's
+ * memory, and shows its own progress.
+ */
+function downloadDataset(model: DataplaneModel, { project, dataset }: ITarget, format: DownloadFormat): void {
+  const link = document.createElement('a');
+  link.href = model.client.datasetDownloadUrl(project, dataset, format);
+  link.download = `${dataset}.${format}`;
+  link.style.display = 'none';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}

@@ -1,0 +1,104 @@
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { DataplaneClient } from '../client';
+import { errorMessage } from '../notifications';
+import { IExportRun, IExporter } from '../types';
+import { FormError, SelectRow } from './common';
+import { EXPORT_MODES } from './exporterForm';
+import { ISubmittable } from './formDialog';
+
+/**
+ * Pick the exporter a dataset goes out with; submitting starts the export. The overwrite mode
+ * belongs to the exporter (the export request carries only the exporter), so it is shown here
+ * for the chosen exporter rather than picked.
+ */
+export class ExportForm extends ReactWidget implements ISubmittable {
+  constructor(
+    private readonly client: DataplaneClient,
+    private readonly project: string,
+    private readonly datasetName: string,
+    private readonly exporters: readonly IExporter[]
+  ) {
+    super();
+    this.addClass('jp-Dataplane-form');
+    this.addClass('jp-Dataplane-exportForm');
+    this._exporter = exporters[0]?.name ?? '';
+  }
+
+  /** The export started by `submit`. */
+  get run(): IExportRun | null {
+    return this._run;
+  }
+
+  async submit(): Promise<boolean> {
+    if (!this._exporter) {
+      return this._fail('Pick an exporter.');
+    }
+    try {
+      this._run = await this.client.exportDataset(this.project, this.datasetName, this._exporter);
+    } catch (error) {
+      return this._fail(errorMessage(error));
+    }
+    return true;
+  }
+
+  protected render(): JSX.Element {
+    if (this.exporters.length === 0) {
+      return (
+        <p className="jp-Dataplane-empty">
+          Project '{this.project}' has no exporters yet: create one in the Exporters section.
+        </p>
+      );
+    }
+    const exporter = this.exporters.find(x => x.name === this._exporter);
+    const mode = EXPORT_MODES.find(m => m.value === exporter?.mode);
+    return (
+      <>
+        <SelectRow
+          label="Exporter"
+          name="exporter"
+          value={this._exporter}
+          options={this.exporters.map(x => ({
+            label: `${x.name} (${x.connector})`,
+            value: x.name
+          }))}
+          onChange={value => this._set(() => (this._exporter = value))}
+        />
+        {exporter && (
+          <dl className="jp-Dataplane-exportSummary">
+            <dt>Destination</dt>
+            <dd>
+              {Object.entries(exporter.destination)
+                .filter(([, v]) => v !== null && v !== '')
+                .map(([k, v]) => `${k} ${String(v)}`)
+                .join(', ')}
+            </dd>
+            <dt>When it exists</dt>
+            <dd className="jp-Dataplane-exportMode" data-mode={exporter.mode}>
+              {mode ? `${mode.label}: ${mode.help}` : exporter.mode}
+              <span className="jp-Dataplane-fieldHelp">
+                (set on the exporter; edit the exporter to change it)
+              </span>
+            </dd>
+          </dl>
+        )}
+        <FormError message={this._error} />
+      </>
+    );
+  }
+
+  private _fail(message: string): false {
+    this._set(() => (this._error = message));
+    return false;
+  }
+
+  private _set(change: () => void): void {
+    change();
+    this.update();
+  }
+
+  private _error: string | null = null;
+  private _exporter: string;
+  private _run: IExportRun | null = null;
+}

@@ -1,0 +1,92 @@
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { DataplaneClient } from '../client';
+import { errorMessage } from '../notifications';
+import { IDataset, IDatasource } from '../types';
+import { FormError, SelectRow, TextRow } from './common';
+import { ISubmittable } from './formDialog';
+
+/** Pick a datasource and a name for the new dataset; submitting starts the import. */
+export class ImportForm extends ReactWidget implements ISubmittable {
+  /**
+   * @param datasources the project's datasources
+   * @param preselected name of the datasource to start with
+   */
+  constructor(
+    private readonly client: DataplaneClient,
+    private readonly project: string,
+    private readonly datasources: readonly IDatasource[],
+    preselected?: string
+  ) {
+    super();
+    this.addClass('jp-Dataplane-form');
+    this.addClass('jp-Dataplane-importForm');
+    const known = datasources.some(d => d.name === preselected);
+    this._datasource = known ? (preselected as string) : (datasources[0]?.name ?? '');
+  }
+
+  /** The dataset the import creates, once submitted. */
+  get imported(): IDataset | null {
+    return this._dataset;
+  }
+
+  async submit(): Promise<boolean> {
+    if (!this._datasource) {
+      return this._fail('Pick a datasource.');
+    }
+    try {
+      this._dataset = await this.client.importDatasource(this.project, {
+        datasource: this._datasource,
+        name: this._name.trim() || null
+      });
+    } catch (error) {
+      return this._fail(errorMessage(error));
+    }
+    return true;
+  }
+
+  protected render(): JSX.Element {
+    if (this.datasources.length === 0) {
+      return (
+        <p className="jp-Dataplane-empty">
+          Project '{this.project}' has no datasources yet: create one in the Datasources section.
+        </p>
+      );
+    }
+    return (
+      <>
+        <SelectRow
+          label="Datasource"
+          name="datasource"
+          value={this._datasource}
+          options={this.datasources.map(d => ({ label: d.name, value: d.name }))}
+          onChange={value => this._set(() => (this._datasource = value))}
+        />
+        <TextRow
+          label="Dataset name"
+          name="dataset"
+          value={this._name}
+          placeholder="the datasource's name and the time when empty"
+          onChange={value => this._set(() => (this._name = value))}
+        />
+        <FormError message={this._error} />
+      </>
+    );
+  }
+
+  private _fail(message: string): false {
+    this._set(() => (this._error = message));
+    return false;
+  }
+
+  private _set(change: () => void): void {
+    change();
+    this.update();
+  }
+
+  private _dataset: IDataset | null = null;
+  private _datasource: string;
+  private _error: string | null = null;
+  private _name = '';
+}

@@ -1,0 +1,201 @@
+import {
+  ToolbarButtonComponent,
+  downloadIcon,
+  ellipsesIcon,
+  launchIcon,
+  notebookIcon
+} from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { isBusy } from '../model';
+import { DatasetOrigin, IDataset, IUploadProgress } from '../types';
+
+/** How each origin is named in tooltips (the platform's wording). */
+export const ORIGIN_LABELS: Record<DatasetOrigin, string> = {
+  upload: 'File upload',
+  datasource: 'Datasource',
+  pipeline_output: 'Pipeline output',
+  pipeline_intermediate: 'Pipeline intermediate file'
+};
+
+/** Short names of the origins, where the narrow sidebar shows them. */
+export const ORIGIN_SHORT_LABELS: Record<DatasetOrigin, string> = {
+  upload: 'Upload',
+  datasource: 'Datasource',
+  pipeline_output: 'Pipeline',
+  pipeline_intermediate: 'Intermediate'
+};
+
+/** The platform's wording of each status, for a server that sends no `status_label`. */
+const STATUS_LABELS: Record<string, string> = {
+  copying: 'Copy on going',
+  computing_statistics: 'Dataset Statistics pending',
+  ready: 'Ready to be used',
+  failed: 'Failed'
+};
+
+/** An action of a dataset row, shown as an icon button. */
+export interface IRowAction {
+  id: string;
+  tooltip: string;
+  icon: typeof launchIcon;
+}
+
+/** Inline actions, in display order; each shows only while its command exists. */
+export const ROW_ACTIONS: Record<'details' | 'notebook' | 'download', IRowAction> = {
+  details: { id: 'details', tooltip: 'Details', icon: launchIcon },
+  notebook: { id: 'notebook', tooltip: 'Open in a notebook', icon: notebookIcon },
+  download: { id: 'download', tooltip: 'Download as CSV', icon: downloadIcon }
+};
+
+/** Props of `DatasetItem`. */
+export interface IDatasetItemProps {
+  dataset: IDataset;
+  selected: boolean;
+  /** The inline actions available now (their commands exist). */
+  actions: IRowAction[];
+  onAction: (action: string, dataset: IDataset) => void;
+  onSelect: (dataset: IDataset) => void;
+  /** Opens the dataset's menu at the pointer or below the "more" button. */
+  onMenu: (dataset: IDataset, x: number, y: number) => void;
+}
+
+/** One dataset: name and actions, then status (with live progress), shape, size, origin. */
+export function DatasetItem(props: IDatasetItemProps): JSX.Element {
+  const { dataset } = props;
+  const openMenu = (event: React.MouseEvent) => {
+    event.preventDefault();
+    event.stopPropagation();
+    props.onSelect(dataset);
+    props.onMenu(dataset, event.clientX, event.clientY);
+  };
+  return (
+    <li
+      className={`jp-Dataplane-item jp-Dataplane-dataset${props.selected ? ' jp-mod-selected' : ''}`}
+      data-name={dataset.name}
+      data-status={dataset.status}
+      onClick={() => props.onSelect(dataset)}
+      onDoubleClick={() => props.onAction('details', dataset)}
+      onContextMenu={openMenu}
+    >
+      <div className="jp-Dataplane-itemRow">
+        <span className="jp-Dataplane-itemName" title={dataset.name}>
+          {dataset.name}
+        </span>
+        <span className="jp-Dataplane-itemActions">
+          {props.actions.map(action => (
+            <ToolbarButtonComponent
+              key={action.id}
+              className={`jp-Dataplane-action jp-Dataplane-action-${action.id}`}
+              icon={action.icon}
+              tooltip={action.tooltip}
+              onClick={() => props.onAction(action.id, dataset)}
+            />
+          ))}
+          <ToolbarButtonComponent
+            className="jp-Dataplane-action jp-Dataplane-action-more"
+            icon={ellipsesIcon}
+            tooltip="More actions"
+            onClick={event => {
+              const rect = (event?.currentTarget as HTMLElement).getBoundingClientRect();
+              props.onSelect(dataset);
+              props.onMenu(dataset, rect.left, rect.bottom);
+            }}
+          />
+        </span>
+      </div>
+      <div className="jp-Dataplane-itemRow jp-Dataplane-itemMeta">
+        <DatasetStatusBadge dataset={dataset} />
+        <span className="jp-Dataplane-itemShape">{formatShape(dataset)}</span>
+        {dataset.size_bytes !== null && (
+          <span className="jp-Dataplane-itemSize">{formatBytes(dataset.size_bytes)}</span>
+        )}
+        <span className="jp-Dataplane-itemOrigin" title={`Origin: ${ORIGIN_LABELS[dataset.origin] ?? dataset.origin}`}>
+          {ORIGIN_SHORT_LABELS[dataset.origin] ?? dataset.origin}
+        </span>
+      </div>
+      {isBusy(dataset) && <ProgressBar value={dataset.progress} />}
+      {dataset.error && (
+        <div className="jp-Dataplane-itemError" title={dataset.error}>
+          {dataset.error}
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** The status in the platform's wording, with the running step's percentage. */
+function DatasetStatusBadge(props: { dataset: IDataset }): JSX.Element {
+  const { dataset } = props;
+  const label = dataset.status_label || STATUS_LABELS[dataset.status] || dataset.status;
+  const percent = isBusy(dataset) && dataset.progress > 0 ? ` ${formatPercent(dataset.progress)}` : '';
+  return (
+    <span className={`jp-Dataplane-status jp-Dataplane-status-${dataset.status}`}>
+      {label + percent}
+    </span>
+  );
+}
+
+/** A file on its way to the server. */
+export function UploadItem(props: { upload: IUploadProgress }): JSX.Element {
+  const { upload } = props;
+  const fraction = upload.total > 0 ? upload.loaded / upload.total : 0;
+  return (
+    <li className="jp-Dataplane-item jp-Dataplane-upload" data-name={upload.fileName}>
+      <div className="jp-Dataplane-itemRow">
+        <span className="jp-Dataplane-itemName" title={upload.fileName}>
+          {upload.fileName}
+        </span>
+      </div>
+      <div className="jp-Dataplane-itemRow jp-Dataplane-itemMeta">
+        <span className="jp-Dataplane-status jp-Dataplane-status-copying">
+          Uploading {formatPercent(fraction)}
+        </span>
+        <span className="jp-Dataplane-itemSize">
+          {formatBytes(upload.loaded)} of {formatBytes(upload.total)}
+        </span>
+      </div>
+      <ProgressBar value={fraction} />
+    </li>
+  );
+}
+
+function ProgressBar(props: { value: number }): JSX.Element {
+  const value = Math.max(0, Math.min(1, props.value));
+  return (
+    <div
+      className="jp-Dataplane-progress"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(value * 100)}
+    >
+      <div className="jp-Dataplane-progressValue" style={{ width: `${value * 100}%` }} />
+    </div>
+  );
+}
+
+/** "1,234 × 5", or a dash while the shape is unknown. */
+export function formatShape(dataset: IDataset): string {
+  if (dataset.rows === null || dataset.columns === null) {
+    return '—';
+  }
+  return `${dataset.rows.toLocaleString()} × ${dataset.columns.toLocaleString()}`;
+}
+
+/** "950 B", "1.2 KB", "3.4 GB" (powers of 1024). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 10 ? 0 : 1;
+  return `${value.toFixed(digits)} ${units[unit]}`;
+}
+
+function formatPercent(fraction: number): string {
+  return `${Math.floor(Math.max(0, Math.min(1, fraction)) * 100)}%`;
+}

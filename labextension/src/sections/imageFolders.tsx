@@ -1,0 +1,349 @@
+import {
+  ReactWidget,
+  UseSignal,
+  ellipsesIcon,
+  fileUploadIcon
+} from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
+import { Message } from '@lumino/messaging';
+import { Menu } from '@lumino/widgets';
+import * as React from 'react';
+
+import { IPendingUpload, ImageFoldersModel } from '../imageFolders/model';
+import { IImageFolder, ImageFolderStatus } from '../types';
+
+/** What the section needs from the commands that act on folders. */
+export interface IImageFoldersSectionOptions {
+  /** The application's commands (the "…" menu runs them). */
+  commands: CommandRegistry;
+  /** Command that opens a folder's images; takes `{ id }`. */
+  openCommand: string;
+  /** Commands of a folder's "…" menu, in order; each takes `{ id }`. */
+  menuCommands: string[];
+  /** Called with the zips the user picked or dropped. */
+  onFiles: (files: File[]) => void;
+}
+
+/**
+ * The "Image folders" section of the data sidebar: the current project's folders with their
+ * status, image count and categories; an upload button and a drop zone for zips; a "…" menu
+ * per folder (open, rename, download, delete).
+ */
+export class ImageFoldersSection extends ReactWidget {
+  /**
+   * @param model the image folders of the current project
+   * @param options the commands acting on folders, and where picked files go
+   */
+  constructor(
+    readonly model: ImageFoldersModel,
+    private readonly options: IImageFoldersSectionOptions
+  ) {
+    super();
+    this.addClass('jp-Dataplane-section');
+    this.addClass('jp-Dataplane-imageFolders');
+    this.title.label = 'Image folders';
+    this._menu = new Menu({ commands: options.commands });
+    this._menu.addClass('jp-Dataplane-imageFolderMenu');
+    this._input = document.createElement('input');
+    this._input.type = 'file';
+    this._input.accept = '.zip,application/zip';
+    this._input.multiple = true;
+    this._input.hidden = true;
+    this._input.addEventListener('change', () => {
+      const files = Array.from(this._input.files ?? []);
+      this._input.value = '';
+      if (files.length > 0) {
+        options.onFiles(files);
+      }
+    });
+    this.node.appendChild(this._input);
+  }
+
+  /** Open the browser's file picker for zips. */
+  chooseFiles(): void {
+    this._input.click();
+  }
+
+  /** Drag and drop of files onto the section (the DOM calls it: `addEventListener(type, this)`). */
+  handleEvent(event: Event): void {
+    const drag = event as DragEvent;
+    if (!drag.dataTransfer?.types.includes('Files')) {
+      return;
+    }
+    event.preventDefault();
+    switch (event.type) {
+      case 'dragenter':
+      case 'dragover':
+        drag.dataTransfer.dropEffect = 'copy';
+        this.addClass('jp-mod-dropTarget');
+        break;
+      case 'dragleave':
+        if (!this.node.contains(drag.relatedTarget as Node | null)) {
+          this.removeClass('jp-mod-dropTarget');
+        }
+        break;
+      case 'drop':
+        this.removeClass('jp-mod-dropTarget');
+        if (drag.dataTransfer.files.length > 0) {
+          this.options.onFiles(Array.from(drag.dataTransfer.files));
+        }
+        break;
+    }
+  }
+
+  /** Dispose of the folder menu too. */
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._menu.dispose();
+    super.dispose();
+  }
+
+  /** Re-rendered whenever the model changes. */
+  render(): JSX.Element {
+    return (
+      <UseSignal signal={this.model.changed}>
+        {() => this._renderState()}
+      </UseSignal>
+    );
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    for (const type of ['dragenter', 'dragover', 'dragleave', 'drop']) {
+      this.node.addEventListener(type, this);
+    }
+    this.model.active = this.isVisible;
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    for (const type of ['dragenter', 'dragover', 'dragleave', 'drop']) {
+      this.node.removeEventListener(type, this);
+    }
+    this.model.active = false;
+    super.onBeforeDetach(msg);
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.model.active = true;
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this.model.active = false;
+  }
+
+  private _renderState(): JSX.Element {
+    const model = this.model;
+    if (model.project === null) {
+      return <p className="jp-Dataplane-empty">No projects yet.</p>;
+    }
+    return (
+      <>
+        <div className="jp-Dataplane-imageFoldersBar">
+          <button
+            className="jp-mod-styled jp-mod-accept jp-Dataplane-uploadButton"
+            onClick={() => this.chooseFiles()}
+            title="Upload a zip of jpg, png or gif images, organised in folders"
+          >
+            <fileUploadIcon.react tag="span" className="jp-Dataplane-buttonIcon" />
+            Upload image folder
+          </button>
+          <span className="jp-Dataplane-hint">or drop a .zip here</span>
+        </div>
+        {model.error && (
+          <p className="jp-Dataplane-notice jp-Dataplane-error">
+            Could not list image folders: {model.error}
+          </p>
+        )}
+        {this._renderList()}
+      </>
+    );
+  }
+
+  private _renderList(): JSX.Element {
+    const model = this.model;
+    if (model.loading) {
+      return <p className="jp-Dataplane-empty">Loading…</p>;
+    }
+    if (model.folders.length === 0 && model.uploads.length === 0) {
+      return (
+        <p className="jp-Dataplane-empty">No image folders in this project yet.</p>
+      );
+    }
+    return (
+      <ul className="jp-Dataplane-list jp-Dataplane-imageFolderList">
+        {model.uploads.map(upload => (
+          <UploadItem key={`upload-${upload.key}`} upload={upload} />
+        ))}
+        {model.folders.map(folder => (
+          <FolderItem
+            key={folder.id}
+            folder={folder}
+            onOpen={() =>
+              void this.options.commands.execute(this.options.openCommand, {
+                id: folder.id
+              })
+            }
+            onMenu={event => this._openMenu(event, folder)}
+          />
+        ))}
+      </ul>
+    );
+  }
+
+  private _openMenu(event: React.MouseEvent, folder: IImageFolder): void {
+    const menu = this._menu;
+    menu.clearItems();
+    for (const command of this.options.menuCommands) {
+      menu.addItem({ command, args: { id: folder.id } });
+    }
+    const rect = (event.currentTarget as HTMLElement).getBoundingClientRect();
+    menu.open(rect.left, rect.bottom);
+  }
+
+  private _input: HTMLInputElement;
+  private _menu: Menu;
+}
+
+/** The platform's wording of each status: short label, then the long one as a tooltip. */
+const STATUS_TEXT: Record<ImageFolderStatus, [string, string]> = {
+  copying: ['Copying', 'Copy on going'],
+  ready: ['Ready', 'Ready to be used'],
+  failed: ['Failed', 'Failed']
+};
+
+function FolderItem(props: {
+  folder: IImageFolder;
+  onOpen: () => void;
+  onMenu: (event: React.MouseEvent) => void;
+}): JSX.Element {
+  const { folder } = props;
+  const [label, long] = STATUS_TEXT[folder.status] ?? [folder.status, folder.status];
+  const copying = folder.status === 'copying';
+  const percent = Math.round((folder.progress ?? 0) * 100);
+  const warnings = (folder.warnings ?? []).map(w => String(w.message));
+  return (
+    <li
+      className="jp-Dataplane-item jp-Dataplane-imageFolder"
+      data-name={folder.name}
+      data-status={folder.status}
+      data-id={folder.id}
+    >
+      <div className="jp-Dataplane-itemRow">
+        <button
+          className="jp-Dataplane-itemName jp-Dataplane-linkButton"
+          disabled={folder.status !== 'ready'}
+          onClick={props.onOpen}
+          title={folder.status === 'ready' ? 'Show the images' : folder.status_label}
+        >
+          {folder.name}
+        </button>
+        <span className="jp-Dataplane-itemShape jp-Dataplane-imageCount">
+          {folder.n_images === null ? '—' : plural(folder.n_images, 'image')}
+        </span>
+        <span
+          className={`jp-Dataplane-status jp-Dataplane-status-${folder.status}`}
+          title={long}
+        >
+          {copying ? `${label} ${percent}%` : label}
+        </span>
+        <button
+          className="jp-Dataplane-iconButton jp-Dataplane-imageFolderActions"
+          aria-label={`Actions on ${folder.name}`}
+          title="Open, rename, download, delete"
+          onClick={props.onMenu}
+        >
+          <ellipsesIcon.react tag="span" />
+        </button>
+      </div>
+      {copying && <ProgressBar fraction={folder.progress ?? 0} />}
+      <Categories categories={folder.categories ?? {}} />
+      {folder.error && (
+        <div className="jp-Dataplane-itemError" title={folder.error}>
+          {folder.error}
+        </div>
+      )}
+      {warnings.length > 0 && (
+        <div className="jp-Dataplane-itemWarning" title={warnings.join('\n')}>
+          {warnings.join(' ')}
+        </div>
+      )}
+    </li>
+  );
+}
+
+function UploadItem(props: { upload: IPendingUpload }): JSX.Element {
+  const { upload } = props;
+  const fraction = upload.total > 0 ? upload.loaded / upload.total : 0;
+  return (
+    <li
+      className="jp-Dataplane-item jp-Dataplane-imageFolderUpload"
+      data-name={upload.name}
+    >
+      <div className="jp-Dataplane-itemRow">
+        <span className="jp-Dataplane-itemName">{upload.name}</span>
+        <span className="jp-Dataplane-itemShape">{formatBytes(upload.total)}</span>
+        <span className="jp-Dataplane-status jp-Dataplane-status-copying">
+          Uploading {Math.round(fraction * 100)}%
+        </span>
+      </div>
+      <ProgressBar fraction={fraction} />
+    </li>
+  );
+}
+
+function ProgressBar(props: { fraction: number }): JSX.Element {
+  const percent = Math.max(0, Math.min(100, props.fraction * 100));
+  return (
+    <div
+      className="jp-Dataplane-progress"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(percent)}
+    >
+      <div className="jp-Dataplane-progressFill" style={{ width: `${percent}%` }} />
+    </div>
+  );
+}
+
+function Categories(props: { categories: Record<string, number> }): JSX.Element | null {
+  const entries = Object.entries(props.categories);
+  if (entries.length === 0) {
+    return null;
+  }
+  return (
+    <div className="jp-Dataplane-categories">
+      {entries.map(([name, count]) => (
+        <span key={name} className="jp-Dataplane-category" data-category={name}>
+          {categoryLabel(name)} <span className="jp-Dataplane-categoryCount">{count}</span>
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** A category as shown: images at the zip's top level have the empty category. */
+export function categoryLabel(name: string): string {
+  return name === '' ? '(top level)' : name;
+}
+
+/** "1 image", "1,234 images". */
+export function plural(count: number, noun: string): string {
+  return `${count.toLocaleString()} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** "532 B", "1.2 MB". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}

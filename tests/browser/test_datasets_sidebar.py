@@ -1,0 +1,272 @@
+"""The datasets section in a real JupyterLab: upload (file picker and drag-and-drop), live
+status, filters, and every per-dataset action, against the real server extension.
+
+These tests run their own JupyterLab over their own data home, so that the datasets they add
+and remove never change what the other browser tests see.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .lab import LabServer, open_lab, run_lab
+
+pytestmark = pytest.mark.browser
+
+SECTION = "#dataplane-sidebar .jp-Dataplane-datasets"
+FILE_INPUT = f"{SECTION} .jp-Dataplane-fileInput"
+# A loaded 2-core machine imports and computes statistics slowly: wait generously.
+JOB_TIMEOUT_MS = 120_000
+UI_TIMEOUT_MS = 30_000
+
+# The uploaded table: 200 rows of a few typed columns.
+HEADER = ["city", "day", "temperature", "rain"]
+ROWS = [[f"city {i % 7}", f"2026-03-{i % 28 + 1:02d}", f"{10 + i * 0.25:.2f}", str(i % 2 == 0).lower()] for i in range(200)]
+
+
+@pytest.fixture(scope="module")
+def datasets_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """JupyterLab over a data home holding an uploaded dataset and a pipeline output."""
+    import pandas as pd
+
+    import dataplane_jupyter as dp
+
+    home = tmp_path_factory.mktemp("datasets-home")
+    files = tmp_path_factory.mktemp("datasets-seed")
+    project = dp.Catalog(home=home).project("default")
+    (files / "sales.csv").write_text("region,units\nnorth,3\nsouth,5\n")
+    project.datasets.import_file(files / "sales.csv", name="sales").wait(timeout=120)
+    frame = pd.DataFrame({"id": [1, 2, 3], "score": [0.1, 0.7, 0.4]})
+    project.datasets.from_pandas(frame, "predictions").wait(timeout=120)
+    with run_lab(tmp_path_factory.mktemp("datasets-lab"), home, server_extension=True) as server:
+        yield server
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser: Any, datasets_lab: LabServer, artifacts_dir: Path) -> Iterator[Any]:
+    """JupyterLab open on the datasets lab; a screenshot is kept when the test fails."""
+    with open_lab(browser, datasets_lab, artifacts_dir, request.node.name) as lab_page:
+        lab_page.set_default_timeout(UI_TIMEOUT_MS)
+        expect.set_options(timeout=UI_TIMEOUT_MS)
+        yield lab_page
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            lab_page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
+
+
+@pytest.fixture
+def measurements_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "measurements.csv"
+    path.write_text("\n".join(",".join(row) for row in [HEADER, *ROWS]) + "\n")
+    return path
+
+
+def open_sidebar(page: Any) -> Any:
+    """Show the Data panel (by its command: the restored layout may already show it, and
+    clicking its tab then would close it)."""
+    page.evaluate("() => window.jupyterapp.commands.execute('dataplane:open-sidebar')")
+    panel = page.locator("#dataplane-sidebar")
+    expect(panel).to_be_visible()
+    return panel
+
+
+def row(page: Any, name: str) -> Any:
+    return page.locator(f'{SECTION} .jp-Dataplane-dataset[data-name="{name}"]')
+
+
+def shot(page: Any, artifacts_dir: Path, name: str) -> None:
+    page.screenshot(path=str(artifacts_dir / f"datasets-{name}.png"))
+
+
+def expect_ready(page: Any, name: str) -> Any:
+    """The dataset is listed and reaches "Ready to be used"."""
+    item = row(page, name)
+    expect(item).to_have_attribute("data-status", "ready", timeout=JOB_TIMEOUT_MS)
+    expect(item.locator(".jp-Dataplane-status")).to_have_text("Ready to be used")
+    return item
+
+
+def menu_action(page: Any, name: str, label: str) -> None:
+    """Open the dataset's "more" menu and pick an item."""
+    item = row(page, name)
+    item.click()
+    item.locator(".jp-Dataplane-action-more").click()
+    page.locator(".lm-Menu .lm-Menu-item", has_text=label).click()
+
+
+def test_upload_rename_download_notebook_delete(
+    page: Any, measurements_csv: Path, artifacts_dir: Path
+) -> None:
+    open_sidebar(page)
+    page.set_input_files(FILE_INPUT, str(measurements_csv))
+    item = row(page, "measurements")
+    expect(item).to_be_visible()
+    shot(page, artifacts_dir, "01-uploaded")
+    item = expect_ready(page, "measurements")
+    expect(item).to_contain_text(f"{len(ROWS)} × {len(HEADER)}")
+    expect(item.locator(".jp-Dataplane-itemOrigin")).to_have_text("Upload")
+    shot(page, artifacts_dir, "02-ready")
+
+    menu_action(page, "measurements", "Rename…")
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text("Rename “measurements”")
+    shot(page, artifacts_dir, "03-rename-dialog")
+    dialog.locator("input").fill("measurements_v2")
+    dialog.locator(".jp-mod-accept").click()
+    expect(row(page, "measurements_v2")).to_be_visible()
+    expect(row(page, "measurements")).to_have_count(0)
+
+    item = row(page, "measurements_v2")
+    item.click()
+    with page.expect_download() as download_info:
+        item.locator(".jp-Dataplane-action-download").click()
+    download = download_info.value
+    assert download.suggested_filename == "measurements_v2.csv"
+    lines = list(csv.reader(io.StringIO(Path(download.path()).read_text())))
+    assert lines[0] == HEADER
+    assert len(lines) == len(ROWS) + 1
+    assert [lines[1][0], lines[1][1]] == ROWS[0][:2]
+    assert float(lines[-1][2]) == float(ROWS[-1][2])
+
+    with page.expect_download() as download_info:
+        menu_action(page, "measurements_v2", "Download as Parquet")
+    parquet = Path(download_info.value.path()).read_bytes()
+    assert parquet[:4] == b"PAR1" and parquet[-4:] == b"PAR1"
+    shot(page, artifacts_dir, "04-downloaded")
+
+    code = 'dp.project("default").datasets["measurements_v2"].to_pandas()'
+    item.click()
+    item.locator(".jp-Dataplane-action-notebook").click()
+    cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
+    expect(cells).to_have_count(1)
+    expect(cells.nth(0).locator(".cm-content")).to_contain_text(code)
+    expect(cells.nth(0).locator(".cm-content")).to_contain_text("import dataplane_jupyter as dp")
+    # With that notebook active, the code goes into a new cell below the active one.
+    row(page, "measurements_v2").click()
+    row(page, "measurements_v2").locator(".jp-Dataplane-action-notebook").click()
+    expect(cells).to_have_count(2)
+    expect(cells.nth(1).locator(".cm-content")).to_contain_text(code)
+    shot(page, artifacts_dir, "05-notebook")
+
+    menu_action(page, "measurements_v2", "Delete…")
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text("Delete “measurements_v2”")
+    shot(page, artifacts_dir, "06-delete-dialog")
+    dialog.locator(".jp-mod-accept").click()
+    expect(row(page, "measurements_v2")).to_have_count(0)
+    expect(row(page, "sales")).to_be_visible()
+    shot(page, artifacts_dir, "07-deleted")
+    assert page.page_errors == []
+
+
+def test_drop_files_to_upload(page: Any, artifacts_dir: Path) -> None:
+    open_sidebar(page)
+    section = page.locator(SECTION)
+    expect(section.locator(".jp-Dataplane-dataset").first).to_be_visible()
+    data_transfer = page.evaluate_handle(
+        """() => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File(['x,y\\n1,2\\n3,4\\n5,6\\n'], 'dropped.csv', {type: 'text/csv'}));
+            return transfer;
+        }"""
+    )
+    section.dispatch_event("dragenter", {"dataTransfer": data_transfer})
+    expect(section).to_have_class(class_pattern("jp-mod-dropTarget"))
+    expect(section.locator(".jp-Dataplane-dropHint")).to_be_visible()
+    shot(page, artifacts_dir, "08-drag-over")
+    section.dispatch_event("drop", {"dataTransfer": data_transfer})
+    expect(section).not_to_have_class(class_pattern("jp-mod-dropTarget"))
+    item = expect_ready(page, "dropped")
+    expect(item).to_contain_text("3 × 2")
+    shot(page, artifacts_dir, "09-dropped-ready")
+    assert page.page_errors == []
+
+
+def test_search_and_origin_filters_query_the_server(page: Any, artifacts_dir: Path) -> None:
+    open_sidebar(page)
+    expect(row(page, "sales")).to_be_visible()
+    expect(row(page, "predictions")).to_be_visible()
+    with page.expect_request(lambda r: "/datasets?" in r.url and "search=sal" in r.url):
+        page.locator(f"{SECTION} .jp-Dataplane-search input").fill("sal")
+    expect(row(page, "predictions")).to_have_count(0)
+    expect(row(page, "sales")).to_be_visible()
+    shot(page, artifacts_dir, "10-search")
+
+    page.locator(f"{SECTION} .jp-Dataplane-search input").fill("")
+    pipeline = page.locator(f'{SECTION} .jp-Dataplane-originToggle[data-origin="pipeline_output"]')
+    with page.expect_request(lambda r: "origin=pipeline_output" in r.url):
+        pipeline.click()
+    expect(pipeline).to_have_attribute("aria-pressed", "true")
+    expect(row(page, "sales")).to_have_count(0)
+    expect(row(page, "predictions")).to_be_visible()
+    shot(page, artifacts_dir, "11-origin-filter")
+
+    page.locator(f'{SECTION} .jp-Dataplane-originToggle[data-origin="datasource"]').click()
+    pipeline.click()
+    expect(page.locator(f"{SECTION} .jp-Dataplane-empty")).to_have_text("No dataset matches these filters.")
+    assert page.page_errors == []
+
+
+def test_failed_import_is_notified_with_the_server_message(
+    page: Any, tmp_path: Path, artifacts_dir: Path
+) -> None:
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b\n1,2\n3\n4,5,6,7\n")
+    open_sidebar(page)
+    page.set_input_files(FILE_INPUT, str(ragged))
+    item = row(page, "ragged")
+    expect(item).to_have_attribute("data-status", "failed", timeout=JOB_TIMEOUT_MS)
+    expect(item.locator(".jp-Dataplane-itemError")).to_contain_text("ragged.csv: line 3")
+    toast = page.locator(".Toastify__toast", has_text="Importing “ragged” failed")
+    expect(toast).to_be_visible()
+    shot(page, artifacts_dir, "12-import-failed")
+    toast.get_by_role("button", name="Show details").click()
+    expect(page.locator(".jp-Dialog")).to_contain_text("ragged.csv: line 3 has 1 fields")
+    shot(page, artifacts_dir, "13-import-failed-details")
+    page.locator(".jp-Dialog").get_by_role("button", name="Close").click()
+    expect(page.locator(".jp-Dialog")).to_have_count(0)
+    assert page.page_errors == []
+
+
+def test_palette_commands(page: Any) -> None:
+    labels = page.evaluate(
+        """() => ['dataplane:upload-dataset', 'dataplane:refresh', 'dataplane:open-dataset-in-notebook']
+            .map(id => window.jupyterapp.commands.label(id, {isPalette: true}))"""
+    )
+    assert labels == [
+        "Upload a File as a Dataset…",
+        "Refresh Data Panel",
+        "Open Selected Dataset in a Notebook",
+    ]
+    open_sidebar(page)
+    expect(row(page, "sales")).to_be_visible()
+    enabled = "() => window.jupyterapp.commands.isEnabled('dataplane:open-dataset-in-notebook')"
+    assert page.evaluate(enabled) is False
+    row(page, "sales").click()
+    expect(row(page, "sales")).to_have_class(class_pattern("jp-mod-selected"))
+    assert page.evaluate(enabled) is True
+
+
+def test_details_action_opens_the_details_tab(page: Any, artifacts_dir: Path) -> None:
+    """Needs the details tab's command (`dataplane:open-dataset-details`, another plugin)."""
+    open_sidebar(page)
+    item = row(page, "sales")
+    item.click()
+    item.locator(".jp-Dataplane-action-details").click()
+    expect(page.locator(".jp-Dataplane-details")).to_be_visible()
+    shot(page, artifacts_dir, "14-details")
+    assert page.page_errors == []
+
+
+def class_pattern(css_class: str) -> Any:
+    """A pattern matching a class attribute that contains `css_class`."""
+    import re
+
+    return re.compile(rf"(^|\s){re.escape(css_class)}(\s|$)")
