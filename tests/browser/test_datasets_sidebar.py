@@ -155,7 +155,9 @@ def test_upload_rename_download_notebook_delete(
     expect(cells.nth(1).locator(".cm-content")).to_contain_text(code)
     shot(page, artifacts_dir, "05-notebook")
 
-    menu_action(page, "measurements_v2", "Delete…")
+    # The same menu on a right click.
+    row(page, "measurements_v2").click(button="right")
+    page.locator(".lm-Menu .lm-Menu-item", has_text="Delete…").click()
     dialog = page.locator(".jp-Dialog")
     expect(dialog).to_contain_text("Delete “measurements_v2”")
     shot(page, artifacts_dir, "06-delete-dialog")

@@ -3,6 +3,7 @@ drill-down, correlation heatmap, sample, and the embeddings explorer."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -114,3 +115,48 @@ def test_opening_again_reactivates_the_tab(lab_page: Any, seeded: list[SeededDat
     assert again.evaluate("node => node.parentElement.id") == first.evaluate("node => node.parentElement.id")
     tabs = lab_page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=sales.name)
     expect(tabs).to_have_count(1)
+
+
+def test_download_and_dark_theme(
+    lab_page: Any, seeded: list[SeededDataset], artifacts_dir: Path
+) -> None:
+    sales = seeded_dataset(seeded, "sales")
+    content = open_details(lab_page, sales.project, sales.name)
+    panel = content.locator("xpath=..")
+    with lab_page.expect_download(timeout=SLOW_MS) as download:
+        panel.locator('[data-jp-item-name="download-csv"] button').click()
+    rows = list(csv.reader(Path(download.value.path()).read_text().splitlines()))
+    assert rows[0] == ["region", "units", "price"]
+    assert len(rows) == sales.rows + 1
+
+    set_theme(lab_page, "JupyterLab Dark")
+    try:
+        expect(lab_page.locator("body")).to_have_attribute("data-jp-theme-light", "false", timeout=SLOW_MS)
+        heatmap = content.locator(".jp-Dataplane-heatmap .js-plotly-plot")
+        dark = lab_page.evaluate(
+            "() => getComputedStyle(document.body).getPropertyValue('--jp-layout-color0').trim()"
+        )
+        # The charts are redrawn with the dark theme's background.
+        paper = heatmap.locator("svg.main-svg").first
+        expect(paper).to_have_css("background-color", _css_rgb(lab_page, dark), timeout=SLOW_MS)
+        lab_page.screenshot(path=str(artifacts_dir / "details-dark.png"))
+    finally:
+        # The theme is a user setting of the shared server: later tests expect the light one.
+        set_theme(lab_page, "JupyterLab Light")
+        expect(lab_page.locator("body")).to_have_attribute("data-jp-theme-light", "true", timeout=SLOW_MS)
+
+
+def set_theme(page: Any, theme: str) -> None:
+    page.evaluate(
+        "theme => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme
+    )
+
+
+def _css_rgb(page: Any, colour: str) -> str:
+    """A CSS colour as the browser writes computed colours (`rgb(r, g, b)`)."""
+    return page.evaluate(
+        """colour => { const probe = document.createElement('div'); probe.style.color = colour;
+            document.body.appendChild(probe); const value = getComputedStyle(probe).color;
+            probe.remove(); return value; }""",
+        colour,
+    )

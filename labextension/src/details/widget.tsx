@@ -1,5 +1,6 @@
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import {
+  downloadIcon,
   ReactWidget,
   refreshIcon,
   ToolbarButton,
@@ -9,6 +10,7 @@ import * as React from 'react';
 
 import { IChartTheme, readTheme } from '../charts';
 import { DataplaneClient } from '../client';
+import { downloadURL, startDownload } from './download';
 import { datasetDetailsIcon } from './icon';
 import { IDataset } from '../types';
 import { ColumnsTab } from './columns';
@@ -182,6 +184,17 @@ export class DatasetDetailsWidget extends MainAreaWidget<DatasetDetailsView> {
         onClick: () => void model.refresh()
       })
     );
+    for (const format of ['csv', 'parquet'] as const) {
+      this.toolbar.addItem(
+        `download-${format}`,
+        new ToolbarButton({
+          icon: downloadIcon,
+          label: format === 'csv' ? 'CSV' : 'Parquet',
+          tooltip: `Download the dataset as ${format === 'csv' ? 'CSV' : 'Parquet'}`,
+          onClick: () => startDownload(downloadURL(options.client, options.project, this.datasetId, format))
+        })
+      );
+    }
     model.stateChanged.connect(this._onStateChanged, this);
   }
 
