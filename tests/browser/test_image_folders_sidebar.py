@@ -217,7 +217,7 @@ def test_dropped_zip_without_images_fails_with_the_file_named(lab_page: Any, art
 
 
 def noise_zip(path: Path, images: int, side: int) -> Path:
-    """A zip of PNGs of random pixels (they do not compress), under shapes/<category>/."""
+    """A zip of PNGs of random pixels (they do not compress), in ten categories shapes/c0..c9/."""
     import numpy as np
 
     rng = np.random.default_rng(8)
@@ -226,7 +226,7 @@ def noise_zip(path: Path, images: int, side: int) -> Path:
             out = io.BytesIO()
             pixels = rng.integers(0, 255, (side, side, 3), dtype=np.uint8)
             Image.fromarray(pixels, "RGB").save(out, "PNG")
-            archive.writestr(f"shapes/{'odd' if index % 2 else 'even'}/{index}.png", out.getvalue())
+            archive.writestr(f"shapes/c{index % 10}/{index}.png", out.getvalue())
     return path
 
 
@@ -271,6 +271,10 @@ def test_upload_and_copy_show_their_progress(lab_page: Any, artifacts_dir: Path,
     expect(uploading).to_have_count(0)
     expect(row.locator(".jp-Dataplane-imageCount")).to_have_text("40 images")
     expect(row.locator(".jp-Dataplane-status")).to_have_text("Ready")
+    # Ten categories: eight chips, the other two counted.
+    expect(row.locator(".jp-Dataplane-category")).to_have_count(8)
+    expect(row.locator(".jp-Dataplane-categoryMore")).to_have_text("+2 more")
+    page.screenshot(path=str(artifacts_dir / "image-folders-many-categories.png"))
 
     folder_action(page, "noise", "Delete")
     confirm_dialog(page)

@@ -328,18 +328,30 @@ function ProgressBar(props: { fraction: number }): JSX.Element {
   );
 }
 
+/** Category chips shown per folder; the rest are counted, and listed in a tooltip. */
+const SHOWN_CATEGORIES = 8;
+
 function Categories(props: { categories: Record<string, number> }): JSX.Element | null {
   const entries = Object.entries(props.categories);
   if (entries.length === 0) {
     return null;
   }
+  const hidden = entries.slice(SHOWN_CATEGORIES);
   return (
     <div className="jp-Dataplane-categories">
-      {entries.map(([name, count]) => (
+      {entries.slice(0, SHOWN_CATEGORIES).map(([name, count]) => (
         <span key={name} className="jp-Dataplane-category" data-category={name}>
           {categoryLabel(name)} <span className="jp-Dataplane-categoryCount">{count}</span>
         </span>
       ))}
+      {hidden.length > 0 && (
+        <span
+          className="jp-Dataplane-categoryMore"
+          title={hidden.map(([name, count]) => `${categoryLabel(name)}: ${count}`).join('\n')}
+        >
+          +{hidden.length} more
+        </span>
+      )}
     </div>
   );
 }
