@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from .lab import APP_START_TIMEOUT_MS
 from .test_sidebar import OPEN_COMMAND, SIDEBAR
 
 pytestmark = pytest.mark.browser
@@ -171,6 +172,15 @@ def test_upload_browse_download_rename_delete(lab_page: Any, artifacts_dir: Path
     expect(page.locator(".lm-DockPanel .lm-TabBar-tab.lm-mod-current")).to_contain_text(
         "pets-renamed", timeout=UI_TIMEOUT_MS
     )
+
+    # The open viewer comes back with the page.
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=APP_START_TIMEOUT_MS)
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    expect(viewer).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(page.locator(".lm-DockPanel .lm-TabBar-tab.lm-mod-current")).to_contain_text("pets-renamed")
+    expect_thumbnails_loaded(page, 5)
+    panel = open_sidebar(page)
 
     # The section follows the sidebar's project picker.
     picker = panel.locator(".jp-Dataplane-projectSelect select")
