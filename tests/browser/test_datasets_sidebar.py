@@ -170,6 +170,33 @@ def test_upload_rename_download_notebook_delete(
     assert page.page_errors == []
 
 
+def test_upload_progress_is_shown(page: Any, tmp_path: Path, artifacts_dir: Path) -> None:
+    """A slow upload (the browser's upload throttled to 256 KiB/s) shows its progress."""
+    big = tmp_path / "slow_upload.csv"
+    big.write_text("n,text\n" + "".join(f"{i},{'x' * 90}\n" for i in range(12_000)))  # ~1.1 MB
+    open_sidebar(page)
+    expect(row(page, "sales")).to_be_visible()
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 256 * 1024},
+    )
+    page.set_input_files(FILE_INPUT, str(big))
+    upload = page.locator(f'{SECTION} .jp-Dataplane-upload[data-name="slow_upload.csv"]')
+    expect(upload).to_be_visible()
+    expect(upload.locator(".jp-Dataplane-status")).to_contain_text("Uploading")
+    expect(upload.get_by_role("progressbar")).not_to_have_attribute("aria-valuenow", "0")
+    shot(page, artifacts_dir, "15-upload-progress")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    expect(upload).to_have_count(0, timeout=JOB_TIMEOUT_MS)
+    expect_ready(page, "slow_upload")
+    assert page.page_errors == []
+
+
 def test_drop_files_to_upload(page: Any, artifacts_dir: Path) -> None:
     open_sidebar(page)
     section = page.locator(SECTION)
@@ -273,3 +300,19 @@ def class_pattern(css_class: str) -> Any:
     import re
 
     return re.compile(rf"(^|\s){re.escape(css_class)}(\s|$)")
+
+
+def test_datasets_section_gets_more_room(page: Any) -> None:
+    """The datasets list gets twice another section's height, also when the layout restored
+    at start-up already shows the panel (the tests above leave it open)."""
+    open_sidebar(page)
+    expect(row(page, "sales")).to_be_visible()
+    heights = """() => {
+        const panel = [...window.jupyterapp.shell.widgets('left')].find(w => w.id === 'dataplane-sidebar');
+        return panel.content.widgets.map(w => [w.title.label, w.node.getBoundingClientRect().height]);
+    }"""
+    page.wait_for_function(f"() => ({heights})()[0][1] > 0")
+    sections = dict(page.evaluate(heights))
+    others = [height for label, height in sections.items() if label != "Datasets"]
+    assert others, sections
+    assert sections["Datasets"] > 1.5 * max(others), sections
