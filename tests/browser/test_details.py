@@ -22,6 +22,26 @@ DETAILS = ".jp-Dataplane-details"
 SLOW_MS = 60_000
 
 
+@pytest.fixture(autouse=True)
+def close_tabs(lab_page: Any) -> Iterator[None]:
+    """Close the main area's tabs after each test: the workspace is the shared server's, and
+    tabs left open would be restored in the pages of later tests."""
+    yield
+    lab_page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
+    expect(lab_page.locator(DETAILS)).to_have_count(0)
+    lab_page.wait_for_function(
+        """async () => {
+            const settings = window.jupyterapp.serviceManager.serverSettings;
+            const url = settings.baseUrl + 'lab/api/workspaces/default';
+            const init = {headers: {Authorization: 'token ' + settings.token}};
+            const saved = await (await fetch(url, init)).text();
+            return !saved.includes('dataplane-dataset-details');
+        }""",
+        timeout=SLOW_MS,
+        polling=500,
+    )
+
+
 def open_details(page: Any, project: str, dataset: str) -> Any:
     """Run the command as the datasets section does and return the details tab's content."""
     widget_id = page.evaluate(
@@ -258,3 +278,14 @@ def test_embeddings_compute_explore_neighbours_selection(
     expect(scene.or_(notice).first).to_be_visible(timeout=SLOW_MS)
     lab_page.screenshot(path=str(artifacts_dir / "details-embeddings-3d.png"))
     assert lab_page.page_errors == []
+
+
+def test_open_tabs_come_back_after_a_reload(lab_page: Any, seeded: list[SeededDataset]) -> None:
+    sales = seeded_dataset(seeded, "sales")
+    open_details(lab_page, sales.project, sales.name)
+    lab_page.reload(wait_until="domcontentloaded")
+    lab_page.wait_for_function("() => window.jupyterapp !== undefined", timeout=SLOW_MS)
+    lab_page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    restored = lab_page.locator(f"{DETAILS} .jp-Dataplane-detailsTitle")
+    expect(restored).to_have_text(sales.name, timeout=SLOW_MS)
+    expect(lab_page.locator(f'{DETAILS} td[data-field="rows"]')).to_have_text(f"{sales.rows:,}")
