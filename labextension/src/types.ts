@@ -239,7 +239,10 @@ export interface IDatasetSample {
   data: unknown[][];
 }
 
-/** The dataset record's `embeddings` (how they were computed; `job_id` while computing). */
+/**
+ * The dataset record's `embeddings` (how they were computed; `job_id` while computing): a free
+ * dict in `DescribeDataset`, so written here after `core/embeddings.py`.
+ */
 export interface IEmbeddingsRecord {
   status: 'computing' | 'ready' | 'failed';
   job_id?: string | null;
@@ -251,32 +254,14 @@ export interface IEmbeddingsRecord {
   [key: string]: unknown;
 }
 
-/** Body of `POST .../embeddings`. */
-export interface IComputeEmbeddings {
-  sample_size?: number;
-  seed?: number;
-  method?: 'auto' | 'pca' | 'umap' | 'tsne';
-}
+/** Body of `POST .../embeddings` (every field has a server default). */
+export type IComputeEmbeddings = Partial<api.ComputeEmbeddings>;
 
 /** Reply of `GET .../embeddings?color=`: the 3-D map, one entry per embedded row. */
-export interface IEmbeddingsMap {
-  info: IEmbeddingsRecord;
-  rows: number[];
-  x: number[];
-  y: number[];
-  z: number[];
-  color: { column: string; values: (string | number | null)[] } | null;
-}
+export type IEmbeddingsMap = api.DescribeEmbeddings;
 
 /** One of a row's nearest neighbours. */
-export interface INeighbor {
-  row: number;
-  distance: number;
-  values: Record<string, unknown>;
-}
+export type INeighbor = api.DescribeNeighbor;
 
 /** Reply of `GET .../embeddings/neighbors?row=&k=`: nearest first. */
-export interface INeighborsResponse {
-  row: number;
-  neighbors: INeighbor[];
-}
+export type INeighborsResponse = api.ListNeighborsResponse;

@@ -127,6 +127,7 @@ describe('embeddings figure', () => {
       [5, 'n']
     ]);
     expect(figure.layout.showlegend).toBe(true);
+    expect(figure.layout.legend?.title).toEqual({ text: 'region' });
   });
 
   it('groups rare categories, most frequent first', () => {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +20,26 @@ OPEN_DETAILS = "dataplane:open-dataset-details"
 DETAILS = ".jp-Dataplane-details"
 # Generous: two cores are shared by several test runs, and plotly is a 4.5 MB chunk.
 SLOW_MS = 60_000
+
+
+@pytest.fixture(autouse=True)
+def close_tabs(lab_page: Any) -> Iterator[None]:
+    """Close the main area's tabs after each test: the workspace is the shared server's, and
+    tabs left open would be restored in the pages of later tests."""
+    yield
+    lab_page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
+    expect(lab_page.locator(DETAILS)).to_have_count(0)
+    lab_page.wait_for_function(
+        """async () => {
+            const settings = window.jupyterapp.serviceManager.serverSettings;
+            const url = settings.baseUrl + 'lab/api/workspaces/default';
+            const init = {headers: {Authorization: 'token ' + settings.token}};
+            const saved = await (await fetch(url, init)).text();
+            return !saved.includes('dataplane-dataset-details');
+        }""",
+        timeout=SLOW_MS,
+        polling=500,
+    )
 
 
 def open_details(page: Any, project: str, dataset: str) -> Any:
@@ -160,3 +181,111 @@ def _css_rgb(page: Any, colour: str) -> str:
             probe.remove(); return value; }""",
         colour,
     )
+
+
+EMBEDDINGS_PROJECT = "details-embeddings"
+POINTS_ROWS = 30
+GROUPS = ("red", "green", "blue")
+
+
+@pytest.fixture
+def points(dataplane_home: Path, tmp_path: Path, lab_server: Any) -> Iterator[SeededDataset]:
+    """A dataset of its own project, deleted afterwards: computing embeddings and saving a
+    selection change the catalog, and other tests count the seeded projects and datasets."""
+    import dataplane_jupyter as dp
+
+    csv_path = tmp_path / "points.csv"
+    lines = ["x,y,group"] + [
+        f"{i % 7},{(i * 3) % 11 + 0.5},{GROUPS[i % len(GROUPS)]}" for i in range(POINTS_ROWS)
+    ]
+    csv_path.write_text("\n".join(lines) + "\n")
+    catalog = dp.Catalog(home=dataplane_home)
+    catalog.project(EMBEDDINGS_PROJECT).datasets.import_file(csv_path, name="points").wait(timeout=120)
+    try:
+        yield SeededDataset(EMBEDDINGS_PROJECT, "points", rows=POINTS_ROWS, columns=3)
+    finally:
+        catalog.delete_project(EMBEDDINGS_PROJECT)
+
+
+def drag_lasso(page: Any, area: Any) -> None:
+    """Draw a lasso just inside the plot area, around every point."""
+    box = area.bounding_box()
+    left, top = box["x"] + 2, box["y"] + 2
+    right, bottom = box["x"] + box["width"] - 2, box["y"] + box["height"] - 2
+    page.mouse.move(left, top)
+    page.mouse.down()
+    for x, y in ((right, top), (right, bottom), (left, bottom), (left, top + 1)):
+        page.mouse.move(x, y, steps=8)
+    page.mouse.up()
+
+
+def test_embeddings_compute_explore_neighbours_selection(
+    lab_page: Any, points: SeededDataset, artifacts_dir: Path
+) -> None:
+    content = open_details(lab_page, points.project, points.name)
+    show_tab(content, "Embeddings")
+    content.locator(".jp-Dataplane-compute").click()
+    explore = content.locator(".jp-Dataplane-explore")
+    expect(explore).to_be_visible(timeout=120_000)
+    expect(content.locator(".jp-Dataplane-embeddingsReady")).to_contain_text(
+        f"all {POINTS_ROWS} rows embedded"
+    )
+    explore.click()
+
+    plot = content.locator(".jp-Dataplane-embeddingsPlot .js-plotly-plot")
+    expect(plot).to_be_visible(timeout=SLOW_MS)
+    expect(plot.locator(".scatterlayer .point")).to_have_count(POINTS_ROWS, timeout=SLOW_MS)
+
+    content.locator(".jp-Dataplane-colorBy select").select_option("group")
+    expect(plot.locator(".legend .traces")).to_have_count(len(GROUPS), timeout=SLOW_MS)
+    expect(plot.locator(".legend")).to_contain_text("green")
+    lab_page.screenshot(path=str(artifacts_dir / "details-embeddings-map.png"))
+
+    # Clicking a point lists its nearest neighbours with their values.
+    point = plot.locator(".scatterlayer .point").first.bounding_box()
+    centre = (point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
+    lab_page.mouse.move(*centre)
+    expect(plot.locator(".hoverlayer")).to_contain_text("group:", timeout=SLOW_MS)
+    lab_page.mouse.click(*centre)
+    table = content.locator(".jp-Dataplane-neighboursTable")
+    expect(table.locator("tbody tr")).to_have_count(5, timeout=SLOW_MS)
+    expect(table.locator("thead")).to_contain_text("distance")
+    expect(table.locator("thead")).to_contain_text("group")
+    content.locator(".jp-Dataplane-neighboursTable").scroll_into_view_if_needed()
+    lab_page.screenshot(path=str(artifacts_dir / "details-embeddings-neighbours.png"))
+
+    # A lasso around every point, saved as a new dataset.
+    plot.scroll_into_view_if_needed()
+    drag_lasso(lab_page, plot.locator(".nsewdrag").first)
+    selection = content.locator(".jp-Dataplane-selection")
+    expect(selection).to_have_attribute("data-count", str(POINTS_ROWS), timeout=SLOW_MS)
+    content.locator(".jp-Dataplane-saveSelection").click()
+    dialog = lab_page.locator(".jp-Dialog")
+    dialog.locator("input").fill("picked")
+    dialog.locator(".jp-mod-accept").click()
+    expect(lab_page.locator(".Toastify")).to_contain_text("Dataset picked created", timeout=SLOW_MS)
+    answer = api_get(lab_page, f"projects/{EMBEDDINGS_PROJECT}/datasets/picked")
+    assert answer["status"] == 200, answer
+    created = json.loads(answer["body"])
+    assert created["rows"] == POINTS_ROWS
+    assert created["origin"] == "pipeline_intermediate"
+    lab_page.screenshot(path=str(artifacts_dir / "details-embeddings-saved.png"))
+
+    # 3-D needs WebGL: drawn where the browser has it, explained where it has not.
+    content.locator(".jp-Dataplane-dims select").select_option("3")
+    scene = content.locator(".jp-Dataplane-embeddingsPlot .gl-container canvas")
+    notice = content.locator(".jp-Dataplane-explorer", has_text="3-D maps need WebGL")
+    expect(scene.or_(notice).first).to_be_visible(timeout=SLOW_MS)
+    lab_page.screenshot(path=str(artifacts_dir / "details-embeddings-3d.png"))
+    assert lab_page.page_errors == []
+
+
+def test_open_tabs_come_back_after_a_reload(lab_page: Any, seeded: list[SeededDataset]) -> None:
+    sales = seeded_dataset(seeded, "sales")
+    open_details(lab_page, sales.project, sales.name)
+    lab_page.reload(wait_until="domcontentloaded")
+    lab_page.wait_for_function("() => window.jupyterapp !== undefined", timeout=SLOW_MS)
+    lab_page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    restored = lab_page.locator(f"{DETAILS} .jp-Dataplane-detailsTitle")
+    expect(restored).to_have_text(sales.name, timeout=SLOW_MS)
+    expect(lab_page.locator(f'{DETAILS} td[data-field="rows"]')).to_have_text(f"{sales.rows:,}")

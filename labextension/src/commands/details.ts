@@ -3,6 +3,7 @@ import { WidgetTracker } from '@jupyterlab/apputils';
 
 import { DataplaneClient } from '../client';
 import { notifyError } from '../notifications';
+import { isHTTPStatus } from '../request';
 import { IDataset } from '../types';
 import { datasetDetailsIcon } from '../details/icon';
 import { DatasetDetailsWidget } from '../details/widget';
@@ -15,6 +16,8 @@ export interface IOpenDatasetDetailsArgs {
   project: string;
   /** Dataset name or id. */
   dataset: string;
+  /** Set when the layout restorer reopens a tab of the last session. */
+  restoring?: boolean;
 }
 
 /** What the command needs besides the application. */
@@ -40,7 +43,7 @@ export function addDatasetDetailsCommand(
     caption: 'Show the summary, columns, sample and embeddings of a dataset',
     icon: datasetDetailsIcon,
     execute: async args => {
-      const { project, dataset } = args as unknown as IOpenDatasetDetailsArgs;
+      const { project, dataset, restoring } = args as unknown as IOpenDatasetDetailsArgs;
       if (!project || !dataset) {
         throw new Error(`${OPEN_DATASET_DETAILS} needs a project and a dataset.`);
       }
@@ -48,7 +51,10 @@ export function addDatasetDetailsCommand(
       try {
         record = await options.client.describeDataset(project, dataset);
       } catch (error) {
-        notifyError(`Could not open dataset ${dataset}`, error);
+        // A tab of a dataset deleted since the page was last open just does not come back.
+        if (!(restoring && isHTTPStatus(error, 404))) {
+          notifyError(`Could not open dataset ${dataset}`, error);
+        }
         throw error;
       }
       const open = tracker.find(
@@ -69,7 +75,7 @@ export function addDatasetDetailsCommand(
   // Keyed by id: the name may change, and a restored layout needs the same key as the saved one.
   options.restorer?.restore(tracker, {
     command: OPEN_DATASET_DETAILS,
-    args: widget => ({ project: widget.project, dataset: widget.datasetId }),
+    args: widget => ({ project: widget.project, dataset: widget.datasetId, restoring: true }),
     name: widget => `${widget.project}/${widget.datasetId}`
   });
   followTheme(() => tracker.forEach(widget => widget.content.themeChanged()));

@@ -94,14 +94,22 @@ export function EmbeddingsTab(props: IEmbeddingsTabProps): JSX.Element {
   );
 }
 
-/** "PCA, 1,000 rows embedded (sample of 50,000, seed 0)". */
+/** "PCA, all 12 rows embedded, seed 0" or "UMAP, 50,000 of 120,000 rows embedded, seed 0". */
 export function describeRecord(record: IEmbeddingsRecord): string {
   const parts = [String(record.method ?? 'unknown method').toUpperCase()];
-  if (record.rows !== undefined) {
-    parts.push(`${formatValue(record.rows)} rows embedded`);
+  const { rows, sample_size: embedded } = record;
+  if (typeof embedded === 'number' && typeof rows === 'number') {
+    parts.push(
+      embedded < rows
+        ? `${formatValue(embedded)} of ${formatValue(rows)} rows embedded (a seeded sample)`
+        : `all ${formatValue(rows)} rows embedded`
+    );
   }
-  if (record.sample_size !== undefined) {
-    parts.push(`sample size ${formatValue(record.sample_size)}, seed ${formatValue(record.seed)}`);
+  if (record.seed !== undefined) {
+    parts.push(`seed ${formatValue(record.seed)}`);
+  }
+  if (typeof record.note === 'string' && record.note) {
+    parts.push(record.note);
   }
   return parts.join(', ');
 }

@@ -116,7 +116,11 @@ export function embeddingsFigure(
   } else {
     data = [trace(null, { marker: { color: theme.accent } })];
   }
-  return { data, layout: mapLayout(map, options, theme, color !== null) };
+  const layout = mapLayout(map, options, theme, color !== null);
+  if (color) {
+    layout.legend = { ...layout.legend, title: { text: color.column } };
+  }
+  return { data, layout };
 }
 
 function pointsTrace(

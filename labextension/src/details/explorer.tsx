@@ -210,10 +210,11 @@ export function NeighboursTable(props: { found: INeighborsResponse }): JSX.Eleme
   const { row, neighbors } = props.found;
   const columns = neighbors.length > 0 ? Object.keys(neighbors[0].values) : [];
   return (
-    <div className="jp-Dataplane-tableScroll">
+    <>
       <h4>
         {neighbors.length} nearest neighbours of row {row}
       </h4>
+      <div className="jp-Dataplane-tableScroll">
       <table className="jp-Dataplane-table jp-Dataplane-neighboursTable" data-row={row}>
         <thead>
           <tr>
@@ -236,6 +237,7 @@ export function NeighboursTable(props: { found: INeighborsResponse }): JSX.Eleme
           ))}
         </tbody>
       </table>
-    </div>
+      </div>
+    </>
   );
 }
