@@ -1,9 +1,3 @@
-import {
-  apiUrl,
-  authHeaders,
-  postWithProgress,
-  UploadProgress
-} from './imageFolders/upload';
 import type {
   IImageFolder,
   IListImageFoldersResponse,
@@ -35,7 +29,7 @@ import type {
   IUpdateExporter
 } from './types';
 
-import { requestAPI } from './request';
+import { apiUrl, requestAPI } from './request';
 import {
   IDataset,
   IJob,
@@ -45,8 +39,6 @@ import {
   IProject
 } from './types';
 // datasets section
-import { URLExt } from '@jupyterlab/coreutils';
-import { API_BASE } from './request';
 import { DownloadFormat, IUpdateDataset } from './types';
 import { ISendFileOptions, sendFile, xsrfCookie } from './upload';
 import type {
@@ -125,10 +117,10 @@ export class DataplaneClient {
     file: File,
     options: ISendFileOptions = {}
   ): Promise<IDataset> {
-    const path = projectPath(project, 'datasets', 'upload');
-    const query = new URLSearchParams({ filename: file.name });
-    const url = URLExt.join(this.serverSettings.baseUrl, API_BASE, path);
-    return sendFile<IDataset>(`${url}?${query}`, file, this.serverSettings, options);
+    const url = apiUrl(this.serverSettings, projectPath(project, 'datasets', 'upload'), {
+      filename: file.name
+    });
+    return sendFile<IDataset>(url, file, this.serverSettings, options);
   }
 
   /**
@@ -140,14 +132,9 @@ export class DataplaneClient {
     dataset: string,
     format: DownloadFormat
   ): string {
-    const path = projectPath(project, 'datasets', dataset, 'download');
-    const query = new URLSearchParams({ format });
-    const xsrf = xsrfCookie();
-    if (xsrf !== undefined) {
-      query.append('_xsrf', xsrf);
-    }
-    const url = URLExt.join(this.serverSettings.baseUrl, API_BASE, path);
-    return `${url}?${query}`;
+    return this._downloadUrl(projectPath(project, 'datasets', dataset, 'download'), {
+      format
+    });
   }
 
   // --- dataset details (statistics, columns, sample, embeddings)
@@ -404,19 +391,14 @@ export class DataplaneClient {
     project: string,
     file: Blob & { name: string },
     name: string,
-    onProgress?: UploadProgress
+    options: ISendFileOptions = {}
   ): Promise<IImageFolder> {
     const url = apiUrl(
       this.serverSettings,
       projectPath(project, 'image-folders', 'upload'),
       { filename: file.name, name }
     );
-    return postWithProgress<IImageFolder>(
-      url,
-      file,
-      this.serverSettings,
-      onProgress
-    );
+    return sendFile<IImageFolder>(url, file, this.serverSettings, options);
   }
 
   /** `PATCH projects/{name}/image-folders/{id}` with a new name. */
@@ -500,12 +482,13 @@ export class DataplaneClient {
    * like JupyterLab's own file downloads (with the `_xsrf` value they add).
    */
   imageFolderDownloadUrl(project: string, id: string): string {
-    const xsrf = authHeaders(this.serverSettings)['X-XSRFToken'];
-    return apiUrl(
-      this.serverSettings,
-      projectPath(project, 'image-folders', id, 'download'),
-      xsrf ? { _xsrf: xsrf } : {}
-    );
+    return this._downloadUrl(projectPath(project, 'image-folders', id, 'download'));
+  }
+
+  /** A URL the browser can navigate to: the `_xsrf` value rides in the query. */
+  private _downloadUrl(path: string, query: Record<string, string> = {}): string {
+    const xsrf = xsrfCookie();
+    return apiUrl(this.serverSettings, path, xsrf === undefined ? query : { ...query, _xsrf: xsrf });
   }
 
   private _get<T>(endPoint: string): Promise<T> {

@@ -38,6 +38,24 @@ export async function requestAPI<T>(
   return data as T;
 }
 
+/**
+ * Absolute URL of a REST API path (already encoded), with query parameters: for requests that
+ * do not go through `requestAPI` (uploads, images, browser downloads).
+ *
+ * @param settings server settings that hold the base URL
+ * @param path path relative to `dataplane/api/v1`
+ * @param query parameters, URL-encoded here
+ */
+export function apiUrl(
+  settings: ServerConnection.ISettings,
+  path: string,
+  query: Record<string, string> = {}
+): string {
+  const url = URLExt.join(settings.baseUrl, API_BASE, path);
+  const text = new URLSearchParams(query).toString();
+  return text ? `${url}?${text}` : url;
+}
+
 /** Whether an error thrown by `requestAPI` is an HTTP answer with the given status. */
 export function isHTTPStatus(error: unknown, status: number): boolean {
   return (

@@ -30,9 +30,15 @@ export interface ISendFileOptions {
  *
  * The browser streams the `File` from disk, so it is never read into memory here; unlike
  * `fetch`, `XMLHttpRequest` reports upload progress. Authentication is the one
- * `ServerConnection.makeRequest` uses: the token header and the `_xsrf` cookie echoed back.
- * A non-2xx answer rejects with a `ServerConnection.ResponseError` carrying the server's
- * `message` (which names the file, row or column at fault).
+ * `ServerConnection.makeRequest` uses (`authHeaders`). A non-2xx answer rejects with a
+ * `ServerConnection.ResponseError` carrying the server's `message` (which names the file, row
+ * or column at fault); a lost connection with a `ServerConnection.NetworkError`; an abort with
+ * a DOMException named `AbortError`.
+ *
+ * @param url absolute URL, query string included
+ * @param file the bytes to send
+ * @param settings server settings that hold the token
+ * @param options progress callback and abort signal
  */
 export function sendFile<T>(
   url: string,
@@ -58,7 +64,7 @@ export function sendFile<T>(
   });
 }
 
-/** Headers that authenticate a request to the Jupyter server. */
+/** The credentials `ServerConnection.makeRequest` adds to every request: token and XSRF. */
 export function authHeaders(settings: ServerConnection.ISettings): Record<string, string> {
   const headers: Record<string, string> = {};
   if (settings.token) {
@@ -77,7 +83,7 @@ export function xsrfCookie(): string | undefined {
   try {
     cookie = document.cookie;
   } catch {
-    // e.g. a sandboxed page: no cookie to read
+    // no document (unit tests) or a sandboxed page: no cookie to read
   }
   const match = cookie.match('\\b_xsrf=([^;]*)\\b');
   return match ? match[1] : undefined;

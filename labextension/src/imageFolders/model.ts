@@ -143,11 +143,13 @@ export class ImageFoldersModel implements IDisposable {
         project,
         file,
         name,
-        (loaded, total) => {
-          this._uploads = this._uploads.map(upload =>
-            upload.key === pending.key ? { ...upload, loaded, total } : upload
-          );
-          this._changed.emit();
+        {
+          onProgress: (loaded, total) => {
+            this._uploads = this._uploads.map(upload =>
+              upload.key === pending.key ? { ...upload, loaded, total } : upload
+            );
+            this._changed.emit();
+          }
         }
       );
       this._watched.add(folder.id);
