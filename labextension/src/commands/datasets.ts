@@ -10,7 +10,7 @@ import {
 } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { askNewName, confirmDelete } from '../dialogs/datasets';
+import { askNewName, confirmDelete } from '../dialogs';
 import { DataplaneModel } from '../model';
 import { insertCodeCell, loadDatasetCode } from '../notebook';
 import { notifyError, notifySuccess } from '../notifications';
@@ -121,7 +121,7 @@ async function withTarget(
 
 function renameDataset(model: DataplaneModel) {
   return async ({ dataset }: ITarget): Promise<void> => {
-    const name = await askNewName(dataset);
+    const name = await askNewName(`Rename “${dataset}”`, dataset);
     if (name === null) {
       return;
     }
@@ -135,7 +135,12 @@ function renameDataset(model: DataplaneModel) {
 
 function deleteDataset(model: DataplaneModel) {
   return async ({ dataset }: ITarget): Promise<void> => {
-    if (!(await confirmDelete(dataset))) {
+    const confirmed = await confirmDelete(
+      'Delete dataset',
+      `Delete “${dataset}” and its stored files? This cannot be undone. ` +
+        'A datasource it was imported from is left untouched.'
+    );
+    if (!confirmed) {
       return;
     }
     try {

@@ -1,11 +1,5 @@
 import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
-import {
-  Dialog,
-  ICommandPalette,
-  InputDialog,
-  WidgetTracker,
-  showDialog
-} from '@jupyterlab/apputils';
+import { ICommandPalette, InputDialog, WidgetTracker } from '@jupyterlab/apputils';
 import {
   SidePanel,
   deleteIcon,
@@ -16,6 +10,7 @@ import {
 } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
+import { askNewName, confirmDelete } from '../dialogs';
 import { ImageFoldersModel } from '../imageFolders/model';
 import { ImageFolderViewer } from '../imageFolders/viewer';
 import { DataplaneModel } from '../model';
@@ -223,14 +218,8 @@ async function rename(
   if (folder === undefined) {
     return;
   }
-  const result = await InputDialog.getText({
-    title: 'Rename Image Folder',
-    label: 'New name',
-    text: folder.name,
-    okLabel: 'Rename'
-  });
-  const name = result.value?.trim();
-  if (!result.button.accept || !name || name === folder.name) {
+  const name = await askNewName('Rename Image Folder', folder.name);
+  if (name === null) {
     return;
   }
   try {
@@ -247,12 +236,11 @@ async function remove(
 ): Promise<boolean> {
   const images =
     folder.n_images === null ? 'its images' : `its ${plural(folder.n_images, 'image')}`;
-  const result = await showDialog({
-    title: 'Delete Image Folder',
-    body: `Delete "${folder.name}" and ${images}? This cannot be undone.`,
-    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
-  });
-  if (!result.button.accept) {
+  const confirmed = await confirmDelete(
+    'Delete Image Folder',
+    `Delete "${folder.name}" and ${images}? This cannot be undone.`
+  );
+  if (!confirmed) {
     return false;
   }
   try {

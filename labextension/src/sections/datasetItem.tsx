@@ -9,6 +9,7 @@ import * as React from 'react';
 
 import { isBusy } from '../model';
 import { DatasetOrigin, IDataset, IUploadProgress } from '../types';
+import { ProgressBar } from './common';
 
 /** How each origin is named in tooltips (the platform's wording). */
 export const ORIGIN_LABELS: Record<DatasetOrigin, string> = {
@@ -120,7 +121,7 @@ export function DatasetItem(props: IDatasetItemProps): JSX.Element {
           {ORIGIN_SHORT_LABELS[dataset.origin] ?? dataset.origin}
         </span>
       </div>
-      {isBusy(dataset) && <ProgressBar value={dataset.progress} />}
+      {isBusy(dataset) && <ProgressBar fraction={dataset.progress} />}
       {dataset.error && (
         <div className="jp-Dataplane-itemError" title={dataset.error}>
           {dataset.error}
@@ -178,23 +179,8 @@ export function UploadItem(props: { upload: IUploadProgress }): JSX.Element {
           {formatBytes(upload.loaded)} of {formatBytes(upload.total)}
         </span>
       </div>
-      <ProgressBar value={fraction} />
+      <ProgressBar fraction={fraction} />
     </li>
-  );
-}
-
-function ProgressBar(props: { value: number }): JSX.Element {
-  const value = Math.max(0, Math.min(1, props.value));
-  return (
-    <div
-      className="jp-Dataplane-progress"
-      role="progressbar"
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={Math.round(value * 100)}
-    >
-      <div className="jp-Dataplane-progressValue" style={{ width: `${value * 100}%` }} />
-    </div>
   );
 }
 

@@ -15,6 +15,7 @@ import { notifyError } from '../notifications';
 import { IDataset } from '../types';
 import { UPLOAD_ACCEPT } from '../upload';
 import { ModelView } from '../view';
+import { createFileInput, FileDropZone } from './common';
 import { DatasetFilters } from './datasetFilters';
 import { DatasetItem, IRowAction, ROW_ACTIONS, UploadItem } from './datasetItem';
 
@@ -39,7 +40,7 @@ export class DatasetsSection extends PanelWithToolbar {
     this.addClass('jp-Dataplane-section');
     this.addClass('jp-Dataplane-datasets');
     this.title.label = 'Datasets';
-    this._input = createFileInput(files => void this.upload(files));
+    this._input = createFileInput(UPLOAD_ACCEPT, files => void this.upload(files));
     this.node.appendChild(this._input);
     this.addWidget(new DatasetsView(model, commands));
     this._addToolbarItems(commands);
@@ -61,41 +62,13 @@ export class DatasetsSection extends PanelWithToolbar {
     }
   }
 
-  handleEvent(event: Event): void {
-    const drag = event as DragEvent;
-    if (!hasFiles(drag)) {
-      return;
-    }
-    drag.preventDefault();
-    switch (event.type) {
-      case 'dragenter':
-      case 'dragover':
-        drag.dataTransfer!.dropEffect = 'copy';
-        this.addClass('jp-mod-dropTarget');
-        break;
-      case 'dragleave':
-        if (!this.node.contains(drag.relatedTarget as Node | null)) {
-          this.removeClass('jp-mod-dropTarget');
-        }
-        break;
-      case 'drop':
-        this.removeClass('jp-mod-dropTarget');
-        void this.upload(Array.from(drag.dataTransfer!.files));
-        break;
-    }
-  }
-
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    for (const type of DROP_EVENTS) {
-      this.node.addEventListener(type, this);
-    }
+    this._drop.attach();
   }
 
   protected onBeforeDetach(msg: Message): void {
-    for (const type of DROP_EVENTS) {
-      this.node.removeEventListener(type, this);
-    }
+    this._drop.detach();
     super.onBeforeDetach(msg);
   }
 
@@ -126,28 +99,9 @@ export class DatasetsSection extends PanelWithToolbar {
     sync();
   }
 
+  private _drop = new FileDropZone(this, files => void this.upload(files));
   private _input: HTMLInputElement;
   private _model: DataplaneModel;
-}
-
-const DROP_EVENTS = ['dragenter', 'dragover', 'dragleave', 'drop'];
-
-function hasFiles(event: DragEvent): boolean {
-  return !!event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files');
-}
-
-function createFileInput(onFiles: (files: File[]) => void): HTMLInputElement {
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.multiple = true;
-  input.accept = UPLOAD_ACCEPT;
-  input.className = 'jp-Dataplane-fileInput';
-  input.addEventListener('change', () => {
-    const files = Array.from(input.files ?? []);
-    input.value = ''; // so that picking the same file again fires `change`
-    onFiles(files);
-  });
-  return input;
 }
 
 /** Filters and list; re-rendered when the model or the set of commands changes. */

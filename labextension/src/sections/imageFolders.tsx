@@ -13,6 +13,7 @@ import * as React from 'react';
 
 import { IPendingUpload, ImageFoldersModel } from '../imageFolders/model';
 import { IImageFolder, ImageFolderStatus } from '../types';
+import { createFileInput, FileDropZone, ProgressBar } from './common';
 
 /** What the section needs from the commands that act on folders. */
 export interface IImageFoldersSectionOptions {
@@ -55,18 +56,7 @@ export class ImageFoldersSection extends ReactWidget {
     );
     this._menu = new Menu({ commands: options.commands });
     this._menu.addClass('jp-Dataplane-imageFolderMenu');
-    this._input = document.createElement('input');
-    this._input.type = 'file';
-    this._input.accept = '.zip,application/zip';
-    this._input.multiple = true;
-    this._input.hidden = true;
-    this._input.addEventListener('change', () => {
-      const files = Array.from(this._input.files ?? []);
-      this._input.value = '';
-      if (files.length > 0) {
-        options.onFiles(files);
-      }
-    });
+    this._input = createFileInput('.zip,application/zip', options.onFiles);
     this.node.appendChild(this._input);
   }
 
@@ -76,33 +66,6 @@ export class ImageFoldersSection extends ReactWidget {
   /** Open the browser's file picker for zips. */
   chooseFiles(): void {
     this._input.click();
-  }
-
-  /** Drag and drop of files onto the section (the DOM calls it: `addEventListener(type, this)`). */
-  handleEvent(event: Event): void {
-    const drag = event as DragEvent;
-    if (!drag.dataTransfer?.types.includes('Files')) {
-      return;
-    }
-    event.preventDefault();
-    switch (event.type) {
-      case 'dragenter':
-      case 'dragover':
-        drag.dataTransfer.dropEffect = 'copy';
-        this.addClass('jp-mod-dropTarget');
-        break;
-      case 'dragleave':
-        if (!this.node.contains(drag.relatedTarget as Node | null)) {
-          this.removeClass('jp-mod-dropTarget');
-        }
-        break;
-      case 'drop':
-        this.removeClass('jp-mod-dropTarget');
-        if (drag.dataTransfer.files.length > 0) {
-          this.options.onFiles(Array.from(drag.dataTransfer.files));
-        }
-        break;
-    }
   }
 
   /** Dispose of the folder menu too. */
@@ -125,16 +88,12 @@ export class ImageFoldersSection extends ReactWidget {
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    for (const type of ['dragenter', 'dragover', 'dragleave', 'drop']) {
-      this.node.addEventListener(type, this);
-    }
+    this._drop.attach();
     this.model.active = this.isVisible;
   }
 
   protected onBeforeDetach(msg: Message): void {
-    for (const type of ['dragenter', 'dragover', 'dragleave', 'drop']) {
-      this.node.removeEventListener(type, this);
-    }
+    this._drop.detach();
     this.model.active = false;
     super.onBeforeDetach(msg);
   }
@@ -222,6 +181,7 @@ export class ImageFoldersSection extends ReactWidget {
     menu.open(rect.left, rect.bottom);
   }
 
+  private _drop = new FileDropZone(this, files => this.options.onFiles(files));
   private _input: HTMLInputElement;
   private _menu: Menu;
 }
@@ -310,21 +270,6 @@ function UploadItem(props: { upload: IPendingUpload }): JSX.Element {
       </div>
       <ProgressBar fraction={fraction} />
     </li>
-  );
-}
-
-function ProgressBar(props: { fraction: number }): JSX.Element {
-  const percent = Math.max(0, Math.min(100, props.fraction * 100));
-  return (
-    <div
-      className="jp-Dataplane-progress"
-      role="progressbar"
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={Math.round(percent)}
-    >
-      <div className="jp-Dataplane-progressFill" style={{ width: `${percent}%` }} />
-    </div>
   );
 }
 

@@ -1,4 +1,3 @@
-import { Dialog, showDialog } from '@jupyterlab/apputils';
 import {
   LabIcon,
   ReactWidget,
@@ -10,6 +9,7 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { confirmDelete } from '../dialogs';
 import { TestState } from '../forms/common';
 import { errorMessage, notifyError, notifySuccess } from '../notifications';
 import { SourcesModel } from '../sourcesModel';
@@ -92,12 +92,8 @@ export abstract class SourcesSection extends ReactWidget {
     remove: () => Promise<void>,
     consequence = ''
   ): Promise<void> {
-    const result = await showDialog({
-      title: `Delete ${what}`,
-      body: `Delete ${what} '${name}'?${consequence ? ' ' + consequence : ''}`,
-      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
-    });
-    if (!result.button.accept) {
+    const body = `Delete ${what} '${name}'?${consequence ? ' ' + consequence : ''}`;
+    if (!(await confirmDelete(`Delete ${what}`, body))) {
       return;
     }
     try {
