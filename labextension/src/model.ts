@@ -190,7 +190,9 @@ export class DataplaneModel implements IDisposable {
 
   /** Fetch now instead of waiting for the next poll tick. */
   async refresh(): Promise<void> {
-    await this._poll.refresh();
+    // Not `poll.refresh()`: it is dropped while the poll is still in its `refreshed` phase, and
+    // the answer for the project picked before then would switch the picker back to it.
+    await this._poll.schedule({ interval: Poll.IMMEDIATE, phase: 'refreshed' });
     await this._poll.tick.catch(() => undefined);
   }
 
@@ -257,15 +259,19 @@ export class DataplaneModel implements IDisposable {
   /** One poll tick. Rejects on failure so that the poll backs off. */
   private async _fetch(): Promise<void> {
     const request = ++this._requests;
+    const asked = this._currentProject;
     try {
       const projects = await this.client.listProjects();
-      const project = pickProject(projects, this._currentProject);
+      const project = pickProject(projects, asked);
       const query = this._query();
       const datasets = project
         ? await this.client.listDatasets(project, query)
         : [];
-      if (request !== this._requests) {
-        return; // a newer request (another project or filter) answers instead
+      const stale =
+        asked !== this._currentProject ||
+        JSON.stringify(query) !== JSON.stringify(this._query());
+      if (request !== this._requests || stale) {
+        return; // the answer to a newer request (another project or filter) is the one to show
       }
       this._serverExtension = 'available';
       this._projects = projects;

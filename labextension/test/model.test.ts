@@ -97,6 +97,24 @@ describe('DataplaneModel', () => {
     vi.useRealTimers();
   });
 
+  it('keeps the project picked while the answer for the previous pick is on its way', async () => {
+    model.active = true;
+    await settle();
+    let answerChurn: () => void = () => undefined;
+    client.listDatasets.mockImplementationOnce(
+      (name: string) =>
+        new Promise(resolve => (answerChurn = () => resolve(client.datasets[name])))
+    );
+    const toChurn = model.setCurrentProject('churn');
+    await settle();
+    const toDefault = model.setCurrentProject('default');
+    answerChurn();
+    await run(Promise.all([toChurn, toDefault]));
+    await settle();
+    expect(model.currentProject).toBe('default');
+    expect(model.datasets.map(d => d.name)).toEqual(['sales']);
+  });
+
   it('shows the "default" project first, then the one picked', async () => {
     model.active = true;
     await settle();
