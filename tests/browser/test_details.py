@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
+import urllib.error
+import urllib.request
 from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
@@ -12,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .lab import SeededDataset
+from .lab import LabServer, SeededDataset
 
 pytestmark = pytest.mark.browser
 
@@ -23,23 +25,21 @@ SLOW_MS = 60_000
 
 
 @pytest.fixture(autouse=True)
-def close_tabs(lab_page: Any) -> Iterator[None]:
-    """Close the main area's tabs after each test: the workspace is the shared server's, and
-    tabs left open would be restored in the pages of later tests."""
+def forget_workspace(lab_server: LabServer) -> Iterator[None]:
+    """Delete the saved workspace once the test's page is closed (this fixture is set up before
+    `lab_page`, so torn down after it): the details tabs opened here would otherwise be restored
+    in the pages of later tests, which share the server."""
     yield
-    lab_page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
-    expect(lab_page.locator(DETAILS)).to_have_count(0)
-    lab_page.wait_for_function(
-        """async () => {
-            const settings = window.jupyterapp.serviceManager.serverSettings;
-            const url = settings.baseUrl + 'lab/api/workspaces/default';
-            const init = {headers: {Authorization: 'token ' + settings.token}};
-            const saved = await (await fetch(url, init)).text();
-            return !saved.includes('dataplane-dataset-details');
-        }""",
-        timeout=SLOW_MS,
-        polling=500,
+    request = urllib.request.Request(
+        f"{lab_server.url}lab/api/workspaces/default",
+        method="DELETE",
+        headers={"Authorization": f"token {lab_server.token}"},
     )
+    try:
+        urllib.request.urlopen(request, timeout=30).close()
+    except urllib.error.HTTPError as error:
+        if error.code != 404:
+            raise
 
 
 def open_details(page: Any, project: str, dataset: str) -> Any:
