@@ -289,3 +289,60 @@ def test_open_tabs_come_back_after_a_reload(lab_page: Any, seeded: list[SeededDa
     restored = lab_page.locator(f"{DETAILS} .jp-Dataplane-detailsTitle")
     expect(restored).to_have_text(sales.name, timeout=SLOW_MS)
     expect(lab_page.locator(f'{DETAILS} td[data-field="rows"]')).to_have_text(f"{sales.rows:,}")
+
+
+PARTIAL_PROJECT = "details-partial"
+
+
+@pytest.fixture
+def computing(dataplane_home: Path, tmp_path: Path, lab_server: Any) -> Iterator[Any]:
+    """A dataset put back in the "statistics pending" step with the first figures stored, as
+    the statistics job leaves it before its scans (`core.imports._compute_statistics`); the
+    test finishes that step itself. Its own project, deleted afterwards."""
+    import dataplane_jupyter as dp
+    from dataplane_jupyter.core.imports import _set, _store_statistics
+    from dataplane_jupyter.core.stats import first_figures
+
+    csv_path = tmp_path / "pending.csv"
+    csv_path.write_text("a,b,c\n" + "".join(f"{i},{i * 2.5},{'xy'[i % 2]}\n" for i in range(8)))
+    catalog = dp.Catalog(home=dataplane_home)
+    dataset = catalog.project(PARTIAL_PROJECT).datasets.import_file(csv_path, name="pending")
+    dataset.wait(timeout=120)
+    complete = dataset.statistics()
+    data = catalog.storage.path(dataset._folder, "data.parquet")
+    partial = {**first_figures(data, filesystem=catalog.storage.filesystem()), "partial": True}
+    _set(catalog, dataset.id, status="computing_statistics")
+    _store_statistics(catalog, dataset.id, partial)
+
+    def finish() -> None:
+        _store_statistics(catalog, dataset.id, complete)
+        _set(catalog, dataset.id, status="ready")
+
+    try:
+        yield finish
+    finally:
+        catalog.delete_project(PARTIAL_PROJECT)
+
+
+def test_partial_statistics_are_shown_then_completed(
+    lab_page: Any, computing: Any, artifacts_dir: Path
+) -> None:
+    content = open_details(lab_page, PARTIAL_PROJECT, "pending")
+    expect(content.locator(".jp-Dataplane-status")).to_have_text("Dataset Statistics pending")
+    expect(content.locator('td[data-field="rows"]')).to_have_text("8")
+    expect(content.locator('td[data-field="columns"]')).to_have_text("3")
+    expect(content.locator(".jp-Dataplane-pending")).to_be_visible()
+    show_tab(content, "Columns")
+    line = content.locator('.jp-Dataplane-columnsTable tr[data-column="b"]')
+    expect(line).to_contain_text("0.0%")  # missing, from the Parquet footer
+    expect(line).to_contain_text("17.5")  # max, from the footer too
+    expect(content.locator(".jp-Dataplane-drillDown")).to_contain_text("drawn once the statistics are complete")
+    lab_page.screenshot(path=str(artifacts_dir / "details-partial.png"))
+
+    computing()
+    # The tab refreshes on its own until the statistics are complete.
+    expect(content.locator(".jp-Dataplane-status")).to_have_text("Ready to be used", timeout=SLOW_MS)
+    expect(line).to_contain_text("8.75")  # the mean, known once complete
+    show_tab(content, "General")
+    expect(content.locator(".jp-Dataplane-distributions .js-plotly-plot")).to_be_visible(timeout=SLOW_MS)
+    expect(content.locator(".jp-Dataplane-pending")).to_have_count(0)
