@@ -383,6 +383,11 @@ export class DataplaneClient {
 
   // --- image folders
 
+  /** `GET projects/{name}/image-folders/{id}`: one folder, by id or name. */
+  getImageFolder(project: string, id: string): Promise<IImageFolder> {
+    return this._get<IImageFolder>(projectPath(project, 'image-folders', id));
+  }
+
   /** `GET projects/{name}/image-folders`, newest first. */
   async listImageFolders(project: string): Promise<IImageFolder[]> {
     const data = await this._get<IListImageFoldersResponse>(

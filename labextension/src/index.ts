@@ -46,7 +46,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       execute: () => app.shell.activateById(SIDEBAR_ID)
     });
     palette?.addItem({ command: CommandIDs.openSidebar, category: 'Dataplane' });
-    activateImageFolders(app, model, sidebar, palette);
+    activateImageFolders(app, model, sidebar, palette, restorer);
     activateDatasetCommands(app, model, sidebar, palette);
     addDatasetDetailsCommand(app, { client: model.client, restorer });
   }

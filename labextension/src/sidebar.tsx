@@ -2,10 +2,11 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import {
   HTMLSelect,
   SidePanel,
-  ToolbarButton,
+  ToolbarButtonComponent,
   refreshIcon
 } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
+import { AccordionPanel, Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { dataplaneIcon } from './icons';
@@ -37,17 +38,17 @@ export class DataplaneSidebar extends SidePanel {
     this.title.caption = 'Data';
 
     this.header.addWidget(new ProjectHeader(model));
-    this.toolbar.addItem(
-      'refresh',
-      new ToolbarButton({
-        icon: refreshIcon,
-        tooltip: 'Refresh',
-        onClick: () => void model.refresh()
-      })
-    );
+    // Refresh sits next to the project picker: a toolbar row for one button costs the lists
+    // room.
+    this.toolbar.hide();
     this.datasets = new DatasetsSection(model, commands);
     this.addWidget(this.datasets);
     model.stateChanged.connect(this._onStateChanged, this);
+    // CSS flex gives the accordion what the header leaves, but the accordion lays out its
+    // sections for the height it last measured: when the header grows (the project picker
+    // appears after the first fetch) the last section would run under the status bar.
+    this._headerResized = new ResizeObserver(() => this.content.update());
+    this._headerResized.observe(this.header.node);
   }
 
   /** The datasets section (its file picker serves the upload command). */
@@ -57,6 +58,7 @@ export class DataplaneSidebar extends SidePanel {
     if (this.isDisposed) {
       return;
     }
+    this._headerResized.disconnect();
     this._model.stateChanged.disconnect(this._onStateChanged, this);
     super.dispose();
   }
@@ -64,6 +66,12 @@ export class DataplaneSidebar extends SidePanel {
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
     this._model.active = true;
+    this._sizeSectionsOnce();
+  }
+
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    this._sizeSectionsOnce();
   }
 
   protected onAfterHide(msg: Message): void {
@@ -71,14 +79,40 @@ export class DataplaneSidebar extends SidePanel {
     this._model.active = false;
   }
 
+  /**
+   * Relative sizes set before the accordion has a height are lost (they turn into pixels of
+   * nothing), e.g. when a restored layout shows the panel at start-up: wait for one.
+   */
+  private _sizeSectionsOnce(): void {
+    if (this._sized || this.content.node.clientHeight === 0) {
+      return;
+    }
+    this._sized = true;
+    requestAnimationFrame(() => this._giveDatasetsMoreRoom());
+  }
+
+  /**
+   * The accordion splits its height evenly; the datasets list is what users come for, so it
+   * gets as much as two other sections together.
+   */
+  private _giveDatasetsMoreRoom(): void {
+    const content = this.content as AccordionPanel;
+    if (content.widgets.length > 1) {
+      content.setRelativeSizes(
+        content.widgets.map(widget => (widget === this.datasets ? 2 : 1))
+      );
+    }
+  }
+
   /** Without the server extension only the header's notice is worth showing. */
   private _onStateChanged(): void {
     const missing = this._model.serverExtension === 'missing';
-    this.toolbar.setHidden(missing);
     this.content.setHidden(missing);
   }
 
+  private _headerResized: ResizeObserver;
   private _model: DataplaneModel;
+  private _sized = false;
 }
 
 /** Title, project picker and the messages that concern the whole panel. */
@@ -101,7 +135,15 @@ class ProjectHeader extends ModelView {
           </p>
         ) : (
           <>
-            {model.projects.length > 0 && this.renderPicker()}
+            <div className="jp-Dataplane-projectRow">
+          {model.projects.length > 0 && this.renderPicker()}
+          <ToolbarButtonComponent
+            className="jp-Dataplane-refresh"
+            icon={refreshIcon}
+            tooltip="Refresh"
+            onClick={() => void model.refresh()}
+          />
+        </div>
             {model.error && (
               <p className="jp-Dataplane-notice jp-Dataplane-error">
                 Could not load data: {model.error}

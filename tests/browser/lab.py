@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -138,7 +139,8 @@ def run_lab(root: Path, dataplane_home: Path, *, server_extension: bool) -> Iter
 
 @contextmanager
 def open_lab(browser: Any, server: LabServer, artifacts_dir: Path, name: str) -> Iterator[Any]:
-    """A page in a fresh browser context with JupyterLab started and restored.
+    """A page in a fresh browser context with JupyterLab started and restored, in a workspace
+    named after `name` (so with JupyterLab's default layout).
 
     The page's uncaught errors collect in `page.page_errors`. If JupyterLab does not start, the
     test fails with a screenshot, the page errors and the server log.
@@ -149,7 +151,10 @@ def open_lab(browser: Any, server: LabServer, artifacts_dir: Path, name: str) ->
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.page_errors = errors
-        page.goto(server.lab_url(), wait_until="domcontentloaded")
+        # A workspace of its own: the layout another test left (say, the data sidebar open)
+        # is not restored, so that clicking a sidebar tab opens it rather than closing it.
+        workspace = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")[:80] or "test"
+        page.goto(server.lab_url(f"lab/workspaces/{workspace}"), wait_until="domcontentloaded")
         try:
             page.wait_for_function(
                 "() => window.jupyterapp !== undefined", timeout=APP_START_TIMEOUT_MS

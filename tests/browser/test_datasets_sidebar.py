@@ -93,11 +93,17 @@ def expect_ready(page: Any, name: str) -> Any:
     return item
 
 
+def action(page: Any, name: str, kind: str) -> Any:
+    """A row's action button, shown by hovering the row. (Clicking the row to show it could
+    make a double click with the next click, which opens the details tab.)"""
+    item = row(page, name)
+    item.hover()
+    return item.locator(f".jp-Dataplane-action-{kind}")
+
+
 def menu_action(page: Any, name: str, label: str) -> None:
     """Open the dataset's "more" menu and pick an item."""
-    item = row(page, name)
-    item.click()
-    item.locator(".jp-Dataplane-action-more").click()
+    action(page, name, "more").click()
     page.locator(".lm-Menu .lm-Menu-item", has_text=label).click()
 
 
@@ -123,10 +129,8 @@ def test_upload_rename_download_notebook_delete(
     expect(row(page, "measurements_v2")).to_be_visible()
     expect(row(page, "measurements")).to_have_count(0)
 
-    item = row(page, "measurements_v2")
-    item.click()
     with page.expect_download() as download_info:
-        item.locator(".jp-Dataplane-action-download").click()
+        action(page, "measurements_v2", "download").click()
     download = download_info.value
     assert download.suggested_filename == "measurements_v2.csv"
     lines = list(csv.reader(io.StringIO(Path(download.path()).read_text())))
@@ -142,20 +146,20 @@ def test_upload_rename_download_notebook_delete(
     shot(page, artifacts_dir, "04-downloaded")
 
     code = 'dp.project("default").datasets["measurements_v2"].to_pandas()'
-    item.click()
-    item.locator(".jp-Dataplane-action-notebook").click()
+    action(page, "measurements_v2", "notebook").click()
     cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
     expect(cells).to_have_count(1)
     expect(cells.nth(0).locator(".cm-content")).to_contain_text(code)
     expect(cells.nth(0).locator(".cm-content")).to_contain_text("import dataplane_jupyter as dp")
     # With that notebook active, the code goes into a new cell below the active one.
-    row(page, "measurements_v2").click()
-    row(page, "measurements_v2").locator(".jp-Dataplane-action-notebook").click()
+    action(page, "measurements_v2", "notebook").click()
     expect(cells).to_have_count(2)
     expect(cells.nth(1).locator(".cm-content")).to_contain_text(code)
     shot(page, artifacts_dir, "05-notebook")
 
-    menu_action(page, "measurements_v2", "Delete…")
+    # The same menu on a right click.
+    row(page, "measurements_v2").click(button="right")
+    page.locator(".lm-Menu .lm-Menu-item", has_text="Delete…").click()
     dialog = page.locator(".jp-Dialog")
     expect(dialog).to_contain_text("Delete “measurements_v2”")
     shot(page, artifacts_dir, "06-delete-dialog")
@@ -163,6 +167,33 @@ def test_upload_rename_download_notebook_delete(
     expect(row(page, "measurements_v2")).to_have_count(0)
     expect(row(page, "sales")).to_be_visible()
     shot(page, artifacts_dir, "07-deleted")
+    assert page.page_errors == []
+
+
+def test_upload_progress_is_shown(page: Any, tmp_path: Path, artifacts_dir: Path) -> None:
+    """A slow upload (the browser's upload throttled to 256 KiB/s) shows its progress."""
+    big = tmp_path / "slow_upload.csv"
+    big.write_text("n,text\n" + "".join(f"{i},{'x' * 90}\n" for i in range(12_000)))  # ~1.1 MB
+    open_sidebar(page)
+    expect(row(page, "sales")).to_be_visible()
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 256 * 1024},
+    )
+    page.set_input_files(FILE_INPUT, str(big))
+    upload = page.locator(f'{SECTION} .jp-Dataplane-upload[data-name="slow_upload.csv"]')
+    expect(upload).to_be_visible()
+    expect(upload.locator(".jp-Dataplane-status")).to_contain_text("Uploading")
+    expect(upload.get_by_role("progressbar")).not_to_have_attribute("aria-valuenow", "0")
+    shot(page, artifacts_dir, "15-upload-progress")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    expect(upload).to_have_count(0, timeout=JOB_TIMEOUT_MS)
+    expect_ready(page, "slow_upload")
     assert page.page_errors == []
 
 
@@ -257,10 +288,9 @@ def test_palette_commands(page: Any) -> None:
 def test_details_action_opens_the_details_tab(page: Any, artifacts_dir: Path) -> None:
     """Needs the details tab's command (`dataplane:open-dataset-details`, another plugin)."""
     open_sidebar(page)
-    item = row(page, "sales")
-    item.click()
-    item.locator(".jp-Dataplane-action-details").click()
-    expect(page.locator(".jp-Dataplane-details")).to_be_visible()
+    action(page, "sales", "details").click()
+    details = page.locator(".jp-Dataplane-details:visible")
+    expect(details.locator(".jp-Dataplane-detailsTitle")).to_have_text("sales")
     shot(page, artifacts_dir, "14-details")
     assert page.page_errors == []
 
@@ -270,3 +300,19 @@ def class_pattern(css_class: str) -> Any:
     import re
 
     return re.compile(rf"(^|\s){re.escape(css_class)}(\s|$)")
+
+
+def test_datasets_section_gets_more_room(page: Any) -> None:
+    """The datasets list gets twice another section's height, also when the layout restored
+    at start-up already shows the panel (the tests above leave it open)."""
+    open_sidebar(page)
+    expect(row(page, "sales")).to_be_visible()
+    heights = """() => {
+        const panel = [...window.jupyterapp.shell.widgets('left')].find(w => w.id === 'dataplane-sidebar');
+        return panel.content.widgets.map(w => [w.title.label, w.node.getBoundingClientRect().height]);
+    }"""
+    page.wait_for_function(f"() => ({heights})()[0][1] > 0")
+    sections = dict(page.evaluate(heights))
+    others = [height for label, height in sections.items() if label != "Datasets"]
+    assert others, sections
+    assert sections["Datasets"] > 1.5 * max(others), sections

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from .lab import APP_START_TIMEOUT_MS
 from .test_sidebar import OPEN_COMMAND, SIDEBAR
 
 pytestmark = pytest.mark.browser
@@ -112,8 +113,9 @@ def test_upload_browse_download_rename_delete(lab_page: Any, artifacts_dir: Path
     section = panel.locator(SECTION)
     expect(section).to_be_visible()
 
+    # The section's title bar holds the upload button whatever the list shows.
     with page.expect_file_chooser(timeout=UI_TIMEOUT_MS) as chooser:
-        section.locator(".jp-Dataplane-uploadButton").click()
+        panel.locator(".jp-Dataplane-uploadZip").click()
     chooser.value.set_files(str(archive))
     expect(page.locator(".jp-Dialog input")).to_have_value("pets", timeout=UI_TIMEOUT_MS)
     confirm_dialog(page)
@@ -171,6 +173,23 @@ def test_upload_browse_download_rename_delete(lab_page: Any, artifacts_dir: Path
         "pets-renamed", timeout=UI_TIMEOUT_MS
     )
 
+    # The open viewer comes back with the page.
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=APP_START_TIMEOUT_MS)
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    expect(viewer).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(page.locator(".lm-DockPanel .lm-TabBar-tab.lm-mod-current")).to_contain_text("pets-renamed")
+    expect_thumbnails_loaded(page, 5)
+    panel = open_sidebar(page)
+
+    # The section follows the sidebar's project picker.
+    picker = panel.locator(".jp-Dataplane-projectSelect select")
+    picker.select_option("churn")
+    expect(section.locator(".jp-Dataplane-imageFolder")).to_have_count(0, timeout=UI_TIMEOUT_MS)
+    expect(section.locator(".jp-Dataplane-uploadButton")).to_be_visible(timeout=UI_TIMEOUT_MS)
+    picker.select_option("default")
+    expect(folder_row(page, "pets-renamed")).to_be_visible(timeout=UI_TIMEOUT_MS)
+
     folder_action(page, "pets-renamed", "Delete")
     expect(page.locator(".jp-Dialog")).to_contain_text("5 images", timeout=UI_TIMEOUT_MS)
     confirm_dialog(page)
@@ -208,7 +227,7 @@ def test_dropped_zip_without_images_fails_with_the_file_named(lab_page: Any, art
 
 
 def noise_zip(path: Path, images: int, side: int) -> Path:
-    """A zip of PNGs of random pixels (they do not compress), under shapes/<category>/."""
+    """A zip of PNGs of random pixels (they do not compress), in ten categories shapes/c0..c9/."""
     import numpy as np
 
     rng = np.random.default_rng(8)
@@ -217,7 +236,7 @@ def noise_zip(path: Path, images: int, side: int) -> Path:
             out = io.BytesIO()
             pixels = rng.integers(0, 255, (side, side, 3), dtype=np.uint8)
             Image.fromarray(pixels, "RGB").save(out, "PNG")
-            archive.writestr(f"shapes/{'odd' if index % 2 else 'even'}/{index}.png", out.getvalue())
+            archive.writestr(f"shapes/c{index % 10}/{index}.png", out.getvalue())
     return path
 
 
@@ -235,6 +254,7 @@ def test_upload_and_copy_show_their_progress(lab_page: Any, artifacts_dir: Path,
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 1_000_000},
     )
 
+    # An empty list offers the upload button in the section itself.
     with page.expect_file_chooser(timeout=UI_TIMEOUT_MS) as chooser:
         section.locator(".jp-Dataplane-uploadButton").click()
     chooser.value.set_files(str(archive))
@@ -261,6 +281,10 @@ def test_upload_and_copy_show_their_progress(lab_page: Any, artifacts_dir: Path,
     expect(uploading).to_have_count(0)
     expect(row.locator(".jp-Dataplane-imageCount")).to_have_text("40 images")
     expect(row.locator(".jp-Dataplane-status")).to_have_text("Ready")
+    # Ten categories: eight chips, the other two counted.
+    expect(row.locator(".jp-Dataplane-category")).to_have_count(8)
+    expect(row.locator(".jp-Dataplane-categoryMore")).to_have_text("+2 more")
+    page.screenshot(path=str(artifacts_dir / "image-folders-many-categories.png"))
 
     folder_action(page, "noise", "Delete")
     confirm_dialog(page)

@@ -1,8 +1,9 @@
-import { JupyterFrontEnd } from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
 import {
   Dialog,
   ICommandPalette,
   InputDialog,
+  WidgetTracker,
   showDialog
 } from '@jupyterlab/apputils';
 import {
@@ -22,7 +23,10 @@ import { notifyError, notifySuccess } from '../notifications';
 import { ImageFoldersSection, plural } from '../sections/imageFolders';
 import { IImageFolder } from '../types';
 
-/** Commands on image folders; all but `upload` take `{ id }` (the folder's id). */
+/**
+ * Commands on image folders; all but `upload` take `{ id }` (the folder's id), `open` also
+ * `{ project }` (default: the sidebar's).
+ */
 export namespace ImageFolderCommandIDs {
   export const upload = 'dataplane:upload-image-folder';
   export const open = 'dataplane:open-image-folder';
@@ -40,16 +44,25 @@ export namespace ImageFolderCommandIDs {
  * @param data the data sidebar's model (its client and current project)
  * @param sidebar the data sidebar, which gets the section
  * @param palette the command palette, which gets the upload command
+ * @param restorer reopens the viewers that were open when the page was left
  * @returns the model of the section
  */
 export function activateImageFolders(
   app: JupyterFrontEnd,
   data: DataplaneModel,
   sidebar: SidePanel,
-  palette: ICommandPalette | null = null
+  palette: ICommandPalette | null = null,
+  restorer: ILayoutRestorer | null = null
 ): ImageFoldersModel {
   const model = new ImageFoldersModel(data);
-  const viewers = new Map<string, { project: string; viewer: ImageFolderViewer }>();
+  const viewers = new WidgetTracker<ImageFolderViewer>({
+    namespace: 'dataplane-image-folder'
+  });
+  void restorer?.restore(viewers, {
+    command: ImageFolderCommandIDs.open,
+    args: viewer => ({ id: viewer.folderId, project: viewer.project }),
+    name: viewer => `${viewer.project}/${viewer.folderId}`
+  });
   const uploadFiles = (files: File[]) => void upload(model, files);
   const section = new ImageFoldersSection(model, {
     commands: app.commands,
@@ -84,20 +97,27 @@ export function activateImageFolders(
     caption: 'Show the thumbnails of the folder in a tab',
     icon: imageIcon,
     isEnabled: isReady,
-    execute: args => {
-      const folder = folderOf(args);
-      if (folder === undefined || model.project === null) {
+    execute: async args => {
+      const project = String(args.project ?? model.project ?? '');
+      const id = String(args.id ?? '');
+      const open = viewers.find(v => v.folderId === id && v.project === project);
+      if (open !== undefined) {
+        app.shell.activateById(open.id);
         return;
       }
-      let entry = viewers.get(folder.id);
-      if (entry === undefined || entry.viewer.isDisposed) {
-        const viewer = new ImageFolderViewer(model.client, model.project, folder);
-        entry = { project: model.project, viewer };
-        viewers.set(folder.id, entry);
-        viewer.disposed.connect(() => viewers.delete(folder.id));
+      try {
+        // A viewer restored with the page opens before the sidebar has listed anything.
+        const folder =
+          project === model.project && model.find(id)
+            ? model.find(id)!
+            : await model.client.getImageFolder(project, id);
+        const viewer = new ImageFolderViewer(model.client, project, folder);
         app.shell.add(viewer, 'main');
+        await viewers.add(viewer);
+        app.shell.activateById(viewer.id);
+      } catch (error) {
+        notifyError('Could not open the image folder', error);
       }
-      app.shell.activateById(entry.viewer.id);
     }
   });
   app.commands.addCommand(ImageFolderCommandIDs.rename, {
@@ -127,18 +147,24 @@ export function activateImageFolders(
     execute: async args => {
       const folder = folderOf(args);
       if (folder !== undefined && (await remove(model, folder))) {
-        viewers.get(folder.id)?.viewer.dispose();
+        viewers
+          .filter(v => v.folderId === folder.id && v.project === model.project)
+          .forEach(v => v.dispose());
       }
     }
   });
   palette?.addItem({ command: ImageFolderCommandIDs.upload, category: 'Dataplane' });
 
   model.changed.connect(() => {
-    for (const [id, { project, viewer }] of viewers) {
-      const folder = model.find(id);
+    const current = viewers.filter(v => v.project === model.project);
+    if (model.loading || model.error !== null) {
+      return;
+    }
+    for (const viewer of current) {
+      const folder = model.find(viewer.folderId);
       if (folder !== undefined) {
         viewer.showFolder(folder);
-      } else if (project === model.project && !model.loading && model.error === null) {
+      } else {
         // Deleted elsewhere (a notebook, the CLI): its images are gone.
         viewer.dispose();
       }

@@ -4,7 +4,6 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { DataplaneClient } from '../client';
 import { DataplaneModel } from '../model';
-import { errorMessage } from '../notifications';
 import { IImageFolder } from '../types';
 
 /** A zip on its way to the server. */
@@ -115,7 +114,9 @@ export class ImageFoldersModel implements IDisposable {
 
   /** Fetch now instead of waiting for the next tick. */
   async refresh(): Promise<void> {
-    await this._poll.refresh();
+    // Not `poll.refresh()`: it is dropped while the poll is still in its `refreshed` phase
+    // (until the previous refresh's tick is rescheduled), which lost project switches.
+    await this._poll.schedule({ interval: Poll.IMMEDIATE, phase: 'refreshed' });
     await this._poll.tick.catch(() => undefined);
   }
 
@@ -231,7 +232,7 @@ export class ImageFoldersModel implements IDisposable {
         interval: copying || this._uploads.length > 0 ? this._busy : this._idle
       };
     } catch (error) {
-      this._error = errorMessage(error);
+      this._error = error instanceof Error ? error.message : String(error);
       throw error;
     } finally {
       this._changed.emit();

@@ -34,11 +34,15 @@ export class ImageFolderViewer extends MainAreaWidget<ImageGrid> {
     this.title.icon = imageIcon;
     this.title.closable = true;
     this.folderId = folder.id;
+    this.project = project;
     this.showFolder(folder);
   }
 
   /** Id of the folder shown. */
   readonly folderId: string;
+
+  /** Project of the folder shown. */
+  readonly project: string;
 
   /** Show the folder's latest name (after a rename). */
   showFolder(folder: IImageFolder): void {

@@ -74,9 +74,15 @@ export function DatasetItem(props: IDatasetItemProps): JSX.Element {
       className={`jp-Dataplane-item jp-Dataplane-dataset${props.selected ? ' jp-mod-selected' : ''}`}
       data-name={dataset.name}
       data-status={dataset.status}
+      tabIndex={0}
       onClick={() => props.onSelect(dataset)}
-      onDoubleClick={() => props.onAction('details', dataset)}
+      onDoubleClick={event => {
+        if (!(event.target as HTMLElement).closest('button')) {
+          props.onAction('details', dataset);
+        }
+      }}
       onContextMenu={openMenu}
+      onKeyDown={event => onKeyDown(event, props)}
     >
       <div className="jp-Dataplane-itemRow">
         <span className="jp-Dataplane-itemName" title={dataset.name}>
@@ -122,6 +128,23 @@ export function DatasetItem(props: IDatasetItemProps): JSX.Element {
       )}
     </li>
   );
+}
+
+/** Enter opens the details; the menu key or Shift+F10 opens the menu below the row. */
+function onKeyDown(event: React.KeyboardEvent<HTMLElement>, props: IDatasetItemProps): void {
+  if (event.target !== event.currentTarget) {
+    return; // a key on one of the row's buttons
+  }
+  const { dataset } = props;
+  if (event.key === 'Enter') {
+    props.onSelect(dataset);
+    props.onAction('details', dataset);
+  } else if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
+    event.preventDefault();
+    const rect = event.currentTarget.getBoundingClientRect();
+    props.onSelect(dataset);
+    props.onMenu(dataset, rect.left + 12, rect.bottom);
+  }
 }
 
 /** The status in the platform's wording, with the running step's percentage. */

@@ -1,5 +1,7 @@
 import {
   ReactWidget,
+  Toolbar,
+  ToolbarButton,
   UseSignal,
   ellipsesIcon,
   fileUploadIcon
@@ -42,6 +44,15 @@ export class ImageFoldersSection extends ReactWidget {
     this.addClass('jp-Dataplane-section');
     this.addClass('jp-Dataplane-imageFolders');
     this.title.label = 'Image folders';
+    this.toolbar.addItem(
+      'upload',
+      new ToolbarButton({
+        icon: fileUploadIcon,
+        tooltip: 'Upload Image Folder (a zip of jpg, png or gif images)',
+        className: 'jp-Dataplane-uploadZip',
+        onClick: () => this.chooseFiles()
+      })
+    );
     this._menu = new Menu({ commands: options.commands });
     this._menu.addClass('jp-Dataplane-imageFolderMenu');
     this._input = document.createElement('input');
@@ -58,6 +69,9 @@ export class ImageFoldersSection extends ReactWidget {
     });
     this.node.appendChild(this._input);
   }
+
+  /** The section's title-bar buttons (the side panel shows a section's `toolbar`). */
+  readonly toolbar = new Toolbar();
 
   /** Open the browser's file picker for zips. */
   chooseFiles(): void {
@@ -142,17 +156,6 @@ export class ImageFoldersSection extends ReactWidget {
     }
     return (
       <>
-        <div className="jp-Dataplane-imageFoldersBar">
-          <button
-            className="jp-mod-styled jp-mod-accept jp-Dataplane-uploadButton"
-            onClick={() => this.chooseFiles()}
-            title="Upload a zip of jpg, png or gif images, organised in folders"
-          >
-            <fileUploadIcon.react tag="span" className="jp-Dataplane-buttonIcon" />
-            Upload image folder
-          </button>
-          <span className="jp-Dataplane-hint">or drop a .zip here</span>
-        </div>
         {model.error && (
           <p className="jp-Dataplane-notice jp-Dataplane-error">
             Could not list image folders: {model.error}
@@ -170,7 +173,22 @@ export class ImageFoldersSection extends ReactWidget {
     }
     if (model.folders.length === 0 && model.uploads.length === 0) {
       return (
-        <p className="jp-Dataplane-empty">No image folders in this project yet.</p>
+        <div className="jp-Dataplane-imageFoldersEmpty">
+          <p className="jp-Dataplane-empty">
+            No image folders yet: an image folder stores the jpg, png and gif
+            images of a zip, its folders becoming categories.
+          </p>
+          <div className="jp-Dataplane-imageFoldersBar">
+            <button
+              className="jp-mod-styled jp-mod-accept jp-Dataplane-uploadButton"
+              onClick={() => this.chooseFiles()}
+            >
+              <fileUploadIcon.react tag="span" className="jp-Dataplane-buttonIcon" />
+              Upload Image Folder
+            </button>
+            <span className="jp-Dataplane-hint">or drop a .zip here</span>
+          </div>
+        </div>
       );
     }
     return (
@@ -310,18 +328,30 @@ function ProgressBar(props: { fraction: number }): JSX.Element {
   );
 }
 
+/** Category chips shown per folder; the rest are counted, and listed in a tooltip. */
+const SHOWN_CATEGORIES = 8;
+
 function Categories(props: { categories: Record<string, number> }): JSX.Element | null {
   const entries = Object.entries(props.categories);
   if (entries.length === 0) {
     return null;
   }
+  const hidden = entries.slice(SHOWN_CATEGORIES);
   return (
     <div className="jp-Dataplane-categories">
-      {entries.map(([name, count]) => (
+      {entries.slice(0, SHOWN_CATEGORIES).map(([name, count]) => (
         <span key={name} className="jp-Dataplane-category" data-category={name}>
           {categoryLabel(name)} <span className="jp-Dataplane-categoryCount">{count}</span>
         </span>
       ))}
+      {hidden.length > 0 && (
+        <span
+          className="jp-Dataplane-categoryMore"
+          title={hidden.map(([name, count]) => `${categoryLabel(name)}: ${count}`).join('\n')}
+        >
+          +{hidden.length} more
+        </span>
+      )}
     </div>
   );
 }
