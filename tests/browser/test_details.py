@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import urllib.error
-import urllib.request
 from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
@@ -14,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, SeededDataset
+from .lab import SeededDataset
 
 pytestmark = pytest.mark.browser
 
@@ -22,24 +20,6 @@ OPEN_DETAILS = "dataplane:open-dataset-details"
 DETAILS = ".jp-Dataplane-details"
 # Generous: two cores are shared by several test runs, and plotly is a 4.5 MB chunk.
 SLOW_MS = 60_000
-
-
-@pytest.fixture(autouse=True)
-def forget_workspace(lab_server: LabServer) -> Iterator[None]:
-    """Delete the saved workspace once the test's page is closed (this fixture is set up before
-    `lab_page`, so torn down after it): the details tabs opened here would otherwise be restored
-    in the pages of later tests, which share the server."""
-    yield
-    request = urllib.request.Request(
-        f"{lab_server.url}lab/api/workspaces/default",
-        method="DELETE",
-        headers={"Authorization": f"token {lab_server.token}"},
-    )
-    try:
-        urllib.request.urlopen(request, timeout=30).close()
-    except urllib.error.HTTPError as error:
-        if error.code != 404:
-            raise
 
 
 def open_details(page: Any, project: str, dataset: str) -> Any:
@@ -283,6 +263,33 @@ def test_embeddings_compute_explore_neighbours_selection(
 def test_open_tabs_come_back_after_a_reload(lab_page: Any, seeded: list[SeededDataset]) -> None:
     sales = seeded_dataset(seeded, "sales")
     open_details(lab_page, sales.project, sales.name)
+    # JupyterLab saves the workspace in deferred steps: reload once the saved layout has the tab
+    # and has not changed for two seconds (a poller in the page; the wait reads its verdict).
+    lab_page.evaluate(
+        """() => {
+            const settings = window.jupyterapp.serviceManager.serverSettings;
+            const name = window.location.pathname.split('/workspaces/')[1] || 'default';
+            const url = settings.baseUrl + 'lab/api/workspaces/' + name;
+            const init = {headers: {Authorization: 'token ' + settings.token}};
+            let last = '';
+            let since = Date.now();
+            const poll = async () => {
+                const response = await fetch(url, init);
+                const saved = response.ok ? await response.text() : '';
+                if (saved !== last) {
+                    [last, since] = [saved, Date.now()];
+                }
+                const layout = saved ? JSON.parse(saved).data['layout-restorer:data'] : null;
+                const hasTab = JSON.stringify(layout?.main ?? {}).includes('dataplane-dataset-details');
+                window.__detailsLayoutSaved = hasTab && Date.now() - since >= 2000;
+                if (!window.__detailsLayoutSaved) {
+                    setTimeout(poll, 500);
+                }
+            };
+            void poll();
+        }"""
+    )
+    lab_page.wait_for_function("() => window.__detailsLayoutSaved === true", timeout=SLOW_MS)
     lab_page.reload(wait_until="domcontentloaded")
     lab_page.wait_for_function("() => window.jupyterapp !== undefined", timeout=SLOW_MS)
     lab_page.evaluate("() => window.jupyterapp.restored.then(() => true)")
