@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  correlationFigure,
   distributionFigure,
   distributionsFigure,
   distributionTrace,
@@ -10,9 +9,9 @@ import {
   isoToMillis,
   MAX_CATEGORIES_DRAWN,
   millisToPlotlyDate,
-  mostCorrelated,
   themedLayout
 } from '../src/charts';
+import { correlationFigure, mostCorrelated } from '../src/details/correlationFigure';
 import type { IColumnStatistics, ICorrelation } from '../src/types';
 
 const THEME: IChartTheme = {

@@ -250,6 +250,10 @@ def test_embeddings_compute_explore_neighbours_selection(
     assert created["rows"] == POINTS_ROWS
     assert created["origin"] == "pipeline_intermediate"
     lab_page.screenshot(path=str(artifacts_dir / "details-embeddings-saved.png"))
+    lab_page.locator(".Toastify").get_by_role("button", name="Open").click()
+    picked = lab_page.locator(".jp-Dataplane-detailsTitle", has_text="picked")
+    expect(picked).to_be_visible(timeout=SLOW_MS)
+    lab_page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=points.name).click()  # back to the map
 
     # 3-D needs WebGL: drawn where the browser has it, explained where it has not.
     content.locator(".jp-Dataplane-dims select").select_option("3")

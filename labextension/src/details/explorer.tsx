@@ -1,10 +1,10 @@
-import { InputDialog } from '@jupyterlab/apputils';
+import { InputDialog, Notification } from '@jupyterlab/apputils';
 import { Button, HTMLSelect, InputGroup } from '@jupyterlab/ui-components';
 import type * as Plotly from 'plotly.js-dist-min';
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
-import { notifyError, notifySuccess } from '../notifications';
+import { notifyError } from '../notifications';
 import { IDataset, IEmbeddingsMap, INeighborsResponse } from '../types';
 import {
   EmbeddingDims,
@@ -14,7 +14,7 @@ import {
 } from './embeddingsFigure';
 import { formatValue } from './format';
 import { Plot } from './plot';
-import { ChartThemeContext } from './theme';
+import { ChartThemeContext, OpenDatasetContext } from './theme';
 
 /** Props of {@link EmbeddingsExplorer}. */
 export interface IEmbeddingsExplorerProps {
@@ -31,6 +31,7 @@ export interface IEmbeddingsExplorerProps {
 export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element {
   const { client, project, dataset } = props;
   const theme = React.useContext(ChartThemeContext);
+  const openDataset = React.useContext(OpenDatasetContext);
   const [dims, setDims] = React.useState<EmbeddingDims>(2);
   const [color, setColor] = React.useState('');
   const [map, setMap] = React.useState<IEmbeddingsMap | null>(null);
@@ -86,7 +87,7 @@ export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element
         {dims === 2 && (
           <SelectionActions
             selection={selection}
-            onSave={name => saveSelection(client, project, dataset, name, selection)}
+            onSave={name => saveSelection(client, project, dataset, name, selection, openDataset)}
           />
         )}
       </div>
@@ -113,11 +114,18 @@ async function saveSelection(
   project: string,
   dataset: IDataset,
   name: string,
-  rows: number[]
+  rows: number[],
+  openDataset: (project: string, dataset: string) => void
 ): Promise<void> {
   try {
     const created = await client.saveSelection(project, dataset.id, name, rows);
-    notifySuccess(`Dataset ${created.name} created with ${rows.length.toLocaleString('en-US')} rows.`);
+    Notification.success(
+      `Dataset ${created.name} created with ${rows.length.toLocaleString('en-US')} rows.`,
+      {
+        autoClose: 6000,
+        actions: [{ label: 'Open', callback: () => openDataset(project, created.id) }]
+      }
+    );
   } catch (error) {
     notifyError('Could not save the selection', error);
   }

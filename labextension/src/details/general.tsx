@@ -1,14 +1,9 @@
 import { HTMLSelect } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import {
-  correlationFigure,
-  distributionsFigure,
-  HEATMAP_COLUMNS,
-  IFigure,
-  mostCorrelated
-} from '../charts';
+import { distributionsFigure, IFigure } from '../charts';
 import { ICorrelation, IDataset, IDatasetStatistics } from '../types';
+import { correlationFigure, HEATMAP_COLUMNS, mostCorrelated } from './correlationFigure';
 import { Plot } from './plot';
 import { Summary } from './summary';
 import { ChartThemeContext } from './theme';
