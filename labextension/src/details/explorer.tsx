@@ -37,6 +37,7 @@ export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element
   const [map, setMap] = React.useState<IEmbeddingsMap | null>(null);
   const [selection, setSelection] = React.useState<number[]>([]);
   const [row, setRow] = React.useState<number | null>(null);
+  const [found, setFound] = React.useState<INeighborsResponse | null>(null);
 
   React.useEffect(() => {
     let cancelled = false;
@@ -50,10 +51,15 @@ export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element
   }, [client, project, dataset.id, color]);
 
   const webgl = supportsWebGL();
-  const figure = React.useMemo(
-    () => (map ? embeddingsFigure(map, { dims, webgl }, theme) : null),
-    [map, dims, webgl, theme]
-  );
+  const figure = React.useMemo(() => {
+    if (map === null) {
+      return null;
+    }
+    const highlight = found
+      ? { row: found.row, neighbours: found.neighbors.map(neighbour => neighbour.row) }
+      : undefined;
+    return embeddingsFigure(map, { dims, webgl, highlight }, theme);
+  }, [map, dims, webgl, theme, found]);
   const onSelected = React.useCallback(
     (points: Plotly.PlotDatum[]) => setSelection([...new Set(points.map(rowOfPoint))]),
     []
@@ -104,7 +110,15 @@ export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element
         Click a point to list its nearest neighbours
         {dims === 2 ? '; draw a lasso (or a box) around points to select them.' : '.'}
       </p>
-      <Neighbours client={client} project={project} dataset={dataset.id} row={row} onRow={setRow} />
+      <Neighbours
+        client={client}
+        project={project}
+        dataset={dataset.id}
+        row={row}
+        onRow={setRow}
+        found={found}
+        onFound={setFound}
+      />
     </div>
   );
 }
@@ -163,11 +177,13 @@ function Neighbours(props: {
   dataset: string;
   row: number | null;
   onRow: (row: number) => void;
+  found: INeighborsResponse | null;
+  onFound: (found: INeighborsResponse) => void;
 }): JSX.Element {
   const { client, project, dataset, row } = props;
   const [k, setK] = React.useState('5');
   const [typed, setTyped] = React.useState('');
-  const [found, setFound] = React.useState<INeighborsResponse | null>(null);
+  const { found, onFound } = props;
   const count = Number(k);
   const validK = Number.isInteger(count) && count >= 1 && count <= 100;
 
@@ -179,7 +195,7 @@ function Neighbours(props: {
     setTyped(String(row));
     client
       .getNeighbors(project, dataset, row, count)
-      .then(answer => !cancelled && setFound(answer))
+      .then(answer => !cancelled && onFound(answer))
       .catch(error => !cancelled && notifyError(`Could not find the neighbours of row ${row}`, error));
     return () => {
       cancelled = true;
@@ -222,6 +238,10 @@ export function NeighboursTable(props: { found: INeighborsResponse }): JSX.Eleme
       <h4>
         {neighbors.length} nearest neighbours of row {row}
       </h4>
+      <p className="jp-Dataplane-notice">
+        Ringed on the map. Distances are measured between the rows' values (their PCA
+        space), so the nearest rows need not look nearest in the map&apos;s projection.
+      </p>
       <div className="jp-Dataplane-tableScroll">
       <table className="jp-Dataplane-table jp-Dataplane-neighboursTable" data-row={row}>
         <thead>
