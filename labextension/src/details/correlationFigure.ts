@@ -45,14 +45,58 @@ export function mostCorrelated(correlation: ICorrelation, n = HEATMAP_COLUMNS): 
   return keep.map(index => names[index]);
 }
 
-/** Heatmap of the stored correlation matrix, restricted to `columns` (all when omitted). */
+/** Above this many columns the heatmap groups correlated columns by default, as the notebook. */
+export const CLUSTER_FROM = 10;
+
+/**
+ * An order that puts strongly correlated columns next to each other: average-linkage
+ * agglomerative clustering on the distance 1 - |r|, leaves in merge order (`cluster_order` of
+ * `widgets/figures.py`).
+ */
+export function clusterOrder(matrix: readonly (readonly (number | null)[])[]): number[] {
+  const k = matrix.length;
+  const distance = matrix.map((row, i) =>
+    row.map((value, j) => (i === j ? Infinity : 1 - Math.abs(value ?? 0)))
+  );
+  const members = new Map<number, number[]>(matrix.map((_, i) => [i, [i]]));
+  for (let step = 0; step < k - 1; step++) {
+    let [i, j, best] = [0, 0, Infinity];
+    distance.forEach((row, a) =>
+      row.forEach((value, b) => {
+        if (value < best) {
+          [i, j, best] = [a, b, value];
+        }
+      })
+    );
+    [i, j] = [Math.min(i, j), Math.max(i, j)];
+    if (best === Infinity) {
+      [i, j] = [...members.keys()].slice(0, 2) as [number, number];
+    }
+    const [ni, nj] = [members.get(i)!.length, members.get(j)!.length];
+    const merged = distance[i].map((value, c) => (ni * value + nj * distance[j][c]) / (ni + nj));
+    for (let c = 0; c < k; c++) {
+      distance[i][c] = distance[c][i] = merged[c];
+      distance[j][c] = distance[c][j] = Infinity;
+    }
+    distance[i][i] = Infinity;
+    members.set(i, [...members.get(i)!, ...members.get(j)!]);
+    members.delete(j);
+  }
+  return k > 0 ? members.get(Math.min(...members.keys()))! : [];
+}
+
+/**
+ * Heatmap of the stored correlation matrix, restricted to `columns` (all when omitted) and,
+ * with `cluster`, reordered so that correlated columns sit together.
+ */
 export function correlationFigure(
   correlation: ICorrelation,
   theme: IChartTheme,
-  columns?: readonly string[]
+  columns?: readonly string[],
+  cluster = false
 ): IFigure {
-  const picked = columns ?? correlation.columns;
-  const index = picked.map(name => correlation.columns.indexOf(name));
+  let picked = columns ?? correlation.columns;
+  let index = picked.map(name => correlation.columns.indexOf(name));
   if (index.some(i => i < 0)) {
     const unknown = picked.filter((_, k) => index[k] < 0);
     throw new Error(`No correlation for column(s) ${unknown.join(', ')}`);
@@ -63,6 +107,10 @@ export function correlationFigure(
       theme,
       240
     );
+  }
+  if (cluster) {
+    const order = clusterOrder(index.map(i => index.map(j => correlation.matrix[i]?.[j] ?? null)));
+    [picked, index] = [order.map(k => picked[k]), order.map(k => index[k])];
   }
   const z = index.map(i =>
     index.map(j => {
