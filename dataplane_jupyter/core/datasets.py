@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from . import schema
 from .catalog import check_name
+from .csv_cells import csv_batch, csv_schema
 from .errors import AlreadyExists, ImportFailed, InvalidInput, InvalidState, NotFound
 from .jobs import Job
 from .models import STATUS_LABELS, DatasetOrigin, DatasetStatus, DescribeDataset
@@ -325,14 +326,16 @@ class Dataset:
         return target
 
     def write_to(self, out: Any, fmt: str) -> None:
-        """Stream the dataset into a binary file object as CSV or Parquet."""
+        """Stream the dataset into a binary file object as CSV or Parquet (in CSV, binary
+        cells are base64 and list/struct/map cells JSON text)."""
         batches = self.iter_batches()
         first = next(batches, None)
         schema_ = first.schema if first is not None else self.to_arrow().schema
-        writer = pacsv.CSVWriter(out, schema_) if fmt == "csv" else pq.ParquetWriter(out, schema_)
+        csv = fmt == "csv"
+        writer = pacsv.CSVWriter(out, csv_schema(schema_)) if csv else pq.ParquetWriter(out, schema_)
         with writer:
             for batch in [first, *batches] if first is not None else []:
-                writer.write_batch(batch)
+                writer.write_batch(csv_batch(batch) if csv else batch)
 
     def rename(self, new_name: str) -> "Dataset":
         """Give the dataset another name (unique in its project)."""

@@ -100,12 +100,12 @@ def _encode_column(column: pa.ChunkedArray, kind: str, seed: int) -> tuple[np.nd
 
 
 def _as_float(column: pa.ChunkedArray, kind: str) -> np.ndarray:
-    if kind == "datetime":
+    if kind == "datetime" or pa.types.is_duration(column.type):  # durations are numeric in seconds
         arrow = column.type
         if pa.types.is_timestamp(arrow) or pa.types.is_date(arrow):
             column = pc.cast(column, pa.timestamp("s"), safe=False)  # whole seconds are enough for a map
         column = pc.cast(column, pa.int64())
-    values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
+    values = pc.cast(column, pa.float64(), safe=False).to_numpy(zero_copy_only=False).astype(np.float64)
     values[~np.isfinite(values)] = np.nan
     return values
 

@@ -23,6 +23,7 @@ from ..core.models import (
     ListProjectsResponse,
     UpdateDataset,
 )
+from ..core.stats.jsonsafe import jsonable
 from .base import DataplaneHandler, operation
 
 
@@ -142,8 +143,15 @@ class SampleHandler(DataplaneHandler):
         if not n.isdigit() or not 0 < int(n) <= 1000:
             raise InvalidInput(f"n must be a whole number from 1 to 1000, not {n!r}.", field="n")
         ds = await self.call(find_dataset, self, project, dataset)
-        frame = await self.call(ds.sample, int(n))
+        frame = _sized_bytes(await self.call(ds.sample, int(n)))
         self.reply(json.loads(frame.to_json(orient="split", index=False, date_format="iso")))
+
+
+def _sized_bytes(frame: Any) -> Any:
+    """The frame with raw bytes shown as ``"<n bytes>"``: they are not JSON text."""
+    for name in frame.columns[frame.dtypes == object]:
+        frame[name] = frame[name].map(lambda v: jsonable(v) if isinstance(v, bytes) else v)
+    return frame
 
 
 class DownloadHandler(DataplaneHandler):

@@ -149,11 +149,12 @@ class ColumnsTab(w.HBox):
             return
         column = self.by_name[name]
         show_figure(self.figure, figures.distribution_figure(column))
-        skip = {"name", "histogram", "top", "warnings", "quantiles", "text_length", "media"}
+        skip = {"name", "histogram", "top", "warnings", "quantiles", "text_length", "byte_length", "media"}
         rows = [(key.replace("_", " "), value) for key, value in column.items() if key not in skip]
         rows += media_rows(column.get("media") or {})
         rows += [(f"quantile {q}", v) for q, v in (column.get("quantiles") or {}).items()]
         rows += [(f"text length {k}", v) for k, v in (column.get("text_length") or {}).items()]
+        rows += [(f"bytes {k}", v) for k, v in (column.get("byte_length") or {}).items()]
         rows += [(f"top {i + 1}: {t['value']}", t["count"]) for i, t in enumerate((column.get("top") or [])[:10])]
         text = f'<div class="dp-title">{html.text(name)}</div>' + html.table(["statistic", "value"], rows)
         if column.get("warnings"):

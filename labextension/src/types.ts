@@ -195,6 +195,7 @@ export interface IColumnStatistics {
   histogram?: IHistogram | null;
   top?: ITopValue[] | null;
   text_length?: { min: number; max: number; mean: number } | null;
+  byte_length?: { min: number; max: number; mean: number } | null;
   media?: Record<string, unknown> | null;
   warnings?: string[];
 }

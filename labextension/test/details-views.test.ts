@@ -75,6 +75,20 @@ describe('column statistics', () => {
       ['top 2: FR', '5']
     ]);
   });
+
+  it('lists the byte lengths of a binary column', () => {
+    const rows = columnStatisticsRows({
+      name: 'raw',
+      type: 'binary',
+      missing: 0,
+      byte_length: { min: 2, max: 5, mean: 3.5 }
+    });
+    expect(rows.slice(-3)).toEqual([
+      ['bytes min', '2'],
+      ['bytes max', '5'],
+      ['bytes mean', '3.5']
+    ]);
+  });
 });
 
 const MAP: IEmbeddingsMap = {

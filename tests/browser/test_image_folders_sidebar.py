@@ -130,6 +130,20 @@ def test_upload_browse_download_rename_delete(lab_page: Any, artifacts_dir: Path
     )
     page.screenshot(path=str(artifacts_dir / "image-folders-sidebar-ready.png"))
 
+    # A name already taken is asked again before the zip is sent.
+    with page.expect_file_chooser(timeout=UI_TIMEOUT_MS) as chooser:
+        panel.locator(".jp-Dataplane-uploadZip").click()
+    chooser.value.set_files(str(archive))
+    expect(page.locator(".jp-Dialog input")).to_have_value("pets", timeout=UI_TIMEOUT_MS)
+    page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click()
+    expect(page.locator(".jp-Dialog")).to_contain_text(
+        "An image folder named pets already exists in default", timeout=UI_TIMEOUT_MS
+    )
+    page.screenshot(path=str(artifacts_dir / "image-folders-name-taken.png"))
+    page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-reject").click()
+    expect(page.locator(".jp-Dialog")).to_have_count(0, timeout=UI_TIMEOUT_MS)
+    expect(section.locator(".jp-Dataplane-imageFolder")).to_have_count(1)
+
     row.locator(".jp-Dataplane-itemName").click()
     viewer = page.locator(".jp-Dataplane-imageFolderViewer")
     expect(viewer).to_be_visible(timeout=UI_TIMEOUT_MS)

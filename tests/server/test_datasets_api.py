@@ -37,6 +37,16 @@ async def test_upload_statistics_sample_and_download(api, isolated_home):
     assert code == 200 and pd.read_csv(io.StringIO(csv_text))["price"].tolist() == [1.5, 2.5, 3.5]
 
 
+async def test_a_bytes_column_is_sampled_and_described_as_sizes(api, catalog):
+    await api("POST", "projects", {"name": "p"})
+    frame = pd.DataFrame({"id": [1, 2], "raw": [b"\xff\x00", b"abc"]})
+    catalog.project("p").datasets.from_pandas(frame, name="b").wait(timeout=60)
+    code, sample = await api("GET", "projects/p/datasets/b/sample", params={"n": "2"})
+    assert (code, sample["data"]) == (200, [[1, "<2 bytes>"], [2, "<3 bytes>"]])
+    code, column = await api("GET", "projects/p/datasets/b/columns/raw")
+    assert (column["type"], column["byte_length"]["max"]) == ("binary", 3)
+
+
 async def test_upload_errors(api, isolated_home):
     await api("POST", "projects", {"name": "p"})
     code, body = await api("POST", "projects/p/datasets/upload", raw=b"a,b\n1,2\n")

@@ -71,6 +71,18 @@ def test_selecting_a_column_shows_its_drill_down(tips):
     assert [value for _, value in columns.select.options] == ["tip", "time"]
 
 
+def test_a_binary_column_shows_its_byte_lengths(project):
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": [1, 2], "raw": [b"\xff\x00", b"abc"]})
+    ds = project.datasets.from_pandas(frame, name="b").wait(timeout=60)
+    panel = DatasetPanel(ds)
+    panel.columns_tab.select.value = "raw"
+    assert "raw (binary)" in figure_of(panel.columns_tab.figure)["layout"]["annotations"][0]["text"]
+    assert "bytes max" in panel.columns_tab.details.value
+    assert "&lt;2 bytes&gt;" in panel.sample_tab.table.value
+
+
 def test_sample_tab_reads_more_rows(tips):
     sample = DatasetPanel(tips).sample_tab
     assert sample.table.value.count("<tr>") == 21  # header + the stored sample of 20

@@ -19,6 +19,7 @@ from dataplane_jupyter.core.connectors.base import (
     Address, ConnectorKind, DestinationExists, Field, FileFormat, SourceFailure, WriteMode, WriteResult,
     check_file_format, check_mode, from_source, redact, stamped,
 )
+from dataplane_jupyter.core.csv_cells import csv_batch, csv_schema
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 
 SNIFF_BYTES = 64 * 1024
@@ -185,13 +186,15 @@ def server_fields(protocol: str, port: int) -> tuple[Field, Field]:
 
 
 def write_csv(fs: Any, path: str, batches: Iterable[pa.RecordBatch], schema: pa.Schema, *, separator: str) -> int:
-    """Stream record batches into a UTF-8 CSV file with a header; returns the number of rows."""
+    """Stream record batches into a UTF-8 CSV file with a header; returns the number of rows.
+
+    Binary cells are written as base64, list/struct/map cells as JSON (`core.csv_cells`)."""
     rows = 0
     out = fs.open(path, "wb")
     try:
-        writer = pacsv.CSVWriter(out, schema, write_options=pacsv.WriteOptions(delimiter=separator))
+        writer = pacsv.CSVWriter(out, csv_schema(schema), write_options=pacsv.WriteOptions(delimiter=separator))
         for batch in batches:
-            writer.write_batch(batch)
+            writer.write_batch(csv_batch(batch))
             rows += batch.num_rows
         writer.close()
     except BaseException:

@@ -1,9 +1,9 @@
 """SQL for the per-column statistics, one column family at a time.
 
-Exactness: counts, missing, mean, std, min, max, histograms, top values and text lengths are
-always exact; so is ``distinct`` for categorical, text and boolean columns (from the grouping
-that gives the top values). Quantiles and the ``distinct`` of numeric/datetime columns are
-exact (linear interpolation, as numpy/pandas) while rows x numeric columns stays under
+Exactness: counts, missing, mean, std, min, max, histograms, top values, text and byte lengths
+are always exact; so is ``distinct`` for categorical, text and boolean columns (from the
+grouping that gives the top values). Quantiles and the ``distinct`` of numeric/datetime/binary
+columns are exact (linear interpolation, as numpy/pandas) while rows x those columns stays under
 :data:`EXACT_LIMIT_VALUES`; past it they are approximate: a t-digest (``approx_quantile``,
 within a fraction of a percent of rank) and a HyperLogLog count (about 2 %), so memory stays
 bounded. Each column says which in ``quantiles_exact`` / ``distinct_exact``.
@@ -11,7 +11,9 @@ bounded. Each column says which in ``quantiles_exact`` / ``distinct_exact``.
 
 from __future__ import annotations
 
-from dataplane_jupyter.core.stats.schema import Column
+import pyarrow as pa
+
+from dataplane_jupyter.core.stats.schema import Column, seconds_per_unit
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 HISTOGRAM_BINS = 20
@@ -25,10 +27,18 @@ def ident(name: str) -> str:
 
 
 def numeric_value(column: Column) -> str:
-    """The column as DOUBLE (datetimes as seconds since 1970)."""
+    """The column as DOUBLE (datetimes as seconds since 1970 UTC, times of day as seconds since
+    midnight, durations in seconds)."""
     c = ident(column.name)
+    if column.type == "datetime" and column.arrow is not None and pa.types.is_time(column.arrow):
+        return f"epoch({c})"
+    if column.type == "datetime" and column.arrow is not None \
+            and pa.types.is_timestamp(column.arrow) and column.arrow.tz:
+        return f"epoch_us({c}) / 1e6"  # a cast to TIMESTAMP would shift it to the session's zone
     if column.type == "datetime":
         return f"epoch_us(CAST({c} AS TIMESTAMP)) / 1e6"
+    if column.arrow is not None and pa.types.is_duration(column.arrow):
+        return f"CAST({c} AS DOUBLE) * {seconds_per_unit(column.arrow)!r}"
     return f"CAST({c} AS DOUBLE)"
 
 
@@ -44,9 +54,24 @@ def column_aggregates(column: Column, exact: bool = False) -> list[str]:
         aggs += [f"avg({x})", f"stddev_samp({x})", f"min({x})", f"max({x})"]
         aggs += [f"count(DISTINCT {c})", f"quantile_cont({x}, [{q}])"] if exact else \
             [f"approx_count_distinct({c})", f"approx_quantile({x}, [{q}])"]
+    elif column.type == "binary":
+        size = f"octet_length({c})"
+        aggs += [f"count(DISTINCT {c})" if exact else f"approx_count_distinct({c})",
+                 f"min({size})", f"max({size})", f"avg({size})"]
     else:
-        aggs += [f"min(length({c}))", f"max(length({c}))", f"avg(length({c}))"]
+        size = _length(column)
+        aggs += [f"min({size})", f"max({size})", f"avg({size})"]
     return aggs
+
+
+def _length(column: Column) -> str:
+    """Characters of a string, items of a list or map; NULL for a struct (no length)."""
+    c = ident(column.name)
+    if column.arrow is not None and pa.types.is_struct(column.arrow):
+        return "NULL::BIGINT"
+    if column.arrow is not None and pa.types.is_map(column.arrow):
+        return f"cardinality({c})"
+    return f"length({c})"
 
 
 def aggregate_names(column: Column) -> list[str]:
@@ -55,6 +80,8 @@ def aggregate_names(column: Column) -> list[str]:
         return ["count", "mean"]
     if column.type in ("numeric", "datetime"):
         return ["count", "mean", "std", "min", "max", "distinct", "quantiles"]
+    if column.type == "binary":
+        return ["count", "distinct", "length_min", "length_max", "length_mean"]
     return ["count", "length_min", "length_max", "length_mean"]
 
 
@@ -112,8 +139,6 @@ def bin_count(column: Column, lo: float, hi: float) -> int:
 
 
 def _is_integer(column: Column) -> bool:
-    import pyarrow as pa
-
     return pa.types.is_integer(column.arrow)
 
 

@@ -72,7 +72,7 @@ def compute_statistics(
 
 
 def _exact(rows: int, columns: list[Column]) -> bool:
-    measured = sum(1 for c in columns if c.type in ("numeric", "datetime"))
+    measured = sum(1 for c in columns if c.type in ("numeric", "datetime", "binary"))
     return rows * measured <= agg.EXACT_LIMIT_VALUES
 
 

@@ -14,6 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dataplane_jupyter.core.stats.schema import seconds_per_unit
+
 _VALUES_PER_BATCH = 4_000_000
 
 
@@ -68,5 +70,13 @@ def pearson(file: pq.ParquetFile, names: list[str], means: list[float],
 
 
 def _as_matrix(batch: pa.RecordBatch) -> np.ndarray:
-    columns = [col.cast(pa.float64()).to_numpy(zero_copy_only=False) for col in batch.columns]
+    columns = [_as_floats(col) for col in batch.columns]
     return np.column_stack(columns) if columns else np.empty((batch.num_rows, 0))
+
+
+def _as_floats(column: pa.Array) -> np.ndarray:
+    if pa.types.is_duration(column.type):  # in seconds, as the means from DuckDB
+        seconds = column.cast(pa.int64()).cast(pa.float64())
+        return seconds.to_numpy(zero_copy_only=False) * seconds_per_unit(column.type)
+    # unsafe: uint64/int64 past 2**53 lose their last digits as DuckDB's DOUBLE does
+    return column.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)

@@ -36,18 +36,23 @@ def column_entry(column: Column, found: dict[str, Any], rows: int,
         "distinct_exact": grouped or exact,
         "quantiles_exact": exact if column.type in ("numeric", "datetime") else None,
         "mean": None, "std": None, "min": None, "max": None, "quantiles": None,
-        "histogram": None, "top": found.get("top"), "text_length": None,
+        "histogram": None, "top": found.get("top"), "text_length": None, "byte_length": None,
     }
     if column.type == "boolean":
         entry.update(mean=found["mean"], min=_bool_extreme(found, False),
                      max=_bool_extreme(found, True))
     elif column.type in ("numeric", "datetime"):
         entry.update(_moments(column, found))
+    elif column.type == "binary":
+        entry["byte_length"] = _lengths(found)
     else:
-        entry["text_length"] = {"min": found["length_min"], "max": found["length_max"],
-                                "mean": found["length_mean"]}
+        entry["text_length"] = _lengths(found)
     entry["warnings"] = column_warnings(entry, rows)
     return entry
+
+
+def _lengths(found: dict[str, Any]) -> dict[str, Any]:
+    return {"min": found["length_min"], "max": found["length_max"], "mean": found["length_mean"]}
 
 
 def _bool_extreme(found: dict[str, Any], want_max: bool) -> bool | None:

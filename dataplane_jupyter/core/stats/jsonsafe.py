@@ -9,7 +9,8 @@ from typing import Any
 
 
 def jsonable(value: Any) -> Any:
-    """A JSON-serialisable form of ``value``: NaN/inf -> None, dates -> ISO 8601 strings."""
+    """A JSON-serialisable form of ``value``: NaN/inf -> None, dates -> ISO 8601 strings,
+    bytes -> ``"<n bytes>"``."""
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
@@ -22,8 +23,8 @@ def jsonable(value: Any) -> Any:
         return value.total_seconds()
     if isinstance(value, decimal.Decimal):
         return jsonable(float(value))
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
+    if isinstance(value, bytes):  # raw bytes are not text: say how many there are
+        return f"<{len(value):,} bytes>"
     if hasattr(value, "item"):  # numpy scalars
         return jsonable(value.item())
     if isinstance(value, (list, tuple)):

@@ -22,6 +22,8 @@ def first_figures(parquet_path: str, *,
     entries = []
     for index, column in enumerate(columns):
         missing, lo, hi = _column_figures(metadata, index)
+        if column.type == "binary":  # byte order says nothing a reader can use
+            lo = hi = None
         entries.append({"name": column.name, "type": column.type or "categorical",
                         "dtype": str(column.arrow), "missing": missing, "min": lo, "max": hi})
     return jsonable({

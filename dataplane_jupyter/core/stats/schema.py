@@ -41,11 +41,26 @@ def arrow_type_kind(arrow: pa.DataType) -> str | None:
         return "boolean"
     if pa.types.is_integer(arrow) or pa.types.is_floating(arrow) or pa.types.is_decimal(arrow):
         return "numeric"
+    if pa.types.is_duration(arrow):
+        return "numeric"  # described in seconds
     if pa.types.is_temporal(arrow):
-        return "datetime"
+        return "datetime"  # times of day as instants of 1970-01-01
+    if is_binary(arrow):
+        return "binary"
     if pa.types.is_fixed_size_list(arrow):
         return "tensor"  # examples of an npy array, flattened (`core.npy`)
     return None
+
+
+def is_binary(arrow: pa.DataType) -> bool:
+    """Whether the Arrow type holds raw bytes (DuckDB BLOB)."""
+    return pa.types.is_binary(arrow) or pa.types.is_large_binary(arrow) \
+        or pa.types.is_fixed_size_binary(arrow)
+
+
+def seconds_per_unit(arrow: pa.DataType) -> float:
+    """Seconds in one stored unit of a duration type (Parquet keeps durations as int64)."""
+    return {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}[arrow.unit]
 
 
 def open_metadata(path: str, filesystem: fsspec.AbstractFileSystem | None) -> pq.FileMetaData:

@@ -177,19 +177,42 @@ export function activateImageFolders(
 /** Ask a name for each zip, then upload them (side by side). */
 async function upload(model: ImageFoldersModel, files: File[]): Promise<void> {
   for (const file of files) {
+    const name = await askName(model, file);
+    if (name !== null) {
+      model.upload(file, name).catch(error =>
+        notifyError(`Uploading ${file.name} failed`, error)
+      );
+    }
+  }
+}
+
+/**
+ * The name of the folder a zip makes, or null when the user cancels. A name already taken in
+ * the project is asked again before any byte is sent (the server would refuse it only after
+ * the whole zip arrived).
+ */
+async function askName(model: ImageFoldersModel, file: File): Promise<string | null> {
+  const taken = (name: string) =>
+    model.folders.some(folder => folder.name === name) ||
+    model.uploads.some(upload => upload.name === name);
+  let label = `Name of the image folder made from ${file.name}`;
+  let text = file.name.replace(/\.zip$/i, '');
+  for (;;) {
     const result = await InputDialog.getText({
       title: 'Upload Image Folder',
-      label: `Name of the image folder made from ${file.name}`,
-      text: file.name.replace(/\.zip$/i, ''),
+      label,
+      text,
       okLabel: 'Upload'
     });
-    const name = result.value?.trim();
+    const name = result.value?.trim() ?? '';
     if (!result.button.accept || !name) {
-      continue;
+      return null;
     }
-    model.upload(file, name).catch(error =>
-      notifyError(`Uploading ${file.name} failed`, error)
-    );
+    if (!taken(name)) {
+      return name;
+    }
+    label = `An image folder named ${name} already exists in ${model.project}: choose another name for ${file.name}`;
+    text = name;
   }
 }
 

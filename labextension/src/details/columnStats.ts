@@ -21,6 +21,7 @@ const DRAWN_KEYS = new Set([
   'warnings',
   'quantiles',
   'text_length',
+  'byte_length',
   'media'
 ]);
 
@@ -42,6 +43,9 @@ export function columnStatisticsRows(column: IColumnStatistics): [string, string
   }
   for (const [key, value] of Object.entries(column.text_length ?? {})) {
     rows.push([`text length ${key}`, formatValue(value)]);
+  }
+  for (const [key, value] of Object.entries(column.byte_length ?? {})) {
+    rows.push([`bytes ${key}`, formatValue(value)]);
   }
   (column.top ?? []).slice(0, 10).forEach((entry, index) => {
     rows.push([`top ${index + 1}: ${formatValue(entry.value)}`, formatValue(entry.count)]);

@@ -6,6 +6,7 @@ import {
   addIcon,
   fileUploadIcon
 } from '@jupyterlab/ui-components';
+import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { DatasetCommandIDs } from '../commands/ids';
@@ -84,16 +85,18 @@ export class DatasetsSection extends PanelWithToolbar {
     }
   }
 
-  protected onAfterAttach(): void {
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
     for (const type of DROP_EVENTS) {
       this.node.addEventListener(type, this);
     }
   }
 
-  protected onBeforeDetach(): void {
+  protected onBeforeDetach(msg: Message): void {
     for (const type of DROP_EVENTS) {
       this.node.removeEventListener(type, this);
     }
+    super.onBeforeDetach(msg);
   }
 
   private _addToolbarItems(commands: Commands): void {
