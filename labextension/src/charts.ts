@@ -1,5 +1,6 @@
 /**
- * Plotly figures drawn from stored statistics, and the lazy loading of plotly.js.
+ * Plotly figures drawn from stored statistics, and the lazy loading of plotly.js (the
+ * correlation heatmap is in `details/correlationFigure.ts`, the embeddings map next to it).
  *
  * The builders are pure (statistics JSON in, `{data, layout}` out) and mirror the notebook
  * widgets' `dataplane_jupyter/widgets/figures.py`, so the main-area details and the notebook
@@ -7,12 +8,7 @@
  */
 import type * as Plotly from 'plotly.js-dist-min';
 
-import type {
-  IColumnStatistics,
-  ICorrelation,
-  IHistogram,
-  ITopValue
-} from './types';
+import type { IColumnStatistics, IHistogram, ITopValue } from './types';
 
 /** The plotly.js module (the `plotly.js-dist-min` bundle). */
 export type PlotlyModule = typeof Plotly;
@@ -36,25 +32,6 @@ export interface IChartTheme {
 
 /** Top values drawn in a bar chart before the rest is summed as "(other values)". */
 export const MAX_CATEGORIES_DRAWN = 20;
-/** Beyond this many heatmap columns, tick labels overlap: hover instead. */
-export const LABELLED_AXIS_LIMIT = 60;
-/** Heatmap columns shown by default: the most correlated ones. */
-export const HEATMAP_COLUMNS = 30;
-
-/** Python plotly's `RdBu_r`: the notebook widget's heatmap colours (blue -1, white 0, red 1). */
-export const CORRELATION_COLORSCALE: [number, string][] = [
-  'rgb(5,48,97)',
-  'rgb(33,102,172)',
-  'rgb(67,147,195)',
-  'rgb(146,197,222)',
-  'rgb(209,229,240)',
-  'rgb(247,247,247)',
-  'rgb(253,219,199)',
-  'rgb(244,165,130)',
-  'rgb(214,96,77)',
-  'rgb(178,24,43)',
-  'rgb(103,0,31)'
-].map((color, index) => [index / 10, color]);
 
 let plotlyPromise: Promise<PlotlyModule> | null = null;
 
@@ -345,83 +322,6 @@ function shortLabels(trace: Partial<Plotly.PlotData>): Partial<Plotly.PlotData> 
     ),
     customdata: labels,
     hovertemplate: '%{customdata}: %{x} rows<extra></extra>'
-  };
-}
-
-/** The `n` columns with the strongest correlations to the others (mean |r|), in stored order. */
-export function mostCorrelated(correlation: ICorrelation, n = HEATMAP_COLUMNS): string[] {
-  const names = correlation.columns;
-  if (names.length <= n) {
-    return [...names];
-  }
-  const score = correlation.matrix.map((row, i) => {
-    const others = row.filter((value, j) => j !== i && value !== null) as number[];
-    return others.length > 0
-      ? others.reduce((sum, value) => sum + Math.abs(value), 0) / others.length
-      : -1;
-  });
-  const keep = score
-    .map((value, index) => ({ value, index }))
-    .sort((a, b) => b.value - a.value || a.index - b.index)
-    .slice(0, n)
-    .map(entry => entry.index)
-    .sort((a, b) => a - b);
-  return keep.map(index => names[index]);
-}
-
-/** Heatmap of the stored correlation matrix, restricted to `columns` (all when omitted). */
-export function correlationFigure(
-  correlation: ICorrelation,
-  theme: IChartTheme,
-  columns?: readonly string[]
-): IFigure {
-  const picked = columns ?? correlation.columns;
-  const index = picked.map(name => correlation.columns.indexOf(name));
-  if (index.some(i => i < 0)) {
-    const unknown = picked.filter((_, k) => index[k] < 0);
-    throw new Error(`No correlation for column(s) ${unknown.join(', ')}`);
-  }
-  if (picked.length < 2) {
-    return emptyFigure(
-      'A correlation matrix needs at least two numeric columns',
-      theme,
-      240
-    );
-  }
-  const z = index.map(i =>
-    index.map(j => {
-      const value = correlation.matrix[i]?.[j];
-      return value === null || value === undefined ? null : Math.round(value * 1e4) / 1e4;
-    })
-  );
-  const labelled = picked.length <= LABELLED_AXIS_LIMIT;
-  const size = Math.round(Math.min(Math.max(420, 22 * picked.length + 160), 900));
-  const method = correlation.method || 'pearson';
-  return {
-    data: [
-      {
-        type: 'heatmap',
-        z,
-        x: [...picked],
-        y: [...picked],
-        zmin: -1,
-        zmax: 1,
-        zmid: 0,
-        colorscale: CORRELATION_COLORSCALE,
-        hovertemplate: '%{y} × %{x}<br>r = %{z:.3f}<extra></extra>',
-        colorbar: { title: { text: 'r' } }
-      } as Plotly.Data
-    ],
-    layout: themedLayout(theme, {
-      height: size,
-      width: size + 120,
-      title: {
-        text: `${method[0].toUpperCase()}${method.slice(1)} correlation (${picked.length} columns)`
-      },
-      margin: labelled ? { l: 120, r: 20, t: 50, b: 120 } : { l: 20, r: 20, t: 50, b: 20 },
-      xaxis: { showticklabels: labelled, tickangle: -45, showgrid: false },
-      yaxis: { showticklabels: labelled, autorange: 'reversed', showgrid: false }
-    })
   };
 }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  correlationFigure,
   distributionFigure,
   distributionsFigure,
   distributionTrace,
@@ -10,9 +9,9 @@ import {
   isoToMillis,
   MAX_CATEGORIES_DRAWN,
   millisToPlotlyDate,
-  mostCorrelated,
   themedLayout
 } from '../src/charts';
+import { clusterOrder, correlationFigure, mostCorrelated } from '../src/details/correlationFigure';
 import type { IColumnStatistics, ICorrelation } from '../src/types';
 
 const THEME: IChartTheme = {
@@ -194,6 +193,41 @@ describe('correlation', () => {
   it('needs two numeric columns', () => {
     const one = { method: 'pearson', columns: ['a'], matrix: [[1]] };
     expect(correlationFigure(one, THEME).data).toEqual([]);
+  });
+
+  it('groups correlated columns together, as the notebook does', () => {
+    // a and c go together, b and d go together
+    const matrix = [
+      [1, 0.1, 0.9, 0],
+      [0.1, 1, 0.2, -0.8],
+      [0.9, 0.2, 1, 0.1],
+      [0, -0.8, 0.1, 1]
+    ];
+    expect(clusterOrder(matrix)).toEqual([0, 2, 1, 3]);
+    const figure = correlationFigure(
+      { method: 'pearson', columns: ['a', 'b', 'c', 'd'], matrix },
+      THEME,
+      undefined,
+      true
+    );
+    expect((figure.data[0] as { x: string[] }).x).toEqual(['a', 'c', 'b', 'd']);
+    expect(clusterOrder([])).toEqual([]);
+  });
+
+  it('orders a random matrix as widgets/figures.py cluster_order does', () => {
+    // numpy default_rng(1) uniform(-1, 1, (9, 9)), symmetrised, unit diagonal, rounded to 3 places
+    const matrix = [
+      [1.0, -0.022, -0.652, 0.226, -0.649, -0.067, 0.019, 0.129, 0.444],
+      [-0.022, 1.0, -0.2, -0.51, 0.317, -0.186, -0.465, -0.03, -0.174],
+      [-0.652, -0.2, 1.0, 0.25, -0.055, 0.734, 0.817, 0.007, 0.131],
+      [0.226, -0.51, 0.25, 1.0, -0.822, -0.229, 0.638, -0.172, -0.058],
+      [-0.649, 0.317, -0.055, -0.822, 1.0, 0.672, 0.469, -0.101, 0.513],
+      [-0.067, -0.186, 0.734, -0.229, 0.672, 1.0, 0.259, -0.003, 0.721],
+      [0.019, -0.465, 0.817, 0.638, 0.469, 0.259, 1.0, -0.029, 0.473],
+      [0.129, -0.03, 0.007, -0.172, -0.101, -0.003, -0.029, 1.0, 0.368],
+      [0.444, -0.174, 0.131, -0.058, 0.513, 0.721, 0.473, 0.368, 1.0]
+    ];
+    expect(clusterOrder(matrix)).toEqual([0, 3, 4, 2, 6, 5, 8, 1, 7]);
   });
 
   it('keeps the most correlated columns in their stored order', () => {

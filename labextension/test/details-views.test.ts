@@ -154,6 +154,15 @@ describe('embeddings figure', () => {
     );
   });
 
+  it('rings a clicked row and its neighbours above the points', () => {
+    const highlight = { row: 5, neighbours: [0, 7, 99] };
+    const figure = embeddingsFigure(MAP, { dims: 2, webgl: false, highlight }, THEME);
+    const [, neighbours, clicked] = figure.data as { x: number[]; customdata: unknown[][]; hoverinfo: string }[];
+    expect(neighbours.customdata.map(point => point[0])).toEqual([0, 7]); // 99 is not on the map
+    expect(clicked.x).toEqual([0.3]);
+    expect(clicked.hoverinfo).toBe('skip');
+  });
+
   it('tells numeric colour columns from text ones', () => {
     expect(isNumericColor([1, null, 2])).toBe(true);
     expect(isNumericColor([1, 'a'])).toBe(false);

@@ -22,26 +22,6 @@ DETAILS = ".jp-Dataplane-details"
 SLOW_MS = 60_000
 
 
-@pytest.fixture(autouse=True)
-def close_tabs(lab_page: Any) -> Iterator[None]:
-    """Close the main area's tabs after each test: the workspace is the shared server's, and
-    tabs left open would be restored in the pages of later tests."""
-    yield
-    lab_page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
-    expect(lab_page.locator(DETAILS)).to_have_count(0)
-    lab_page.wait_for_function(
-        """async () => {
-            const settings = window.jupyterapp.serviceManager.serverSettings;
-            const url = settings.baseUrl + 'lab/api/workspaces/default';
-            const init = {headers: {Authorization: 'token ' + settings.token}};
-            const saved = await (await fetch(url, init)).text();
-            return !saved.includes('dataplane-dataset-details');
-        }""",
-        timeout=SLOW_MS,
-        polling=500,
-    )
-
-
 def open_details(page: Any, project: str, dataset: str) -> Any:
     """Run the command as the datasets section does and return the details tab's content."""
     widget_id = page.evaluate(
@@ -270,6 +250,10 @@ def test_embeddings_compute_explore_neighbours_selection(
     assert created["rows"] == POINTS_ROWS
     assert created["origin"] == "pipeline_intermediate"
     lab_page.screenshot(path=str(artifacts_dir / "details-embeddings-saved.png"))
+    lab_page.locator(".Toastify").get_by_role("button", name="Open").click()
+    picked = lab_page.locator(".jp-Dataplane-detailsTitle", has_text="picked")
+    expect(picked).to_be_visible(timeout=SLOW_MS)
+    lab_page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=points.name).click()  # back to the map
 
     # 3-D needs WebGL: drawn where the browser has it, explained where it has not.
     content.locator(".jp-Dataplane-dims select").select_option("3")
@@ -283,9 +267,93 @@ def test_embeddings_compute_explore_neighbours_selection(
 def test_open_tabs_come_back_after_a_reload(lab_page: Any, seeded: list[SeededDataset]) -> None:
     sales = seeded_dataset(seeded, "sales")
     open_details(lab_page, sales.project, sales.name)
+    # JupyterLab saves the workspace in deferred steps: reload once the saved layout has the tab
+    # and has not changed for two seconds (a poller in the page; the wait reads its verdict).
+    lab_page.evaluate(
+        """() => {
+            const settings = window.jupyterapp.serviceManager.serverSettings;
+            const name = window.location.pathname.split('/workspaces/')[1] || 'default';
+            const url = settings.baseUrl + 'lab/api/workspaces/' + name;
+            const init = {headers: {Authorization: 'token ' + settings.token}};
+            let last = '';
+            let since = Date.now();
+            const poll = async () => {
+                const response = await fetch(url, init);
+                const saved = response.ok ? await response.text() : '';
+                if (saved !== last) {
+                    [last, since] = [saved, Date.now()];
+                }
+                const layout = saved ? JSON.parse(saved).data['layout-restorer:data'] : null;
+                const hasTab = JSON.stringify(layout?.main ?? {}).includes('dataplane-dataset-details');
+                window.__detailsLayoutSaved = hasTab && Date.now() - since >= 2000;
+                if (!window.__detailsLayoutSaved) {
+                    setTimeout(poll, 500);
+                }
+            };
+            void poll();
+        }"""
+    )
+    lab_page.wait_for_function("() => window.__detailsLayoutSaved === true", timeout=SLOW_MS)
     lab_page.reload(wait_until="domcontentloaded")
     lab_page.wait_for_function("() => window.jupyterapp !== undefined", timeout=SLOW_MS)
     lab_page.evaluate("() => window.jupyterapp.restored.then(() => true)")
     restored = lab_page.locator(f"{DETAILS} .jp-Dataplane-detailsTitle")
     expect(restored).to_have_text(sales.name, timeout=SLOW_MS)
     expect(lab_page.locator(f'{DETAILS} td[data-field="rows"]')).to_have_text(f"{sales.rows:,}")
+
+
+PARTIAL_PROJECT = "details-partial"
+
+
+@pytest.fixture
+def computing(dataplane_home: Path, tmp_path: Path, lab_server: Any) -> Iterator[Any]:
+    """A dataset put back in the "statistics pending" step with the first figures stored, as
+    the statistics job leaves it before its scans (`core.imports._compute_statistics`); the
+    test finishes that step itself. Its own project, deleted afterwards."""
+    import dataplane_jupyter as dp
+    from dataplane_jupyter.core.imports import _set, _store_statistics
+    from dataplane_jupyter.core.stats import first_figures
+
+    csv_path = tmp_path / "pending.csv"
+    csv_path.write_text("a,b,c\n" + "".join(f"{i},{i * 2.5},{'xy'[i % 2]}\n" for i in range(8)))
+    catalog = dp.Catalog(home=dataplane_home)
+    dataset = catalog.project(PARTIAL_PROJECT).datasets.import_file(csv_path, name="pending")
+    dataset.wait(timeout=120)
+    complete = dataset.statistics()
+    data = catalog.storage.path(dataset._folder, "data.parquet")
+    partial = {**first_figures(data, filesystem=catalog.storage.filesystem()), "partial": True}
+    _set(catalog, dataset.id, status="computing_statistics")
+    _store_statistics(catalog, dataset.id, partial)
+
+    def finish() -> None:
+        _store_statistics(catalog, dataset.id, complete)
+        _set(catalog, dataset.id, status="ready")
+
+    try:
+        yield finish
+    finally:
+        catalog.delete_project(PARTIAL_PROJECT)
+
+
+def test_partial_statistics_are_shown_then_completed(
+    lab_page: Any, computing: Any, artifacts_dir: Path
+) -> None:
+    content = open_details(lab_page, PARTIAL_PROJECT, "pending")
+    expect(content.locator(".jp-Dataplane-status")).to_have_text("Dataset Statistics pending")
+    expect(content.locator('td[data-field="rows"]')).to_have_text("8")
+    expect(content.locator('td[data-field="columns"]')).to_have_text("3")
+    expect(content.locator(".jp-Dataplane-pending")).to_be_visible()
+    show_tab(content, "Columns")
+    line = content.locator('.jp-Dataplane-columnsTable tr[data-column="b"]')
+    expect(line).to_contain_text("0.0%")  # missing, from the Parquet footer
+    expect(line).to_contain_text("17.5")  # max, from the footer too
+    expect(content.locator(".jp-Dataplane-drillDown")).to_contain_text("drawn once the statistics are complete")
+    lab_page.screenshot(path=str(artifacts_dir / "details-partial.png"))
+
+    computing()
+    # The tab refreshes on its own until the statistics are complete.
+    expect(content.locator(".jp-Dataplane-status")).to_have_text("Ready to be used", timeout=SLOW_MS)
+    expect(line).to_contain_text("8.75")  # the mean, known once complete
+    show_tab(content, "General")
+    expect(content.locator(".jp-Dataplane-distributions .js-plotly-plot")).to_be_visible(timeout=SLOW_MS)
+    expect(content.locator(".jp-Dataplane-pending")).to_have_count(0)

@@ -64,7 +64,13 @@ export function addDatasetDetailsCommand(
         app.shell.activateById(open.id);
         return open;
       }
-      const widget = new DatasetDetailsWidget({ client: options.client, project, record });
+      const widget = new DatasetDetailsWidget({
+        client: options.client,
+        project,
+        record,
+        openDataset: (inProject, name) =>
+          void app.commands.execute(OPEN_DATASET_DETAILS, { project: inProject, dataset: name })
+      });
       widget.id = `dataplane-details-${++opened}-${Date.now()}`;
       await tracker.add(widget);
       app.shell.add(widget, 'main');

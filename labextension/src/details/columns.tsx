@@ -1,7 +1,7 @@
 import { InputGroup } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { distributionFigure } from '../charts';
+import { distributionFigure, distributionTrace } from '../charts';
 import { DataplaneClient } from '../client';
 import { notifyError } from '../notifications';
 import { IColumnStatistics, IDatasetStatistics } from '../types';
@@ -52,6 +52,7 @@ export function ColumnsTab(props: IColumnsTabProps): JSX.Element {
           project={props.project}
           dataset={props.dataset}
           column={selected}
+          partial={statistics.partial === true}
         />
       )}
     </div>
@@ -102,6 +103,7 @@ function ColumnDrillDown(props: {
   project: string;
   dataset: string;
   column: string;
+  partial: boolean;
 }): JSX.Element {
   const { client, project, dataset, column } = props;
   const theme = React.useContext(ChartThemeContext);
@@ -117,16 +119,24 @@ function ColumnDrillDown(props: {
     };
   }, [client, project, dataset, column]);
   const figure = React.useMemo(
-    () => (entry ? distributionFigure(entry, theme) : null),
+    () => (entry && distributionTrace(entry, theme.accent) ? distributionFigure(entry, theme) : null),
     [entry, theme]
   );
-  if (entry === null || figure === null) {
+  if (entry === null) {
     return <div className="jp-Dataplane-drillDown jp-Dataplane-empty">Loading {column}…</div>;
   }
   return (
     <div className="jp-Dataplane-drillDown" data-column={column}>
       <h3>{column}</h3>
-      <Plot figure={figure} className="jp-Dataplane-columnChart" />
+      {figure ? (
+        <Plot figure={figure} className="jp-Dataplane-columnChart" />
+      ) : (
+        <p className="jp-Dataplane-notice">
+          {props.partial
+            ? 'Its distribution is drawn once the statistics are complete.'
+            : 'No values to draw.'}
+        </p>
+      )}
       {(entry.warnings ?? []).length > 0 && (
         <p className="jp-Dataplane-notice jp-Dataplane-warn">{entry.warnings!.join('; ')}</p>
       )}

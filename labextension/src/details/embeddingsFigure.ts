@@ -22,6 +22,8 @@ export interface IEmbeddingsFigureOptions {
   dims: EmbeddingDims;
   /** Whether the browser gives WebGL (`supportsWebGL`). */
   webgl: boolean;
+  /** A clicked row and its nearest neighbours, ringed on the map. */
+  highlight?: { row: number; neighbours: number[] };
 }
 
 type Color = string | number | null;
@@ -116,11 +118,40 @@ export function embeddingsFigure(
   } else {
     data = [trace(null, { marker: { color: theme.accent } })];
   }
+  if (options.highlight) {
+    data.push(...highlightTraces(map, values, options, theme));
+  }
   const layout = mapLayout(map, options, theme, color !== null);
   if (color) {
     layout.legend = { ...layout.legend, title: { text: color.column } };
   }
   return { data, layout };
+}
+
+/** Rings around the clicked row (large) and its neighbours (small), above the points. */
+function highlightTraces(
+  map: IEmbeddingsMap,
+  values: readonly Color[],
+  options: IEmbeddingsFigureOptions,
+  theme: IChartTheme
+): Plotly.Data[] {
+  const position = new Map(map.rows.map((row, index) => [row, index]));
+  const indexes = (rows: number[]): number[] =>
+    rows.map(row => position.get(row)).filter((index): index is number => index !== undefined);
+  const { row, neighbours } = options.highlight!;
+  const ring = (rows: number[], name: string, size: number): Plotly.Data =>
+    pointsTrace(map, values, indexes(rows), options, {
+      name,
+      showlegend: false,
+      hoverinfo: 'skip',
+      marker: {
+        symbol: 'circle-open',
+        size,
+        color: theme.font,
+        line: { width: 2, color: theme.font }
+      }
+    } as Partial<Plotly.PlotData>);
+  return [ring(neighbours, 'neighbours', options.dims === 3 ? 6 : 12), ring([row], 'clicked', options.dims === 3 ? 9 : 18)];
 }
 
 function pointsTrace(

@@ -1,10 +1,10 @@
-import { InputDialog } from '@jupyterlab/apputils';
+import { InputDialog, Notification } from '@jupyterlab/apputils';
 import { Button, HTMLSelect, InputGroup } from '@jupyterlab/ui-components';
 import type * as Plotly from 'plotly.js-dist-min';
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
-import { notifyError, notifySuccess } from '../notifications';
+import { notifyError } from '../notifications';
 import { IDataset, IEmbeddingsMap, INeighborsResponse } from '../types';
 import {
   EmbeddingDims,
@@ -14,7 +14,7 @@ import {
 } from './embeddingsFigure';
 import { formatValue } from './format';
 import { Plot } from './plot';
-import { ChartThemeContext } from './theme';
+import { ChartThemeContext, OpenDatasetContext } from './theme';
 
 /** Props of {@link EmbeddingsExplorer}. */
 export interface IEmbeddingsExplorerProps {
@@ -31,11 +31,13 @@ export interface IEmbeddingsExplorerProps {
 export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element {
   const { client, project, dataset } = props;
   const theme = React.useContext(ChartThemeContext);
+  const openDataset = React.useContext(OpenDatasetContext);
   const [dims, setDims] = React.useState<EmbeddingDims>(2);
   const [color, setColor] = React.useState('');
   const [map, setMap] = React.useState<IEmbeddingsMap | null>(null);
   const [selection, setSelection] = React.useState<number[]>([]);
   const [row, setRow] = React.useState<number | null>(null);
+  const [found, setFound] = React.useState<INeighborsResponse | null>(null);
 
   React.useEffect(() => {
     let cancelled = false;
@@ -49,10 +51,15 @@ export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element
   }, [client, project, dataset.id, color]);
 
   const webgl = supportsWebGL();
-  const figure = React.useMemo(
-    () => (map ? embeddingsFigure(map, { dims, webgl }, theme) : null),
-    [map, dims, webgl, theme]
-  );
+  const figure = React.useMemo(() => {
+    if (map === null) {
+      return null;
+    }
+    const highlight = found
+      ? { row: found.row, neighbours: found.neighbors.map(neighbour => neighbour.row) }
+      : undefined;
+    return embeddingsFigure(map, { dims, webgl, highlight }, theme);
+  }, [map, dims, webgl, theme, found]);
   const onSelected = React.useCallback(
     (points: Plotly.PlotDatum[]) => setSelection([...new Set(points.map(rowOfPoint))]),
     []
@@ -86,7 +93,7 @@ export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element
         {dims === 2 && (
           <SelectionActions
             selection={selection}
-            onSave={name => saveSelection(client, project, dataset, name, selection)}
+            onSave={name => saveSelection(client, project, dataset, name, selection, openDataset)}
           />
         )}
       </div>
@@ -103,7 +110,15 @@ export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element
         Click a point to list its nearest neighbours
         {dims === 2 ? '; draw a lasso (or a box) around points to select them.' : '.'}
       </p>
-      <Neighbours client={client} project={project} dataset={dataset.id} row={row} onRow={setRow} />
+      <Neighbours
+        client={client}
+        project={project}
+        dataset={dataset.id}
+        row={row}
+        onRow={setRow}
+        found={found}
+        onFound={setFound}
+      />
     </div>
   );
 }
@@ -113,11 +128,18 @@ async function saveSelection(
   project: string,
   dataset: IDataset,
   name: string,
-  rows: number[]
+  rows: number[],
+  openDataset: (project: string, dataset: string) => void
 ): Promise<void> {
   try {
     const created = await client.saveSelection(project, dataset.id, name, rows);
-    notifySuccess(`Dataset ${created.name} created with ${rows.length.toLocaleString('en-US')} rows.`);
+    Notification.success(
+      `Dataset ${created.name} created with ${rows.length.toLocaleString('en-US')} rows.`,
+      {
+        autoClose: 6000,
+        actions: [{ label: 'Open', callback: () => openDataset(project, created.id) }]
+      }
+    );
   } catch (error) {
     notifyError('Could not save the selection', error);
   }
@@ -155,11 +177,13 @@ function Neighbours(props: {
   dataset: string;
   row: number | null;
   onRow: (row: number) => void;
+  found: INeighborsResponse | null;
+  onFound: (found: INeighborsResponse) => void;
 }): JSX.Element {
   const { client, project, dataset, row } = props;
   const [k, setK] = React.useState('5');
   const [typed, setTyped] = React.useState('');
-  const [found, setFound] = React.useState<INeighborsResponse | null>(null);
+  const { found, onFound } = props;
   const count = Number(k);
   const validK = Number.isInteger(count) && count >= 1 && count <= 100;
 
@@ -171,7 +195,7 @@ function Neighbours(props: {
     setTyped(String(row));
     client
       .getNeighbors(project, dataset, row, count)
-      .then(answer => !cancelled && setFound(answer))
+      .then(answer => !cancelled && onFound(answer))
       .catch(error => !cancelled && notifyError(`Could not find the neighbours of row ${row}`, error));
     return () => {
       cancelled = true;
@@ -214,6 +238,10 @@ export function NeighboursTable(props: { found: INeighborsResponse }): JSX.Eleme
       <h4>
         {neighbors.length} nearest neighbours of row {row}
       </h4>
+      <p className="jp-Dataplane-notice">
+        Ringed on the map. Distances are measured between the rows' values (their PCA
+        space), so the nearest rows need not look nearest in the map&apos;s projection.
+      </p>
       <div className="jp-Dataplane-tableScroll">
       <table className="jp-Dataplane-table jp-Dataplane-neighboursTable" data-row={row}>
         <thead>

@@ -1,14 +1,14 @@
 import { HTMLSelect } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import {
-  correlationFigure,
-  distributionsFigure,
-  HEATMAP_COLUMNS,
-  IFigure,
-  mostCorrelated
-} from '../charts';
+import { distributionsFigure, IFigure } from '../charts';
 import { ICorrelation, IDataset, IDatasetStatistics } from '../types';
+import {
+  CLUSTER_FROM,
+  correlationFigure,
+  HEATMAP_COLUMNS,
+  mostCorrelated
+} from './correlationFigure';
 import { Plot } from './plot';
 import { Summary } from './summary';
 import { ChartThemeContext } from './theme';
@@ -77,14 +77,15 @@ function Correlation(props: { correlation?: ICorrelation }): JSX.Element {
   const theme = React.useContext(ChartThemeContext);
   const [all, setAll] = React.useState(false);
   const total = correlation.columns.length;
+  const [cluster, setCluster] = React.useState(total > CLUSTER_FROM);
   const result = React.useMemo((): { figure: IFigure } | { error: string } => {
     try {
       const shown = all ? undefined : mostCorrelated(correlation, HEATMAP_COLUMNS);
-      return { figure: correlationFigure(correlation, theme, shown) };
+      return { figure: correlationFigure(correlation, theme, shown, cluster) };
     } catch (error) {
       return { error: (error as Error).message };
     }
-  }, [correlation, theme, all]);
+  }, [correlation, theme, all, cluster]);
   return (
     <section className="jp-Dataplane-detailsSection jp-Dataplane-correlation">
       <h3>Correlation matrix</h3>
@@ -93,6 +94,16 @@ function Correlation(props: { correlation?: ICorrelation }): JSX.Element {
           <input type="checkbox" checked={all} onChange={event => setAll(event.target.checked)} />
           Show all {total} numeric columns (the {HEATMAP_COLUMNS} most correlated
           otherwise)
+        </label>
+      )}
+      {total > 2 && (
+        <label className="jp-Dataplane-inline">
+          <input
+            type="checkbox"
+            checked={cluster}
+            onChange={event => setCluster(event.target.checked)}
+          />
+          Group correlated columns
         </label>
       )}
       {'figure' in result ? (

@@ -29,6 +29,7 @@ export function Plot(props: IPlotProps): JSX.Element {
   const handlers = React.useRef(props);
   handlers.current = props;
   const [error, setError] = React.useState<string | null>(null);
+  const [drawn, setDrawn] = React.useState(false);
 
   React.useEffect(() => {
     let cancelled = false;
@@ -41,6 +42,7 @@ export function Plot(props: IPlotProps): JSX.Element {
         const plot = await plotly.react(element, props.figure.data, props.figure.layout, CONFIG);
         bindEvents(plot, handlers);
         setError(null);
+        setDrawn(true);
       })
       .catch(reason => !cancelled && setError(errorMessage(reason)));
     return () => {
@@ -70,7 +72,9 @@ export function Plot(props: IPlotProps): JSX.Element {
 
   return (
     <div className={`jp-Dataplane-plot ${props.className ?? ''}`}>
-      <div ref={node} />
+      {!drawn && !error && <p className="jp-Dataplane-notice">Drawing the chart…</p>}
+      {/* The chart's height is kept while it loads, so the page does not jump. */}
+      <div ref={node} style={{ minHeight: props.figure.layout.height }} />
       {error && <p className="jp-Dataplane-notice jp-Dataplane-error">Could not draw the chart: {error}</p>}
     </div>
   );

@@ -21,3 +21,8 @@ function fallbackTheme(): IChartTheme {
     fontSize: 13
   };
 }
+
+/** Opens another dataset's details tab (the command's doing); nothing outside a details tab. */
+export const OpenDatasetContext = React.createContext<
+  (project: string, dataset: string) => void
+>(() => undefined);

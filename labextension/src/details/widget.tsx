@@ -18,7 +18,7 @@ import { EmbeddingsTab } from './embeddings';
 import { GeneralTab } from './general';
 import { DatasetDetailsModel } from './model';
 import { SampleTab } from './sample';
-import { ChartThemeContext } from './theme';
+import { ChartThemeContext, OpenDatasetContext } from './theme';
 
 /** The tabs of the details page, in order. */
 export const DETAILS_TABS = ['General', 'Columns', 'Sample', 'Embeddings'] as const;
@@ -28,7 +28,10 @@ export type DetailsTab = (typeof DETAILS_TABS)[number];
 
 /** The content of a details tab: header, then General, Columns, Sample and Embeddings. */
 export class DatasetDetailsView extends ReactWidget {
-  constructor(readonly model: DatasetDetailsModel) {
+  constructor(
+    readonly model: DatasetDetailsModel,
+    private readonly _openDataset: (project: string, dataset: string) => void = () => undefined
+  ) {
     super();
     this.addClass('jp-Dataplane-details');
     this._theme = readTheme();
@@ -51,9 +54,11 @@ export class DatasetDetailsView extends ReactWidget {
   render(): JSX.Element {
     return (
       <ChartThemeContext.Provider value={this._theme}>
-        <UseSignal signal={this.model.stateChanged}>
-          {() => <DetailsPage model={this.model} />}
-        </UseSignal>
+        <OpenDatasetContext.Provider value={this._openDataset}>
+          <UseSignal signal={this.model.stateChanged}>
+            {() => <DetailsPage model={this.model} />}
+          </UseSignal>
+        </OpenDatasetContext.Provider>
       </ChartThemeContext.Provider>
     );
   }
@@ -169,7 +174,7 @@ export class DatasetDetailsWidget extends MainAreaWidget<DatasetDetailsView> {
       dataset: options.record.id,
       record: options.record
     });
-    super({ content: new DatasetDetailsView(model) });
+    super({ content: new DatasetDetailsView(model, options.openDataset) });
     this.project = options.project;
     this.datasetId = options.record.id;
     this.addClass('jp-Dataplane-detailsPanel');
@@ -223,5 +228,7 @@ export namespace DatasetDetailsWidget {
     project: string;
     /** The dataset's record, as just fetched. */
     record: IDataset;
+    /** Open another dataset's details (a selection saved from the embeddings map). */
+    openDataset?: (project: string, dataset: string) => void;
   }
 }
