@@ -1,54 +1,46 @@
-import type {
-  IImageFolder,
-  IListImageFoldersResponse,
-  IListImagesQuery,
-  IListImagesResponse
-} from './types';
 import { ServerConnection } from '@jupyterlab/services';
 
-// connectors, datasources, exporters
+import { apiUrl, requestAPI } from './request';
 import type {
+  DownloadFormat,
+  IColumnStatistics,
+  IComputeEmbeddings,
   IConnector,
   IConnectorKind,
   IConnectorTest,
   ICreateConnector,
   ICreateDatasource,
   ICreateExporter,
+  IDataset,
+  IDatasetSample,
+  IDatasetStatistics,
   IDatasource,
   IDatasourcePreview,
-  IExporter,
+  IEmbeddingsMap,
   IExportRun,
+  IExporter,
+  IImageFolder,
   IImportDatasource,
+  IJob,
   IListConnectorKindsResponse,
   IListConnectorsResponse,
+  IListDatasetsQuery,
+  IListDatasetsResponse,
   IListDatasourcesResponse,
-  IListExportersResponse,
   IListExportRunsResponse,
+  IListExportersResponse,
+  IListImageFoldersResponse,
+  IListImagesQuery,
+  IListImagesResponse,
+  IListProjectsResponse,
+  INeighborsResponse,
+  IProject,
   IUpdateConnector,
+  IUpdateDataset,
   IUpdateDatasource,
   IUpdateExporter
 } from './types';
-
-import { apiUrl, requestAPI } from './request';
-import {
-  IDataset,
-  IJob,
-  IListDatasetsQuery,
-  IListDatasetsResponse,
-  IListProjectsResponse,
-  IProject
-} from './types';
-// datasets section
-import { DownloadFormat, IUpdateDataset } from './types';
 import { ISendFileOptions, sendFile, xsrfCookie } from './upload';
-import type {
-  IColumnStatistics,
-  IComputeEmbeddings,
-  IDatasetSample,
-  IDatasetStatistics,
-  IEmbeddingsMap,
-  INeighborsResponse
-} from './types';
 
 /** Typed access to the dataplane REST API: one method per endpoint. */
 export class DataplaneClient {

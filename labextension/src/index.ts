@@ -5,17 +5,17 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 
-import { activateImageFolders } from './commands/imageFolders';
 import { activateDatasetCommands } from './commands/datasets';
 import { addDatasetDetailsCommand } from './commands/details';
+import { activateImageFolders } from './commands/imageFolders';
+import { activateSources } from './commands/sources';
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
 import { DataplaneSidebar, SIDEBAR_ID } from './sidebar';
-import { activateSources } from './commands/sources';
 
 export { DataplaneClient } from './client';
-export { requestAPI } from './request';
 export { DataplaneModel } from './model';
+export { requestAPI } from './request';
 export * from './types';
 
 namespace CommandIDs {
