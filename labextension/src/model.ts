@@ -7,6 +7,8 @@ import { isHTTPStatus } from './request';
 import {
   DatasetOrigin,
   IDataset,
+  IEmbeddingsRecord,
+  IJob,
   IListDatasetsQuery,
   IProject,
   IUploadProgress
@@ -24,6 +26,15 @@ export const BUSY_STATUSES: readonly string[] = [
 /** Whether a dataset's job is still running (its status will change by itself). */
 export function isBusy(dataset: IDataset): boolean {
   return BUSY_STATUSES.includes(dataset.status);
+}
+
+/** Where a dataset's embeddings are: none yet, being computed, computed, or failed. */
+export type EmbeddingsState = 'none' | 'computing' | 'ready' | 'failed';
+
+/** The state of a dataset's embeddings, from its record's `embeddings`. */
+export function embeddingsState(dataset: IDataset): EmbeddingsState {
+  const status = (dataset.embeddings as IEmbeddingsRecord | null)?.status;
+  return status === 'computing' || status === 'ready' || status === 'failed' ? status : 'none';
 }
 
 /**
@@ -65,6 +76,14 @@ export class DataplaneModel implements IDisposable {
    */
   get importFailed(): ISignal<this, IDataset> {
     return this._importFailed;
+  }
+
+  /**
+   * Emitted once for each dataset whose embeddings this model started computing, when they
+   * turn up computed or failed.
+   */
+  get embeddingsEnded(): ISignal<this, IDataset> {
+    return this._embeddingsEnded;
   }
 
   get serverExtension(): ServerExtensionState {
@@ -120,9 +139,20 @@ export class DataplaneModel implements IDisposable {
     return this._loading;
   }
 
-  /** Whether some listed dataset or upload is in progress (polling is faster meanwhile). */
+  /**
+   * Whether some listed dataset, upload or embeddings computation is in progress (polling is
+   * faster meanwhile).
+   */
   get busy(): boolean {
-    return this._uploads.length > 0 || this._datasets.some(isBusy);
+    return (
+      this._uploads.length > 0 ||
+      this._datasets.some(d => isBusy(d) || embeddingsState(d) === 'computing')
+    );
+  }
+
+  /** How far the computation of a listed dataset's embeddings is (0 to 1), as of the last poll. */
+  embeddingsProgress(dataset: IDataset): number {
+    return this._embeddingsProgress.get(dataset.id) ?? 0;
   }
 
   /**
@@ -238,6 +268,21 @@ export class DataplaneModel implements IDisposable {
     return renamed;
   }
 
+  /**
+   * Start computing the embeddings of a dataset of the current project (the server's default
+   * method and sample); resolves with the job once it is queued, and the list refreshes.
+   * `embeddingsEnded` tells when it is done.
+   */
+  async computeEmbeddings(dataset: string): Promise<IJob> {
+    const job = await this.client.computeEmbeddings(this._requireProject(), dataset);
+    const id = this._datasets.find(d => d.name === dataset)?.id ?? job.target_id;
+    if (id) {
+      this._embeddingsWatched.add(id);
+    }
+    void this.refresh();
+    return job;
+  }
+
   /** Delete a dataset of the current project and its stored files. */
   async delete(dataset: string): Promise<void> {
     await this.client.deleteDataset(this._requireProject(), dataset);
@@ -267,6 +312,7 @@ export class DataplaneModel implements IDisposable {
       const datasets = project
         ? await this.client.listDatasets(project, query)
         : [];
+      const progress = await this._fetchEmbeddingsProgress(datasets);
       const stale =
         asked !== this._currentProject ||
         JSON.stringify(query) !== JSON.stringify(this._query());
@@ -277,6 +323,7 @@ export class DataplaneModel implements IDisposable {
       this._projects = projects;
       this._currentProject = project;
       this._setDatasets(datasets);
+      this._embeddingsProgress = progress;
       this._error = null;
     } catch (error) {
       if (isHTTPStatus(error, 404) && this._serverExtension !== 'available') {
@@ -309,9 +356,30 @@ export class DataplaneModel implements IDisposable {
         this._importFailed.emit(dataset);
       }
     }
+    for (const dataset of datasets) {
+      if (embeddingsState(dataset) !== 'computing' && this._embeddingsWatched.delete(dataset.id)) {
+        this._embeddingsEnded.emit(dataset);
+      }
+    }
     if (this._selected && !datasets.some(d => d.name === this._selected)) {
       this._selected = null;
     }
+  }
+
+  /**
+   * The progress of the jobs computing embeddings, by dataset id. A job that cannot be read
+   * counts as not started: the list matters more than its progress.
+   */
+  private async _fetchEmbeddingsProgress(datasets: IDataset[]): Promise<Map<string, number>> {
+    const computing = datasets.filter(d => embeddingsState(d) === 'computing');
+    const entries = await Promise.all(
+      computing.map(async (dataset): Promise<[string, number]> => {
+        const jobId = (dataset.embeddings as IEmbeddingsRecord).job_id;
+        const job = jobId ? await this.client.getJob(jobId).catch(() => null) : null;
+        return [dataset.id, job?.progress ?? 0];
+      })
+    );
+    return new Map(entries);
   }
 
   /** Faster and steady while something runs; slower with backoff on errors otherwise. */
@@ -343,6 +411,9 @@ export class DataplaneModel implements IDisposable {
   private _busyInterval: number;
   private _currentProject: string | null = null;
   private _datasets: IDataset[] = [];
+  private _embeddingsEnded = new Signal<this, IDataset>(this);
+  private _embeddingsProgress = new Map<string, number>();
+  private _embeddingsWatched = new Set<string>();
   private _error: string | null = null;
   private _idleInterval: number;
   private _importFailed = new Signal<this, IDataset>(this);
@@ -381,7 +452,10 @@ export namespace DataplaneModel {
     client?: DataplaneClient;
     /** Milliseconds between refreshes while visible and idle (before backoff). */
     refreshInterval?: number;
-    /** Milliseconds between refreshes while a dataset is copying or computing statistics. */
+    /**
+     * Milliseconds between refreshes while a dataset is copying, computing statistics or
+     * computing embeddings.
+     */
     busyInterval?: number;
     /** Milliseconds of typing pause before a search is sent. */
     searchDelay?: number;

@@ -2,7 +2,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { DataplaneClient } from '../src/client';
-import { DataplaneModel } from '../src/model';
+import { DataplaneModel, embeddingsState } from '../src/model';
 import { IDataset, IListDatasetsQuery, IProject } from '../src/types';
 
 /** A dataset as the server describes it. */
@@ -53,6 +53,13 @@ class FakeClient {
   renameDataset = vi.fn(async (_p: string, _d: string, name: string) => dataset(name));
   deleteDataset = vi.fn(async () => undefined);
   uploadDataset = vi.fn(async (_p: string, file: File) => dataset(file.name, 'copying'));
+  computeEmbeddings = vi.fn(async () => ({ id: 'job-1', target_id: 'id-sales' }));
+  getJob = vi.fn(async (id: string) => ({ id, progress: 0.4 }));
+}
+
+/** `dataset` with an embeddings record. */
+function withEmbeddings(base: IDataset, status: string, extra: object = {}): IDataset {
+  return { ...base, embeddings: { status, job_id: 'job-1', ...extra } };
 }
 
 function makeModel(client: FakeClient, options: DataplaneModel.IOptions = {}): DataplaneModel {
@@ -287,5 +294,34 @@ describe('DataplaneModel', () => {
     await run(model.delete('revenue'));
     expect(client.deleteDataset).toHaveBeenCalledWith('default', 'revenue');
     expect(model.selected).toBeNull();
+  });
+
+  it('computes embeddings: fast polling with the job\'s progress, then one notice', async () => {
+    model.active = true;
+    await settle();
+    const ended: string[] = [];
+    model.embeddingsEnded.connect((_, ds) => ended.push(embeddingsState(ds)));
+    client.datasets.default = [withEmbeddings(dataset('sales'), 'computing')];
+    await run(model.computeEmbeddings('sales'));
+    await settle();
+    expect(client.computeEmbeddings).toHaveBeenCalledWith('default', 'sales');
+    expect(model.busy).toBe(true);
+    expect(model.embeddingsProgress(model.datasets[0])).toBe(0.4);
+    expect(client.getJob).toHaveBeenCalledWith('job-1');
+
+    client.datasets.default = [withEmbeddings(dataset('sales'), 'ready')];
+    await run(model.refresh());
+    await run(model.refresh());
+    expect(ended).toEqual(['ready']);
+    expect(model.busy).toBe(false);
+    expect(model.embeddingsProgress(model.datasets[0])).toBe(0);
+  });
+
+  it('tells the state of a dataset\'s embeddings', () => {
+    expect(embeddingsState(dataset('a'))).toBe('none');
+    for (const status of ['computing', 'ready', 'failed'] as const) {
+      expect(embeddingsState(withEmbeddings(dataset('a'), status))).toBe(status);
+    }
+    expect(embeddingsState(withEmbeddings(dataset('a'), 'something new'))).toBe('none');
   });
 });

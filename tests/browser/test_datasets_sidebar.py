@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -295,10 +296,55 @@ def test_details_action_opens_the_details_tab(page: Any, artifacts_dir: Path) ->
     assert page.page_errors == []
 
 
+def test_embeddings_action_computes(page: Any, tmp_path: Path, artifacts_dir: Path) -> None:
+    """A ready row's embeddings button: "Compute embeddings", disabled with the progress while
+    they compute, then "Explore embeddings"."""
+    source = tmp_path / "embeddable.csv"
+    source.write_text("\n".join(",".join(line) for line in [HEADER, *ROWS]) + "\n")
+    open_sidebar(page)
+    page.set_input_files(FILE_INPUT, str(source))
+    expect_ready(page, "embeddable")
+    button = action(page, "embeddable", "embeddings")
+    expect(button).to_have_attribute("title", "Compute embeddings")
+    expect(button).to_have_attribute("data-embeddings", "none")
+
+    # PCA of 200 rows may end before a poll sees it running: the list answers "computing"
+    # (as the server does while the job runs) until the test lets the real answer through.
+    holding = {"on": True}
+
+    def hold_computing(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        for dataset in body["datasets"]:
+            if holding["on"] and dataset["name"] == "embeddable" and dataset["embeddings"]:
+                dataset["embeddings"]["status"] = "computing"
+        route.fulfill(response=response, json=body)
+
+    datasets_list = re.compile(r".*/dataplane/api/v1/projects/default/datasets(\?.*)?$")
+    page.route(datasets_list, hold_computing)
+    button.click()
+    expect(page.locator(".Toastify__toast", has_text="Computing the embeddings of “embeddable”")).to_be_visible()
+    item = row(page, "embeddable")
+    expect(item.locator(".jp-Dataplane-itemEmbeddings")).to_contain_text("Computing embeddings")
+    button = action(page, "embeddable", "embeddings")
+    expect(button).to_have_attribute("data-embeddings", "computing")
+    expect(button).to_have_attribute("aria-disabled", "true")
+    expect(button).to_have_attribute("title", re.compile(r"^Embeddings… \d+%$"))
+    shot(page, artifacts_dir, "16-embeddings-computing")
+    holding["on"] = False
+    page.unroute(datasets_list, hold_computing)
+
+    expect(button).to_have_attribute("data-embeddings", "ready", timeout=JOB_TIMEOUT_MS)
+    expect(button).to_have_attribute("title", "Explore embeddings")
+    expect(item.locator(".jp-Dataplane-itemEmbeddings")).to_have_count(0)
+    expect(page.locator(".Toastify__toast", has_text="The embeddings of “embeddable” are ready")).to_be_visible()
+    shot(page, artifacts_dir, "17-embeddings-ready")
+
+    assert page.page_errors == []
+
+
 def class_pattern(css_class: str) -> Any:
     """A pattern matching a class attribute that contains `css_class`."""
-    import re
-
     return re.compile(rf"(^|\s){re.escape(css_class)}(\s|$)")
 
 

@@ -11,11 +11,12 @@ import {
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { askNewName, confirmDelete } from '../dialogs';
-import { DataplaneModel } from '../model';
+import { embeddingsIcon } from '../icons';
+import { DataplaneModel, embeddingsState } from '../model';
 import { insertCodeCell, loadDatasetCode } from '../notebook';
 import { notifyError, notifySuccess } from '../notifications';
 import type { DataplaneSidebar } from '../sidebar';
-import { DownloadFormat } from '../types';
+import { DownloadFormat, IDataset, IEmbeddingsRecord } from '../types';
 import { DatasetCommandIDs } from './ids';
 
 export { DatasetCommandIDs } from './ids';
@@ -67,6 +68,13 @@ export function activateDatasetCommands(
       }
     }
   });
+  commands.addCommand(DatasetCommandIDs.computeEmbeddings, {
+    label: 'Compute Embeddings',
+    caption: 'Map the rows to 3-D, where similar rows lie close together (then explore them)',
+    icon: embeddingsIcon,
+    isEnabled: hasTarget,
+    execute: args => withTarget(target(args), computeEmbeddings(model))
+  });
   commands.addCommand(DatasetCommandIDs.rename, {
     label: 'Rename…',
     icon: editIcon,
@@ -99,6 +107,7 @@ export function activateDatasetCommands(
   model.importFailed.connect((_, dataset) =>
     notifyError(`Importing “${dataset.name}” failed`, dataset.error ?? 'No reason given.')
   );
+  model.embeddingsEnded.connect((_, dataset) => reportEmbeddings(dataset));
 }
 
 function resolveTarget(
@@ -131,6 +140,29 @@ function renameDataset(model: DataplaneModel) {
       notifyError(`Could not rename “${dataset}”`, error);
     }
   };
+}
+
+function computeEmbeddings(model: DataplaneModel) {
+  return async ({ dataset }: ITarget): Promise<void> => {
+    try {
+      await model.computeEmbeddings(dataset);
+      notifySuccess(`Computing the embeddings of “${dataset}”…`);
+    } catch (error) {
+      notifyError(`Could not start computing the embeddings of “${dataset}”`, error);
+    }
+  };
+}
+
+function reportEmbeddings(dataset: IDataset): void {
+  if (embeddingsState(dataset) === 'ready') {
+    notifySuccess(`The embeddings of “${dataset.name}” are ready to explore.`);
+  } else {
+    const record = dataset.embeddings as IEmbeddingsRecord | null;
+    notifyError(
+      `Computing the embeddings of “${dataset.name}” failed`,
+      record?.error ?? 'No reason given.'
+    );
+  }
 }
 
 function deleteDataset(model: DataplaneModel) {

@@ -9,7 +9,9 @@ export const DatasetCommandIDs = {
   download: 'dataplane:download-dataset',
   delete: 'dataplane:delete-dataset',
   openInNotebook: 'dataplane:open-dataset-in-notebook',
-  /** External: args `{project, dataset}`; opens the dataset's details tab. */
+  /** Args `{project, dataset}`; starts computing the dataset's embeddings. */
+  computeEmbeddings: 'dataplane:compute-embeddings',
+  /** External: args `{project, dataset, tab?}`; opens the dataset's details tab. */
   openDetails: 'dataplane:open-dataset-details',
   /** External: args `{project}`; a dialog that imports a datasource as a dataset. */
   importFromDatasource: 'dataplane:import-from-datasource',

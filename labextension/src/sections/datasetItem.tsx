@@ -7,8 +7,9 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { isBusy } from '../model';
-import { DatasetOrigin, IDataset, IUploadProgress } from '../types';
+import { embeddingsIcon } from '../icons';
+import { embeddingsState, isBusy } from '../model';
+import { DatasetOrigin, IDataset, IEmbeddingsRecord, IUploadProgress } from '../types';
 import { ProgressBar } from './common';
 
 /** How each origin is named in tooltips (the platform's wording). */
@@ -49,12 +50,19 @@ export const ROW_ACTIONS: Record<'details' | 'notebook' | 'download', IRowAction
   download: { id: 'download', tooltip: 'Download as CSV', icon: downloadIcon }
 };
 
+/** The embeddings action of a ready dataset: its id tells what a click does. */
+export type EmbeddingsAction = 'compute-embeddings' | 'explore-embeddings';
+
 /** Props of `DatasetItem`. */
 export interface IDatasetItemProps {
   dataset: IDataset;
   selected: boolean;
   /** The inline actions available now (their commands exist). */
   actions: IRowAction[];
+  /** The embeddings actions available now (their commands exist). */
+  embeddingsActions: EmbeddingsAction[];
+  /** How far the computation of the embeddings is (0 to 1), while they are computing. */
+  embeddingsProgress: number;
   onAction: (action: string, dataset: IDataset) => void;
   onSelect: (dataset: IDataset) => void;
   /** Opens the dataset's menu at the pointer or below the "more" button. */
@@ -99,6 +107,7 @@ export function DatasetItem(props: IDatasetItemProps): JSX.Element {
               onClick={() => props.onAction(action.id, dataset)}
             />
           ))}
+          {dataset.status === 'ready' && <EmbeddingsButton {...props} />}
           <ToolbarButtonComponent
             className="jp-Dataplane-action jp-Dataplane-action-more"
             icon={ellipsesIcon}
@@ -122,12 +131,50 @@ export function DatasetItem(props: IDatasetItemProps): JSX.Element {
         </span>
       </div>
       {isBusy(dataset) && <ProgressBar fraction={dataset.progress} />}
+      {dataset.status === 'ready' && embeddingsState(dataset) === 'computing' && (
+        <div className="jp-Dataplane-itemEmbeddings">
+          <span className="jp-Dataplane-status jp-Dataplane-status-computing_embeddings">
+            Computing embeddings {formatPercent(props.embeddingsProgress)}
+          </span>
+          <ProgressBar fraction={props.embeddingsProgress} />
+        </div>
+      )}
       {dataset.error && (
         <div className="jp-Dataplane-itemError" title={dataset.error}>
           {dataset.error}
         </div>
       )}
     </li>
+  );
+}
+
+/**
+ * "Compute embeddings" (none yet, or the last computation failed), "Embeddings…" (disabled,
+ * with the progress, while they are computing) or "Explore embeddings" (computed).
+ */
+function EmbeddingsButton(props: IDatasetItemProps): JSX.Element | null {
+  const { dataset } = props;
+  const state = embeddingsState(dataset);
+  const action: EmbeddingsAction = state === 'ready' ? 'explore-embeddings' : 'compute-embeddings';
+  if (!props.embeddingsActions.includes(action)) {
+    return null;
+  }
+  let tooltip = state === 'ready' ? 'Explore embeddings' : 'Compute embeddings';
+  if (state === 'computing') {
+    tooltip = `Embeddings… ${formatPercent(props.embeddingsProgress)}`;
+  } else if (state === 'failed') {
+    const error = (dataset.embeddings as IEmbeddingsRecord).error;
+    tooltip += ` (the last computation failed${error ? `: ${error}` : ''})`;
+  }
+  return (
+    <ToolbarButtonComponent
+      className={`jp-Dataplane-action jp-Dataplane-action-embeddings jp-mod-${state}`}
+      icon={embeddingsIcon}
+      tooltip={tooltip}
+      enabled={state !== 'computing'}
+      dataset={{ embeddings: state }}
+      onClick={() => props.onAction(action, dataset)}
+    />
   );
 }
 

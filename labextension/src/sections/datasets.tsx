@@ -17,7 +17,13 @@ import { UPLOAD_ACCEPT } from '../upload';
 import { ModelView } from '../view';
 import { createFileInput, FileDropZone } from './common';
 import { DatasetFilters } from './datasetFilters';
-import { DatasetItem, IRowAction, ROW_ACTIONS, UploadItem } from './datasetItem';
+import {
+  DatasetItem,
+  EmbeddingsAction,
+  IRowAction,
+  ROW_ACTIONS,
+  UploadItem
+} from './datasetItem';
 
 type Commands = JupyterFrontEnd['commands'];
 
@@ -25,7 +31,14 @@ type Commands = JupyterFrontEnd['commands'];
 const ACTION_COMMANDS: Record<string, string> = {
   details: DatasetCommandIDs.openDetails,
   notebook: DatasetCommandIDs.openInNotebook,
-  download: DatasetCommandIDs.download
+  download: DatasetCommandIDs.download,
+  'compute-embeddings': DatasetCommandIDs.computeEmbeddings,
+  'explore-embeddings': DatasetCommandIDs.openDetails
+};
+
+/** Arguments that an action adds to `{project, dataset}`. */
+const ACTION_ARGS: Record<string, { tab: string }> = {
+  'explore-embeddings': { tab: 'embeddings' }
 };
 
 /**
@@ -145,6 +158,9 @@ class DatasetsView extends ModelView {
       return <p className="jp-Dataplane-empty">{emptyText(model)}</p>;
     }
     const actions = this.availableActions();
+    const embeddingsActions = EMBEDDINGS_ACTIONS.filter(action =>
+      this._commands.hasCommand(ACTION_COMMANDS[action])
+    );
     return (
       <ul className="jp-Dataplane-list jp-Dataplane-datasetList">
         {model.uploads.map(upload => (
@@ -156,6 +172,8 @@ class DatasetsView extends ModelView {
             dataset={dataset}
             selected={dataset.name === model.selected}
             actions={actions}
+            embeddingsActions={embeddingsActions}
+            embeddingsProgress={model.embeddingsProgress(dataset)}
             onAction={(action, ds) => this.runAction(action, ds)}
             onSelect={ds => model.select(ds.name)}
             onMenu={(ds, x, y) => this.openMenu(ds, x, y)}
@@ -174,7 +192,7 @@ class DatasetsView extends ModelView {
   private runAction(action: string, dataset: IDataset): void {
     const command = ACTION_COMMANDS[action];
     if (command && this._commands.hasCommand(command)) {
-      void this._commands.execute(command, this.args(dataset));
+      void this._commands.execute(command, { ...this.args(dataset), ...ACTION_ARGS[action] });
     }
   }
 
@@ -201,6 +219,8 @@ class DatasetsView extends ModelView {
   private _commands: Commands;
   private _menu: MenuSvg;
 }
+
+const EMBEDDINGS_ACTIONS: EmbeddingsAction[] = ['compute-embeddings', 'explore-embeddings'];
 
 /** Items of a dataset's menu, in groups separated by a line. */
 const MENU_GROUPS: { command: string; args?: { format: string } }[][] = [
