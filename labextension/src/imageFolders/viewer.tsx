@@ -8,8 +8,9 @@ import {
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
+import { formatBytes } from '../details/format';
 import { errorMessage, notifyError } from '../notifications';
-import { categoryLabel, formatBytes, plural } from '../sections/imageFolders';
+import { categoryLabel, plural } from '../sections/imageFolders';
 import { IImage, IImageFolder } from '../types';
 import { BlobURLCache } from './blobCache';
 

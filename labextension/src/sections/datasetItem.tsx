@@ -7,6 +7,7 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { formatBytes } from '../details/format';
 import { embeddingsIcon } from '../icons';
 import { embeddingsState, isBusy } from '../model';
 import { DatasetOrigin, IDataset, IEmbeddingsRecord, IUploadProgress } from '../types';
@@ -237,19 +238,6 @@ export function formatShape(dataset: IDataset): string {
     return '—';
   }
   return `${dataset.rows.toLocaleString()} × ${dataset.columns.toLocaleString()}`;
-}
-
-/** "950 B", "1.2 KB", "3.4 GB" (powers of 1024). */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 10 ? 0 : 1;
-  return `${value.toFixed(digits)} ${units[unit]}`;
 }
 
 function formatPercent(fraction: number): string {

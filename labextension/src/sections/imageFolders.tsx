@@ -11,6 +11,7 @@ import { Message } from '@lumino/messaging';
 import { Menu } from '@lumino/widgets';
 import * as React from 'react';
 
+import { formatBytes } from '../details/format';
 import { IPendingUpload, ImageFoldersModel } from '../imageFolders/model';
 import { IImageFolder, ImageFolderStatus } from '../types';
 import { createFileInput, FileDropZone, ProgressBar } from './common';
@@ -309,16 +310,4 @@ export function categoryLabel(name: string): string {
 /** "1 image", "1,234 images". */
 export function plural(count: number, noun: string): string {
   return `${count.toLocaleString()} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** "532 B", "1.2 MB". */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
