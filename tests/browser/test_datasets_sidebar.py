@@ -296,9 +296,9 @@ def test_details_action_opens_the_details_tab(page: Any, artifacts_dir: Path) ->
     assert page.page_errors == []
 
 
-def test_embeddings_action_computes(page: Any, tmp_path: Path, artifacts_dir: Path) -> None:
+def test_embeddings_action_computes_then_explores(page: Any, tmp_path: Path, artifacts_dir: Path) -> None:
     """A ready row's embeddings button: "Compute embeddings", disabled with the progress while
-    they compute, then "Explore embeddings"."""
+    they compute, then "Explore embeddings", which opens the details on the embeddings map."""
     source = tmp_path / "embeddable.csv"
     source.write_text("\n".join(",".join(line) for line in [HEADER, *ROWS]) + "\n")
     open_sidebar(page)
@@ -339,6 +339,23 @@ def test_embeddings_action_computes(page: Any, tmp_path: Path, artifacts_dir: Pa
     expect(item.locator(".jp-Dataplane-itemEmbeddings")).to_have_count(0)
     expect(page.locator(".Toastify__toast", has_text="The embeddings of “embeddable” are ready")).to_be_visible()
     shot(page, artifacts_dir, "17-embeddings-ready")
+
+    action(page, "embeddable", "embeddings").click()
+    details = page.locator(".jp-Dataplane-details:visible")
+    expect(details.locator(".jp-Dataplane-detailsTitle")).to_have_text("embeddable")
+    expect(details.locator('.jp-Dataplane-tab[aria-selected="true"]')).to_have_text("Embeddings")
+    plot = details.locator(".jp-Dataplane-embeddingsPlot .js-plotly-plot")
+    expect(plot).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    expect(plot.locator(".scatterlayer .point")).to_have_count(len(ROWS), timeout=JOB_TIMEOUT_MS)
+    shot(page, artifacts_dir, "18-embeddings-explore")
+
+    # With the details tab open on another tab, the button brings it back to the map.
+    details.locator('.jp-Dataplane-tab[data-tab="General"]').click()
+    expect(plot).to_have_count(0)
+    action(page, "embeddable", "embeddings").click()
+    expect(details.locator('.jp-Dataplane-tab[aria-selected="true"]')).to_have_text("Embeddings")
+    expect(plot).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    expect(page.locator(".jp-Dataplane-detailsTitle", has_text="embeddable")).to_have_count(1)
 
     assert page.page_errors == []
 

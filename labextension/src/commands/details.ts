@@ -6,7 +6,7 @@ import { notifyError } from '../notifications';
 import { isHTTPStatus } from '../request';
 import { IDataset } from '../types';
 import { datasetDetailsIcon } from '../details/icon';
-import { DatasetDetailsWidget } from '../details/widget';
+import { DETAILS_TABS, DatasetDetailsWidget, DetailsTab } from '../details/widget';
 
 /** Id of the command that opens a dataset's details in the main area. */
 export const OPEN_DATASET_DETAILS = 'dataplane:open-dataset-details';
@@ -16,8 +16,20 @@ export interface IOpenDatasetDetailsArgs {
   project: string;
   /** Dataset name or id. */
   dataset: string;
+  /**
+   * The tab to show, case-insensitive: general, columns, sample or embeddings (which opens on
+   * the map when the embeddings are computed). An open details tab switches to it.
+   */
+  tab?: string;
   /** Set when the layout restorer reopens a tab of the last session. */
   restoring?: boolean;
+}
+
+/** The details tab named by the command's `tab` argument, if it names one. */
+export function detailsTabNamed(name: unknown): DetailsTab | undefined {
+  return typeof name === 'string'
+    ? DETAILS_TABS.find(tab => tab.toLowerCase() === name.toLowerCase())
+    : undefined;
 }
 
 /** What the command needs besides the application. */
@@ -44,6 +56,7 @@ export function addDatasetDetailsCommand(
     icon: datasetDetailsIcon,
     execute: async args => {
       const { project, dataset, restoring } = args as unknown as IOpenDatasetDetailsArgs;
+      const tab = detailsTabNamed(args.tab);
       if (!project || !dataset) {
         throw new Error(`${OPEN_DATASET_DETAILS} needs a project and a dataset.`);
       }
@@ -61,6 +74,9 @@ export function addDatasetDetailsCommand(
         widget => widget.project === project && widget.datasetId === record.id
       );
       if (open) {
+        if (tab) {
+          open.content.showTab(tab);
+        }
         app.shell.activateById(open.id);
         return open;
       }
@@ -68,6 +84,7 @@ export function addDatasetDetailsCommand(
         client: options.client,
         project,
         record,
+        tab,
         openDataset: (inProject, name) =>
           void app.commands.execute(OPEN_DATASET_DETAILS, { project: inProject, dataset: name })
       });

@@ -17,6 +17,11 @@ export interface IEmbeddingsTabProps {
   columns: string[];
   /** The dataset record may have changed (embeddings started, computed or failed). */
   onChanged: () => void;
+  /**
+   * Changes each time the map is asked for (the sidebar's "Explore embeddings"): computed
+   * embeddings then show at once, without the "Explore" step.
+   */
+  exploreRequest?: number;
 }
 
 /** Jobs that will not change any more. */
@@ -29,7 +34,12 @@ const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 export function EmbeddingsTab(props: IEmbeddingsTabProps): JSX.Element {
   const { dataset } = props;
   const record = (dataset.embeddings ?? null) as IEmbeddingsRecord | null;
-  const [exploring, setExploring] = React.useState(false);
+  const [exploring, setExploring] = React.useState((props.exploreRequest ?? 0) > 0);
+  React.useEffect(() => {
+    if (props.exploreRequest) {
+      setExploring(true);
+    }
+  }, [props.exploreRequest]);
   const [startedJob, setStartedJob] = React.useState<string | null>(null);
   // The record says "computing" until it is fetched again after the job ended.
   const [finishedJob, setFinishedJob] = React.useState<string | null>(null);

@@ -30,11 +30,27 @@ export type DetailsTab = (typeof DETAILS_TABS)[number];
 export class DatasetDetailsView extends ReactWidget {
   constructor(
     readonly model: DatasetDetailsModel,
-    private readonly _openDataset: (project: string, dataset: string) => void = () => undefined
+    private readonly _openDataset: (project: string, dataset: string) => void = () => undefined,
+    tab: DetailsTab = 'General'
   ) {
     super();
     this.addClass('jp-Dataplane-details');
     this._theme = readTheme();
+    this.showTab(tab);
+  }
+
+  /** The tab shown. */
+  get tab(): DetailsTab {
+    return this._tab;
+  }
+
+  /** Show one of the tabs; Embeddings opens on the map when the embeddings are computed. */
+  showTab(tab: DetailsTab): void {
+    this._tab = tab;
+    if (tab === 'Embeddings') {
+      this._exploreRequests++;
+    }
+    this.update();
   }
 
   /** Read the theme's colours again and redraw the charts in them. */
@@ -56,19 +72,36 @@ export class DatasetDetailsView extends ReactWidget {
       <ChartThemeContext.Provider value={this._theme}>
         <OpenDatasetContext.Provider value={this._openDataset}>
           <UseSignal signal={this.model.stateChanged}>
-            {() => <DetailsPage model={this.model} />}
+            {() => (
+              <DetailsPage
+                model={this.model}
+                tab={this._tab}
+                exploreRequest={this._exploreRequests}
+                onTab={tab => {
+                  this._tab = tab;
+                  this.update();
+                }}
+              />
+            )}
           </UseSignal>
         </OpenDatasetContext.Provider>
       </ChartThemeContext.Provider>
     );
   }
 
+  private _exploreRequests = 0;
+  private _tab: DetailsTab = 'General';
   private _theme: IChartTheme;
 }
 
-function DetailsPage(props: { model: DatasetDetailsModel }): JSX.Element {
-  const { model } = props;
-  const [tab, setTab] = React.useState<DetailsTab>('General');
+function DetailsPage(props: {
+  model: DatasetDetailsModel;
+  tab: DetailsTab;
+  /** Counts the requests for the embeddings map (see `showTab`). */
+  exploreRequest: number;
+  onTab: (tab: DetailsTab) => void;
+}): JSX.Element {
+  const { model, tab } = props;
   const dataset = model.dataset;
   if (dataset === null) {
     return (
@@ -90,14 +123,19 @@ function DetailsPage(props: { model: DatasetDetailsModel }): JSX.Element {
                 aria-selected={name === tab}
                 data-tab={name}
                 className={`jp-Dataplane-tab ${name === tab ? 'jp-mod-current' : ''}`}
-                onClick={() => setTab(name)}
+                onClick={() => props.onTab(name)}
               >
                 {name}
               </button>
             ))}
           </div>
           <div className="jp-Dataplane-tabPanel" role="tabpanel" data-tab={tab}>
-            <TabContent tab={tab} model={model} dataset={dataset} />
+            <TabContent
+              tab={tab}
+              model={model}
+              dataset={dataset}
+              exploreRequest={props.exploreRequest}
+            />
           </div>
         </>
       ) : (
@@ -115,6 +153,7 @@ function TabContent(props: {
   tab: DetailsTab;
   model: DatasetDetailsModel;
   dataset: IDataset;
+  exploreRequest: number;
 }): JSX.Element {
   const { tab, model, dataset } = props;
   const statistics = model.statistics;
@@ -137,6 +176,7 @@ function TabContent(props: {
           dataset={dataset}
           columns={statistics?.columns.map(column => column.name) ?? []}
           onChanged={() => void model.refresh()}
+          exploreRequest={props.exploreRequest}
         />
       );
   }
@@ -174,7 +214,7 @@ export class DatasetDetailsWidget extends MainAreaWidget<DatasetDetailsView> {
       dataset: options.record.id,
       record: options.record
     });
-    super({ content: new DatasetDetailsView(model, options.openDataset) });
+    super({ content: new DatasetDetailsView(model, options.openDataset, options.tab) });
     this.project = options.project;
     this.datasetId = options.record.id;
     this.addClass('jp-Dataplane-detailsPanel');
@@ -230,5 +270,7 @@ export namespace DatasetDetailsWidget {
     record: IDataset;
     /** Open another dataset's details (a selection saved from the embeddings map). */
     openDataset?: (project: string, dataset: string) => void;
+    /** The tab shown first; General by default. */
+    tab?: DetailsTab;
   }
 }
