@@ -1,4 +1,4 @@
-import { Button, HTMLSelect } from '@jupyterlab/ui-components';
+import { Button, HTMLSelect, ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 /** Where a form's "Test" stands: running, or its outcome in the server's words. */
@@ -103,4 +103,25 @@ export function SelectRow(props: {
       {props.help && <span className="jp-Dataplane-fieldHelp">{props.help}</span>}
     </label>
   );
+}
+
+/**
+ * Base of the dialog forms: holds the form's own error and re-renders after each change of its
+ * fields.
+ */
+export abstract class FormWidget extends ReactWidget {
+  /** Apply `change` to the form's fields, then re-render. */
+  protected set(change: () => void): void {
+    change();
+    this.update();
+  }
+
+  /** Show `message` as the form's error; false, so that a submit can `return this.fail(...)`. */
+  protected fail(message: string): false {
+    this.set(() => (this.error = message));
+    return false;
+  }
+
+  /** Validation message or the server's refusal, shown above the dialog's buttons. */
+  protected error: string | null = null;
 }

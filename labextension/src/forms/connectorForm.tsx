@@ -1,4 +1,3 @@
-import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { errorMessage, notifySuccess } from '../notifications';
@@ -6,6 +5,7 @@ import { SourcesModel } from '../sourcesModel';
 import { IConnector, IConnectorKind, IConnectorTest } from '../types';
 import {
   FormError,
+  FormWidget,
   IDLE,
   SelectRow,
   TestRow,
@@ -28,7 +28,7 @@ import { ISubmittable } from './formDialog';
  * Create or edit a connector: its name, its kind, then the kind's fields. Secrets start empty
  * and, on edit, an empty secret keeps the saved one.
  */
-export class ConnectorForm extends ReactWidget implements ISubmittable {
+export class ConnectorForm extends FormWidget implements ISubmittable {
   /**
    * @param sources the state of the current project (kinds, the client, refresh)
    * @param saved the connector to edit, or undefined to create one
@@ -56,7 +56,7 @@ export class ConnectorForm extends ReactWidget implements ISubmittable {
   async submit(): Promise<boolean> {
     const problem = this._problem();
     if (problem) {
-      return this._fail(problem);
+      return this.fail(problem);
     }
     const project = this.sources.project as string;
     const client = this.sources.client;
@@ -75,7 +75,7 @@ export class ConnectorForm extends ReactWidget implements ISubmittable {
         });
       }
     } catch (error) {
-      return this._fail(errorMessage(error));
+      return this.fail(errorMessage(error));
     }
     notifySuccess(`Connector '${this._name.trim()}' saved`);
     void this.sources.refresh();
@@ -90,7 +90,7 @@ export class ConnectorForm extends ReactWidget implements ISubmittable {
           label="Name"
           name="name"
           value={this._name}
-          onChange={value => this._set(() => (this._name = value))}
+          onChange={value => this.set(() => (this._name = value))}
         />
         <SelectRow
           label="Kind"
@@ -110,7 +110,7 @@ export class ConnectorForm extends ReactWidget implements ISubmittable {
           />
         )}
         <TestRow label="Test connection" state={this._test} onTest={() => void this._runTest()} />
-        <FormError message={this._error} />
+        <FormError message={this.error} />
       </>
     );
   }
@@ -129,14 +129,14 @@ export class ConnectorForm extends ReactWidget implements ISubmittable {
     const fields = this.kindInfo?.fields ?? [];
     const problem = validateValues(fields, this._values, this.kept);
     if (problem) {
-      this._set(() => (this._test = { status: 'failed', message: problem }));
+      this.set(() => (this._test = { status: 'failed', message: problem }));
       return;
     }
     const target = this.saved
       ? editTestTarget(fields, this._values, this.saved)
       : 'unsaved';
     if (target === 'needs-secrets') {
-      this._set(
+      this.set(
         () =>
           (this._test = {
             status: 'info',
@@ -146,7 +146,7 @@ export class ConnectorForm extends ReactWidget implements ISubmittable {
       );
       return;
     }
-    this._set(() => (this._test = { status: 'running' }));
+    this.set(() => (this._test = { status: 'running' }));
     const project = this.sources.project as string;
     const client = this.sources.client;
     let result: IConnectorTest;
@@ -162,7 +162,7 @@ export class ConnectorForm extends ReactWidget implements ISubmittable {
     } catch (error) {
       result = { ok: false, message: errorMessage(error) };
     }
-    this._set(
+    this.set(
       () =>
         (this._test = {
           status: result.ok ? 'ok' : 'failed',
@@ -172,7 +172,7 @@ export class ConnectorForm extends ReactWidget implements ISubmittable {
   }
 
   private _setKind(kind: string): void {
-    this._set(() => {
+    this.set(() => {
       this._kind = kind;
       this._values = initialValues(this.kindInfo?.fields ?? []);
       this._test = IDLE;
@@ -180,23 +180,12 @@ export class ConnectorForm extends ReactWidget implements ISubmittable {
   }
 
   private _setValue(name: string, value: FieldValue): void {
-    this._set(() => {
+    this.set(() => {
       this._values = { ...this._values, [name]: value };
       this._test = IDLE;
     });
   }
 
-  private _fail(message: string): false {
-    this._set(() => (this._error = message));
-    return false;
-  }
-
-  private _set(change: () => void): void {
-    change();
-    this.update();
-  }
-
-  private _error: string | null = null;
   private _kind: string;
   private _name: string;
   private _test: TestState = IDLE;

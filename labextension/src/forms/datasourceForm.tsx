@@ -1,10 +1,9 @@
-import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { errorMessage, notifySuccess } from '../notifications';
 import { SourcesModel } from '../sourcesModel';
 import { IConnectorKind, IDatasource, IDatasourcePreview } from '../types';
-import { FormError, IDLE, SelectRow, TestRow, TestState, TextRow } from './common';
+import { FormError, FormWidget, IDLE, SelectRow, TestRow, TestState, TextRow } from './common';
 import {
   FieldValue,
   FieldValues,
@@ -24,7 +23,7 @@ import { PreviewTable } from './preview';
  * Create or edit a datasource: a connector, then what to read through it (table, query, path,
  * bucket + path, dataset + table). "Test" shows the columns and first rows before saving.
  */
-export class DatasourceForm extends ReactWidget implements ISubmittable {
+export class DatasourceForm extends FormWidget implements ISubmittable {
   /**
    * @param sources the state of the current project (connectors, kinds, the client)
    * @param saved the datasource to edit, or undefined to create one
@@ -49,7 +48,7 @@ export class DatasourceForm extends ReactWidget implements ISubmittable {
   async submit(): Promise<boolean> {
     const problem = this._problem();
     if (problem) {
-      return this._fail(problem);
+      return this.fail(problem);
     }
     const project = this.sources.project as string;
     const name = this._name.trim();
@@ -67,7 +66,7 @@ export class DatasourceForm extends ReactWidget implements ISubmittable {
         });
       }
     } catch (error) {
-      return this._fail(errorMessage(error));
+      return this.fail(errorMessage(error));
     }
     notifySuccess(`Datasource '${name}' saved`);
     void this.sources.refresh();
@@ -89,7 +88,7 @@ export class DatasourceForm extends ReactWidget implements ISubmittable {
           label="Name"
           name="name"
           value={this._name}
-          onChange={value => this._set(() => (this._name = value))}
+          onChange={value => this.set(() => (this._name = value))}
         />
         <SelectRow
           label="Connector"
@@ -108,13 +107,13 @@ export class DatasourceForm extends ReactWidget implements ISubmittable {
             purpose="datasource"
             mode={this._mode}
             values={this._values}
-            onMode={mode => this._set(() => ((this._mode = mode), (this._test = IDLE)))}
+            onMode={mode => this.set(() => ((this._mode = mode), (this._test = IDLE)))}
             onChange={(name, value) => this._setValue(name, value)}
           />
         )}
         <TestRow label="Test datasource" state={this._test} onTest={() => void this._runTest()} />
         {this._preview && <PreviewTable preview={this._preview} />}
-        <FormError message={this._error} />
+        <FormError message={this.error} />
       </>
     );
   }
@@ -143,10 +142,10 @@ export class DatasourceForm extends ReactWidget implements ISubmittable {
       ? validateValues(this._fields(), this._values)
       : 'Pick a connector.';
     if (problem) {
-      this._set(() => (this._test = { status: 'failed', message: problem }));
+      this.set(() => (this._test = { status: 'failed', message: problem }));
       return;
     }
-    this._set(() => ((this._test = { status: 'running' }), (this._preview = null)));
+    this.set(() => ((this._test = { status: 'running' }), (this._preview = null)));
     let result: IDatasourcePreview;
     try {
       result = await this.sources.client.testNewDatasource(this.sources.project as string, {
@@ -157,7 +156,7 @@ export class DatasourceForm extends ReactWidget implements ISubmittable {
     } catch (error) {
       result = { ok: false, message: errorMessage(error) };
     }
-    this._set(() => {
+    this.set(() => {
       this._test = { status: result.ok ? 'ok' : 'failed', message: result.message };
       this._preview = result.ok ? result : null;
     });
@@ -172,32 +171,21 @@ export class DatasourceForm extends ReactWidget implements ISubmittable {
   }
 
   private _setConnector(name: string): void {
-    this._set(() => {
+    this.set(() => {
       this._connector = name;
       this._reset({});
     });
   }
 
   private _setValue(name: string, value: FieldValue): void {
-    this._set(() => {
+    this.set(() => {
       this._values = { ...this._values, [name]: value };
       this._test = IDLE;
       this._preview = null;
     });
   }
 
-  private _fail(message: string): false {
-    this._set(() => (this._error = message));
-    return false;
-  }
-
-  private _set(change: () => void): void {
-    change();
-    this.update();
-  }
-
   private _connector: string;
-  private _error: string | null = null;
   private _mode: ILocatorMode | null = null;
   private _name: string;
   private _preview: IDatasourcePreview | null = null;

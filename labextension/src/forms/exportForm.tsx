@@ -1,10 +1,9 @@
-import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
 import { errorMessage } from '../notifications';
 import { IExportRun, IExporter } from '../types';
-import { FormError, SelectRow } from './common';
+import { FormError, FormWidget, SelectRow } from './common';
 import { EXPORT_MODES } from './exporterForm';
 import { ISubmittable } from './formDialog';
 
@@ -13,7 +12,7 @@ import { ISubmittable } from './formDialog';
  * belongs to the exporter (the export request carries only the exporter), so it is shown here
  * for the chosen exporter rather than picked.
  */
-export class ExportForm extends ReactWidget implements ISubmittable {
+export class ExportForm extends FormWidget implements ISubmittable {
   constructor(
     private readonly client: DataplaneClient,
     private readonly project: string,
@@ -33,12 +32,12 @@ export class ExportForm extends ReactWidget implements ISubmittable {
 
   async submit(): Promise<boolean> {
     if (!this._exporter) {
-      return this._fail('Pick an exporter.');
+      return this.fail('Pick an exporter.');
     }
     try {
       this._run = await this.client.exportDataset(this.project, this.datasetName, this._exporter);
     } catch (error) {
-      return this._fail(errorMessage(error));
+      return this.fail(errorMessage(error));
     }
     return true;
   }
@@ -63,7 +62,7 @@ export class ExportForm extends ReactWidget implements ISubmittable {
             label: `${x.name} (${x.connector})`,
             value: x.name
           }))}
-          onChange={value => this._set(() => (this._exporter = value))}
+          onChange={value => this.set(() => (this._exporter = value))}
         />
         {exporter && (
           <dl className="jp-Dataplane-exportSummary">
@@ -83,22 +82,11 @@ export class ExportForm extends ReactWidget implements ISubmittable {
             </dd>
           </dl>
         )}
-        <FormError message={this._error} />
+        <FormError message={this.error} />
       </>
     );
   }
 
-  private _fail(message: string): false {
-    this._set(() => (this._error = message));
-    return false;
-  }
-
-  private _set(change: () => void): void {
-    change();
-    this.update();
-  }
-
-  private _error: string | null = null;
   private _exporter: string;
   private _run: IExportRun | null = null;
 }

@@ -1,10 +1,9 @@
-import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { errorMessage, notifySuccess } from '../notifications';
 import { SourcesModel } from '../sourcesModel';
 import { ExportMode, IConnectorKind, IConnectorTest, IExporter } from '../types';
-import { FormError, IDLE, SelectRow, TestRow, TestState, TextRow } from './common';
+import { FormError, FormWidget, IDLE, SelectRow, TestRow, TestState, TextRow } from './common';
 import {
   FieldValue,
   FieldValues,
@@ -52,7 +51,7 @@ const FILE_FORMATS = [
  * Create or edit an exporter: a connector, the destination (table, path, bucket + path,
  * dataset + table), what to do when it exists, and the file format for file destinations.
  */
-export class ExporterForm extends ReactWidget implements ISubmittable {
+export class ExporterForm extends FormWidget implements ISubmittable {
   /**
    * @param sources the state of the current project (connectors, kinds, the client)
    * @param saved the exporter to edit, or undefined to create one
@@ -79,7 +78,7 @@ export class ExporterForm extends ReactWidget implements ISubmittable {
   async submit(): Promise<boolean> {
     const problem = this._problem();
     if (problem) {
-      return this._fail(problem);
+      return this.fail(problem);
     }
     const project = this.sources.project as string;
     const name = this._name.trim();
@@ -99,7 +98,7 @@ export class ExporterForm extends ReactWidget implements ISubmittable {
         await this.sources.client.createExporter(project, { ...body, name });
       }
     } catch (error) {
-      return this._fail(errorMessage(error));
+      return this.fail(errorMessage(error));
     }
     notifySuccess(`Exporter '${name}' saved`);
     void this.sources.refresh();
@@ -122,7 +121,7 @@ export class ExporterForm extends ReactWidget implements ISubmittable {
           label="Name"
           name="name"
           value={this._name}
-          onChange={value => this._set(() => (this._name = value))}
+          onChange={value => this.set(() => (this._name = value))}
         />
         <SelectRow
           label="Connector"
@@ -140,7 +139,7 @@ export class ExporterForm extends ReactWidget implements ISubmittable {
             purpose="exporter"
             mode={this._mode}
             values={this._values}
-            onMode={m => this._set(() => ((this._mode = m), (this._test = IDLE)))}
+            onMode={m => this.set(() => ((this._mode = m), (this._test = IDLE)))}
             onChange={(name, value) => this._setValue(name, value)}
           />
         )}
@@ -150,7 +149,7 @@ export class ExporterForm extends ReactWidget implements ISubmittable {
           value={this._exportMode}
           options={EXPORT_MODES.map(m => ({ label: m.label, value: m.value }))}
           help={mode?.help}
-          onChange={value => this._set(() => (this._exportMode = value))}
+          onChange={value => this.set(() => (this._exportMode = value))}
         />
         <SelectRow
           label="File format"
@@ -158,14 +157,14 @@ export class ExporterForm extends ReactWidget implements ISubmittable {
           value={this._fileFormat}
           options={FILE_FORMATS}
           help="for file destinations; tables ignore it"
-          onChange={value => this._set(() => (this._fileFormat = value))}
+          onChange={value => this.set(() => (this._fileFormat = value))}
         />
         <TestRow
           label="Test destination"
           state={this._test}
           onTest={() => void this._runTest()}
         />
-        <FormError message={this._error} />
+        <FormError message={this.error} />
       </>
     );
   }
@@ -195,10 +194,10 @@ export class ExporterForm extends ReactWidget implements ISubmittable {
       ? validateValues(this._fields(), this._values)
       : 'Pick a connector.';
     if (problem) {
-      this._set(() => (this._test = { status: 'failed', message: problem }));
+      this.set(() => (this._test = { status: 'failed', message: problem }));
       return;
     }
-    this._set(() => (this._test = { status: 'running' }));
+    this.set(() => (this._test = { status: 'running' }));
     let result: IConnectorTest;
     try {
       result = await this.sources.client.testNewExporter(this.sources.project as string, {
@@ -211,7 +210,7 @@ export class ExporterForm extends ReactWidget implements ISubmittable {
     } catch (error) {
       result = { ok: false, message: errorMessage(error) };
     }
-    this._set(
+    this.set(
       () => (this._test = { status: result.ok ? 'ok' : 'failed', message: result.message })
     );
   }
@@ -224,31 +223,20 @@ export class ExporterForm extends ReactWidget implements ISubmittable {
   }
 
   private _setConnector(name: string): void {
-    this._set(() => {
+    this.set(() => {
       this._connector = name;
       this._reset({});
     });
   }
 
   private _setValue(name: string, value: FieldValue): void {
-    this._set(() => {
+    this.set(() => {
       this._values = { ...this._values, [name]: value };
       this._test = IDLE;
     });
   }
 
-  private _fail(message: string): false {
-    this._set(() => (this._error = message));
-    return false;
-  }
-
-  private _set(change: () => void): void {
-    change();
-    this.update();
-  }
-
   private _connector: string;
-  private _error: string | null = null;
   private _exportMode: string;
   private _fileFormat: string;
   private _mode: ILocatorMode | null = null;

@@ -1,14 +1,13 @@
-import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
 import { errorMessage } from '../notifications';
 import { IDataset, IDatasource } from '../types';
-import { FormError, SelectRow, TextRow } from './common';
+import { FormError, FormWidget, SelectRow, TextRow } from './common';
 import { ISubmittable } from './formDialog';
 
 /** Pick a datasource and a name for the new dataset; submitting starts the import. */
-export class ImportForm extends ReactWidget implements ISubmittable {
+export class ImportForm extends FormWidget implements ISubmittable {
   /**
    * @param datasources the project's datasources
    * @param preselected name of the datasource to start with
@@ -33,7 +32,7 @@ export class ImportForm extends ReactWidget implements ISubmittable {
 
   async submit(): Promise<boolean> {
     if (!this._datasource) {
-      return this._fail('Pick a datasource.');
+      return this.fail('Pick a datasource.');
     }
     try {
       this._dataset = await this.client.importDatasource(this.project, {
@@ -41,7 +40,7 @@ export class ImportForm extends ReactWidget implements ISubmittable {
         name: this._name.trim() || null
       });
     } catch (error) {
-      return this._fail(errorMessage(error));
+      return this.fail(errorMessage(error));
     }
     return true;
   }
@@ -61,32 +60,21 @@ export class ImportForm extends ReactWidget implements ISubmittable {
           name="datasource"
           value={this._datasource}
           options={this.datasources.map(d => ({ label: d.name, value: d.name }))}
-          onChange={value => this._set(() => (this._datasource = value))}
+          onChange={value => this.set(() => (this._datasource = value))}
         />
         <TextRow
           label="Dataset name"
           name="dataset"
           value={this._name}
           placeholder="the datasource's name and the time when empty"
-          onChange={value => this._set(() => (this._name = value))}
+          onChange={value => this.set(() => (this._name = value))}
         />
-        <FormError message={this._error} />
+        <FormError message={this.error} />
       </>
     );
   }
 
-  private _fail(message: string): false {
-    this._set(() => (this._error = message));
-    return false;
-  }
-
-  private _set(change: () => void): void {
-    change();
-    this.update();
-  }
-
   private _dataset: IDataset | null = null;
   private _datasource: string;
-  private _error: string | null = null;
   private _name = '';
 }
