@@ -43,7 +43,7 @@ def color_values(dataset: "Dataset", rows: np.ndarray, column: str) -> list[str 
         raise InvalidInput(
             f"Dataset {dataset.name!r} has no column {column!r} to colour by; its columns are "
             f"{', '.join(names)}.", field="color")
-    return [_as_color(plain(value)) for value in take_rows(dataset, rows, columns=[column]).column(0).to_pylist()]
+    return [_as_color(jsonable(value)) for value in take_rows(dataset, rows, columns=[column]).column(0).to_pylist()]
 
 
 def neighbor_records(dataset: "Dataset", row: int, k: int = 5) -> list[dict[str, Any]]:
@@ -52,16 +52,9 @@ def neighbor_records(dataset: "Dataset", row: int, k: int = 5) -> list[dict[str,
     frame = neighbors(dataset, row, k)
     values = pa.Table.from_pandas(frame.drop(columns=["row", "distance"]), preserve_index=False).to_pylist()
     return [
-        {"row": int(found), "distance": float(distance), "values": {key: plain(v) for key, v in record.items()}}
+        {"row": int(found), "distance": float(distance), "values": {key: jsonable(v) for key, v in record.items()}}
         for found, distance, record in zip(frame["row"], frame["distance"], values)
     ]
-
-
-def plain(value: Any) -> Any:
-    """A JSON-ready form of one cell: NaN → None, times → ISO 8601, binary → its size."""
-    if isinstance(value, bytes):
-        return f"<{len(value):,} bytes>"
-    return jsonable(value)
 
 
 def _as_color(value: Any) -> str | int | float | None:
