@@ -71,6 +71,15 @@ export class DataplaneModel implements IDisposable {
   }
 
   /**
+   * Emitted once per finished fetch of the lists (poll tick or `refresh()`), whatever its
+   * outcome: models of the other sections refresh on it rather than on every state change
+   * (a keystroke in the search box, an upload's progress).
+   */
+  get refreshed(): ISignal<this, void> {
+    return this._refreshed;
+  }
+
+  /**
    * Emitted once for each dataset whose import this model watched (an upload of this page, or
    * a dataset seen copying or computing statistics) when it turns up failed.
    */
@@ -335,6 +344,7 @@ export class DataplaneModel implements IDisposable {
       this._loading = false;
       this._poll.frequency = this._frequency(this.busy);
       this._stateChanged.emit();
+      this._refreshed.emit();
     }
   }
 
@@ -426,6 +436,7 @@ export class DataplaneModel implements IDisposable {
   private _searchDebouncer: Debouncer;
   private _selected: string | null = null;
   private _serverExtension: ServerExtensionState = 'unknown';
+  private _refreshed = new Signal<this, void>(this);
   private _stateChanged = new Signal<this, void>(this);
   private _uploadCount = 0;
   private _uploads: IUploadProgress[] = [];

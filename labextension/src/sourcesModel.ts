@@ -28,6 +28,7 @@ export class SourcesModel implements IDisposable {
   constructor(readonly data: DataplaneModel) {
     this.client = data.client;
     data.stateChanged.connect(this._onDataChanged, this);
+    data.refreshed.connect(this._onDataRefreshed, this);
   }
 
   /** The REST client of the data model. */
@@ -127,6 +128,7 @@ export class SourcesModel implements IDisposable {
     }
     this._isDisposed = true;
     this.data.stateChanged.disconnect(this._onDataChanged, this);
+    this.data.refreshed.disconnect(this._onDataRefreshed, this);
     Signal.clearData(this);
   }
 
@@ -141,6 +143,9 @@ export class SourcesModel implements IDisposable {
       this._loaded = false;
       this._changed.emit();
     }
+  }
+
+  private _onDataRefreshed(): void {
     if (this.data.serverExtension === 'available') {
       void this.refresh();
     }

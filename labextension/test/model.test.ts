@@ -171,6 +171,21 @@ describe('DataplaneModel', () => {
     expect(client.listDatasets).toHaveBeenLastCalledWith('default', { search: 'sal' });
   });
 
+  it('says it refreshed once per fetch, not on each keystroke', async () => {
+    model.active = true;
+    await settle();
+    let refreshed = 0;
+    let changed = 0;
+    model.refreshed.connect(() => void refreshed++);
+    model.stateChanged.connect(() => void changed++);
+    void model.setSearch('s');
+    void model.setSearch('sa');
+    expect(changed).toBe(2);
+    expect(refreshed).toBe(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(refreshed).toBe(1);
+  });
+
   it('polls faster while a dataset is copying or computing statistics', async () => {
     client.datasets.default = [dataset('sales', 'copying')];
     model.active = true;
