@@ -31,6 +31,7 @@ from dataplane_jupyter.core.ingest.encoding import (
     detect_encoding,
 )
 from dataplane_jupyter.core.ingest.model import CsvFormat, CsvOptions
+from dataplane_jupyter.core.ingest.shape import detect_escape, detect_shape, sample_records
 from dataplane_jupyter.core.ingest.values import looks_like_value
 
 SAMPLE_BYTES = 1 << 20
@@ -76,7 +77,14 @@ def detect_dialect(text: str, options: CsvOptions, *, encoding: str, truncated: 
     quote = options.quotechar or detect_quote(text)
     separator = options.separator or detect_separator(text, quote, truncated=truncated)
     _check_options(separator, quote, options.decimal, source=source)
-    rows = parse_rows(text, separator, quote, truncated=truncated)
+    if options.escapechar is not None:
+        escape = options.escapechar if options.escapechar not in ("", quote) else None
+    else:
+        escape = detect_escape(text, separator, quote, truncated=truncated)
+    shape = detect_shape(text, separator, quote, escape, truncated=truncated,
+                         skip_lines=options.skip_lines)
+    rows = [r.fields for r in sample_records(text, separator, quote, escape, truncated=truncated)
+            if not r.blank and r.line > shape.skip_lines]
     header = options.header if options.header is not None else detect_header(rows)
     data = rows[1:] if header else rows
     decimal = options.decimal or detect_decimal(data, separator)
@@ -84,13 +92,14 @@ def detect_dialect(text: str, options: CsvOptions, *, encoding: str, truncated: 
         raise InvalidInput(f"{source}: the decimal and column separators are both {decimal!r}",
                            field="decimal")
     return CsvFormat(encoding=encoding, separator=separator, decimal=decimal,
-                     quotechar=quote, header=header)
+                     quotechar=quote, header=header, escapechar=escape,
+                     skip_lines=shape.skip_lines, record_delimiter=shape.record_delimiter)
 
 
 def parse_rows(text: str, separator: str, quote: str, *, truncated: bool,
                limit: int = _MAX_SAMPLE_ROWS) -> list[list[str]]:
     """Records of the sample (blank lines skipped, a record cut by the sample end dropped)."""
-    reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar=quote,
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar=quote,
                         doublequote=True, strict=False)
     rows: list[list[str]] = []
     try:
