@@ -99,12 +99,15 @@ def run_file_import(ctx: JobContext) -> dict[str, Any]:
 
 def _import_csv_stream(ctx: JobContext, stream: BinaryIO, *, source: str, media: Any = None) -> dict[str, Any]:
     from .ingest import CsvOptions, csv_to_parquet, detect_csv_format
+    from .ingest.rejected import REJECTED_FILE, write_rejected
     from .media_columns import type_media_columns
 
     catalog, params = ctx.catalog, ctx.params
     dataset_id = params["dataset_id"]
     destination = catalog.storage.writable_path(dataset_folder(params["project_id"], dataset_id), DATA_FILE)
-    options = CsvOptions(**{k: v for k, v in params.get("options", {}).items() if v is not None})
+    given = {k: v for k, v in params.get("options", {}).items() if v is not None}
+    on_bad_rows = given.pop("on_bad_rows", "repair")
+    options = CsvOptions(**given)
     total = getattr(stream, "size", None)
     fmt = detect_csv_format(stream, options, source=source)
     stream.seek(0)
@@ -116,7 +119,12 @@ def _import_csv_stream(ctx: JobContext, stream: BinaryIO, *, source: str, media:
         progress=lambda f, m: ctx.progress(f * COPY_SHARE, m),
         total_bytes=total if isinstance(total, int) else None,
         filesystem=catalog.storage.filesystem(),
+        on_bad_rows=on_bad_rows,
     )
+    if result.rejected:
+        folder = dataset_folder(params["project_id"], dataset_id)
+        with catalog.storage.open(f"{folder}/{REJECTED_FILE}", "wb") as out:
+            write_rejected(result.rejected, out)
     result = type_media_columns(destination, result, catalog.storage.filesystem(), source=source, media=media)
     _set(
         catalog,
@@ -126,7 +134,8 @@ def _import_csv_stream(ctx: JobContext, stream: BinaryIO, *, source: str, media:
         n_columns=len(result.columns),
         schema=[asdict(column) for column in result.columns],
         warnings=[asdict(warning) for warning in result.warnings],
-        source={**_current_source(catalog, dataset_id), "format": result.format.to_dict()},
+        source={**_current_source(catalog, dataset_id), "format": result.format.to_dict(),
+                "rejected_rows": len(result.rejected), "repaired_rows": len(result.repaired)},
     )
     return {**_compute_statistics(ctx), "format": result.format.to_dict()}
 

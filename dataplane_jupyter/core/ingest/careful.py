@@ -122,7 +122,7 @@ def careful_copy(path: Path, dest: Path, *, separator: str, quote: str, escape: 
         lines = ", ".join(str(line) for line in _first_bad_lines(result))
         raise InvalidInput(
             f"{source} was not read correctly: {bad:,} of {total:,} rows do not have the "
-            f"{width} fields of the table (lines {lines}…); probably the wrong separator, "
+            f"{width} fields of the table (lines {lines}{'…' if bad > _REPORTED else ''}); probably the wrong separator, "
             f"quote or encoding. Detected: {settings}. Give the right one to import it.")
     return result
 
