@@ -295,3 +295,16 @@ def test_300_columns_import(tmp_path: Path) -> None:
     result, rows = ingest(tmp_path, (header + "\n" + body).encode())
     assert len(result.columns) == 300 and result.rows == 500
     assert rows[499]["x299"] == 499 * 300 + 299
+
+
+def test_a_binary_file_is_not_a_csv_naming_its_bytes(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as err:
+        detect_csv_format(io.BytesIO(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4), source="img.csv")
+    assert str(err.value) == ("img.csv is not a text (CSV) file: it starts with the bytes of a PNG "
+                              "image (89 50 4e 47); export it as CSV first")
+    with pytest.raises(InvalidInput) as err:
+        detect_csv_format(io.BytesIO(b"ab\x00\x01cd\xfe\xff" * 200), source="blob.csv")
+    assert str(err.value) == ("blob.csv is not a text (CSV) file: it holds bytes that text never "
+                              "holds (0x00 at byte 2, 0x01 at byte 3, 0x00 at byte 10); "
+                              "export it as CSV first")
+    assert "encoding" not in str(err.value)
