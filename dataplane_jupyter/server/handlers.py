@@ -21,6 +21,8 @@ from ..core.models import (
     ListDatasetsResponse,
     ListJobsResponse,
     ListProjectsResponse,
+    ListRejectedRowsResponse,
+    RejectedRow,
     UpdateDataset,
 )
 from ..core.stats.jsonsafe import jsonable
@@ -179,6 +181,49 @@ class DownloadHandler(DataplaneHandler):
         self.finish(set_content_type=media_type)  # APIHandler.finish would reset it to JSON
 
 
+class RejectedRowsHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation(
+        "The rows the import set aside, verbatim (line, raw text, reason)",
+        response=ListRejectedRowsResponse,
+        query={"offset": "First row to return (default 0)", "limit": "Rows to return (default 100, at most 10000)"},
+    )
+    async def get(self, project: str, dataset: str) -> None:
+        offset = _whole(self.get_argument("offset", "0"), "offset", 0, None)
+        limit = _whole(self.get_argument("limit", "100"), "limit", 1, 10_000)
+        ds = await self.call(find_dataset, self, project, dataset)
+        table = await self.call(ds.rejected_table)
+        page = table.slice(offset, limit).to_pylist()
+        self.reply(ListRejectedRowsResponse(rows=[RejectedRow(**row) for row in page],
+                                            total=table.num_rows, offset=offset))
+
+
+class RejectedRowsDownloadHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("Download the rows the import set aside as CSV (line, raw, reason)", content="text/csv")
+    async def get(self, project: str, dataset: str) -> None:
+        from ..core.ingest.rejected import rejected_csv
+
+        ds = await self.call(find_dataset, self, project, dataset)
+        table = await self.call(ds.rejected_table)
+        self.set_header("Content-Type", "text/csv")
+        self.set_header("Content-Disposition", 'attachment; filename="rejected-rows.csv"')
+        with tempfile.TemporaryFile() as out:
+            await self.call(rejected_csv, table, out)
+            out.seek(0)
+            while chunk := await self.call(out.read, 1 << 20):
+                self.write(chunk)
+                await self.flush()
+        self.finish(set_content_type="text/csv")
+
+
+def _whole(text: str, field: str, low: int, high: int | None) -> int:
+    if not text.isdigit() or int(text) < low or (high is not None and int(text) > high):
+        upper = f" to {high:,}" if high is not None else " or more"
+        raise InvalidInput(f"{field} must be a whole number from {low}{upper}, not {text!r}.", field=field)
+    return int(text)
+
+
 class ProjectJobsHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("List a project's jobs", response=ListJobsResponse, query={"status": "Keep these statuses (repeatable)"})
@@ -252,6 +297,8 @@ class UploadHandler(DataplaneHandler):
             "separator": "Column separator (auto-detected when absent)",
             "decimal": "Decimal separator (auto-detected when absent)",
             "encoding": "Text encoding (auto-detected when absent)",
+            "on_bad_rows": "repair (default: repair a row when unambiguous, else set it aside), "
+                           "skip (set every bad row aside) or error (refuse the file)",
         },
         content="application/octet-stream",
     )
@@ -264,6 +311,7 @@ class UploadHandler(DataplaneHandler):
         self._staging.rename(target)  # keeps the suffix (.csv.gz) that tells how to read it
         self._staging = target
         options = {key: self.get_argument(key, None) for key in ("separator", "decimal", "encoding")}
+        options["on_bad_rows"] = self.get_argument("on_bad_rows", None) or "repair"
         ds = await self.call(
             self.project(project).datasets.import_file,
             target,

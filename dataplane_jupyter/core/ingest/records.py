@@ -86,7 +86,9 @@ def read_records(lines: Iterable[str], separator: str, quote: str, escape: str |
 
     A record whose quote stays open is accepted across lines when it parses into ``width``
     fields (any count when ``width`` is None); otherwise its first line comes alone,
-    ``unclosed=True``, and the following lines are read again as records of their own.
+    ``unclosed=True``, and the following lines are read again as records of their own. So
+    does a record whose quote closes on a later line but with another field count, when one
+    of the lines it took reads as a row of its own (a stray quote closed by another).
     """
     source = iter(lines)
     pending: deque[tuple[int, str]] = deque()
@@ -123,8 +125,12 @@ def read_records(lines: Iterable[str], separator: str, quote: str, escape: str |
         raw = strip_end(joined)
         fields = parse_fields(raw, separator, quote, escape)
         closed = not open_quotes(joined, quote, escape)
-        if closed and (width is None or len(fields) == width):
+        if closed and (width is None or len(fields) == width or not _rows_inside(taken, separator, width)):
             yield Record(start, raw, fields, lines=len(taken))
             continue
         pending.extendleft(reversed(taken[1:]))
         yield Record(start, text, parse_fields(text, separator, quote, escape), unclosed=True)
+
+
+def _rows_inside(taken: list[tuple[int, str]], separator: str, width: int) -> bool:
+    return any(len(strip_end(line).split(separator)) == width for _, line in taken[1:])
