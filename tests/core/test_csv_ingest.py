@@ -308,3 +308,11 @@ def test_a_binary_file_is_not_a_csv_naming_its_bytes(tmp_path: Path) -> None:
                               "holds (0x00 at byte 2, 0x01 at byte 3, 0x00 at byte 10); "
                               "export it as CSV first")
     assert "encoding" not in str(err.value)
+
+
+def test_a_file_wider_than_the_column_limit_is_refused_at_once_naming_the_count() -> None:
+    header = ",".join(f"c{i}" for i in range(100_000)).encode()
+    row = b",".join(b"1" for _ in range(100_000))
+    with pytest.raises(InvalidInput) as err:
+        detect_csv_format(io.BytesIO(header + b"\n" + row + b"\n" + row + b"\n"), source="wide.csv")
+    assert str(err.value).startswith("wide.csv has 100,000 columns; the platform reads at most 2,000 per file")

@@ -30,7 +30,7 @@ from dataplane_jupyter.core.ingest.encoding import (
     decode_sample,
     detect_encoding,
 )
-from dataplane_jupyter.core.ingest.model import CsvFormat, CsvOptions
+from dataplane_jupyter.core.ingest.model import MAX_COLUMNS, CsvFormat, CsvOptions
 from dataplane_jupyter.core.ingest.shape import detect_escape, detect_shape, sample_records
 from dataplane_jupyter.core.ingest.values import looks_like_value
 
@@ -83,6 +83,7 @@ def detect_dialect(text: str, options: CsvOptions, *, encoding: str, truncated: 
         escape = detect_escape(text, separator, quote, truncated=truncated)
     shape = detect_shape(text, separator, quote, escape, truncated=truncated,
                          skip_lines=options.skip_lines)
+    _refuse_too_wide(max(shape.width, text.split("\n", 1)[0].count(separator) + 1), source=source)
     rows = [r.fields for r in sample_records(text, separator, quote, escape, truncated=truncated)
             if not r.blank and r.line > shape.skip_lines]
     header = options.header if options.header is not None else detect_header(rows)
@@ -177,6 +178,14 @@ def detect_header(rows: list[list[str]]) -> bool:
         if typed >= 0.9:
             votes += -1 if looks_like_value(first) else 1
     return votes >= 0
+
+
+def _refuse_too_wide(width: int, *, source: str) -> None:
+    if width > MAX_COLUMNS:
+        raise InvalidInput(
+            f"{source} has {width:,} columns; the platform reads at most {MAX_COLUMNS:,} per file "
+            "(each column costs memory in every step). Keep the columns you need, or raise the "
+            "limit with the environment variable DATAPLANE_MAX_COLUMNS.", field="source")
 
 
 def _check_options(separator: str, quote: str, decimal: str | None, *, source: str) -> None:
