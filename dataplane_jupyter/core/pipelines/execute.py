@@ -465,11 +465,12 @@ def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcom
         raise InvalidInput(f"{step['model']} holds a {type(model).__name__}, which has no predict()", field="model")
     source = pq.ParquetFile(run.input(str(step["input"]), name))
     columns = source.schema_arrow.names
-    features = [str(c) for c in step.get("features") or getattr(model, "feature_names_in_", None) or columns]
+    trained_on = getattr(model, "feature_names_in_", None)
+    features = [str(c) for c in (step.get("features") or (list(trained_on) if trained_on is not None else columns))]
     missing = [c for c in features if c not in columns]
     if missing:
-        raise InvalidInput(f"input {step['input']!r} lacks the feature column(s) {', '.join(missing)} the model "
-                           f"needs (it has: {', '.join(columns)})", field="input")
+        raise InvalidInput(f"input {step['input']!r} lacks the feature column(s) {', '.join(map(repr, missing))} "
+                           f"the model needs (it has: {', '.join(map(repr, columns))})", field="input")
     target = str(step.get("prediction_column") or "prediction")
     proba = hasattr(model, "predict_proba") and hasattr(model, "classes_")
     log_(f"model {type(model).__name__} on {len(features)} feature(s); probabilities: {'yes' if proba else 'no'}")
