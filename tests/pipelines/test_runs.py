@@ -253,3 +253,35 @@ def test_cancel_stops_the_run_at_the_next_step_boundary(project: Any, tmp_path: 
     assert project.datasets.list(origin=["pipeline_output", "pipeline_intermediate"]) == []
     with pytest.raises(InvalidState, match="nothing to cancel"):
         run.cancel()
+
+
+def test_a_worker_killed_mid_run_fails_the_run_naming_the_step_and_publishes_nothing(
+        process_catalog: dp.Catalog, tmp_path: Path) -> None:
+    project = process_catalog.project("p")
+    project.datasets.from_pandas(pd.DataFrame({"a": range(5)}), "base", origin="upload").wait()
+    write_module(tmp_path, "stuck", f"""
+        import time
+        from pathlib import Path
+
+        def forever(frame):
+            Path({str(tmp_path / 'started')!r}).touch()
+            time.sleep(600)
+            return frame
+    """)
+    pipe = project.pipelines.create("stuck", base_dir=tmp_path, steps=[
+        {"name": "base", "kind": "read", "dataset": "base"},
+        {"name": "early", "kind": "sql", "query": "select a * 2 as b from base", "keep": True},
+        {"name": "stuck", "kind": "python", "function": "stuck:forever", "input": "early"},
+        {"name": "later", "kind": "sql", "query": "select * from stuck"},
+    ])
+    run = pipe.run()
+    wait_for(tmp_path / "started")
+    job = process_catalog.jobs.get(run.info.job_id)
+    os.kill(job.worker_pid, signal.SIGKILL)
+    with pytest.raises(JobFailed, match=r"Step 'stuck' \(python\) failed: Interrupted: the worker process"):
+        run.wait(timeout=120)
+    assert run.status == "failed"
+    assert [s.status for s in run.steps] == ["succeeded", "succeeded", "failed", "skipped"]
+    assert "Interrupted" in run.step("stuck").message
+    assert project.datasets.list(origin=["pipeline_output", "pipeline_intermediate"]) == []
+    assert [d.name for d in project.datasets.list()] == ["base"]

@@ -167,7 +167,12 @@ class Pipeline:
             if used is not None:
                 label = getattr(used, "name", None) or used.id
                 raise InUse(f"Pipeline {self.name!r} is used by schedule {label!r}: delete the schedule first.")
+        from dataplane_jupyter.core.pipelines.execute import run_folder
+
+        runs = self.runs(limit=100_000)
         records.delete(self.project.catalog.engine, schema.pipelines, self.id)
+        for run in runs:  # work files kept for retries, executed notebooks
+            self.project.catalog.storage.remove(run_folder(self.project.id, run.id))
 
 
 class Pipelines:
