@@ -86,6 +86,7 @@ class ExportRun:
     duration = property(lambda self: self.info.duration_seconds, doc="Seconds from start to end, once finished.")
     exporter = property(lambda self: self.info.exporter, doc="The exporter's name.")
     dataset_name = property(lambda self: self.info.dataset_name, doc="The exported dataset's name.")
+    pipeline_run_id = property(lambda self: self.info.pipeline_run_id, doc="The pipeline run that exported, if any.")
 
     def __repr__(self) -> str:
         info = self._info or self.info
