@@ -3,8 +3,9 @@ their runs, persisted as jobs. See `definition` (the step document), `checks` (v
 the catalog), `collection` (Pipelines, Pipeline), `runs` (PipelineRun, start_run) and `execute`
 (the job that runs the steps)."""
 
-from .collection import Pipeline, Pipelines, load_yaml
+from .collection import Pipeline, Pipelines, load_yaml, parse_yaml
 from .definition import KINDS, PipelineInvalid, Problem
 from .runs import PipelineRun, start_run
 
-__all__ = ["KINDS", "Pipeline", "PipelineInvalid", "PipelineRun", "Pipelines", "Problem", "load_yaml", "start_run"]
+__all__ = ["KINDS", "Pipeline", "PipelineInvalid", "PipelineRun", "Pipelines", "Problem", "load_yaml", "parse_yaml",
+           "start_run"]

@@ -30,28 +30,32 @@ def _base_dir(base_dir: str | os.PathLike[str] | None) -> str:
     return str(Path(base_dir).expanduser().absolute()) if base_dir else os.getcwd()
 
 
-def load_yaml(path_or_text: str | os.PathLike[str]) -> tuple[dict[str, Any], str | None]:
-    """A YAML pipeline document (a file path or the text itself) and the folder it came from.
-
-    The document is a list of steps, or {name, description, steps}."""
+def parse_yaml(text: str, *, source: str = "") -> dict[str, Any]:
+    """A YAML pipeline document: a list of steps, or {name, description, steps}. Syntax errors
+    name the line and column (and `source`, the file)."""
     import yaml
 
-    path = Path(str(path_or_text)).expanduser()
-    is_file = "\n" not in str(path_or_text) and path.suffix in (".yaml", ".yml", ".json") and path.is_file()
-    text = path.read_text(encoding="utf-8") if is_file else str(path_or_text)
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        source = f"{path}: " if is_file else ""
-        raise InvalidInput(f"{source}{where}not valid YAML: {getattr(exc, 'problem', None) or exc}",
+        prefix = f"{source}: " if source else ""
+        raise InvalidInput(f"{prefix}{where}not valid YAML: {getattr(exc, 'problem', None) or exc}",
                            field="steps") from None
     if isinstance(document, list):
         document = {"steps": document}
     if not isinstance(document, dict):
         raise InvalidInput("A pipeline YAML document is a list of steps or an object with 'steps'.", field="steps")
-    return document, str(path.absolute().parent) if is_file else None
+    return document
+
+
+def load_yaml(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
+    """The YAML pipeline document of a file, and the folder it is in (relative paths start there)."""
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise InvalidInput(f"File {str(path)!r} does not exist.", field="path")
+    return parse_yaml(file.read_text(encoding="utf-8"), source=str(file)), str(file.absolute().parent)
 
 
 class Pipeline:
@@ -182,7 +186,13 @@ class Pipelines:
         self.project = project
 
     def validate(self, steps: Any) -> list[Problem]:
-        """Every problem of a definition (empty when it is valid); nothing is saved."""
+        """Every problem of a definition (empty when it is valid); nothing is saved. `steps` may
+        also be the text of a YAML document."""
+        if isinstance(steps, str):
+            try:
+                steps = parse_yaml(steps).get("steps")
+            except InvalidInput as error:
+                return [Problem(None, None, "steps", error.message)]
         try:
             steps = normalise(steps)
         except PipelineInvalid as invalid:
@@ -220,7 +230,7 @@ class Pipelines:
         """Create a pipeline from a YAML file (list of steps, or {name, description, steps}), or save
         a new version if it exists. Relative paths start from the file's folder."""
         document, folder = load_yaml(path)
-        name = name or document.get("name") or (Path(str(path)).stem if folder else None)
+        name = name or document.get("name") or Path(str(path)).stem
         if not name:
             raise InvalidInput("The YAML document names no pipeline: add 'name:' or pass name=.", field="name")
         if name in self:
