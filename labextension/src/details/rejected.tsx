@@ -46,7 +46,7 @@ export function RejectedRowsTab(props: IRejectedRowsTabProps): JSX.Element {
     <div className="jp-Dataplane-detailsRejected">
       <p className="jp-Dataplane-notice">
         {page.total === 1 ? '1 row was' : `${formatNumber(page.total)} rows were`} not imported
-        {shown}; they are kept here as they were in the file.{' '}
+        {shown}; {page.total === 1 ? 'it is' : 'they are'} kept here as in the file.{' '}
         <button
           className="jp-Dataplane-linkButton"
           onClick={() => startDownload(client.rejectedRowsDownloadUrl(project, dataset))}
