@@ -11,6 +11,10 @@ Rules:
 - **decimal**: ``,`` when more numeric-looking cells use a decimal comma (``3,14``,
   ``1.234,56``) than a decimal point; ambiguous cells such as ``1,234`` count for ``,`` only
   in ``;``/tab/``|`` files.
+- **shape** (:mod:`~dataplane_jupyter.core.ingest.shape`): backslash escapes (``\\"``), the
+  record delimiter, and lines before the header (a preamble, skipped): each reported in the
+  format and overridable (``escapechar``, ``skip_lines``); more than
+  :data:`~dataplane_jupyter.core.ingest.model.MAX_COLUMNS` columns refuse the file at once.
 - **header**: each column votes: data cells that are numbers, booleans or dates under a
   first-row cell that is not, vote "header"; a first-row cell of the same kind as the data
   votes "no header". No votes: a header (the common case).
