@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..core.datasets import Dataset
+from ..core.datasets.datasets import Dataset
 from ..core.models import DatasetStatus
 from . import embeddings
 from .common import project

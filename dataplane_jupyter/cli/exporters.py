@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.export_runs import FINISHED, ExportRun
+from ..core.exports.runs import FINISHED, ExportRun
 from .common import project
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.image_folders import ImageFolder
-from ..core.image_models import ImageFolderStatus
+from ..core.images.folders import ImageFolder
+from ..core.images.models import ImageFolderStatus
 from .common import project
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs

@@ -19,7 +19,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
 from ..cli import main as cli_main
-from ..core.catalog import Catalog
+from ..core.catalog.catalog import Catalog
 from ..core.errors import DataplaneError
 from .complete import complete_dataplane
 from .sql import run_sql

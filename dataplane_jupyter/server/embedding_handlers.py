@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import tornado.web
 
-from ..core.embedding_views import embedding_map, neighbor_records
-from ..core.embeddings import save_selection, start_embeddings
+from ..core.embeddings.embeddings import save_selection, start_embeddings
+from ..core.embeddings.views import embedding_map, neighbor_records
 from ..core.errors import InvalidInput
 from ..core.models import (
     ComputeEmbeddings,

@@ -10,9 +10,9 @@ from typing import Any
 
 import tornado.web
 
-from ..core.datasets import DOWNLOAD_FORMATS, Dataset
+from ..core.datasets.datasets import DOWNLOAD_FORMATS, Dataset
 from ..core.errors import InvalidInput, NotFound
-from ..core.jobs import Job
+from ..core.jobs.store import Job
 from ..core.models import (
     CreateProject,
     DescribeDataset,

@@ -9,8 +9,8 @@ from pathlib import Path
 import tornado.web
 
 from ..core.errors import InvalidInput
-from ..core.image_folders import ImageFolder
-from ..core.image_models import (
+from ..core.images.folders import ImageFolder
+from ..core.images.models import (
     DescribeImageFolder,
     ImageFolderCategory,
     ListImageFolderCategoriesResponse,

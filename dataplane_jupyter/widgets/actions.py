@@ -9,8 +9,8 @@ a callback that updates widgets; ipykernel sends widget updates from any thread.
 from __future__ import annotations
 
 import threading
-from contextlib import nullcontext
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ from ..core.errors import DataplaneError
 from . import html
 
 if TYPE_CHECKING:
-    from ..core.catalog import Jobs
+    from ..core.jobs.handles import Jobs
 
 class ActionFailed(Exception):
     """An action's expected failure (a test that did not pass): shown as its message alone."""
