@@ -87,15 +87,12 @@ class DataplaneMagics(Magics):
             print(f"Saved the query's result as dataset {name!r}: {dataset.rows:,} rows × {dataset.columns} columns.")
             return
         print(f"Importing the query's whole result as dataset {name!r}.")
-        try:
+        if getattr(self.shell, "kernel", None) is not None:  # a plain IPython terminal draws no widgets
             from IPython.display import display
 
             from ..widgets.actions import dataset_progress
 
-            if getattr(self.shell, "kernel", None) is not None:
-                display(dataset_progress(dataset))
-        except ImportError:  # widgets are optional in a plain IPython terminal
-            pass
+            display(dataset_progress(dataset))
 
 
 def load_ipython_extension(ipython: Any) -> None:

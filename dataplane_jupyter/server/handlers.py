@@ -149,7 +149,7 @@ class SampleHandler(DataplaneHandler):
 
 def _sized_bytes(frame: Any) -> Any:
     """The frame with raw bytes shown as ``"<n bytes>"``: they are not JSON text."""
-    for name in frame.columns[frame.dtypes == object]:
+    for name in frame.select_dtypes(include="object").columns:
         frame[name] = frame[name].map(lambda v: jsonable(v) if isinstance(v, bytes) else v)
     return frame
 

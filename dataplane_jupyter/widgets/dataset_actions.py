@@ -1,5 +1,5 @@
-"""Rename, download and delete (with confirmation) a dataset; compute or explore its embeddings
-when the core offers them. Shared by the dataset panel and the rows of the datasets list."""
+"""Rename, download, export and delete (with confirmation) a dataset; compute or explore its
+embeddings. Shared by the dataset panel and the rows of the datasets list."""
 
 from __future__ import annotations
 
@@ -13,11 +13,6 @@ from . import html
 from .actions import bind
 
 SMALL = w.Layout(width="auto")
-
-
-def has_embeddings_api(dataset: Any) -> bool:
-    """True once the core can compute embeddings (issue 9)."""
-    return all(hasattr(dataset, name) for name in ("compute_embeddings", "embeddings"))
 
 
 class DatasetActions(w.VBox):
@@ -42,14 +37,11 @@ class DatasetActions(w.VBox):
         self.download_button.on_click(lambda _: self.show_download())
         self.delete_button.on_click(lambda _: self.show_delete())
         buttons += [self.rename_button, self.download_button, self.delete_button]
-        if hasattr(dataset, "export") and hasattr(dataset.project, "exporters"):
-            self.export_button = w.Button(description="Export", icon="share", layout=SMALL)
-            self.export_button.on_click(lambda _: self.show_export())
-            buttons.append(self.export_button)
-        if has_embeddings_api(dataset):
-            self.embeddings_button = w.Button(description="Embeddings", icon="braille", layout=SMALL)
-            self.embeddings_button.on_click(lambda _: self.show_embeddings())
-            buttons.append(self.embeddings_button)
+        self.export_button = w.Button(description="Export", icon="share", layout=SMALL)
+        self.export_button.on_click(lambda _: self.show_export())
+        self.embeddings_button = w.Button(description="Embeddings", icon="braille", layout=SMALL)
+        self.embeddings_button.on_click(lambda _: self.show_embeddings())
+        buttons += [self.export_button, self.embeddings_button]
         self.buttons = buttons
         super().__init__([w.HBox(buttons), self.form, self.message, self.output])
 
