@@ -81,7 +81,7 @@ class DataplaneMagics(Magics):
         return result.preview
 
     def _follow(self, dataset: Any, wait: bool) -> None:
-        name = dataset._info.name
+        name = dataset.describe().name
         if wait:
             dataset.wait()
             print(f"Saved the query's result as dataset {name!r}: {dataset.rows:,} rows × {dataset.columns} columns.")

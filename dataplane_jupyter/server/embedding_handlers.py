@@ -57,7 +57,7 @@ class SelectionHandler(DataplaneHandler):
     async def post(self, project: str, dataset: str) -> None:
         r = self.body(SaveSelection)
         ds = await self.call(find_dataset, self, project, dataset)
-        self.reply((await self.call(save_selection, ds, r.rows, r.name))._info, status=201)
+        self.reply((await self.call(save_selection, ds, r.rows, r.name)).describe(), status=201)
 
 
 def whole_number(handler: DataplaneHandler, name: str, default: int | None) -> int:

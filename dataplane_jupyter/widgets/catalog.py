@@ -75,11 +75,11 @@ class DatasetsTab(w.VBox):
                             + "</span>")
         self.rows.children = [self._row(ds) for ds in datasets[:MAX_ROWS]] or [
             w.HTML(html.note("No dataset matches. Import one with the button above."))]
-        if any(ds._info.status.value in PENDING for ds in datasets):
+        if any(ds.describe().status.value in PENDING for ds in datasets):
             self._watch()
 
     def _row(self, dataset: Any) -> w.Widget:
-        info = dataset._info
+        info = dataset.describe()
         link = info.source.get("datasource")
         text = (f'<div class="dp-dataset" data-name="{html.attribute(info.name)}" data-status="{info.status.value}">'
                 f"<b>{html.text(info.name)}</b> {html.badge(info.status.value, self._label(info))} "
@@ -126,11 +126,11 @@ class DatasetsTab(w.VBox):
         except Exception:  # noqa: BLE001 - the next tick tries again
             return True
         shown = {d.id for d in self.datasets}
-        before = [(d.id, d._info.status, round(d._info.progress, 2)) for d in self.datasets]
-        after = [(d.id, d._info.status, round(d._info.progress, 2)) for d in fresh if d.id in shown]
+        before = [(d.id, d.describe().status, round(d.describe().progress, 2)) for d in self.datasets]
+        after = [(d.id, d.describe().status, round(d.describe().progress, 2)) for d in fresh if d.id in shown]
         if before != after:
             self.refresh()
-        return any(d._info.status.value in PENDING for d in fresh)
+        return any(d.describe().status.value in PENDING for d in fresh)
 
     def close(self) -> None:
         self._stop.set()

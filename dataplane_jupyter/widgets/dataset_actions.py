@@ -55,15 +55,15 @@ class DatasetActions(w.VBox):
 
     def show_rename(self) -> None:
         """An inline name field with Save."""
-        name = w.Text(value=self.dataset._info.name, description="New name")
+        name = w.Text(value=self.dataset.describe().name, description="New name")
         save = w.Button(description="Save name", button_style="primary", layout=SMALL)
 
         def run() -> str:
-            old = self.dataset._info.name
+            old = self.dataset.describe().name
             self.dataset.rename(name.value)
             self._close()
             self.on_change("renamed")
-            return f"Renamed {old!r} to {self.dataset._info.name!r}."
+            return f"Renamed {old!r} to {self.dataset.describe().name!r}."
 
         bind(save, run, self.message, self.output)
         self.message.value = ""
@@ -71,7 +71,7 @@ class DatasetActions(w.VBox):
 
     def show_download(self) -> None:
         """A path (relative to the notebook) and a format."""
-        info = self.dataset._info
+        info = self.dataset.describe()
         fmt = w.Dropdown(options=["csv", "parquet"], value="csv", description="Format", layout=w.Layout(width="180px"))
         path = w.Text(value=f"{info.name}.csv", description="Save as")
         fmt.observe(lambda change: setattr(path, "value", str(Path(path.value).with_suffix("." + change["new"]))), "value")
@@ -88,7 +88,7 @@ class DatasetActions(w.VBox):
 
     def show_delete(self) -> None:
         """Ask before deleting."""
-        name = self.dataset._info.name
+        name = self.dataset.describe().name
         confirm = w.Button(description=f"Delete {name}", button_style="danger", icon="trash", layout=SMALL)
 
         def run() -> str:

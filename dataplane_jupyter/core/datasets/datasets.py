@@ -14,13 +14,13 @@ import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.catalog.names import check_name
+from dataplane_jupyter.core.catalog.records import RecordWithJob
 from dataplane_jupyter.core.datasets.csv_cells import csv_batch, csv_schema
 from dataplane_jupyter.core.datasets.imports import start_datasource_import, start_file_import, start_statistics
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.embeddings.embeddings import load_embeddings, neighbors, start_embeddings
 from dataplane_jupyter.core.errors import AlreadyExists, ImportFailed, InvalidInput, InvalidState, NotFound
 from dataplane_jupyter.core.exports.runs import ExportRun, dataset_exports, start_export
-from dataplane_jupyter.core.jobs.store import Job
 from dataplane_jupyter.core.models import STATUS_LABELS, DatasetOrigin, DatasetStatus, DescribeDataset
 
 if TYPE_CHECKING:
@@ -196,19 +196,24 @@ class Datasets:
         return self.get(dataset_id)
 
 
-class Dataset:
-    """A handle on one dataset; attributes read the catalog afresh, so they follow the import."""
+class Dataset(RecordWithJob[DescribeDataset]):
+    """A handle on one dataset; attributes read the catalog afresh, so they follow the import
+    (`describe()` is the snapshot read last, without a query)."""
+
+    _noun = "Dataset"
 
     def __init__(self, project: "Project", info: DescribeDataset) -> None:
         self.project = project
         self.catalog = project.catalog
         self._info = info
 
-    @property
-    def info(self) -> DescribeDataset:
-        """The current record (re-read from the catalog)."""
-        self._info = self.project.datasets.get(self._info.id)._info
-        return self._info
+    def _load(self) -> DescribeDataset:
+        return self.project.datasets.get(self._info.id).describe()
+
+    def _done(self, info: DescribeDataset) -> bool:
+        if info.status is DatasetStatus.FAILED:
+            raise ImportFailed(f"Dataset {info.name!r} failed: {info.error}")
+        return info.status is DatasetStatus.READY
 
     id = property(lambda self: self._info.id, doc="The dataset's identifier.")
     name = property(lambda self: self.info.name, doc="The dataset's name.")
@@ -223,24 +228,6 @@ class Dataset:
         info = self._info
         shape = f" {info.rows}×{info.columns}" if info.rows is not None else ""
         return f"<Dataset {info.name!r} {info.status.value}{shape}>"
-
-    @property
-    def job(self) -> Job | None:
-        """The import or statistics job of this dataset, if any."""
-        return self.catalog.jobs.get(self.info.job_id) if self._info.job_id else None
-
-    def wait(self, timeout: float | None = None, poll: float = 0.2) -> "Dataset":
-        """Block until the dataset is ready; raises ImportFailed with the reason if it failed."""
-
-        def ready() -> "Dataset | None":
-            info = self.info
-            if info.status is DatasetStatus.FAILED:
-                raise ImportFailed(f"Dataset {info.name!r} failed: {info.error}")
-            return self if info.status is DatasetStatus.READY else None
-
-        return self.catalog.jobs.wait_until(
-            ready, timeout=timeout, poll=poll,
-            waiting=lambda: f"Dataset {self._info.name!r} still {self._info.status.value}")
 
     def _require_data(self) -> None:
         """Data and statistics exist once the copy is done (statistics may still be partial)."""

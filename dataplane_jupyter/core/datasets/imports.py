@@ -147,14 +147,14 @@ def run_datasource_import(ctx: JobContext) -> dict[str, Any]:
     project = catalog.project_by_id(params["project_id"])
     source = project.datasources[params["datasource_id"]]
     connector = source.connector
-    kind, config, secrets, locator = connector.kind_impl, connector.config, connector._secrets(), source.locator
+    kind, locator = connector.kind_impl, source.locator
     what = kind.describe(locator)
     ctx.progress(0.0, f"Reading {what}", force=True)
     if kind.shape(locator) == "file":
-        with kind.open_file(config, secrets, locator) as stream:
+        with connector.open_file(locator) as stream:
             return _import_csv_stream(ctx, stream, source=str(locator.get("path") or what))
     destination = catalog.storage.writable_path(dataset_folder(params["project_id"], params["dataset_id"]), DATA_FILE)
-    rows, arrow_schema = _write_batches(ctx, kind.iter_batches(config, secrets, locator), destination, what)
+    rows, arrow_schema = _write_batches(ctx, connector.iter_batches(locator), destination, what)
     _set(
         catalog,
         params["dataset_id"],

@@ -159,7 +159,7 @@ def run_embeddings(ctx: JobContext) -> dict[str, Any]:
     }
     if not _set_embeddings(catalog, dataset.id, meta, run=params["run"]):
         what = "started again" if _exists(catalog, dataset.id) else "deleted"
-        raise InvalidState(f"Dataset {dataset._info.name!r} was {what} while its embeddings were computed.")
+        raise InvalidState(f"Dataset {dataset.describe().name!r} was {what} while its embeddings were computed.")
     return {"rows": len(rows), "method": method, "features": len(used)}
 
 

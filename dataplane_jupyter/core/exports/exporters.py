@@ -99,9 +99,7 @@ class Exporter:
 
     def test(self, *, timeout: float = 20) -> ConnectorTest:
         """Check that the destination is writable (a probe is written next to it, then removed)."""
-        connector = self.connector
-        result = connector.kind_impl.test_destination(connector.config, connector._secrets(), self.destination,
-                                                      timeout=timeout)
+        result = self.connector.test_destination(self.destination, timeout=timeout)
         return ConnectorTest(ok=result.ok, message=result.message)
 
     def update(self, *, name: str | None = None, connector: str | None = None, mode: str | None = None,
@@ -152,7 +150,7 @@ class Exporters:
         """Check that a destination is writable before saving it as an exporter."""
         owner = self.project.connectors[connector]
         where = _clean({**(destination or {}), **fields})
-        result = owner.kind_impl.test_destination(owner.config, owner._secrets(), where, timeout=timeout)
+        result = owner.test_destination(where, timeout=timeout)
         return ConnectorTest(ok=result.ok, message=result.message)
 
     def list(self) -> list[Exporter]:
@@ -177,7 +175,7 @@ class Exporters:
     # -- export runs ------------------------------------------------------------------------
     def get_run(self, run_id: str) -> ExportRun:
         """One export run of this project by id."""
-        return ExportRun(self.project, run_id)._check()
+        return ExportRun(self.project, run_id)
 
     def runs(self, query: sa.Select | None = None, *, limit: int = 200) -> list[ExportRun]:
         """Export runs of this project (all, or those `query` selects), newest first."""

@@ -10,19 +10,20 @@ mode exporter whose destination exists ends the run `cancelled`, with nothing wr
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.catalog.records import RecordWithJob
 from dataplane_jupyter.core.connectors.base import DestinationExists, WriteResult
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound
 from dataplane_jupyter.core.jobs.runner import JobContext
-from dataplane_jupyter.core.jobs.store import Job, JobStatus
-from dataplane_jupyter.core.models import STATUS_LABELS, DatasetStatus, DescribeExportRun
+from dataplane_jupyter.core.jobs.store import Job
+from dataplane_jupyter.core.models import STATUS_LABELS, TERMINAL, DatasetStatus, DescribeExportRun, JobStatus
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.catalog import Catalog
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
     from dataplane_jupyter.core.datasets.datasets import Dataset
     from dataplane_jupyter.core.exports.exporters import Exporter
 
-ACTIVE = ("queued", "running")
-FINISHED = ("succeeded", "failed", "cancelled")
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+FINISHED = TERMINAL
 EXPORTABLE = (DatasetStatus.READY, DatasetStatus.COMPUTING_STATISTICS)
 
 
@@ -53,30 +54,37 @@ def describe_run(row: sa.Row) -> DescribeExportRun:
     return DescribeExportRun.model_validate(values)
 
 
-class ExportRun:
-    """A handle on one export: `.status`, `.location`, `.rows`, `.error`, `.duration`, `.wait()`, `.cancel()`."""
+class ExportRun(RecordWithJob[DescribeExportRun]):
+    """A handle on one export: `.status`, `.location`, `.rows`, `.error`, `.duration`, `.wait()`,
+    `.cancel()` (`describe()` is the snapshot read last, without a query)."""
+
+    _noun = "Export"
 
     def __init__(self, project: "Project", run_id: str, info: DescribeExportRun | None = None) -> None:
         self.project = project
+        self.catalog = project.catalog
         self.id = run_id
-        self._info = info
+        self._info = info if info is not None else self._load()
 
-    @property
-    def info(self) -> DescribeExportRun:
-        """The current record (re-read from the catalog)."""
+    def _load(self) -> DescribeExportRun:
         query = run_query().where(schema.export_runs.c.id == self.id, schema.exporters.c.project_id == self.project.id)
-        with self.project.catalog.engine.connect() as connection:
+        with self.catalog.engine.connect() as connection:
             row = connection.execute(query).first()
         if row is None:
             raise NotFound(f"No export run with id {self.id!r} in project {self.project.name!r}.")
-        self._info = describe_run(row)
-        return self._info
+        return describe_run(row)
 
-    def _check(self) -> "ExportRun":
-        self.info  # noqa: B018 - raises NotFound for an unknown id
-        return self
+    def _done(self, info: DescribeExportRun) -> bool:
+        if info.status not in FINISHED:
+            return False
+        if info.status is not JobStatus.SUCCEEDED:
+            raise JobFailed(f"Export of dataset {info.dataset_name!r} with {info.exporter!r} {info.status.value}: {info.error}")
+        return True
 
-    status = property(lambda self: self.info.status, doc="queued, running, succeeded, failed or cancelled.")
+    def _waiting(self) -> str:
+        return f"Export of {self._info.dataset_name!r} still {self._info.status.value}"
+
+    status = property(lambda self: self.info.status.value, doc="queued, running, succeeded, failed or cancelled.")
     location = property(lambda self: self.info.location, doc="The file or table written (no credentials).")
     rows = property(lambda self: self.info.rows, doc="Rows written.")
     error = property(lambda self: self.info.error, doc="Why it failed or was cancelled.")
@@ -88,38 +96,25 @@ class ExportRun:
     dataset_name = property(lambda self: self.info.dataset_name, doc="The exported dataset's name.")
 
     def __repr__(self) -> str:
-        info = self._info or self.info
+        info = self._info
         where = f" → {info.location}" if info.location else ""
-        return f"<ExportRun {info.dataset_name!r} via {info.exporter!r} {info.status}{where}>"
-
-    def wait(self, timeout: float | None = None, poll: float = 0.2) -> "ExportRun":
-        """Block until the export ends; raises JobFailed with the reason unless it succeeded."""
-
-        def finished() -> DescribeExportRun | None:
-            info = self.info
-            return info if info.status in FINISHED else None
-
-        info = self.project.catalog.jobs.wait_until(
-            finished, timeout=timeout, poll=poll,
-            waiting=lambda: f"Export of {self._info.dataset_name!r} still {self._info.status}")
-        if info.status != "succeeded":
-            raise JobFailed(f"Export of dataset {info.dataset_name!r} with {info.exporter!r} {info.status}: {info.error}")
-        return self
+        return f"<ExportRun {info.dataset_name!r} via {info.exporter!r} {info.status.value}{where}>"
 
     def cancel(self) -> "ExportRun":
         """Ask the export to stop; the destination keeps what it had."""
-        job_id = self.info.job_id
-        if job_id is None or self.status in FINISHED:
+        info = self.info
+        job_id = info.job_id
+        if job_id is None or info.status in FINISHED:
             raise InvalidState(f"Export run {self.id} already {self.status}; nothing to cancel.")
         self.project.catalog.jobs.cancel(job_id)
         return self
 
 
-def _update(catalog: "Catalog", run_id: str, *, only_from: tuple[str, ...] | None = None, **values: Any) -> bool:
+def _update(catalog: "Catalog", run_id: str, *, only_from: Iterable[JobStatus] | None = None, **values: Any) -> bool:
     r = schema.export_runs
     query = r.update().where(r.c.id == run_id)
     if only_from is not None:
-        query = query.where(r.c.status.in_(only_from))
+        query = query.where(r.c.status.in_([status.value for status in only_from]))
     with catalog.engine.begin() as connection:
         return bool(connection.execute(query.values(updated_at=schema.utcnow(), **values)).rowcount)
 
@@ -134,7 +129,7 @@ def start_export(project: "Project", dataset: "Dataset", exporter_id: str) -> Ex
     run_id = schema.new_id()
     with project.catalog.engine.begin() as connection:
         connection.execute(schema.export_runs.insert().values(
-            id=run_id, exporter_id=exporter.id, dataset_id=info.id, dataset_name=info.name, status="queued"))
+            id=run_id, exporter_id=exporter.id, dataset_id=info.id, dataset_name=info.name, status=JobStatus.QUEUED.value))
     job = project.catalog.jobs.start(
         "dataset.export", f"{__name__}:run_export", on_end=f"{__name__}:on_export_end", project_id=project.id,
         target=("export_run", run_id),
@@ -153,17 +148,17 @@ def run_export(ctx: JobContext) -> dict[str, Any]:
     """Job: stream the dataset into the exporter's destination, then record where and how many rows."""
     catalog, params = ctx.catalog, ctx.params
     run_id = params["run_id"]
-    if not _update(catalog, run_id, only_from=("queued",), status="running", started_at=schema.utcnow()):
+    if not _update(catalog, run_id, only_from=(JobStatus.QUEUED,), status=JobStatus.RUNNING.value, started_at=schema.utcnow()):
         return {"skipped": "the run had already ended"}
     project = catalog.project_by_id(params["project_id"])
     exporter = project.exporters[params["exporter_id"]]
     try:
         result = _write(ctx, exporter, project.datasets.get(params["dataset_id"]))
     except DestinationExists as exc:
-        _update(catalog, run_id, only_from=("running",), status="cancelled", error=exc.message,
+        _update(catalog, run_id, only_from=(JobStatus.RUNNING,), status=JobStatus.CANCELLED.value, error=exc.message,
                 finished_at=schema.utcnow())
         return {"cancelled": exc.message}
-    _update(catalog, run_id, only_from=("running",), status="succeeded", location=result.location,
+    _update(catalog, run_id, only_from=(JobStatus.RUNNING,), status=JobStatus.SUCCEEDED.value, location=result.location,
             rows=result.rows, error=None, finished_at=schema.utcnow())
     return {"location": result.location, "rows": result.rows}
 
@@ -185,8 +180,8 @@ def _write(ctx: JobContext, exporter: "Exporter", dataset: "Dataset") -> WriteRe
             ctx.progress(0.99 * done / max(total, 1), f"Wrote {done:,} of {total:,} rows to {what}")
 
     def write() -> WriteResult:
-        return kind.write(connector.config, connector._secrets(), destination, batches(), schema=arrow_schema,
-                          mode=exporter.mode, file_format=exporter.file_format)
+        return connector.write(destination, batches(), schema=arrow_schema, mode=exporter.mode,
+                               file_format=exporter.file_format)
 
     try:
         return write()
@@ -200,7 +195,7 @@ def _write(ctx: JobContext, exporter: "Exporter", dataset: "Dataset") -> WriteRe
 
 def on_export_end(catalog: "Catalog", job: Job) -> None:
     """A failed or cancelled export job (even one whose worker died): the run says so, with the reason."""
-    status = "cancelled" if job.status is JobStatus.CANCELLED else "failed"
+    status = (JobStatus.CANCELLED if job.status is JobStatus.CANCELLED else JobStatus.FAILED).value
     _update(catalog, job.params["run_id"], only_from=ACTIVE, status=status, error=job.error,
             finished_at=job.finished_at or schema.utcnow())
 

@@ -27,7 +27,6 @@ from dataplane_jupyter.core.images.models import (
     DescribeImageFolder,
     ImageFolderStatus,
 )
-from dataplane_jupyter.core.jobs.store import Job
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
@@ -145,19 +144,24 @@ class ImageFolders:
         return any(key in (f.id, f.name) for f in self.list())
 
 
-class ImageFolder:
-    """A handle on one image folder; attributes read the catalog afresh."""
+class ImageFolder(records.RecordWithJob[DescribeImageFolder]):
+    """A handle on one image folder; attributes read the catalog afresh (`describe()` is the
+    snapshot read last, without a query)."""
+
+    _noun = "Image folder"
 
     def __init__(self, project: "Project", info: DescribeImageFolder) -> None:
         self.project = project
         self.catalog = project.catalog
         self._info = info
 
-    @property
-    def info(self) -> DescribeImageFolder:
-        """The current record (re-read from the catalog)."""
-        self._info = self.project.image_folders[self._info.id]._info
-        return self._info
+    def _load(self) -> DescribeImageFolder:
+        return self.project.image_folders[self._info.id].describe()
+
+    def _done(self, info: DescribeImageFolder) -> bool:
+        if info.status is ImageFolderStatus.FAILED:
+            raise ImportFailed(f"Image folder {info.name!r} failed: {info.error}")
+        return info.status is ImageFolderStatus.READY
 
     id = property(lambda self: self._info.id, doc="The folder's identifier.")
     name = property(lambda self: self.info.name, doc="The folder's name.")
@@ -176,24 +180,6 @@ class ImageFolder:
     @property
     def _folder(self) -> str:
         return image_folder_path(self._info.project_id, self._info.id)
-
-    @property
-    def job(self) -> Job | None:
-        """The import job, if any."""
-        return self.catalog.jobs.get(self._info.job_id) if self._info.job_id else None
-
-    def wait(self, timeout: float | None = None, poll: float = 0.1) -> "ImageFolder":
-        """Block until the folder is ready; raises ImportFailed with the reason if it failed."""
-
-        def ready() -> "ImageFolder | None":
-            info = self.info
-            if info.status is ImageFolderStatus.FAILED:
-                raise ImportFailed(f"Image folder {info.name!r} failed: {info.error}")
-            return self if info.status is ImageFolderStatus.READY else None
-
-        return self.catalog.jobs.wait_until(
-            ready, timeout=timeout, poll=poll,
-            waiting=lambda: f"Image folder {self._info.name!r} still {self._info.status.value}")
 
     def _require_ready(self) -> None:
         info = self.info

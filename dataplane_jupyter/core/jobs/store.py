@@ -10,7 +10,6 @@ from __future__ import annotations
 import socket
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import psutil
@@ -18,24 +17,7 @@ import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.errors import InvalidState, NotFound
-
-
-class JobStatus(str, Enum):
-    """The life of a job: queued → running → succeeded | failed | cancelled."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-    @property
-    def finished(self) -> bool:
-        """True for the three terminal statuses."""
-        return self in TERMINAL
-
-
-TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+from dataplane_jupyter.core.models import TERMINAL, JobStatus
 
 LEGAL_TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     JobStatus.QUEUED: frozenset({JobStatus.RUNNING, JobStatus.FAILED, JobStatus.CANCELLED}),

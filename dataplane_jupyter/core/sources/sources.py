@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.connectors import TestResult, get_kind
-from dataplane_jupyter.core.connectors.base import ConnectorKind
+from dataplane_jupyter.core.connectors.base import ConnectorKind, WriteResult
 from dataplane_jupyter.core.errors import InUse
 from dataplane_jupyter.core.models import ConnectorTest, DatasourcePreview, DescribeConnector, DescribeDatasource
 from dataplane_jupyter.core.sources.secrets import SecretBox, load_key
@@ -56,17 +56,55 @@ class Connector:
         shown = [f"{k}={v!r}" for k, v in self.config.items()] + [f"{k}=***" for k in self.info.secrets_set]
         return f"<Connector {self.name!r} {self.kind} {' '.join(shown)}>"
 
-    def test(self, *, timeout: float = 10) -> ConnectorTest:
-        """Connect and log in; `.ok` and a message that names the cause of a failure."""
-        result: TestResult = self.kind_impl.test(self.config, self._secrets(), timeout=timeout)
+    def test(self, *, timeout: float = 10, **overrides: Any) -> ConnectorTest:
+        """Connect and log in; `.ok` and a message that names the cause of a failure.
+
+        `overrides` are fields as a form holds them before saving: they replace the stored ones
+        (a secret not given keeps its stored value, `None` for a plain field clears it)."""
+        config, secrets = self._merged(overrides)
+        if overrides:
+            self.kind_impl.validate(config, secrets)
+        result: TestResult = self.kind_impl.test(config, secrets, timeout=timeout)
         return ConnectorTest(ok=result.ok, message=result.message)
+
+    def _merged(self, fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The stored config and secrets with `fields` applied (see `update`)."""
+        config, secrets = self.kind_impl.split(fields)
+        cleared = [k for k, v in fields.items() if v is None]
+        return (
+            {k: v for k, v in {**self.config, **config}.items() if k not in cleared},
+            {k: v for k, v in {**self._secrets(), **secrets}.items() if k not in cleared},
+        )
+
+    # What the rest of the core does through a connector: the secrets never leave this class.
+
+    def test_locator(self, locator: dict[str, Any], *, timeout: float) -> TestResult:
+        """Check that `locator` (a datasource's file or table) can be read."""
+        return self.kind_impl.test_locator(self.config, self._secrets(), locator, timeout=timeout)
+
+    def preview(self, locator: dict[str, Any], *, rows: int) -> pa.Table:
+        """The first `rows` rows at `locator`."""
+        return self.kind_impl.preview(self.config, self._secrets(), locator, rows=rows)
+
+    def open_file(self, locator: dict[str, Any]) -> Any:
+        """The file at `locator`, opened for reading (a context manager)."""
+        return self.kind_impl.open_file(self.config, self._secrets(), locator)
+
+    def iter_batches(self, locator: dict[str, Any]) -> Iterator[pa.RecordBatch]:
+        """The rows of the table at `locator`, in Arrow batches."""
+        return self.kind_impl.iter_batches(self.config, self._secrets(), locator)
+
+    def test_destination(self, destination: dict[str, Any], *, timeout: float) -> TestResult:
+        """Check that `destination` is writable (a probe is written next to it, then removed)."""
+        return self.kind_impl.test_destination(self.config, self._secrets(), destination, timeout=timeout)
+
+    def write(self, destination: dict[str, Any], batches: Iterator[pa.RecordBatch], **options: Any) -> WriteResult:
+        """Write `batches` to `destination` (options: schema, mode, file_format)."""
+        return self.kind_impl.write(self.config, self._secrets(), destination, batches, **options)
 
     def update(self, *, name: str | None = None, **fields: Any) -> "Connector":
         """Edit fields; a secret not given keeps its value, `None` for a plain field clears it."""
-        config, secrets = self.kind_impl.split(fields)
-        cleared = [k for k, v in fields.items() if v is None]
-        new_config = {k: v for k, v in {**self.config, **config}.items() if k not in cleared}
-        new_secrets = {k: v for k, v in {**self._secrets(), **secrets}.items() if k not in cleared}
+        new_config, new_secrets = self._merged(fields)
         self.kind_impl.validate(new_config, new_secrets)
         values: dict[str, Any] = {"config": new_config, "secrets": secret_box(self.project).seal(new_secrets)}
         if name is not None:
@@ -178,8 +216,7 @@ class Datasource:
 
     def preview(self, rows: int = 20) -> pa.Table:
         """The first rows as an Arrow table (raises with the cause when it cannot)."""
-        connector = self.connector
-        return connector.kind_impl.preview(connector.config, connector._secrets(), self.locator, rows=rows)
+        return self.connector.preview(self.locator, rows=rows)
 
     def update(self, *, name: str | None = None, **locator: Any) -> "Datasource":
         """Change the name or the locator."""
@@ -199,12 +236,11 @@ class Datasource:
 
 def preview_locator(connector: Connector, locator: dict[str, Any], *, rows: int, timeout: float) -> DatasourcePreview:
     """Test a locator through a connector: schema and first rows, or the cause of the failure."""
-    kind, secrets = connector.kind_impl, connector._secrets()
-    kind.validate_locator(locator)
-    check = kind.test_locator(connector.config, secrets, locator, timeout=timeout)
+    connector.kind_impl.validate_locator(locator)
+    check = connector.test_locator(locator, timeout=timeout)
     if not check.ok:
         return DatasourcePreview(ok=False, message=check.message)
-    table = kind.preview(connector.config, secrets, locator, rows=rows)
+    table = connector.preview(locator, rows=rows)
     return DatasourcePreview(
         ok=True,
         message=check.message,
