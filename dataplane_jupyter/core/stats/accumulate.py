@@ -41,7 +41,10 @@ statistics payload of the DESIGN.md contract::
 
 from __future__ import annotations
 
+import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -103,7 +106,7 @@ def physical(array: pa.Array) -> tuple[np.ndarray, float]:
 
 
 def as_values(keys: np.ndarray, scale: float) -> np.ndarray:
-    values = keys.astype(np.float64)
+    values = keys.astype(np.float64, copy=False)
     return values * scale if scale != 1.0 else values
 
 
@@ -192,10 +195,16 @@ class NumberState:
         out.update(mean=self.mean, std=float(np.sqrt(self.m2 / (self.count - 1)))
                    if self.count > 1 else None, min=self.lo, max=self.hi)
         if self.kept is not None:
-            keys = np.sort(np.concatenate(self.kept))
-            out["distinct"] = int(1 + np.count_nonzero(keys[1:] != keys[:-1]))
-            values = as_values(keys, self.scale)
-            out["quantiles"] = [float(v) for v in _sorted_quantiles(values, QUANTILES)]
+            keys = np.concatenate(self.kept) if len(self.kept) > 1 else self.kept[0]
+            if keys.dtype.kind == "f":  # one sort gives both the distinct count and quantiles
+                keys = np.sort(keys)
+                out["distinct"] = int(1 + np.count_nonzero(keys[1:] != keys[:-1]))
+                values = as_values(keys, self.scale)
+                out["quantiles"] = _sorted_quantiles(values, QUANTILES)
+            else:
+                out["distinct"] = distinct_count(keys)
+                values = as_values(keys, self.scale)
+                out["quantiles"] = exact_quantiles(values, QUANTILES)
             out["histogram"] = _histogram(column, values, self.lo, self.hi)
             out.update(exact=True)
         else:
@@ -206,16 +215,40 @@ class NumberState:
         return out
 
 
+def distinct_count(keys: np.ndarray) -> int:
+    """Number of distinct values (a hash table: numpy's own unique is slow on integers)."""
+    import pandas as pd
+
+    if keys.dtype.kind in "iu" and keys.size:
+        lo, hi = int(keys.min()), int(keys.max())
+        if hi - lo <= 4 * keys.size + 1024:  # a small range: one counting pass
+            return int(np.count_nonzero(np.bincount((keys - lo).astype(np.intp))))
+    return int(len(pd.unique(keys)))
+
+
 def _sorted_quantiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
-    """Linear interpolation between order statistics (numpy/pandas default) on sorted data."""
+    """Linear interpolation between order statistics of sorted values."""
     n = values.size
     out = []
     for q in qs:
         pos = q * (n - 1)
         i = int(np.floor(pos))
-        j = min(i + 1, n - 1)
-        frac = pos - i
-        a, b = values[i], values[j]
+        a, b, frac = values[i], values[min(i + 1, n - 1)], pos - i
+        out.append(float(a + (b - a) * frac) if frac else float(a))
+    return out
+
+
+def exact_quantiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+    """Linear interpolation between order statistics (numpy/pandas default), with a partial
+    sort around the ranks needed instead of a full sort."""
+    n = values.size
+    positions = [q * (n - 1) for q in qs]
+    ranks = sorted({int(np.floor(p)) for p in positions} | {min(int(np.floor(p)) + 1, n - 1) for p in positions})
+    part = np.partition(values, ranks)
+    out = []
+    for pos in positions:
+        i = int(np.floor(pos))
+        a, b, frac = part[i], part[min(i + 1, n - 1)], pos - i
         out.append(float(a + (b - a) * frac) if frac else float(a))
     return out
 
@@ -421,7 +454,7 @@ class StatsAccumulator:
     """Statistics of a dataset accumulated over its Arrow batches (see the module docstring)."""
 
     def __init__(self, schema: pa.Schema, types: dict[str, str | None] | None = None, *,
-                 sample_rows: int = 100) -> None:
+                 sample_rows: int = 100, threads: int | None = None) -> None:
         types = types or {}
         self.schema = schema
         self.columns = [Column(f.name, types.get(f.name) or arrow_type_kind(f.type), f.type)
@@ -436,15 +469,19 @@ class StatsAccumulator:
         self.sample_rows = sample_rows
         self.sample: list[pa.RecordBatch] = []
         self.hasher = Hasher()
+        self.row_hasher = Hasher()
         self.row_hashes: DistinctHashes | None = DistinctHashes()
         self.exact_numbers = True
+        self.threads = threads if threads is not None else min(2, os.cpu_count() or 1)
+        self._pool: ThreadPoolExecutor | None = None
 
     @classmethod
-    def for_parquet(cls, metadata: pq.FileMetaData, *, sample_rows: int = 100) -> "StatsAccumulator":
+    def for_parquet(cls, metadata: pq.FileMetaData, *, sample_rows: int = 100,
+                    threads: int | None = None) -> "StatsAccumulator":
         """An accumulator for a Parquet file's schema and stored semantic types."""
         from dataplane_jupyter.core.stats.schema import columns_of
 
-        acc = cls(metadata.schema.to_arrow_schema(), sample_rows=sample_rows)
+        acc = cls(metadata.schema.to_arrow_schema(), sample_rows=sample_rows, threads=threads)
         acc.columns = columns_of(metadata)
         acc.kinds = [kind_of(c) for c in acc.columns]
         acc.states = [NumberState() if k == "numbers" else BooleanState() if k == "boolean"
@@ -465,22 +502,44 @@ class StatsAccumulator:
             return
         self._keep_sample(batch)
         self.rows += batch.num_rows
-        for state, kind, array in zip(self.states, self.kinds, batch.columns):
-            if kind == "values":
-                state.update(array, self.hasher)
-            else:
-                state.update(array)
+        tasks = [partial(self._update_column, i, batch.column(i)) for i in range(batch.num_columns)]
         if self.numeric:
-            from dataplane_jupyter.core.stats.correlation import as_matrix
-
-            self.moments.add(as_matrix([batch.column(i) for i in self.numeric]))
+            tasks.append(partial(self._update_correlation, [batch.column(i) for i in self.numeric]))
         if self.row_hashes is not None:
-            try:
-                self.row_hashes.update(self.hasher.rows(batch))
-            except Exception:  # a type DuckDB cannot hash: duplicates counted from the file
-                self.row_hashes.close()
-                self.row_hashes = None
+            tasks.append(partial(self._update_rows, batch))
+        self._run(tasks)
         self._bound_memory()
+
+    def _run(self, tasks: list[Callable[[], None]]) -> None:
+        """Run independent tasks (columns, correlation, row hashes) on the thread pool: the
+        kernels (Arrow, numpy, BLAS, DuckDB) release the GIL, so both cores work."""
+        if self.threads <= 1 or len(tasks) < 2:
+            for task in tasks:
+                task()
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="dataplane-stats")
+        for future in [self._pool.submit(task) for task in tasks]:
+            future.result()
+
+    def _update_column(self, index: int, array: pa.Array) -> None:
+        state = self.states[index]
+        if self.kinds[index] == "values":
+            state.update(array, self.hasher)
+        else:
+            state.update(array)
+
+    def _update_correlation(self, columns: list[pa.Array]) -> None:
+        from dataplane_jupyter.core.stats.correlation import as_matrix
+
+        self.moments.add(as_matrix(columns))
+
+    def _update_rows(self, batch: pa.RecordBatch) -> None:
+        try:
+            self.row_hashes.update(self.row_hasher.rows(batch))
+        except Exception:  # a type DuckDB cannot hash: duplicates counted from the file
+            self.row_hashes.close()
+            self.row_hashes = None
 
     def _keep_sample(self, batch: pa.RecordBatch) -> None:
         held = sum(b.num_rows for b in self.sample)
@@ -528,6 +587,9 @@ class StatsAccumulator:
         self.exact_numbers = self.exact_numbers and other.exact_numbers
         self._bound_memory()
 
+    def __getstate__(self) -> dict[str, Any]:  # picklable (Dask): no thread pool
+        return {**self.__dict__, "_pool": None}
+
     # -- results
 
     def result(self, source: str | None = None, *,
@@ -541,14 +603,17 @@ class StatsAccumulator:
         from dataplane_jupyter.core.stats.media import add_media_statistics
         from dataplane_jupyter.core.stats.schema import size_bytes as file_size
 
-        found = {}
-        for column, state, kind in zip(self.columns, self.states, self.kinds):
+        found: dict[str, dict[str, Any]] = {}
+
+        def finish(column: Column, state: Any, kind: str) -> None:
             if kind == "numbers":
                 found[column.name] = state.found(column)
             elif kind == "values":
                 found[column.name] = state.found(with_top=column.type != "binary")
             else:
                 found[column.name] = state.found()
+
+        self._run([partial(finish, c, s, k) for c, s, k in zip(self.columns, self.states, self.kinds)])
         columns = [c if c.type is not None else Column(c.name, string_kind(found[c.name]), c.arrow)
                    for c in self.columns]
         duplicates = None
@@ -648,8 +713,12 @@ class StatsAccumulator:
         return None
 
     def close(self) -> None:
-        """Free the temporary files and the DuckDB session."""
+        """Free the temporary files, threads and DuckDB sessions."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
         self.hasher.close()
+        self.row_hasher.close()
         if self.row_hashes is not None:
             self.row_hashes.close()
 

@@ -42,28 +42,38 @@ class PairwiseMoments:
         rows = x.shape[0]
         if rows == 0:
             return
+        x = np.array(x, dtype=np.float64, order="F")  # a private copy, centred in place below
         missing = np.isnan(x)
+        holes = missing.any(axis=0)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            if missing.any():
+            if holes.any():
+                x[missing] = 0.0
                 present = (~missing).sum(axis=0)
-                shift = np.where(missing, 0.0, x).sum(axis=0) / np.maximum(present, 1)
+                shift = x.sum(axis=0) / np.maximum(present, 1)
             else:
                 shift = x.mean(axis=0)
             shift = np.where(np.isfinite(shift), shift, 0.0)
-            z = x - shift
-        if not missing.any():
-            n = np.full((self.k, self.k), float(rows))
-            sx = np.broadcast_to(z.sum(axis=0)[:, None], (self.k, self.k))
-            sxx = np.broadcast_to((z * z).sum(axis=0)[:, None], (self.k, self.k))
-            sxy = z.T @ z
-        else:
-            present = (~missing).astype(np.float64)
-            z = np.where(missing, 0.0, z)
-            n = present.T @ present
-            sx = z.T @ present
-            sxx = (z * z).T @ present
-            sxy = z.T @ z
-        with np.errstate(invalid="ignore", divide="ignore"):
+            x -= shift
+            if not holes.any():
+                n = np.full((self.k, self.k), float(rows))
+                sx = np.broadcast_to(x.sum(axis=0)[:, None], (self.k, self.k))
+                sxx = np.broadcast_to(np.einsum("ij,ij->j", x, x)[:, None], (self.k, self.k))
+                sxy = x.T @ x
+            else:
+                x[missing] = 0.0
+                sxy = x.T @ x
+                full = ~holes
+                # columns without holes are present on every row: only the others need masks
+                p = (~missing[:, holes]).astype(np.float64)
+                n = np.full((self.k, self.k), float(rows))
+                n[np.ix_(holes, holes)] = p.T @ p
+                n[np.ix_(full, holes)] = present[holes][None, :]
+                n[np.ix_(holes, full)] = present[holes][:, None]
+                sums, squares = x.sum(axis=0), np.einsum("ij,ij->j", x, x)
+                sx = np.broadcast_to(sums[:, None], (self.k, self.k)).copy()
+                sxx = np.broadcast_to(squares[:, None], (self.k, self.k)).copy()
+                sx[:, holes] = x.T @ p
+                sxx[:, holes] = (x * x).T @ p
             mean = np.where(n > 0, sx / np.where(n > 0, n, 1.0), 0.0)
             m2 = sxx - mean * sx
             c = sxy - mean * sx.T
@@ -109,9 +119,13 @@ def pearson(file: pq.ParquetFile, names: list[str], means: list[float] | None = 
 
 
 def as_matrix(columns: list[pa.Array]) -> np.ndarray:
-    """Columns as a float matrix (rows x columns, NaN for null)."""
-    arrays = [as_floats(col) for col in columns]
-    return np.column_stack(arrays) if arrays else np.empty((0, 0))
+    """Columns as a float matrix (rows x columns, column-major, NaN for null)."""
+    if not columns:
+        return np.empty((0, 0))
+    out = np.empty((len(columns[0]), len(columns)), order="F")
+    for j, col in enumerate(columns):
+        out[:, j] = as_floats(col)
+    return out
 
 
 def as_floats(column: pa.Array) -> np.ndarray:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+import threading
 from typing import Any
 
 import datasketches
@@ -60,6 +61,7 @@ class Hasher:
 
     def __init__(self) -> None:
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._lock = threading.Lock()  # one statement at a time on the connection
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
@@ -81,12 +83,13 @@ class Hasher:
         return self._hash(table, "hash(v)")
 
     def _hash(self, table: pa.Table, expression: str) -> np.ndarray:
-        con = self._connection()
-        con.register("dataplane_batch", table)
-        try:
-            out = con.execute(f"SELECT {expression} AS h FROM dataplane_batch").fetchnumpy()["h"]
-        finally:
-            con.unregister("dataplane_batch")
+        with self._lock:
+            con = self._connection()
+            con.register("dataplane_batch", table)
+            try:
+                out = con.execute(f"SELECT {expression} AS h FROM dataplane_batch").fetchnumpy()["h"]
+            finally:
+                con.unregister("dataplane_batch")
         return np.asarray(out, dtype=np.uint64)
 
     def close(self) -> None:
@@ -95,7 +98,10 @@ class Hasher:
             self._con = None
 
     def __getstate__(self) -> dict[str, Any]:  # picklable (Dask): the connection is re-opened
-        return {"_con": None}
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
 
 
 def _ident(name: str) -> str:
@@ -142,6 +148,18 @@ def kll_rank_error() -> float:
     return float(datasketches.kll_doubles_sketch.get_normalized_rank_error(KLL_K, False))
 
 
+def unique_sorted(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort + compare: numpy's hash-based ``unique`` is far slower on
+    64-bit integers)."""
+    if values.size == 0:
+        return values
+    ordered = np.sort(values)
+    keep = np.empty(ordered.size, bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 class DistinctHashes:
     """Exact count of distinct 64-bit hashes, spilling sorted runs to disk past a limit."""
 
@@ -158,7 +176,7 @@ class DistinctHashes:
             self._compact()
 
     def _compact(self) -> None:
-        unique = np.unique(np.concatenate(self._pending)) if self._pending else \
+        unique = unique_sorted(np.concatenate(self._pending)) if self._pending else \
             np.empty(0, np.uint64)
         self._pending, self._pending_size = [unique], unique.size
         if unique.size > self.limit // 2:
@@ -186,14 +204,14 @@ class DistinctHashes:
 
     def count(self) -> int:
         if self._folder is None:
-            return int(np.unique(np.concatenate(self._pending)).size) if self._pending else 0
+            return int(unique_sorted(np.concatenate(self._pending)).size) if self._pending else 0
         if self._pending:
-            self._spill(np.unique(np.concatenate(self._pending)))
+            self._spill(unique_sorted(np.concatenate(self._pending)))
             self._pending, self._pending_size = [], 0
         total = 0
         for name in os.listdir(self._folder.name):
             with open(os.path.join(self._folder.name, name), "rb") as src:
-                total += int(np.unique(np.frombuffer(src.read(), np.uint64)).size)
+                total += int(unique_sorted(np.frombuffer(src.read(), np.uint64)).size)
         return total
 
     def close(self) -> None:
