@@ -163,8 +163,8 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
 class DistinctHashes:
     """Exact count of distinct 64-bit hashes, spilling sorted runs to disk past a limit."""
 
-    def __init__(self, limit: int = HASHES_IN_MEMORY) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit if limit is not None else HASHES_IN_MEMORY
         self._pending: list[np.ndarray] = []
         self._pending_size = 0
         self._folder: tempfile.TemporaryDirectory[str] | None = None
