@@ -102,7 +102,8 @@ def physical(array: pa.Array) -> tuple[np.ndarray, float]:
     if pa.types.is_integer(t):
         return array.to_numpy(), 1.0
     values = array.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
-    return values[~np.isnan(values)], 1.0  # NaN counts as missing, as in pandas
+    nan = np.isnan(values)
+    return (values[~nan] if nan.any() else values), 1.0  # NaN counts as missing, as in pandas
 
 
 def as_values(keys: np.ndarray, scale: float) -> np.ndarray:
@@ -141,7 +142,7 @@ class NumberState:
         if self.kept is not None:
             self.kept.append(keys)
         else:
-            self.kll.update(values)
+            self.kll.update(np.require(values, np.float64, ['C', 'W']))  # nanobind wants writable
             self.hll.update(hash_numbers(keys))
 
     def _merge_moments(self, n: int, mean: float, m2: float, lo: float, hi: float) -> None:
@@ -163,7 +164,7 @@ class NumberState:
             return
         self.kll, self.hll = new_kll(), HyperLogLog()
         for keys in self.kept:
-            self.kll.update(as_values(keys, self.scale))
+            self.kll.update(np.require(as_values(keys, self.scale), np.float64, ['C', 'W']))
             self.hll.update(hash_numbers(keys))
         self.kept = None
 
@@ -178,7 +179,7 @@ class NumberState:
         self.to_sketch()
         if other.kept is not None:
             for keys in other.kept:
-                self.kll.update(as_values(keys, self.scale))
+                self.kll.update(np.require(as_values(keys, self.scale), np.float64, ['C', 'W']))
                 self.hll.update(hash_numbers(keys))
         else:
             self.kll.merge(other.kll)
@@ -532,7 +533,7 @@ class StatsAccumulator:
     def _update_correlation(self, columns: list[pa.Array]) -> None:
         from dataplane_jupyter.core.stats.correlation import as_matrix
 
-        self.moments.add(as_matrix(columns))
+        self.moments.add(as_matrix(columns), copy=False)
 
     def _update_rows(self, batch: pa.RecordBatch) -> None:
         try:

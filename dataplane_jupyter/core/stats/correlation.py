@@ -32,17 +32,18 @@ class PairwiseMoments:
         self.m2 = np.zeros((k, k))
         self.c = np.zeros((k, k))
 
-    def add(self, x: np.ndarray) -> None:
-        """Add rows (rows x k, NaN for missing), in chunks of bounded size."""
+    def add(self, x: np.ndarray, copy: bool = True) -> None:
+        """Add rows (rows x k, NaN for missing), in chunks of bounded size. ``copy=False``
+        lets it centre ``x`` in place (a float64 matrix the caller no longer needs)."""
         step = max(1, VALUES_PER_CHUNK // max(self.k, 1))
         for start in range(0, x.shape[0], step):
-            self._add(x[start:start + step])
+            part = x[start:start + step]
+            self._add(np.array(part, dtype=np.float64, order="F") if copy else part)
 
     def _add(self, x: np.ndarray) -> None:
         rows = x.shape[0]
         if rows == 0:
             return
-        x = np.array(x, dtype=np.float64, order="F")  # a private copy, centred in place below
         missing = np.isnan(x)
         holes = missing.any(axis=0)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
