@@ -38,8 +38,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parents[1]
 QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95]
 
@@ -124,7 +122,9 @@ def command(tool: str, csv_path: Path, workdir: str, python: str, root: Path) ->
     return [python, __file__, "--child", tool, str(csv_path), workdir]
 
 
-def tree_rss(process: psutil.Process) -> int:
+def tree_rss(process: "psutil.Process") -> int:  # noqa: F821 (imported where measured)
+    import psutil
+
     total = 0
     for p in [process, *process.children(recursive=True)]:
         try:
@@ -136,6 +136,8 @@ def tree_rss(process: psutil.Process) -> int:
 
 def measure(tool: str, csv_path: Path, timeout: float, python: str, root: Path) -> dict[str, object]:
     """One run in a fresh process tree: seconds, peak MiB of the tree, load before it."""
+    import psutil  # the parent only: the children may run in another venv (ydata-profiling)
+
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-run-") as work:
         env = {**os.environ, "PYTHONPATH": str(root)}
@@ -220,6 +222,8 @@ def main() -> None:
                         help="folder with an older dataplane_jupyter, measured as 'dataplane (before)'")
     parser.add_argument("--data-dir", default=None, help="keep the generated CSV files here")
     parser.add_argument("--json-out", default=None, help="write every run here")
+    parser.add_argument("--tools", default=None,
+                        help="comma-separated subset: dataplane,pandas,polars,before,ydata")
     parser.add_argument("--generate-only", action="store_true", help="write the CSV files and stop")
     parser.add_argument("--child", nargs=3, metavar=("TOOL", "CSV", "WORKDIR"))
     args = parser.parse_args()
@@ -235,6 +239,11 @@ def main() -> None:
                       Path(args.before_root).resolve(), args.repeat))
     if ydata_available(args.ydata_python):
         tools.append(("ydata-profiling", "ydata", args.ydata_python, ROOT, 1))
+    import psutil
+
+    if args.tools:
+        keep = set(args.tools.split(","))
+        tools = [t for t in tools if ("before" if t[0] == "dataplane (before)" else t[1]) in keep]
     print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
           f"load average at start {os.getloadavg()}")
     data = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="bench-stats-"))
@@ -269,7 +278,7 @@ def main() -> None:
                 print(f"  {label} | round {r + 1} | {name}: {json.dumps(result)}", flush=True)
         everything[label] = runs
         summary = {name: summarise(results, args.timeout) for name, results in runs.items()}
-        ours = summary["dataplane"]
+        ours = summary.get("dataplane", {})
         for name, *_ in tools:
             s = summary[name]
             if "seconds" not in s:
