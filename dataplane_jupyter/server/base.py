@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from jupyter_server.base.handlers import APIHandler
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.catalog.catalog import Catalog
 from ..core.catalog.project import Project
+from ..core.datasets.datasets import Dataset
 from ..core.errors import (
     AlreadyExists,
     DataplaneError,
@@ -21,6 +23,7 @@ from ..core.errors import (
     NotFound,
     UpstreamError,
 )
+from ..core.images.folders import ImageFolder
 
 T = TypeVar("T")
 
@@ -81,6 +84,14 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
         """An existing project (404 otherwise)."""
         return self.catalog.project(name, create=False)
 
+    def dataset(self, project: str, dataset: str) -> Dataset:
+        """A dataset of an existing project, by id or name (404 otherwise); blocking."""
+        return self.project(project).datasets[dataset]
+
+    def image_folder(self, project: str, folder: str) -> ImageFolder:
+        """An image folder of an existing project, by id or name (404 otherwise); blocking."""
+        return self.project(project).image_folders[folder]
+
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking core work off the event loop."""
         return await asyncio.to_thread(functools.partial(fn, *args, **kwargs))
@@ -93,6 +104,43 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
             self.finish(payload.model_dump_json())
         else:
             self.finish(json.dumps(payload, default=str))
+
+    def int_argument(self, name: str, default: int | None = None, *, least: int | None = None,
+                     most: int | None = None) -> int:
+        """A whole-number query argument (422 naming it when it is not one, is out of range, or
+        is missing without a default)."""
+        text = self.get_argument(name, None)
+        if text is None:
+            if default is None:
+                raise InvalidInput(f"The query parameter {name} is required.", field=name)
+            return default
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or (least is not None and value < least) or (most is not None and value > most):
+            bounds = f" from {least} to {most}" if least is not None and most is not None else ""
+            raise InvalidInput(f"{name} must be a whole number{bounds}, not {text!r}.", field=name)
+        return value
+
+    def required_argument(self, name: str) -> str:
+        """A query argument that must be given and not empty (422 naming it otherwise)."""
+        value = self.get_argument(name, "")
+        if not value:
+            raise InvalidInput(f"The query parameter {name} is required.", field=name)
+        return value
+
+    async def send_file(self, path: Path, media_type: str, *, attachment: bool = True) -> None:
+        """Stream a local file as the response body, a megabyte at a time (as a download named
+        after the file unless `attachment` is false)."""
+        self.set_header("Content-Type", media_type)
+        if attachment:
+            self.set_header("Content-Disposition", f'attachment; filename="{path.name}"')
+        with open(path, "rb") as stream:
+            while chunk := await self.call(stream.read, 1 << 20):
+                self.write(chunk)
+                await self.flush()
+        self.finish(set_content_type=media_type)  # APIHandler.finish would reset it to JSON
 
     def body(self, model: type[BaseModel]) -> Any:
         """The request body parsed into `model` (422 with the field named when it is wrong)."""

@@ -186,13 +186,8 @@ class Exporters:
 
     def dataset(self, key: str) -> "Dataset":
         """The dataset an export names (id or name); image folders are refused plainly."""
-        datasets = self.project.datasets
         try:
-            return datasets.get(key)
-        except NotFound:
-            pass
-        try:
-            return datasets[key]
+            return self.project.datasets[key]
         except NotFound:
             folders = schema.image_folders
             with self.project.catalog.engine.connect() as connection:
