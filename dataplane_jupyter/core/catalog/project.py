@@ -9,6 +9,7 @@ from dataplane_jupyter.core.exports.exporters import Exporters
 from dataplane_jupyter.core.images.folders import ImageFolders
 from dataplane_jupyter.core.jobs.store import Job
 from dataplane_jupyter.core.models import DescribeProject
+from dataplane_jupyter.core.pipelines.collection import Pipelines
 from dataplane_jupyter.core.sources.sources import Connectors, Datasources
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class Project:
         self.datasources = Datasources(self)
         self.exporters = Exporters(self)
         self.image_folders = ImageFolders(self)
+        self.pipelines = Pipelines(self)
 
     @property
     def id(self) -> str:

@@ -109,7 +109,9 @@ class Datasets:
                 .where(schema.datasets.c.project_id == self.project.id)
             ).scalar_one()
 
-    def _create(self, name: str, origin: DatasetOrigin, source: dict[str, Any], **values: Any) -> str:
+    def add_record(self, name: str, origin: DatasetOrigin, source: dict[str, Any], **values: Any) -> str:
+        """A new dataset record in status `copying`, for a job to fill (an import, a pipeline
+        step); returns its id. AlreadyExists when the name is taken."""
         return records.insert(
             self.catalog.engine, schema.datasets, self.project, name, WHAT,
             origin=origin.value, status=DatasetStatus.COPYING.value, source=source, **values,
@@ -149,7 +151,7 @@ class Datasets:
             "header": header,
         }
         file_name = file_name or Path(location.split("://")[-1]).name
-        dataset_id = self._create(
+        dataset_id = self.add_record(
             name or Path(file_name).stem.removesuffix(".csv"), DatasetOrigin(origin), {"file": file_name}
         )
         start_file_import(self.project, dataset_id, location, options, delete_source=delete_source)
@@ -159,7 +161,7 @@ class Datasets:
         """Start importing a datasource (a new snapshot each time); returns at once."""
         source = self.project.datasources[datasource]
         stamp = schema.utcnow().strftime("%Y-%m-%dT%H-%M-%S")
-        dataset_id = self._create(
+        dataset_id = self.add_record(
             name or f"{source.name}_{stamp}",
             DatasetOrigin.DATASOURCE,
             {"datasource": source.name, "connector": source.info.connector},
@@ -179,7 +181,7 @@ class Datasets:
     ) -> "Dataset":
         """Store an Arrow table as a new dataset and compute its statistics in the background
         (`source`: what the record says the rows came from; default `{"in_memory": True}`)."""
-        dataset_id = self._create(name, DatasetOrigin(origin), source or {"in_memory": True})
+        dataset_id = self.add_record(name, DatasetOrigin(origin), source or {"in_memory": True})
         folder = dataset_folder(self.project.id, dataset_id)
         try:
             with self.catalog.storage.open(f"{folder}/{DATA_FILE}", "wb") as out:

@@ -94,6 +94,7 @@ class ExportRun(RecordWithJob[DescribeExportRun]):
     duration = property(lambda self: self.info.duration_seconds, doc="Seconds from start to end, once finished.")
     exporter = property(lambda self: self.info.exporter, doc="The exporter's name.")
     dataset_name = property(lambda self: self.info.dataset_name, doc="The exported dataset's name.")
+    pipeline_run_id = property(lambda self: self.info.pipeline_run_id, doc="The pipeline run that exported, if any.")
 
     def __repr__(self) -> str:
         info = self._info
@@ -153,7 +154,7 @@ def run_export(ctx: JobContext) -> dict[str, Any]:
     project = catalog.project_by_id(params["project_id"])
     exporter = project.exporters[params["exporter_id"]]
     try:
-        result = _write(ctx, exporter, project.datasets.get(params["dataset_id"]))
+        result = _write(ctx, exporter, project.datasets.get(params["dataset_id"]), mode=params.get("mode"))
     except DestinationExists as exc:
         _update(catalog, run_id, only_from=(JobStatus.RUNNING,), status=JobStatus.CANCELLED.value, error=exc.message,
                 finished_at=schema.utcnow())
@@ -163,8 +164,10 @@ def run_export(ctx: JobContext) -> dict[str, Any]:
     return {"location": result.location, "rows": result.rows}
 
 
-def _write(ctx: JobContext, exporter: "Exporter", dataset: "Dataset") -> WriteResult:
-    """Stream the dataset through the connector kind, reporting progress per batch."""
+def _write(ctx: JobContext, exporter: "Exporter", dataset: "Dataset", *, mode: str | None = None) -> WriteResult:
+    """Stream the dataset through the connector kind, reporting progress per batch (`mode`
+    overrides the exporter's for this export: a pipeline run's params)."""
+    mode = mode or exporter.mode
     connector = exporter.connector
     kind = connector.kind_impl
     destination = exporter.destination_for(dataset.name)
@@ -180,13 +183,13 @@ def _write(ctx: JobContext, exporter: "Exporter", dataset: "Dataset") -> WriteRe
             ctx.progress(0.99 * done / max(total, 1), f"Wrote {done:,} of {total:,} rows to {what}")
 
     def write() -> WriteResult:
-        return connector.write(destination, batches(), schema=arrow_schema, mode=exporter.mode,
+        return connector.write(destination, batches(), schema=arrow_schema, mode=mode,
                                file_format=exporter.file_format)
 
     try:
         return write()
     except DestinationExists:
-        if exporter.mode != "timestamp":
+        if mode != "timestamp":
             raise
     # Names carry the time to the second: an export in the same second as the last one waits for the next.
     time.sleep(1.05 - time.time() % 1)
