@@ -16,7 +16,8 @@ import json
 import posixpath
 import tempfile
 from collections import Counter
-from typing import TYPE_CHECKING, Any, BinaryIO
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 import fsspec
 import pyarrow as pa
@@ -168,8 +169,8 @@ def feature_name(label: str, taken: set[str]) -> str:
     return name
 
 
-def _import_npy_files(ctx: "JobContext", files: list[tuple[str, BinaryIO]], source: str) -> dict[str, Any]:
-    headers: list[tuple[str, BinaryIO, NpyHeader]] = [(label, f, checked_header(f, label)) for label, f in files]
+def _import_npy_files(ctx: "JobContext", files: Sequence[tuple[str, IO[bytes]]], source: str) -> dict[str, Any]:
+    headers: list[tuple[str, IO[bytes], NpyHeader]] = [(label, f, checked_header(f, label)) for label, f in files]
     for label, _, header in headers:
         if not header.shape:
             raise InvalidInput(f"{label} holds a single number (a 0-d array); save one row per example along the first dimension.")
@@ -194,6 +195,7 @@ def _finish(ctx: "JobContext", table: pa.Table | None, types: dict[str, str], sh
 
     catalog, params = ctx.catalog, ctx.params
     schema = table.schema if table is not None else schema
+    assert schema is not None, "a table or a schema"
     metadata = {META_TYPES.encode(): json.dumps(types).encode(), **(shapes_metadata(shapes) if shapes else {})}
     schema = schema.with_metadata(metadata)
     folder = dataset_folder(params["project_id"], params["dataset_id"])

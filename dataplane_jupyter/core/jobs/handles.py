@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import getpass
 import os
 import time
@@ -139,7 +140,7 @@ class Jobs:
             time.sleep(poll)
         return result
 
-    def reap(self) -> list[Job]:
+    def reap(self) -> builtins.list[Job]:
         """Fail the jobs whose worker process died."""
         return reap_orphans(self.catalog)
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -261,8 +262,8 @@ class Pipelines:
         return any(key in (p.id, p.name) for p in self.list())
 
     # -- runs -------------------------------------------------------------------------------
-    def runs(self, *, pipeline: str | None = None, status: list[str] | None = None,
-             schedule_id: str | None = None, trigger: str | None = None, limit: int = 200) -> list[PipelineRun]:
+    def runs(self, *, pipeline: str | None = None, status: builtins.list[str] | None = None,
+             schedule_id: str | None = None, trigger: str | None = None, limit: int = 200) -> builtins.list[PipelineRun]:
         """Runs of this project, newest first; filter by pipeline (name or id), status, schedule or trigger."""
         r = schema.pipeline_runs
         query = run_query()
