@@ -109,6 +109,22 @@ class ListDatasetsResponse(Record):
     datasets: list[DescribeDataset]
 
 
+class RejectedRow(Record):
+    """A row an import did not take: where it was, its text verbatim, and why."""
+
+    line: int = Field(description="First physical line of the row in the file (1-based)")
+    raw: str = Field(description="The row's text as it was in the file")
+    reason: str = Field(description='Why it was set aside, e.g. "4 fields, expected 3" or "after the table"')
+
+
+class ListRejectedRowsResponse(Record):
+    """Body of `GET /projects/{project}/datasets/{dataset}/rejected-rows`."""
+
+    rows: list[RejectedRow]
+    total: int = Field(description="How many rows were set aside in all")
+    offset: int = 0
+
+
 class ListProjectsResponse(Record):
     """Body of `GET /projects`."""
 

@@ -6,7 +6,7 @@ import asyncio
 import functools
 import json
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, BinaryIO, Callable, TypeVar
 
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
@@ -119,7 +119,8 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
         except ValueError:
             value = None
         if value is None or (least is not None and value < least) or (most is not None and value > most):
-            bounds = f" from {least} to {most}" if least is not None and most is not None else ""
+            bounds = (f" from {least} to {most:,}" if least is not None and most is not None
+                      else f" from {least} or more" if least is not None else "")
             raise InvalidInput(f"{name} must be a whole number{bounds}, not {text!r}.", field=name)
         return value
 
@@ -130,16 +131,18 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
             raise InvalidInput(f"The query parameter {name} is required.", field=name)
         return value
 
-    async def send_file(self, path: Path, media_type: str, *, attachment: bool = True) -> None:
-        """Stream a local file as the response body, a megabyte at a time (as a download named
-        after the file unless `attachment` is false)."""
-        self.set_header("Content-Type", media_type)
-        if attachment:
-            self.set_header("Content-Disposition", f'attachment; filename="{path.name}"')
+    async def send_file(self, path: Path, media_type: str) -> None:
+        """Stream a local file as a download named after it."""
         with open(path, "rb") as stream:
-            while chunk := await self.call(stream.read, 1 << 20):
-                self.write(chunk)
-                await self.flush()
+            await self.send_stream(stream, media_type, path.name)
+
+    async def send_stream(self, stream: BinaryIO, media_type: str, filename: str) -> None:
+        """Stream an open binary file as a download, a megabyte at a time."""
+        self.set_header("Content-Type", media_type)
+        self.set_header("Content-Disposition", f'attachment; filename="{filename}"')
+        while chunk := await self.call(stream.read, 1 << 20):
+            self.write(chunk)
+            await self.flush()
         self.finish(set_content_type=media_type)  # APIHandler.finish would reset it to JSON
 
     def body(self, model: type[BaseModel]) -> Any:

@@ -21,6 +21,8 @@ from ..core.models import (
     ListDatasetsResponse,
     ListJobsResponse,
     ListProjectsResponse,
+    ListRejectedRowsResponse,
+    RejectedRow,
     UpdateDataset,
 )
 from ..core.stats.jsonsafe import jsonable
@@ -158,6 +160,37 @@ class DownloadHandler(DataplaneHandler):
             await self.send_file(path, "text/csv" if fmt == "csv" else "application/vnd.apache.parquet")
 
 
+class RejectedRowsHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation(
+        "The rows the import set aside, verbatim (line, raw text, reason)",
+        response=ListRejectedRowsResponse,
+        query={"offset": "First row to return (default 0)", "limit": "Rows to return (default 100, at most 10000)"},
+    )
+    async def get(self, project: str, dataset: str) -> None:
+        offset = self.int_argument("offset", 0, least=0)
+        limit = self.int_argument("limit", 100, least=1, most=10_000)
+        ds = await self.call(self.dataset, project, dataset)
+        table = await self.call(ds.rejected_table)
+        page = table.slice(offset, limit).to_pylist()
+        self.reply(ListRejectedRowsResponse(rows=[RejectedRow(**row) for row in page],
+                                            total=table.num_rows, offset=offset))
+
+
+class RejectedRowsDownloadHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("Download the rows the import set aside as CSV (line, raw, reason)", content="text/csv")
+    async def get(self, project: str, dataset: str) -> None:
+        from ..core.ingest.rejected import rejected_csv
+
+        ds = await self.call(self.dataset, project, dataset)
+        table = await self.call(ds.rejected_table)
+        with tempfile.TemporaryFile() as out:
+            await self.call(rejected_csv, table, out)
+            out.seek(0)
+            await self.send_stream(out, "text/csv", "rejected-rows.csv")
+
+
 class ProjectJobsHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("List a project's jobs", response=ListJobsResponse, query={"status": "Keep these statuses (repeatable)"})
@@ -231,6 +264,8 @@ class UploadHandler(DataplaneHandler):
             "separator": "Column separator (auto-detected when absent)",
             "decimal": "Decimal separator (auto-detected when absent)",
             "encoding": "Text encoding (auto-detected when absent)",
+            "on_bad_rows": "repair (default: repair a row when unambiguous, else set it aside), "
+                           "skip (set every bad row aside) or error (refuse the file)",
         },
         content="application/octet-stream",
     )
@@ -243,6 +278,7 @@ class UploadHandler(DataplaneHandler):
         self._staging.rename(target)  # keeps the suffix (.csv.gz) that tells how to read it
         self._staging = target
         options = {key: self.get_argument(key, None) for key in ("separator", "decimal", "encoding")}
+        options["on_bad_rows"] = self.get_argument("on_bad_rows", None) or "repair"
         ds = await self.call(
             self.project(project).datasets.import_file,
             target,

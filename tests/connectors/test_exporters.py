@@ -334,7 +334,7 @@ def test_bad_exporters_are_refused_naming_the_field(catalog: dp.Catalog, tmp_pat
 
 
 def test_only_datasets_can_be_exported(catalog: dp.Catalog, tmp_path: Path) -> None:
-    from dataplane_jupyter.core.catalog import schema
+    from dataplane_jupyter.core.catalog.catalog import schema
 
     target = sqlite_target(tmp_path)
     project = catalog.project("p")

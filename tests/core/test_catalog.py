@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 import dataplane_jupyter as dp
-from dataplane_jupyter.core.catalog import db, schema
+from dataplane_jupyter.core.catalog.catalog import db, schema
 
 
 def test_projects_are_created_listed_and_deleted(catalog):

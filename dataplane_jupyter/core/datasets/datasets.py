@@ -20,6 +20,8 @@ from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.embeddings.embeddings import load_embeddings, neighbors, start_embeddings
 from dataplane_jupyter.core.errors import ImportFailed, InvalidChoice, InvalidInput, InvalidState, NotFound
 from dataplane_jupyter.core.exports.runs import ExportRun, dataset_exports, start_export
+from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS
+from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, read_rejected
 from dataplane_jupyter.core.models import STATUS_LABELS, DatasetOrigin, DatasetStatus, DescribeDataset
 
 if TYPE_CHECKING:
@@ -127,6 +129,9 @@ class Datasets:
         encoding: str | None = None,
         quotechar: str | None = None,
         header: bool | None = None,
+        escapechar: str | None = None,
+        skip_lines: int | None = None,
+        on_bad_rows: str = "repair",
         origin: str = "upload",
         delete_source: bool = False,
         file_name: str | None = None,
@@ -134,9 +139,16 @@ class Datasets:
         """Start importing a CSV file (local path or any fsspec URL); returns at once.
 
         The dataset is listed immediately with status `copying`; `.wait()` blocks until it is
-        `ready` (or raises ImportFailed). Separator, decimal, encoding, quoting and header are
-        detected unless given. `file_name` is the name shown in messages (for staged uploads).
+        `ready` (or raises ImportFailed). Separator, decimal, encoding, quoting, header, escape
+        character and the lines before the header (`skip_lines`) are detected unless given.
+        Rows that do not parse the way the rest of the file does are repaired when the repair
+        is unambiguous, else set aside in `ds.rejected_rows()` (`on_bad_rows="repair"`); `"skip"`
+        sets them all aside unrepaired; `"error"` refuses the file naming their lines.
+        `file_name` is the name shown in messages (for staged uploads).
         """
+        if on_bad_rows not in ON_BAD_ROWS:
+            raise InvalidInput(f"on_bad_rows must be one of {', '.join(ON_BAD_ROWS)}, got {on_bad_rows!r}.",
+                               field="on_bad_rows")
         location = str(source)
         if "://" not in location:
             path = Path(location).expanduser()
@@ -149,6 +161,9 @@ class Datasets:
             "encoding": encoding,
             "quotechar": quotechar,
             "header": header,
+            "escapechar": escapechar,
+            "skip_lines": skip_lines,
+            "on_bad_rows": on_bad_rows,
         }
         file_name = file_name or Path(location.split("://")[-1]).name
         dataset_id = self.add_record(
@@ -265,6 +280,21 @@ class Dataset(RecordWithJob[DescribeDataset]):
             if column["name"] == name:
                 return column
         raise NotFound(f"Dataset {self.name!r} has no column {name!r}.")
+
+    def rejected_rows(self, offset: int = 0, limit: int | None = None) -> pd.DataFrame:
+        """The rows the import set aside, verbatim: `line` (first physical line in the file),
+        `raw` (the text) and `reason`; also the footer or second table after the data
+        (reason "after the table"). Empty when every row was imported."""
+        return self.rejected_table(offset, limit).to_pandas()
+
+    def rejected_table(self, offset: int = 0, limit: int | None = None) -> pa.Table:
+        """:meth:`rejected_rows` as an Arrow table."""
+        self._require_data()
+        path = f"{self._folder}/{REJECTED_FILE}"
+        if not self.catalog.storage.exists(path):
+            return read_rejected(None)
+        with self.catalog.storage.open(path) as stream:
+            return read_rejected(stream, offset=offset, limit=limit)
 
     def to_arrow(self) -> pa.Table:
         """The whole dataset as an Arrow table."""

@@ -7,8 +7,10 @@ reason and removes the files written so far.
 
 from __future__ import annotations
 
+import itertools
+import json
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any, BinaryIO, Iterator
+from typing import TYPE_CHECKING, Any, BinaryIO, Iterable
 
 import fsspec
 import pyarrow as pa
@@ -82,29 +84,98 @@ def start_statistics(project: "Project", dataset_id: str, rows: int, arrow_schem
     return _start(project, dataset_id, "dataset.statistics", f"{__name__}:run_statistics", {})
 
 
+class DatasetImport:
+    """The one import template, for the dataset of an import job: detect the kind → a reader
+    yields Arrow batches and column types (:meth:`write`; the CSV reader writes its Parquet
+    itself, :meth:`csv`) → :meth:`finish` computes the statistics and makes it ready.
+
+    CSV, zip (CSV + media, image trees, npy sets), npy and datasource imports all go through
+    it; nothing outside this module touches the dataset record of an import.
+    """
+
+    def __init__(self, ctx: JobContext) -> None:
+        self.ctx = ctx
+        self.catalog = ctx.catalog
+        self.params = ctx.params
+        self.dataset_id: str = ctx.params["dataset_id"]
+        self.folder = dataset_folder(ctx.params["project_id"], self.dataset_id)
+
+    @property
+    def source(self) -> dict[str, Any]:
+        """The dataset's stored source (file name or datasource)."""
+        return _current_source(self.catalog, self.dataset_id)
+
+    def progress(self, fraction: float, message: str, *, force: bool = False) -> None:
+        self.ctx.progress(fraction, message, force=force)
+
+    def write(self, schema: pa.Schema, batches: Iterable[pa.RecordBatch], types: dict[str, str | None], *,
+              metadata: dict[bytes, bytes] | None = None, what: str = "") -> tuple[int, pa.Schema]:
+        """Write the reader's batches as the dataset's Parquet file (zstd), the column types
+        in its metadata; returns (rows, schema)."""
+        from dataplane_jupyter.core.ingest import META_TYPES
+
+        named = {k: v for k, v in types.items() if v}
+        meta = {**({META_TYPES.encode(): json.dumps(named).encode()} if named else {}), **(metadata or {})}
+        schema = schema.with_metadata({**(schema.metadata or {}), **meta})
+        rows = 0
+        with self.catalog.storage.open(f"{self.folder}/{DATA_FILE}", "wb") as out, \
+                pq.ParquetWriter(out, schema, compression="zstd") as writer:
+            for batch in batches:
+                writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
+                rows += batch.num_rows
+                self.progress(COPY_SHARE * 0.9, f"Copied {rows:,} rows" + (f" of {what}" if what else ""))
+        return rows, schema
+
+    def copied(self, rows: int, columns: list[dict[str, Any]], warnings: list[dict[str, Any]] | None = None,
+               **source: Any) -> None:
+        """The data is stored: record its shape, warnings and what the reader found."""
+        values: dict[str, Any] = {"status": DatasetStatus.COMPUTING_STATISTICS.value, "rows": rows,
+                                  "n_columns": len(columns), "schema": columns}
+        if warnings is not None:
+            values["warnings"] = warnings
+        if source:
+            values["source"] = {**self.source, **source}
+        _set(self.catalog, self.dataset_id, **values)
+
+    def finish(self) -> dict[str, Any]:
+        """Statistics of the stored data (first figures at once, then the full set); ready."""
+        return _compute_statistics(self.ctx)
+
+    def csv(self, stream: BinaryIO, *, source: str, media: Any = None) -> dict[str, Any]:
+        """The CSV reader: detect the format, write the typed Parquet file, then finish."""
+        return _import_csv_stream(self, stream, source=source, media=media)
+
+    def remove_source(self) -> None:
+        """Delete the staged upload once read (when the import owns it)."""
+        remove_source(self.params)
+
+
 def run_file_import(ctx: JobContext) -> dict[str, Any]:
-    """Job: detect the CSV format, stream it into Parquet, then compute statistics."""
+    """Job: detect the kind (zip, npy or CSV), read it into Parquet, then compute statistics."""
     from dataplane_jupyter.core.datasets.zip_import import file_kind, run_media_import
 
+    target = DatasetImport(ctx)
     location = ctx.params["location"]
     if kind := file_kind(location):  # a zip (CSV + images/npy, or an image tree) or an .npy file
-        return run_media_import(ctx, kind)
-    source = _current_source(ctx.catalog, ctx.params["dataset_id"])["file"]
-    ctx.progress(0.0, f"Reading {source}", force=True)
+        return run_media_import(target, kind)
+    source = target.source["file"]
+    target.progress(0.0, f"Reading {source}", force=True)
     with fsspec.open(location, "rb", compression="infer") as stream:
-        result = _import_csv_stream(ctx, stream, source=source)
-    _remove_source(ctx.params)
+        result = target.csv(stream, source=source)
+    target.remove_source()
     return result
 
 
-def _import_csv_stream(ctx: JobContext, stream: BinaryIO, *, source: str, media: Any = None) -> dict[str, Any]:
+def _import_csv_stream(target: DatasetImport, stream: BinaryIO, *, source: str, media: Any = None) -> dict[str, Any]:
     from dataplane_jupyter.core.datasets.media_columns import type_media_columns
     from dataplane_jupyter.core.ingest import CsvOptions, csv_to_parquet, detect_csv_format
+    from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, write_rejected
 
-    catalog, params = ctx.catalog, ctx.params
-    dataset_id = params["dataset_id"]
-    destination = catalog.storage.writable_path(dataset_folder(params["project_id"], dataset_id), DATA_FILE)
-    options = CsvOptions(**{k: v for k, v in params.get("options", {}).items() if v is not None})
+    ctx, catalog, params = target.ctx, target.catalog, target.params
+    destination = catalog.storage.writable_path(target.folder, DATA_FILE)
+    given = {k: v for k, v in params.get("options", {}).items() if v is not None}
+    on_bad_rows = given.pop("on_bad_rows", "repair")
+    options = CsvOptions(**given)
     total = getattr(stream, "size", None)
     fmt = detect_csv_format(stream, options, source=source)
     stream.seek(0)
@@ -116,19 +187,19 @@ def _import_csv_stream(ctx: JobContext, stream: BinaryIO, *, source: str, media:
         progress=lambda f, m: ctx.progress(f * COPY_SHARE, m),
         total_bytes=total if isinstance(total, int) else None,
         filesystem=catalog.storage.filesystem(),
+        on_bad_rows=on_bad_rows,
     )
+    if result.rejected:
+        with catalog.storage.open(f"{target.folder}/{REJECTED_FILE}", "wb") as out:
+            write_rejected(result.rejected, out)
     result = type_media_columns(destination, result, catalog.storage.filesystem(), source=source, media=media)
-    _set(
-        catalog,
-        dataset_id,
-        status=DatasetStatus.COMPUTING_STATISTICS.value,
-        rows=result.rows,
-        n_columns=len(result.columns),
-        schema=[asdict(column) for column in result.columns],
-        warnings=[asdict(warning) for warning in result.warnings],
-        source={**_current_source(catalog, dataset_id), "format": result.format.to_dict()},
+    target.copied(
+        result.rows,
+        [asdict(column) for column in result.columns],
+        [asdict(warning) for warning in result.warnings],
+        format=result.format.to_dict(), rejected_rows=len(result.rejected), repaired_rows=len(result.repaired),
     )
-    return {**_compute_statistics(ctx), "format": result.format.to_dict()}
+    return {**target.finish(), "format": result.format.to_dict()}
 
 
 def _current_source(catalog: "Catalog", dataset_id: str) -> dict[str, Any]:
@@ -149,39 +220,18 @@ def run_datasource_import(ctx: JobContext) -> dict[str, Any]:
     connector = source.connector
     kind, locator = connector.kind_impl, source.locator
     what = kind.describe(locator)
-    ctx.progress(0.0, f"Reading {what}", force=True)
+    target = DatasetImport(ctx)
+    target.progress(0.0, f"Reading {what}", force=True)
     if kind.shape(locator) == "file":
         with connector.open_file(locator) as stream:
-            return _import_csv_stream(ctx, stream, source=str(locator.get("path") or what))
-    destination = catalog.storage.writable_path(dataset_folder(params["project_id"], params["dataset_id"]), DATA_FILE)
-    rows, arrow_schema = _write_batches(ctx, connector.iter_batches(locator), destination, what)
-    _set(
-        catalog,
-        params["dataset_id"],
-        status=DatasetStatus.COMPUTING_STATISTICS.value,
-        rows=rows,
-        n_columns=len(arrow_schema),
-        schema=[{"name": f.name, "type": None, "dtype": str(f.type)} for f in arrow_schema],
-    )
-    return _compute_statistics(ctx)
-
-
-def _write_batches(ctx: JobContext, batches: Iterator[pa.RecordBatch], destination: str, what: str) -> tuple[int, pa.Schema]:
-    rows, writer = 0, None
-    with ctx.catalog.storage.fs.open(destination, "wb") as out:
-        try:
-            for batch in batches:
-                if writer is None:
-                    writer = pq.ParquetWriter(out, batch.schema)
-                writer.write_batch(batch)
-                rows += batch.num_rows
-                ctx.progress(0.05, f"Copied {rows:,} rows of {what}")
-        finally:
-            if writer is not None:
-                writer.close()
-    if writer is None:
+            return target.csv(stream, source=str(locator.get("path") or what))
+    batches = iter(connector.iter_batches(locator))
+    first = next(batches, None)
+    if first is None:
         raise UpstreamError(f"{what} returned no columns.")
-    return rows, writer.schema
+    rows, arrow_schema = target.write(first.schema, itertools.chain([first], batches), {}, what=what)
+    target.copied(rows, [{"name": f.name, "type": None, "dtype": str(f.type)} for f in arrow_schema])
+    return target.finish()
 
 
 def run_statistics(ctx: JobContext) -> dict[str, Any]:
@@ -216,7 +266,8 @@ def _store_statistics(catalog: "Catalog", dataset_id: str, payload: dict[str, An
         connection.execute(table.insert().values(dataset_id=dataset_id, payload=payload))
 
 
-def _remove_source(params: dict[str, Any]) -> None:
+def remove_source(params: dict[str, Any]) -> None:
+    """Delete an import's staged file when the job owns it (``delete_source``)."""
     if params.get("delete_source"):
         fs, path = fsspec.core.url_to_fs(params["location"])
         if fs.exists(path):
@@ -233,5 +284,5 @@ def on_import_end(catalog: "Catalog", job: Job) -> None:
                 schema.dataset_statistics.c.dataset_id == params["dataset_id"]
             )
         )
-    _remove_source(params)
+    remove_source(params)
     _set(catalog, params["dataset_id"], status=DatasetStatus.FAILED.value, error=job.error)

@@ -12,16 +12,13 @@ first dimension.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import fsspec
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from dataplane_jupyter.core.archives import IMAGE_SUFFIXES, NPY_SUFFIX, ZIP_MAGIC, SafeZip, free_bytes, is_zip, suffix
 from dataplane_jupyter.core.datasets.media_columns import MEDIA_FOLDER, ZipMedia
@@ -33,14 +30,11 @@ from dataplane_jupyter.core.datasets.npy import (
     iter_example_batches,
     shapes_metadata,
 )
-from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.errors import InvalidInput
 from dataplane_jupyter.core.images.folder_import import listed
-from dataplane_jupyter.core.ingest import META_TYPES
-from dataplane_jupyter.core.models import DatasetStatus
 
 if TYPE_CHECKING:
-    from dataplane_jupyter.core.jobs.runner import JobContext
+    from dataplane_jupyter.core.datasets.imports import DatasetImport
 
 INDEX = "index.csv"
 
@@ -59,19 +53,17 @@ def file_kind(location: str) -> str | None:
     return None
 
 
-def run_media_import(ctx: "JobContext", kind: str) -> dict[str, Any]:
-    """Job body for a zip or npy upload (called by `imports.run_file_import`)."""
-    from dataplane_jupyter.core.datasets.imports import _current_source, _remove_source
-
-    source = _current_source(ctx.catalog, ctx.params["dataset_id"])["file"]
-    ctx.progress(0.0, f"Reading {source}", force=True)
-    with fsspec.open(ctx.params["location"], "rb") as stream:
-        result = _import_zip(ctx, stream, source) if kind == "zip" else _import_npy_files(ctx, [(source, stream)], source)
-    _remove_source(ctx.params)
+def run_media_import(target: "DatasetImport", kind: str) -> dict[str, Any]:
+    """The reader of a zip or npy upload, in the import template (`imports.DatasetImport`)."""
+    source = target.source["file"]
+    target.progress(0.0, f"Reading {source}", force=True)
+    with fsspec.open(target.params["location"], "rb") as stream:
+        result = _import_zip(target, stream, source) if kind == "zip" else _import_npy_files(target, [(source, stream)], source)
+    target.remove_source()
     return result
 
 
-def _import_zip(ctx: "JobContext", stream: BinaryIO, source: str) -> dict[str, Any]:
+def _import_zip(ctx: "DatasetImport", stream: BinaryIO, source: str) -> dict[str, Any]:
     with SafeZip(stream, source, room=free_bytes(ctx.catalog.storage)) as archive:
         names = archive.names()
         csvs = [n for n in names if suffix(n) == ".csv"]
@@ -100,15 +92,12 @@ def choose_csv(csvs: list[str], source: str) -> str:
     return index[0]
 
 
-def _import_zip_csv(ctx: "JobContext", archive: SafeZip, name: str, source: str) -> dict[str, Any]:
-    from dataplane_jupyter.core.datasets.imports import _import_csv_stream
-
-    folder = dataset_folder(ctx.params["project_id"], ctx.params["dataset_id"])
-    media = ZipMedia(archive, name, ctx.catalog.storage, folder)
+def _import_zip_csv(ctx: "DatasetImport", archive: SafeZip, name: str, source: str) -> dict[str, Any]:
+    media = ZipMedia(archive, name, ctx.catalog.storage, ctx.folder)
     with tempfile.TemporaryFile() as local:
         archive.copy(name, local)
         local.seek(0)
-        return _import_csv_stream(ctx, local, source=f"{source}: {name}", media=media)
+        return ctx.csv(local, source=f"{source}: {name}", media=media)
 
 
 def choose_depth(images: list[str]) -> tuple[int, list[str], list[str]]:
@@ -120,9 +109,9 @@ def choose_depth(images: list[str]) -> tuple[int, list[str], list[str]]:
     return depth, kept, [n for n in images if n.count("/") != depth]
 
 
-def _import_image_tree(ctx: "JobContext", archive: SafeZip, images: list[str], others: list[str], source: str) -> dict[str, Any]:
+def _import_image_tree(ctx: "DatasetImport", archive: SafeZip, images: list[str], others: list[str], source: str) -> dict[str, Any]:
     depth, kept, ignored = choose_depth(images)
-    folder = dataset_folder(ctx.params["project_id"], ctx.params["dataset_id"])
+    folder = ctx.folder
     storage = ctx.catalog.storage
     paths = []
     for index, name in enumerate(kept):
@@ -144,7 +133,7 @@ def _import_image_tree(ctx: "JobContext", archive: SafeZip, images: list[str], o
     return _finish(ctx, pa.table(columns), types, {}, warnings, {"structure": {"depth": depth, "kept": len(kept), "ignored": len(ignored)}})
 
 
-def _import_zip_npy(ctx: "JobContext", archive: SafeZip, arrays: list[str], source: str) -> dict[str, Any]:
+def _import_zip_npy(ctx: "DatasetImport", archive: SafeZip, arrays: list[str], source: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="dataplane-npy-") as scratch:
         opened = []
         for index, name in enumerate(arrays):
@@ -169,8 +158,8 @@ def feature_name(label: str, taken: set[str]) -> str:
     return name
 
 
-def _import_npy_files(ctx: "JobContext", files: Sequence[tuple[str, IO[bytes]]], source: str) -> dict[str, Any]:
-    headers: list[tuple[str, IO[bytes], NpyHeader]] = [(label, f, checked_header(f, label)) for label, f in files]
+def _import_npy_files(ctx: "DatasetImport", files: list[tuple[str, BinaryIO]], source: str) -> dict[str, Any]:
+    headers: list[tuple[str, BinaryIO, NpyHeader]] = [(label, f, checked_header(f, label)) for label, f in files]
     for label, _, header in headers:
         if not header.shape:
             raise InvalidInput(f"{label} holds a single number (a 0-d array); save one row per example along the first dimension.")
@@ -188,29 +177,15 @@ def _import_npy_files(ctx: "JobContext", files: Sequence[tuple[str, IO[bytes]]],
                    schema=schema, batches=batches)
 
 
-def _finish(ctx: "JobContext", table: pa.Table | None, types: dict[str, str], shapes: dict[str, list[int]],
+def _finish(ctx: "DatasetImport", table: pa.Table | None, types: dict[str, str], shapes: dict[str, list[int]],
             warnings: list[dict[str, Any]], extra: dict[str, Any], *, schema: pa.Schema | None = None, batches: Any = None) -> dict[str, Any]:
-    """Write the dataset file with its types, then go on to the statistics like a CSV import."""
-    from dataplane_jupyter.core.datasets.imports import COPY_SHARE, _compute_statistics, _current_source, _set
-
-    catalog, params = ctx.catalog, ctx.params
+    """Hand the reader's batches and types to the import template: write, record, statistics."""
     schema = table.schema if table is not None else schema
-    assert schema is not None, "a table or a schema"
-    metadata = {META_TYPES.encode(): json.dumps(types).encode(), **(shapes_metadata(shapes) if shapes else {})}
-    schema = schema.with_metadata(metadata)
-    folder = dataset_folder(params["project_id"], params["dataset_id"])
-    rows = 0
-    with catalog.storage.open(f"{folder}/{DATA_FILE}", "wb") as out, pq.ParquetWriter(out, schema, compression="zstd") as writer:
-        for arrays in ([table.columns] if table is not None else batches):
-            batch = pa.RecordBatch.from_arrays([a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays], schema=schema)
-            writer.write_batch(batch)
-            rows += batch.num_rows
-            ctx.progress(COPY_SHARE * 0.9, f"Wrote {rows:,} rows")
-    _set(
-        catalog, params["dataset_id"], status=DatasetStatus.COMPUTING_STATISTICS.value, rows=rows, n_columns=len(schema),
-        schema=[{"name": f.name, "type": types[f.name], "dtype": str(f.type)} for f in schema],
-        warnings=warnings, source={**_current_source(catalog, params["dataset_id"]), **extra},
-    )
-    return _compute_statistics(ctx)
+    chunks = [table.columns] if table is not None else batches
+    record_batches = (pa.RecordBatch.from_arrays(
+        [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays], schema=schema) for arrays in chunks)
+    rows, schema = ctx.write(schema, record_batches, types, metadata=shapes_metadata(shapes) if shapes else None)
+    ctx.copied(rows, [{"name": f.name, "type": types[f.name], "dtype": str(f.type)} for f in schema], warnings, **extra)
+    return ctx.finish()
 
 
