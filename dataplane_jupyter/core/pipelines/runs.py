@@ -247,7 +247,7 @@ def start_run(
 ) -> PipelineRun:
     """Record a queued run of the pipeline's current version (with `params` applied) and start its
     job; returns at once. Refused, naming step and field, when the effective steps are not valid."""
-    from dataplane_jupyter.core.jobs.handles import _who
+    from dataplane_jupyter.core.jobs.handles import current_user
 
     from .checks import check_definition
 
@@ -266,7 +266,7 @@ def start_run(
         connection.execute(schema.pipeline_runs.insert().values(
             id=run_id, project_id=project.id, pipeline_id=pipeline.id, number=number, version=version, steps=steps,
             params=params or {}, base_dir=base_dir, status="queued", trigger=trigger, schedule_id=schedule_id,
-            retry_of=retry_of, published=False, created_by=_who()))
+            retry_of=retry_of, published=False, created_by=current_user()))
         for position, step in enumerate(steps):
             old = reuse.get(step["name"])
             values: dict[str, Any] = {"status": "pending", "message": "Waiting"}
