@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 from dataplane_jupyter.core.errors import InvalidInput, InvalidState
+from dataplane_jupyter.core.jobs.runner import JobCancelled
 from dataplane_jupyter.core.pipelines.definition import as_list
 from dataplane_jupyter.core.pipelines.execute import (
     Outcome,
@@ -23,7 +24,6 @@ from dataplane_jupyter.core.pipelines.execute import (
     _work,
 )
 from dataplane_jupyter.core.pipelines.runs import update_step
-from dataplane_jupyter.core.jobs.runner import JobCancelled
 
 
 def run_notebook_step(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite: the frontend's unit tests (vitest), everything but the browser tests, then the
+# The whole suite: ruff, mypy (core), eslint and tsc (labextension), the frontend's unit tests (vitest), everything but the browser tests, then the
 # browser tests in their own pytest run (pytest-jupyter's event-loop fixtures clash with sync
 # Playwright, see TOOLCHAIN.md).
 set -euo pipefail
@@ -11,6 +11,10 @@ mkdir -p test-artifacts
 if ! (cd labextension && npm ls --depth=0 >/dev/null 2>&1); then
   (cd labextension && npm ci)
 fi
+# Lint and types first (config in pyproject.toml and labextension/eslint.config.mjs).
+"$PY" -m ruff check dataplane_jupyter tests benchmarks scripts
+"$PY" -m mypy
+(cd labextension && npm run lint)
 (cd labextension && npm test)
 "$PY" -m pytest -m "not browser" "$@"
 "$PY" -m pytest -m browser tests/browser "$@"

@@ -31,6 +31,10 @@ class InvalidInput(DataplaneError):
     """A field or file the user gave is wrong; `field` names it when it is a field."""
 
 
+class InvalidChoice(InvalidInput, ValueError):
+    """A value outside a fixed set (a status, an origin); also a ValueError, as enums raise."""
+
+
 class InvalidState(DataplaneError):
     """The thing exists but cannot do that now (e.g. a dataset that is not ready, a finished job)."""
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-from typing import Any, Callable, TypeVar
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, TypeVar
 
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.catalog.catalog import Catalog
 from ..core.catalog.project import Project
+from ..core.datasets.datasets import Dataset
 from ..core.errors import (
     AlreadyExists,
     DataplaneError,
@@ -21,6 +23,7 @@ from ..core.errors import (
     NotFound,
     UpstreamError,
 )
+from ..core.images.folders import ImageFolder
 
 T = TypeVar("T")
 
@@ -81,6 +84,14 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
         """An existing project (404 otherwise)."""
         return self.catalog.project(name, create=False)
 
+    def dataset(self, project: str, dataset: str) -> Dataset:
+        """A dataset of an existing project, by id or name (404 otherwise); blocking."""
+        return self.project(project).datasets[dataset]
+
+    def image_folder(self, project: str, folder: str) -> ImageFolder:
+        """An image folder of an existing project, by id or name (404 otherwise); blocking."""
+        return self.project(project).image_folders[folder]
+
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking core work off the event loop."""
         return await asyncio.to_thread(functools.partial(fn, *args, **kwargs))
@@ -93,6 +104,46 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
             self.finish(payload.model_dump_json())
         else:
             self.finish(json.dumps(payload, default=str))
+
+    def int_argument(self, name: str, default: int | None = None, *, least: int | None = None,
+                     most: int | None = None) -> int:
+        """A whole-number query argument (422 naming it when it is not one, is out of range, or
+        is missing without a default)."""
+        text = self.get_argument(name, None)
+        if text is None:
+            if default is None:
+                raise InvalidInput(f"The query parameter {name} is required.", field=name)
+            return default
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or (least is not None and value < least) or (most is not None and value > most):
+            bounds = (f" from {least} to {most:,}" if least is not None and most is not None
+                      else f" from {least} or more" if least is not None else "")
+            raise InvalidInput(f"{name} must be a whole number{bounds}, not {text!r}.", field=name)
+        return value
+
+    def required_argument(self, name: str) -> str:
+        """A query argument that must be given and not empty (422 naming it otherwise)."""
+        value = self.get_argument(name, "")
+        if not value:
+            raise InvalidInput(f"The query parameter {name} is required.", field=name)
+        return value
+
+    async def send_file(self, path: Path, media_type: str) -> None:
+        """Stream a local file as a download named after it."""
+        with open(path, "rb") as stream:
+            await self.send_stream(stream, media_type, path.name)
+
+    async def send_stream(self, stream: BinaryIO, media_type: str, filename: str) -> None:
+        """Stream an open binary file as a download, a megabyte at a time."""
+        self.set_header("Content-Type", media_type)
+        self.set_header("Content-Disposition", f'attachment; filename="{filename}"')
+        while chunk := await self.call(stream.read, 1 << 20):
+            self.write(chunk)
+            await self.flush()
+        self.finish(set_content_type=media_type)  # APIHandler.finish would reset it to JSON
 
     def body(self, model: type[BaseModel]) -> Any:
         """The request body parsed into `model` (422 with the field named when it is wrong)."""

@@ -7,7 +7,6 @@ import tornado.web
 
 from ..core.embeddings.embeddings import save_selection, start_embeddings
 from ..core.embeddings.views import embedding_map, neighbor_records
-from ..core.errors import InvalidInput
 from ..core.models import (
     ComputeEmbeddings,
     DescribeDataset,
@@ -17,7 +16,7 @@ from ..core.models import (
     SaveSelection,
 )
 from .base import DataplaneHandler, operation
-from .handlers import describe_job, find_dataset
+from .handlers import describe_job
 
 
 class EmbeddingsHandler(DataplaneHandler):
@@ -26,7 +25,7 @@ class EmbeddingsHandler(DataplaneHandler):
                query={"color": "A column whose values for the embedded rows come along, to colour the map"})
     async def get(self, project: str, dataset: str) -> None:
         color = self.get_argument("color", None) or None
-        ds = await self.call(find_dataset, self, project, dataset)
+        ds = await self.call(self.dataset, project, dataset)
         self.reply(DescribeEmbeddings.model_validate(await self.call(embedding_map, ds, color)))
 
     @tornado.web.authenticated
@@ -34,7 +33,7 @@ class EmbeddingsHandler(DataplaneHandler):
                status=202)
     async def post(self, project: str, dataset: str) -> None:
         r = self.body(ComputeEmbeddings)
-        ds = await self.call(find_dataset, self, project, dataset)
+        ds = await self.call(self.dataset, project, dataset)
         handle = await self.call(start_embeddings, ds, sample_size=r.sample_size, seed=r.seed, method=r.method)
         self.reply(describe_job(await self.call(lambda: handle.info)), status=202)
 
@@ -44,8 +43,8 @@ class NeighborsHandler(DataplaneHandler):
     @operation("The embedded rows nearest to a row, nearest first", response=ListNeighborsResponse,
                query={"row": "Index of the row in the dataset (required)", "k": "How many (default 5)"})
     async def get(self, project: str, dataset: str) -> None:
-        row, k = whole_number(self, "row", None), whole_number(self, "k", 5)
-        ds = await self.call(find_dataset, self, project, dataset)
+        row, k = self.int_argument("row"), self.int_argument("k", 5)
+        ds = await self.call(self.dataset, project, dataset)
         found = await self.call(neighbor_records, ds, row, k)
         self.reply(ListNeighborsResponse.model_validate({"row": row, "neighbors": found}))
 
@@ -56,19 +55,6 @@ class SelectionHandler(DataplaneHandler):
                response=DescribeDataset, status=201)
     async def post(self, project: str, dataset: str) -> None:
         r = self.body(SaveSelection)
-        ds = await self.call(find_dataset, self, project, dataset)
+        ds = await self.call(self.dataset, project, dataset)
         self.reply((await self.call(save_selection, ds, r.rows, r.name)).describe(), status=201)
 
-
-def whole_number(handler: DataplaneHandler, name: str, default: int | None) -> int:
-    """A query parameter that must be a whole number (422 naming it otherwise, or when a
-    required one is missing)."""
-    text = handler.get_argument(name, None)
-    if text is None:
-        if default is None:
-            raise InvalidInput(f"The query parameter {name} is required.", field=name)
-        return default
-    try:
-        return int(text)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a whole number, not {text!r}.", field=name) from None

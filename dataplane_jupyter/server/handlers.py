@@ -10,8 +10,8 @@ from typing import Any
 
 import tornado.web
 
-from ..core.datasets.datasets import DOWNLOAD_FORMATS, Dataset
-from ..core.errors import InvalidInput, NotFound
+from ..core.datasets.datasets import DOWNLOAD_FORMATS
+from ..core.errors import InvalidInput
 from ..core.jobs.store import Job
 from ..core.models import (
     CreateProject,
@@ -83,39 +83,27 @@ class DatasetsHandler(DataplaneHandler):
             )
             return [ds.describe() for ds in datasets]
 
-        try:
-            self.reply(ListDatasetsResponse(datasets=await self.call(run)))
-        except ValueError as error:
-            raise InvalidInput(str(error), field="origin") from None
-
-
-def find_dataset(handler: DataplaneHandler, project: str, dataset: str) -> Dataset:
-    """A dataset by id, or else by name."""
-    datasets = handler.project(project).datasets
-    try:
-        return datasets.get(dataset)
-    except NotFound:
-        return datasets[dataset]
+        self.reply(ListDatasetsResponse(datasets=await self.call(run)))
 
 
 class DatasetHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Describe a dataset (by id or name)", response=DescribeDataset)
     async def get(self, project: str, dataset: str) -> None:
-        ds = await self.call(find_dataset, self, project, dataset)
+        ds = await self.call(self.dataset, project, dataset)
         self.reply(ds.describe())
 
     @tornado.web.authenticated
     @operation("Rename a dataset", body=UpdateDataset, response=DescribeDataset)
     async def patch(self, project: str, dataset: str) -> None:
         request = self.body(UpdateDataset)
-        ds = await self.call(find_dataset, self, project, dataset)
+        ds = await self.call(self.dataset, project, dataset)
         self.reply((await self.call(ds.rename, request.name)).describe())
 
     @tornado.web.authenticated
     @operation("Delete a dataset and its stored files (sources are never touched)", status=204)
     async def delete(self, project: str, dataset: str) -> None:
-        ds = await self.call(find_dataset, self, project, dataset)
+        ds = await self.call(self.dataset, project, dataset)
         await self.call(ds.delete)
         self.set_status(204)
         self.finish()
@@ -125,7 +113,7 @@ class StatisticsHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Dataset statistics: summary, columns, correlation, sample")
     async def get(self, project: str, dataset: str) -> None:
-        ds = await self.call(find_dataset, self, project, dataset)
+        ds = await self.call(self.dataset, project, dataset)
         self.reply(await self.call(ds.statistics))
 
 
@@ -133,7 +121,7 @@ class ColumnHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Statistics of one column (drill-down)")
     async def get(self, project: str, dataset: str, column: str) -> None:
-        ds = await self.call(find_dataset, self, project, dataset)
+        ds = await self.call(self.dataset, project, dataset)
         self.reply(await self.call(ds.column, column))
 
 
@@ -141,11 +129,9 @@ class SampleHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("The first rows", query={"n": "Number of rows (default 20, at most 1000)"})
     async def get(self, project: str, dataset: str) -> None:
-        n = self.get_argument("n", "20")
-        if not n.isdigit() or not 0 < int(n) <= 1000:
-            raise InvalidInput(f"n must be a whole number from 1 to 1000, not {n!r}.", field="n")
-        ds = await self.call(find_dataset, self, project, dataset)
-        frame = _sized_bytes(await self.call(ds.sample, int(n)))
+        n = self.int_argument("n", 20, least=1, most=1000)
+        ds = await self.call(self.dataset, project, dataset)
+        frame = _sized_bytes(await self.call(ds.sample, n))
         self.reply(json.loads(frame.to_json(orient="split", index=False, date_format="iso")))
 
 
@@ -167,18 +153,11 @@ class DownloadHandler(DataplaneHandler):
         fmt = self.get_argument("format", "csv")
         if fmt not in DOWNLOAD_FORMATS:
             raise InvalidInput(f"format must be one of {DOWNLOAD_FORMATS}, not {fmt!r}.", field="format")
-        ds = await self.call(find_dataset, self, project, dataset)
+        ds = await self.call(self.dataset, project, dataset)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"{ds.name}.{fmt}"
             await self.call(ds.download, path, fmt)
-            media_type = "text/csv" if fmt == "csv" else "application/vnd.apache.parquet"
-            self.set_header("Content-Type", media_type)
-            self.set_header("Content-Disposition", f'attachment; filename="{path.name}"')
-            with open(path, "rb") as stream:
-                while chunk := await self.call(stream.read, 1 << 20):
-                    self.write(chunk)
-                    await self.flush()
-        self.finish(set_content_type=media_type)  # APIHandler.finish would reset it to JSON
+            await self.send_file(path, "text/csv" if fmt == "csv" else "application/vnd.apache.parquet")
 
 
 class RejectedRowsHandler(DataplaneHandler):
@@ -189,9 +168,9 @@ class RejectedRowsHandler(DataplaneHandler):
         query={"offset": "First row to return (default 0)", "limit": "Rows to return (default 100, at most 10000)"},
     )
     async def get(self, project: str, dataset: str) -> None:
-        offset = _whole(self.get_argument("offset", "0"), "offset", 0, None)
-        limit = _whole(self.get_argument("limit", "100"), "limit", 1, 10_000)
-        ds = await self.call(find_dataset, self, project, dataset)
+        offset = self.int_argument("offset", 0, least=0)
+        limit = self.int_argument("limit", 100, least=1, most=10_000)
+        ds = await self.call(self.dataset, project, dataset)
         table = await self.call(ds.rejected_table)
         page = table.slice(offset, limit).to_pylist()
         self.reply(ListRejectedRowsResponse(rows=[RejectedRow(**row) for row in page],
@@ -204,24 +183,12 @@ class RejectedRowsDownloadHandler(DataplaneHandler):
     async def get(self, project: str, dataset: str) -> None:
         from ..core.ingest.rejected import rejected_csv
 
-        ds = await self.call(find_dataset, self, project, dataset)
+        ds = await self.call(self.dataset, project, dataset)
         table = await self.call(ds.rejected_table)
-        self.set_header("Content-Type", "text/csv")
-        self.set_header("Content-Disposition", 'attachment; filename="rejected-rows.csv"')
         with tempfile.TemporaryFile() as out:
             await self.call(rejected_csv, table, out)
             out.seek(0)
-            while chunk := await self.call(out.read, 1 << 20):
-                self.write(chunk)
-                await self.flush()
-        self.finish(set_content_type="text/csv")
-
-
-def _whole(text: str, field: str, low: int, high: int | None) -> int:
-    if not text.isdigit() or int(text) < low or (high is not None and int(text) > high):
-        upper = f" to {high:,}" if high is not None else " or more"
-        raise InvalidInput(f"{field} must be a whole number from {low}{upper}, not {text!r}.", field=field)
-    return int(text)
+            await self.send_stream(out, "text/csv", "rejected-rows.csv")
 
 
 class ProjectJobsHandler(DataplaneHandler):

@@ -269,7 +269,7 @@ class DatasetPanel(w.VBox):
             self.general = GeneralTab(stats, self.dataset.describe().warnings)
             self.columns_tab = ColumnsTab(stats)
             self.sample_tab = SampleTab(self.dataset, stats)
-            rejected = int(self.dataset._info.source.get("rejected_rows") or 0)
+            rejected = int(self.dataset.describe().source.get("rejected_rows") or 0)
             self.rejected_tab = RejectedRowsTab(self.dataset, rejected) if rejected else None
         except Exception as exc:  # noqa: BLE001 - shown in the panel
             self.body.children = [w.HTML(html.error_box(describe_error(exc)))]

@@ -40,7 +40,7 @@ def test_errors_exit_non_zero_with_the_message(isolated_home):
     assert result.stderr.strip() == "error: A project named 'p' already exists."
     result = dataplane("--json", "--project", "p", "datasets", "show", "missing", check=False)
     assert result.returncode == 1
-    assert json.loads(result.stdout)["error"] == "No dataset with name 'missing' in project 'p'."
+    assert json.loads(result.stdout)["error"] == "No dataset named 'missing' in project 'p'."
 
 
 def test_jobs_list_and_show(isolated_home):

@@ -44,7 +44,7 @@ def test_create_run_history_and_a_cancelled_export_exits_1(isolated_home, tmp_pa
     listed = dataplane("exporters", "list")
     assert listed.returncode == 0 and "cancelled" in listed.stdout.splitlines()[1]
     missing = dataplane("exporters", "run", "out", "nope")
-    assert missing.returncode == 1 and "No dataset with name 'nope'" in missing.stderr
+    assert missing.returncode == 1 and "No dataset named 'nope'" in missing.stderr
     assert dataplane("exporters", "delete", "out").returncode == 0
     with sqlite3.connect(out) as con:
         assert con.execute("select count(*) from preds").fetchone() == (2,)

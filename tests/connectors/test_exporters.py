@@ -345,7 +345,7 @@ def test_only_datasets_can_be_exported(catalog: dp.Catalog, tmp_path: Path) -> N
             id=schema.new_id(), project_id=project.id, name="pets", status="ready"))
     with pytest.raises(InvalidInput, match="'pets' is an image folder: image folders cannot be exported"):
         out.run("pets")
-    with pytest.raises(NotFound, match="No dataset with name 'nope'"):
+    with pytest.raises(NotFound, match="No dataset named 'nope'"):
         out.run("nope")
     assert out.history() == []
 

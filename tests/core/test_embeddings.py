@@ -10,7 +10,6 @@ import pytest
 
 import dataplane_jupyter as dp
 from dataplane_jupyter.core.datasets.rows import sample_rows
-from dataplane_jupyter.core.embeddings.embeddings import features as embedding_features
 from dataplane_jupyter.core.embeddings.embeddings import (
     FOLDER,
     load_embeddings,
@@ -18,6 +17,7 @@ from dataplane_jupyter.core.embeddings.embeddings import (
     save_selection,
     start_embeddings,
 )
+from dataplane_jupyter.core.embeddings.embeddings import features as embedding_features
 
 WAIT = 120
 

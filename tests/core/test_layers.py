@@ -37,11 +37,6 @@ def test_importing_the_whole_core_loads_no_jupyter_module():
     assert out.stdout.strip() == "[]", out.stdout
 
 
-# Cycles that are known and owned: zip_import calls back into imports' private helpers until the
-# one import pipeline (issue #19 point 2) replaces both. Remove the entry with the cycle.
-KNOWN_CYCLES: set[frozenset[str]] = set()
-
-
 def import_cycles(package: str) -> set[frozenset[str]]:
     """The groups of modules under `package` that import each other (strongly connected
     components of the import graph), counting imports inside functions but not the ones only
@@ -86,8 +81,7 @@ def import_cycles(package: str) -> set[frozenset[str]]:
 
 
 def test_core_has_no_import_cycle():
-    cycles = import_cycles("dataplane_jupyter.core")
-    assert cycles == KNOWN_CYCLES, [sorted(c) for c in cycles - KNOWN_CYCLES] or f"fixed, remove from KNOWN_CYCLES: {KNOWN_CYCLES - cycles}"
+    assert [sorted(cycle) for cycle in import_cycles("dataplane_jupyter.core")] == []
 
 
 def test_the_cycle_check_sees_cycles_made_by_imports_inside_functions(tmp_path, monkeypatch):

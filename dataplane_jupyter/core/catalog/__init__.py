@@ -7,8 +7,9 @@ they load on first use, so importing one module of the folder does not import th
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from dataplane_jupyter.core._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.catalog import Catalog, project
@@ -16,17 +17,11 @@ if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
     from dataplane_jupyter.core.catalog.storage import Storage
 
-_EXPORTS = {
+__all__ = ["Catalog", "Project", "Storage", "check_name", "project"]
+__getattr__ = lazy_exports(__name__, {
     "Catalog": "catalog",
     "project": "catalog",
     "Project": "project",
     "Storage": "storage",
     "check_name": "names",
-}
-__all__ = ["Catalog", "Project", "Storage", "check_name", "project"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+})

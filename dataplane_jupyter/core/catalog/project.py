@@ -9,7 +9,7 @@ from dataplane_jupyter.core.exports.exporters import Exporters
 from dataplane_jupyter.core.images.folders import ImageFolders
 from dataplane_jupyter.core.jobs.store import Job
 from dataplane_jupyter.core.models import DescribeProject
-from dataplane_jupyter.core.pipelines import Pipelines
+from dataplane_jupyter.core.pipelines.collection import Pipelines
 from dataplane_jupyter.core.sources.sources import Connectors, Datasources
 
 if TYPE_CHECKING:

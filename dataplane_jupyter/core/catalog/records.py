@@ -133,4 +133,4 @@ class RecordWithJob(Record[J]):
         def done() -> Self | None:
             return self if self._done(self.info) else None
 
-        return self.catalog.jobs.wait_until(done, timeout=timeout, poll=poll, waiting=self._waiting)  # type: ignore[no-any-return]
+        return self.catalog.jobs.wait_until(done, timeout=timeout, poll=poll, waiting=self._waiting)

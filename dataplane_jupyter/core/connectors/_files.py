@@ -284,7 +284,7 @@ def csv_batches(file: BinaryIO, *, name: str, batch_rows: int, separator: str | 
         file.seek(0)
         stream: Any = file
     except (OSError, ValueError, io.UnsupportedOperation):
-        stream = io.BufferedReader(_Prefixed(head, file))  # type: ignore[arg-type]
+        stream = io.BufferedReader(_Prefixed(head, file))
     try:
         reader = pacsv.open_csv(
             stream,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -46,7 +46,7 @@ def arrow_type(sql_type: sa.types.TypeEngine) -> pa.DataType | None:
     return pa.string() if python in (dict, list) else None
 
 
-def to_batch(rows: list[Any], names: list[str], schema: pa.Schema | None,
+def to_batch(rows: Sequence[Any], names: list[str], schema: pa.Schema | None,
              types: Mapping[str, pa.DataType]) -> pa.RecordBatch:
     """Rows as one record batch, with the same types as the previous batch when there was one."""
     arrays = []

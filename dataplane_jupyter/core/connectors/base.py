@@ -14,9 +14,9 @@ import socket
 import threading
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO, ClassVar, Literal, TypeVar
+from typing import Any, BinaryIO, ClassVar, Literal, TypeVar, cast
 
 import pyarrow as pa
 
@@ -260,7 +260,7 @@ class ConnectorKind(ABC):
         batches: list[pa.RecordBatch] = []
         taken = 0
         # closing(): stop the download or server-side cursor now, not when the generator is collected.
-        with contextlib.closing(self.iter_batches(config, secrets, locator, batch_rows=max(rows, 1))) as stream:
+        with contextlib.closing(cast("Generator[pa.RecordBatch, None, None]", self.iter_batches(config, secrets, locator, batch_rows=max(rows, 1)))) as stream:
             for batch in stream:
                 batches.append(batch.slice(0, rows - taken))
                 taken += batches[-1].num_rows

@@ -393,10 +393,10 @@ class GCPConnector(FileConnector):
 
 
 @functools.cache
-def _credentials_class() -> type:
+def _credentials_class() -> Any:
     from google.oauth2 import service_account
 
-    class Credentials(service_account.Credentials):  # type: ignore[misc]
+    class Credentials(service_account.Credentials):
         """Service-account credentials that look up Google's access boundary only for Google's own hosts.
 
         google-auth asks iamcredentials.googleapis.com before requests to any host; with an emulator

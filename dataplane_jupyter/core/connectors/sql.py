@@ -321,7 +321,9 @@ def _insert(conn: Connection, table: sa.Table, batch: pa.RecordBatch) -> None:
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg" and copyable(batch.schema):
         data = io.BytesIO()
         pacsv.write_csv(batch, data, pacsv.WriteOptions(include_header=False))
-        with conn.connection.driver_connection.cursor() as cursor:
+        driver = conn.connection.driver_connection
+        assert driver is not None  # an open connection has one
+        with driver.cursor() as cursor:
             with cursor.copy(f"COPY {quote.format_table(table)} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
                 copy.write(data.getbuffer())
     elif mark:
@@ -360,5 +362,5 @@ def _abandon(conn: Connection, result: sa.CursorResult[Any]) -> None:
     if pending is not None and hasattr(pending, "unbuffered_active"):
         # pymysql would otherwise read every remaining row when the cursor is closed or collected.
         pending.unbuffered_active = False
-        result.cursor._result = None
+        result.cursor._result = None  # type: ignore[attr-defined]  # pymysql's own buffer
     conn.invalidate()

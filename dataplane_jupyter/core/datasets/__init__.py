@@ -8,23 +8,18 @@ they load on first use, so importing one module of the folder does not import th
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from dataplane_jupyter.core._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.datasets.datasets import Dataset, Datasets
     from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 
-_EXPORTS = {
+__all__ = ["DATA_FILE", "Dataset", "Datasets", "dataset_folder"]
+__getattr__ = lazy_exports(__name__, {
     "Dataset": "datasets",
     "Datasets": "datasets",
     "DATA_FILE": "paths",
     "dataset_folder": "paths",
-}
-__all__ = ["DATA_FILE", "Dataset", "Datasets", "dataset_folder"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+})

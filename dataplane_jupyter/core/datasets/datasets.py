@@ -12,17 +12,16 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from dataplane_jupyter.core.catalog import schema
-from dataplane_jupyter.core.catalog.names import check_name
+from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.catalog.records import RecordWithJob
 from dataplane_jupyter.core.datasets.csv_cells import csv_batch, csv_schema
 from dataplane_jupyter.core.datasets.imports import start_datasource_import, start_file_import, start_statistics
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.embeddings.embeddings import load_embeddings, neighbors, start_embeddings
-from dataplane_jupyter.core.errors import AlreadyExists, ImportFailed, InvalidInput, InvalidState, NotFound
+from dataplane_jupyter.core.errors import ImportFailed, InvalidChoice, InvalidInput, InvalidState, NotFound
+from dataplane_jupyter.core.exports.runs import ExportRun, dataset_exports, start_export
 from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS
 from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, read_rejected
-from dataplane_jupyter.core.exports.runs import ExportRun, dataset_exports, start_export
 from dataplane_jupyter.core.models import STATUS_LABELS, DatasetOrigin, DatasetStatus, DescribeDataset
 
 if TYPE_CHECKING:
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from dataplane_jupyter.core.jobs.handles import JobHandle
 
 DOWNLOAD_FORMATS = ("csv", "parquet")
+WHAT = "Dataset"
 
 
 def _describe_query() -> sa.Select:
@@ -37,6 +37,16 @@ def _describe_query() -> sa.Select:
     return sa.select(
         d, sa.func.coalesce(j.c.progress, 0.0).label("progress"), j.c.message.label("job_message")
     ).select_from(d.outerjoin(j, d.c.job_id == j.c.id))
+
+
+def _member(enum: type[DatasetOrigin] | type[DatasetStatus], value: str, field: str) -> str:
+    """The enum value, or InvalidInput naming the field and the values it takes."""
+    try:
+        return enum(value).value
+    except ValueError:
+        raise InvalidChoice(
+            f"{field} {value!r} is not one of {', '.join(m.value for m in enum)}.", field=field
+        ) from None
 
 
 def _describe(row: sa.Row) -> DescribeDataset:
@@ -66,31 +76,29 @@ class Datasets:
         d = schema.datasets
         query = _describe_query().where(d.c.project_id == self.project.id).order_by(d.c.created_at.desc())
         if origin:
-            query = query.where(d.c.origin.in_([DatasetOrigin(o).value for o in origin]))
+            query = query.where(d.c.origin.in_([_member(DatasetOrigin, o, "origin") for o in origin]))
         if status:
-            query = query.where(d.c.status.in_([DatasetStatus(s).value for s in status]))
+            query = query.where(d.c.status.in_([_member(DatasetStatus, s, "status") for s in status]))
         if search:
             query = query.where(sa.func.lower(d.c.name).contains(search.lower(), autoescape=True))
         with self.catalog.engine.connect() as connection:
             return [Dataset(self.project, _describe(row)) for row in connection.execute(query)]
 
-    def get(self, dataset_id: str) -> "Dataset":
-        """A dataset by id."""
-        return self._one(schema.datasets.c.id == dataset_id, f"id {dataset_id!r}")
-
-    def __getitem__(self, name: str) -> "Dataset":
-        return self._one(schema.datasets.c.name == name, f"name {name!r}")
-
-    def _one(self, condition: sa.ColumnElement[bool], label: str) -> "Dataset":
-        query = _describe_query().where(schema.datasets.c.project_id == self.project.id, condition)
-        with self.catalog.engine.connect() as connection:
-            row = connection.execute(query).first()
-        if row is None:
-            raise NotFound(f"No dataset with {label} in project {self.project.name!r}.")
+    def __getitem__(self, key: str) -> "Dataset":
+        """A dataset by id, or else by name (like every collection of a project)."""
+        row = records.find(self.catalog.engine, _describe_query(), schema.datasets, self.project, key, WHAT)
         return Dataset(self.project, _describe(row))
 
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and any(ds.name == name for ds in self.list(search=name))
+    get = __getitem__
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        try:
+            self[key]
+        except NotFound:
+            return False
+        return True
 
     def __iter__(self) -> Iterator["Dataset"]:
         return iter(self.list())
@@ -103,31 +111,13 @@ class Datasets:
                 .where(schema.datasets.c.project_id == self.project.id)
             ).scalar_one()
 
-    def _create(self, name: str, origin: DatasetOrigin, source: dict[str, Any], **values: Any) -> str:
-        name = check_name(name, "Dataset")
-        dataset_id = schema.new_id()
-        with self.catalog.engine.begin() as connection:
-            taken = connection.execute(
-                sa.select(schema.datasets.c.id).where(
-                    schema.datasets.c.project_id == self.project.id, schema.datasets.c.name == name
-                )
-            ).first()
-            if taken:
-                raise AlreadyExists(
-                    f"Project {self.project.name!r} already has a dataset named {name!r}.", field="name"
-                )
-            connection.execute(
-                schema.datasets.insert().values(
-                    id=dataset_id,
-                    project_id=self.project.id,
-                    name=name,
-                    origin=origin.value,
-                    status=DatasetStatus.COPYING.value,
-                    source=source,
-                    **values,
-                )
-            )
-        return dataset_id
+    def add_record(self, name: str, origin: DatasetOrigin, source: dict[str, Any], **values: Any) -> str:
+        """A new dataset record in status `copying`, for a job to fill (an import, a pipeline
+        step); returns its id. AlreadyExists when the name is taken."""
+        return records.insert(
+            self.catalog.engine, schema.datasets, self.project, name, WHAT,
+            origin=origin.value, status=DatasetStatus.COPYING.value, source=source, **values,
+        )
 
     def import_file(
         self,
@@ -176,7 +166,7 @@ class Datasets:
             "on_bad_rows": on_bad_rows,
         }
         file_name = file_name or Path(location.split("://")[-1]).name
-        dataset_id = self._create(
+        dataset_id = self.add_record(
             name or Path(file_name).stem.removesuffix(".csv"), DatasetOrigin(origin), {"file": file_name}
         )
         start_file_import(self.project, dataset_id, location, options, delete_source=delete_source)
@@ -186,7 +176,7 @@ class Datasets:
         """Start importing a datasource (a new snapshot each time); returns at once."""
         source = self.project.datasources[datasource]
         stamp = schema.utcnow().strftime("%Y-%m-%dT%H-%M-%S")
-        dataset_id = self._create(
+        dataset_id = self.add_record(
             name or f"{source.name}_{stamp}",
             DatasetOrigin.DATASOURCE,
             {"datasource": source.name, "connector": source.info.connector},
@@ -201,12 +191,19 @@ class Datasets:
         """Store a DataFrame as a new dataset and compute its statistics in the background."""
         return self.from_arrow(pa.Table.from_pandas(frame, preserve_index=False), name, origin=origin)
 
-    def from_arrow(self, table: pa.Table, name: str, *, origin: str = "pipeline_output") -> "Dataset":
-        """Store an Arrow table as a new dataset and compute its statistics in the background."""
-        dataset_id = self._create(name, DatasetOrigin(origin), {"in_memory": True})
+    def from_arrow(
+        self, table: pa.Table, name: str, *, origin: str = "pipeline_output", source: dict[str, Any] | None = None
+    ) -> "Dataset":
+        """Store an Arrow table as a new dataset and compute its statistics in the background
+        (`source`: what the record says the rows came from; default `{"in_memory": True}`)."""
+        dataset_id = self.add_record(name, DatasetOrigin(origin), source or {"in_memory": True})
         folder = dataset_folder(self.project.id, dataset_id)
-        with self.catalog.storage.open(f"{folder}/{DATA_FILE}", "wb") as out:
-            pq.write_table(table, out)
+        try:
+            with self.catalog.storage.open(f"{folder}/{DATA_FILE}", "wb") as out:
+                pq.write_table(table, out)
+        except BaseException:
+            self[dataset_id].delete()
+            raise
         start_statistics(self.project, dataset_id, table.num_rows, table.schema)
         return self.get(dataset_id)
 
@@ -347,24 +344,8 @@ class Dataset(RecordWithJob[DescribeDataset]):
 
     def rename(self, new_name: str) -> "Dataset":
         """Give the dataset another name (unique in its project)."""
-        new_name = check_name(new_name, "Dataset")
-        with self.catalog.engine.begin() as connection:
-            taken = connection.execute(
-                sa.select(schema.datasets.c.id).where(
-                    schema.datasets.c.project_id == self.project.id,
-                    schema.datasets.c.name == new_name,
-                    schema.datasets.c.id != self.id,
-                )
-            ).first()
-            if taken:
-                raise AlreadyExists(
-                    f"Project {self.project.name!r} already has a dataset named {new_name!r}.", field="name"
-                )
-            connection.execute(
-                schema.datasets.update().where(schema.datasets.c.id == self.id).values(name=new_name)
-            )
-        self._info = self.info
-        return self
+        records.update(self.catalog.engine, schema.datasets, self.project, self.id, WHAT, name=new_name)
+        return self.refresh()
 
     def delete(self) -> None:
         """Remove the dataset and our stored files; sources are never touched. Its running

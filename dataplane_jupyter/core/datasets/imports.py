@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any, BinaryIO, Iterable
+from typing import TYPE_CHECKING, Any, BinaryIO, Iterable, Mapping
 
 import fsspec
 import pyarrow as pa
@@ -108,7 +108,7 @@ class DatasetImport:
     def progress(self, fraction: float, message: str, *, force: bool = False) -> None:
         self.ctx.progress(fraction, message, force=force)
 
-    def write(self, schema: pa.Schema, batches: Iterable[pa.RecordBatch], types: dict[str, str | None], *,
+    def write(self, schema: pa.Schema, batches: Iterable[pa.RecordBatch], types: Mapping[str, str | None], *,
               metadata: dict[bytes, bytes] | None = None, what: str = "") -> tuple[int, pa.Schema]:
         """Write the reader's batches as the dataset's Parquet file (zstd), the column types
         in its metadata; returns (rows, schema)."""

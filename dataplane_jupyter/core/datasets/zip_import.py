@@ -15,7 +15,8 @@ from __future__ import annotations
 import posixpath
 import tempfile
 from collections import Counter
-from typing import TYPE_CHECKING, Any, BinaryIO
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 import fsspec
 import pyarrow as pa
@@ -158,8 +159,8 @@ def feature_name(label: str, taken: set[str]) -> str:
     return name
 
 
-def _import_npy_files(ctx: "DatasetImport", files: list[tuple[str, BinaryIO]], source: str) -> dict[str, Any]:
-    headers: list[tuple[str, BinaryIO, NpyHeader]] = [(label, f, checked_header(f, label)) for label, f in files]
+def _import_npy_files(ctx: "DatasetImport", files: Sequence[tuple[str, IO[bytes]]], source: str) -> dict[str, Any]:
+    headers: list[tuple[str, IO[bytes], NpyHeader]] = [(label, f, checked_header(f, label)) for label, f in files]
     for label, _, header in headers:
         if not header.shape:
             raise InvalidInput(f"{label} holds a single number (a 0-d array); save one row per example along the first dimension.")

@@ -7,25 +7,20 @@ they load on first use, so importing one module of the folder does not import th
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from dataplane_jupyter.core._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.embeddings.embeddings import load_embeddings, neighbors, save_selection, start_embeddings
     from dataplane_jupyter.core.embeddings.views import embedding_map, neighbor_records
 
-_EXPORTS = {
+__all__ = ["embedding_map", "load_embeddings", "neighbor_records", "neighbors", "save_selection", "start_embeddings"]
+__getattr__ = lazy_exports(__name__, {
     "start_embeddings": "embeddings",
     "load_embeddings": "embeddings",
     "neighbors": "embeddings",
     "save_selection": "embeddings",
     "embedding_map": "views",
     "neighbor_records": "views",
-}
-__all__ = ["embedding_map", "load_embeddings", "neighbor_records", "neighbors", "save_selection", "start_embeddings"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+})

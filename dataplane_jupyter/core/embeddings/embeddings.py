@@ -26,8 +26,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
-from dataplane_jupyter.core.datasets.imports import start_statistics
-from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
+from dataplane_jupyter.core.datasets.paths import dataset_folder
 from dataplane_jupyter.core.datasets.rows import open_parquet, sample_rows, take_rows
 from dataplane_jupyter.core.embeddings import features
 from dataplane_jupyter.core.errors import InvalidInput, InvalidState, NotFound
@@ -324,17 +323,8 @@ def save_selection(dataset: "Dataset", rows: Iterable[int], name: str) -> "Datas
         raise InvalidState(f"Dataset {info.name!r} is not ready.")
     indices = _selection(rows, info.rows or 0, info.name)
     table = take_rows(dataset, indices)
-    datasets = dataset.project.datasets
     source = {"selection_of": info.name, "selection_of_id": info.id, "rows": len(indices)}
-    new_id = datasets._create(name, DatasetOrigin.PIPELINE_INTERMEDIATE, source)
-    try:
-        with dataset.catalog.storage.open(f"{dataset_folder(info.project_id, new_id)}/{DATA_FILE}", "wb") as out:
-            pq.write_table(table, out)
-    except BaseException:
-        datasets.get(new_id).delete()
-        raise
-    start_statistics(dataset.project, new_id, table.num_rows, table.schema)
-    return datasets.get(new_id)
+    return dataset.project.datasets.from_arrow(table, name, origin=DatasetOrigin.PIPELINE_INTERMEDIATE.value, source=source)
 
 
 def _selection(rows: Iterable[int], total: int, name: str) -> np.ndarray:

@@ -43,7 +43,7 @@ def plan_features(statistics: dict[str, Any], arrow_schema: pa.Schema) -> Plan:
         if reason:
             plan.skipped.append({"name": arrow_field.name, "reason": reason})
         else:
-            plan.columns.append((arrow_field.name, kind))
+            plan.columns.append((arrow_field.name, str(kind)))  # a kind, once there is no reason to skip
     return plan
 
 
@@ -80,12 +80,12 @@ def encode(
     for i, (name, kind) in enumerate(plan.columns):
         progress(i / max(1, len(plan.columns)), f"Encoding column {name!r} ({kind})")
         block, encoding = _encode_column(table.column(name), kind, seed)
-        block = _unit_variance(block)
-        if block is None:
+        scaled = _unit_variance(block)
+        if scaled is None:
             plan.skipped.append({"name": name, "reason": "no variation in the embedded rows"})
             continue
-        blocks.append(block)
-        used.append({"name": name, "type": kind, "encoding": encoding, "dimensions": block.shape[1]})
+        blocks.append(scaled)
+        used.append({"name": name, "type": kind, "encoding": encoding, "dimensions": scaled.shape[1]})
     if not blocks:
         return np.zeros((table.num_rows, 0), dtype=np.float32), used
     return np.hstack(blocks).astype(np.float32), used

@@ -6,22 +6,17 @@ they load on first use, so importing one module of the folder does not import th
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from dataplane_jupyter.core._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.exports.exporters import Exporter, Exporters
     from dataplane_jupyter.core.exports.runs import ExportRun
 
-_EXPORTS = {
+__all__ = ["ExportRun", "Exporter", "Exporters"]
+__getattr__ = lazy_exports(__name__, {
     "Exporter": "exporters",
     "Exporters": "exporters",
     "ExportRun": "runs",
-}
-__all__ = ["ExportRun", "Exporter", "Exporters"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+})

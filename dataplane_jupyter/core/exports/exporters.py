@@ -10,6 +10,7 @@ the location actually written, so the exporter list can show each exporter's las
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Any, Iterator
 
 import sqlalchemy as sa
@@ -177,7 +178,7 @@ class Exporters:
         """One export run of this project by id."""
         return ExportRun(self.project, run_id)
 
-    def runs(self, query: sa.Select | None = None, *, limit: int = 200) -> list[ExportRun]:
+    def runs(self, query: sa.Select | None = None, *, limit: int = 200) -> builtins.list[ExportRun]:
         """Export runs of this project (all, or those `query` selects), newest first."""
         query = (query if query is not None else run_query()).where(schema.exporters.c.project_id == self.project.id)
         query = query.order_by(schema.export_runs.c.created_at.desc()).limit(limit)
@@ -186,13 +187,8 @@ class Exporters:
 
     def dataset(self, key: str) -> "Dataset":
         """The dataset an export names (id or name); image folders are refused plainly."""
-        datasets = self.project.datasets
         try:
-            return datasets.get(key)
-        except NotFound:
-            pass
-        try:
-            return datasets[key]
+            return self.project.datasets[key]
         except NotFound:
             folders = schema.image_folders
             with self.project.catalog.engine.connect() as connection:

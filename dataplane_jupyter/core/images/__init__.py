@@ -7,20 +7,15 @@ they load on first use, so importing one module of the folder does not import th
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from dataplane_jupyter.core._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.images.folders import ImageFolder, ImageFolders
 
-_EXPORTS = {
+__all__ = ["ImageFolder", "ImageFolders"]
+__getattr__ = lazy_exports(__name__, {
     "ImageFolder": "folders",
     "ImageFolders": "folders",
-}
-__all__ = ["ImageFolder", "ImageFolders"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+})

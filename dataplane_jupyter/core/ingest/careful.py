@@ -119,10 +119,10 @@ def careful_copy(path: Path, dest: Path, *, separator: str, quote: str, escape: 
             + (" (and more)" if bad > _REPORTED else ""))
     total = result.rows + len([r for r in result.rejected if r.reason != "after the table"])
     if bad > max(1, MAX_BAD_SHARE * max(total, 1)):
-        lines = ", ".join(str(line) for line in _first_bad_lines(result))
+        bad_lines = ", ".join(str(line) for line in _first_bad_lines(result))
         raise InvalidInput(
             f"{source} was not read correctly: {bad:,} of {total:,} rows do not have the "
-            f"{width} fields of the table (lines {lines}{'…' if bad > _REPORTED else ''}); probably the wrong separator, "
+            f"{width} fields of the table (lines {bad_lines}{'…' if bad > _REPORTED else ''}); probably the wrong separator, "
             f"quote or encoding. Detected: {settings}. Give the right one to import it.")
     return result
 

@@ -16,7 +16,7 @@ import tempfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import duckdb
 import fsspec
@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from dataplane_jupyter.core.errors import InvalidInput
 from dataplane_jupyter.core.ingest import duck
+from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS, CarefulResult, OnBadRows, careful_copy
 from dataplane_jupyter.core.ingest.columns import ColumnPlan, default_names, fix_names, plan_column
 from dataplane_jupyter.core.ingest.detect import SAMPLE_BYTES, parse_rows
 from dataplane_jupyter.core.ingest.model import (
@@ -44,6 +45,7 @@ from dataplane_jupyter.core.ingest.probe import (
     probe_select,
     read_probes,
 )
+from dataplane_jupyter.core.ingest.shape import detect_shape
 from dataplane_jupyter.core.ingest.sqltypes import (
     Profile,
     candidate_formats,
@@ -55,13 +57,13 @@ from dataplane_jupyter.core.ingest.sqltypes import (
 )
 from dataplane_jupyter.core.ingest.staging import (
     RowsRejected as _RowsRejected,
+)
+from dataplane_jupyter.core.ingest.staging import (
     csv_source,
     first_long_cell,
     local_utf8_copy,
     refuse_rejected_rows,
 )
-from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS, CarefulResult, OnBadRows, careful_copy
-from dataplane_jupyter.core.ingest.shape import detect_shape
 from dataplane_jupyter.core.ingest.values import DateFormat, is_missing
 
 #: Parquet key-value metadata written with every dataset file.
@@ -259,7 +261,7 @@ def _probe(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[s
     typed = [i for i, g in enumerate(guesses) if g.kind not in FULL_PROFILE]
     size = PROFILE_COLUMNS_PER_SCAN
     scans = [typed + full[:size]] + [full[s:s + size] for s in range(size, len(full), size)]
-    rows, probed = 0, {}
+    rows, probed = 0, dict[int, Probed | None]()
     for n, columns in enumerate(scans):
         share = (0.25 + 0.35 * n / len(scans), 0.25 + 0.35 * (n + 1) / len(scans))
         sql = probe_select([names[i] for i in columns], [guesses[i] for i in columns],
@@ -293,7 +295,7 @@ def _complete(con: duckdb.DuckDBPyConnection, names: list[str], probed: list[Pro
     done = list(probed)
     for i, profile in profiles.items():
         done[i] = Probed(profile, formats.get(i))
-    return done
+    return cast("list[Probed]", done)  # every column the probe left out is profiled above
 
 
 def _refuse_long_cells(names: list[str], profiles: list[Profile], fmt: CsvFormat, path: Path,
@@ -313,8 +315,8 @@ def _exact_distinct_near_limit(con: duckdb.DuckDBPyConnection, names: list[str],
     """HyperLogLog is ~2 % off: count exactly where that could flip the 2,000-category rule."""
     for name, profile in zip(names, profiles):
         if 0.9 * MAX_CATEGORIES <= profile.distinct <= 1.1 * MAX_CATEGORIES:
-            profile.distinct = con.execute(
-                f"SELECT count(DISTINCT {ident(name)}) FROM {table}").fetchone()[0]
+            (profile.distinct,) = cast("tuple[int]", con.execute(
+                f"SELECT count(DISTINCT {ident(name)}) FROM {table}").fetchone())
 
 
 def _date_formats(con: duckdb.DuckDBPyConnection, names: list[str],
@@ -367,7 +369,7 @@ def _write(con: duckdb.DuckDBPyConnection, plans: list[ColumnPlan], fmt: CsvForm
     try:
         duck.run(con, sql, progress=progress, share=(0.72, 0.98),
                  message=f"writing {source} as Parquet", fetch=False)
-        if remote:
+        if filesystem is not None and remote:
             filesystem.put(str(target), dest)
         else:
             os.replace(target, dest)

@@ -131,7 +131,7 @@ def read_probes(row: tuple, names: list[str], guesses: list[Guess], decimal: str
                 ) -> tuple[int, list[Probed | None]]:
     """Row count and one :class:`Probed` per column (None: not confirmed, profile it fully)."""
     values = iter(row[1:])
-    probed = []
+    probed: list[Probed | None] = []
     for name, guess in zip(names, guesses):
         if guess.kind in FULL_PROFILE:
             probed.append(Probed(Profile(*[next(values) for _ in PROFILE_FIELDS])))

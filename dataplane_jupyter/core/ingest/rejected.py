@@ -7,7 +7,7 @@ closed", "after the table" for a footer or a second table).
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO, Sequence
+from typing import IO, Any, BinaryIO, Sequence
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -24,7 +24,7 @@ def rejected_table(rows: Sequence[RejectedRow]) -> pa.Table:
                      "reason": [r.reason for r in rows]}, schema=REJECTED_SCHEMA)
 
 
-def write_rejected(rows: Sequence[RejectedRow], out: BinaryIO) -> None:
+def write_rejected(rows: Sequence[RejectedRow], out: IO[bytes]) -> None:
     """Write the rejected rows as Parquet into ``out``."""
     pq.write_table(rejected_table(rows), out)
 

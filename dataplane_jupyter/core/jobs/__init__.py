@@ -7,15 +7,17 @@ they load on first use, so importing one module of the folder does not import th
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from dataplane_jupyter.core._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.jobs.handles import JobHandle, Jobs
     from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext
     from dataplane_jupyter.core.jobs.store import Job, JobStatus, JobStore
 
-_EXPORTS = {
+__all__ = ["Job", "JobCancelled", "JobContext", "JobHandle", "JobStatus", "JobStore", "Jobs"]
+__getattr__ = lazy_exports(__name__, {
     "Job": "store",
     "JobStatus": "store",
     "JobStore": "store",
@@ -23,11 +25,4 @@ _EXPORTS = {
     "JobCancelled": "runner",
     "JobHandle": "handles",
     "Jobs": "handles",
-}
-__all__ = ["Job", "JobCancelled", "JobContext", "JobHandle", "JobStatus", "JobStore", "Jobs"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+})

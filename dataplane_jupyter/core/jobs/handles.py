@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import getpass
 import os
 import time
@@ -83,7 +84,7 @@ class Jobs:
             project_id=project_id,
             target=target,
             params=params,
-            created_by=_who(),
+            created_by=current_user(),
         )
         dispatch(self.catalog, job)
         return job
@@ -139,12 +140,13 @@ class Jobs:
             time.sleep(poll)
         return result
 
-    def reap(self) -> list[Job]:
+    def reap(self) -> builtins.list[Job]:
         """Fail the jobs whose worker process died."""
         return reap_orphans(self.catalog)
 
 
-def _who() -> str:
+def current_user() -> str:
+    """Who starts work from this process (JupyterHub user, else the login name; "" if unknown)."""
     try:
         return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name is no reason to refuse work

@@ -7,6 +7,7 @@ catalog can never move a job backwards or finish it twice.
 
 from __future__ import annotations
 
+import builtins
 import socket
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -137,10 +138,10 @@ class JobStore:
         self,
         *,
         project_id: str | None = None,
-        statuses: list[str] | None = None,
+        statuses: builtins.list[str] | None = None,
         target: tuple[str, str] | None = None,
         limit: int = 200,
-    ) -> list[Job]:
+    ) -> builtins.list[Job]:
         """Newest first."""
         query = sa.select(schema.jobs).order_by(schema.jobs.c.created_at.desc()).limit(limit)
         if project_id is not None:
@@ -211,7 +212,7 @@ class JobStore:
             )
         return self.get(job_id)
 
-    def orphans(self) -> list[Job]:
+    def orphans(self) -> builtins.list[Job]:
         """Unfinished jobs of this host whose worker process is gone."""
         unfinished = self.list(statuses=[JobStatus.QUEUED.value, JobStatus.RUNNING.value], limit=10_000)
         return [job for job in unfinished if self._worker_is_gone(job)]

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -147,12 +148,12 @@ class Pipeline:
             new_steps = self.project.pipelines.checked(steps if steps is not None else self.steps, name or self.name)
             folder = _base_dir(base_dir) if base_dir is not None else self.current_version().base_dir
             version = self.version + 1
-            from dataplane_jupyter.core.jobs.handles import _who
+            from dataplane_jupyter.core.jobs.handles import current_user
 
             with engine.begin() as connection:
                 connection.execute(schema.pipeline_versions.insert().values(
                     id=schema.new_id(), pipeline_id=self.id, version=version, steps=new_steps, base_dir=folder,
-                    created_by=_who()))
+                    created_by=current_user()))
             values["version"] = version
         if values:
             records.update(engine, schema.pipelines, self.project, self.id, "Pipeline", **values)
@@ -214,7 +215,7 @@ class Pipelines:
                base_dir: str | os.PathLike[str] | None = None) -> Pipeline:
         """A new pipeline (version 1). Relative model, notebook and module paths start from
         `base_dir` (default: the current folder, e.g. the notebook's)."""
-        from dataplane_jupyter.core.jobs.handles import _who
+        from dataplane_jupyter.core.jobs.handles import current_user
 
         steps = self.checked(steps, name)
         engine = self.project.catalog.engine
@@ -223,7 +224,7 @@ class Pipelines:
         with engine.begin() as connection:
             connection.execute(schema.pipeline_versions.insert().values(
                 id=schema.new_id(), pipeline_id=pipeline_id, version=1, steps=steps, base_dir=_base_dir(base_dir),
-                created_by=_who()))
+                created_by=current_user()))
         return self[pipeline_id]
 
     def from_yaml(self, path: str | os.PathLike[str], name: str | None = None) -> Pipeline:
@@ -261,8 +262,8 @@ class Pipelines:
         return any(key in (p.id, p.name) for p in self.list())
 
     # -- runs -------------------------------------------------------------------------------
-    def runs(self, *, pipeline: str | None = None, status: list[str] | None = None,
-             schedule_id: str | None = None, trigger: str | None = None, limit: int = 200) -> list[PipelineRun]:
+    def runs(self, *, pipeline: str | None = None, status: builtins.list[str] | None = None,
+             schedule_id: str | None = None, trigger: str | None = None, limit: int = 200) -> builtins.list[PipelineRun]:
         """Runs of this project, newest first; filter by pipeline (name or id), status, schedule or trigger."""
         r = schema.pipeline_runs
         query = run_query()

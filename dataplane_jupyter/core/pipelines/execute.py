@@ -40,8 +40,8 @@ from dataplane_jupyter.core.errors import (
     InvalidState,
     NotFound,
 )
-from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus
 from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext
+from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus
 
 from .definition import as_list, roles, step_inputs, topological
 from .runs import step_rows, update_run, update_step
@@ -298,7 +298,7 @@ def _create_dataset(project: Any, name: str, origin: DatasetOrigin, source: dict
     candidate = name
     for attempt in range(2, 100):
         try:
-            return project.datasets._create(candidate, origin, source, **values)
+            return project.datasets.add_record(candidate, origin, source, **values)
         except AlreadyExists:
             candidate = f"{name}_{attempt}"
     raise AlreadyExists(f"Project {project.name!r} already has datasets named {name!r} and {name!r}_2..99.",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.catalog.records import RecordWithJob
 from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound
 from dataplane_jupyter.core.jobs.store import Job, JobStatus
 
@@ -88,26 +89,35 @@ def list_runs(project: "Project", query: sa.Select, *, limit: int = 200) -> list
     return [PipelineRun(project, row.id, describe_run(row, steps[row.id])) for row in rows]
 
 
-class PipelineRun:
+class PipelineRun(RecordWithJob[DescribePipelineRun]):
     """A handle on one run: `.status`, `.steps`, `.outputs`, `.error`, `.wait()`, `.cancel()`, `.retry()`,
-    `.log(step)`, `.notebook(step)`; attributes re-read the catalog."""
+    `.log(step)`, `.notebook(step)`; attributes re-read the catalog (`describe()` is the snapshot
+    read last, without a query)."""
 
     def __init__(self, project: "Project", run_id: str, info: DescribePipelineRun | None = None) -> None:
         self.project = project
+        self.catalog = project.catalog
         self.id = run_id
-        self._info = info
+        self._info = info if info is not None else self._load()
 
-    @property
-    def info(self) -> DescribePipelineRun:
-        """The current record."""
+    def _load(self) -> DescribePipelineRun:
         query = run_query().where(schema.pipeline_runs.c.id == self.id,
                                   schema.pipeline_runs.c.project_id == self.project.id)
-        with self.project.catalog.engine.connect() as connection:
+        with self.catalog.engine.connect() as connection:
             row = connection.execute(query).first()
         if row is None:
             raise NotFound(f"No pipeline run with id {self.id!r} in project {self.project.name!r}.")
-        self._info = describe_run(row, step_rows(self.project.catalog.engine, [self.id])[self.id])
-        return self._info
+        return describe_run(row, step_rows(self.catalog.engine, [self.id])[self.id])
+
+    def _done(self, info: DescribePipelineRun) -> bool:
+        if info.status not in FINISHED:
+            return False
+        if info.status != "succeeded":
+            raise JobFailed(f"Run {info.number} of pipeline {info.pipeline!r} {info.status}: {info.error}")
+        return True
+
+    def _waiting(self) -> str:
+        return f"Run {self._info.number} of pipeline {self._info.pipeline!r} still {self._info.status}"
 
     status = property(lambda self: self.info.status, doc="queued, running, succeeded, failed or cancelled.")
     error = property(lambda self: self.info.error, doc="Why it failed or was cancelled (names the step).")
@@ -127,23 +137,9 @@ class PipelineRun:
         raise NotFound(f"Run {self.info.number} of pipeline {self.info.pipeline!r} has no step {name!r}.")
 
     def __repr__(self) -> str:
-        info = self._info or self.info
+        info = self._info
         states = " ".join(f"{s.name}:{s.status}" for s in info.steps)
         return f"<PipelineRun {info.pipeline!r} #{info.number} {info.status} [{states}]>"
-
-    def wait(self, timeout: float | None = None, poll: float = 0.2) -> "PipelineRun":
-        """Block until the run ends; raises JobFailed with the reason (naming the step) unless it succeeded."""
-
-        def finished() -> DescribePipelineRun | None:
-            info = self.info
-            return info if info.status in FINISHED else None
-
-        info = self.project.catalog.jobs.wait_until(
-            finished, timeout=timeout, poll=poll,
-            waiting=lambda: f"Run {self._info.number} of pipeline {self._info.pipeline!r} still {self._info.status}")
-        if info.status != "succeeded":
-            raise JobFailed(f"Run {info.number} of pipeline {info.pipeline!r} {info.status}: {info.error}")
-        return self
 
     def cancel(self) -> "PipelineRun":
         """Ask the run to stop at the next step boundary or progress report; what it had not
@@ -251,7 +247,7 @@ def start_run(
 ) -> PipelineRun:
     """Record a queued run of the pipeline's current version (with `params` applied) and start its
     job; returns at once. Refused, naming step and field, when the effective steps are not valid."""
-    from dataplane_jupyter.core.jobs.handles import _who
+    from dataplane_jupyter.core.jobs.handles import current_user
 
     from .checks import check_definition
 
@@ -270,7 +266,7 @@ def start_run(
         connection.execute(schema.pipeline_runs.insert().values(
             id=run_id, project_id=project.id, pipeline_id=pipeline.id, number=number, version=version, steps=steps,
             params=params or {}, base_dir=base_dir, status="queued", trigger=trigger, schedule_id=schedule_id,
-            retry_of=retry_of, published=False, created_by=_who()))
+            retry_of=retry_of, published=False, created_by=current_user()))
         for position, step in enumerate(steps):
             old = reuse.get(step["name"])
             values: dict[str, Any] = {"status": "pending", "message": "Waiting"}

@@ -62,7 +62,13 @@ from dataplane_jupyter.core.stats.describe import column_entry, string_kind, sum
 from dataplane_jupyter.core.stats.jsonsafe import jsonable
 from dataplane_jupyter.core.stats.schema import Column, arrow_type_kind, seconds_per_unit
 from dataplane_jupyter.core.stats.sketches import (
-    HLL_RELATIVE_ERROR, DistinctHashes, Hasher, HyperLogLog, hash_numbers, kll_rank_error, new_kll,
+    HLL_RELATIVE_ERROR,
+    DistinctHashes,
+    Hasher,
+    HyperLogLog,
+    hash_numbers,
+    kll_rank_error,
+    new_kll,
 )
 
 VALUE_COUNTS_BUDGET_BYTES = 256 * 2 ** 20
@@ -123,7 +129,7 @@ class NumberState:
         self.scale = 1.0
         self.kept: list[np.ndarray] | None = []
         self.kll: Any = None
-        self.hll: HyperLogLog | None = None
+        self.hll: Any = None  # a HyperLogLog once values are no longer kept exactly
 
     @property
     def kept_values(self) -> int:
@@ -343,7 +349,7 @@ class ValueState(LengthState):
         super().__init__()
         self.counts: pa.Table | None = None
         self.pending: list[pa.Table] = []
-        self.hll: HyperLogLog | None = None
+        self.hll: Any = None  # a HyperLogLog once values are no longer kept exactly
 
     @property
     def exact(self) -> bool:
@@ -354,7 +360,7 @@ class ValueState(LengthState):
         held = ([self.counts] if self.counts is not None else []) + self.pending
         return sum(t.nbytes for t in held)
 
-    def update(self, array: pa.Array, hasher: Hasher) -> None:
+    def update(self, array: pa.Array, hasher: Hasher) -> None:  # type: ignore[override]
         super().update(array)
         if pa.types.is_dictionary(array.type):
             array = array.dictionary_decode()
@@ -365,7 +371,8 @@ class ValueState(LengthState):
             counted = pc.value_counts(array.drop_null())
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
             self.to_sketch(hasher)  # nested values: counted from the file at the end
-            self.hll.update(hasher.values(array))
+            sketch: Any = self.hll
+            sketch.update(hasher.values(array))
             return
         self.pending.append(pa.Table.from_arrays([counted.field("values"), counted.field("counts")],
                                                  names=["value", "n"]))
@@ -405,7 +412,7 @@ class ValueState(LengthState):
             if other.counts is not None and other.counts.num_rows:
                 self.hll.update(hasher.values(other.counts.column("value").combine_chunks()))
 
-    def found(self, with_top: bool = True) -> dict[str, Any]:  # type: ignore[override]
+    def found(self, with_top: bool = True) -> dict[str, Any]:
         out = super().found()
         if self.hll is not None:
             out.update(distinct=int(round(self.hll.estimate())), top=None,
@@ -503,7 +510,7 @@ class StatsAccumulator:
             return
         self._keep_sample(batch)
         self.rows += batch.num_rows
-        tasks = [partial(self._update_column, i, batch.column(i)) for i in range(batch.num_columns)]
+        tasks: list[Callable[[], None]] = [partial(self._update_column, i, batch.column(i)) for i in range(batch.num_columns)]
         if self.numeric:
             tasks.append(partial(self._update_correlation, [batch.column(i) for i in self.numeric]))
         if self.row_hashes is not None:
@@ -536,10 +543,13 @@ class StatsAccumulator:
         self.moments.add(as_matrix(columns), copy=False)
 
     def _update_rows(self, batch: pa.RecordBatch) -> None:
+        hashes = self.row_hashes
+        if hashes is None:
+            return
         try:
-            self.row_hashes.update(self.row_hasher.rows(batch))
-        except Exception:  # a type DuckDB cannot hash: duplicates counted from the file
-            self.row_hashes.close()
+            hashes.update(self.row_hasher.rows(batch))
+        except Exception:  # noqa: BLE001 - a type DuckDB cannot hash: duplicates counted from the file
+            hashes.close()
             self.row_hashes = None
 
     def _keep_sample(self, batch: pa.RecordBatch) -> None:
@@ -729,8 +739,9 @@ def _file_histograms(source: str, filesystem: fsspec.AbstractFileSystem | None,
                      progress: Progress) -> None:
     """Exact histograms of numeric columns whose values were not kept: their bins are known
     now (min, max), so the columns are read again, a group of columns at a time."""
-    bins = {c.name: histogram_bins(c, s.lo, s.hi) for c, s in sketched}
-    wanted = [c.name for c, _ in sketched if bins[c.name] is not None]
+    maybe = {c.name: histogram_bins(c, s.lo, s.hi) for c, s in sketched}
+    bins = {name: found_bins for name, found_bins in maybe.items() if found_bins is not None}
+    wanted = [c.name for c, _ in sketched if c.name in bins]
     counts = {name: np.zeros(bins[name][1], np.int64) for name in wanted}
     file = pq.ParquetFile(source, filesystem=filesystem)
     group = max(1, min(32, len(wanted)))

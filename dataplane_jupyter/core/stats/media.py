@@ -72,7 +72,9 @@ def image_statistics(column: pa.ChunkedArray, fs: fsspec.AbstractFileSystem, fol
     paths = _paths(column)
     remote = [p for p in paths if "://" in p]
     local = [p for p in paths if "://" not in p]
-    formats, modes, widths, heights, corrupt = Counter(), Counter(), [], [], []
+    formats: Counter[str] = Counter()
+    modes: Counter[str] = Counter()
+    widths, heights, corrupt = [], [], []
     for path in local[:SAMPLE_FILES]:
         try:
             with fs.open(f"{folder}/{path}", "rb") as stream:

@@ -5,7 +5,7 @@ old flat modules, so a job queued or running across an upgrade (and its on_end, 
 reaper after a restart) would no longer be found.
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-03
 """
 
