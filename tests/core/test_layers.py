@@ -37,9 +37,8 @@ def test_importing_the_whole_core_loads_no_jupyter_module():
     assert out.stdout.strip() == "[]", out.stdout
 
 
-# Cycles that are known and owned: zip_import calls back into imports' private helpers until the
-# one import pipeline (issue #19 point 2) replaces both. Remove the entry with the cycle.
-KNOWN_CYCLES = {frozenset({"dataplane_jupyter.core.datasets.imports", "dataplane_jupyter.core.datasets.zip_import"})}
+# Cycles that are known and owned (none since the one import template of issue #19 point 2).
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 def import_cycles(package: str) -> set[frozenset[str]]:
