@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from dataplane_jupyter.core.errors import InvalidInput
 from dataplane_jupyter.core.ingest import duck
+from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS, CarefulResult, OnBadRows, careful_copy
 from dataplane_jupyter.core.ingest.columns import ColumnPlan, default_names, fix_names, plan_column
 from dataplane_jupyter.core.ingest.detect import SAMPLE_BYTES, parse_rows
 from dataplane_jupyter.core.ingest.model import (
@@ -44,6 +45,7 @@ from dataplane_jupyter.core.ingest.probe import (
     probe_select,
     read_probes,
 )
+from dataplane_jupyter.core.ingest.shape import detect_shape
 from dataplane_jupyter.core.ingest.sqltypes import (
     Profile,
     candidate_formats,
@@ -55,13 +57,13 @@ from dataplane_jupyter.core.ingest.sqltypes import (
 )
 from dataplane_jupyter.core.ingest.staging import (
     RowsRejected as _RowsRejected,
+)
+from dataplane_jupyter.core.ingest.staging import (
     csv_source,
     first_long_cell,
     local_utf8_copy,
     refuse_rejected_rows,
 )
-from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS, CarefulResult, OnBadRows, careful_copy
-from dataplane_jupyter.core.ingest.shape import detect_shape
 from dataplane_jupyter.core.ingest.values import DateFormat, is_missing
 
 #: Parquet key-value metadata written with every dataset file.
