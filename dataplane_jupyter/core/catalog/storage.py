@@ -60,3 +60,12 @@ class Storage:
     def filesystem(self) -> fsspec.AbstractFileSystem:
         """The fsspec filesystem, for libraries that take one (pyarrow, pandas)."""
         return self.fs
+
+
+def remove_staged_source(params: dict[str, Any]) -> None:
+    """Delete an import job's staged file (``params["location"]``) when the job owns it
+    (``params["delete_source"]``): dataset and image-folder imports alike."""
+    if params.get("delete_source"):
+        fs, path = url_to_fs(params["location"])
+        if fs.exists(path):
+            fs.rm(path)

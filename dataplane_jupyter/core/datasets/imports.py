@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.catalog.storage import remove_staged_source
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.errors import UpstreamError
 from dataplane_jupyter.core.jobs.runner import JobContext
@@ -268,10 +269,7 @@ def _store_statistics(catalog: "Catalog", dataset_id: str, payload: dict[str, An
 
 def remove_source(params: dict[str, Any]) -> None:
     """Delete an import's staged file when the job owns it (``delete_source``)."""
-    if params.get("delete_source"):
-        fs, path = fsspec.core.url_to_fs(params["location"])
-        if fs.exists(path):
-            fs.rm(path)
+    remove_staged_source(params)
 
 
 def on_import_end(catalog: "Catalog", job: Job) -> None:

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from dataplane_jupyter.core.archives import IMAGE_SUFFIXES, SafeZip, free_bytes, suffix
 from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.catalog.storage import remove_staged_source
 from dataplane_jupyter.core.errors import InvalidInput
 from dataplane_jupyter.core.images.folders import IMAGES, MANIFEST, THUMBNAILS, image_folder_path
 from dataplane_jupyter.core.images.imaging import BadImage, inspect_with_thumbnail
@@ -90,7 +91,7 @@ def run_image_folder_import(ctx: JobContext) -> dict[str, Any]:
         catalog, params["folder_id"], status=ImageFolderStatus.READY.value, n_images=len(rows),
         size_bytes=catalog.storage.size(folder), summary=summary, warnings=_warnings(file, corrupt, others), error=None,
     )
-    _remove_source(params)
+    remove_staged_source(params)
     return {"images": len(rows), "corrupt": len(corrupt), "ignored": len(others)}
 
 
@@ -149,16 +150,9 @@ def _warnings(file: str, corrupt: list[dict[str, str]], others: list[str]) -> li
     return notes
 
 
-def _remove_source(params: dict[str, Any]) -> None:
-    if params.get("delete_source"):
-        fs, path = fsspec.core.url_to_fs(params["location"])
-        if fs.exists(path):
-            fs.rm(path)
-
-
 def on_image_folder_import_end(catalog: "Catalog", job: Job) -> None:
     """A failed or cancelled import: folder `failed` with the reason, its files removed."""
     params = job.params
     catalog.storage.remove(image_folder_path(params["project_id"], params["folder_id"]))  # before `failed` shows
-    _remove_source(params)
+    remove_staged_source(params)
     _set(catalog, params["folder_id"], status=ImageFolderStatus.FAILED.value, error=job.error)
