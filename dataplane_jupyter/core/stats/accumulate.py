@@ -22,8 +22,9 @@ statistics payload of the DESIGN.md contract::
   Memory is bounded whatever the row and column counts:
 
   * count, missing, mean, std (Chan's parallel update), min, max, text/byte lengths, boolean
-    counts and the Pearson matrix (pairwise-complete co-moments, :mod:`.correlation`) are exact
-    and O(columns²) at most;
+    counts and the Pearson matrix (pairwise-complete co-moments, :mod:`.correlation`) are exact;
+    the matrix is O(k²), so it covers the first :data:`MAX_CORRELATION_COLUMNS` numeric
+    columns (``correlation.numeric_columns`` then says how many there are);
   * numeric/datetime values are kept (exact quantiles, distinct counts, histograms) while all
     kept values fit :data:`.aggregates.EXACT_LIMIT_VALUES`; past it every numeric column switches to a KLL
     sketch (quantiles, rank error ``quantiles_error``) and a HyperLogLog (``distinct_error``,
@@ -62,10 +63,11 @@ from dataplane_jupyter.core.stats.describe import column_entry, string_kind, sum
 from dataplane_jupyter.core.stats.jsonsafe import jsonable
 from dataplane_jupyter.core.stats.schema import Column, arrow_type_kind, seconds_per_unit
 from dataplane_jupyter.core.stats.sketches import (
-    HLL_RELATIVE_ERROR, DistinctHashes, Hasher, HyperLogLog, hash_numbers, kll_rank_error, new_kll,
+    DistinctHashes, Hasher, HyperLogLog, hash_numbers, kll_rank_error, new_kll, sketch_sizes,
 )
 
 VALUE_COUNTS_BUDGET_BYTES = 256 * 2 ** 20
+MAX_CORRELATION_COLUMNS = 1_000
 _COMPACT_EVERY = 8
 
 GROUPED = ("categorical", "text", "boolean")
@@ -114,7 +116,8 @@ def as_values(keys: np.ndarray, scale: float) -> np.ndarray:
 class NumberState:
     """count, Chan moments, extremes; kept values (exact) or KLL + HyperLogLog."""
 
-    def __init__(self) -> None:
+    def __init__(self, k: int = 2_000, precision: int = 14) -> None:
+        self.k, self.precision = k, precision
         self.count = 0
         self.mean = 0.0
         self.m2 = 0.0
@@ -162,7 +165,7 @@ class NumberState:
         """Stop keeping values: fold them into a KLL sketch and a HyperLogLog."""
         if self.kept is None:
             return
-        self.kll, self.hll = new_kll(), HyperLogLog()
+        self.kll, self.hll = new_kll(self.k), HyperLogLog(self.precision)
         for keys in self.kept:
             self.kll.update(np.require(as_values(keys, self.scale), np.float64, ['C', 'W']))
             self.hll.update(hash_numbers(keys))
@@ -211,8 +214,8 @@ class NumberState:
         else:
             out["distinct"] = int(round(self.hll.estimate()))
             out["quantiles"] = [float(v) for v in self.kll.get_quantiles(list(QUANTILES))]
-            out.update(exact=False, quantiles_error=kll_rank_error(),
-                       distinct_error=HLL_RELATIVE_ERROR)
+            out.update(exact=False, quantiles_error=kll_rank_error(self.kll.k),
+                       distinct_error=self.hll.relative_error)
         return out
 
 
@@ -339,8 +342,9 @@ class ValueState(LengthState):
     """Lengths plus exact value counts (top values, distinct) or, past the budget, a
     HyperLogLog and the need to count again from the file."""
 
-    def __init__(self) -> None:
+    def __init__(self, precision: int = 14) -> None:
         super().__init__()
+        self.precision = precision
         self.counts: pa.Table | None = None
         self.pending: list[pa.Table] = []
         self.hll: HyperLogLog | None = None
@@ -386,7 +390,7 @@ class ValueState(LengthState):
         if self.hll is not None:
             return
         self.compact()
-        self.hll = HyperLogLog()
+        self.hll = HyperLogLog(self.precision)
         if self.counts is not None and self.counts.num_rows:
             self.hll.update(hasher.values(self.counts.column("value").combine_chunks()))
         self.counts = None
@@ -409,7 +413,7 @@ class ValueState(LengthState):
         out = super().found()
         if self.hll is not None:
             out.update(distinct=int(round(self.hll.estimate())), top=None,
-                       distinct_exact=False, distinct_error=HLL_RELATIVE_ERROR)
+                       distinct_exact=False, distinct_error=self.hll.relative_error)
             return out
         self.compact()
         counts = self.counts
@@ -460,12 +464,7 @@ class StatsAccumulator:
         self.schema = schema
         self.columns = [Column(f.name, types.get(f.name) or arrow_type_kind(f.type), f.type)
                         for f in schema]
-        self.kinds = [kind_of(c) for c in self.columns]
-        self.states: list[Any] = [
-            NumberState() if k == "numbers" else BooleanState() if k == "boolean"
-            else ValueState() if k == "values" else LengthState() for k in self.kinds]
-        self.numeric = [i for i, c in enumerate(self.columns) if c.type == "numeric"]
-        self.moments = PairwiseMoments(len(self.numeric))
+        self._set_columns(self.columns)
         self.rows = 0
         self.sample_rows = sample_rows
         self.sample: list[pa.RecordBatch] = []
@@ -483,13 +482,21 @@ class StatsAccumulator:
         from dataplane_jupyter.core.stats.schema import columns_of
 
         acc = cls(metadata.schema.to_arrow_schema(), sample_rows=sample_rows, threads=threads)
-        acc.columns = columns_of(metadata)
-        acc.kinds = [kind_of(c) for c in acc.columns]
-        acc.states = [NumberState() if k == "numbers" else BooleanState() if k == "boolean"
-                      else ValueState() if k == "values" else LengthState() for k in acc.kinds]
-        acc.numeric = [i for i, c in enumerate(acc.columns) if c.type == "numeric"]
-        acc.moments = PairwiseMoments(len(acc.numeric))
+        acc._set_columns(columns_of(metadata))
         return acc
+
+    def _set_columns(self, columns: list[Column]) -> None:
+        self.columns = columns
+        self.kinds = [kind_of(c) for c in columns]
+        k, precision = sketch_sizes(len(columns))
+        self.states: list[Any] = [
+            NumberState(k, precision) if kind == "numbers" else BooleanState() if kind == "boolean"
+            else ValueState(precision) if kind == "values" else LengthState() for kind in self.kinds]
+        numeric = [i for i, c in enumerate(columns) if c.type == "numeric"]
+        # the Pearson state is O(k²): past MAX_CORRELATION_COLUMNS the first ones are kept
+        self.numeric = numeric[:MAX_CORRELATION_COLUMNS]
+        self.numeric_total = len(numeric)
+        self.moments = PairwiseMoments(len(self.numeric))
 
     # -- feeding
 
@@ -647,8 +654,11 @@ class StatsAccumulator:
         if len(names) < 2:
             return {"method": "pearson", "columns": names, "matrix": [[1.0] for _ in names]}
         matrix = self.moments.correlation()[np.ix_(present, present)]
-        return {"method": "pearson", "columns": names,
-                "matrix": [[None if np.isnan(v) else float(v) for v in row] for row in matrix]}
+        out = {"method": "pearson", "columns": names,
+               "matrix": [[None if np.isnan(v) else float(v) for v in row] for row in matrix]}
+        if self.numeric_total > len(self.numeric):
+            out["numeric_columns"] = self.numeric_total  # the matrix covers the first ones
+        return out
 
     def _sample(self) -> dict[str, Any]:
         names = self.schema.names
@@ -732,7 +742,7 @@ def _file_histograms(source: str, filesystem: fsspec.AbstractFileSystem | None,
     bins = {c.name: histogram_bins(c, s.lo, s.hi) for c, s in sketched}
     wanted = [c.name for c, _ in sketched if bins[c.name] is not None]
     counts = {name: np.zeros(bins[name][1], np.int64) for name in wanted}
-    file = pq.ParquetFile(source, filesystem=filesystem)
+    file = pq.ParquetFile(source, filesystem=filesystem, pre_buffer=False, buffer_size=2 ** 20)
     group = max(1, min(32, len(wanted)))
     for start in range(0, len(wanted), group):
         names = wanted[start:start + group]
@@ -752,11 +762,12 @@ def accumulate_parquet(source: str, *, filesystem: fsspec.AbstractFileSystem | N
                        progress: Callable[[float, str], None] = noop_progress,
                        sample_rows: int = 100, share: float = 0.9) -> StatsAccumulator:
     """An accumulator fed with every batch of a Parquet file (all columns, bounded batches)."""
-    file = pq.ParquetFile(source, filesystem=filesystem)
+    # streamed reads (no pre-buffering of whole row groups): a third less peak memory
+    file = pq.ParquetFile(source, filesystem=filesystem, pre_buffer=False, buffer_size=2 ** 20)
     acc = StatsAccumulator.for_parquet(file.metadata, sample_rows=sample_rows)
     total = max(file.metadata.num_rows, 1)
     width = max(file.metadata.num_columns, 1)
-    batch_rows = max(1024, min(262_144, 8_000_000 // width))
+    batch_rows = max(1024, min(262_144, 4_000_000 // width))
     done = 0
     progress(0.0, "computing column statistics")
     for batch in file.iter_batches(batch_size=batch_rows, use_threads=True):
