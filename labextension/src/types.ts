@@ -34,6 +34,15 @@ export type IListProjectsResponse = api.ListProjectsResponse;
 /** Response of `GET projects/{name}/datasets`. */
 export type IListDatasetsResponse = api.ListDatasetsResponse;
 
+/** A row an import set aside: first line, raw text verbatim, reason. */
+export type IRejectedRow = api.RejectedRow;
+
+/** Response of `GET projects/{p}/datasets/{d}/rejected-rows`. */
+export type IListRejectedRowsResponse = api.ListRejectedRowsResponse;
+
+/** What the import does with a row that does not parse like the rest of the file. */
+export type OnBadRows = 'repair' | 'skip' | 'error';
+
 /** Body of every error response (4xx/5xx). */
 export type IErrorResponse = api.ErrorResponse;
 

@@ -1,0 +1,304 @@
+"""The catalog's tables (SQLAlchemy Core). Changing them needs a new migration in `migrations/`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def new_id() -> str:
+    """A random identifier for a new record."""
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC without a zone (SQLite keeps none) and gives it back timezone-aware."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def _id() -> sa.Column:
+    return sa.Column("id", sa.String(32), primary_key=True, default=new_id)
+
+
+def _project() -> sa.Column:
+    return sa.Column(
+        "project_id", sa.String(32), sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
+    )
+
+
+def _stamps() -> list[sa.Column]:
+    return [
+        sa.Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
+        sa.Column("updated_at", UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow),
+    ]
+
+
+projects = sa.Table(
+    "projects",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("description", sa.Text(), nullable=False, default=""),
+    *_stamps(),
+)
+
+connectors = sa.Table(
+    "connectors",
+    metadata,
+    _id(),
+    _project(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("config", sa.JSON(), nullable=False, default=dict),
+    sa.Column("secrets", sa.Text(), nullable=True),
+    *_stamps(),
+    sa.UniqueConstraint("project_id", "name"),
+)
+
+datasources = sa.Table(
+    "datasources",
+    metadata,
+    _id(),
+    _project(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("connector_id", sa.String(32), sa.ForeignKey("connectors.id"), nullable=False),
+    sa.Column("locator", sa.JSON(), nullable=False, default=dict),
+    *_stamps(),
+    sa.UniqueConstraint("project_id", "name"),
+)
+
+datasets = sa.Table(
+    "datasets",
+    metadata,
+    _id(),
+    _project(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("origin", sa.String(30), nullable=False),
+    sa.Column("status", sa.String(30), nullable=False),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("rows", sa.BigInteger(), nullable=True),
+    sa.Column("n_columns", sa.Integer(), nullable=True),
+    sa.Column("size_bytes", sa.BigInteger(), nullable=True),
+    sa.Column("source", sa.JSON(), nullable=False, default=dict),
+    sa.Column(
+        "datasource_id",
+        sa.String(32),
+        sa.ForeignKey("datasources.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column("schema", sa.JSON(), nullable=False, default=list),
+    sa.Column("warnings", sa.JSON(), nullable=False, default=list),
+    sa.Column("job_id", sa.String(32), nullable=True),
+    sa.Column("embeddings", sa.JSON(), nullable=True),
+    *_stamps(),
+    sa.UniqueConstraint("project_id", "name"),
+)
+
+dataset_statistics = sa.Table(
+    "dataset_statistics",
+    metadata,
+    sa.Column(
+        "dataset_id",
+        sa.String(32),
+        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("payload", sa.JSON(), nullable=False),
+    sa.Column("computed_at", UTCDateTime(), nullable=False, default=utcnow),
+)
+
+image_folders = sa.Table(
+    "image_folders",
+    metadata,
+    _id(),
+    _project(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(30), nullable=False),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("n_images", sa.Integer(), nullable=True),
+    sa.Column("size_bytes", sa.BigInteger(), nullable=True),
+    sa.Column("storage_path", sa.String(500), nullable=True),
+    sa.Column("summary", sa.JSON(), nullable=False, default=dict),
+    sa.Column("warnings", sa.JSON(), nullable=False, default=list),
+    sa.Column("job_id", sa.String(32), nullable=True),
+    *_stamps(),
+    sa.UniqueConstraint("project_id", "name"),
+)
+
+exporters = sa.Table(
+    "exporters",
+    metadata,
+    _id(),
+    _project(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("connector_id", sa.String(32), sa.ForeignKey("connectors.id"), nullable=False),
+    sa.Column("destination", sa.JSON(), nullable=False, default=dict),
+    sa.Column("mode", sa.String(20), nullable=False),
+    sa.Column("file_format", sa.String(20), nullable=False, default="csv"),
+    *_stamps(),
+    sa.UniqueConstraint("project_id", "name"),
+)
+
+export_runs = sa.Table(
+    "export_runs",
+    metadata,
+    _id(),
+    sa.Column(
+        "exporter_id", sa.String(32), sa.ForeignKey("exporters.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "dataset_id", sa.String(32), sa.ForeignKey("datasets.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("dataset_name", sa.String(200), nullable=False),
+    sa.Column("job_id", sa.String(32), nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("location", sa.Text(), nullable=True),
+    sa.Column("rows", sa.BigInteger(), nullable=True),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("started_at", UTCDateTime(), nullable=True),
+    sa.Column("finished_at", UTCDateTime(), nullable=True),
+    sa.Column("pipeline_run_id", sa.String(32), nullable=True),
+    *_stamps(),
+)
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    _id(),
+    sa.Column(
+        "project_id", sa.String(32), sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=True
+    ),
+    sa.Column("kind", sa.String(50), nullable=False),
+    sa.Column("function", sa.String(200), nullable=False),
+    sa.Column("on_end", sa.String(200), nullable=True),
+    sa.Column("target_type", sa.String(30), nullable=True),
+    sa.Column("target_id", sa.String(32), nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("progress", sa.Float(), nullable=False, default=0.0),
+    sa.Column("message", sa.Text(), nullable=False, default=""),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("params", sa.JSON(), nullable=False, default=dict),
+    sa.Column("result", sa.JSON(), nullable=True),
+    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    sa.Column("worker_host", sa.String(200), nullable=True),
+    sa.Column("worker_pid", sa.Integer(), nullable=True),
+    sa.Column("worker_started", sa.Float(), nullable=True),
+    sa.Column("cancel_requested", sa.Boolean(), nullable=False, default=False),
+    sa.Column("started_at", UTCDateTime(), nullable=True),
+    sa.Column("finished_at", UTCDateTime(), nullable=True),
+    *_stamps(),
+    sa.Index("ix_jobs_status", "status"),
+    sa.Index("ix_jobs_target", "target_type", "target_id"),
+)
+
+# -- pipelines (migration 0003) ----------------------------------------------------------------
+
+pipelines = sa.Table(
+    "pipelines",
+    metadata,
+    _id(),
+    _project(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text(), nullable=False, default=""),
+    sa.Column("version", sa.Integer(), nullable=False, default=1),
+    sa.Column("runs_started", sa.Integer(), nullable=False, default=0),
+    *_stamps(),
+    sa.UniqueConstraint("project_id", "name"),
+)
+
+pipeline_versions = sa.Table(
+    "pipeline_versions",
+    metadata,
+    _id(),
+    sa.Column(
+        "pipeline_id", sa.String(32), sa.ForeignKey("pipelines.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("steps", sa.JSON(), nullable=False),
+    sa.Column("base_dir", sa.Text(), nullable=True),
+    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    sa.Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
+    sa.UniqueConstraint("pipeline_id", "version"),
+)
+
+pipeline_runs = sa.Table(
+    "pipeline_runs",
+    metadata,
+    _id(),
+    _project(),
+    sa.Column(
+        "pipeline_id", sa.String(32), sa.ForeignKey("pipelines.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("number", sa.Integer(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("steps", sa.JSON(), nullable=False),
+    sa.Column("params", sa.JSON(), nullable=False, default=dict),
+    sa.Column("base_dir", sa.Text(), nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("job_id", sa.String(32), nullable=True),
+    sa.Column("trigger", sa.String(50), nullable=False, default="manual"),
+    sa.Column("schedule_id", sa.String(32), nullable=True),
+    sa.Column("retry_of", sa.String(32), nullable=True),
+    sa.Column("published", sa.Boolean(), nullable=False, default=False),
+    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    sa.Column("started_at", UTCDateTime(), nullable=True),
+    sa.Column("finished_at", UTCDateTime(), nullable=True),
+    *_stamps(),
+    sa.Index("ix_pipeline_runs_pipeline", "pipeline_id", "number"),
+    sa.Index("ix_pipeline_runs_schedule", "schedule_id"),
+)
+
+pipeline_run_steps = sa.Table(
+    "pipeline_run_steps",
+    metadata,
+    sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey("pipeline_runs.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("position", sa.Integer(), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("rows_in", sa.BigInteger(), nullable=True),
+    sa.Column("rows_out", sa.BigInteger(), nullable=True),
+    sa.Column("seconds", sa.Float(), nullable=True),
+    sa.Column("message", sa.Text(), nullable=False, default=""),
+    sa.Column("log", sa.Text(), nullable=False, default=""),
+    sa.Column("result_path", sa.Text(), nullable=True),
+    sa.Column(
+        "dataset_id", sa.String(32), sa.ForeignKey("datasets.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("dataset_role", sa.String(30), nullable=True),
+    sa.Column("export_run_id", sa.String(32), nullable=True),
+    sa.Column("notebook_path", sa.Text(), nullable=True),
+    sa.Column("reused_from", sa.String(32), nullable=True),
+    sa.Column("started_at", UTCDateTime(), nullable=True),
+    sa.Column("finished_at", UTCDateTime(), nullable=True),
+)
