@@ -199,3 +199,13 @@ def test_many_columns_get_smaller_sketches_and_a_capped_matrix(monkeypatch: pyte
     k, precision = sketches.sketch_sizes(3_000)
     assert k < sketches.KLL_K and precision < sketches.HLL_PRECISION
     assert sketches.sketch_sizes(300) == (sketches.KLL_K, sketches.HLL_PRECISION)
+
+
+def test_narrow_and_huge_integers_count_their_distinct_values() -> None:
+    table = pa.table({"tiny": pa.array([-128, 127, 0, 127], pa.int8()),
+                      "huge": pa.array([2**64 - 1, 2**64 - 2, 2**64 - 1, 5], pa.uint64())})
+    acc = accumulate_all(table)
+    stats = by_name(acc.result())
+    acc.close()
+    assert (stats["tiny"]["distinct"], stats["tiny"]["min"], stats["tiny"]["max"]) == (3, -128, 127)
+    assert stats["huge"]["distinct"] == 3

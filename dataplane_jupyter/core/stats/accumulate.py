@@ -226,7 +226,8 @@ def distinct_count(keys: np.ndarray) -> int:
     if keys.dtype.kind in "iu" and keys.size:
         lo, hi = int(keys.min()), int(keys.max())
         if hi - lo <= 4 * keys.size + 1024:  # a small range: one counting pass
-            return int(np.count_nonzero(np.bincount((keys - lo).astype(np.intp))))
+            offsets = keys - np.uint64(lo) if keys.dtype == np.uint64 else keys.astype(np.int64) - lo
+            return int(np.count_nonzero(np.bincount(offsets.astype(np.intp))))
     return int(len(pd.unique(keys)))
 
 
