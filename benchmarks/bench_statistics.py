@@ -137,9 +137,9 @@ def tree_rss(process: "psutil.Process") -> int:  # noqa: F821 (imported where me
 
 def measure(tool: str, csv_path: Path, timeout: float, python: str, root: Path) -> dict[str, object]:
     """One run in a fresh process tree: seconds, peak MiB of the tree, load before it."""
-    import psutil  # the parent only: the children may run in another venv (ydata-profiling)
-
     import resource
+
+    import psutil  # the parent only: the children may run in another venv (ydata-profiling)
 
     load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

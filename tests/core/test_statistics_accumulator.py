@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dataplane_jupyter.core.stats import StatsAccumulator, aggregates, accumulate, sketches
+from dataplane_jupyter.core.stats import StatsAccumulator, accumulate, aggregates, sketches
 
 QS = aggregates.QUANTILES
 

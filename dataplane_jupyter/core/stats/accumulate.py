@@ -57,6 +57,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
+import duckdb
 import fsspec
 import numpy as np
 import pyarrow as pa
@@ -71,7 +72,13 @@ from dataplane_jupyter.core.stats.describe import column_entry, string_kind, sum
 from dataplane_jupyter.core.stats.jsonsafe import jsonable
 from dataplane_jupyter.core.stats.schema import Column, arrow_type_kind, seconds_per_unit
 from dataplane_jupyter.core.stats.sketches import (
-    DistinctHashes, Hasher, HyperLogLog, hash_numbers, kll_rank_error, new_kll, sketch_sizes,
+    DistinctHashes,
+    Hasher,
+    HyperLogLog,
+    hash_numbers,
+    kll_rank_error,
+    new_kll,
+    sketch_sizes,
 )
 
 VALUE_COUNTS_BUDGET_BYTES = 256 * 2 ** 20
@@ -554,7 +561,7 @@ class StatsAccumulator:
     def _update_rows(self, batch: pa.RecordBatch) -> None:
         try:
             self.row_hashes.update(self.row_hasher.rows(batch))
-        except Exception:  # a type DuckDB cannot hash: duplicates counted from the file
+        except (duckdb.Error, pa.ArrowException):  # a type DuckDB cannot hash: counted from the file
             self.row_hashes.close()
             self.row_hashes = None
 
