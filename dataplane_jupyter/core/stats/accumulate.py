@@ -140,8 +140,8 @@ class NumberState:
         self.hi = -np.inf
         self.scale = 1.0
         self.kept: list[np.ndarray] | None = []
-        self.kll: Any = None
-        self.hll: HyperLogLog | None = None
+        self.kll: Any = None  # set together with hll when the values stop being kept
+        self.hll: Any = None
 
     @property
     def kept_values(self) -> int:
@@ -363,7 +363,7 @@ class ValueState(LengthState):
         self.precision = precision
         self.counts: pa.Table | None = None
         self.pending: list[pa.Table] = []
-        self.hll: HyperLogLog | None = None
+        self.hll: Any = None
 
     @property
     def exact(self) -> bool:
@@ -374,7 +374,7 @@ class ValueState(LengthState):
         held = ([self.counts] if self.counts is not None else []) + self.pending
         return sum(t.nbytes for t in held)
 
-    def update(self, array: pa.Array, hasher: Hasher) -> None:
+    def update(self, array: pa.Array, hasher: Hasher) -> None:  # type: ignore[override]
         super().update(array)
         if pa.types.is_dictionary(array.type):
             array = array.dictionary_decode()
@@ -384,8 +384,8 @@ class ValueState(LengthState):
         try:
             counted = pc.value_counts(array.drop_null())
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
-            self.to_sketch(hasher)  # nested values: counted from the file at the end
-            self.hll.update(hasher.values(array))
+            # nested values: counted from the file at the end
+            self.to_sketch(hasher).update(hasher.values(array))
             return
         self.pending.append(pa.Table.from_arrays([counted.field("values"), counted.field("counts")],
                                                  names=["value", "n"]))
@@ -402,14 +402,16 @@ class ValueState(LengthState):
             table = table.group_by("value").aggregate([("n", "sum")]).rename_columns(["value", "n"])
         self.counts = table
 
-    def to_sketch(self, hasher: Hasher) -> None:
+    def to_sketch(self, hasher: Hasher) -> HyperLogLog:
+        """Stop counting values: a HyperLogLog of those seen so far (returned)."""
         if self.hll is not None:
-            return
+            return self.hll
         self.compact()
-        self.hll = HyperLogLog(self.precision)
+        hll = HyperLogLog(self.precision)
         if self.counts is not None and self.counts.num_rows:
-            self.hll.update(hasher.values(self.counts.column("value").combine_chunks()))
-        self.counts = None
+            hll.update(hasher.values(self.counts.column("value").combine_chunks()))
+        self.hll, self.counts = hll, None
+        return hll
 
     def merge(self, other: "ValueState", hasher: Hasher) -> None:  # type: ignore[override]
         super().merge(other)
@@ -526,7 +528,7 @@ class StatsAccumulator:
             return
         self._keep_sample(batch)
         self.rows += batch.num_rows
-        tasks = [partial(self._update_column, i, batch.column(i)) for i in range(batch.num_columns)]
+        tasks: list[Callable[[], Any]] = [partial(self._update_column, i, batch.column(i)) for i in range(batch.num_columns)]
         if self.numeric:
             tasks.append(partial(self._update_correlation, [batch.column(i) for i in self.numeric]))
         if self.row_hashes is not None:
@@ -534,7 +536,7 @@ class StatsAccumulator:
         self._run(tasks)
         self._bound_memory()
 
-    def _run(self, tasks: list[Callable[[], None]]) -> None:
+    def _run(self, tasks: list[Callable[[], Any]]) -> None:
         """Run independent tasks (columns, correlation, row hashes) on the thread pool: the
         kernels (Arrow, numpy, BLAS, DuckDB) release the GIL, so both cores work."""
         if self.threads <= 1 or len(tasks) < 2:
@@ -559,6 +561,8 @@ class StatsAccumulator:
         self.moments.add(as_matrix(columns), copy=False)
 
     def _update_rows(self, batch: pa.RecordBatch) -> None:
+        if self.row_hashes is None:
+            return
         try:
             self.row_hashes.update(self.row_hasher.rows(batch))
         except (duckdb.Error, pa.ArrowException):  # a type DuckDB cannot hash: counted from the file
@@ -670,7 +674,7 @@ class StatsAccumulator:
         if len(names) < 2:
             return {"method": "pearson", "columns": names, "matrix": [[1.0] for _ in names]}
         matrix = self.moments.correlation()[np.ix_(present, present)]
-        out = {"method": "pearson", "columns": names,
+        out: dict[str, Any] = {"method": "pearson", "columns": names,
                "matrix": [[None if np.isnan(v) else float(v) for v in row] for row in matrix]}
         if self.numeric_total > len(self.numeric):
             out["numeric_columns"] = self.numeric_total  # the matrix covers the first ones
@@ -755,8 +759,9 @@ def _file_histograms(source: str, filesystem: fsspec.AbstractFileSystem | None,
                      progress: Progress) -> None:
     """Exact histograms of numeric columns whose values were not kept: their bins are known
     now (min, max), so the columns are read again, a group of columns at a time."""
-    bins = {c.name: histogram_bins(c, s.lo, s.hi) for c, s in sketched}
-    wanted = [c.name for c, _ in sketched if bins[c.name] is not None]
+    found_bins = {c.name: histogram_bins(c, s.lo, s.hi) for c, s in sketched}
+    bins = {name: b for name, b in found_bins.items() if b is not None}
+    wanted = list(bins)
     counts = {name: np.zeros(bins[name][1], np.int64) for name in wanted}
     file = pq.ParquetFile(source, filesystem=filesystem, pre_buffer=False, buffer_size=2 ** 20)
     group = max(1, min(32, len(wanted)))
