@@ -19,7 +19,8 @@ One run measures, side by side and interleaved (round r runs the tools in a rota
 Each run is its own process tree; wall time is measured from start to exit and the peak memory
 is the highest sum of the resident memory of the process and all its descendants (the import
 worker included), polled every 50 ms with psutil. Figures are medians over ``--repeat`` rounds.
-The machine load (1-minute load average) is printed for every run. Usage::
+The machine load (1-minute load average) is printed for every run, and the CPU seconds of the
+whole tree (``RUSAGE_CHILDREN``), steadier than wall time on a busy machine. Usage::
 
     .venv/bin/python benchmarks/bench_statistics.py                  # 1M x 20 and 100k x 300
     .venv/bin/python benchmarks/bench_statistics.py --large          # + 10M x 20 (2.4 GB CSV)
@@ -136,9 +137,12 @@ def tree_rss(process: "psutil.Process") -> int:  # noqa: F821 (imported where me
 
 def measure(tool: str, csv_path: Path, timeout: float, python: str, root: Path) -> dict[str, object]:
     """One run in a fresh process tree: seconds, peak MiB of the tree, load before it."""
+    import resource
+
     import psutil  # the parent only: the children may run in another venv (ydata-profiling)
 
     load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory(prefix="bench-run-") as work:
         env = {**os.environ, "PYTHONPATH": str(root)}
         start = time.perf_counter()
@@ -168,7 +172,9 @@ def measure(tool: str, csv_path: Path, timeout: float, python: str, root: Path) 
             return {"error": f"unexpected output: {out.decode()[-200:]!r}", "load": load}
         if not isinstance(info, dict) or info.get("status") != "ready":
             return {"error": f"status {info.get('status')}: {info.get('error')}", "load": load}
-    return {"seconds": seconds, "peak_mib": peak / 2 ** 20, "load": load}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the tree's CPU, workers included
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mib": peak / 2 ** 20, "load": load}
 
 
 def ydata_available(python: str | None) -> bool:
@@ -197,6 +203,7 @@ def summarise(runs: list[dict[str, object]], timeout: float) -> dict[str, object
     return {"seconds": statistics.median(float(r["seconds"]) for r in good),
             "peak_mib": statistics.median(float(r["peak_mib"]) for r in good),
             "max_peak_mib": max(float(r["peak_mib"]) for r in good),
+            "cpu_seconds": statistics.median(float(r.get("cpu_seconds", "nan")) for r in good),
             "all": [round(float(r["seconds"]), 1) for r in runs if "seconds" in r],
             "loads": [round(float(r["load"]), 1) for r in runs]}
 
@@ -259,8 +266,9 @@ def main() -> None:
         cases.append((f"{args.large_rows:,} rows x 20 mixed", data / f"mixed-{args.large_rows}.csv",
                       lambda p: generate_mixed(p, args.large_rows)))
     everything: dict[str, dict[str, list[dict[str, object]]]] = {}
-    table = ["| case | CSV MB | tool | median s | runs s | peak MiB (median / max) | load during runs |"
-             " dataplane time vs this | this peak vs dataplane |", "|---|---|---|---|---|---|---|---|---|"]
+    table = ["| case | CSV MB | tool | median s | runs s | CPU s (median) | peak MiB (median / max) |"
+             " load during runs | dataplane time vs this | dataplane CPU vs this | this peak vs dataplane |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for label, path, make in cases:
         if not path.exists():
             make(path)
@@ -282,12 +290,12 @@ def main() -> None:
         for name, *_ in tools:
             s = summary[name]
             if "seconds" not in s:
-                table.append(f"| {label} | {size:.0f} | {name} | {s['text']} | | | | | |")
+                table.append(f"| {label} | {size:.0f} | {name} | {s['text']} | | | | | | | |")
                 continue
             table.append(
                 f"| {label} | {size:.0f} | {name} | {s['seconds']:.1f} | {s['all']} | "
-                f"{s['peak_mib']:,.0f} / {s['max_peak_mib']:,.0f} | {s['loads']} | "
-                f"{ratio(ours, s)} | {ratio(s, ours, 'peak_mib')} |")
+                f"{s['cpu_seconds']:.1f} | {s['peak_mib']:,.0f} / {s['max_peak_mib']:,.0f} | {s['loads']} | "
+                f"{ratio(ours, s)} | {ratio(ours, s, 'cpu_seconds')} | {ratio(s, ours, 'peak_mib')} |")
     print("\n".join(table))
     print("'dataplane time vs this' = dataplane's median time / this tool's (below 1: dataplane is faster);"
           " 'this peak vs dataplane' = this tool's median peak memory / dataplane's.")

@@ -185,3 +185,27 @@ def test_hyperloglog_merges_and_stays_within_its_error() -> None:
     small = sketches.HyperLogLog()
     small.update(sketches.hash_numbers(np.arange(1_000)))
     assert abs(small.estimate() - 1_000) <= 10
+
+
+def test_many_columns_get_smaller_sketches_and_a_capped_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(accumulate, "MAX_CORRELATION_COLUMNS", 3)
+    values = np.random.default_rng(9).normal(size=(500, 5))
+    table = pa.table({f"x{i}": values[:, i] for i in range(5)})
+    acc = accumulate_all(table, batch_rows=100)
+    corr = acc.result()["correlation"]
+    acc.close()
+    assert corr["columns"] == ["x0", "x1", "x2"] and corr["numeric_columns"] == 5
+    assert np.array(corr["matrix"]) == pytest.approx(np.corrcoef(values[:, :3], rowvar=False), abs=1e-12)
+    k, precision = sketches.sketch_sizes(3_000)
+    assert k < sketches.KLL_K and precision < sketches.HLL_PRECISION
+    assert sketches.sketch_sizes(300) == (sketches.KLL_K, sketches.HLL_PRECISION)
+
+
+def test_narrow_and_huge_integers_count_their_distinct_values() -> None:
+    table = pa.table({"tiny": pa.array([-128, 127, 0, 127], pa.int8()),
+                      "huge": pa.array([2**64 - 1, 2**64 - 2, 2**64 - 1, 5], pa.uint64())})
+    acc = accumulate_all(table)
+    stats = by_name(acc.result())
+    acc.close()
+    assert (stats["tiny"]["distinct"], stats["tiny"]["min"], stats["tiny"]["max"]) == (3, -128, 127)
+    assert stats["huge"]["distinct"] == 3

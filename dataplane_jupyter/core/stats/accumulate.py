@@ -14,19 +14,28 @@ statistics payload of the DESIGN.md contract::
     acc.close()
 
 - ``types`` are the semantic types decided at import ("numeric", "datetime", "boolean",
-  "categorical", "text", "binary", "image", "tensor"); a column without one gets the type its
-  Arrow type implies (strings: categorical or text by mean length, decided at the end).
+  "categorical", "text", "binary", "image", "tensor"; the JSON stored under the Parquet
+  metadata key ``dataplane.types``); a column without one gets the type its Arrow type implies
+  (strings: categorical or text by mean length, decided at the end). Batches may be Tables.
+- ``result(...)`` also takes ``progress`` (may raise to cancel), ``size_bytes`` (else read from
+  the file) and ``memory_limit`` (DuckDB's, for the regrouping); it can be called more than
+  once. ``threads`` (default 2) is the pool over columns / correlation / row hashes.
+- Over a stored file: ``accumulate_parquet(path)`` returns an accumulator fed with all its
+  batches (what :func:`~dataplane_jupyter.core.stats.compute_statistics` does), and
+  ``StatsAccumulator.for_parquet(metadata)`` one for the file's schema and stored types.
 - Partitions (Dask, threads) accumulate apart and merge: ``a.merge(b)`` adds ``b``'s rows after
   ``a``'s (the sample keeps ``a``'s first rows). States pickle.
 - Everything is vectorised (pyarrow.compute, numpy, BLAS; row hashes by DuckDB on the batch).
   Memory is bounded whatever the row and column counts:
 
   * count, missing, mean, std (Chan's parallel update), min, max, text/byte lengths, boolean
-    counts and the Pearson matrix (pairwise-complete co-moments, :mod:`.correlation`) are exact
-    and O(columns²) at most;
+    counts and the Pearson matrix (pairwise-complete co-moments, :mod:`.correlation`) are exact;
+    the matrix is O(k²), so it covers the first :data:`MAX_CORRELATION_COLUMNS` numeric
+    columns (``correlation.numeric_columns`` then says how many there are);
   * numeric/datetime values are kept (exact quantiles, distinct counts, histograms) while all
-    kept values fit :data:`.aggregates.EXACT_LIMIT_VALUES`; past it every numeric column switches to a KLL
-    sketch (quantiles, rank error ``quantiles_error``) and a HyperLogLog (``distinct_error``,
+    kept values fit :data:`.aggregates.EXACT_LIMIT_VALUES` (32 M); past it every numeric column
+    switches to a KLL sketch (quantiles, rank error ``quantiles_error``, 0.14 % up to a few
+    hundred columns) and a HyperLogLog (``distinct_error``, 0.8 %,
     relative standard error), and the histograms are counted exactly by re-reading those
     columns from ``source`` (from the KLL, ``histogram_exact: false``, without a source);
   * value counts of categorical/text/boolean/binary columns are exact (top values, distinct)
@@ -48,6 +57,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
+import duckdb
 import fsspec
 import numpy as np
 import pyarrow as pa
@@ -62,16 +72,17 @@ from dataplane_jupyter.core.stats.describe import column_entry, string_kind, sum
 from dataplane_jupyter.core.stats.jsonsafe import jsonable
 from dataplane_jupyter.core.stats.schema import Column, arrow_type_kind, seconds_per_unit
 from dataplane_jupyter.core.stats.sketches import (
-    HLL_RELATIVE_ERROR,
     DistinctHashes,
     Hasher,
     HyperLogLog,
     hash_numbers,
     kll_rank_error,
     new_kll,
+    sketch_sizes,
 )
 
 VALUE_COUNTS_BUDGET_BYTES = 256 * 2 ** 20
+MAX_CORRELATION_COLUMNS = 1_000
 _COMPACT_EVERY = 8
 
 GROUPED = ("categorical", "text", "boolean")
@@ -120,7 +131,8 @@ def as_values(keys: np.ndarray, scale: float) -> np.ndarray:
 class NumberState:
     """count, Chan moments, extremes; kept values (exact) or KLL + HyperLogLog."""
 
-    def __init__(self) -> None:
+    def __init__(self, k: int = 2_000, precision: int = 14) -> None:
+        self.k, self.precision = k, precision
         self.count = 0
         self.mean = 0.0
         self.m2 = 0.0
@@ -128,8 +140,8 @@ class NumberState:
         self.hi = -np.inf
         self.scale = 1.0
         self.kept: list[np.ndarray] | None = []
-        self.kll: Any = None
-        self.hll: Any = None  # a HyperLogLog once values are no longer kept exactly
+        self.kll: Any = None  # set together with hll when the values stop being kept
+        self.hll: Any = None
 
     @property
     def kept_values(self) -> int:
@@ -168,7 +180,7 @@ class NumberState:
         """Stop keeping values: fold them into a KLL sketch and a HyperLogLog."""
         if self.kept is None:
             return
-        self.kll, self.hll = new_kll(), HyperLogLog()
+        self.kll, self.hll = new_kll(self.k), HyperLogLog(self.precision)
         for keys in self.kept:
             self.kll.update(np.require(as_values(keys, self.scale), np.float64, ['C', 'W']))
             self.hll.update(hash_numbers(keys))
@@ -217,8 +229,8 @@ class NumberState:
         else:
             out["distinct"] = int(round(self.hll.estimate()))
             out["quantiles"] = [float(v) for v in self.kll.get_quantiles(list(QUANTILES))]
-            out.update(exact=False, quantiles_error=kll_rank_error(),
-                       distinct_error=HLL_RELATIVE_ERROR)
+            out.update(exact=False, quantiles_error=kll_rank_error(self.kll.k),
+                       distinct_error=self.hll.relative_error)
         return out
 
 
@@ -229,7 +241,8 @@ def distinct_count(keys: np.ndarray) -> int:
     if keys.dtype.kind in "iu" and keys.size:
         lo, hi = int(keys.min()), int(keys.max())
         if hi - lo <= 4 * keys.size + 1024:  # a small range: one counting pass
-            return int(np.count_nonzero(np.bincount((keys - lo).astype(np.intp))))
+            offsets = keys - np.uint64(lo) if keys.dtype == np.uint64 else keys.astype(np.int64) - lo
+            return int(np.count_nonzero(np.bincount(offsets.astype(np.intp))))
     return int(len(pd.unique(keys)))
 
 
@@ -345,11 +358,12 @@ class ValueState(LengthState):
     """Lengths plus exact value counts (top values, distinct) or, past the budget, a
     HyperLogLog and the need to count again from the file."""
 
-    def __init__(self) -> None:
+    def __init__(self, precision: int = 14) -> None:
         super().__init__()
+        self.precision = precision
         self.counts: pa.Table | None = None
         self.pending: list[pa.Table] = []
-        self.hll: Any = None  # a HyperLogLog once values are no longer kept exactly
+        self.hll: Any = None
 
     @property
     def exact(self) -> bool:
@@ -370,9 +384,8 @@ class ValueState(LengthState):
         try:
             counted = pc.value_counts(array.drop_null())
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
-            self.to_sketch(hasher)  # nested values: counted from the file at the end
-            sketch: Any = self.hll
-            sketch.update(hasher.values(array))
+            # nested values: counted from the file at the end
+            self.to_sketch(hasher).update(hasher.values(array))
             return
         self.pending.append(pa.Table.from_arrays([counted.field("values"), counted.field("counts")],
                                                  names=["value", "n"]))
@@ -389,14 +402,16 @@ class ValueState(LengthState):
             table = table.group_by("value").aggregate([("n", "sum")]).rename_columns(["value", "n"])
         self.counts = table
 
-    def to_sketch(self, hasher: Hasher) -> None:
+    def to_sketch(self, hasher: Hasher) -> HyperLogLog:
+        """Stop counting values: a HyperLogLog of those seen so far (returned)."""
         if self.hll is not None:
-            return
+            return self.hll
         self.compact()
-        self.hll = HyperLogLog()
+        hll = HyperLogLog(self.precision)
         if self.counts is not None and self.counts.num_rows:
-            self.hll.update(hasher.values(self.counts.column("value").combine_chunks()))
-        self.counts = None
+            hll.update(hasher.values(self.counts.column("value").combine_chunks()))
+        self.hll, self.counts = hll, None
+        return hll
 
     def merge(self, other: "ValueState", hasher: Hasher) -> None:  # type: ignore[override]
         super().merge(other)
@@ -412,11 +427,11 @@ class ValueState(LengthState):
             if other.counts is not None and other.counts.num_rows:
                 self.hll.update(hasher.values(other.counts.column("value").combine_chunks()))
 
-    def found(self, with_top: bool = True) -> dict[str, Any]:
+    def found(self, with_top: bool = True) -> dict[str, Any]:  # type: ignore[override]
         out = super().found()
         if self.hll is not None:
             out.update(distinct=int(round(self.hll.estimate())), top=None,
-                       distinct_exact=False, distinct_error=HLL_RELATIVE_ERROR)
+                       distinct_exact=False, distinct_error=self.hll.relative_error)
             return out
         self.compact()
         counts = self.counts
@@ -467,12 +482,7 @@ class StatsAccumulator:
         self.schema = schema
         self.columns = [Column(f.name, types.get(f.name) or arrow_type_kind(f.type), f.type)
                         for f in schema]
-        self.kinds = [kind_of(c) for c in self.columns]
-        self.states: list[Any] = [
-            NumberState() if k == "numbers" else BooleanState() if k == "boolean"
-            else ValueState() if k == "values" else LengthState() for k in self.kinds]
-        self.numeric = [i for i, c in enumerate(self.columns) if c.type == "numeric"]
-        self.moments = PairwiseMoments(len(self.numeric))
+        self._set_columns(self.columns)
         self.rows = 0
         self.sample_rows = sample_rows
         self.sample: list[pa.RecordBatch] = []
@@ -490,13 +500,21 @@ class StatsAccumulator:
         from dataplane_jupyter.core.stats.schema import columns_of
 
         acc = cls(metadata.schema.to_arrow_schema(), sample_rows=sample_rows, threads=threads)
-        acc.columns = columns_of(metadata)
-        acc.kinds = [kind_of(c) for c in acc.columns]
-        acc.states = [NumberState() if k == "numbers" else BooleanState() if k == "boolean"
-                      else ValueState() if k == "values" else LengthState() for k in acc.kinds]
-        acc.numeric = [i for i, c in enumerate(acc.columns) if c.type == "numeric"]
-        acc.moments = PairwiseMoments(len(acc.numeric))
+        acc._set_columns(columns_of(metadata))
         return acc
+
+    def _set_columns(self, columns: list[Column]) -> None:
+        self.columns = columns
+        self.kinds = [kind_of(c) for c in columns]
+        k, precision = sketch_sizes(len(columns))
+        self.states: list[Any] = [
+            NumberState(k, precision) if kind == "numbers" else BooleanState() if kind == "boolean"
+            else ValueState(precision) if kind == "values" else LengthState() for kind in self.kinds]
+        numeric = [i for i, c in enumerate(columns) if c.type == "numeric"]
+        # the Pearson state is O(k²): past MAX_CORRELATION_COLUMNS the first ones are kept
+        self.numeric = numeric[:MAX_CORRELATION_COLUMNS]
+        self.numeric_total = len(numeric)
+        self.moments = PairwiseMoments(len(self.numeric))
 
     # -- feeding
 
@@ -510,7 +528,7 @@ class StatsAccumulator:
             return
         self._keep_sample(batch)
         self.rows += batch.num_rows
-        tasks: list[Callable[[], None]] = [partial(self._update_column, i, batch.column(i)) for i in range(batch.num_columns)]
+        tasks: list[Callable[[], Any]] = [partial(self._update_column, i, batch.column(i)) for i in range(batch.num_columns)]
         if self.numeric:
             tasks.append(partial(self._update_correlation, [batch.column(i) for i in self.numeric]))
         if self.row_hashes is not None:
@@ -518,7 +536,7 @@ class StatsAccumulator:
         self._run(tasks)
         self._bound_memory()
 
-    def _run(self, tasks: list[Callable[[], None]]) -> None:
+    def _run(self, tasks: list[Callable[[], Any]]) -> None:
         """Run independent tasks (columns, correlation, row hashes) on the thread pool: the
         kernels (Arrow, numpy, BLAS, DuckDB) release the GIL, so both cores work."""
         if self.threads <= 1 or len(tasks) < 2:
@@ -543,13 +561,12 @@ class StatsAccumulator:
         self.moments.add(as_matrix(columns), copy=False)
 
     def _update_rows(self, batch: pa.RecordBatch) -> None:
-        hashes = self.row_hashes
-        if hashes is None:
+        if self.row_hashes is None:
             return
         try:
-            hashes.update(self.row_hasher.rows(batch))
-        except Exception:  # noqa: BLE001 - a type DuckDB cannot hash: duplicates counted from the file
-            hashes.close()
+            self.row_hashes.update(self.row_hasher.rows(batch))
+        except (duckdb.Error, pa.ArrowException):  # a type DuckDB cannot hash: counted from the file
+            self.row_hashes.close()
             self.row_hashes = None
 
     def _keep_sample(self, batch: pa.RecordBatch) -> None:
@@ -657,8 +674,11 @@ class StatsAccumulator:
         if len(names) < 2:
             return {"method": "pearson", "columns": names, "matrix": [[1.0] for _ in names]}
         matrix = self.moments.correlation()[np.ix_(present, present)]
-        return {"method": "pearson", "columns": names,
-                "matrix": [[None if np.isnan(v) else float(v) for v in row] for row in matrix]}
+        out: dict[str, Any] = {"method": "pearson", "columns": names,
+               "matrix": [[None if np.isnan(v) else float(v) for v in row] for row in matrix]}
+        if self.numeric_total > len(self.numeric):
+            out["numeric_columns"] = self.numeric_total  # the matrix covers the first ones
+        return out
 
     def _sample(self) -> dict[str, Any]:
         names = self.schema.names
@@ -739,11 +759,11 @@ def _file_histograms(source: str, filesystem: fsspec.AbstractFileSystem | None,
                      progress: Progress) -> None:
     """Exact histograms of numeric columns whose values were not kept: their bins are known
     now (min, max), so the columns are read again, a group of columns at a time."""
-    maybe = {c.name: histogram_bins(c, s.lo, s.hi) for c, s in sketched}
-    bins = {name: found_bins for name, found_bins in maybe.items() if found_bins is not None}
-    wanted = [c.name for c, _ in sketched if c.name in bins]
+    found_bins = {c.name: histogram_bins(c, s.lo, s.hi) for c, s in sketched}
+    bins = {name: b for name, b in found_bins.items() if b is not None}
+    wanted = list(bins)
     counts = {name: np.zeros(bins[name][1], np.int64) for name in wanted}
-    file = pq.ParquetFile(source, filesystem=filesystem)
+    file = pq.ParquetFile(source, filesystem=filesystem, pre_buffer=False, buffer_size=2 ** 20)
     group = max(1, min(32, len(wanted)))
     for start in range(0, len(wanted), group):
         names = wanted[start:start + group]
@@ -763,11 +783,12 @@ def accumulate_parquet(source: str, *, filesystem: fsspec.AbstractFileSystem | N
                        progress: Callable[[float, str], None] = noop_progress,
                        sample_rows: int = 100, share: float = 0.9) -> StatsAccumulator:
     """An accumulator fed with every batch of a Parquet file (all columns, bounded batches)."""
-    file = pq.ParquetFile(source, filesystem=filesystem)
+    # streamed reads (no pre-buffering of whole row groups): a third less peak memory
+    file = pq.ParquetFile(source, filesystem=filesystem, pre_buffer=False, buffer_size=2 ** 20)
     acc = StatsAccumulator.for_parquet(file.metadata, sample_rows=sample_rows)
     total = max(file.metadata.num_rows, 1)
     width = max(file.metadata.num_columns, 1)
-    batch_rows = max(1024, min(262_144, 8_000_000 // width))
+    batch_rows = max(1024, min(262_144, 4_000_000 // width))
     done = 0
     progress(0.0, "computing column statistics")
     for batch in file.iter_batches(batch_size=batch_rows, use_threads=True):

@@ -125,7 +125,14 @@ class HyperLogLog:
         rank = (64 - self.p - bits + 1).astype(np.uint8)
         np.maximum.at(self.registers, index, rank)
 
+    @property
+    def relative_error(self) -> float:
+        """Relative standard error of :meth:`estimate`."""
+        return 1.04 / math.sqrt(self.registers.size)
+
     def merge(self, other: "HyperLogLog") -> None:
+        if other.p != self.p:
+            raise ValueError("cannot merge HyperLogLogs of different precisions")
         np.maximum(self.registers, other.registers, out=self.registers)
 
     def estimate(self) -> float:
@@ -138,14 +145,23 @@ class HyperLogLog:
         return raw
 
 
-def new_kll() -> Any:
+def new_kll(k: int = KLL_K) -> Any:
     """An empty KLL quantiles sketch of doubles."""
-    return datasketches.kll_doubles_sketch(KLL_K)
+    return datasketches.kll_doubles_sketch(k)
 
 
-def kll_rank_error() -> float:
-    """Normalised rank error (single quantile, 99 % confidence) of a KLL sketch of :data:`KLL_K`."""
-    return float(datasketches.kll_doubles_sketch.get_normalized_rank_error(KLL_K, False))
+def kll_rank_error(k: int = KLL_K) -> float:
+    """Normalised rank error (single quantile, 99 % confidence) of a KLL sketch of size ``k``."""
+    return float(datasketches.kll_doubles_sketch.get_normalized_rank_error(k, False))
+
+
+def sketch_sizes(columns: int) -> tuple[int, int]:
+    """KLL ``k`` and HyperLogLog precision for a table of ``columns`` columns: the most
+    accurate sizes up to a few hundred columns, smaller ones past that so that all sketches
+    together stay within some tens of MiB (each column reports its own error bound)."""
+    k = max(200, min(KLL_K, 600_000 // max(columns, 1)))
+    precision = HLL_PRECISION if columns <= 1_000 else 12
+    return k, precision
 
 
 def unique_sorted(values: np.ndarray) -> np.ndarray:
