@@ -6144,10 +6144,17 @@ export interface components {
             /**
              * Steps
              * @description Step objects: name, kind and the kind's fields
+             * @default null
              */
             steps: {
                 [key: string]: unknown;
-            }[];
+            }[] | null;
+            /**
+             * Yaml
+             * @description Or the steps as a YAML document (a list, or {description, steps})
+             * @default null
+             */
+            yaml: string | null;
         };
         /**
          * CreateProject
@@ -7410,6 +7417,12 @@ export interface components {
             steps: {
                 [key: string]: unknown;
             }[] | null;
+            /**
+             * Yaml
+             * @description Or the new steps as a YAML document
+             * @default null
+             */
+            yaml: string | null;
         };
         /**
          * ValidatePipeline
