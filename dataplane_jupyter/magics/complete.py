@@ -8,7 +8,8 @@ from typing import Any
 
 from ..core.catalog.catalog import Catalog
 
-NAMES_BY_NOUN = {"datasets": "datasets", "connectors": "connectors", "datasources": "datasources"}
+NAMES_BY_NOUN = {"datasets": "datasets", "connectors": "connectors", "datasources": "datasources",
+                 "pipelines": "pipelines"}
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

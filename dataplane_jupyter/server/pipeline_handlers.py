@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tornado.web
 
+from ..core.pipelines import parse_yaml
 from ..core.pipelines.models import (
     CreatePipeline,
     DescribePipeline,
@@ -43,8 +44,12 @@ class PipelinesHandler(DataplaneHandler):
     async def post(self, project: str) -> None:
         r = self.body(CreatePipeline)
         base_dir = r.base_dir or self.settings.get("server_root_dir")
+        steps, description = r.steps, r.description
+        if r.yaml is not None:
+            document = parse_yaml(r.yaml)
+            steps, description = document.get("steps"), description or document.get("description") or ""
         create = lambda: self.project(project).pipelines.create(  # noqa: E731
-            r.name, r.steps, description=r.description, base_dir=base_dir).info
+            r.name, steps, description=description, base_dir=base_dir).info
         self.reply(await self.call(create), status=201)
 
 
@@ -70,8 +75,9 @@ class PipelineHandler(DataplaneHandler):
                response=DescribePipeline)
     async def patch(self, project: str, pipeline: str) -> None:
         r = self.body(UpdatePipeline)
+        steps = parse_yaml(r.yaml).get("steps") if r.yaml is not None else r.steps
         edit = lambda: self.project(project).pipelines[pipeline].update(  # noqa: E731
-            steps=r.steps, name=r.name, description=r.description, base_dir=r.base_dir).info
+            steps=steps, name=r.name, description=r.description, base_dir=r.base_dir).info
         self.reply(await self.call(edit))
 
     @tornado.web.authenticated

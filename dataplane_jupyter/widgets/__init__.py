@@ -23,6 +23,7 @@ _LAZY = {
     "ConnectorForm": "forms",
     "DatasourceForm": "forms",
     "ImportForm": "forms",
+    "PipelinePanel": "pipelines",
 }
 
 # (module, class) of the core records that display as a panel
@@ -33,6 +34,7 @@ DISPLAYED = (
     ("dataplane_jupyter.core.sources.sources", "Datasource"),
     ("dataplane_jupyter.core.exports.exporters", "Exporter"),
     ("dataplane_jupyter.core.images.folders", "ImageFolder"),
+    ("dataplane_jupyter.core.pipelines.collection", "Pipeline"),
 )
 
 
@@ -77,6 +79,10 @@ def panel_for(record: Any) -> Any:
         from .exporters import ExporterPanel
 
         return ExporterPanel(record)
+    if kind == "Pipeline":
+        from .pipelines import PipelinePanel
+
+        return PipelinePanel(record)
     if kind == "ImageFolder":
         from .image_folders import ImageFolderPanel
 

@@ -35,7 +35,11 @@ import type {
   IListImagesResponse,
   IListProjectsResponse,
   INeighborsResponse,
+  IPipeline,
+  IPipelineRun,
+  IPipelineValidation,
   IProject,
+  IRunStepLog,
   IUpdateConnector,
   IUpdateDataset,
   IUpdateDatasource,
@@ -503,6 +507,67 @@ export class DataplaneClient {
   private _downloadUrl(path: string, query: Record<string, string> = {}): string {
     const xsrf = xsrfCookie();
     return apiUrl(this.serverSettings, path, xsrf === undefined ? query : { ...query, _xsrf: xsrf });
+  }
+
+  // --- pipelines and their runs
+
+  /** `GET projects/{p}/pipelines`, each with its last run. */
+  async listPipelines(project: string): Promise<IPipeline[]> {
+    const data = await this._get<{ pipelines: IPipeline[] }>(projectPath(project, 'pipelines'));
+    return data.pipelines;
+  }
+
+  /** `GET projects/{p}/pipelines/{name}` */
+  getPipeline(project: string, pipeline: string): Promise<IPipeline> {
+    return this._get<IPipeline>(projectPath(project, 'pipelines', pipeline));
+  }
+
+  /** `POST projects/{p}/pipelines` from a YAML document (422 names the step and field). */
+  createPipeline(project: string, name: string, yaml: string): Promise<IPipeline> {
+    return this._send('POST', projectPath(project, 'pipelines'), { name, yaml });
+  }
+
+  /** `PATCH projects/{p}/pipelines/{name}` with new steps as YAML (a new version). */
+  updatePipeline(project: string, pipeline: string, yaml: string): Promise<IPipeline> {
+    return this._send('PATCH', projectPath(project, 'pipelines', pipeline), { yaml });
+  }
+
+  /** `POST projects/{p}/pipelines/validate`: every problem of a YAML document, nothing saved. */
+  validatePipeline(project: string, yaml: string): Promise<IPipelineValidation> {
+    return this._send('POST', projectPath(project, 'pipelines', 'validate'), { steps: yaml });
+  }
+
+  /** `DELETE projects/{p}/pipelines/{name}` (its datasets stay). */
+  deletePipeline(project: string, pipeline: string): Promise<void> {
+    return this._delete(projectPath(project, 'pipelines', pipeline));
+  }
+
+  /** `POST projects/{p}/pipelines/{name}/runs`: starts a run, answers it at once. */
+  runPipeline(project: string, pipeline: string): Promise<IPipelineRun> {
+    return this._send('POST', projectPath(project, 'pipelines', pipeline, 'runs'), {});
+  }
+
+  /** `GET projects/{p}/pipelines/{name}/runs`, newest first. */
+  async listPipelineRuns(project: string, pipeline: string): Promise<IPipelineRun[]> {
+    const data = await this._get<{ runs: IPipelineRun[] }>(
+      projectPath(project, 'pipelines', pipeline, 'runs') + '?limit=20'
+    );
+    return data.runs;
+  }
+
+  /** `POST projects/{p}/pipeline-runs/{r}/cancel` */
+  cancelPipelineRun(project: string, run: string): Promise<IPipelineRun> {
+    return this._send('POST', projectPath(project, 'pipeline-runs', run, 'cancel'), {});
+  }
+
+  /** `POST projects/{p}/pipeline-runs/{r}/retry`: a new run from the failed step. */
+  retryPipelineRun(project: string, run: string): Promise<IPipelineRun> {
+    return this._send('POST', projectPath(project, 'pipeline-runs', run, 'retry'), {});
+  }
+
+  /** `GET projects/{p}/pipeline-runs/{r}/steps/{s}/log` */
+  stepLog(project: string, run: string, step: string): Promise<IRunStepLog> {
+    return this._get<IRunStepLog>(projectPath(project, 'pipeline-runs', run, 'steps', step, 'log'));
   }
 
   private _get<T>(endPoint: string): Promise<T> {

@@ -11,6 +11,7 @@ import { activateImageFolders } from './commands/imageFolders';
 import { activateSources } from './commands/sources';
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
+import { activatePipelines } from './pipelines/section';
 import { DataplaneSidebar, SIDEBAR_ID } from './sidebar';
 
 export { DataplaneClient } from './client';
@@ -38,6 +39,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.shell.add(sidebar, 'left', { rank: 600 });
     restorer?.add(sidebar, SIDEBAR_ID);
     activateSources(app, model, sidebar);
+    activatePipelines(app, model, sidebar);
 
     app.commands.addCommand(CommandIDs.openSidebar, {
       label: 'Dataplane: Open data panel',

@@ -6319,10 +6319,17 @@ export interface components {
             /**
              * Steps
              * @description Step objects: name, kind and the kind's fields
+             * @default null
              */
             steps: {
                 [key: string]: unknown;
-            }[];
+            }[] | null;
+            /**
+             * Yaml
+             * @description Or the steps as a YAML document (a list, or {description, steps})
+             * @default null
+             */
+            yaml: string | null;
         };
         /**
          * CreateProject
@@ -7625,6 +7632,12 @@ export interface components {
             steps: {
                 [key: string]: unknown;
             }[] | null;
+            /**
+             * Yaml
+             * @description Or the new steps as a YAML document
+             * @default null
+             */
+            yaml: string | null;
         };
         /**
          * ValidatePipeline

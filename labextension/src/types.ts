@@ -281,3 +281,21 @@ export type INeighbor = api.DescribeNeighbor;
 
 /** Reply of `GET .../embeddings/neighbors?row=&k=`: nearest first. */
 export type INeighborsResponse = api.ListNeighborsResponse;
+
+/** A pipeline: its current version's steps and its last run. */
+export type IPipeline = api.DescribePipeline;
+
+/** One execution of a pipeline version, with its steps. */
+export type IPipelineRun = api.DescribePipelineRun;
+
+/** One step of a pipeline run. */
+export type IRunStep = api.DescribeRunStep;
+
+/** Result of `POST projects/{p}/pipelines/validate`. */
+export type IPipelineValidation = api.PipelineValidation;
+
+/** One problem of a pipeline definition (step index and name, field, message). */
+export type IPipelineProblem = api.DescribeProblem;
+
+/** Response of `GET .../pipeline-runs/{r}/steps/{s}/log`. */
+export type IRunStepLog = api.DescribeRunStepLog;

@@ -47,6 +47,18 @@ def test_a_dataset_import_runs_on_the_cluster(isolated_home, dask_address, tmp_p
     assert ds.column("a")["mean"] == pytest.approx(49.5)
 
 
+def test_a_pipeline_run_runs_on_the_cluster(isolated_home, dask_address):
+    catalog = dp.Catalog(isolated_home, executor="dask", dask_address=dask_address)
+    project = catalog.project("p")
+    project.datasets.from_pandas(pd.DataFrame({"a": range(10)}), "base", origin="upload").wait(timeout=120)
+    run = project.pipelines.create("p", steps=[
+        {"name": "base", "kind": "read", "dataset": "base"},
+        {"name": "odd", "kind": "sql", "query": "select a from base where a % 2 = 1"},
+    ]).run().wait(timeout=120)
+    assert catalog.jobs.get(run.info.job_id).worker_pid != os.getpid()
+    assert project.datasets[run.outputs["odd"]].to_pandas()["a"].tolist() == [1, 3, 5, 7, 9]
+
+
 def test_dask_executor_needs_an_address(isolated_home):
     with pytest.raises(ValueError, match="DATAPLANE_DASK_ADDRESS"):
         dp.Catalog(isolated_home, executor="dask")

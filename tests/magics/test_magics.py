@@ -123,3 +123,19 @@ def test_completion_of_nouns_verbs_and_names(ip, shop):
     line = "%%dataplane sql sh"
     with provisionalcompleter():
         assert "shop" in [c.text for c in ip.Completer.completions(line, len(line))]
+
+
+def test_pipelines_run_and_wait_from_a_cell(ip, shop, capsys):
+    project = shop.project("default")
+    project.datasets.import_datasource(project.datasources.create("orders", connector="shop", table="orders").name,
+                                       name="orders").wait(timeout=120)
+    project.pipelines.create("weekly", steps=[
+        {"name": "orders", "kind": "read", "dataset": "orders"},
+        {"name": "north", "kind": "sql", "query": "select * from orders where region = 'north'"},
+    ])
+    ip.run_line_magic("dataplane", "pipelines run weekly --wait")
+    captured = capsys.readouterr()
+    assert "north" in captured.out and "succeeded" in captured.out and "167" in captured.out
+    assert project.pipelines["weekly"].last_run.outputs == {"north": "weekly_north_run1"}
+    ip.run_line_magic("dataplane", "pipelines run nope --wait")
+    assert capsys.readouterr().err.strip() == "error: No pipeline named 'nope' in project 'default'."

@@ -4,6 +4,7 @@ that runs this venv's Python (a kernelspec written into a temporary JUPYTER_PATH
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -103,3 +104,23 @@ def test_image_folders(tmp_path: Path, kernel: str, isolated_home: Path):
     assert "24" in outputs(code[6])
     folder = dp.Catalog(isolated_home).project("images-demo").image_folders["shapes"]
     assert folder.status == "ready" and folder.n_images == 24
+
+
+def test_pipelines(tmp_path: Path, kernel: str, isolated_home: Path):
+    notebook, seconds = run("pipelines.ipynb", tmp_path, kernel)
+    print(f"pipelines.ipynb executed in {seconds:.1f} s")
+    assert_no_errors(notebook)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    text = "\n".join(outputs(c) for c in code)
+    assert "step 'dinner', field 'query': the query reads table 'tip', which is unknown" in outputs(code[2])
+    assert "adding rates to 176 rows" in outputs(code[7])
+    assert "Step 'scored' (predict) failed: model file 'models/missing.joblib' does not exist" in outputs(code[9])
+    assert "proba_1" in text
+    project = dp.Catalog(isolated_home).project("pipelines-demo")
+    runs = project.pipelines["generous_tippers"].runs()
+    assert [(r.number, r.status) for r in runs] == [(2, "failed"), (1, "succeeded")]
+    assert [s.rows_out for s in runs[1].steps] == [244, 176, 176, 176, 176]
+    assert {d.name for d in project.datasets.list(origin=["pipeline_output"])} == {
+        "generous_tippers_scored_run1", "dinner_only_dinner_run1"}
+    with sqlite3.connect(tmp_path / "restaurant.sqlite") as db:
+        assert db.execute("select count(*) from scored_tips").fetchone() == (176,)

@@ -285,3 +285,21 @@ def test_a_worker_killed_mid_run_fails_the_run_naming_the_step_and_publishes_not
     assert "Interrupted" in run.step("stuck").message
     assert project.datasets.list(origin=["pipeline_output", "pipeline_intermediate"]) == []
     assert [d.name for d in project.datasets.list()] == ["base"]
+
+
+def test_cancel_interrupts_a_long_sql_query(project: Any) -> None:
+    pipe = project.pipelines.create("long", steps=[
+        {"name": "sales", "kind": "read", "dataset": "sales"},
+        {"name": "endless", "kind": "sql",
+         "query": "select count(*) as n from range(1000000) a, range(1000000) b, sales where (a.range * b.range) % 7 = 3"},
+    ])
+    run = pipe.run()
+    deadline = time.monotonic() + 120
+    while run.step("endless").status != "running":
+        assert time.monotonic() < deadline and run.status in ("queued", "running"), run
+        time.sleep(0.05)
+    run.cancel()
+    with pytest.raises(JobFailed, match="cancelled"):
+        run.wait(timeout=120)
+    assert [s.status for s in run.steps] == ["succeeded", "cancelled"]
+    assert project.datasets.list(origin=["pipeline_output"]) == []

@@ -41,6 +41,11 @@ async def test_pipeline_lifecycle_runs_logs_retry_and_errors(api, isolated_home,
     code, checked = await api("POST", "projects/p/pipelines/validate", {"steps": STEPS})
     assert (code, checked) == (200, {"valid": True, "problems": []})
 
+    code, body = await api("POST", "projects/p/pipelines", {"name": "y", "yaml": "steps:\n - name: a\n  kind: x\n"})
+    assert code == 422 and "line 3, column 3: not valid YAML" in body["message"]
+    code, created = await api("POST", "projects/p/pipelines", {"name": "y", "yaml": "- {name: a, kind: read, dataset: sales}\n"})
+    assert code == 201 and created["steps"] == [{"name": "a", "kind": "read", "dataset": "sales"}]
+    assert (await api("DELETE", "projects/p/pipelines/y"))[0] == 204
     code, created = await api("POST", "projects/p/pipelines", {"name": "w", "steps": STEPS})
     assert code == 201 and created["version"] == 1 and created["steps"] == STEPS and created["last_run"] is None
     assert (await api("POST", "projects/p/pipelines", {"name": "w", "steps": STEPS}))[0] == 409

@@ -51,7 +51,7 @@ def test_importing_inside_ipython_registers_the_panels(isolated_home):
         "print('ipywidgets' in sys.modules, 'plotly' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
-    assert out[0] == "['Connector', 'Dataset', 'Datasource', 'Exporter', 'ImageFolder', 'Project']"
+    assert out[0] == "['Connector', 'Dataset', 'Datasource', 'Exporter', 'ImageFolder', 'Pipeline', 'Project']"
     assert out[1] == "False False"  # registered by name: nothing heavy is imported until shown
 
 

@@ -162,8 +162,10 @@ def run_pipeline(ctx: JobContext) -> dict[str, Any]:
         if step["kind"] != "export" and records[name].status != "reused":
             run.progress(name, 0.0, "starting", force=True)
             _execute(run, name, step)
-    for name in run.steps:  # 2. publish
+    for name, step in run.steps.items():  # 2. publish
         role = kept[name]
+        if role == "intermediate" and step["kind"] == "read":
+            continue  # already a dataset: the one read, or the datasource's snapshot
         if role and not (records[name].status == "reused" and records[name].dataset_id and
                          records[name].dataset_role in ("output", "intermediate")):
             run.progress(name, 0.99, f"storing the result as a pipeline {role} dataset", force=True)

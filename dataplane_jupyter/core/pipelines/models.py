@@ -54,7 +54,8 @@ class CreatePipeline(Record):
     """Body of `POST .../pipelines`."""
 
     name: str = Field(min_length=1, max_length=200)
-    steps: list[dict[str, Any]] = Field(description="Step objects: name, kind and the kind's fields")
+    steps: list[dict[str, Any]] | None = Field(None, description="Step objects: name, kind and the kind's fields")
+    yaml: str | None = Field(None, description="Or the steps as a YAML document (a list, or {description, steps})")
     description: str = ""
     base_dir: str | None = Field(None, description="Folder relative paths start from (default: the server's root)")
 
@@ -64,6 +65,7 @@ class UpdatePipeline(Record):
 
     name: str | None = Field(None, min_length=1, max_length=200)
     steps: list[dict[str, Any]] | None = None
+    yaml: str | None = Field(None, description="Or the new steps as a YAML document")
     description: str | None = None
     base_dir: str | None = None
 

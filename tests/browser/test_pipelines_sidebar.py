@@ -1,0 +1,99 @@
+"""The Pipelines section of the sidebar, as a user would live it: define a pipeline in the YAML
+editor (a wrong query first: the message names the step, field and line), run it, watch its
+steps turn green in the DAG tab, read a step's log, and open the output in the dataset details.
+The JupyterLab server has its own data home, seeded with the usual datasets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .lab import LabServer, open_lab, run_lab, seed_catalog
+
+pytestmark = pytest.mark.browser
+
+SIDEBAR_TAB = '.jp-SideBar .lm-TabBar-tab[data-id="dataplane-sidebar"]'
+DIALOG = ".jp-Dialog"
+TIMEOUT = 60_000  # ms; the machine may be loaded, and runs are jobs
+
+BAD_YAML = """- {name: sales, kind: read, dataset: sales}
+- name: big
+  kind: sql
+  query: select region, nope from sales
+"""
+GOOD_YAML = """- {name: sales, kind: read, dataset: sales}
+- name: big
+  kind: sql
+  query: select region, units * price as revenue from sales where units > 2
+"""
+
+
+@pytest.fixture(scope="module")
+def pipelines_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    home = tmp_path_factory.mktemp("pipelines-home")
+    seed_catalog(home, tmp_path_factory.mktemp("pipelines-seed"))
+    with run_lab(tmp_path_factory.mktemp("pipelines-lab"), home, server_extension=True) as server:
+        yield server
+
+
+@pytest.fixture
+def page(browser: Any, pipelines_lab: LabServer, artifacts_dir: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    with open_lab(browser, pipelines_lab, artifacts_dir, request.node.name) as page:
+        expect.set_options(timeout=TIMEOUT)
+        try:
+            yield page
+        finally:
+            expect.set_options(timeout=5_000)
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
+
+
+def test_define_run_watch_and_open_the_output(page: Any, artifacts_dir: Path) -> None:
+    page.locator(SIDEBAR_TAB).click()
+    sidebar = page.locator("#dataplane-sidebar")
+    expect(sidebar).to_be_visible()
+    sidebar.locator(".lm-AccordionPanel-title", has_text="Datasets").click()  # room for the others
+    pipelines = sidebar.locator(".jp-Dataplane-pipelines")
+    expect(pipelines).to_contain_text("No pipelines yet")
+
+    page.get_by_title("New pipeline (YAML)").click()
+    dialog = page.locator(DIALOG)
+    dialog.locator(".jp-Dataplane-pipelineName").fill("revenue")
+    dialog.locator(".jp-Dataplane-pipelineYaml").fill(BAD_YAML)
+    problem = dialog.locator(".jp-Dataplane-problem")
+    expect(problem).to_contain_text("line 2: step 'big', field 'query': DuckDB cannot bind the query")
+    expect(problem).to_have_attribute("data-step", "big")
+    dialog.locator(".jp-Dialog-footer button", has_text="Save").click()
+    expect(dialog.locator(".jp-Dataplane-itemError")).to_contain_text("Pipeline 'revenue' is not valid")
+    dialog.locator(".jp-Dataplane-pipelineYaml").fill(GOOD_YAML)
+    expect(dialog.locator(".jp-Dataplane-pipelineEditor")).to_have_attribute("data-valid", "true")
+    expect(problem).to_have_count(0)
+    dialog.locator(".jp-Dialog-footer button", has_text="Save").click()
+    expect(page.locator(DIALOG)).to_have_count(0)
+
+    item = pipelines.locator('.jp-Dataplane-pipeline[data-name="revenue"]')
+    expect(item).to_contain_text("v1 · sales → big")
+    item.locator(".jp-Dataplane-runPipeline").click()
+    view = page.locator(".jp-Dataplane-pipelineView")
+    expect(view.locator(".jp-Dataplane-pipelineBody")).to_have_attribute("data-run-status", "succeeded")
+    nodes = view.locator("g.jp-Dataplane-dagNode")
+    expect(nodes).to_have_count(2)
+    expect(view.locator('g.jp-Dataplane-dagNode[data-status="succeeded"]')).to_have_count(2)
+    big = view.locator('.jp-Dataplane-stepRow[data-step="big"]')
+    expect(big).to_have_attribute("data-status", "succeeded")
+    expect(big).to_contain_text("revenue_big_run1")
+    big.locator(".jp-Dataplane-showLog").click()
+    expect(view.locator(".jp-Dataplane-stepLog pre")).to_contain_text("units * price as revenue")
+    expect(item.locator(".jp-Dataplane-lastRun")).to_have_attribute("data-status", "succeeded")
+    page.screenshot(path=str(artifacts_dir / "pipelines-run.png"))
+
+    big.locator(".jp-Dataplane-openOutput").click()
+    details = page.locator(".jp-Dataplane-details")
+    expect(details).to_be_visible()
+    expect(details).to_contain_text("revenue_big_run1")
+    page.screenshot(path=str(artifacts_dir / "pipelines-output.png"))
