@@ -18,7 +18,7 @@ from dataplane_jupyter.core.datasets.csv_cells import csv_batch, csv_schema
 from dataplane_jupyter.core.datasets.imports import start_datasource_import, start_file_import, start_statistics
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.embeddings.embeddings import load_embeddings, neighbors, start_embeddings
-from dataplane_jupyter.core.errors import AlreadyExists, ImportFailed, InvalidChoice, InvalidInput, InvalidState, NotFound
+from dataplane_jupyter.core.errors import ImportFailed, InvalidChoice, InvalidInput, InvalidState, NotFound
 from dataplane_jupyter.core.exports.runs import ExportRun, dataset_exports, start_export
 from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS
 from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, read_rejected

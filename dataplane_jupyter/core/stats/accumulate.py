@@ -427,7 +427,7 @@ class ValueState(LengthState):
             if other.counts is not None and other.counts.num_rows:
                 self.hll.update(hasher.values(other.counts.column("value").combine_chunks()))
 
-    def found(self, with_top: bool = True) -> dict[str, Any]:  # type: ignore[override]
+    def found(self, with_top: bool = True) -> dict[str, Any]:
         out = super().found()
         if self.hll is not None:
             out.update(distinct=int(round(self.hll.estimate())), top=None,
