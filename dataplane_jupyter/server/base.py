@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import unicodedata
+from urllib.parse import quote
 from typing import Any, Callable, TypeVar
 
 from jupyter_server.base.handlers import APIHandler
@@ -42,6 +44,30 @@ def http_status(error: BaseException) -> int | None:
         if isinstance(error, kind):
             return status
     return None
+
+
+MAX_FILENAME_CHARS = 150
+
+
+def content_disposition(filename: str) -> str:
+    """An `attachment` header that every browser reads the same way (RFC 6266 / RFC 5987).
+
+    `filename=` gets a printable-ASCII fallback (accents stripped, anything else, quotes and
+    backslashes replaced by `_`); `filename*=UTF-8''…` gets the real name percent-encoded, so
+    no character of the name can end the quoted string or add a parameter. Names are capped at
+    MAX_FILENAME_CHARS characters, keeping the suffix.
+    """
+    stem, dot, suffix = filename.rpartition(".")
+    if not dot or len(suffix) > 16:
+        stem, dot, suffix = filename, "", ""
+    stem = "".join(c for c in stem if unicodedata.category(c)[0] != "C")  # controls, RTL marks
+    stem = stem[: MAX_FILENAME_CHARS - len(suffix) - 1] or "download"
+    full = f"{stem}{dot}{suffix}"
+    ascii_name = unicodedata.normalize("NFKD", full).encode("ascii", "ignore").decode()
+    ascii_name = "".join(c if 32 <= ord(c) < 127 and c not in '"\\%;' else "_" for c in ascii_name)
+    if not ascii_name.strip("_. ") or ascii_name.startswith("."):
+        ascii_name = f"download{dot}{suffix}"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(full, safe='')}"
 
 
 def operation(

@@ -24,7 +24,7 @@ from ..core.models import (
     UpdateDataset,
 )
 from ..core.stats.jsonsafe import jsonable
-from .base import DataplaneHandler, operation
+from .base import DataplaneHandler, content_disposition, operation
 
 
 def describe_job(job: Job) -> DescribeJob:
@@ -167,11 +167,11 @@ class DownloadHandler(DataplaneHandler):
             raise InvalidInput(f"format must be one of {DOWNLOAD_FORMATS}, not {fmt!r}.", field="format")
         ds = await self.call(find_dataset, self, project, dataset)
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"{ds.name}.{fmt}"
+            path = Path(folder) / f"{ds.id}.{fmt}"  # by id: a name may be too long for a file
             await self.call(ds.download, path, fmt)
             media_type = "text/csv" if fmt == "csv" else "application/vnd.apache.parquet"
             self.set_header("Content-Type", media_type)
-            self.set_header("Content-Disposition", f'attachment; filename="{path.name}"')
+            self.set_header("Content-Disposition", content_disposition(f"{ds.name}.{fmt}"))
             with open(path, "rb") as stream:
                 while chunk := await self.call(stream.read, 1 << 20):
                     self.write(chunk)

@@ -18,7 +18,7 @@ from ..core.image_models import (
     ListImagesResponse,
     UpdateImageFolder,
 )
-from .base import DataplaneHandler, operation
+from .base import DataplaneHandler, content_disposition, operation
 from .handlers import UploadHandler
 
 
@@ -155,10 +155,10 @@ class ImageFolderDownloadHandler(DataplaneHandler):
     async def get(self, project: str, folder: str) -> None:
         found = await self.call(find_folder, self, project, folder)
         with tempfile.TemporaryDirectory() as scratch:
-            path = Path(scratch) / (found._info.name.replace('"', "_") + ".zip")
+            path = Path(scratch) / f"{found.id}.zip"  # by id: a name may be too long for a file
             await self.call(found.download, path)
             self.set_header("Content-Type", "application/zip")
-            self.set_header("Content-Disposition", f'attachment; filename="{path.name}"')
+            self.set_header("Content-Disposition", content_disposition(f"{found._info.name}.zip"))
             with open(path, "rb") as stream:
                 while chunk := await self.call(stream.read, 1 << 20):
                     self.write(chunk)
