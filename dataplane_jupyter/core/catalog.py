@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import re
 import time
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
@@ -16,27 +15,17 @@ import sqlalchemy as sa
 
 from . import db, schema
 from .config import Settings
-from .errors import AlreadyExists, InvalidInput, InvalidState, JobFailed, NotFound
+from .errors import AlreadyExists, InvalidState, JobFailed, NotFound
 from .jobs import Job, JobStatus, JobStore
 from .models import DescribeProject
+from .records import check_name, unique_name
 from .storage import Storage
 
 if TYPE_CHECKING:
     from .project import Project
 
-NAME_PATTERN = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 REAP_EVERY = 5.0  # seconds between looks for dead workers while someone waits
 T = TypeVar("T")
-
-
-def check_name(name: str, what: str) -> str:
-    """A usable record name: non-blank, at most 200 characters, no slashes or control codes."""
-    if not isinstance(name, str) or not name.strip() or not NAME_PATTERN.match(name):
-        raise InvalidInput(
-            f"{what} name {name!r} is not valid: use 1–200 characters, no slash or control character.",
-            field="name",
-        )
-    return name.strip()
 
 
 class JobHandle:
@@ -211,12 +200,13 @@ class Catalog:
     def create_project(self, name: str, description: str = "") -> "Project":
         """A new project; AlreadyExists if the name is taken."""
         name = check_name(name, "Project")
-        with self.engine.begin() as connection:
+        taken = f"A project named {name!r} already exists."
+        with unique_name(taken), self.engine.begin() as connection:
             exists = connection.execute(
                 sa.select(schema.projects.c.id).where(schema.projects.c.name == name)
             ).first()
             if exists:
-                raise AlreadyExists(f"A project named {name!r} already exists.", field="name")
+                raise AlreadyExists(taken, field="name")
             connection.execute(schema.projects.insert().values(name=name, description=description))
         return self.project(name, create=False)
 

@@ -12,10 +12,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from . import schema
-from .catalog import check_name
+from . import records, schema
 from .csv_cells import csv_batch, csv_schema
-from .errors import AlreadyExists, ImportFailed, InvalidInput, InvalidState, NotFound
+from .errors import ImportFailed, InvalidInput, InvalidState, NotFound
 from .jobs import Job
 from .models import STATUS_LABELS, DatasetOrigin, DatasetStatus, DescribeDataset
 
@@ -105,30 +104,10 @@ class Datasets:
             ).scalar_one()
 
     def _create(self, name: str, origin: DatasetOrigin, source: dict[str, Any], **values: Any) -> str:
-        name = check_name(name, "Dataset")
-        dataset_id = schema.new_id()
-        with self.catalog.engine.begin() as connection:
-            taken = connection.execute(
-                sa.select(schema.datasets.c.id).where(
-                    schema.datasets.c.project_id == self.project.id, schema.datasets.c.name == name
-                )
-            ).first()
-            if taken:
-                raise AlreadyExists(
-                    f"Project {self.project.name!r} already has a dataset named {name!r}.", field="name"
-                )
-            connection.execute(
-                schema.datasets.insert().values(
-                    id=dataset_id,
-                    project_id=self.project.id,
-                    name=name,
-                    origin=origin.value,
-                    status=DatasetStatus.COPYING.value,
-                    source=source,
-                    **values,
-                )
-            )
-        return dataset_id
+        return records.insert(
+            self.catalog.engine, schema.datasets, self.project, name, "Dataset",
+            origin=origin.value, status=DatasetStatus.COPYING.value, source=source, **values,
+        )
 
     def import_file(
         self,
@@ -339,22 +318,7 @@ class Dataset:
 
     def rename(self, new_name: str) -> "Dataset":
         """Give the dataset another name (unique in its project)."""
-        new_name = check_name(new_name, "Dataset")
-        with self.catalog.engine.begin() as connection:
-            taken = connection.execute(
-                sa.select(schema.datasets.c.id).where(
-                    schema.datasets.c.project_id == self.project.id,
-                    schema.datasets.c.name == new_name,
-                    schema.datasets.c.id != self.id,
-                )
-            ).first()
-            if taken:
-                raise AlreadyExists(
-                    f"Project {self.project.name!r} already has a dataset named {new_name!r}.", field="name"
-                )
-            connection.execute(
-                schema.datasets.update().where(schema.datasets.c.id == self.id).values(name=new_name)
-            )
+        records.update(self.catalog.engine, schema.datasets, self.project, self.id, "Dataset", name=new_name)
         self._info = self.info
         return self
 

@@ -42,3 +42,31 @@ async def test_download_of_any_accepted_name(jp_fetch, api, catalog, name):
     if len(name) < 100:
         assert saved == f"{name.replace(chr(0x200f), '')}.csv"
     assert "evil.html" not in saved.removeprefix(name)
+
+
+async def test_twenty_parallel_creates_of_one_name_get_one_201_and_clean_409s(api, isolated_home):
+    async def burst(method: str, path: str, body=None, params=None, raw=None) -> list[tuple[int, dict]]:
+        return await asyncio.gather(*(api(method, path, body, params=params, raw=raw) for _ in range(20)))
+
+    for attempt in range(3):  # the race is lost at random: give it several chances to show
+        answers = await burst("POST", "projects", {"name": f"p{attempt}"})
+        assert sorted(code for code, _ in answers) == [201] + [409] * 19, answers
+        assert {body["message"] for code, body in answers if code == 409} == {f"A project named 'p{attempt}' already exists."}
+
+        fields = {"dialect": "sqlite", "database": str(isolated_home / "x.db")}
+        answers = await burst("POST", f"projects/p{attempt}/connectors", {"name": "c", "kind": "sql", "fields": fields})
+        assert sorted(code for code, _ in answers) == [201] + [409] * 19, answers
+        assert all(body["field"] == "name" for code, body in answers if code == 409)
+
+        answers = await burst("POST", f"projects/p{attempt}/datasets/upload", raw=b"a\n1\n",
+                              params={"filename": "same.csv"})
+        assert sorted(code for code, _ in answers) == [202] + [409] * 19, answers
+
+
+@pytest.mark.parametrize("name", [".", "..", " .. "])
+async def test_dot_names_are_refused_everywhere(api, name):
+    code, body = await api("POST", "projects", {"name": name})
+    assert (code, body["field"]) == (422, "name") and "'.' and '..'" in body["message"]
+    await api("POST", "projects", {"name": "p"})
+    code, body = await api("POST", "projects/p/datasets/upload", raw=b"a\n1\n", params={"filename": "x.csv", "name": name})
+    assert (code, body["field"]) == (422, "name")
