@@ -234,4 +234,7 @@ def on_import_end(catalog: "Catalog", job: Job) -> None:
             )
         )
     _remove_source(params)
-    _set(catalog, params["dataset_id"], status=DatasetStatus.FAILED.value, error=job.error)
+    _set(  # the data is gone: so are its row count, width, size and schema
+        catalog, params["dataset_id"], status=DatasetStatus.FAILED.value, error=job.error,
+        rows=None, n_columns=None, size_bytes=None, schema=[],
+    )

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CANCELLED = "Cancelled at the user's request."
+CANCELLED_THEN_ENDED = "Cancelled at the user's request (its worker process was stopped before it finished)."
+
 JobFunction = Callable[["JobContext"], "dict[str, Any] | None"]
 
 
@@ -73,7 +76,7 @@ def run_job(catalog: "Catalog", job_id: str) -> Job:
     try:
         result = resolve(job.function)(JobContext(catalog, job))
     except JobCancelled:
-        return end_job(catalog, job, JobStatus.CANCELLED, "Cancelled at the user's request.")
+        return end_job(catalog, job, JobStatus.CANCELLED, CANCELLED)
     except DataplaneError as error:
         return end_job(catalog, job, JobStatus.FAILED, error.message)
     except Exception as error:  # noqa: BLE001 - a job must end recorded, whatever broke
@@ -98,7 +101,10 @@ def reap_orphans(catalog: "Catalog") -> list[Job]:
     reaped = []
     for job in catalog.jobs.store.orphans():
         try:
-            reaped.append(end_job(catalog, job, JobStatus.FAILED, INTERRUPTED.format(pid=job.worker_pid)))
+            if job.cancel_requested:  # it was asked to stop, and stopped: the user got what they asked
+                reaped.append(end_job(catalog, job, JobStatus.CANCELLED, CANCELLED_THEN_ENDED))
+            else:
+                reaped.append(end_job(catalog, job, JobStatus.FAILED, INTERRUPTED.format(pid=job.worker_pid)))
         except DataplaneError:
             continue  # it finished between the check and now
     return reaped
