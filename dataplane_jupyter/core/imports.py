@@ -7,6 +7,8 @@ reason and removes the files written so far.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterator
 
@@ -16,6 +18,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from . import schema
+from .archives import open_bounded
 from .datasets import DATA_FILE, dataset_folder
 from .errors import UpstreamError
 from .jobs import Job
@@ -91,7 +94,8 @@ def run_file_import(ctx: JobContext) -> dict[str, Any]:
         return run_media_import(ctx, kind)
     source = _current_source(ctx.catalog, ctx.params["dataset_id"])["file"]
     ctx.progress(0.0, f"Reading {source}", force=True)
-    with fsspec.open(location, "rb", compression="infer") as stream:
+    room = shutil.disk_usage(tempfile.gettempdir()).free  # a .gz is decompressed into the temp folder
+    with open_bounded(location, source, room=room) as stream:  # .gz/.bz2/.xz: bounded like a zip
         result = _import_csv_stream(ctx, stream, source=source)
     _remove_source(ctx.params)
     return result
