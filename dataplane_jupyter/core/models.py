@@ -117,6 +117,8 @@ class DescribeJob(Record):
     result: dict[str, Any] | None
     created_by: str
     cancel_requested: bool
+    peak_memory: int | None = Field(
+        None, description="Most memory its worker process used, in bytes (jobs run in worker processes)")
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None

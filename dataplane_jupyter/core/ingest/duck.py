@@ -7,7 +7,6 @@ statement is interrupted and the exception goes on to the caller untouched.
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,7 @@ from typing import Any
 import duckdb
 
 from dataplane_jupyter.core.ingest.model import Progress
-
-DEFAULT_MEMORY_LIMIT = os.environ.get("DATAPLANE_DUCKDB_MEMORY", "1GB")
+from dataplane_jupyter.core.limits import duckdb_memory_limit
 _POLL_SECONDS = 0.25
 
 
@@ -29,7 +27,8 @@ def connect(workdir: Path, *, memory_limit: str | None = None, threads: int | No
     path = str(workdir / database) if database else ":memory:"
     con = duckdb.connect(path, config={"autoinstall_known_extensions": False,
                                        "autoload_known_extensions": False})
-    con.execute(f"SET memory_limit = '{memory_limit or DEFAULT_MEMORY_LIMIT}'")
+    # every connection a worker opens stays within its share of DATAPLANE_WORKER_MEMORY
+    con.execute(f"SET memory_limit = '{memory_limit or duckdb_memory_limit()}'")
     con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
