@@ -77,13 +77,14 @@ def supervise(catalog: Catalog, job_id: str) -> Job:
 def _watch(catalog: Catalog, job_id: str, child: subprocess.Popen[bytes], limits: Limits) -> Job:
     store = catalog.jobs.store
     process = psutil.Process(child.pid)
-    peak, cancel_seen, last_look = 0, None, 0.0
+    peak, recorded, cancel_seen, last_look = 0, 0, None, 0.0
     try:
         while child.poll() is None:
             used = _tree_memory(process)
             peak = max(peak, used)
             if used > limits.worker_memory:
                 _kill(process, child)
+                store.record_peak_memory(job_id, peak)
                 job = store.get(job_id)
                 return _end(catalog, job, JobStatus.FAILED, (
                     f"Stopped: the job used {human(used)} of memory, more than the {human(limits.worker_memory)} "
@@ -93,11 +94,14 @@ def _watch(catalog: Catalog, job_id: str, child: subprocess.Popen[bytes], limits
             now = time.monotonic()
             if now - last_look >= RECORD_POLL:
                 last_look = now
+                if peak > recorded:  # followed live, and known before the job's end is
+                    store.record_peak_memory(job_id, recorded := peak)
                 job = store.get(job_id)
                 if job.cancel_requested and not job.status.finished:
                     cancel_seen = cancel_seen or now
                     if now - cancel_seen >= limits.cancel_grace:
                         _kill(process, child)
+                        store.record_peak_memory(job_id, peak)
                         return _end(catalog, store.get(job_id), JobStatus.CANCELLED, CANCELLED_THEN_ENDED)
             time.sleep(MEMORY_POLL)
     finally:
