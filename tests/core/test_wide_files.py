@@ -73,7 +73,9 @@ def test_a_wide_file_never_takes_a_worker_past_its_memory_allowance(process_cata
     job = process_catalog.jobs.wait(dataset.info.job_id, timeout=600)
     assert 0 < job.peak_memory < (750 << 20), job.peak_memory  # at most one poll past the limit
     if job.status is JobStatus.SUCCEEDED:
-        assert (dataset.info.rows, dataset.info.columns) == (5, 5_000)
+        assert (dataset.wait(timeout=600).rows, dataset.info.columns) == (5, 5_000)
     else:
         assert "more than the 500.0 MiB a worker may use (DATAPLANE_WORKER_MEMORY), while 'reading wide5000.csv" in job.error
+        with pytest.raises(ImportFailed):
+            dataset.wait(timeout=60)
         assert (dataset.info.rows, dataset.info.status.value) == (None, "failed")
