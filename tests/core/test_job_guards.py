@@ -105,3 +105,22 @@ def test_jobs_beyond_the_cap_wait_queued_in_line(process_catalog, monkeypatch):
             return connection.execute(sa.select(sa.func.count()).select_from(schema.job_slots)).scalar_one()
 
     wait_for(lambda: slots_held() == 0, "every slot given back")
+
+
+def test_every_duckdb_connection_gets_the_workers_memory_limit(monkeypatch, tmp_path):
+    """Every place that opens DuckDB passes the limit (a new one must too)."""
+    import ast
+    from pathlib import Path
+
+    import dataplane_jupyter.core as core
+    from dataplane_jupyter.core.ingest import duck
+
+    monkeypatch.setenv("DATAPLANE_DUCKDB_MEMORY", "123MiB")
+    con = duck.connect(tmp_path)
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] in ("123.0 MiB", "128.9 MB")
+    offenders = []
+    for path in Path(core.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "duckdb.connect" and "memory_limit" not in ast.unparse(node):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []

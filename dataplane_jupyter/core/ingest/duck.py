@@ -25,10 +25,10 @@ def connect(workdir: Path, *, memory_limit: str | None = None, threads: int | No
     No extension is installed or loaded from the network.
     """
     path = str(workdir / database) if database else ":memory:"
-    con = duckdb.connect(path, config={"autoinstall_known_extensions": False,
-                                       "autoload_known_extensions": False})
     # every connection a worker opens stays within its share of DATAPLANE_WORKER_MEMORY
-    con.execute(f"SET memory_limit = '{memory_limit or duckdb_memory_limit()}'")
+    con = duckdb.connect(path, config={"autoinstall_known_extensions": False,
+                                       "autoload_known_extensions": False,
+                                       "memory_limit": memory_limit or duckdb_memory_limit()})
     con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
