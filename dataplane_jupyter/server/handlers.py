@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import tornado.web
 from ..core.datasets import DOWNLOAD_FORMATS, Dataset
 from ..core.errors import InvalidInput, NotFound
 from ..core.jobs import Job
+from ..core.leftovers import uploads_folder
 from ..core.models import (
     CreateProject,
     DescribeDataset,
@@ -212,6 +214,20 @@ class OpenAPIHandler(DataplaneHandler):
 
 
 MAX_UPLOAD_BYTES = 1 << 40  # streamed to disk, so only the disk limits it
+_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
+
+
+def staged_suffix(filename: str) -> str:
+    """The last two suffixes of an uploaded file's name when they look like suffixes
+    ("sales.csv.gz" → ".csv.gz"); the staged file is named by id plus this."""
+    suffixes = [s for s in Path(Path(filename).name).suffixes[-2:] if _SUFFIX.match(s)]
+    return "".join(suffixes).lower()
+
+
+def default_name(filename: str) -> str:
+    """A record name from an uploaded file's name: its stem, cut to the 200 characters a name may have."""
+    stem = Path(Path(filename).name).stem.removesuffix(".csv")
+    return stem[:200].strip() or "upload"
 
 
 @tornado.web.stream_request_body
@@ -224,7 +240,7 @@ class UploadHandler(DataplaneHandler):
         if self.current_user is None:
             raise tornado.web.HTTPError(403)
         self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
-        folder = self.catalog.settings.home / "uploads"
+        folder = uploads_folder(self.catalog.settings.home)
         folder.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=folder, suffix=".upload")
         self._staging = Path(name)
@@ -233,13 +249,26 @@ class UploadHandler(DataplaneHandler):
     def data_received(self, chunk: bytes) -> None:
         self._stream.write(chunk)
 
-    def on_finish(self) -> None:
+    def _discard(self) -> None:
         stream = getattr(self, "_stream", None)
         if stream is not None and not stream.closed:
             stream.close()
         staging = getattr(self, "_staging", None)
-        if staging is not None and self.get_status() >= 400:
+        if staging is not None:
             staging.unlink(missing_ok=True)
+
+    def on_finish(self) -> None:
+        stream = getattr(self, "_stream", None)
+        if stream is not None and not stream.closed:
+            stream.close()
+        if self.get_status() >= 400:
+            self._discard()
+
+    def on_connection_close(self) -> None:
+        """The browser gave up mid-upload: the partial file goes at once."""
+        if not self._finished:
+            self._discard()
+        super().on_connection_close()
 
     @tornado.web.authenticated
     @operation(
@@ -260,14 +289,15 @@ class UploadHandler(DataplaneHandler):
         filename = self.get_argument("filename", "").strip()
         if not filename:
             raise InvalidInput("The query parameter filename is required.", field="filename")
-        target = self._staging.with_name(f"{self._staging.stem}-{Path(filename).name}")
-        self._staging.rename(target)  # keeps the suffix (.csv.gz) that tells how to read it
+        # named by id, keeping only the suffix (.csv.gz) that tells how to read it: any name fits
+        target = self._staging.with_name(self._staging.stem + staged_suffix(filename))
+        self._staging.rename(target)
         self._staging = target
         options = {key: self.get_argument(key, None) for key in ("separator", "decimal", "encoding")}
         ds = await self.call(
             self.project(project).datasets.import_file,
             target,
-            self.get_argument("name", None) or Path(filename).stem,
+            self.get_argument("name", None) or default_name(filename),
             delete_source=True,
             file_name=Path(filename).name,
             **options,

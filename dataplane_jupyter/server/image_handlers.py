@@ -19,7 +19,7 @@ from ..core.image_models import (
     UpdateImageFolder,
 )
 from .base import DataplaneHandler, content_disposition, operation
-from .handlers import UploadHandler
+from .handlers import UploadHandler, default_name
 
 
 def find_folder(handler: DataplaneHandler, project: str, folder: str) -> ImageFolder:
@@ -55,7 +55,7 @@ class ImageFolderUploadHandler(UploadHandler):
         folder = await self.call(
             self.project(project).image_folders.import_zip,
             self._staging,
-            self.get_argument("name", None) or Path(filename).stem,
+            self.get_argument("name", None) or default_name(filename),
             delete_source=True,
             file_name=filename,
         )

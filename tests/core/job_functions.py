@@ -62,3 +62,14 @@ def allocate(ctx: JobContext) -> dict[str, Any]:
     ctx.progress(0.5, "holding", force=True)
     time.sleep(ctx.params.get("seconds", 5))
     return {"held": len(block)}
+
+
+def spill(ctx: JobContext) -> dict[str, Any]:
+    """Writes a scratch folder the way the CSV reader does, then works silently for a long time."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="dataplane-ingest-"))
+    (folder / "source.utf8.csv").write_bytes(b"x" * (1 << 20))
+    ctx.progress(0.5, f"spilled into {folder}", force=True)
+    time.sleep(ctx.params.get("seconds", 600))
+    return {}
