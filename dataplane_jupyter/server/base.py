@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import typing
 import unicodedata
 from urllib.parse import quote
 from typing import Any, Callable, TypeVar
@@ -25,6 +26,7 @@ from ..core.errors import (
 from ..core.project import Project
 
 T = TypeVar("T")
+Q = TypeVar("Q", bound=BaseModel)
 
 STATUS_BY_ERROR: tuple[tuple[type[DataplaneError], int], ...] = (
     (NotFound, 404),
@@ -75,18 +77,20 @@ def operation(
     *,
     response: type[BaseModel] | None = None,
     body: type[BaseModel] | None = None,
-    query: dict[str, str] | None = None,
+    query: type[BaseModel] | None = None,
     status: int = 200,
-    content: str = "application/json",
+    content: str | tuple[str, ...] = "application/json",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Describe a handler method for the OpenAPI document (`query`: name → description)."""
+    """Describe a handler method for the OpenAPI document. `query` is the model the method
+    parses its query string with (`DataplaneHandler.query`); `content` the media type(s) of a
+    response that is not JSON."""
 
     def mark(method: Callable[..., Any]) -> Callable[..., Any]:
         method.__openapi__ = {  # type: ignore[attr-defined]
             "summary": summary,
             "response": response,
             "body": body,
-            "query": query or {},
+            "query": query,
             "status": status,
             "content": content,
         }
@@ -128,6 +132,26 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
             first = error.errors()[0]
             field = ".".join(str(part) for part in first["loc"]) or None
             raise InvalidInput(f"{field or 'body'}: {first['msg']}", field=field) from None
+
+    def query(self, model: type[Q]) -> Q:
+        """The query string parsed into `model` (422 naming the parameter when it is wrong).
+        List fields take repeated parameters, each of which may also be comma-separated."""
+        values: dict[str, Any] = {}
+        for name, field in model.model_fields.items():
+            if typing.get_origin(field.annotation) is list:
+                items = [part for value in self.get_query_arguments(name) for part in value.split(",") if part]
+                if items:
+                    values[name] = items
+            elif (value := self.get_query_argument(name, None)) is not None:
+                values[name] = value
+        try:
+            return model.model_validate(values)
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = str(first["loc"][0]) if first["loc"] else None
+            if first["type"] == "missing":
+                raise InvalidInput(f"The query parameter {field} is required.", field=field) from None
+            raise InvalidInput(f"{field}: {first['msg']} (got {first.get('input')!r})", field=field) from None
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """JSON `{"message": ...}` for every error; domain errors get their own status."""

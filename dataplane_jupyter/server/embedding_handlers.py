@@ -7,8 +7,9 @@ import tornado.web
 
 from ..core.embedding_views import embedding_map, neighbor_records
 from ..core.embeddings import save_selection, start_embeddings
-from ..core.errors import InvalidInput
 from ..core.models import (
+    EmbeddingMapQuery,
+    NeighborsQuery,
     ComputeEmbeddings,
     DescribeDataset,
     DescribeEmbeddings,
@@ -23,9 +24,9 @@ from .handlers import describe_job, find_dataset
 class EmbeddingsHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("The 3-D map of the rows, as columns (409 until computed)", response=DescribeEmbeddings,
-               query={"color": "A column whose values for the embedded rows come along, to colour the map"})
+               query=EmbeddingMapQuery)
     async def get(self, project: str, dataset: str) -> None:
-        color = self.get_argument("color", None) or None
+        color = self.query(EmbeddingMapQuery).color or None
         ds = await self.call(find_dataset, self, project, dataset)
         self.reply(DescribeEmbeddings.model_validate(await self.call(embedding_map, ds, color)))
 
@@ -42,9 +43,10 @@ class EmbeddingsHandler(DataplaneHandler):
 class NeighborsHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("The embedded rows nearest to a row, nearest first", response=ListNeighborsResponse,
-               query={"row": "Index of the row in the dataset (required)", "k": "How many (default 5)"})
+               query=NeighborsQuery)
     async def get(self, project: str, dataset: str) -> None:
-        row, k = whole_number(self, "row", None), whole_number(self, "k", 5)
+        q = self.query(NeighborsQuery)
+        row, k = q.row, q.k
         ds = await self.call(find_dataset, self, project, dataset)
         found = await self.call(neighbor_records, ds, row, k)
         self.reply(ListNeighborsResponse.model_validate({"row": row, "neighbors": found}))
@@ -58,17 +60,3 @@ class SelectionHandler(DataplaneHandler):
         r = self.body(SaveSelection)
         ds = await self.call(find_dataset, self, project, dataset)
         self.reply((await self.call(save_selection, ds, r.rows, r.name))._info, status=201)
-
-
-def whole_number(handler: DataplaneHandler, name: str, default: int | None) -> int:
-    """A query parameter that must be a whole number (422 naming it otherwise, or when a
-    required one is missing)."""
-    text = handler.get_argument(name, None)
-    if text is None:
-        if default is None:
-            raise InvalidInput(f"The query parameter {name} is required.", field=name)
-        return default
-    try:
-        return int(text)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a whole number, not {text!r}.", field=name) from None

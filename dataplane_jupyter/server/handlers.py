@@ -11,8 +11,8 @@ from typing import Any
 
 import tornado.web
 
-from ..core.datasets import DOWNLOAD_FORMATS, Dataset
-from ..core.errors import InvalidInput, NotFound
+from ..core.datasets import Dataset
+from ..core.errors import NotFound
 from ..core.jobs import Job
 from ..core.leftovers import uploads_folder
 from ..core.models import (
@@ -20,10 +20,15 @@ from ..core.models import (
     DescribeDataset,
     DescribeJob,
     DescribeProject,
+    DownloadQuery,
+    ListDatasetsQuery,
     ListDatasetsResponse,
+    ListJobsQuery,
     ListJobsResponse,
     ListProjectsResponse,
+    SampleQuery,
     UpdateDataset,
+    UploadCsvQuery,
 )
 from ..core.stats.jsonsafe import jsonable
 from .base import DataplaneHandler, content_disposition, operation
@@ -68,25 +73,18 @@ class DatasetsHandler(DataplaneHandler):
     @operation(
         "List datasets",
         response=ListDatasetsResponse,
-        query={
-            "origin": "Keep these origins (repeatable): upload, datasource, pipeline_output, pipeline_intermediate",
-            "status": "Keep these statuses (repeatable)",
-            "search": "Case-insensitive part of the name",
-        },
+        query=ListDatasetsQuery,
     )
     async def get(self, project: str) -> None:
+        q = self.query(ListDatasetsQuery)
+
         def run() -> list[DescribeDataset]:
             datasets = self.project(project).datasets.list(
-                origin=self.get_arguments("origin") or None,
-                status=self.get_arguments("status") or None,
-                search=self.get_argument("search", None),
+                origin=[o.value for o in q.origin] or None, status=[s.value for s in q.status] or None, search=q.search,
             )
             return [ds._info for ds in datasets]
 
-        try:
-            self.reply(ListDatasetsResponse(datasets=await self.call(run)))
-        except ValueError as error:
-            raise InvalidInput(str(error), field="origin") from None
+        self.reply(ListDatasetsResponse(datasets=await self.call(run)))
 
 
 def find_dataset(handler: DataplaneHandler, project: str, dataset: str) -> Dataset:
@@ -139,13 +137,11 @@ class ColumnHandler(DataplaneHandler):
 
 class SampleHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("The first rows", query={"n": "Number of rows (default 20, at most 1000)"})
+    @operation("The first rows", query=SampleQuery)
     async def get(self, project: str, dataset: str) -> None:
-        n = self.get_argument("n", "20")
-        if not n.isdigit() or not 0 < int(n) <= 1000:
-            raise InvalidInput(f"n must be a whole number from 1 to 1000, not {n!r}.", field="n")
+        n = self.query(SampleQuery).n
         ds = await self.call(find_dataset, self, project, dataset)
-        frame = _sized_bytes(await self.call(ds.sample, int(n)))
+        frame = _sized_bytes(await self.call(ds.sample, n))
         self.reply(json.loads(frame.to_json(orient="split", index=False, date_format="iso")))
 
 
@@ -160,13 +156,11 @@ class DownloadHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation(
         "Download the dataset as CSV or Parquet",
-        query={"format": "csv (default) or parquet"},
-        content="application/octet-stream",
+        query=DownloadQuery,
+        content=("text/csv", "application/vnd.apache.parquet"),
     )
     async def get(self, project: str, dataset: str) -> None:
-        fmt = self.get_argument("format", "csv")
-        if fmt not in DOWNLOAD_FORMATS:
-            raise InvalidInput(f"format must be one of {DOWNLOAD_FORMATS}, not {fmt!r}.", field="format")
+        fmt = self.query(DownloadQuery).format
         ds = await self.call(find_dataset, self, project, dataset)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"{ds.id}.{fmt}"  # by id: a name may be too long for a file
@@ -183,9 +177,9 @@ class DownloadHandler(DataplaneHandler):
 
 class ProjectJobsHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("List a project's jobs", response=ListJobsResponse, query={"status": "Keep these statuses (repeatable)"})
+    @operation("List a project's jobs", response=ListJobsResponse, query=ListJobsQuery)
     async def get(self, project: str) -> None:
-        statuses = self.get_arguments("status") or None
+        statuses = list(self.query(ListJobsQuery).status) or None
         jobs = await self.call(lambda: self.project(project).jobs(statuses=statuses))
         self.reply(ListJobsResponse(jobs=[describe_job(job) for job in jobs]))
 
@@ -275,29 +269,22 @@ class UploadHandler(DataplaneHandler):
         "Import a CSV file sent as the raw request body",
         response=DescribeDataset,
         status=202,
-        query={
-            "filename": "Name of the uploaded file (required)",
-            "name": "Dataset name (default: the file name without suffix)",
-            "separator": "Column separator (auto-detected when absent)",
-            "decimal": "Decimal separator (auto-detected when absent)",
-            "encoding": "Text encoding (auto-detected when absent)",
-        },
+        query=UploadCsvQuery,
         content="application/octet-stream",
     )
     async def post(self, project: str) -> None:
         self._stream.close()
-        filename = self.get_argument("filename", "").strip()
-        if not filename:
-            raise InvalidInput("The query parameter filename is required.", field="filename")
+        q = self.query(UploadCsvQuery)
+        filename = q.filename.strip()
         # named by id, keeping only the suffix (.csv.gz) that tells how to read it: any name fits
         target = self._staging.with_name(self._staging.stem + staged_suffix(filename))
         self._staging.rename(target)
         self._staging = target
-        options = {key: self.get_argument(key, None) for key in ("separator", "decimal", "encoding")}
+        options = {"separator": q.separator, "decimal": q.decimal, "encoding": q.encoding}
         ds = await self.call(
             self.project(project).datasets.import_file,
             target,
-            self.get_argument("name", None) or default_name(filename),
+            q.name or default_name(filename),
             delete_source=True,
             file_name=Path(filename).name,
             **options,

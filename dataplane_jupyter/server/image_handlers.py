@@ -10,6 +10,7 @@ import tornado.web
 
 from ..core.errors import InvalidInput
 from ..core.image_folders import ImageFolder
+from ..core.models import ImagePathQuery, ListImagesQuery, SearchQuery, UploadQuery
 from ..core.image_models import (
     DescribeImageFolder,
     ImageFolderCategory,
@@ -29,9 +30,9 @@ def find_folder(handler: DataplaneHandler, project: str, folder: str) -> ImageFo
 
 class ImageFoldersHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("List image folders", response=ListImageFoldersResponse, query={"search": "Case-insensitive part of the name"})
+    @operation("List image folders", response=ListImageFoldersResponse, query=SearchQuery)
     async def get(self, project: str) -> None:
-        search = self.get_argument("search", None)
+        search = self.query(SearchQuery).search
         folders = await self.call(lambda: [f._info for f in self.project(project).image_folders.list(search=search)])
         self.reply(ListImageFoldersResponse(image_folders=folders))
 
@@ -44,18 +45,19 @@ class ImageFolderUploadHandler(UploadHandler):
         "Create an image folder from a zip sent as the raw request body",
         response=DescribeImageFolder,
         status=202,
-        query={"filename": "Name of the uploaded zip (required)", "name": "Folder name (default: the file name without suffix)"},
+        query=UploadQuery,
         content="application/octet-stream",
     )
     async def post(self, project: str) -> None:
         self._stream.close()
-        filename = Path(self.get_argument("filename", "").strip()).name
+        q = self.query(UploadQuery)
+        filename = Path(q.filename.strip()).name
         if not filename:
-            raise InvalidInput("The query parameter filename is required.", field="filename")
+            raise InvalidInput(f"filename {q.filename!r} names no file.", field="filename")
         folder = await self.call(
             self.project(project).image_folders.import_zip,
             self._staging,
-            self.get_argument("name", None) or default_name(filename),
+            q.name or default_name(filename),
             delete_source=True,
             file_name=filename,
         )
@@ -100,19 +102,14 @@ class ImageFolderImagesHandler(DataplaneHandler):
     @operation(
         "The stored images, one page at a time",
         response=ListImagesResponse,
-        query={"category": "Keep one category", "offset": "First image (default 0)", "limit": "Images per page (default 100, at most 1000)"},
+        query=ListImagesQuery,
     )
     async def get(self, project: str, folder: str) -> None:
-        offset, limit = self._whole("offset", "0", 10**9), self._whole("limit", "100", 1000)
+        q = self.query(ListImagesQuery)
+        offset, limit = q.offset, q.limit
         found = await self.call(find_folder, self, project, folder)
-        everything = await self.call(found.images, self.get_argument("category", None))
+        everything = await self.call(found.images, q.category)
         self.reply(ListImagesResponse(images=everything[offset:offset + limit], total=len(everything)))
-
-    def _whole(self, name: str, default: str, most: int) -> int:
-        value = self.get_argument(name, default)
-        if not value.isdigit() or int(value) > most:
-            raise InvalidInput(f"{name} must be a whole number from 0 to {most}, not {value!r}.", field=name)
-        return int(value)
 
 
 class _ImageBytesHandler(DataplaneHandler):
@@ -121,15 +118,12 @@ class _ImageBytesHandler(DataplaneHandler):
         self.finish(data, set_content_type=media_type)  # APIHandler.finish would say JSON
 
     def _path(self) -> str:
-        path = self.get_argument("path", "")
-        if not path:
-            raise InvalidInput("The query parameter path is required.", field="path")
-        return path
+        return self.query(ImagePathQuery).path
 
 
 class ImageThumbnailHandler(_ImageBytesHandler):
     @tornado.web.authenticated
-    @operation("A small preview of one image (image/jpeg or image/png)", query={"path": "Image path inside the folder"}, content="image/jpeg")
+    @operation("A small preview of one image (image/jpeg or image/png)", query=ImagePathQuery, content=("image/jpeg", "image/png"))
     async def get(self, project: str, folder: str) -> None:
         found = await self.call(find_folder, self, project, folder)
         await self._send(*await self.call(found.thumbnail, self._path()))
@@ -140,7 +134,8 @@ MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
 
 class ImageHandler(_ImageBytesHandler):
     @tornado.web.authenticated
-    @operation("One stored image, as uploaded", query={"path": "Image path inside the folder"}, content="application/octet-stream")
+    @operation("One stored image, as uploaded", query=ImagePathQuery,
+               content=("image/jpeg", "image/png", "image/gif", "application/octet-stream"))
     async def get(self, project: str, folder: str) -> None:
         found = await self.call(find_folder, self, project, folder)
         path = self._path()

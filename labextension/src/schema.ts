@@ -75,6 +75,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -151,6 +160,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -243,6 +261,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -315,6 +342,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -403,6 +439,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -467,6 +512,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -555,6 +609,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -616,6 +679,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -703,6 +775,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -769,6 +850,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -863,6 +953,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -945,6 +1044,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1007,6 +1115,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1082,6 +1199,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1169,6 +1295,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1188,12 +1323,12 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Keep these origins (repeatable): upload, datasource, pipeline_output, pipeline_intermediate */
-                    origin?: string;
+                    /** @description Keep these origins (repeatable) */
+                    origin?: components["schemas"]["DatasetOrigin"][];
                     /** @description Keep these statuses (repeatable) */
-                    status?: string;
+                    status?: components["schemas"]["DatasetStatus"][];
                     /** @description Case-insensitive part of the name */
-                    search?: string;
+                    search?: string | null;
                 };
                 header?: never;
                 path: {
@@ -1250,6 +1385,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1346,6 +1490,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1366,17 +1519,17 @@ export interface paths {
         /** Import a CSV file sent as the raw request body */
         post: {
             parameters: {
-                query?: {
-                    /** @description Name of the uploaded file (required) */
-                    filename?: string;
-                    /** @description Dataset name (default: the file name without suffix) */
-                    name?: string;
+                query: {
+                    /** @description Name of the uploaded file (its suffix tells how to read it) */
+                    filename: string;
+                    /** @description Record name (default: the file name without suffix) */
+                    name?: string | null;
                     /** @description Column separator (auto-detected when absent) */
-                    separator?: string;
+                    separator?: string | null;
                     /** @description Decimal separator (auto-detected when absent) */
-                    decimal?: string;
+                    decimal?: string | null;
                     /** @description Text encoding (auto-detected when absent) */
-                    encoding?: string;
+                    encoding?: string | null;
                 };
                 header?: never;
                 path: {
@@ -1437,6 +1590,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1526,6 +1688,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1588,6 +1759,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1663,6 +1843,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1749,6 +1938,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1770,8 +1968,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description csv (default) or parquet */
-                    format?: string;
+                    /** @description File format */
+                    format?: "csv" | "parquet";
                 };
                 header?: never;
                 path: {
@@ -1788,7 +1986,8 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/octet-stream": unknown;
+                        "application/vnd.apache.parquet": string;
+                        "text/csv": string;
                     };
                 };
                 /** @description Bad request */
@@ -1836,6 +2035,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1858,7 +2066,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description A column whose values for the embedded rows come along, to colour the map */
-                    color?: string;
+                    color?: string | null;
                 };
                 header?: never;
                 path: {
@@ -1916,6 +2124,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1997,6 +2214,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2015,11 +2241,11 @@ export interface paths {
         /** The embedded rows nearest to a row, nearest first */
         get: {
             parameters: {
-                query?: {
-                    /** @description Index of the row in the dataset (required) */
-                    row?: string;
-                    /** @description How many (default 5) */
-                    k?: string;
+                query: {
+                    /** @description Index of the row in the dataset */
+                    row: number;
+                    /** @description How many */
+                    k?: number;
                 };
                 header?: never;
                 path: {
@@ -2077,6 +2303,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2174,6 +2409,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2255,6 +2499,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2344,6 +2597,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2365,8 +2627,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Number of rows (default 20, at most 1000) */
-                    n?: string;
+                    /** @description Number of rows */
+                    n?: number;
                 };
                 header?: never;
                 path: {
@@ -2424,6 +2686,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2515,6 +2786,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2598,6 +2878,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2664,6 +2953,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2758,6 +3056,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2840,6 +3147,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2902,6 +3218,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2977,6 +3302,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3064,6 +3398,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3139,6 +3482,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3232,6 +3584,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3313,6 +3674,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3379,6 +3749,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3473,6 +3852,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3555,6 +3943,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3617,6 +4014,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3699,6 +4105,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -3770,6 +4185,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3863,6 +4287,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3883,7 +4316,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Case-insensitive part of the name */
-                    search?: string;
+                    search?: string | null;
                 };
                 header?: never;
                 path: {
@@ -3947,6 +4380,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3969,11 +4411,11 @@ export interface paths {
         /** Create an image folder from a zip sent as the raw request body */
         post: {
             parameters: {
-                query?: {
-                    /** @description Name of the uploaded zip (required) */
-                    filename?: string;
-                    /** @description Folder name (default: the file name without suffix) */
-                    name?: string;
+                query: {
+                    /** @description Name of the uploaded file (its suffix tells how to read it) */
+                    filename: string;
+                    /** @description Record name (default: the file name without suffix) */
+                    name?: string | null;
                 };
                 header?: never;
                 path: {
@@ -4034,6 +4476,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4123,6 +4574,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4185,6 +4645,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4260,6 +4729,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4345,6 +4823,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4381,7 +4868,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/zip": unknown;
+                        "application/zip": string;
                     };
                 };
                 /** @description Bad request */
@@ -4422,6 +4909,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4449,9 +4945,9 @@ export interface paths {
         /** One stored image, as uploaded */
         get: {
             parameters: {
-                query?: {
+                query: {
                     /** @description Image path inside the folder */
-                    path?: string;
+                    path: string;
                 };
                 header?: never;
                 path: {
@@ -4468,7 +4964,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/octet-stream": unknown;
+                        "application/octet-stream": string;
+                        "image/gif": string;
+                        "image/jpeg": string;
+                        "image/png": string;
                     };
                 };
                 /** @description Bad request */
@@ -4509,6 +5008,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4538,11 +5046,11 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Keep one category */
-                    category?: string;
-                    /** @description First image (default 0) */
-                    offset?: string;
-                    /** @description Images per page (default 100, at most 1000) */
-                    limit?: string;
+                    category?: string | null;
+                    /** @description First image */
+                    offset?: number;
+                    /** @description Images per page */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -4607,6 +5115,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4627,9 +5144,9 @@ export interface paths {
         /** A small preview of one image (image/jpeg or image/png) */
         get: {
             parameters: {
-                query?: {
+                query: {
                     /** @description Image path inside the folder */
-                    path?: string;
+                    path: string;
                 };
                 header?: never;
                 path: {
@@ -4646,7 +5163,8 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "image/jpeg": unknown;
+                        "image/jpeg": string;
+                        "image/png": string;
                     };
                 };
                 /** @description Bad request */
@@ -4694,6 +5212,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4716,7 +5243,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Keep these statuses (repeatable) */
-                    status?: string;
+                    status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled")[];
                 };
                 header?: never;
                 path: {
@@ -4780,6 +5307,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4802,15 +5338,15 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Only this pipeline's runs (name or id) */
-                    pipeline?: string;
-                    /** @description Comma-separated statuses: queued, running, succeeded, failed, cancelled */
-                    status?: string;
+                    pipeline?: string | null;
+                    /** @description Keep these statuses (repeatable, or comma-separated) */
+                    status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled")[];
                     /** @description Only the runs this schedule started */
-                    schedule_id?: string;
-                    /** @description manual, retry or schedule */
-                    trigger?: string;
-                    /** @description At most this many (default 200) */
-                    limit?: string;
+                    schedule_id?: string | null;
+                    /** @description How the runs started */
+                    trigger?: ("manual" | "retry" | "schedule") | null;
+                    /** @description At most this many */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -4867,6 +5403,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4951,6 +5496,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5044,6 +5598,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5121,6 +5684,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5211,6 +5783,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5248,7 +5829,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/x-ipynb+json": unknown;
+                        "application/x-ipynb+json": string;
                     };
                 };
                 /** @description Bad request */
@@ -5289,6 +5870,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5379,6 +5969,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5445,6 +6044,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5539,6 +6147,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5621,6 +6238,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5683,6 +6309,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5765,6 +6400,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -5780,8 +6424,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description At most this many (default 200) */
-                    limit?: string;
+                    /** @description At most this many */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -5839,6 +6483,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5913,6 +6566,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5995,6 +6657,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6691,6 +7362,12 @@ export interface components {
             kind: string;
             /** Message */
             message: string;
+            /**
+             * Peak Memory
+             * @description Most memory its worker process used, in bytes (jobs run in worker processes)
+             * @default null
+             */
+            peak_memory: number | null;
             /** Progress */
             progress: number;
             /** Project Id */

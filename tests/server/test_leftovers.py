@@ -12,7 +12,6 @@ import time
 import pytest
 
 from dataplane_jupyter import Catalog
-from dataplane_jupyter.core.jobs import JobStatus
 
 
 @pytest.fixture
