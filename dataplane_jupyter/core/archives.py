@@ -25,8 +25,8 @@ from typing import IO, Any, BinaryIO, Iterator
 
 import fsspec
 
-from .errors import InvalidInput
-from .limits import Limits, human
+from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.limits import Limits, human
 
 CHUNK = 1 << 20
 #: Folders and files that archivers add and nobody means to import.

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import psutil
 
-from .errors import InvalidInput
+from dataplane_jupyter.core.errors import InvalidInput
 
 _UNITS = {"": 1, "B": 1, "K": 1000, "KB": 1000, "KIB": 1 << 10, "M": 1000**2, "MB": 1000**2,
           "MIB": 1 << 20, "G": 1000**3, "GB": 1000**3, "GIB": 1 << 30, "T": 1000**4, "TB": 1000**4,
@@ -89,7 +89,7 @@ class Limits:
         )
         duckdb_memory = _env_size("DATAPLANE_DUCKDB_MEMORY", min(1 << 30, worker_memory * 2 // 5))
         return cls(
-            max_columns=int(_env_number("DATAPLANE_MAX_COLUMNS", 10_000)),
+            max_columns=int(_env_number("DATAPLANE_MAX_COLUMNS", 2_000)),  # 20,000 took GBs and minutes
             max_jobs=max_jobs,
             worker_memory=worker_memory,
             duckdb_memory=min(duckdb_memory, worker_memory),
@@ -112,8 +112,9 @@ def check_columns(count: int, source: str) -> None:
     limit = Limits.from_env().max_columns
     if count > limit:
         raise InvalidInput(
-            f"{source} has {count:,} columns; at most {limit:,} are accepted (each column gets its own "
-            f"statistics and type detection). Split the file, or set DATAPLANE_MAX_COLUMNS to allow more."
+            f"{source} has {count:,} columns; at most {limit:,} are accepted (each column costs memory in every "
+            "step). Keep the columns you need, or raise the limit with the environment variable DATAPLANE_MAX_COLUMNS.",
+            field="source",
         )
 
 

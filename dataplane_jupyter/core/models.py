@@ -34,6 +34,25 @@ Name = Annotated[
 ]
 
 
+class JobStatus(str, Enum):
+    """The life of a job, and of the records that follow one (export runs): queued → running →
+    succeeded | failed | cancelled."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        """True for the three terminal statuses."""
+        return self in TERMINAL
+
+
+TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+
+
 class DatasetStatus(str, Enum):
     """The platform's three steps, plus failure."""
 
@@ -114,6 +133,22 @@ class ListDatasetsResponse(Record):
     datasets: list[DescribeDataset]
 
 
+class RejectedRow(Record):
+    """A row an import did not take: where it was, its text verbatim, and why."""
+
+    line: int = Field(description="First physical line of the row in the file (1-based)")
+    raw: str = Field(description="The row's text as it was in the file")
+    reason: str = Field(description='Why it was set aside, e.g. "4 fields, expected 3" or "after the table"')
+
+
+class ListRejectedRowsResponse(Record):
+    """Body of `GET /projects/{project}/datasets/{dataset}/rejected-rows`."""
+
+    rows: list[RejectedRow]
+    total: int = Field(description="How many rows were set aside in all")
+    offset: int = 0
+
+
 class ListProjectsResponse(Record):
     """Body of `GET /projects`."""
 
@@ -134,7 +169,7 @@ class DescribeJob(Record):
     kind: str
     target_type: str | None
     target_id: str | None
-    status: str = Field(description="queued, running, succeeded, failed or cancelled")
+    status: JobStatus = Field(description="queued, running, succeeded, failed or cancelled")
     progress: float
     message: str
     error: str | None
@@ -289,7 +324,7 @@ class DescribeExportRun(Record):
     dataset_id: str | None = Field(None, description="Null once the dataset is deleted")
     dataset_name: str
     job_id: str | None = None
-    status: str = Field(description="queued, running, succeeded, failed or cancelled")
+    status: JobStatus = Field(description="queued, running, succeeded, failed or cancelled")
     location: str | None = Field(None, description="The file or table actually written (no credentials)")
     rows: int | None = Field(None, description="Rows written")
     error: str | None = Field(None, description="Why it failed or was cancelled")
@@ -428,6 +463,11 @@ class ListDatasetsQuery(Query):
     search: str | None = Field(None, description="Case-insensitive part of the name")
 
 
+class RejectedRowsQuery(Query):
+    offset: int = Field(0, ge=0, le=2**62, description="First row to return")
+    limit: int = Field(100, ge=1, le=10_000, description="Rows to return")
+
+
 class SampleQuery(Query):
     n: int = Field(20, ge=1, le=1000, description="Number of rows")
 
@@ -450,6 +490,9 @@ class UploadCsvQuery(UploadQuery):
     separator: str | None = Field(None, min_length=1, description="Column separator (auto-detected when absent)")
     decimal: str | None = Field(None, min_length=1, description="Decimal separator (auto-detected when absent)")
     encoding: str | None = Field(None, min_length=1, description="Text encoding (auto-detected when absent)")
+    on_bad_rows: Literal["repair", "skip", "error"] = Field(
+        "repair", description="repair (a row when unambiguous, else set it aside), skip (set every bad row aside) "
+                              "or error (refuse the file)")
 
 
 class SearchQuery(Query):

@@ -8,8 +8,8 @@ from jupyter_server.extension.application import ExtensionApp
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Unicode
 
-from ..core.catalog import Catalog
-from ..core.leftovers import remove_leftovers
+from ..core.catalog.catalog import Catalog
+from ..core.jobs.leftovers import remove_leftovers
 from .routes import tornado_routes
 
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import tornado.web
 
-from ..core.datasets import Dataset
+from ..core.datasets.datasets import Dataset
 from ..core.errors import NotFound
-from ..core.jobs import Job
-from ..core.leftovers import uploads_folder
+from ..core.jobs.leftovers import uploads_folder
+from ..core.jobs.store import Job
 from ..core.models import (
     CreateProject,
     DescribeDataset,
@@ -26,6 +26,9 @@ from ..core.models import (
     ListJobsQuery,
     ListJobsResponse,
     ListProjectsResponse,
+    ListRejectedRowsResponse,
+    RejectedRow,
+    RejectedRowsQuery,
     SampleQuery,
     UpdateDataset,
     UploadCsvQuery,
@@ -82,7 +85,7 @@ class DatasetsHandler(DataplaneHandler):
             datasets = self.project(project).datasets.list(
                 origin=[o.value for o in q.origin] or None, status=[s.value for s in q.status] or None, search=q.search,
             )
-            return [ds._info for ds in datasets]
+            return [ds.describe() for ds in datasets]
 
         self.reply(ListDatasetsResponse(datasets=await self.call(run)))
 
@@ -101,14 +104,14 @@ class DatasetHandler(DataplaneHandler):
     @operation("Describe a dataset (by id or name)", response=DescribeDataset)
     async def get(self, project: str, dataset: str) -> None:
         ds = await self.call(find_dataset, self, project, dataset)
-        self.reply(ds._info)
+        self.reply(ds.describe())
 
     @tornado.web.authenticated
     @operation("Rename a dataset", body=UpdateDataset, response=DescribeDataset)
     async def patch(self, project: str, dataset: str) -> None:
         request = self.body(UpdateDataset)
         ds = await self.call(find_dataset, self, project, dataset)
-        self.reply((await self.call(ds.rename, request.name))._info)
+        self.reply((await self.call(ds.rename, request.name)).describe())
 
     @tornado.web.authenticated
     @operation("Delete a dataset and its stored files (sources are never touched)", status=204)
@@ -147,7 +150,7 @@ class SampleHandler(DataplaneHandler):
 
 def _sized_bytes(frame: Any) -> Any:
     """The frame with raw bytes shown as ``"<n bytes>"``: they are not JSON text."""
-    for name in frame.columns[frame.dtypes == object]:
+    for name in frame.select_dtypes(include="object").columns:
         frame[name] = frame[name].map(lambda v: jsonable(v) if isinstance(v, bytes) else v)
     return frame
 
@@ -173,6 +176,42 @@ class DownloadHandler(DataplaneHandler):
                     self.write(chunk)
                     await self.flush()
         self.finish(set_content_type=media_type)  # APIHandler.finish would reset it to JSON
+
+
+class RejectedRowsHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation(
+        "The rows the import set aside, verbatim (line, raw text, reason)",
+        response=ListRejectedRowsResponse,
+        query=RejectedRowsQuery,
+    )
+    async def get(self, project: str, dataset: str) -> None:
+        q = self.query(RejectedRowsQuery)
+        offset, limit = q.offset, q.limit
+        ds = await self.call(find_dataset, self, project, dataset)
+        table = await self.call(ds.rejected_table)
+        page = table.slice(offset, limit).to_pylist()
+        self.reply(ListRejectedRowsResponse(rows=[RejectedRow(**row) for row in page],
+                                            total=table.num_rows, offset=offset))
+
+
+class RejectedRowsDownloadHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("Download the rows the import set aside as CSV (line, raw, reason)", content="text/csv")
+    async def get(self, project: str, dataset: str) -> None:
+        from ..core.ingest.rejected import rejected_csv
+
+        ds = await self.call(find_dataset, self, project, dataset)
+        table = await self.call(ds.rejected_table)
+        self.set_header("Content-Type", "text/csv")
+        self.set_header("Content-Disposition", 'attachment; filename="rejected-rows.csv"')
+        with tempfile.TemporaryFile() as out:
+            await self.call(rejected_csv, table, out)
+            out.seek(0)
+            while chunk := await self.call(out.read, 1 << 20):
+                self.write(chunk)
+                await self.flush()
+        self.finish(set_content_type="text/csv")
 
 
 class ProjectJobsHandler(DataplaneHandler):
@@ -280,7 +319,7 @@ class UploadHandler(DataplaneHandler):
         target = self._staging.with_name(self._staging.stem + staged_suffix(filename))
         self._staging.rename(target)
         self._staging = target
-        options = {"separator": q.separator, "decimal": q.decimal, "encoding": q.encoding}
+        options = {"separator": q.separator, "decimal": q.decimal, "encoding": q.encoding, "on_bad_rows": q.on_bad_rows}
         ds = await self.call(
             self.project(project).datasets.import_file,
             target,
@@ -289,4 +328,4 @@ class UploadHandler(DataplaneHandler):
             file_name=Path(filename).name,
             **options,
         )
-        self.reply(ds._info, status=202)
+        self.reply(ds.describe(), status=202)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dataplane_jupyter.core.errors import InvalidInput
-from dataplane_jupyter.core.runner import JobContext
+from dataplane_jupyter.core.jobs.runner import JobContext
 
 
 def steps(ctx: JobContext) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def silent(ctx: JobContext) -> dict[str, Any]:
 
 def copied_then_fail(ctx: JobContext) -> None:
     """An import that recorded its copied rows, then failed computing statistics."""
-    from dataplane_jupyter.core import imports
+    from dataplane_jupyter.core.datasets import imports
 
     imports._set(ctx.catalog, ctx.params["dataset_id"], rows=1234, n_columns=3, size_bytes=999)
     raise InvalidInput("statistics failed")

@@ -9,8 +9,8 @@ import time
 
 import sqlalchemy as sa
 
-from dataplane_jupyter.core import schema
-from dataplane_jupyter.core.imports import on_import_end
+from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.datasets.imports import on_import_end
 from dataplane_jupyter.core.jobs import JobStatus
 from dataplane_jupyter.core.models import DatasetOrigin
 

@@ -1,7 +1,7 @@
 """job_slots: the concurrent-job cap claimed in the catalog; jobs.peak_memory of the worker
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0008
 Create Date: 2026-12-03
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
