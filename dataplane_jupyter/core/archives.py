@@ -10,15 +10,23 @@ compressed size — the signature of a zip bomb.
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import io
+import lzma
 import os
 import posixpath
 import shutil
 import stat
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, Iterator
 
-from .errors import InvalidInput
+import fsspec
+
+from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.limits import Limits, human
 
 CHUNK = 1 << 20
 #: Folders and files that archivers add and nobody means to import.
@@ -40,11 +48,10 @@ class ZipLimits:
 
     @classmethod
     def from_env(cls) -> "ZipLimits":
-        """Defaults, overridden by DATAPLANE_ZIP_MAX_BYTES / DATAPLANE_ZIP_MAX_RATIO."""
-        return cls(
-            max_total_bytes=int(os.environ.get("DATAPLANE_ZIP_MAX_BYTES", cls.max_total_bytes)),
-            max_ratio=float(os.environ.get("DATAPLANE_ZIP_MAX_RATIO", cls.max_ratio)),
-        )
+        """Defaults, overridden by DATAPLANE_MAX_DECOMPRESSED_BYTES / DATAPLANE_MAX_DECOMPRESSION_RATIO
+        (or their older names DATAPLANE_ZIP_MAX_BYTES / DATAPLANE_ZIP_MAX_RATIO)."""
+        limits = Limits.from_env()
+        return cls(max_total_bytes=limits.max_decompressed_bytes, max_ratio=limits.max_ratio)
 
 
 def is_zip(location: str, head: bytes | None = None) -> bool:
@@ -118,7 +125,8 @@ class SafeZip:
     def _too_big(self, size: int) -> str:
         return (
             f"{self.archive} expands to more than {_human(self.limits.max_total_bytes)} "
-            f"({_human(size)} so far); it is refused (free disk space, or set DATAPLANE_ZIP_MAX_BYTES to allow more)."
+            f"({_human(size)} so far); it is refused (free disk space, or set DATAPLANE_MAX_DECOMPRESSED_BYTES "
+            "to allow more)."
         )
 
     def names(self) -> list[str]:
@@ -148,6 +156,88 @@ class SafeZip:
         return size
 
 
+#: Suffixes of single compressed files, and how to open them.
+COMPRESSED: dict[str, Any] = {
+    ".gz": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), ".gzip": lambda f: gzip.GzipFile(fileobj=f, mode="rb"),
+    ".bz2": lambda f: bz2.BZ2File(f, "rb"), ".xz": lambda f: lzma.LZMAFile(f, "rb"),
+    ".lzma": lambda f: lzma.LZMAFile(f, "rb"),
+}
+
+
+class BoundedDecompression(io.RawIOBase):
+    """The decompressed bytes of `compressed`, counted while they are read: InvalidInput as soon
+    as they pass `limits.max_total_bytes` or `limits.max_ratio` times the compressed bytes
+    consumed (past `limits.ratio_floor`) — the same bounds as a zip. Only seek(0) is offered."""
+
+    def __init__(self, compressed: BinaryIO, opener: Any, source: str, limits: ZipLimits) -> None:
+        super().__init__()
+        self.compressed, self.opener, self.source, self.limits = compressed, opener, source, limits
+        self.inner = opener(compressed)
+        self.produced = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.produced
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if (offset, whence) != (0, io.SEEK_SET):
+            raise io.UnsupportedOperation("a decompressed stream can only go back to its start")
+        self.compressed.seek(0)
+        self.inner = self.opener(self.compressed)
+        self.produced = 0
+        return 0
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            count = self.inner.readinto(buffer)
+        except (OSError, EOFError, lzma.LZMAError) as error:
+            raise InvalidInput(f"{self.source} is not a readable compressed file ({error}).") from None
+        self.produced += count
+        self._check()
+        return count
+
+    def _check(self) -> None:
+        limits = self.limits
+        if self.produced > limits.max_total_bytes:
+            raise InvalidInput(
+                f"{self.source} decompresses to more than {_human(limits.max_total_bytes)}; it is refused "
+                "(set DATAPLANE_MAX_DECOMPRESSED_BYTES to allow more)."
+            )
+        consumed = max(self.compressed.tell(), 1)
+        if self.produced > limits.ratio_floor and self.produced > limits.max_ratio * consumed:
+            raise InvalidInput(
+                f"{self.source} inflates more than {limits.max_ratio:g} times its compressed size "
+                f"({_human(consumed)} became {_human(self.produced)}): refused as a decompression bomb "
+                "(DATAPLANE_MAX_DECOMPRESSION_RATIO sets the ratio)."
+            )
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
+@contextmanager
+def open_bounded(location: str, source: str, *, room: int | None = None) -> Iterator[BinaryIO]:
+    """Open a file to import; a compressed one (.gz, .bz2, .xz) is decompressed with the bounds
+    of `BoundedDecompression` (at most 90 % of `room` bytes when given). Every reader of
+    uploaded files opens them through this function."""
+    opener = COMPRESSED.get(posixpath.splitext(location.lower())[1])
+    with fsspec.open(location, "rb") as raw:
+        if opener is None:
+            yield raw
+            return
+        limits = ZipLimits.from_env()
+        if room is not None:
+            limits = replace(limits, max_total_bytes=min(limits.max_total_bytes, int(room * 0.9)))
+        with BoundedDecompression(raw, opener, source, limits) as stream:
+            yield io.BufferedReader(stream, CHUNK)
+
+
 def free_bytes(storage: Any) -> int | None:
     """Free disk space under a local storage root (None for remote storage)."""
     try:
@@ -173,8 +263,4 @@ def suffix(name: str) -> str:
 
 
 def _human(size: int) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    return str(size)
+    return human(size)

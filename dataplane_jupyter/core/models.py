@@ -5,9 +5,33 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+#: The rules of `core.records.check_name`, as a schema: 1–200 characters, at least one that is
+#: not a space, no slash, backslash or control character, not `.` or `..`.
+NAME_RULES: dict[str, Any] = {
+    "minLength": 1,
+    "maxLength": 200,
+    "pattern": r"^[^/\\\x00-\x1f]*[^/\\\x00-\x1f\s][^/\\\x00-\x1f]*$",
+    "not": {"pattern": r"^\s*\.{1,2}\s*$"},
+}
+
+
+def _not_dots(name: str) -> str:
+    if name.strip() in (".", ".."):
+        raise ValueError("'.' and '..' cannot be names")
+    return name
+
+
+#: A record name, validated where it arrives (REST bodies and query strings) and described in
+#: the OpenAPI document by the same rules.
+Name = Annotated[
+    str,
+    Field(min_length=1, max_length=200, pattern=NAME_RULES["pattern"], json_schema_extra={"not": NAME_RULES["not"]}),
+    AfterValidator(_not_dots),
+]
 
 
 class JobStatus(str, Enum):
@@ -74,7 +98,7 @@ class DescribeProject(Record):
 class CreateProject(Record):
     """Body of `POST /projects`."""
 
-    name: str = Field(min_length=1, max_length=200, description="Unique project name")
+    name: Name = Field(description="Unique project name")
     description: str = ""
 
 
@@ -134,7 +158,7 @@ class ListProjectsResponse(Record):
 class UpdateDataset(Record):
     """Body of `PATCH /projects/{project}/datasets/{dataset}`."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
 
 
 class DescribeJob(Record):
@@ -152,6 +176,8 @@ class DescribeJob(Record):
     result: dict[str, Any] | None
     created_by: str
     cancel_requested: bool
+    peak_memory: int | None = Field(
+        None, description="Most memory its worker process used, in bytes (jobs run in worker processes)")
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None
@@ -187,7 +213,7 @@ class DescribeConnector(Record):
 class CreateConnector(Record):
     """Body of `POST /projects/{project}/connectors`; secret fields are write-only."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     kind: str = Field(description="sql, ftp, sftp, s3 or gcp")
     fields: dict[str, Any] = Field(default_factory=dict, description="Fields of the kind, secrets included")
 
@@ -196,7 +222,7 @@ class UpdateConnector(Record):
     """Body of `PATCH .../connectors/{connector}`: only the given fields change; a secret left out
     keeps its value."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: Name | None = None
     fields: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -230,7 +256,7 @@ class DescribeDatasource(Record):
 class CreateDatasource(Record):
     """Body of `POST /projects/{project}/datasources`."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     connector: str = Field(description="Connector name or id")
     locator: dict[str, Any] = Field(description="table/database, query, path, bucket+path or dataset+table")
 
@@ -238,7 +264,7 @@ class CreateDatasource(Record):
 class UpdateDatasource(Record):
     """Body of `PATCH .../datasources/{datasource}`."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: Name | None = None
     locator: dict[str, Any] | None = None
 
 
@@ -261,7 +287,7 @@ class ImportDatasource(Record):
     """Body of `POST /projects/{project}/datasets/from-datasource`."""
 
     datasource: str = Field(description="Datasource name or id")
-    name: str | None = Field(None, description="Dataset name (default: datasource name + time)")
+    name: Name | None = Field(None, description="Dataset name (default: datasource name + time)")
 
 
 class DescribeField(Record):
@@ -336,7 +362,7 @@ class DescribeExporter(Record):
 class CreateExporter(Record):
     """Body of `POST /projects/{project}/exporters` (and of `.../exporters/test`)."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     connector: str = Field(description="Connector name or id")
     destination: dict[str, Any] = Field(description="table/database, path, bucket+path or dataset+table")
     mode: str = Field("timestamp", description="timestamp, cancel or overwrite")
@@ -346,7 +372,7 @@ class CreateExporter(Record):
 class UpdateExporter(Record):
     """Body of `PATCH .../exporters/{exporter}`: only the given fields change."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: Name | None = None
     connector: str | None = None
     destination: dict[str, Any] | None = None
     mode: str | None = None
@@ -413,5 +439,92 @@ class ListNeighborsResponse(Record):
 class SaveSelection(Record):
     """Body of `POST .../embeddings/selection`: a new dataset holding these rows."""
 
-    name: str = Field(min_length=1, max_length=200, description="Name of the new dataset")
+    name: Name = Field(description="Name of the new dataset")
     rows: list[int] = Field(description="Indexes of the rows in the dataset")
+
+
+# -- query strings ------------------------------------------------------------------------------
+# The REST handlers parse their query strings with these models (`DataplaneHandler.query`), and
+# the OpenAPI document describes each parameter from the same field: types, enums, bounds and
+# whether it is required cannot drift from what the server accepts.
+
+JobStatusName = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+class Query(BaseModel):
+    """Base of the query-string models; unknown parameters are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class ListDatasetsQuery(Query):
+    origin: list[DatasetOrigin] = Field(default_factory=list, description="Keep these origins (repeatable)")
+    status: list[DatasetStatus] = Field(default_factory=list, description="Keep these statuses (repeatable)")
+    search: str | None = Field(None, description="Case-insensitive part of the name")
+
+
+class RejectedRowsQuery(Query):
+    offset: int = Field(0, ge=0, le=2**62, description="First row to return")
+    limit: int = Field(100, ge=1, le=10_000, description="Rows to return")
+
+
+class SampleQuery(Query):
+    n: int = Field(20, ge=1, le=1000, description="Number of rows")
+
+
+class DownloadQuery(Query):
+    format: Literal["csv", "parquet"] = Field("csv", description="File format")
+
+
+class ListJobsQuery(Query):
+    status: list[JobStatusName] = Field(default_factory=list, description="Keep these statuses (repeatable)")
+
+
+class UploadQuery(Query):
+    filename: str = Field(min_length=1, max_length=1000, pattern=r"\S",
+                          description="Name of the uploaded file (its suffix tells how to read it)")
+    name: Name | None = Field(None, description="Record name (default: the file name without suffix)")
+
+
+class UploadCsvQuery(UploadQuery):
+    separator: str | None = Field(None, min_length=1, description="Column separator (auto-detected when absent)")
+    decimal: str | None = Field(None, min_length=1, description="Decimal separator (auto-detected when absent)")
+    encoding: str | None = Field(None, min_length=1, description="Text encoding (auto-detected when absent)")
+    on_bad_rows: Literal["repair", "skip", "error"] = Field(
+        "repair", description="repair (a row when unambiguous, else set it aside), skip (set every bad row aside) "
+                              "or error (refuse the file)")
+
+
+class SearchQuery(Query):
+    search: str | None = Field(None, description="Case-insensitive part of the name")
+
+
+class ListImagesQuery(Query):
+    category: str | None = Field(None, description="Keep one category")
+    offset: int = Field(0, ge=0, le=10**9, description="First image")
+    limit: int = Field(100, ge=0, le=1000, description="Images per page")
+
+
+class ImagePathQuery(Query):
+    path: str = Field(min_length=1, description="Image path inside the folder")
+
+
+class EmbeddingMapQuery(Query):
+    color: str | None = Field(None, description="A column whose values for the embedded rows come along, to colour the map")
+
+
+class NeighborsQuery(Query):
+    row: int = Field(ge=0, le=2**62, description="Index of the row in the dataset")
+    k: int = Field(5, ge=1, le=2**31, description="How many")
+
+
+class PipelineRunsQuery(Query):
+    limit: int = Field(50, ge=1, le=10_000, description="At most this many")
+
+
+class FindRunsQuery(Query):
+    pipeline: str | None = Field(None, description="Only this pipeline's runs (name or id)")
+    status: list[JobStatusName] = Field(default_factory=list, description="Keep these statuses (repeatable, or comma-separated)")
+    schedule_id: str | None = Field(None, description="Only the runs this schedule started")
+    trigger: Literal["manual", "retry", "schedule"] | None = Field(None, description="How the runs started")
+    limit: int = Field(200, ge=1, le=10_000, description="At most this many")

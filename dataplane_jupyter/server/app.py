@@ -9,6 +9,7 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Unicode
 
 from ..core.catalog.catalog import Catalog
+from ..core.jobs.leftovers import remove_leftovers
 from .routes import tornado_routes
 
 
@@ -28,7 +29,11 @@ class DataplaneExtension(ExtensionApp):
         self.settings["dataplane_catalog"] = catalog
         reaped = catalog.jobs.reap()
         if reaped:
-            self.log.warning("dataplane: %d interrupted job(s) marked failed", len(reaped))
+            self.log.warning("dataplane: %d interrupted job(s) ended", len(reaped))
+        # no upload is in flight before the server listens: every unclaimed staged file is a leftover
+        removed = remove_leftovers(catalog, upload_idle=0)
+        if removed:
+            self.log.info("dataplane: removed %d leftover file(s) of killed workers and aborted uploads", len(removed))
         self._reaper = PeriodicCallback(
             lambda: asyncio.ensure_future(asyncio.to_thread(catalog.jobs.reap)), self.reap_interval * 1000
         )

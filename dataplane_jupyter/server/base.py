@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import typing
+import unicodedata
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, TypeVar
+from urllib.parse import quote
 
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
@@ -26,6 +29,7 @@ from ..core.errors import (
 from ..core.images.folders import ImageFolder
 
 T = TypeVar("T")
+Q = TypeVar("Q", bound=BaseModel)
 
 STATUS_BY_ERROR: tuple[tuple[type[DataplaneError], int], ...] = (
     (NotFound, 404),
@@ -47,23 +51,49 @@ def http_status(error: BaseException) -> int | None:
     return None
 
 
+MAX_FILENAME_CHARS = 150
+
+
+def content_disposition(filename: str) -> str:
+    """An `attachment` header that every browser reads the same way (RFC 6266 / RFC 5987).
+
+    `filename=` gets a printable-ASCII fallback (accents stripped, anything else, quotes and
+    backslashes replaced by `_`); `filename*=UTF-8''…` gets the real name percent-encoded, so
+    no character of the name can end the quoted string or add a parameter. Names are capped at
+    MAX_FILENAME_CHARS characters, keeping the suffix.
+    """
+    stem, dot, suffix = filename.rpartition(".")
+    if not dot or len(suffix) > 16:
+        stem, dot, suffix = filename, "", ""
+    stem = "".join(c for c in stem if unicodedata.category(c)[0] != "C")  # controls, RTL marks
+    stem = stem[: MAX_FILENAME_CHARS - len(suffix) - 1] or "download"
+    full = f"{stem}{dot}{suffix}"
+    ascii_name = unicodedata.normalize("NFKD", full).encode("ascii", "ignore").decode()
+    ascii_name = "".join(c if 32 <= ord(c) < 127 and c not in '"\\%;' else "_" for c in ascii_name)
+    if not ascii_name.strip("_. ") or ascii_name.startswith("."):
+        ascii_name = f"download{dot}{suffix}"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(full, safe='')}"
+
+
 def operation(
     summary: str,
     *,
     response: type[BaseModel] | None = None,
     body: type[BaseModel] | None = None,
-    query: dict[str, str] | None = None,
+    query: type[BaseModel] | None = None,
     status: int = 200,
-    content: str = "application/json",
+    content: str | tuple[str, ...] = "application/json",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Describe a handler method for the OpenAPI document (`query`: name → description)."""
+    """Describe a handler method for the OpenAPI document. `query` is the model the method
+    parses its query string with (`DataplaneHandler.query`); `content` the media type(s) of a
+    response that is not JSON."""
 
     def mark(method: Callable[..., Any]) -> Callable[..., Any]:
         method.__openapi__ = {  # type: ignore[attr-defined]
             "summary": summary,
             "response": response,
             "body": body,
-            "query": query or {},
+            "query": query,
             "status": status,
             "content": content,
         }
@@ -131,15 +161,15 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
             raise InvalidInput(f"The query parameter {name} is required.", field=name)
         return value
 
-    async def send_file(self, path: Path, media_type: str) -> None:
-        """Stream a local file as a download named after it."""
+    async def send_file(self, path: Path, media_type: str, filename: str | None = None) -> None:
+        """Stream a local file as a download named `filename` (default: the file's name)."""
         with open(path, "rb") as stream:
-            await self.send_stream(stream, media_type, path.name)
+            await self.send_stream(stream, media_type, filename or path.name)
 
     async def send_stream(self, stream: BinaryIO, media_type: str, filename: str) -> None:
         """Stream an open binary file as a download, a megabyte at a time."""
         self.set_header("Content-Type", media_type)
-        self.set_header("Content-Disposition", f'attachment; filename="{filename}"')
+        self.set_header("Content-Disposition", content_disposition(filename))
         while chunk := await self.call(stream.read, 1 << 20):
             self.write(chunk)
             await self.flush()
@@ -153,6 +183,26 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
             first = error.errors()[0]
             field = ".".join(str(part) for part in first["loc"]) or None
             raise InvalidInput(f"{field or 'body'}: {first['msg']}", field=field) from None
+
+    def query(self, model: type[Q]) -> Q:
+        """The query string parsed into `model` (422 naming the parameter when it is wrong).
+        List fields take repeated parameters, each of which may also be comma-separated."""
+        values: dict[str, Any] = {}
+        for name, field in model.model_fields.items():
+            if typing.get_origin(field.annotation) is list:
+                items = [part for value in self.get_query_arguments(name) for part in value.split(",") if part]
+                if items:
+                    values[name] = items
+            elif (value := self.get_query_argument(name, None)) is not None:
+                values[name] = value
+        try:
+            return model.model_validate(values)
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = str(first["loc"][0]) if first["loc"] else None
+            if first["type"] == "missing":
+                raise InvalidInput(f"The query parameter {field} is required.", field=field) from None
+            raise InvalidInput(f"{field}: {first['msg']} (got {first.get('input')!r})", field=field) from None
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """JSON `{"message": ...}` for every error; domain errors get their own status."""

@@ -12,7 +12,9 @@ from ..core.models import (
     DescribeDataset,
     DescribeEmbeddings,
     DescribeJob,
+    EmbeddingMapQuery,
     ListNeighborsResponse,
+    NeighborsQuery,
     SaveSelection,
 )
 from .base import DataplaneHandler, operation
@@ -22,9 +24,9 @@ from .handlers import describe_job
 class EmbeddingsHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("The 3-D map of the rows, as columns (409 until computed)", response=DescribeEmbeddings,
-               query={"color": "A column whose values for the embedded rows come along, to colour the map"})
+               query=EmbeddingMapQuery)
     async def get(self, project: str, dataset: str) -> None:
-        color = self.get_argument("color", None) or None
+        color = self.query(EmbeddingMapQuery).color or None
         ds = await self.call(self.dataset, project, dataset)
         self.reply(DescribeEmbeddings.model_validate(await self.call(embedding_map, ds, color)))
 
@@ -41,9 +43,10 @@ class EmbeddingsHandler(DataplaneHandler):
 class NeighborsHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("The embedded rows nearest to a row, nearest first", response=ListNeighborsResponse,
-               query={"row": "Index of the row in the dataset (required)", "k": "How many (default 5)"})
+               query=NeighborsQuery)
     async def get(self, project: str, dataset: str) -> None:
-        row, k = self.int_argument("row"), self.int_argument("k", 5)
+        q = self.query(NeighborsQuery)
+        row, k = q.row, q.k
         ds = await self.call(self.dataset, project, dataset)
         found = await self.call(neighbor_records, ds, row, k)
         self.reply(ListNeighborsResponse.model_validate({"row": row, "neighbors": found}))

@@ -4,26 +4,32 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import tornado.web
 
-from ..core.datasets.datasets import DOWNLOAD_FORMATS
-from ..core.errors import InvalidInput
+from ..core.jobs.leftovers import uploads_folder
 from ..core.jobs.store import Job
 from ..core.models import (
     CreateProject,
     DescribeDataset,
     DescribeJob,
     DescribeProject,
+    DownloadQuery,
+    ListDatasetsQuery,
     ListDatasetsResponse,
+    ListJobsQuery,
     ListJobsResponse,
     ListProjectsResponse,
     ListRejectedRowsResponse,
     RejectedRow,
+    RejectedRowsQuery,
+    SampleQuery,
     UpdateDataset,
+    UploadCsvQuery,
 )
 from ..core.stats.jsonsafe import jsonable
 from .base import DataplaneHandler, operation
@@ -68,18 +74,14 @@ class DatasetsHandler(DataplaneHandler):
     @operation(
         "List datasets",
         response=ListDatasetsResponse,
-        query={
-            "origin": "Keep these origins (repeatable): upload, datasource, pipeline_output, pipeline_intermediate",
-            "status": "Keep these statuses (repeatable)",
-            "search": "Case-insensitive part of the name",
-        },
+        query=ListDatasetsQuery,
     )
     async def get(self, project: str) -> None:
+        q = self.query(ListDatasetsQuery)
+
         def run() -> list[DescribeDataset]:
             datasets = self.project(project).datasets.list(
-                origin=self.get_arguments("origin") or None,
-                status=self.get_arguments("status") or None,
-                search=self.get_argument("search", None),
+                origin=[o.value for o in q.origin] or None, status=[s.value for s in q.status] or None, search=q.search,
             )
             return [ds.describe() for ds in datasets]
 
@@ -127,9 +129,9 @@ class ColumnHandler(DataplaneHandler):
 
 class SampleHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("The first rows", query={"n": "Number of rows (default 20, at most 1000)"})
+    @operation("The first rows", query=SampleQuery)
     async def get(self, project: str, dataset: str) -> None:
-        n = self.int_argument("n", 20, least=1, most=1000)
+        n = self.query(SampleQuery).n
         ds = await self.call(self.dataset, project, dataset)
         frame = _sized_bytes(await self.call(ds.sample, n))
         self.reply(json.loads(frame.to_json(orient="split", index=False, date_format="iso")))
@@ -146,18 +148,16 @@ class DownloadHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation(
         "Download the dataset as CSV or Parquet",
-        query={"format": "csv (default) or parquet"},
-        content="application/octet-stream",
+        query=DownloadQuery,
+        content=("text/csv", "application/vnd.apache.parquet"),
     )
     async def get(self, project: str, dataset: str) -> None:
-        fmt = self.get_argument("format", "csv")
-        if fmt not in DOWNLOAD_FORMATS:
-            raise InvalidInput(f"format must be one of {DOWNLOAD_FORMATS}, not {fmt!r}.", field="format")
+        fmt = self.query(DownloadQuery).format
         ds = await self.call(self.dataset, project, dataset)
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"{ds.name}.{fmt}"
+            path = Path(folder) / f"{ds.id}.{fmt}"  # by id: a name may be too long for a file
             await self.call(ds.download, path, fmt)
-            await self.send_file(path, "text/csv" if fmt == "csv" else "application/vnd.apache.parquet")
+            await self.send_file(path, "text/csv" if fmt == "csv" else "application/vnd.apache.parquet", f"{ds.name}.{fmt}")
 
 
 class RejectedRowsHandler(DataplaneHandler):
@@ -165,11 +165,11 @@ class RejectedRowsHandler(DataplaneHandler):
     @operation(
         "The rows the import set aside, verbatim (line, raw text, reason)",
         response=ListRejectedRowsResponse,
-        query={"offset": "First row to return (default 0)", "limit": "Rows to return (default 100, at most 10000)"},
+        query=RejectedRowsQuery,
     )
     async def get(self, project: str, dataset: str) -> None:
-        offset = self.int_argument("offset", 0, least=0)
-        limit = self.int_argument("limit", 100, least=1, most=10_000)
+        q = self.query(RejectedRowsQuery)
+        offset, limit = q.offset, q.limit
         ds = await self.call(self.dataset, project, dataset)
         table = await self.call(ds.rejected_table)
         page = table.slice(offset, limit).to_pylist()
@@ -193,9 +193,9 @@ class RejectedRowsDownloadHandler(DataplaneHandler):
 
 class ProjectJobsHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("List a project's jobs", response=ListJobsResponse, query={"status": "Keep these statuses (repeatable)"})
+    @operation("List a project's jobs", response=ListJobsResponse, query=ListJobsQuery)
     async def get(self, project: str) -> None:
-        statuses = self.get_arguments("status") or None
+        statuses = list(self.query(ListJobsQuery).status) or None
         jobs = await self.call(lambda: self.project(project).jobs(statuses=statuses))
         self.reply(ListJobsResponse(jobs=[describe_job(job) for job in jobs]))
 
@@ -224,6 +224,20 @@ class OpenAPIHandler(DataplaneHandler):
 
 
 MAX_UPLOAD_BYTES = 1 << 40  # streamed to disk, so only the disk limits it
+_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
+
+
+def staged_suffix(filename: str) -> str:
+    """The last two suffixes of an uploaded file's name when they look like suffixes
+    ("sales.csv.gz" → ".csv.gz"); the staged file is named by id plus this."""
+    suffixes = [s for s in Path(Path(filename).name).suffixes[-2:] if _SUFFIX.match(s)]
+    return "".join(suffixes).lower()
+
+
+def default_name(filename: str) -> str:
+    """A record name from an uploaded file's name: its stem, cut to the 200 characters a name may have."""
+    stem = Path(Path(filename).name).stem.removesuffix(".csv")
+    return stem[:200].strip() or "upload"
 
 
 @tornado.web.stream_request_body
@@ -236,7 +250,7 @@ class UploadHandler(DataplaneHandler):
         if self.current_user is None:
             raise tornado.web.HTTPError(403)
         self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
-        folder = self.catalog.settings.home / "uploads"
+        folder = uploads_folder(self.catalog.settings.home)
         folder.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=folder, suffix=".upload")
         self._staging = Path(name)
@@ -245,44 +259,48 @@ class UploadHandler(DataplaneHandler):
     def data_received(self, chunk: bytes) -> None:
         self._stream.write(chunk)
 
-    def on_finish(self) -> None:
+    def _discard(self) -> None:
         stream = getattr(self, "_stream", None)
         if stream is not None and not stream.closed:
             stream.close()
         staging = getattr(self, "_staging", None)
-        if staging is not None and self.get_status() >= 400:
+        if staging is not None:
             staging.unlink(missing_ok=True)
+
+    def on_finish(self) -> None:
+        stream = getattr(self, "_stream", None)
+        if stream is not None and not stream.closed:
+            stream.close()
+        if self.get_status() >= 400:
+            self._discard()
+
+    def on_connection_close(self) -> None:
+        """The browser gave up mid-upload: the partial file goes at once."""
+        if not self._finished:
+            self._discard()
+        super().on_connection_close()
 
     @tornado.web.authenticated
     @operation(
         "Import a CSV file sent as the raw request body",
         response=DescribeDataset,
         status=202,
-        query={
-            "filename": "Name of the uploaded file (required)",
-            "name": "Dataset name (default: the file name without suffix)",
-            "separator": "Column separator (auto-detected when absent)",
-            "decimal": "Decimal separator (auto-detected when absent)",
-            "encoding": "Text encoding (auto-detected when absent)",
-            "on_bad_rows": "repair (default: repair a row when unambiguous, else set it aside), "
-                           "skip (set every bad row aside) or error (refuse the file)",
-        },
+        query=UploadCsvQuery,
         content="application/octet-stream",
     )
     async def post(self, project: str) -> None:
         self._stream.close()
-        filename = self.get_argument("filename", "").strip()
-        if not filename:
-            raise InvalidInput("The query parameter filename is required.", field="filename")
-        target = self._staging.with_name(f"{self._staging.stem}-{Path(filename).name}")
-        self._staging.rename(target)  # keeps the suffix (.csv.gz) that tells how to read it
+        q = self.query(UploadCsvQuery)
+        filename = q.filename.strip()
+        # named by id, keeping only the suffix (.csv.gz) that tells how to read it: any name fits
+        target = self._staging.with_name(self._staging.stem + staged_suffix(filename))
+        self._staging.rename(target)
         self._staging = target
-        options = {key: self.get_argument(key, None) for key in ("separator", "decimal", "encoding")}
-        options["on_bad_rows"] = self.get_argument("on_bad_rows", None) or "repair"
+        options = {"separator": q.separator, "decimal": q.decimal, "encoding": q.encoding, "on_bad_rows": q.on_bad_rows}
         ds = await self.call(
             self.project(project).datasets.import_file,
             target,
-            self.get_argument("name", None) or Path(filename).stem,
+            q.name or default_name(filename),
             delete_source=True,
             file_name=Path(filename).name,
             **options,

@@ -17,15 +17,16 @@ from ..core.images.models import (
     ListImagesResponse,
     UpdateImageFolder,
 )
+from ..core.models import ImagePathQuery, ListImagesQuery, SearchQuery, UploadQuery
 from .base import DataplaneHandler, operation
-from .handlers import UploadHandler
+from .handlers import UploadHandler, default_name
 
 
 class ImageFoldersHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("List image folders", response=ListImageFoldersResponse, query={"search": "Case-insensitive part of the name"})
+    @operation("List image folders", response=ListImageFoldersResponse, query=SearchQuery)
     async def get(self, project: str) -> None:
-        search = self.get_argument("search", None)
+        search = self.query(SearchQuery).search
         folders = await self.call(lambda: [f.describe() for f in self.project(project).image_folders.list(search=search)])
         self.reply(ListImageFoldersResponse(image_folders=folders))
 
@@ -38,18 +39,19 @@ class ImageFolderUploadHandler(UploadHandler):
         "Create an image folder from a zip sent as the raw request body",
         response=DescribeImageFolder,
         status=202,
-        query={"filename": "Name of the uploaded zip (required)", "name": "Folder name (default: the file name without suffix)"},
+        query=UploadQuery,
         content="application/octet-stream",
     )
     async def post(self, project: str) -> None:
         self._stream.close()
-        filename = Path(self.get_argument("filename", "").strip()).name
+        q = self.query(UploadQuery)
+        filename = Path(q.filename.strip()).name
         if not filename:
-            raise InvalidInput("The query parameter filename is required.", field="filename")
+            raise InvalidInput(f"filename {q.filename!r} names no file.", field="filename")
         folder = await self.call(
             self.project(project).image_folders.import_zip,
             self._staging,
-            self.get_argument("name", None) or Path(filename).stem,
+            q.name or default_name(filename),
             delete_source=True,
             file_name=filename,
         )
@@ -94,12 +96,13 @@ class ImageFolderImagesHandler(DataplaneHandler):
     @operation(
         "The stored images, one page at a time",
         response=ListImagesResponse,
-        query={"category": "Keep one category", "offset": "First image (default 0)", "limit": "Images per page (default 100, at most 1000)"},
+        query=ListImagesQuery,
     )
     async def get(self, project: str, folder: str) -> None:
-        offset, limit = self.int_argument("offset", 0, least=0, most=10**9), self.int_argument("limit", 100, least=0, most=1000)
+        q = self.query(ListImagesQuery)
+        offset, limit = q.offset, q.limit
         found = await self.call(self.image_folder, project, folder)
-        everything = await self.call(found.images, self.get_argument("category", None))
+        everything = await self.call(found.images, q.category)
         self.reply(ListImagesResponse(images=everything[offset:offset + limit], total=len(everything)))
 
 
@@ -108,10 +111,13 @@ class _ImageBytesHandler(DataplaneHandler):
         self.set_header("Cache-Control", "private, max-age=3600")
         self.finish(data, set_content_type=media_type)  # APIHandler.finish would say JSON
 
+    def _path(self) -> str:
+        return self.query(ImagePathQuery).path
+
 
 class ImageThumbnailHandler(_ImageBytesHandler):
     @tornado.web.authenticated
-    @operation("A small preview of one image (image/jpeg or image/png)", query={"path": "Image path inside the folder"}, content="image/jpeg")
+    @operation("A small preview of one image (image/jpeg or image/png)", query=ImagePathQuery, content=("image/jpeg", "image/png"))
     async def get(self, project: str, folder: str) -> None:
         found = await self.call(self.image_folder, project, folder)
         await self._send(*await self.call(found.thumbnail, self.required_argument("path")))
@@ -122,7 +128,8 @@ MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
 
 class ImageHandler(_ImageBytesHandler):
     @tornado.web.authenticated
-    @operation("One stored image, as uploaded", query={"path": "Image path inside the folder"}, content="application/octet-stream")
+    @operation("One stored image, as uploaded", query=ImagePathQuery,
+               content=("image/jpeg", "image/png", "image/gif", "application/octet-stream"))
     async def get(self, project: str, folder: str) -> None:
         found = await self.call(self.image_folder, project, folder)
         path = self.required_argument("path")
@@ -137,6 +144,6 @@ class ImageFolderDownloadHandler(DataplaneHandler):
     async def get(self, project: str, folder: str) -> None:
         found = await self.call(self.image_folder, project, folder)
         with tempfile.TemporaryDirectory() as scratch:
-            path = Path(scratch) / (found.describe().name.replace('"', "_") + ".zip")
+            path = Path(scratch) / f"{found.id}.zip"  # by id: a name may be too long for a file
             await self.call(found.download, path)
-            await self.send_file(path, "application/zip")
+            await self.send_file(path, "application/zip", f"{found.describe().name}.zip")

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .._version import __version__
-from ..core.models import ErrorResponse
+from ..core.models import NAME_RULES, ErrorResponse
 from .routes import API, ROUTES
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -21,6 +21,7 @@ ERROR_STATUSES = {
     "404": "Not found",
     "409": "Conflict with the current state or an existing name",
     "422": "Invalid input (the field is named)",
+    "502": "A remote system (database, bucket, server) refused or failed",
 }
 
 
@@ -43,19 +44,50 @@ def _schema_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str,
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
+#: Path placeholders that take a record's id or name, and so follow the name rules.
+RECORD_PARAMETERS = frozenset({"project", "dataset", "connector", "datasource", "exporter", "folder", "pipeline",
+                               "schedule"})
+
+
+def _path_parameter(name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = dict(NAME_RULES) if name in RECORD_PARAMETERS else {"minLength": 1}
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string", **schema}}
+
+
+def _query_parameters(model: type[BaseModel] | None, components: dict[str, Any]) -> list[dict[str, Any]]:
+    """One parameter per field of the handler's query model, with its own schema."""
+    if model is None:
+        return []
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in schema.pop("$defs", {}).items():
+        components[name] = definition
+    required = set(schema.get("required", []))
+    parameters = []
+    for name, field_schema in schema["properties"].items():
+        field_schema = dict(field_schema)
+        description = field_schema.pop("description", "")
+        field_schema.pop("title", None)
+        parameter: dict[str, Any] = {"name": name, "in": "query", "required": name in required, "schema": field_schema}
+        if description:
+            parameter["description"] = description
+        if field_schema.get("type") == "array":
+            parameter.update(style="form", explode=True)
+        parameters.append(parameter)
+    return parameters
+
+
 def _operation(template: str, spec: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
-    parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in re.findall(r"\{(\w+)\}", template)
-    ] + [
-        {"name": name, "in": "query", "required": False, "description": text, "schema": {"type": "string"}}
-        for name, text in spec["query"].items()
-    ]
+    parameters = [_path_parameter(name) for name in re.findall(r"\{(\w+)\}", template)]
+    parameters += _query_parameters(spec["query"], components)
     success: dict[str, Any] = {"description": spec["summary"]}
+    media_types = (spec["content"],) if isinstance(spec["content"], str) else spec["content"]
     if spec["response"] is not None:
         success["content"] = {"application/json": {"schema": _schema_ref(spec["response"], components)}}
     elif spec["status"] != 204:
-        success["content"] = {spec["content"]: {"schema": {}}}
+        success["content"] = {
+            media: {"schema": {} if media == "application/json" else {"type": "string", "format": "binary"}}
+            for media in media_types
+        }
     error = {"application/json": {"schema": _schema_ref(ErrorResponse, components)}}
     operation: dict[str, Any] = {
         "summary": spec["summary"],
@@ -70,7 +102,7 @@ def _operation(template: str, spec: dict[str, Any], components: dict[str, Any]) 
             "required": True,
             "content": {"application/json": {"schema": _schema_ref(spec["body"], components)}},
         }
-    elif spec["content"] == "application/octet-stream" and spec["status"] != 200:
+    elif "application/octet-stream" in media_types and spec["status"] != 200:
         operation["requestBody"] = {
             "required": True,
             "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tornado.web
 
+from ..core.models import FindRunsQuery, PipelineRunsQuery
 from ..core.pipelines import parse_yaml
 from ..core.pipelines.models import (
     CreatePipeline,
@@ -21,14 +22,6 @@ from ..core.pipelines.models import (
     ValidatePipeline,
 )
 from .base import DataplaneHandler, operation
-
-RUN_FILTERS = {
-    "pipeline": "Only this pipeline's runs (name or id)",
-    "status": "Comma-separated statuses: queued, running, succeeded, failed, cancelled",
-    "schedule_id": "Only the runs this schedule started",
-    "trigger": "manual, retry or schedule",
-    "limit": "At most this many (default 200)",
-}
 
 
 class PipelinesHandler(DataplaneHandler):
@@ -99,9 +92,9 @@ class PipelineVersionsHandler(DataplaneHandler):
 
 class PipelineRunsHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("A pipeline's runs, newest first", response=ListPipelineRunsResponse, query={"limit": RUN_FILTERS["limit"]})
+    @operation("A pipeline's runs, newest first", response=ListPipelineRunsResponse, query=PipelineRunsQuery)
     async def get(self, project: str, pipeline: str) -> None:
-        limit = int(self.get_query_argument("limit", "50"))
+        limit = self.query(PipelineRunsQuery).limit
         runs = await self.call(lambda: [r.info for r in self.project(project).pipelines[pipeline].runs(limit=limit)])
         self.reply(ListPipelineRunsResponse(runs=runs))
 
@@ -117,16 +110,11 @@ class PipelineRunsHandler(DataplaneHandler):
 class ProjectPipelineRunsHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Find pipeline runs of the project, newest first", response=ListPipelineRunsResponse,
-               query=RUN_FILTERS)
+               query=FindRunsQuery)
     async def get(self, project: str) -> None:
-        status = self.get_query_argument("status", "")
-        arguments = {
-            "pipeline": self.get_query_argument("pipeline", None),
-            "status": [s for s in status.split(",") if s] or None,
-            "schedule_id": self.get_query_argument("schedule_id", None),
-            "trigger": self.get_query_argument("trigger", None),
-            "limit": int(self.get_query_argument("limit", "200")),
-        }
+        q = self.query(FindRunsQuery)
+        arguments = {"pipeline": q.pipeline, "status": list(q.status) or None, "schedule_id": q.schedule_id,
+                     "trigger": q.trigger, "limit": q.limit}
         runs = await self.call(lambda: [r.info for r in self.project(project).pipelines.runs(**arguments)])
         self.reply(ListPipelineRunsResponse(runs=runs))
 

@@ -75,6 +75,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -151,6 +160,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -243,6 +261,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -315,6 +342,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -403,6 +439,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -467,6 +512,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -555,6 +609,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -616,6 +679,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -703,6 +775,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -769,6 +850,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -863,6 +953,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -945,6 +1044,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1007,6 +1115,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1082,6 +1199,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1169,6 +1295,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1188,12 +1323,12 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Keep these origins (repeatable): upload, datasource, pipeline_output, pipeline_intermediate */
-                    origin?: string;
+                    /** @description Keep these origins (repeatable) */
+                    origin?: components["schemas"]["DatasetOrigin"][];
                     /** @description Keep these statuses (repeatable) */
-                    status?: string;
+                    status?: components["schemas"]["DatasetStatus"][];
                     /** @description Case-insensitive part of the name */
-                    search?: string;
+                    search?: string | null;
                 };
                 header?: never;
                 path: {
@@ -1250,6 +1385,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1346,6 +1490,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1366,19 +1519,19 @@ export interface paths {
         /** Import a CSV file sent as the raw request body */
         post: {
             parameters: {
-                query?: {
-                    /** @description Name of the uploaded file (required) */
-                    filename?: string;
-                    /** @description Dataset name (default: the file name without suffix) */
-                    name?: string;
+                query: {
+                    /** @description Name of the uploaded file (its suffix tells how to read it) */
+                    filename: string;
+                    /** @description Record name (default: the file name without suffix) */
+                    name?: string | null;
                     /** @description Column separator (auto-detected when absent) */
-                    separator?: string;
+                    separator?: string | null;
                     /** @description Decimal separator (auto-detected when absent) */
-                    decimal?: string;
+                    decimal?: string | null;
                     /** @description Text encoding (auto-detected when absent) */
-                    encoding?: string;
-                    /** @description repair (default: repair a row when unambiguous, else set it aside), skip (set every bad row aside) or error (refuse the file) */
-                    on_bad_rows?: string;
+                    encoding?: string | null;
+                    /** @description repair (a row when unambiguous, else set it aside), skip (set every bad row aside) or error (refuse the file) */
+                    on_bad_rows?: "repair" | "skip" | "error";
                 };
                 header?: never;
                 path: {
@@ -1439,6 +1592,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1528,6 +1690,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1590,6 +1761,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1665,6 +1845,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1751,6 +1940,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1772,8 +1970,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description csv (default) or parquet */
-                    format?: string;
+                    /** @description File format */
+                    format?: "csv" | "parquet";
                 };
                 header?: never;
                 path: {
@@ -1790,7 +1988,8 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/octet-stream": unknown;
+                        "application/vnd.apache.parquet": string;
+                        "text/csv": string;
                     };
                 };
                 /** @description Bad request */
@@ -1838,6 +2037,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1860,7 +2068,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description A column whose values for the embedded rows come along, to colour the map */
-                    color?: string;
+                    color?: string | null;
                 };
                 header?: never;
                 path: {
@@ -1918,6 +2126,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1999,6 +2216,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2017,11 +2243,11 @@ export interface paths {
         /** The embedded rows nearest to a row, nearest first */
         get: {
             parameters: {
-                query?: {
-                    /** @description Index of the row in the dataset (required) */
-                    row?: string;
-                    /** @description How many (default 5) */
-                    k?: string;
+                query: {
+                    /** @description Index of the row in the dataset */
+                    row: number;
+                    /** @description How many */
+                    k?: number;
                 };
                 header?: never;
                 path: {
@@ -2079,6 +2305,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2176,6 +2411,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2257,6 +2501,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2346,6 +2599,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2367,10 +2629,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description First row to return (default 0) */
-                    offset?: string;
-                    /** @description Rows to return (default 100, at most 10000) */
-                    limit?: string;
+                    /** @description First row to return */
+                    offset?: number;
+                    /** @description Rows to return */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -2435,6 +2697,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2471,7 +2742,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/csv": unknown;
+                        "text/csv": string;
                     };
                 };
                 /** @description Bad request */
@@ -2519,6 +2790,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2540,8 +2820,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Number of rows (default 20, at most 1000) */
-                    n?: string;
+                    /** @description Number of rows */
+                    n?: number;
                 };
                 header?: never;
                 path: {
@@ -2599,6 +2879,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2690,6 +2979,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2773,6 +3071,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2839,6 +3146,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2933,6 +3249,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3015,6 +3340,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3077,6 +3411,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3152,6 +3495,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3239,6 +3591,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3314,6 +3675,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3407,6 +3777,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3488,6 +3867,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3554,6 +3942,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3648,6 +4045,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3730,6 +4136,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3792,6 +4207,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3874,6 +4298,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -3945,6 +4378,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4038,6 +4480,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4058,7 +4509,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Case-insensitive part of the name */
-                    search?: string;
+                    search?: string | null;
                 };
                 header?: never;
                 path: {
@@ -4122,6 +4573,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4144,11 +4604,11 @@ export interface paths {
         /** Create an image folder from a zip sent as the raw request body */
         post: {
             parameters: {
-                query?: {
-                    /** @description Name of the uploaded zip (required) */
-                    filename?: string;
-                    /** @description Folder name (default: the file name without suffix) */
-                    name?: string;
+                query: {
+                    /** @description Name of the uploaded file (its suffix tells how to read it) */
+                    filename: string;
+                    /** @description Record name (default: the file name without suffix) */
+                    name?: string | null;
                 };
                 header?: never;
                 path: {
@@ -4209,6 +4669,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4298,6 +4767,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4360,6 +4838,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4435,6 +4922,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4520,6 +5016,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4556,7 +5061,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/zip": unknown;
+                        "application/zip": string;
                     };
                 };
                 /** @description Bad request */
@@ -4597,6 +5102,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4624,9 +5138,9 @@ export interface paths {
         /** One stored image, as uploaded */
         get: {
             parameters: {
-                query?: {
+                query: {
                     /** @description Image path inside the folder */
-                    path?: string;
+                    path: string;
                 };
                 header?: never;
                 path: {
@@ -4643,7 +5157,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/octet-stream": unknown;
+                        "application/octet-stream": string;
+                        "image/gif": string;
+                        "image/jpeg": string;
+                        "image/png": string;
                     };
                 };
                 /** @description Bad request */
@@ -4684,6 +5201,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4713,11 +5239,11 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Keep one category */
-                    category?: string;
-                    /** @description First image (default 0) */
-                    offset?: string;
-                    /** @description Images per page (default 100, at most 1000) */
-                    limit?: string;
+                    category?: string | null;
+                    /** @description First image */
+                    offset?: number;
+                    /** @description Images per page */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -4782,6 +5308,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4802,9 +5337,9 @@ export interface paths {
         /** A small preview of one image (image/jpeg or image/png) */
         get: {
             parameters: {
-                query?: {
+                query: {
                     /** @description Image path inside the folder */
-                    path?: string;
+                    path: string;
                 };
                 header?: never;
                 path: {
@@ -4821,7 +5356,8 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "image/jpeg": unknown;
+                        "image/jpeg": string;
+                        "image/png": string;
                     };
                 };
                 /** @description Bad request */
@@ -4869,6 +5405,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4891,7 +5436,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Keep these statuses (repeatable) */
-                    status?: string;
+                    status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled")[];
                 };
                 header?: never;
                 path: {
@@ -4955,6 +5500,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4977,15 +5531,15 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Only this pipeline's runs (name or id) */
-                    pipeline?: string;
-                    /** @description Comma-separated statuses: queued, running, succeeded, failed, cancelled */
-                    status?: string;
+                    pipeline?: string | null;
+                    /** @description Keep these statuses (repeatable, or comma-separated) */
+                    status?: ("queued" | "running" | "succeeded" | "failed" | "cancelled")[];
                     /** @description Only the runs this schedule started */
-                    schedule_id?: string;
-                    /** @description manual, retry or schedule */
-                    trigger?: string;
-                    /** @description At most this many (default 200) */
-                    limit?: string;
+                    schedule_id?: string | null;
+                    /** @description How the runs started */
+                    trigger?: ("manual" | "retry" | "schedule") | null;
+                    /** @description At most this many */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -5042,6 +5596,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5126,6 +5689,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5219,6 +5791,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5296,6 +5877,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5386,6 +5976,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5423,7 +6022,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/x-ipynb+json": unknown;
+                        "application/x-ipynb+json": string;
                     };
                 };
                 /** @description Bad request */
@@ -5464,6 +6063,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5554,6 +6162,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5620,6 +6237,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5714,6 +6340,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5796,6 +6431,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5858,6 +6502,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5940,6 +6593,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -5955,8 +6617,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description At most this many (default 200) */
-                    limit?: string;
+                    /** @description At most this many */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -6014,6 +6676,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6088,6 +6759,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6170,6 +6850,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6870,6 +7559,12 @@ export interface components {
             kind: string;
             /** Message */
             message: string;
+            /**
+             * Peak Memory
+             * @description Most memory its worker process used, in bytes (jobs run in worker processes)
+             * @default null
+             */
+            peak_memory: number | null;
             /** Progress */
             progress: number;
             /** Project Id */

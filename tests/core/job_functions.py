@@ -35,3 +35,41 @@ def crash(ctx: JobContext) -> None:
 def record_end(catalog: Any, job: Any) -> None:
     """on_end hook: leaves a trace next to the catalog."""
     (catalog.settings.home / f"ended-{job.id}").write_text(f"{job.status.value}: {job.error}")
+
+
+def silent(ctx: JobContext) -> dict[str, Any]:
+    """Works for params['seconds'] without ever reporting progress (like a long C call)."""
+    ctx.progress(0.1, "started", force=True)
+    deadline = time.monotonic() + ctx.params.get("seconds", 60)
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+    return {}
+
+
+def copied_then_fail(ctx: JobContext) -> None:
+    """An import that recorded its copied rows, then failed computing statistics."""
+    from dataplane_jupyter.core.datasets import imports
+
+    imports._set(ctx.catalog, ctx.params["dataset_id"], rows=1234, n_columns=3, size_bytes=999)
+    raise InvalidInput("statistics failed")
+
+
+def allocate(ctx: JobContext) -> dict[str, Any]:
+    """Holds params['mb'] MiB of memory (touched) for params['seconds'] seconds."""
+    block = bytearray(ctx.params["mb"] << 20)
+    for i in range(0, len(block), 4096):
+        block[i] = 1
+    ctx.progress(0.5, "holding", force=True)
+    time.sleep(ctx.params.get("seconds", 5))
+    return {"held": len(block)}
+
+
+def spill(ctx: JobContext) -> dict[str, Any]:
+    """Writes a scratch folder the way the CSV reader does, then works silently for a long time."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="dataplane-ingest-"))
+    (folder / "source.utf8.csv").write_bytes(b"x" * (1 << 20))
+    ctx.progress(0.5, f"spilled into {folder}", force=True)
+    time.sleep(ctx.params.get("seconds", 600))
+    return {}

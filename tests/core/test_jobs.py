@@ -59,6 +59,7 @@ def test_on_end_runs_when_a_job_fails(catalog):
     job = catalog.jobs.start("t", f"{FN}:refuse", on_end=f"{FN}:record_end")
     catalog.jobs.wait(job.id, timeout=20)
     trace = catalog.settings.home / f"ended-{job.id}"
+    wait_until(trace.exists)  # on_end runs just after the job is recorded failed
     assert trace.read_text() == "failed: column 'price' on line 7 is not a number"
 
 
@@ -69,7 +70,9 @@ def test_cancel_a_running_job(catalog):
     done = catalog.jobs.wait(job.id, timeout=20)
     assert done.status is JobStatus.CANCELLED
     assert done.result is None
-    assert (catalog.settings.home / f"ended-{job.id}").read_text().startswith("cancelled")
+    trace = catalog.settings.home / f"ended-{job.id}"
+    wait_until(trace.exists)  # on_end runs just after the job is recorded cancelled
+    assert trace.read_text().startswith("cancelled")
 
 
 def test_cancel_a_queued_job_and_a_finished_one(catalog):

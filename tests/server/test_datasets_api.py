@@ -24,6 +24,10 @@ async def test_upload_statistics_sample_and_download(api, isolated_home):
     assert code == 202 and body["name"] == "cities" and body["status"] == "copying"
     ready = await wait_ready(api, "p", body["id"])
     assert (ready["status"], ready["rows"], ready["columns"]) == ("ready", 3, 2)
+    for _ in range(100):  # the job removes it as it ends, just after the dataset is ready
+        if not list((isolated_home / "uploads").iterdir()):
+            break
+        await asyncio.sleep(0.05)
     assert not list((isolated_home / "uploads").iterdir())  # the staged upload is gone
 
     code, stats = await api("GET", f"projects/p/datasets/{body['id']}/statistics")

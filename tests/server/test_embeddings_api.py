@@ -110,7 +110,7 @@ async def test_refusals_name_the_field_or_the_state(api, isolated_home):
     assert code == 422 and error["field"] == "color" and "'nope'" in error["message"]
     neighbors = "projects/p/datasets/c/embeddings/neighbors"
     for params, field, text in (({}, "row", "required"), ({"row": "x"}, "row", "'x'"),
-                                ({"row": "500"}, "row", "Row 500 is out of range"), ({"row": "1", "k": "0"}, "k", "k must")):
+                                ({"row": "500"}, "row", "Row 500 is out of range"), ({"row": "1", "k": "0"}, "k", "k: Input should be greater than or equal to 1")):
         code, error = await api("GET", neighbors, params=params)
         assert code == 422 and error["field"] == field and text in error["message"], error
     selection = "projects/p/datasets/c/embeddings/selection"

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from dataplane_jupyter.core.catalog import db, schema
 from dataplane_jupyter.core.catalog.names import check_name
 from dataplane_jupyter.core.catalog.project import Project
+from dataplane_jupyter.core.catalog.records import unique_name
 from dataplane_jupyter.core.catalog.storage import Storage
 from dataplane_jupyter.core.config import Settings
 from dataplane_jupyter.core.errors import AlreadyExists, NotFound
@@ -54,12 +55,13 @@ class Catalog:
     def create_project(self, name: str, description: str = "") -> Project:
         """A new project; AlreadyExists if the name is taken."""
         name = check_name(name, "Project")
-        with self.engine.begin() as connection:
+        taken = f"A project named {name!r} already exists."
+        with unique_name(taken), self.engine.begin() as connection:  # a lost race is a 409 too
             exists = connection.execute(
                 sa.select(schema.projects.c.id).where(schema.projects.c.name == name)
             ).first()
             if exists:
-                raise AlreadyExists(f"A project named {name!r} already exists.", field="name")
+                raise AlreadyExists(taken, field="name")
             connection.execute(schema.projects.insert().values(name=name, description=description))
         return self.project(name, create=False)
 

@@ -7,13 +7,17 @@ import re
 from dataplane_jupyter.core.errors import InvalidInput
 
 NAME_PATTERN = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
+UNREACHABLE_NAMES = (".", "..")  # URL paths normalise them away
 
 
 def check_name(name: str, what: str) -> str:
-    """A usable record name: non-blank, at most 200 characters, no slashes or control codes."""
+    """A usable record name: non-blank, at most 200 characters, no slashes or control codes,
+    not `.` or `..` (the same rules as `models.Name`, which the OpenAPI document states)."""
     if not isinstance(name, str) or not name.strip() or not NAME_PATTERN.match(name):
         raise InvalidInput(
             f"{what} name {name!r} is not valid: use 1–200 characters, no slash or control character.",
             field="name",
         )
+    if name.strip() in UNREACHABLE_NAMES:
+        raise InvalidInput(f"{what} name {name!r} is not valid: '.' and '..' cannot be names.", field="name")
     return name.strip()

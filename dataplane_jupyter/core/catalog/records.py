@@ -1,9 +1,15 @@
-"""What every named, project-scoped record shares: unique names, lookup by id or name, rename."""
+"""What every named, project-scoped record shares: unique names, lookup by id or name, rename.
+
+This is the one place that owns name uniqueness: the look-before-insert gives the friendly
+message, and `unique_name` turns the database's own unique constraint (the loser of a race
+between two parallel creates or renames) into the same AlreadyExists, never a 500.
+"""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Iterator, Protocol, TypeVar
 
 import sqlalchemy as sa
 
@@ -29,6 +35,22 @@ class FilledByJob(Protocol):
 J = TypeVar("J", bound=FilledByJob)
 
 
+def _is_unique_violation(error: sa.exc.IntegrityError) -> bool:
+    text = str(error.orig).lower()
+    return "unique" in text or "duplicate" in text  # SQLite, PostgreSQL / MySQL, MariaDB
+
+
+@contextmanager
+def unique_name(message: str) -> Iterator[None]:
+    """Run a write; a unique-constraint failure in it becomes AlreadyExists(message)."""
+    try:
+        yield
+    except sa.exc.IntegrityError as error:
+        if not _is_unique_violation(error):
+            raise
+        raise AlreadyExists(message, field="name") from None
+
+
 def _name_taken(connection: sa.Connection, table: sa.Table, project_id: str, name: str, other_than: str | None) -> bool:
     query = sa.select(table.c.id).where(table.c.project_id == project_id, table.c.name == name)
     if other_than is not None:
@@ -40,22 +62,22 @@ def insert(engine: sa.Engine, table: sa.Table, project: Any, name: str, what: st
     """Add a record named `name` (unique in the project); returns its id."""
     name = check_name(name, what)
     record_id = schema.new_id()
-    with engine.begin() as connection:
+    taken = f"Project {project.name!r} already has a {what.lower()} named {name!r}."
+    with unique_name(taken), engine.begin() as connection:
         if _name_taken(connection, table, project.id, name, None):
-            raise AlreadyExists(f"Project {project.name!r} already has a {what.lower()} named {name!r}.", field="name")
+            raise AlreadyExists(taken, field="name")
         connection.execute(table.insert().values(id=record_id, project_id=project.id, name=name, **values))
     return record_id
 
 
 def update(engine: sa.Engine, table: sa.Table, project: Any, record_id: str, what: str, **values: Any) -> None:
     """Change fields of a record; a new `name` must stay unique in the project."""
-    with engine.begin() as connection:
-        if "name" in values:
-            values["name"] = check_name(values["name"], what)
-            if _name_taken(connection, table, project.id, values["name"], record_id):
-                raise AlreadyExists(
-                    f"Project {project.name!r} already has a {what.lower()} named {values['name']!r}.", field="name"
-                )
+    if "name" in values:
+        values["name"] = check_name(values["name"], what)
+    taken = f"Project {project.name!r} already has a {what.lower()} named {values.get('name')!r}."
+    with unique_name(taken), engine.begin() as connection:
+        if "name" in values and _name_taken(connection, table, project.id, values["name"], record_id):
+            raise AlreadyExists(taken, field="name")
         connection.execute(table.update().where(table.c.id == record_id).values(**values))
 
 

@@ -212,6 +212,7 @@ jobs = sa.Table(
     sa.Column("worker_started", sa.Float(), nullable=True),
     sa.Column("cancel_requested", sa.Boolean(), nullable=False, default=False),
     sa.Column("started_at", UTCDateTime(), nullable=True),
+    sa.Column("peak_memory", sa.BigInteger(), nullable=True),
     sa.Column("finished_at", UTCDateTime(), nullable=True),
     *_stamps(),
     sa.Index("ix_jobs_status", "status"),
@@ -301,4 +302,16 @@ pipeline_run_steps = sa.Table(
     sa.Column("reused_from", sa.String(32), nullable=True),
     sa.Column("started_at", UTCDateTime(), nullable=True),
     sa.Column("finished_at", UTCDateTime(), nullable=True),
+)
+
+
+#: One row per running job holding one of a machine's `DATAPLANE_MAX_JOBS` slots (core/slots.py).
+job_slots = sa.Table(
+    "job_slots",
+    metadata,
+    sa.Column("host", sa.String(200), primary_key=True),
+    sa.Column("slot", sa.Integer(), primary_key=True),
+    sa.Column("job_id", sa.String(32), nullable=False, unique=True),
+    sa.Column("pid", sa.Integer(), nullable=False),
+    sa.Column("pid_started", sa.Float(), nullable=True),
 )

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
+import tempfile
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterable, Mapping
 
-import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
+from dataplane_jupyter.core.archives import open_bounded
 from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.catalog.storage import remove_staged_source
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
@@ -161,7 +163,8 @@ def run_file_import(ctx: JobContext) -> dict[str, Any]:
         return run_media_import(target, kind)
     source = target.source["file"]
     target.progress(0.0, f"Reading {source}", force=True)
-    with fsspec.open(location, "rb", compression="infer") as stream:
+    room = shutil.disk_usage(tempfile.gettempdir()).free  # a .gz is decompressed into the temp folder
+    with open_bounded(location, source, room=room) as stream:  # .gz/.bz2/.xz: bounded like a zip
         result = target.csv(stream, source=source)
     target.remove_source()
     return result
@@ -283,4 +286,7 @@ def on_import_end(catalog: "Catalog", job: Job) -> None:
             )
         )
     remove_source(params)
-    _set(catalog, params["dataset_id"], status=DatasetStatus.FAILED.value, error=job.error)
+    _set(  # the data is gone: so are its row count, width, size and schema
+        catalog, params["dataset_id"], status=DatasetStatus.FAILED.value, error=job.error,
+        rows=None, n_columns=None, size_bytes=None, schema=[],
+    )

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from dataplane_jupyter.core.models import Record
+from dataplane_jupyter.core.models import Name, Record
 
 
 class ImageFolderStatus(str, Enum):
@@ -59,7 +59,7 @@ class ListImageFoldersResponse(Record):
 class UpdateImageFolder(Record):
     """Body of `PATCH /projects/{project}/image-folders/{folder}`."""
 
-    name: str = Field(min_length=1, max_length=200, description="New unique name")
+    name: Name = Field(description="New unique name")
 
 
 class ImageFolderCategory(Record):

@@ -65,6 +65,7 @@ from dataplane_jupyter.core.ingest.staging import (
     refuse_rejected_rows,
 )
 from dataplane_jupyter.core.ingest.values import DateFormat, is_missing
+from dataplane_jupyter.core.limits import check_columns, check_first_line
 
 #: Parquet key-value metadata written with every dataset file.
 META_TYPES = "dataplane.types"
@@ -220,6 +221,12 @@ def _names_and_sample(path: Path, fmt: CsvFormat, *, source: str
     rows = parse_rows(text, fmt.separator, fmt.quotechar, truncated=truncated)
     if not rows:
         raise InvalidInput(f"{source} is empty: there is no header and no data")
+    if truncated and len(rows) == 1:  # the first line is longer than the sample
+        check_first_line(path, source)  # refuses an endless line, naming its length
+        with open(path, "rb") as stream:
+            line = stream.readline().decode("utf-8", errors="ignore").lstrip("\ufeff")
+        rows = parse_rows(line, fmt.separator, fmt.quotechar, truncated=False)
+    check_columns(len(rows[0]), source)  # before any per-column work (security: core/limits.py)
     if not fmt.header:
         width = Counter(len(r) for r in rows).most_common(1)[0][0]
         return default_names(width), [], rows

@@ -34,9 +34,10 @@ from dataplane_jupyter.core.ingest.encoding import (
     decode_sample,
     detect_encoding,
 )
-from dataplane_jupyter.core.ingest.model import MAX_COLUMNS, CsvFormat, CsvOptions
+from dataplane_jupyter.core.ingest.model import CsvFormat, CsvOptions
 from dataplane_jupyter.core.ingest.shape import detect_escape, detect_shape, sample_records
 from dataplane_jupyter.core.ingest.values import looks_like_value
+from dataplane_jupyter.core.limits import check_columns
 
 SAMPLE_BYTES = 1 << 20
 SEPARATORS = (",", ";", "\t", "|")
@@ -188,11 +189,7 @@ def detect_header(rows: list[list[str]]) -> bool:
 
 
 def _refuse_too_wide(width: int, *, source: str) -> None:
-    if width > MAX_COLUMNS:
-        raise InvalidInput(
-            f"{source} has {width:,} columns; the platform reads at most {MAX_COLUMNS:,} per file "
-            "(each column costs memory in every step). Keep the columns you need, or raise the "
-            "limit with the environment variable DATAPLANE_MAX_COLUMNS.", field="source")
+    check_columns(width, source)  # DATAPLANE_MAX_COLUMNS, read when the file is (core/limits.py)
 
 
 def _check_options(separator: str, quote: str, decimal: str | None, *, source: str) -> None:

@@ -7,7 +7,6 @@ statement is interrupted and the exception goes on to the caller untouched.
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,8 @@ from typing import Any
 import duckdb
 
 from dataplane_jupyter.core.ingest.model import Progress
+from dataplane_jupyter.core.limits import duckdb_memory_limit
 
-DEFAULT_MEMORY_LIMIT = os.environ.get("DATAPLANE_DUCKDB_MEMORY", "1GB")
 _POLL_SECONDS = 0.25
 
 
@@ -27,9 +26,10 @@ def connect(workdir: Path, *, memory_limit: str | None = None, threads: int | No
     No extension is installed or loaded from the network.
     """
     path = str(workdir / database) if database else ":memory:"
+    # every connection a worker opens stays within its share of DATAPLANE_WORKER_MEMORY
     con = duckdb.connect(path, config={"autoinstall_known_extensions": False,
-                                       "autoload_known_extensions": False})
-    con.execute(f"SET memory_limit = '{memory_limit or DEFAULT_MEMORY_LIMIT}'")
+                                       "autoload_known_extensions": False,
+                                       "memory_limit": memory_limit or duckdb_memory_limit()})
     con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
@@ -12,7 +11,7 @@ MAX_CATEGORIES = 2_000
 MAX_ROWS = 10_000_000
 #: Columns per CSV file: beyond, the import is refused at once, naming the count (memory and
 #: time of every step grow with the column count: 5,000 columns x 5 rows took 1.5 GiB).
-MAX_COLUMNS = int(os.environ.get("DATAPLANE_MAX_COLUMNS", "2000"))
+MAX_COLUMNS = 2000  # the default of DATAPLANE_MAX_COLUMNS: core/limits.py reads it when a file is
 
 #: The semantic column types; stored in the Parquet file and used by the statistics.
 ColumnType = Literal["numeric", "categorical", "text", "datetime", "boolean", "image", "tensor"]

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CANCELLED = "Cancelled at the user's request."
+CANCELLED_THEN_ENDED = "Cancelled at the user's request (its worker process was stopped before it finished)."
+
 JobFunction = Callable[["JobContext"], "dict[str, Any] | None"]
 
 
@@ -63,9 +66,32 @@ class JobContext:
 
 
 def run_job(catalog: "Catalog", job_id: str) -> Job:
-    """Claim a queued job, run its function, and record how it ended."""
+    """Wait for a free slot (DATAPLANE_MAX_JOBS), then run the job here and record how it ended."""
+    from dataplane_jupyter.core.jobs.slots import Slots
+
+    catalog.jobs.store.assign_worker(job_id, os.getpid())
+    slots = Slots(catalog)
+    if not wait_for_slot(catalog, slots, job_id):
+        return catalog.jobs.store.get(job_id)  # cancelled while queued
+    try:
+        return execute_job(catalog, job_id)
+    finally:
+        slots.release(job_id)
+
+
+def wait_for_slot(catalog: "Catalog", slots: Any, job_id: str) -> bool:
+    """Block while the job is queued and every slot is taken (its message says its place in
+    line); False when it stopped being queued meanwhile (cancelled)."""
     store = catalog.jobs.store
-    store.assign_worker(job_id, os.getpid())
+    return bool(slots.wait(
+        job_id, note=lambda message: store.note_queued(job_id, message),
+        still_wanted=lambda: store.get(job_id).status is JobStatus.QUEUED,
+    ))
+
+
+def execute_job(catalog: "Catalog", job_id: str) -> Job:
+    """Claim a queued job, run its function in this thread, and record how it ended."""
+    store = catalog.jobs.store
     try:
         job = store.transition(job_id, JobStatus.RUNNING, message="Started")
     except DataplaneError:
@@ -73,7 +99,7 @@ def run_job(catalog: "Catalog", job_id: str) -> Job:
     try:
         result = resolve(job.function)(JobContext(catalog, job))
     except JobCancelled:
-        return end_job(catalog, job, JobStatus.CANCELLED, "Cancelled at the user's request.")
+        return end_job(catalog, job, JobStatus.CANCELLED, CANCELLED)
     except DataplaneError as error:
         return end_job(catalog, job, JobStatus.FAILED, error.message)
     except Exception as error:  # noqa: BLE001 - a job must end recorded, whatever broke
@@ -83,7 +109,8 @@ def run_job(catalog: "Catalog", job_id: str) -> Job:
 
 
 def end_job(catalog: "Catalog", job: Job, status: JobStatus, error: str) -> Job:
-    """Fail or cancel a job with a message, then let its target clean up (`on_end`)."""
+    """Fail or cancel a job with a message, then let its target clean up (`on_end`).
+    InvalidState when the job already ended."""
     ended = catalog.jobs.store.transition(job.id, status, error=error, message=error)
     if ended.on_end:
         try:
@@ -94,13 +121,20 @@ def end_job(catalog: "Catalog", job: Job, status: JobStatus, error: str) -> Job:
 
 
 def reap_orphans(catalog: "Catalog") -> list[Job]:
-    """Fail every unfinished job whose worker process died (server restart, crash, kill)."""
+    """End every unfinished job whose worker process died (server restart, crash, kill), then
+    remove what such workers and aborted uploads left behind."""
+    from dataplane_jupyter.core.jobs.leftovers import remove_leftovers
+
     reaped = []
     for job in catalog.jobs.store.orphans():
         try:
-            reaped.append(end_job(catalog, job, JobStatus.FAILED, INTERRUPTED.format(pid=job.worker_pid)))
+            if job.cancel_requested:  # it was asked to stop, and stopped: the user got what they asked
+                reaped.append(end_job(catalog, job, JobStatus.CANCELLED, CANCELLED_THEN_ENDED))
+            else:
+                reaped.append(end_job(catalog, job, JobStatus.FAILED, INTERRUPTED.format(pid=job.worker_pid)))
         except DataplaneError:
             continue  # it finished between the check and now
+    remove_leftovers(catalog)
     return reaped
 
 

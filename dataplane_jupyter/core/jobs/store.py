@@ -56,6 +56,7 @@ class Job:
     worker_pid: int | None
     worker_started: float | None
     cancel_requested: bool
+    peak_memory: int | None
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None
@@ -197,6 +198,20 @@ class JobStore:
                 sa.select(schema.jobs.c.cancel_requested).where(schema.jobs.c.id == job_id)
             ).scalar_one()
         return bool(flag)
+
+    def note_queued(self, job_id: str, message: str) -> None:
+        """Say why a queued job waits (its place in line)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                schema.jobs.update()
+                .where(schema.jobs.c.id == job_id, schema.jobs.c.status == JobStatus.QUEUED.value)
+                .values(message=message)
+            )
+
+    def record_peak_memory(self, job_id: str, peak: int) -> None:
+        """Remember the most memory the job's worker process used (bytes)."""
+        with self.engine.begin() as connection:
+            connection.execute(schema.jobs.update().where(schema.jobs.c.id == job_id).values(peak_memory=peak))
 
     def request_cancel(self, job_id: str) -> Job:
         """Ask a job to stop. A queued job is cancelled at once; a running one stops at its next

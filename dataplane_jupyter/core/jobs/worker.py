@@ -1,20 +1,178 @@
-"""Entry point of a detached job worker: `python -m dataplane_jupyter.core.jobs.worker JOB_ID`."""
+"""Entry point of a detached job worker: `python -m dataplane_jupyter.core.jobs.worker JOB_ID`.
+
+The process started for a job is a small supervisor; the job runs in a child process it starts
+and watches, so that whatever the job is doing (even deep inside DuckDB or pyarrow):
+
+- it waits `queued`, in line, until one of the machine's DATAPLANE_MAX_JOBS slots is free;
+- it is stopped within DATAPLANE_CANCEL_GRACE seconds (plus a poll) of a cancel request that
+  it did not honour by itself, and ends `cancelled`;
+- it is stopped as soon as it uses more than DATAPLANE_WORKER_MEMORY, and fails saying so
+  (instead of taking the machine down);
+- its temporary files (TMPDIR is `<home>/tmp/<job id>`) are removed however it ended;
+- its peak memory is recorded on the job (`peak_memory`).
+
+The child dies with the supervisor (Linux parent-death signal), so killing the recorded worker
+pid stops the whole job.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import signal
+import subprocess
 import sys
+import time
+
+import psutil
 
 from dataplane_jupyter.core.catalog.catalog import Catalog
-from dataplane_jupyter.core.jobs.runner import run_job
+from dataplane_jupyter.core.jobs.leftovers import job_scratch
+from dataplane_jupyter.core.jobs.runner import CANCELLED_THEN_ENDED, end_job, execute_job, wait_for_slot
+from dataplane_jupyter.core.jobs.slots import Slots
+from dataplane_jupyter.core.jobs.store import Job, JobStatus
+from dataplane_jupyter.core.limits import Limits, human
+
+log = logging.getLogger(__name__)
+
+MEMORY_POLL = 0.1  # seconds between looks at the child's memory
+RECORD_POLL = 0.5  # seconds between looks at the job record (cancel requests)
+PARENT_ENV = "DATAPLANE_SUPERVISOR_PID"
 
 
 def main(argv: list[str]) -> int:
-    """Run one job of the catalog named by the DATAPLANE_* environment variables."""
+    """`JOB_ID`: supervise the job; `--child JOB_ID`: run it (started by the supervisor)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    job = run_job(Catalog(), argv[0])
+    if argv[:1] == ["--child"]:
+        _die_with_parent()
+        job = execute_job(Catalog(), argv[1])
+    else:
+        job = supervise(Catalog(), argv[0])
     logging.info("job %s ended %s", job.id, job.status.value)
     return 0
+
+
+def supervise(catalog: Catalog, job_id: str) -> Job:
+    """Wait for a slot, run the job in a watched child process, and record how it ended."""
+    store = catalog.jobs.store
+    store.assign_worker(job_id, os.getpid())
+    limits = Limits.from_env()
+    slots = Slots(catalog, limits.max_jobs)
+    if not wait_for_slot(catalog, slots, job_id):
+        return store.get(job_id)  # cancelled while queued
+    scratch = job_scratch(catalog.settings.home, job_id)
+    try:
+        scratch.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "TMPDIR": str(scratch), PARENT_ENV: str(os.getpid())}
+        child = subprocess.Popen(
+            [sys.executable, "-m", "dataplane_jupyter.core.jobs.worker", "--child", job_id],
+            env=env, stdin=subprocess.DEVNULL,
+        )
+        return _watch(catalog, job_id, child, limits)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        slots.release(job_id)
+
+
+def _watch(catalog: Catalog, job_id: str, child: subprocess.Popen[bytes], limits: Limits) -> Job:
+    store = catalog.jobs.store
+    process = psutil.Process(child.pid)
+    peak, recorded, cancel_seen, last_look = 0, 0, None, 0.0
+    try:
+        while child.poll() is None:
+            used = _tree_memory(process)
+            peak = max(peak, used)
+            if used > limits.worker_memory:
+                _kill(process, child)
+                store.record_peak_memory(job_id, peak)
+                job = store.get(job_id)
+                return _end(catalog, job, JobStatus.FAILED, (
+                    f"Stopped: the job used {human(used)} of memory, more than the {human(limits.worker_memory)} "
+                    f"a worker may use (DATAPLANE_WORKER_MEMORY), while {job.message!r}. The input is too large "
+                    "or too wide for this limit: raise the limit, or split the input."
+                ))
+            now = time.monotonic()
+            if now - last_look >= RECORD_POLL:
+                last_look = now
+                if peak > recorded:  # followed live, and known before the job's end is
+                    store.record_peak_memory(job_id, recorded := peak)
+                job = store.get(job_id)
+                if job.cancel_requested and not job.status.finished:
+                    cancel_seen = cancel_seen or now
+                    if now - cancel_seen >= limits.cancel_grace:
+                        _kill(process, child)
+                        store.record_peak_memory(job_id, peak)
+                        return _end(catalog, store.get(job_id), JobStatus.CANCELLED, CANCELLED_THEN_ENDED)
+            time.sleep(MEMORY_POLL)
+    finally:
+        store.record_peak_memory(job_id, peak)
+    job = store.get(job_id)
+    if job.status.finished:
+        return job
+    code = child.returncode
+    how = f"was killed by signal {-code} ({_signal_name(-code)})" if code < 0 else f"exited with code {code}"
+    return _end(catalog, job, JobStatus.FAILED, f"The worker process {how} while {job.message!r}.")
+
+
+def _end(catalog: Catalog, job: Job, status: JobStatus, message: str) -> Job:
+    if job.status.finished:
+        return job
+    try:
+        return end_job(catalog, job, status, message)
+    except Exception:  # noqa: BLE001 - it ended meanwhile (InvalidState): keep what was recorded
+        return catalog.jobs.store.get(job.id)
+
+
+def _tree_memory(process: psutil.Process) -> int:
+    """Resident memory of the process and its descendants (bytes)."""
+    total = 0
+    try:
+        members = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for member in members:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            continue
+    return total
+
+
+def _kill(process: psutil.Process, child: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the child and its descendants, and reap it."""
+    try:
+        members = [*process.children(recursive=True), process]
+    except psutil.Error:
+        members = [process]
+    for member in members:
+        try:
+            member.kill()
+        except psutil.Error:
+            continue
+    child.wait()
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "unknown signal"
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its supervisor dies (elsewhere: nothing)."""
+    parent = os.environ.get(PARENT_ENV)
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if parent and os.getppid() != int(parent):  # the supervisor died before prctl took effect
+        os._exit(1)
 
 
 if __name__ == "__main__":

@@ -103,7 +103,9 @@ def _bind(step: dict[str, Any], schemas: dict[str, pa.Schema | None]) -> pa.Sche
     inputs = step_inputs(step, list(schemas))
     if any(schemas.get(name) is None for name in inputs):
         return None
-    connection = duckdb.connect()
+    from dataplane_jupyter.core.limits import duckdb_memory_limit
+
+    connection = duckdb.connect(config={"memory_limit": duckdb_memory_limit()})  # binds empty tables only
     try:
         for name in inputs:
             schema = schemas[name]

@@ -315,7 +315,10 @@ def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     relative, out = _work(run, name)
     temp = run.path(f"{run.folder}/duckdb")
     temp.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(config={"temp_directory": str(temp), "threads": 2})
+    from dataplane_jupyter.core.limits import duckdb_memory_limit
+
+    connection = duckdb.connect(config={"temp_directory": str(temp), "threads": 2,
+                                        "memory_limit": duckdb_memory_limit()})  # within the worker's allowance
     try:
         for other in inputs:
             path = str(run.input(other, name)).replace("'", "''")

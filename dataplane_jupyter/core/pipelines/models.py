@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from dataplane_jupyter.core.models import Record
+from dataplane_jupyter.core.models import Name, Record
 
 RUN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 STEP_STATUSES = ("pending", "running", "succeeded", "failed", "cancelled", "skipped", "reused")
@@ -53,7 +53,7 @@ class ListPipelineVersionsResponse(Record):
 class CreatePipeline(Record):
     """Body of `POST .../pipelines`."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     steps: list[dict[str, Any]] | None = Field(None, description="Step objects: name, kind and the kind's fields")
     yaml: str | None = Field(None, description="Or the steps as a YAML document (a list, or {description, steps})")
     description: str = ""
@@ -63,7 +63,7 @@ class CreatePipeline(Record):
 class UpdatePipeline(Record):
     """Body of `PATCH .../pipelines/{pipeline}`: new steps make a new version."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: Name | None = None
     steps: list[dict[str, Any]] | None = None
     yaml: str | None = Field(None, description="Or the new steps as a YAML document")
     description: str | None = None

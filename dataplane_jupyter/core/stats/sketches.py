@@ -65,8 +65,11 @@ class Hasher:
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
+            from dataplane_jupyter.core.limits import duckdb_memory_limit
+
             self._con = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                               "autoload_known_extensions": False})
+                                               "autoload_known_extensions": False,
+                                               "memory_limit": duckdb_memory_limit()})
         return self._con
 
     def rows(self, batch: pa.RecordBatch) -> np.ndarray:
