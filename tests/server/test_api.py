@@ -35,10 +35,10 @@ async def test_domain_errors_map_to_statuses_with_a_message(api):
     code, body = await api("GET", "projects/p/datasets", params={"origin": "martian"})
     assert code == 422 and body["field"] == "origin"
     code, body = await api("GET", "projects/p/datasets", params={"origin": "upload", "status": "asleep"})
-    assert code == 422 and body["field"] == "status" and body["message"] == (
-        "status 'asleep' is not one of copying, computing_statistics, ready, failed.")
+    assert code == 422 and body["field"] == "status"
+    assert "asleep" in body["message"] and "computing_statistics" in body["message"]
     code, body = await api("GET", "projects/p/datasets/x/sample", params={"n": "-3"})
-    assert code == 422 and body == {"message": "n must be a whole number from 1 to 1,000, not '-3'.", "field": "n"}
+    assert code == 422 and body["field"] == "n" and "-3" in body["message"]
     code, body = await api("GET", "projects/p/datasets/x/sample", params={"n": "many"})
     assert code == 422 and body["field"] == "n"
 
