@@ -9,6 +9,7 @@ from .exporters import Exporters
 from .image_folders import ImageFolders
 from .jobs import Job
 from .models import DescribeProject
+from .schedules.collection import Schedules
 from .sources import Connectors, Datasources
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class Project:
         self.datasources = Datasources(self)
         self.exporters = Exporters(self)
         self.image_folders = ImageFolders(self)
+        self.schedules = Schedules(self)
 
     @property
     def id(self) -> str:
