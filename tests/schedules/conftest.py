@@ -46,6 +46,10 @@ def clock() -> ManualClock:
 
 
 def settle(project, timeout: float = 60) -> None:
-    """Wait until no job of the project is queued or running."""
+    """Wait until no job of the project is queued or running and every dataset import has ended."""
     for job in project.jobs(statuses=["queued", "running"]):
         project.catalog.jobs.wait(job.id, timeout=timeout)
+    busy = ("copying", "computing_statistics")
+    project.catalog.jobs.wait_until(
+        lambda: True if not project.datasets.list(status=busy) else None,
+        timeout=timeout, poll=0.05)

@@ -128,10 +128,10 @@ class Schedule:
         return self
 
     def runs(self, limit: int = 100, *, statuses: list[str] | None = None) -> list[DescribeScheduleRun]:
-        """What each tick did (fired, succeeded, failed, retried, skipped_*), newest first."""
+        """What each tick did (fired, succeeded, failed, retried, skipped_*), most recently fired first."""
         r = schema.schedule_runs
         query = sa.select(r).where(r.c.schedule_id == self.id).order_by(
-            r.c.tick.desc(), r.c.attempt.desc()).limit(limit)
+            r.c.fired_at.desc(), r.c.tick.desc(), r.c.attempt.desc()).limit(limit)
         if statuses:
             query = query.where(r.c.status.in_(statuses))
         with self.project.catalog.engine.connect() as connection:

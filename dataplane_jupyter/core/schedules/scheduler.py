@@ -275,7 +275,7 @@ class Scheduler:
         retry = outcome == "failed" and attempt <= row.retries and row.enabled
         status = "retried" if retry else outcome
         if retry:
-            message = f"{message} Retry {attempt} of {row.retries} in {row.retry_delay:g} s."
+            message = f"{(message or 'The run failed').rstrip(' .')}. Retry {attempt} of {row.retries} in {row.retry_delay:g} s."
         r, s = schema.schedule_runs, schema.schedules
         with self.catalog.engine.begin() as connection:
             won = connection.execute(r.update().where(r.c.id == record_id, r.c.status == "fired").values(
