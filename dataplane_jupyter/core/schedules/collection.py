@@ -122,7 +122,7 @@ class Schedule:
                 cron, every, at = row.cron, row.every_seconds, row.at
             timing = Timing.build(cron=cron, timezone=timezone or row.timezone, every=every, at=at, anchor=now)
             values.update(cron=timing.cron, timezone=timing.timezone, every_seconds=timing.every, at=timing.at,
-                          anchor=now, next_run=timing.next_after(now) if row.enabled else None)
+                          anchor=timing.anchor or now, next_run=timing.next_after(now) if row.enabled else None)
         if values:
             records.update(self.project.catalog.engine, schema.schedules, self.project, self.id, "Schedule", **values)
         return self
@@ -204,8 +204,8 @@ class Schedules:
         record_id = records.insert(
             self.project.catalog.engine, schema.schedules, self.project, name, "Schedule",
             target_type=kind, target_id=target_id, target_name=target_name,
-            cron=timing.cron, timezone=timing.timezone, every_seconds=timing.every, at=timing.at, anchor=now,
-            params=checked, enabled=bool(enabled), next_run=timing.next_after(now) if enabled else None,
+            cron=timing.cron, timezone=timing.timezone, every_seconds=timing.every, at=timing.at,
+            anchor=timing.anchor or now, params=checked, enabled=bool(enabled), next_run=timing.next_after(now) if enabled else None,
             created_by=_who(),
             **retry,
         )

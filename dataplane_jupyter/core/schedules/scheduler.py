@@ -26,6 +26,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -81,6 +82,7 @@ class Scheduler:
         name: str | None = None,
         max_sleep: float = 1.0,
         missed_limit: int = 100,
+        reap_every: float | None = None,
     ) -> None:
         self.catalog = catalog
         self.clock: Clock = clock or SystemClock()
@@ -92,15 +94,20 @@ class Scheduler:
         self.last_tick_at: datetime | None = None
         self.ticks = 0
         self.fired = 0
+        self.reap_every = reap_every  # a daemon also fails the jobs whose worker died (no server does it)
         self._projects: dict[str, "Project"] = {}
 
     # -- the loop ---------------------------------------------------------------------------
 
     def run_forever(self, stop: threading.Event) -> None:
         """Pass until `stop` is set; a failing pass is logged and the loop goes on."""
-        log.info("scheduler %s started on %s", self.name, self.catalog.settings.catalog_url.split("@")[-1])
+        log.info("scheduler %s started on catalog %s", self.name, self.catalog.settings.catalog_url.split("@")[-1])
+        last_reap = 0.0
         while not stop.is_set():
             try:
+                if self.reap_every is not None and time.monotonic() - last_reap >= self.reap_every:
+                    self.catalog.jobs.reap()
+                    last_reap = time.monotonic()
                 self.run_pending()
             except Exception:  # noqa: BLE001 - a broken pass (database away) must not end the loop
                 log.error("scheduler pass failed:\n%s", traceback.format_exc())
@@ -325,7 +332,7 @@ class Scheduler:
         return record_id
 
     def _record_missed(self, row: sa.Row, ticks: list[datetime], total: int, fired: datetime, now: datetime) -> None:
-        reason = f"Missed: no scheduler was running; caught up once at {_fmt(fired)}."
+        reason = f"Missed: no scheduler was running (or none in time); caught up once at {_fmt(fired)}."
         values = [dict(id=schema.new_id(), schedule_id=row.id, tick=t, attempt=1, status="skipped_missed",
                        message=reason, scheduler=self.name, fired_at=now, finished_at=now) for t in ticks]
         if total > len(ticks):
@@ -366,8 +373,6 @@ class Scheduler:
         """Let the runs this scheduler started finish for up to `grace` seconds, then cancel the
         rest and wait (up to `cancel_wait` s) for them to end, recording their outcomes.
         Returns how many runs were cancelled."""
-        import time
-
         deadline, hard_deadline, cancelled = time.monotonic() + grace, None, 0
         while True:
             self._reconcile(self.clock.now(), TickReport())
