@@ -11,6 +11,7 @@ from . import embedding_handlers as e
 from . import export_handlers as x
 from . import handlers as h
 from . import image_handlers as i
+from . import schedule_handlers as c
 from . import source_handlers as s
 
 API = "/dataplane/api/v1"
@@ -56,6 +57,13 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/image-folders/{folder}/thumbnail", i.ImageThumbnailHandler),
     ("/projects/{project}/image-folders/{folder}/image", i.ImageHandler),
     ("/projects/{project}/image-folders/{folder}/download", i.ImageFolderDownloadHandler),
+    ("/projects/{project}/schedules", c.SchedulesHandler),
+    ("/projects/{project}/schedules/preview", c.SchedulePreviewHandler),
+    ("/projects/{project}/schedules/{schedule}", c.ScheduleHandler),
+    ("/projects/{project}/schedules/{schedule}/pause", c.PauseScheduleHandler),
+    ("/projects/{project}/schedules/{schedule}/resume", c.ResumeScheduleHandler),
+    ("/projects/{project}/schedules/{schedule}/runs", c.ScheduleRunsHandler),
+    ("/scheduler", c.SchedulerHandler),
     ("/projects/{project}/jobs", h.ProjectJobsHandler),
     ("/jobs/{job}", h.JobHandler),
     ("/jobs/{job}/cancel", h.CancelJobHandler),

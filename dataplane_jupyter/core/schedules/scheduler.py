@@ -92,6 +92,7 @@ class Scheduler:
         self.ticking = threading.Event()
         self.wake = threading.Event()
         self.last_tick_at: datetime | None = None
+        self.tick_started_at: datetime | None = None
         self.ticks = 0
         self.fired = 0
         self.reap_every = reap_every  # a daemon also fails the jobs whose worker died (no server does it)
@@ -135,9 +136,10 @@ class Scheduler:
     def run_pending(self) -> TickReport:
         """One pass: record how fired runs ended (and plan retries), start due retries, fire due ticks."""
         report = TickReport()
+        now = self.clock.now()
+        self.tick_started_at = now
         self.ticking.set()
         try:
-            now = self.clock.now()
             self._reconcile(now, report)
             self._due_retries(now, report)
             self._due_ticks(now, report)
