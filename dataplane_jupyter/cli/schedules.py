@@ -164,6 +164,7 @@ def run_scheduler(args: argparse.Namespace, out: Output) -> int:
     finish for `--grace` seconds, cancel what is left, and exit 0."""
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, force=True,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     log = logging.getLogger("dataplane_jupyter.scheduler")
     scheduler = Scheduler(catalog(args), name=args.name, max_sleep=args.max_sleep, reap_every=30.0)
     if args.once:

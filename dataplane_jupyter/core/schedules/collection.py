@@ -121,6 +121,7 @@ class Schedule:
             if not (cron or every or at):  # only the zone changes: keep the kind of timing
                 cron, every, at = row.cron, row.every_seconds, row.at
             timing = Timing.build(cron=cron, timezone=timezone or row.timezone, every=every, at=at, anchor=now)
+            _refuse_past(timing, now)
             values.update(cron=timing.cron, timezone=timing.timezone, every_seconds=timing.every, at=timing.at,
                           anchor=timing.anchor or now, next_run=timing.next_after(now) if row.enabled else None)
         if values:
@@ -198,6 +199,7 @@ class Schedules:
         target_id, target_name = implementation.find(self.project, key)
         now = self.clock.now()
         timing = Timing.build(cron=cron, timezone=timezone, every=every, at=at, anchor=now)
+        _refuse_past(timing, now)
         checked = implementation.check_params(dict(params or {}))
         retry = self.check_retry(retries, retry_delay)
         name = name if name not in (None, "") else self._default_name(target_name)
@@ -257,6 +259,12 @@ class Schedules:
         except NotFound:
             return False
         return True
+
+
+def _refuse_past(timing: Timing, now: datetime) -> None:
+    if timing.at is not None and timing.at <= now:
+        raise InvalidInput(f"at: {timing.at:%Y-%m-%d %H:%M:%S} UTC is in the past; a one-off schedule needs a "
+                           "future date-time.", field="at")
 
 
 def _who() -> str:
