@@ -74,8 +74,12 @@ def test_schedule_a_datasource_refresh_see_its_next_run_and_pause_it(
 
     dialog = page.locator(DIALOG)
     expect(dialog).to_contain_text("Schedule datasource 'weekly'")
-    dialog.locator('[name="timezone"]').fill("Europe/Paris")
     reading = dialog.locator(".jp-Dataplane-schedulePreview")
+    # The dialog focuses its first input once open: wait for that (and the first reading) before typing.
+    expect(dialog.locator('[name="name"]')).to_be_focused()
+    expect(reading.locator(".jp-Dataplane-scheduleReading")).to_contain_text("At 06:00, only on Monday")
+    dialog.locator('[name="name"]').fill("nightly")
+    dialog.locator('[name="timezone"]').fill("Europe/Paris")
     expect(reading.locator(".jp-Dataplane-scheduleReading")).to_have_text("At 06:00, only on Monday (Europe/Paris)")
     expect(reading.locator("li")).to_have_count(5)
     expect(reading.locator("li").first).to_contain_text("Mon ")
@@ -86,7 +90,6 @@ def test_schedule_a_datasource_refresh_see_its_next_run_and_pause_it(
     expect(reading).to_contain_text("cron: '0 25 * * *' is not a valid cron line")
     dialog.locator('[name="cron"]').fill("30 2 * * *")
     expect(reading.locator(".jp-Dataplane-scheduleReading")).to_have_text("At 02:30 (Europe/Paris)")
-    dialog.locator('[name="name"]').fill("nightly")
     dialog.locator('[name="retries"]').fill("2")
     page.screenshot(path=str(artifacts_dir / "schedules-form.png"))
     dialog.locator(".jp-Dialog-footer button", has_text="Save schedule").click()
@@ -95,7 +98,7 @@ def test_schedule_a_datasource_refresh_see_its_next_run_and_pause_it(
     schedule = item.locator('.jp-Dataplane-schedule[data-name="nightly"]')
     expect(schedule.locator(".jp-Dataplane-scheduleDetail")).to_have_text("At 02:30 (Europe/Paris)")
     expect(schedule.locator(".jp-Dataplane-scheduleState")).to_contain_text("next ")
-    expect(schedule.locator(".jp-Dataplane-scheduleState")).to_contain_text("02:30:00 (Europe/Paris)")
+    expect(schedule.locator(".jp-Dataplane-scheduleState")).to_contain_text("02:30 (Europe/Paris)")
     saved = api(schedules_lab, "projects/default/schedules/nightly")
     assert saved["enabled"] and saved["retries"] == 2 and saved["cron"] == "30 2 * * *"
     page.screenshot(path=str(artifacts_dir / "schedules-sidebar.png"))

@@ -1,4 +1,4 @@
-import { deleteIcon } from '@jupyterlab/ui-components';
+import { deleteIcon, runningIcon } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import * as React from 'react';
 
@@ -42,7 +42,6 @@ export function inZone(iso: string | null | undefined, zone: string): string {
       month: 'short',
       hour: '2-digit',
       minute: '2-digit',
-      second: '2-digit',
       hourCycle: 'h23'
     }).format(new Date(iso));
     return `${text} (${zone})`;
@@ -127,9 +126,7 @@ export function TargetSchedules(props: {
         return (
           <li key={schedule.id} className="jp-Dataplane-schedule" data-name={schedule.name}>
             <div className="jp-Dataplane-scheduleRow">
-              <span className="jp-Dataplane-scheduleIcon" aria-hidden="true">
-                ⏱
-              </span>
+              <runningIcon.react tag="span" elementSize="small" className="jp-Dataplane-scheduleIcon" />
               <span className="jp-Dataplane-scheduleName" title={schedule.name}>
                 {schedule.name}
               </span>
