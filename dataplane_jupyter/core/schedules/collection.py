@@ -112,7 +112,7 @@ class Schedule:
         if name is not None:
             values["name"] = name
         if params is not None:
-            values["params"] = target(row.target_type).check_params(dict(params))
+            values["params"] = target(row.target_type).check_params(dict(params), self.project, row.target_id)
         if retries is not None or retry_delay is not None:
             values.update(self._schedules.check_retry(
                 row.retries if retries is None else retries, row.retry_delay if retry_delay is None else retry_delay))
@@ -200,7 +200,7 @@ class Schedules:
         now = self.clock.now()
         timing = Timing.build(cron=cron, timezone=timezone, every=every, at=at, anchor=now)
         _refuse_past(timing, now)
-        checked = implementation.check_params(dict(params or {}))
+        checked = implementation.check_params(dict(params or {}), self.project, target_id)
         retry = self.check_retry(retries, retry_delay)
         name = name if name not in (None, "") else self._default_name(target_name)
         record_id = records.insert(
