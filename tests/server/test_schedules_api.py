@@ -108,3 +108,15 @@ async def test_the_server_scheduler_fires_in_a_thread_and_rest_answers_while_a_t
     schedule.pause()
     run = schedule.runs(statuses=["succeeded"])[-1]
     assert run.scheduler == scheduler.name and sales_project.datasets[run.run_name].rows == 50
+
+
+async def test_a_pipeline_schedule_over_rest(api, sales_project):
+    sales_project.pipelines.create("scoring", steps=[{"name": "sales", "kind": "read", "datasource": "weekly"}])
+    code, created = await api("POST", "projects/p/schedules", {
+        "pipeline": "scoring", "every": 3600, "params": {"sales": {"datasource": "weekly"}}})
+    assert code == 201 and created["target_type"] == "pipeline" and created["name"] == "scoring schedule"
+    code, error = await api("POST", "projects/p/schedules", {
+        "pipeline": "scoring", "every": 3600, "params": {"nope": {}}})
+    assert code == 422 and error["field"] == "params.nope" and "not a step of this pipeline" in error["message"]
+    code, listed = await api("GET", "projects/p/schedules", params={"pipeline": "scoring"})
+    assert [s["name"] for s in listed["schedules"]] == ["scoring schedule"]
