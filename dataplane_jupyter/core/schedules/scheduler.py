@@ -329,8 +329,9 @@ class Scheduler:
             connection.execute(schema.schedule_runs.insert().values(
                 id=record_id, schedule_id=row.id, tick=tick, attempt=attempt, status=status, message=message,
                 scheduler=self.name, fired_at=now, finished_at=finished_at))
+            stamps = {"last_fired_at": now} if status == "fired" else {}
             connection.execute(schema.schedules.update().where(schema.schedules.c.id == row.id).values(
-                last_status=status, last_fired_at=now if status == "fired" else row.last_fired_at))
+                last_status=status, **stamps))
         return record_id
 
     def _record_missed(self, row: sa.Row, ticks: list[datetime], total: int, fired: datetime, now: datetime) -> None:
