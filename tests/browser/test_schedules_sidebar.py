@@ -66,7 +66,8 @@ def test_schedule_a_datasource_refresh_see_its_next_run_and_pause_it(
     page.locator(SIDEBAR_TAB).click()
     sidebar = page.locator("#dataplane-sidebar")
     expect(sidebar).to_be_visible()
-    sidebar.locator(".lm-AccordionPanel-title", has_text="Datasets").click()
+    for title in ("Datasets", "Connectors", "Image folders"):  # room for the datasources on a 900 px page
+        sidebar.locator(".lm-AccordionPanel-title", has_text=title).click()
     item = sidebar.locator('.jp-Dataplane-datasource[data-name="weekly"]')
     expect(item).to_be_visible()
     item.hover()
@@ -101,6 +102,7 @@ def test_schedule_a_datasource_refresh_see_its_next_run_and_pause_it(
     expect(schedule.locator(".jp-Dataplane-scheduleState")).to_contain_text("02:30 (Europe/Paris)")
     saved = api(schedules_lab, "projects/default/schedules/nightly")
     assert saved["enabled"] and saved["retries"] == 2 and saved["cron"] == "30 2 * * *"
+    schedule.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts_dir / "schedules-sidebar.png"))
 
     schedule.get_by_role("button", name="Pause").click()

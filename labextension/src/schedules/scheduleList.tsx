@@ -153,10 +153,13 @@ export function TargetSchedules(props: {
                 <deleteIcon.react tag="span" elementSize="small" />
               </button>
             </div>
-            <div className="jp-Dataplane-scheduleDetail">{schedule.description}</div>
-            <div className={`jp-Dataplane-scheduleState jp-mod-${schedule.enabled ? 'on' : 'off'}`}>
-              {state}
-              {schedule.disabled_reason ? `: ${schedule.disabled_reason}` : ''}
+            <div className="jp-Dataplane-scheduleLine">
+              <span className="jp-Dataplane-scheduleDetail">{schedule.description}</span>
+              {' · '}
+              <span className={`jp-Dataplane-scheduleState jp-mod-${schedule.enabled ? 'on' : 'off'}`}>
+                {state}
+                {schedule.disabled_reason ? `: ${schedule.disabled_reason}` : ''}
+              </span>
             </div>
           </li>
         );
