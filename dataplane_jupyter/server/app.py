@@ -9,7 +9,7 @@ from jupyter_server.extension.application import ExtensionApp
 from tornado.ioloop import PeriodicCallback
 from traitlets import Bool, Float, Unicode
 
-from ..core.catalog import Catalog
+from ..core.catalog.catalog import Catalog
 from ..core.schedules import Scheduler
 from .routes import tornado_routes
 

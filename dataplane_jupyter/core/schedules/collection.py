@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import sqlalchemy as sa
 
-from dataplane_jupyter.core import records, schema
+from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.errors import InvalidInput, NotFound
 from dataplane_jupyter.core.models import DescribeSchedule, DescribeScheduleRun, SchedulePreview
 from dataplane_jupyter.core.schedules.targets import target
 from dataplane_jupyter.core.schedules.timing import Clock, SystemClock, Timing, zone_info
 
 if TYPE_CHECKING:
-    from dataplane_jupyter.core.project import Project
+    from dataplane_jupyter.core.catalog.project import Project
 
 
 def timing_of(row: sa.Row) -> Timing:
@@ -268,6 +268,6 @@ def _refuse_past(timing: Timing, now: datetime) -> None:
 
 
 def _who() -> str:
-    from dataplane_jupyter.core.catalog import _who as who
+    from dataplane_jupyter.core.jobs.handles import _who as who
 
     return who()

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from dataplane_jupyter.core import schema
+from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.errors import DataplaneError
 from dataplane_jupyter.core.schedules.collection import timing_of
 from dataplane_jupyter.core.schedules.targets import missing_target, target
@@ -42,7 +42,7 @@ from dataplane_jupyter.core.schedules.timing import Clock, SystemClock
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog import Catalog
-    from dataplane_jupyter.core.project import Project
+    from dataplane_jupyter.core.catalog.project import Project
 
 log = logging.getLogger("dataplane_jupyter.scheduler")
 

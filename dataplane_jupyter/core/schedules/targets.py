@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
 
-from dataplane_jupyter.core import schema
+from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.errors import InvalidInput
 from dataplane_jupyter.core.models import DatasetStatus
 
 if TYPE_CHECKING:
-    from dataplane_jupyter.core.project import Project
+    from dataplane_jupyter.core.catalog.project import Project
 
 Outcome = Literal["running", "succeeded", "failed"]
 

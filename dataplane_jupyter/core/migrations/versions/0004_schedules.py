@@ -2,7 +2,7 @@
 refreshes, and every tick they fired, skipped or retried
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0008
 Create Date: 2026-12-03
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0003"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
