@@ -27,11 +27,11 @@ def test_two_schedulers_on_one_postgresql_catalog_fire_each_of_20_ticks_once(
         start = threading.Barrier(2)
         reports: list = []
 
-        def run(scheduler: Scheduler) -> None:
+        def run(scheduler: Scheduler, start: threading.Barrier, reports: list) -> None:
             start.wait()
             reports.append(scheduler.run_pending())
 
-        threads = [threading.Thread(target=run, args=(s,)) for s in schedulers]
+        threads = [threading.Thread(target=run, args=(s, start, reports)) for s in schedulers]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -368,9 +368,9 @@ class Scheduler:
         """The `fired` ticks this scheduler started whose run has not ended yet."""
         r, s = schema.schedule_runs, schema.schedules
         with self.catalog.engine.connect() as connection:
-            return connection.execute(
+            return list(connection.execute(
                 sa.select(r, s.c.project_id, s.c.target_type).select_from(r.join(s, r.c.schedule_id == s.c.id))
-                .where(r.c.status == "fired", r.c.scheduler == self.name)).all()
+                .where(r.c.status == "fired", r.c.scheduler == self.name)).all())
 
     def drain(self, grace: float, *, cancel_wait: float = 30.0, poll: float = 0.2) -> int:
         """Let the runs this scheduler started finish for up to `grace` seconds, then cancel the

@@ -4,6 +4,7 @@ it started is going; the scheduler judges overlap and retries on that reading al
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -11,11 +12,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
-from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.errors import DataplaneError, InvalidInput
 from dataplane_jupyter.core.models import DatasetStatus
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
+
+log = logging.getLogger("dataplane_jupyter.scheduler")
 
 Outcome = Literal["running", "succeeded", "failed"]
 
@@ -105,8 +108,8 @@ class DatasourceTarget:
         if job_id:
             try:
                 project.catalog.jobs.cancel(job_id)
-            except Exception:  # noqa: BLE001 - it ended meanwhile
-                pass
+            except DataplaneError as error:  # it ended meanwhile
+                log.info("dataset %s: nothing to cancel (%s)", run_id, error)
 
 
 class PipelineTarget:
@@ -158,8 +161,8 @@ class PipelineTarget:
 
         try:
             PipelineRun(project, run_id).cancel()
-        except Exception:  # noqa: BLE001 - it ended meanwhile
-            pass
+        except DataplaneError as error:  # it ended meanwhile
+            log.info("pipeline run %s: nothing to cancel (%s)", run_id, error)
 
 
 TARGETS: dict[str, Any] = {"datasource": DatasourceTarget(), "pipeline": PipelineTarget()}

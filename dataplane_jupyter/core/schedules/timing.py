@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from cron_descriptor import ExpressionDescriptor
+from cron_descriptor import ExpressionDescriptor  # type: ignore[import-untyped]
 from cronsim import CronSim, CronSimError
 
 from dataplane_jupyter.core.errors import InvalidInput
@@ -209,5 +209,5 @@ def _duration(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             n = int(seconds // size)
             return f"{n} {unit}" + ("s" if n != 1 else "")
-    n = int(seconds) if float(seconds).is_integer() else seconds
-    return f"{n} second" + ("s" if n != 1 else "")
+    count: float = int(seconds) if float(seconds).is_integer() else seconds
+    return f"{count} second" + ("s" if count != 1 else "")
