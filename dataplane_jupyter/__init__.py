@@ -25,6 +25,7 @@ from .core.errors import (
     NotFound,
     UpstreamError,
 )
+from .core.schedules import ManualClock, Scheduler
 
 __all__ = [
     "AlreadyExists",
@@ -35,7 +36,9 @@ __all__ = [
     "InvalidInput",
     "InvalidState",
     "JobFailed",
+    "ManualClock",
     "NotFound",
+    "Scheduler",
     "UpstreamError",
     "__version__",
     "panel",

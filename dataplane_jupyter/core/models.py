@@ -528,3 +528,121 @@ class FindRunsQuery(Query):
     schedule_id: str | None = Field(None, description="Only the runs this schedule started")
     trigger: Literal["manual", "retry", "schedule"] | None = Field(None, description="How the runs started")
     limit: int = Field(200, ge=1, le=10_000, description="At most this many")
+
+
+ScheduleTarget = Literal["pipeline", "datasource"]
+ScheduleRunStatus = Literal["fired", "succeeded", "failed", "retried", "skipped_overlap", "skipped_missed"]
+
+
+class DescribeScheduleRun(Record):
+    """One tick of a schedule: fired (a run started), skipped, failed or retried, with the run it started."""
+
+    id: str
+    schedule_id: str
+    tick: datetime = Field(description="The fire time this record is about (UTC)")
+    attempt: int = Field(description="1 for the tick itself, 2… for its retries")
+    status: ScheduleRunStatus = Field(
+        description="fired (its run is still going), succeeded, failed, retried (failed; another attempt "
+        "follows), skipped_overlap (the previous run still ran), skipped_missed (no scheduler was running)")
+    run_type: str | None = Field(None, description="pipeline_run or dataset")
+    run_id: str | None = Field(None, description="The pipeline run or dataset this tick started")
+    run_name: str | None = Field(None, description="The dataset's name, for a datasource refresh")
+    message: str | None = None
+    scheduler: str | None = Field(None, description="Which scheduler fired it (host:pid, server or daemon)")
+    fired_at: datetime
+    finished_at: datetime | None = None
+
+
+class DescribeSchedule(Record):
+    """A schedule: when it fires, what it starts, and how its last tick went."""
+
+    id: str
+    project_id: str
+    name: str
+    target_type: ScheduleTarget
+    target_id: str
+    target_name: str = Field(description="The pipeline's or datasource's name")
+    kind: Literal["cron", "every", "at"]
+    cron: str | None = None
+    timezone: str = "UTC"
+    every: float | None = Field(None, description="Seconds between ticks")
+    at: datetime | None = Field(None, description="The one fire time of a one-off schedule")
+    description: str = Field(description='Human reading, e.g. "At 06:00, only on Monday (Europe/Paris)"')
+    params: dict[str, Any] = Field(default_factory=dict, description="Passed to each run")
+    enabled: bool
+    disabled_reason: str | None = Field(None, description="Why the scheduler disabled it (e.g. its pipeline was deleted)")
+    next_run: datetime | None = Field(None, description="Null while paused or once a one-off has fired")
+    retries: int = Field(description="How many times a failed run is tried again")
+    retry_delay: float = Field(description="Seconds before each retry")
+    retry_at: datetime | None = Field(None, description="When a pending retry starts")
+    last_status: ScheduleRunStatus | None = None
+    last_fired_at: datetime | None = None
+    created_by: str = ""
+    created_at: datetime
+    updated_at: datetime
+
+
+class ListSchedulesResponse(Record):
+    """Body of `GET /projects/{project}/schedules`."""
+
+    schedules: list[DescribeSchedule]
+
+
+class ListScheduleRunsResponse(Record):
+    """Body of `GET .../schedules/{schedule}/runs`: newest first."""
+
+    runs: list[DescribeScheduleRun]
+
+
+class ScheduleTiming(Record):
+    """When a schedule fires: exactly one of `cron` (with `timezone`), `every` or `at`."""
+
+    cron: str | None = Field(None, description='Five fields, e.g. "0 6 * * MON"')
+    timezone: str = Field("UTC", description="IANA zone the cron line and a naive `at` are read in")
+    every: float | None = Field(None, description="Seconds between ticks (at least 1)")
+    at: str | None = Field(None, description="ISO 8601 date-time of a one-off schedule")
+
+
+class CreateSchedule(ScheduleTiming):
+    """Body of `POST /projects/{project}/schedules`: a pipeline or a datasource to refresh."""
+
+    name: str | None = Field(None, max_length=200, description="Unique in the project (default from the target)")
+    pipeline: str | None = Field(None, description="Pipeline to run (name or id)")
+    datasource: str | None = Field(None, description="Datasource to import into a new dataset (name or id)")
+    params: dict[str, Any] = Field(default_factory=dict)
+    retries: int = Field(0, ge=0, le=100)
+    retry_delay: float = Field(60.0, ge=0)
+    enabled: bool = True
+
+
+class UpdateSchedule(Record):
+    """Body of `PATCH .../schedules/{schedule}`: fields left out keep their value; timing fields
+    replace the timing as a whole."""
+
+    name: str | None = Field(None, max_length=200)
+    cron: str | None = None
+    timezone: str | None = None
+    every: float | None = None
+    at: str | None = None
+    params: dict[str, Any] | None = None
+    retries: int | None = Field(None, ge=0, le=100)
+    retry_delay: float | None = Field(None, ge=0)
+
+
+class SchedulePreview(Record):
+    """What a timing means before saving it: a human reading and the next fire times."""
+
+    description: str
+    next_runs: list[datetime] = Field(description="The next fire times (UTC), first one first")
+    local_next_runs: list[str] = Field(description="The same times in the schedule's zone, ISO 8601 with offset")
+
+
+class DescribeScheduler(Record):
+    """The scheduler running inside this Jupyter server."""
+
+    running: bool
+    name: str = Field(description="host:pid of the scheduler")
+    ticking: bool = Field(description="True while a tick is being worked on")
+    last_tick_at: datetime | None = None
+    ticks: int = Field(description="Ticks worked on since the server started")
+    fired: int = Field(description="Runs this scheduler started")

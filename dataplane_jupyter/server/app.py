@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from jupyter_server.extension.application import ExtensionApp
 from tornado.ioloop import PeriodicCallback
-from traitlets import Float, Unicode
+from traitlets import Bool, Float, Unicode
 
 from ..core.catalog.catalog import Catalog
 from ..core.jobs.leftovers import remove_leftovers
+from ..core.schedules import Scheduler
 from .routes import tornado_routes
 
 
@@ -22,6 +24,8 @@ class DataplaneExtension(ExtensionApp):
     catalog_url = Unicode(None, allow_none=True, config=True, help="SQLAlchemy URL of the catalog (default: SQLite in the home)")
     storage_url = Unicode(None, allow_none=True, config=True, help="fsspec URL of the dataset storage")
     reap_interval = Float(30.0, config=True, help="Seconds between checks for jobs whose worker died")
+    scheduler = Bool(True, config=True, help="Fire due schedules while the server runs (in a thread, off the event loop)")
+    scheduler_max_sleep = Float(1.0, config=True, help="Longest pause of the scheduler between looks at the catalog (s)")
 
     def initialize_settings(self) -> None:
         """Open the catalog once, fail the jobs a previous run left behind, keep watching."""
@@ -39,6 +43,22 @@ class DataplaneExtension(ExtensionApp):
         )
         self._reaper.start()
         self.log.info("dataplane: catalog at %s", catalog.settings.home)
+        if self.scheduler:
+            self._start_scheduler(catalog)
+
+    def _start_scheduler(self, catalog: Catalog) -> None:
+        """Run the scheduler in its own thread: a tick never blocks the server's event loop."""
+        import os
+        import socket
+
+        scheduler = Scheduler(catalog, name=f"server:{socket.gethostname()}:{os.getpid()}",
+                              max_sleep=self.scheduler_max_sleep)
+        self._scheduler_stop = threading.Event()
+        runner = threading.Thread(target=scheduler.run_forever, args=(self._scheduler_stop,),
+                                  name="dataplane-scheduler", daemon=True)
+        self.settings["dataplane_scheduler"] = scheduler
+        self.settings["dataplane_scheduler_runner"] = runner
+        runner.start()
 
     def initialize_handlers(self) -> None:
         """Register the REST routes."""
@@ -49,3 +69,12 @@ class DataplaneExtension(ExtensionApp):
         reaper = getattr(self, "_reaper", None)
         if reaper is not None:
             reaper.stop()
+        stop = getattr(self, "_scheduler_stop", None)
+        if stop is not None:
+            stop.set()
+            scheduler = self.settings.get("dataplane_scheduler")
+            if scheduler is not None:
+                scheduler.wake.set()
+            runner = self.settings.get("dataplane_scheduler_runner")
+            if runner is not None:
+                await asyncio.to_thread(runner.join, 10)

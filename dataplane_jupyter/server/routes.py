@@ -12,6 +12,7 @@ from . import export_handlers as x
 from . import handlers as h
 from . import image_handlers as i
 from . import pipeline_handlers as pl
+from . import schedule_handlers as c
 from . import source_handlers as s
 
 API = "/dataplane/api/v1"
@@ -70,6 +71,13 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/pipeline-runs/{run}/retry", pl.RetryPipelineRunHandler),
     ("/projects/{project}/pipeline-runs/{run}/steps/{step}/log", pl.PipelineRunStepLogHandler),
     ("/projects/{project}/pipeline-runs/{run}/steps/{step}/notebook", pl.PipelineRunNotebookHandler),
+    ("/projects/{project}/schedules", c.SchedulesHandler),
+    ("/projects/{project}/schedules/preview", c.SchedulePreviewHandler),
+    ("/projects/{project}/schedules/{schedule}", c.ScheduleHandler),
+    ("/projects/{project}/schedules/{schedule}/pause", c.PauseScheduleHandler),
+    ("/projects/{project}/schedules/{schedule}/resume", c.ResumeScheduleHandler),
+    ("/projects/{project}/schedules/{schedule}/runs", c.ScheduleRunsHandler),
+    ("/scheduler", c.SchedulerHandler),
     ("/projects/{project}/jobs", h.ProjectJobsHandler),
     ("/jobs/{job}", h.JobHandler),
     ("/jobs/{job}/cancel", h.CancelJobHandler),

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CatalogPanel", "ConnectorPanel", "DatasetPanel", "DatasourcePanel", "catalog_panel",
-           "panel_for", "register_display"]
+__all__ = ["CatalogPanel", "ConnectorPanel", "DatasetPanel", "DatasourcePanel", "ScheduleForm", "SchedulesList",
+           "catalog_panel", "panel_for", "register_display"]
 
 _LAZY = {
     "CatalogPanel": "catalog",
@@ -24,6 +24,8 @@ _LAZY = {
     "DatasourceForm": "forms",
     "ImportForm": "forms",
     "PipelinePanel": "pipelines",
+    "ScheduleForm": "schedules",
+    "SchedulesList": "schedules",
 }
 
 # (module, class) of the core records that display as a panel

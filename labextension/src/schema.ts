@@ -6876,6 +6876,813 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dataplane/api/v1/projects/{project}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List schedules with their next run and last status */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this pipeline's schedules (name or id) */
+                    pipeline?: string;
+                    /** @description Only this datasource's refresh schedules (name or id) */
+                    datasource?: string;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description List schedules with their next run and last status */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListSchedulesResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Schedule a pipeline or a datasource refresh */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateSchedule"];
+                };
+            };
+            responses: {
+                /** @description Schedule a pipeline or a datasource refresh */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeSchedule"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read a timing before saving it: a human reading and the next fire times */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description How many fire times (default 5, at most 50) */
+                    count?: string;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ScheduleTiming"];
+                };
+            };
+            responses: {
+                /** @description Read a timing before saving it: a human reading and the next fire times */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulePreview"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/schedules/{schedule}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Describe a schedule (by id or name) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    schedule: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Describe a schedule (by id or name) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeSchedule"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a schedule and its history (the runs it started stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    schedule: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Delete a schedule and its history (the runs it started stay) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Edit a schedule: timing, parameters, retries or name */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    schedule: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateSchedule"];
+                };
+            };
+            responses: {
+                /** @description Edit a schedule: timing, parameters, retries or name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeSchedule"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/schedules/{schedule}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a schedule: no tick fires until it is resumed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    schedule: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Pause a schedule: no tick fires until it is resumed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeSchedule"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/schedules/{schedule}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a schedule from now on (missed ticks while paused are not caught up) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    schedule: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Resume a schedule from now on (missed ticks while paused are not caught up) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeSchedule"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/schedules/{schedule}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What each tick of a schedule did, most recent first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description At most this many (default 100) */
+                    limit?: string;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                    schedule: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What each tick of a schedule did, most recent first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListScheduleRunsResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/scheduler": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scheduler running inside this Jupyter server */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The scheduler running inside this Jupyter server */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeScheduler"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7035,6 +7842,73 @@ export interface components {
              * @description Unique project name
              */
             name: string;
+        };
+        /**
+         * CreateSchedule
+         * @description Body of `POST /projects/{project}/schedules`: a pipeline or a datasource to refresh.
+         */
+        CreateSchedule: {
+            /**
+             * At
+             * @description ISO 8601 date-time of a one-off schedule
+             * @default null
+             */
+            at: string | null;
+            /**
+             * Cron
+             * @description Five fields, e.g. "0 6 * * MON"
+             * @default null
+             */
+            cron: string | null;
+            /**
+             * Datasource
+             * @description Datasource to import into a new dataset (name or id)
+             * @default null
+             */
+            datasource: string | null;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Every
+             * @description Seconds between ticks (at least 1)
+             * @default null
+             */
+            every: number | null;
+            /**
+             * Name
+             * @description Unique in the project (default from the target)
+             * @default null
+             */
+            name: string | null;
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Pipeline
+             * @description Pipeline to run (name or id)
+             * @default null
+             */
+            pipeline: string | null;
+            /**
+             * Retries
+             * @default 0
+             */
+            retries: number;
+            /**
+             * Retry Delay
+             * @default 60
+             */
+            retry_delay: number;
+            /**
+             * Timezone
+             * @description IANA zone the cron line and a naive `at` are read in
+             * @default UTC
+             */
+            timezone: string;
         };
         /**
          * DatasetOrigin
@@ -7933,6 +8807,223 @@ export interface components {
             status: string;
         };
         /**
+         * DescribeSchedule
+         * @description A schedule: when it fires, what it starts, and how its last tick went.
+         */
+        DescribeSchedule: {
+            /**
+             * At
+             * @description The one fire time of a one-off schedule
+             * @default null
+             */
+            at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Created By
+             * @default
+             */
+            created_by: string;
+            /**
+             * Cron
+             * @default null
+             */
+            cron: string | null;
+            /**
+             * Description
+             * @description Human reading, e.g. "At 06:00, only on Monday (Europe/Paris)"
+             */
+            description: string;
+            /**
+             * Disabled Reason
+             * @description Why the scheduler disabled it (e.g. its pipeline was deleted)
+             * @default null
+             */
+            disabled_reason: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Every
+             * @description Seconds between ticks
+             * @default null
+             */
+            every: number | null;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "cron" | "every" | "at";
+            /**
+             * Last Fired At
+             * @default null
+             */
+            last_fired_at: string | null;
+            /**
+             * Last Status
+             * @default null
+             */
+            last_status: ("fired" | "succeeded" | "failed" | "retried" | "skipped_overlap" | "skipped_missed") | null;
+            /** Name */
+            name: string;
+            /**
+             * Next Run
+             * @description Null while paused or once a one-off has fired
+             * @default null
+             */
+            next_run: string | null;
+            /**
+             * Params
+             * @description Passed to each run
+             */
+            params?: {
+                [key: string]: unknown;
+            };
+            /** Project Id */
+            project_id: string;
+            /**
+             * Retries
+             * @description How many times a failed run is tried again
+             */
+            retries: number;
+            /**
+             * Retry At
+             * @description When a pending retry starts
+             * @default null
+             */
+            retry_at: string | null;
+            /**
+             * Retry Delay
+             * @description Seconds before each retry
+             */
+            retry_delay: number;
+            /** Target Id */
+            target_id: string;
+            /**
+             * Target Name
+             * @description The pipeline's or datasource's name
+             */
+            target_name: string;
+            /**
+             * Target Type
+             * @enum {string}
+             */
+            target_type: "pipeline" | "datasource";
+            /**
+             * Timezone
+             * @default UTC
+             */
+            timezone: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * DescribeScheduleRun
+         * @description One tick of a schedule: fired (a run started), skipped, failed or retried, with the run it started.
+         */
+        DescribeScheduleRun: {
+            /**
+             * Attempt
+             * @description 1 for the tick itself, 2… for its retries
+             */
+            attempt: number;
+            /**
+             * Finished At
+             * @default null
+             */
+            finished_at: string | null;
+            /**
+             * Fired At
+             * Format: date-time
+             */
+            fired_at: string;
+            /** Id */
+            id: string;
+            /**
+             * Message
+             * @default null
+             */
+            message: string | null;
+            /**
+             * Run Id
+             * @description The pipeline run or dataset this tick started
+             * @default null
+             */
+            run_id: string | null;
+            /**
+             * Run Name
+             * @description The dataset's name, for a datasource refresh
+             * @default null
+             */
+            run_name: string | null;
+            /**
+             * Run Type
+             * @description pipeline_run or dataset
+             * @default null
+             */
+            run_type: string | null;
+            /** Schedule Id */
+            schedule_id: string;
+            /**
+             * Scheduler
+             * @description Which scheduler fired it (host:pid, server or daemon)
+             * @default null
+             */
+            scheduler: string | null;
+            /**
+             * Status
+             * @description fired (its run is still going), succeeded, failed, retried (failed; another attempt follows), skipped_overlap (the previous run still ran), skipped_missed (no scheduler was running)
+             * @enum {string}
+             */
+            status: "fired" | "succeeded" | "failed" | "retried" | "skipped_overlap" | "skipped_missed";
+            /**
+             * Tick
+             * Format: date-time
+             * @description The fire time this record is about (UTC)
+             */
+            tick: string;
+        };
+        /**
+         * DescribeScheduler
+         * @description The scheduler running inside this Jupyter server.
+         */
+        DescribeScheduler: {
+            /**
+             * Fired
+             * @description Runs this scheduler started
+             */
+            fired: number;
+            /**
+             * Last Tick At
+             * @default null
+             */
+            last_tick_at: string | null;
+            /**
+             * Name
+             * @description host:pid of the scheduler
+             */
+            name: string;
+            /** Running */
+            running: boolean;
+            /**
+             * Ticking
+             * @description True while a tick is being worked on
+             */
+            ticking: boolean;
+            /**
+             * Ticks
+             * @description Ticks worked on since the server started
+             */
+            ticks: number;
+        };
+        /**
          * EmbeddingsColor
          * @description One dataset column's values for the embedded rows, to colour the map.
          */
@@ -8152,6 +9243,22 @@ export interface components {
             total: number;
         };
         /**
+         * ListScheduleRunsResponse
+         * @description Body of `GET .../schedules/{schedule}/runs`: newest first.
+         */
+        ListScheduleRunsResponse: {
+            /** Runs */
+            runs: components["schemas"]["DescribeScheduleRun"][];
+        };
+        /**
+         * ListSchedulesResponse
+         * @description Body of `GET /projects/{project}/schedules`.
+         */
+        ListSchedulesResponse: {
+            /** Schedules */
+            schedules: components["schemas"]["DescribeSchedule"][];
+        };
+        /**
          * PipelineValidation
          * @description Result of a validation: valid when `problems` is empty.
          */
@@ -8213,6 +9320,54 @@ export interface components {
              * @description Indexes of the rows in the dataset
              */
             rows: number[];
+        };
+        /**
+         * SchedulePreview
+         * @description What a timing means before saving it: a human reading and the next fire times.
+         */
+        SchedulePreview: {
+            /** Description */
+            description: string;
+            /**
+             * Local Next Runs
+             * @description The same times in the schedule's zone, ISO 8601 with offset
+             */
+            local_next_runs: string[];
+            /**
+             * Next Runs
+             * @description The next fire times (UTC), first one first
+             */
+            next_runs: string[];
+        };
+        /**
+         * ScheduleTiming
+         * @description When a schedule fires: exactly one of `cron` (with `timezone`), `every` or `at`.
+         */
+        ScheduleTiming: {
+            /**
+             * At
+             * @description ISO 8601 date-time of a one-off schedule
+             * @default null
+             */
+            at: string | null;
+            /**
+             * Cron
+             * @description Five fields, e.g. "0 6 * * MON"
+             * @default null
+             */
+            cron: string | null;
+            /**
+             * Every
+             * @description Seconds between ticks (at least 1)
+             * @default null
+             */
+            every: number | null;
+            /**
+             * Timezone
+             * @description IANA zone the cron line and a naive `at` are read in
+             * @default UTC
+             */
+            timezone: string;
         };
         /**
          * UpdateConnector
@@ -8335,6 +9490,55 @@ export interface components {
             yaml: string | null;
         };
         /**
+         * UpdateSchedule
+         * @description Body of `PATCH .../schedules/{schedule}`: fields left out keep their value; timing fields
+         *     replace the timing as a whole.
+         */
+        UpdateSchedule: {
+            /**
+             * At
+             * @default null
+             */
+            at: string | null;
+            /**
+             * Cron
+             * @default null
+             */
+            cron: string | null;
+            /**
+             * Every
+             * @default null
+             */
+            every: number | null;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+            /**
+             * Params
+             * @default null
+             */
+            params: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Retries
+             * @default null
+             */
+            retries: number | null;
+            /**
+             * Retry Delay
+             * @default null
+             */
+            retry_delay: number | null;
+            /**
+             * Timezone
+             * @default null
+             */
+            timezone: string | null;
+        };
+        /**
          * ValidatePipeline
          * @description Body of `POST .../pipelines/validate`: check steps without saving them.
          */
@@ -8359,6 +9563,7 @@ export type CreateDatasource = components['schemas']['CreateDatasource'];
 export type CreateExporter = components['schemas']['CreateExporter'];
 export type CreatePipeline = components['schemas']['CreatePipeline'];
 export type CreateProject = components['schemas']['CreateProject'];
+export type CreateSchedule = components['schemas']['CreateSchedule'];
 export type DatasetOrigin = components['schemas']['DatasetOrigin'];
 export type DatasetStatus = components['schemas']['DatasetStatus'];
 export type DatasourcePreview = components['schemas']['DatasourcePreview'];
@@ -8381,6 +9586,9 @@ export type DescribeProblem = components['schemas']['DescribeProblem'];
 export type DescribeProject = components['schemas']['DescribeProject'];
 export type DescribeRunStep = components['schemas']['DescribeRunStep'];
 export type DescribeRunStepLog = components['schemas']['DescribeRunStepLog'];
+export type DescribeSchedule = components['schemas']['DescribeSchedule'];
+export type DescribeScheduleRun = components['schemas']['DescribeScheduleRun'];
+export type DescribeScheduler = components['schemas']['DescribeScheduler'];
 export type EmbeddingsColor = components['schemas']['EmbeddingsColor'];
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type ExportDataset = components['schemas']['ExportDataset'];
@@ -8404,16 +9612,21 @@ export type ListPipelineVersionsResponse = components['schemas']['ListPipelineVe
 export type ListPipelinesResponse = components['schemas']['ListPipelinesResponse'];
 export type ListProjectsResponse = components['schemas']['ListProjectsResponse'];
 export type ListRejectedRowsResponse = components['schemas']['ListRejectedRowsResponse'];
+export type ListScheduleRunsResponse = components['schemas']['ListScheduleRunsResponse'];
+export type ListSchedulesResponse = components['schemas']['ListSchedulesResponse'];
 export type PipelineValidation = components['schemas']['PipelineValidation'];
 export type RejectedRow = components['schemas']['RejectedRow'];
 export type RunPipeline = components['schemas']['RunPipeline'];
 export type SaveSelection = components['schemas']['SaveSelection'];
+export type SchedulePreview = components['schemas']['SchedulePreview'];
+export type ScheduleTiming = components['schemas']['ScheduleTiming'];
 export type UpdateConnector = components['schemas']['UpdateConnector'];
 export type UpdateDataset = components['schemas']['UpdateDataset'];
 export type UpdateDatasource = components['schemas']['UpdateDatasource'];
 export type UpdateExporter = components['schemas']['UpdateExporter'];
 export type UpdateImageFolder = components['schemas']['UpdateImageFolder'];
 export type UpdatePipeline = components['schemas']['UpdatePipeline'];
+export type UpdateSchedule = components['schemas']['UpdateSchedule'];
 export type ValidatePipeline = components['schemas']['ValidatePipeline'];
 export type $defs = Record<string, never>;
 export type operations = Record<string, never>;

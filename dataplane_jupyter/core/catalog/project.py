@@ -9,7 +9,8 @@ from dataplane_jupyter.core.exports.exporters import Exporters
 from dataplane_jupyter.core.images.folders import ImageFolders
 from dataplane_jupyter.core.jobs.store import Job
 from dataplane_jupyter.core.models import DescribeProject
-from dataplane_jupyter.core.pipelines.collection import Pipelines
+from dataplane_jupyter.core.pipelines import Pipelines
+from dataplane_jupyter.core.schedules.collection import Schedules
 from dataplane_jupyter.core.sources.sources import Connectors, Datasources
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ class Project:
         self.exporters = Exporters(self)
         self.image_folders = ImageFolders(self)
         self.pipelines = Pipelines(self)
+        self.schedules = Schedules(self)
 
     @property
     def id(self) -> str:

@@ -315,3 +315,65 @@ job_slots = sa.Table(
     sa.Column("pid", sa.Integer(), nullable=False),
     sa.Column("pid_started", sa.Float(), nullable=True),
 )
+
+
+# -- schedules (migration 0004) ----------------------------------------------------------------
+
+schedules = sa.Table(
+    "schedules",
+    metadata,
+    _id(),
+    _project(),
+    sa.Column("name", sa.String(200), nullable=False),
+    # What it starts: a pipeline run, or a datasource import into a new dataset snapshot. No
+    # foreign key: a schedule whose target is deleted stays, disabled, with the reason.
+    sa.Column("target_type", sa.String(20), nullable=False),
+    sa.Column("target_id", sa.String(32), nullable=False),
+    sa.Column("target_name", sa.String(200), nullable=False),
+    sa.Column("cron", sa.String(200), nullable=True),
+    sa.Column("timezone", sa.String(100), nullable=False, default="UTC"),
+    sa.Column("every_seconds", sa.Float(), nullable=True),
+    sa.Column("at", UTCDateTime(), nullable=True),
+    sa.Column("anchor", UTCDateTime(), nullable=False, default=utcnow),
+    sa.Column("params", sa.JSON(), nullable=False, default=dict),
+    sa.Column("enabled", sa.Boolean(), nullable=False, default=True),
+    sa.Column("disabled_reason", sa.Text(), nullable=True),
+    # The tick a scheduler claims next: `UPDATE ... WHERE next_run = <the value it read>`.
+    sa.Column("next_run", UTCDateTime(), nullable=True),
+    sa.Column("retries", sa.Integer(), nullable=False, default=0),
+    sa.Column("retry_delay", sa.Float(), nullable=False, default=60.0),
+    # A pending retry: when, of which tick, which attempt (claimed the same conditional way).
+    sa.Column("retry_at", UTCDateTime(), nullable=True),
+    sa.Column("retry_tick", UTCDateTime(), nullable=True),
+    sa.Column("retry_attempt", sa.Integer(), nullable=True),
+    sa.Column("last_status", sa.String(30), nullable=True),
+    sa.Column("last_fired_at", UTCDateTime(), nullable=True),
+    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    *_stamps(),
+    sa.UniqueConstraint("project_id", "name"),
+    sa.Index("ix_schedules_next_run", "enabled", "next_run"),
+)
+
+schedule_runs = sa.Table(
+    "schedule_runs",
+    metadata,
+    _id(),
+    sa.Column(
+        "schedule_id", sa.String(32), sa.ForeignKey("schedules.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("tick", UTCDateTime(), nullable=False),
+    sa.Column("attempt", sa.Integer(), nullable=False, default=1),
+    # fired → succeeded | failed | retried; or skipped_overlap, skipped_missed, failed at once.
+    sa.Column("status", sa.String(30), nullable=False),
+    sa.Column("run_type", sa.String(30), nullable=True),
+    sa.Column("run_id", sa.String(32), nullable=True),
+    sa.Column("run_name", sa.String(200), nullable=True),
+    sa.Column("message", sa.Text(), nullable=True),
+    sa.Column("scheduler", sa.String(200), nullable=True),
+    sa.Column("fired_at", UTCDateTime(), nullable=False, default=utcnow),
+    sa.Column("finished_at", UTCDateTime(), nullable=True),
+    # One record per tick and attempt, whichever scheduler writes it.
+    sa.UniqueConstraint("schedule_id", "tick", "attempt", name="uq_schedule_runs_tick"),
+    sa.Index("ix_schedule_runs_schedule", "schedule_id", "fired_at"),
+    sa.Index("ix_schedule_runs_status", "status"),
+)

@@ -125,6 +125,15 @@ class Pipeline:
         fields for this run: {"out": {"exporter": "other"}}."""
         return start_run(self, params, trigger=trigger, schedule_id=schedule_id)
 
+    def schedule(self, name: str | None = None, **timing: Any) -> Any:
+        """Run this pipeline on a schedule: `cron=` (+ `timezone=`), `every=` seconds or `at=`;
+        `params=` are passed to each run; `retries=`, `retry_delay=` (see `project.schedules.create`)."""
+        return self.project.schedules.create(name, pipeline=self.id, **timing)
+
+    def schedules(self) -> list[Any]:
+        """The schedules that run this pipeline."""
+        return self.project.schedules.list(pipeline=self.id)
+
     def runs(self, *, status: list[str] | None = None, limit: int = 50) -> list[PipelineRun]:
         """This pipeline's runs, newest first."""
         return self.project.pipelines.runs(pipeline=self.id, status=status, limit=limit)

@@ -229,8 +229,18 @@ class Datasource:
         records.update(self.project.catalog.engine, schema.datasources, self.project, self.id, "Datasource", **values)
         return self.project.datasources[self.id]
 
+    def schedule(self, name: str | None = None, **timing: Any) -> Any:
+        """Refresh this datasource on a schedule: each tick imports it into a new dataset snapshot.
+        `cron=` (+ `timezone=`), `every=` seconds or `at=`; `retries=`, `retry_delay=`,
+        `params={"dataset_name": "sales_{tick:%Y%m%d}"}` (see `project.schedules.create`)."""
+        return self.project.schedules.create(name, datasource=self.id, **timing)
+
+    def schedules(self) -> list[Any]:
+        """The schedules that refresh this datasource."""
+        return self.project.schedules.list(datasource=self.id)
+
     def delete(self) -> None:
-        """Forget the datasource; datasets imported from it stay."""
+        """Forget the datasource; datasets imported from it stay (its schedules are disabled at their next tick)."""
         records.delete(self.project.catalog.engine, schema.datasources, self.id)
 
 

@@ -1,10 +1,11 @@
-import { checkIcon, deleteIcon, editIcon, fileUploadIcon } from '@jupyterlab/ui-components';
+import { checkIcon, deleteIcon, editIcon, fileUploadIcon, runningIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { CommandIDs } from '../commands/sourceIds';
 import { DatasourceForm } from '../forms/datasourceForm';
 import { showForm } from '../forms/formDialog';
 import { SourcesModel } from '../sourcesModel';
+import { TargetSchedules, createScheduleFor } from '../schedules/scheduleList';
 import { IDatasource } from '../types';
 import { ItemActions, ItemTest, SourcesSection, describeEntries } from './sourcesSection';
 
@@ -45,6 +46,7 @@ export class DatasourcesSection extends SourcesSection {
   }
 
   protected renderList(): JSX.Element {
+    this._renders += 1; // each refresh of the sources also reloads the schedules shown
     const datasources = this.sources.datasources;
     if (datasources.length === 0) {
       return this.empty;
@@ -55,6 +57,8 @@ export class DatasourcesSection extends SourcesSection {
       </ul>
     );
   }
+
+  private _renders = 0;
 
   private renderItem(datasource: IDatasource): JSX.Element {
     const { sources } = this;
@@ -72,6 +76,13 @@ export class DatasourcesSection extends SourcesSection {
                 className: 'jp-Dataplane-import',
                 onClick: () =>
                   this.execute(CommandIDs.importFromDatasource, { project, datasource: name })
+              },
+              {
+                icon: runningIcon,
+                tooltip: 'Schedule a refresh (a new dataset snapshot each time)',
+                className: 'jp-Dataplane-schedule-new',
+                onClick: () =>
+                  void createScheduleFor(sources.client, project, { type: 'datasource', name })
               },
               {
                 icon: checkIcon,
@@ -109,6 +120,12 @@ export class DatasourcesSection extends SourcesSection {
           {datasource.connector}: {describeEntries(datasource.locator)}
         </div>
         <ItemTest state={this.tests.get(name)} />
+        <TargetSchedules
+          client={sources.client}
+          project={project}
+          target={{ type: 'datasource', name }}
+          version={this._renders}
+        />
       </li>
     );
   }

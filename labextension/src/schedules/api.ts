@@ -1,0 +1,84 @@
+import { DataplaneClient, projectPath } from '../client';
+import { requestAPI } from '../request';
+import type * as api from '../schema';
+
+export type ISchedule = api.DescribeSchedule;
+export type IScheduleRun = api.DescribeScheduleRun;
+export type ISchedulePreview = api.SchedulePreview;
+export type ICreateSchedule = api.CreateSchedule;
+export type IScheduleTiming = api.ScheduleTiming;
+
+/** What a schedule runs: a pipeline, or a datasource it refreshes into a new dataset. */
+export interface IScheduleTarget {
+  type: 'pipeline' | 'datasource';
+  name: string;
+}
+
+function send<T>(client: DataplaneClient, method: string, path: string, body?: unknown): Promise<T> {
+  return requestAPI<T>(
+    path,
+    body === undefined
+      ? { method }
+      : { method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } },
+    client.serverSettings
+  );
+}
+
+/** `GET projects/{p}/schedules?pipeline=|datasource=` */
+export async function listSchedules(
+  client: DataplaneClient,
+  project: string,
+  target?: IScheduleTarget
+): Promise<ISchedule[]> {
+  const query = target ? `?${target.type}=${encodeURIComponent(target.name)}` : '';
+  const data = await send<api.ListSchedulesResponse>(client, 'GET', projectPath(project, 'schedules') + query);
+  return data.schedules;
+}
+
+/** `POST projects/{p}/schedules` */
+export function createSchedule(
+  client: DataplaneClient,
+  project: string,
+  body: ICreateSchedule
+): Promise<ISchedule> {
+  return send(client, 'POST', projectPath(project, 'schedules'), body);
+}
+
+/** `POST projects/{p}/schedules/preview`: a human reading and the next fire times. */
+export function previewSchedule(
+  client: DataplaneClient,
+  project: string,
+  timing: IScheduleTiming
+): Promise<ISchedulePreview> {
+  return send(client, 'POST', projectPath(project, 'schedules', 'preview'), timing);
+}
+
+/** `POST projects/{p}/schedules/{s}/pause` or `/resume` */
+export function setPaused(
+  client: DataplaneClient,
+  project: string,
+  schedule: string,
+  paused: boolean
+): Promise<ISchedule> {
+  return send(client, 'POST', projectPath(project, 'schedules', schedule, paused ? 'pause' : 'resume'));
+}
+
+/** `DELETE projects/{p}/schedules/{s}` */
+export function deleteSchedule(client: DataplaneClient, project: string, schedule: string): Promise<void> {
+  return send(client, 'DELETE', projectPath(project, 'schedules', schedule));
+}
+
+/** `GET projects/{p}/schedules/{s}/runs` */
+export async function listScheduleRuns(
+  client: DataplaneClient,
+  project: string,
+  schedule: string,
+  limit = 20
+): Promise<IScheduleRun[]> {
+  const data = await send<api.ListScheduleRunsResponse>(
+    client,
+    'GET',
+    `${projectPath(project, 'schedules', schedule, 'runs')}?limit=${limit}`
+  );
+  return data.runs;
+}

@@ -1,0 +1,114 @@
+"""Schedules in the sidebar: schedule a datasource refresh from its item, read the cron line in
+words with the next five fire times before saving, see the next run under the datasource, pause
+and resume it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+import dataplane_jupyter as dp
+
+from .lab import LabServer, open_lab, run_lab
+
+pytestmark = pytest.mark.browser
+
+SIDEBAR_TAB = '.jp-SideBar .lm-TabBar-tab[data-id="dataplane-sidebar"]'
+DIALOG = ".jp-Dialog"
+TIMEOUT = 60_000
+
+
+@pytest.fixture(scope="module")
+def schedules_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """JupyterLab over a home with one SQLite datasource, "weekly"."""
+    home = tmp_path_factory.mktemp("schedules-home")
+    db = tmp_path_factory.mktemp("schedules-src") / "sales.db"
+    with sqlite3.connect(db) as con:
+        con.execute("create table sales (id integer, price real)")
+        con.execute("insert into sales values (1, 2.5)")
+    project = dp.Catalog(home).project("default")
+    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(db))
+    project.datasources.create("weekly", connector="lite", table="sales")
+    with run_lab(tmp_path_factory.mktemp("schedules-lab"), home, server_extension=True) as server:
+        yield server
+
+
+@pytest.fixture
+def page(browser: Any, schedules_lab: LabServer, artifacts_dir: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    with open_lab(browser, schedules_lab, artifacts_dir, request.node.name) as page:
+        expect.set_options(timeout=TIMEOUT)
+        try:
+            yield page
+        finally:
+            expect.set_options(timeout=5_000)
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
+
+
+def api(server: LabServer, path: str) -> Any:
+    request = urllib.request.Request(f"{server.url}dataplane/api/v1/{path}",
+                                     headers={"Authorization": f"token {server.token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_schedule_a_datasource_refresh_see_its_next_run_and_pause_it(
+        page: Any, schedules_lab: LabServer, artifacts_dir: Path) -> None:
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.locator(SIDEBAR_TAB).click()
+    sidebar = page.locator("#dataplane-sidebar")
+    expect(sidebar).to_be_visible()
+    for title in ("Datasets", "Connectors", "Image folders"):  # room for the datasources on a 900 px page
+        sidebar.locator(".lm-AccordionPanel-title", has_text=title).click()
+    item = sidebar.locator('.jp-Dataplane-datasource[data-name="weekly"]')
+    expect(item).to_be_visible()
+    item.hover()
+    item.locator(".jp-Dataplane-schedule-new").click()
+
+    dialog = page.locator(DIALOG)
+    expect(dialog).to_contain_text("Schedule datasource 'weekly'")
+    reading = dialog.locator(".jp-Dataplane-schedulePreview")
+    # The dialog focuses its first input once open: wait for that (and the first reading) before typing.
+    expect(dialog.locator('[name="name"]')).to_be_focused()
+    expect(reading.locator(".jp-Dataplane-scheduleReading")).to_contain_text("At 06:00, only on Monday")
+    dialog.locator('[name="name"]').fill("nightly")
+    dialog.locator('[name="timezone"]').fill("Europe/Paris")
+    expect(reading.locator(".jp-Dataplane-scheduleReading")).to_have_text("At 06:00, only on Monday (Europe/Paris)")
+    expect(reading.locator("li")).to_have_count(5)
+    expect(reading.locator("li").first).to_contain_text("Mon ")
+    expect(reading.locator("li").first).to_contain_text("06:00:00 (+01:00)")
+
+    dialog.locator('[name="cron"]').fill("0 25 * * *")  # no 25th hour: the field is named
+    expect(reading).to_have_class("jp-Dataplane-schedulePreview jp-mod-error")
+    expect(reading).to_contain_text("cron: '0 25 * * *' is not a valid cron line")
+    dialog.locator('[name="cron"]').fill("30 2 * * *")
+    expect(reading.locator(".jp-Dataplane-scheduleReading")).to_have_text("At 02:30 (Europe/Paris)")
+    dialog.locator('[name="retries"]').fill("2")
+    page.screenshot(path=str(artifacts_dir / "schedules-form.png"))
+    dialog.locator(".jp-Dialog-footer button", has_text="Save schedule").click()
+    expect(page.locator(DIALOG)).to_have_count(0)
+
+    schedule = item.locator('.jp-Dataplane-schedule[data-name="nightly"]')
+    expect(schedule.locator(".jp-Dataplane-scheduleDetail")).to_have_text("At 02:30 (Europe/Paris)")
+    expect(schedule.locator(".jp-Dataplane-scheduleState")).to_contain_text("next ")
+    expect(schedule.locator(".jp-Dataplane-scheduleState")).to_contain_text("02:30 (Europe/Paris)")
+    saved = api(schedules_lab, "projects/default/schedules/nightly")
+    assert saved["enabled"] and saved["retries"] == 2 and saved["cron"] == "30 2 * * *"
+    schedule.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "schedules-sidebar.png"))
+
+    schedule.get_by_role("button", name="Pause").click()
+    expect(schedule.locator(".jp-Dataplane-scheduleState")).to_have_text("paused")
+    assert api(schedules_lab, "projects/default/schedules/nightly")["enabled"] is False
+    page.screenshot(path=str(artifacts_dir / "schedules-paused.png"))
+    schedule.get_by_role("button", name="Resume").click()
+    expect(schedule.locator(".jp-Dataplane-scheduleState")).to_contain_text("next ")
+    assert api(schedules_lab, "projects/default/schedules/nightly")["next_run"] == saved["next_run"]

@@ -1,0 +1,55 @@
+"""Fixtures for schedules: a SQLite table to refresh, a project, a clock that only moves when told,
+and a real PostgreSQL server (for shared catalogs and table locks)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+import pytest
+
+from dataplane_jupyter import ManualClock
+from tests.servers import postgres
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.PostgresServer]:
+    server = postgres.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sales_db(tmp_path):
+    path = tmp_path / "sales.db"
+    with sqlite3.connect(path) as con:
+        con.execute("create table sales (id integer, price real, city text)")
+        con.executemany("insert into sales values (?, ?, ?)", [(i, i * 0.5, "abc"[i % 3]) for i in range(200)])
+    return path
+
+
+@pytest.fixture
+def project(catalog, sales_db):
+    """A project with a datasource "weekly" over the SQLite sales table (jobs run in threads)."""
+    project = catalog.project("p")
+    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(sales_db))
+    project.datasources.create("weekly", connector="lite", table="sales")
+    return project
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2027, 1, 4, 5, 59, 30, tzinfo=timezone.utc))
+
+
+def settle(project, timeout: float = 60) -> None:
+    """Wait until no job of the project is queued or running and every dataset import has ended."""
+    for job in project.jobs(statuses=["queued", "running"]):
+        project.catalog.jobs.wait(job.id, timeout=timeout)
+    busy = ("copying", "computing_statistics")
+    project.catalog.jobs.wait_until(
+        lambda: True if not project.datasets.list(status=busy) else None,
+        timeout=timeout, poll=0.05)
