@@ -646,3 +646,16 @@ class DescribeScheduler(Record):
     last_tick_at: datetime | None = None
     ticks: int = Field(description="Ticks worked on since the server started")
     fired: int = Field(description="Runs this scheduler started")
+
+
+class ListSchedulesQuery(Query):
+    pipeline: str | None = Field(None, description="Only this pipeline's schedules (name or id)")
+    datasource: str | None = Field(None, description="Only this datasource's refresh schedules (name or id)")
+
+
+class SchedulePreviewQuery(Query):
+    count: int = Field(5, ge=1, le=50, description="How many fire times")
+
+
+class ScheduleRunsQuery(Query):
+    limit: int = Field(100, ge=1, le=10_000, description="At most this many")

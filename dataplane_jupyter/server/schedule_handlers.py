@@ -11,8 +11,11 @@ from ..core.models import (
     DescribeSchedule,
     DescribeScheduler,
     ListScheduleRunsResponse,
+    ListSchedulesQuery,
     ListSchedulesResponse,
     SchedulePreview,
+    SchedulePreviewQuery,
+    ScheduleRunsQuery,
     ScheduleTiming,
     UpdateSchedule,
 )
@@ -22,10 +25,10 @@ from .base import DataplaneHandler, operation
 class SchedulesHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("List schedules with their next run and last status", response=ListSchedulesResponse,
-               query={"pipeline": "Only this pipeline's schedules (name or id)",
-                      "datasource": "Only this datasource's refresh schedules (name or id)"})
+               query=ListSchedulesQuery)
     async def get(self, project: str) -> None:
-        pipeline, datasource = self.get_argument("pipeline", None), self.get_argument("datasource", None)
+        q = self.query(ListSchedulesQuery)
+        pipeline, datasource = q.pipeline, q.datasource
         found = await self.call(lambda: [
             s.info for s in self.project(project).schedules.list(pipeline=pipeline, datasource=datasource)])
         self.reply(ListSchedulesResponse(schedules=found))
@@ -52,10 +55,10 @@ def poke_scheduler(handler: DataplaneHandler) -> None:
 class SchedulePreviewHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Read a timing before saving it: a human reading and the next fire times", body=ScheduleTiming,
-               response=SchedulePreview, query={"count": "How many fire times (default 5, at most 50)"})
+               response=SchedulePreview, query=SchedulePreviewQuery)
     async def post(self, project: str) -> None:
         r = self.body(ScheduleTiming)
-        count = max(1, min(50, int(self.get_argument("count", "5") or 5)))
+        count = self.query(SchedulePreviewQuery).count
         self.reply(await self.call(lambda: self.project(project).schedules.preview(
             cron=r.cron, timezone=r.timezone, every=r.every, at=r.at, count=count)))
 
@@ -106,9 +109,9 @@ class ResumeScheduleHandler(DataplaneHandler):
 class ScheduleRunsHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("What each tick of a schedule did, most recent first", response=ListScheduleRunsResponse,
-               query={"limit": "At most this many (default 100)"})
+               query=ScheduleRunsQuery)
     async def get(self, project: str, schedule: str) -> None:
-        limit = max(1, min(10_000, int(self.get_argument("limit", "100") or 100)))
+        limit = self.query(ScheduleRunsQuery).limit
         runs = await self.call(lambda: self.project(project).schedules[schedule].runs(limit=limit))
         self.reply(ListScheduleRunsResponse(runs=runs))
 

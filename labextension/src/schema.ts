@@ -6888,9 +6888,9 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Only this pipeline's schedules (name or id) */
-                    pipeline?: string;
+                    pipeline?: string | null;
                     /** @description Only this datasource's refresh schedules (name or id) */
-                    datasource?: string;
+                    datasource?: string | null;
                 };
                 header?: never;
                 path: {
@@ -6947,6 +6947,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7027,6 +7036,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7048,8 +7066,8 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    /** @description How many fire times (default 5, at most 50) */
-                    count?: string;
+                    /** @description How many fire times */
+                    count?: number;
                 };
                 header?: never;
                 path: {
@@ -7110,6 +7128,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7199,6 +7226,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         put?: never;
@@ -7261,6 +7297,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7343,6 +7388,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -7416,6 +7470,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7507,6 +7570,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorResponse"];
                     };
                 };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7526,8 +7598,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description At most this many (default 100) */
-                    limit?: string;
+                    /** @description At most this many */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -7585,6 +7657,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7666,6 +7747,15 @@ export interface paths {
                 };
                 /** @description Invalid input (the field is named) */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
