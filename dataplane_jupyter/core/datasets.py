@@ -309,11 +309,57 @@ class Dataset:
             first = next(batches, None)
         return (first.to_pandas() if first is not None else self.to_pandas()).head(n)
 
-    def iter_batches(self, batch_rows: int = 65_536) -> Iterator[pa.RecordBatch]:
-        """The rows in Arrow batches (bounded memory)."""
+    def iter_batches(self, column: str | int | None = None, batch_size: int | None = None, *,
+                     batch_rows: int = 65_536, **options: Any) -> Iterator[Any]:
+        """With a column name: float32 arrays of `batch_size` (default 256) examples of an image,
+        tensor or numeric column (see `to_numpy`; options: version, connector, max_parallel,
+        timeout, threads). Without: the rows in Arrow record batches of `batch_rows` (bounded memory)."""
+        if isinstance(column, str):
+            from .images.columns import DatasetColumn
+
+            self._require_data()
+            return DatasetColumn(self, column).iter_arrays(batch_size or 256, **options)
+        return self._record_batches(column if isinstance(column, int) else batch_rows)
+
+    def _record_batches(self, batch_rows: int) -> Iterator[pa.RecordBatch]:
         self._require_data()
         with self.catalog.storage.open(self._data_path) as stream:
             yield from pq.ParquetFile(stream).iter_batches(batch_size=batch_rows)
+
+    def to_numpy(self, column: str, **options: Any) -> Any:
+        """One column as a float32 numpy array: images N×H×W×C in [0, 1] by the column's feature
+        options (decoded in parallel; missing or unusable images are zeros, counted in an
+        `ImageFillWarning`), tensors N×…, numbers N. Options: version (of the feature options),
+        connector (for gs:// / s3:// URLs), max_parallel, timeout (per image, seconds), threads."""
+        from .images.columns import DatasetColumn
+
+        self._require_data()
+        return DatasetColumn(self, column).to_numpy(**options)
+
+    def feature_options(self, column: str) -> Any:
+        """The Transformation / Color mode of an image column: the latest version set, else the
+        defaults chosen from its statistics (`is_default`, `reasons`)."""
+        from .images.columns import DatasetColumn
+
+        self._require_data()
+        return DatasetColumn(self, column).options()
+
+    def set_feature_options(self, column: str, *, transformation: str | None = None, size: Any = None,
+                            color_mode: str | None = None, fill: str | None = None) -> Any:
+        """Store a new version of an image column's options (resize / crop / pad / none, W×H,
+        grayscale / rgb / rgba, pad fill); nothing else is recomputed."""
+        from .images.columns import DatasetColumn
+
+        self._require_data()
+        return DatasetColumn(self, column).set_options(transformation=transformation, size=size,
+                                                       color_mode=color_mode, fill=fill)
+
+    def feature_options_history(self, column: str) -> list[Any]:
+        """Every version of an image column's options, oldest first."""
+        from .images.columns import DatasetColumn
+
+        self._require_data()
+        return DatasetColumn(self, column).history()
 
     def download(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
         """Write the dataset to a local file as CSV or Parquet (by `format` or the suffix)."""
@@ -328,7 +374,7 @@ class Dataset:
     def write_to(self, out: Any, fmt: str) -> None:
         """Stream the dataset into a binary file object as CSV or Parquet (in CSV, binary
         cells are base64 and list/struct/map cells JSON text)."""
-        batches = self.iter_batches()
+        batches = self._record_batches(65_536)
         first = next(batches, None)
         schema_ = first.schema if first is not None else self.to_arrow().schema
         csv = fmt == "csv"
