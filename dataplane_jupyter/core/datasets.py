@@ -172,6 +172,39 @@ class Datasets:
         start_file_import(self.project, dataset_id, location, options, delete_source=delete_source)
         return self.get(dataset_id)
 
+    def import_files(
+        self,
+        sources: Iterable[str | os.PathLike[str]],
+        name: str | None = None,
+        *,
+        origin: str = "upload",
+        delete_source: bool = False,
+        file_names: list[str] | None = None,
+    ) -> "Dataset":
+        """Start importing several .npy files as one dataset, one tensor column per file (named
+        after it); every file must hold the same number of examples (first dimension). Returns at
+        once, like `import_file`."""
+        from .images.npy_files import check_files, start_npy_files_import
+
+        locations = []
+        for source in sources:
+            location = str(source)
+            if "://" not in location:
+                path = Path(location).expanduser()
+                if not path.is_file():
+                    raise InvalidInput(f"File {location!r} does not exist.", field="sources")
+                location = str(path.absolute())
+            locations.append(location)
+        check_files(locations)
+        names = file_names or [Path(loc.split("://")[-1]).name for loc in locations]
+        if len(names) != len(locations):
+            raise InvalidInput(f"{len(names)} file names for {len(locations)} files.", field="file_names")
+        dataset_id = self._create(
+            name or Path(names[0]).stem, DatasetOrigin(origin), {"file": " + ".join(names), "files": names}
+        )
+        start_npy_files_import(self.project, dataset_id, locations, names, delete_source=delete_source)
+        return self.get(dataset_id)
+
     def import_datasource(self, datasource: str, name: str | None = None) -> "Dataset":
         """Start importing a datasource (a new snapshot each time); returns at once."""
         from .imports import start_datasource_import

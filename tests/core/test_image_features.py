@@ -165,3 +165,36 @@ def test_image_folder_options_and_arrays(project, tmp_path):
     assert array.shape == (3, 8, 8, 1) and array.dtype == np.float32
     assert folder.feature_options().version == 1
     assert [b.shape[0] for b in folder.iter_batches(2)] == [2, 1]
+
+
+def test_several_npy_files_make_one_dataset_with_a_column_per_file(project, tmp_path):
+    a = np.random.default_rng(1).random((6, 4, 3), dtype=np.float32)
+    b = np.random.default_rng(2).random((6, 8), dtype=np.float32)
+    c = np.arange(6, dtype=np.float32)
+    for name, array in (("pixels", a), ("embedding", b), ("score", c)):
+        np.save(tmp_path / f"{name}.npy", array)
+    ds = project.datasets.import_files([tmp_path / "pixels.npy", tmp_path / "embedding.npy", tmp_path / "score.npy"],
+                                       name="features").wait(timeout=60)
+    assert (ds.rows, ds.columns) == (6, 3)
+    assert [c["name"] for c in ds.statistics()["columns"]] == ["pixels", "embedding", "score"]
+    assert ds.column("pixels")["type"] == "tensor" and ds.column("score")["type"] == "numeric"
+    assert np.array_equal(ds.to_numpy("pixels"), a) and np.array_equal(ds.to_numpy("embedding"), b)
+    assert np.array_equal(ds.to_numpy("score"), c)
+    assert ds.info.source["files"] == ["pixels.npy", "embedding.npy", "score.npy"]
+
+
+def test_npy_files_of_different_lengths_are_refused_naming_both(project, tmp_path):
+    np.save(tmp_path / "a.npy", np.zeros((10, 2), np.float32))
+    np.save(tmp_path / "b.npy", np.zeros((12, 2), np.float32))
+    ds = project.datasets.import_files([tmp_path / "a.npy", tmp_path / "b.npy"], name="bad")
+    with pytest.raises(dp.ImportFailed, match=r"a.npy: 10, b.npy: 12"):
+        ds.wait(timeout=60)
+
+
+def test_import_files_refuses_what_is_not_npy(project, tmp_path):
+    np.save(tmp_path / "a.npy", np.zeros((3,), np.float32))
+    (tmp_path / "b.csv").write_text("x\n1\n")
+    with pytest.raises(dp.ImportFailed, match=r"b.csv is not an .npy file"):
+        project.datasets.import_files([tmp_path / "a.npy", tmp_path / "b.csv"], name="mixed").wait(timeout=60)
+    with pytest.raises(dp.InvalidInput, match="does not exist"):
+        project.datasets.import_files([tmp_path / "a.npy", tmp_path / "gone.npy"])
