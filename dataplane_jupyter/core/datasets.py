@@ -387,6 +387,23 @@ class Dataset:
         return DatasetColumn(self, column).set_options(transformation=transformation, size=size,
                                                        color_mode=color_mode, fill=fill)
 
+    def preview_images(self, column: str, rows: int = 6, offset: int = 0, **options: Any) -> Any:
+        """Original vs transformed thumbnails of a few rows (options given here are tried, not saved)."""
+        from .images.columns import DatasetColumn
+        from .images.previews import image_preview
+
+        self._require_data()
+        found = DatasetColumn(self, column)
+        return image_preview(found, rows=rows, offset=offset, options=found.trial(**options))
+
+    def tensor_view(self, column: str, row: int = 0, index: list[int] | None = None) -> Any:
+        """One row of a tensor column drawn by its dimensions, with per-position mean and spread."""
+        from .images.columns import DatasetColumn
+        from .images.previews import tensor_view
+
+        self._require_data()
+        return tensor_view(DatasetColumn(self, column), row=row, index=index)
+
     def feature_options_history(self, column: str) -> list[Any]:
         """Every version of an image column's options, oldest first."""
         from .images.columns import DatasetColumn

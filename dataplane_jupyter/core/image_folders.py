@@ -281,6 +281,14 @@ class ImageFolder:
 
         return FolderColumn(self).set_options(transformation=transformation, size=size, color_mode=color_mode, fill=fill)
 
+    def preview_images(self, rows: int = 6, offset: int = 0, **options: Any) -> Any:
+        """Original vs transformed thumbnails of a few images (options given here are tried, not saved)."""
+        from .images.columns import FolderColumn
+        from .images.previews import image_preview
+
+        found = FolderColumn(self)
+        return image_preview(found, rows=rows, offset=offset, options=found.trial(**options))
+
     def to_numpy(self, **options: Any) -> Any:
         """Every image as float32 N×H×W×C in [0, 1], in manifest order (see `Dataset.to_numpy`)."""
         from .images.columns import FolderColumn

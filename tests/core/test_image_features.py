@@ -52,6 +52,7 @@ def test_defaults_come_from_the_statistics_and_are_shown_as_such(photos):
     assert options.shape_hwc == [20, 40, 3]
 
 
+@pytest.mark.filterwarnings("ignore::dataplane_jupyter.core.images.tensors.ImageFillWarning")
 def test_set_options_is_versioned_and_changes_nothing_else(photos):
     before = photos.statistics()
     first = photos.set_feature_options("photo", transformation="crop", size=(16, 16), color_mode="grayscale")
@@ -198,3 +199,39 @@ def test_import_files_refuses_what_is_not_npy(project, tmp_path):
         project.datasets.import_files([tmp_path / "a.npy", tmp_path / "b.csv"], name="mixed").wait(timeout=60)
     with pytest.raises(dp.InvalidInput, match="does not exist"):
         project.datasets.import_files([tmp_path / "a.npy", tmp_path / "gone.npy"])
+
+
+def test_preview_shows_original_and_transformed_thumbnails(photos):
+    preview = photos.preview_images("photo", rows=6, transformation="crop", size=(20, 20))
+    assert [i.row for i in preview.items] == [0, 1, 2, 3, 4, 5] and preview.shape == [20, 20, 3]
+    first = preview.items[0]
+    assert first.original.startswith("data:image/") and first.transformed.startswith("data:image/png;base64,")
+    assert first.original_size == [40, 20] and first.original_mode == "RGB"
+    transformed = Image.open(io.BytesIO(__import__("base64").b64decode(first.transformed.split(",", 1)[1])))
+    assert transformed.size == (20, 20)
+    assert preview.items[4].error == "no image (empty value)" and "corrupt" in preview.items[5].error
+    assert photos.feature_options("photo").is_default  # tried, not saved
+
+
+def tensor_dataset(project, tmp_path, array, name):
+    np.save(tmp_path / f"{name}.npy", array)
+    return project.datasets.import_file(tmp_path / f"{name}.npy", name=name).wait(timeout=60)
+
+
+def test_tensor_views_follow_the_number_of_dimensions(project, tmp_path):
+    rng = np.random.default_rng(0)
+    line = tensor_dataset(project, tmp_path, rng.random((10, 7), dtype=np.float32), "line")
+    view = line.tensor_view("line", row=2)
+    assert view.view == "line" and len(view.values) == 7 and view.stat_rows == 10
+    assert np.allclose(view.mean, line.to_numpy("line").mean(axis=0), atol=1e-6)
+    heat = tensor_dataset(project, tmp_path, rng.random((4, 3, 5), dtype=np.float32), "heat")
+    assert heat.tensor_view("heat").view == "heatmap"
+    pics = tensor_dataset(project, tmp_path, rng.random((4, 6, 6, 3), dtype=np.float32), "pics")
+    view = pics.tensor_view("pics", row=1)
+    assert view.view == "image" and view.image.startswith("data:image/png") and view.std_image
+    cube = tensor_dataset(project, tmp_path, np.arange(2 * 3 * 4 * 5, dtype=np.float32).reshape(2, 3, 4, 5), "cube")
+    view = cube.tensor_view("cube", row=1, index=[2])
+    assert (view.view, view.index, view.shape) == ("heatmap", [2], [3, 4, 5])
+    assert view.values[0][0] == 60 + 2 * 20
+    with pytest.raises(dp.InvalidInput, match=r"index 3 is outside dimension 0 \(size 3\)"):
+        cube.tensor_view("cube", index=[3])

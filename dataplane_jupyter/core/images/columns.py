@@ -114,6 +114,16 @@ class Column:
         f.store_version(self.engine, self.owner, self.name, chosen, _who())
         return self.options()
 
+    def trial(self, *, transformation: str | None = None, size: Any = None, color_mode: str | None = None,
+              fill: str | None = None) -> f.FeatureOptions | None:
+        """The current options with some fields replaced, not stored (None when none is given)."""
+        if transformation is None and size is None and color_mode is None and fill is None:
+            return None
+        chosen = f.make_options(self.at_version(None), transformation=transformation, size=size,
+                                color_mode=color_mode, fill=fill)
+        f.refuse_none(chosen, self.defaults()[2], self.owner.label)
+        return chosen
+
     def _require_image(self) -> None:
         if self.kind() != "image":
             raise InvalidInput(f"Column {self.name!r} of {self.owner.label} holds {self.kind()} values: feature "
