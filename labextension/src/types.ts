@@ -266,3 +266,28 @@ export type INeighbor = api.DescribeNeighbor;
 
 /** Reply of `GET .../embeddings/neighbors?row=&k=`: nearest first. */
 export type INeighborsResponse = api.ListNeighborsResponse;
+
+/** Transformation / Color mode of an image column (the stored version, else the defaults). */
+export type IFeatureOptions = api.DescribeFeatureOptions;
+
+/** Body of `PUT .../feature-options`: the fields to change. */
+export type ISetFeatureOptions = api.SetFeatureOptions;
+
+/** Original vs transformed thumbnails of a few rows. */
+export type IImagePreview = api.ImagePreview;
+
+/** One row of an {@link IImagePreview}. */
+export type IImagePreviewItem = api.ImagePreviewItem;
+
+/** One row of a tensor column drawn by its dimensions, with mean and spread across rows. */
+export type ITensorView = api.TensorView;
+
+/** Options tried in a preview without saving them (query parameters). */
+export interface IPreviewQuery {
+  rows?: number;
+  offset?: number;
+  transformation?: string;
+  size?: string;
+  color_mode?: string;
+  fill?: string;
+}
