@@ -142,6 +142,18 @@ function ColumnDrillDown(props: {
       {(entry.warnings ?? []).length > 0 && (
         <p className="jp-Dataplane-notice jp-Dataplane-warn">{entry.warnings!.join('; ')}</p>
       )}
+      {entry.type === 'image' && !props.partial && (
+        <ImageFeatures client={client} project={project} owner={owner} />
+      )}
+      {(entry.type === 'tensor' || (entry.type === 'numeric' && entry.media)) && !props.partial && (
+        <TensorViewer
+          client={client}
+          project={project}
+          dataset={dataset}
+          column={column}
+          rows={(entry.count ?? 0) + (entry.missing ?? 0)}
+        />
+      )}
       <table className="jp-Dataplane-table jp-Dataplane-columnStats">
         <thead>
           <tr>
@@ -158,18 +170,6 @@ function ColumnDrillDown(props: {
           ))}
         </tbody>
       </table>
-      {entry.type === 'image' && !props.partial && (
-        <ImageFeatures client={client} project={project} owner={owner} />
-      )}
-      {(entry.type === 'tensor' || (entry.type === 'numeric' && entry.media)) && !props.partial && (
-        <TensorViewer
-          client={client}
-          project={project}
-          dataset={dataset}
-          column={column}
-          rows={(entry.count ?? 0) + (entry.missing ?? 0)}
-        />
-      )}
     </div>
   );
 }
