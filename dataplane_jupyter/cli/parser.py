@@ -41,14 +41,14 @@ class Verb(NamedTuple):
 
 def build_parser() -> argparse.ArgumentParser:
     """`dataplane [--home DIR] [--project P] [--json] <noun> <verb> ...`."""
-    from . import datasets, demo, exporters, image_folders, jobs, projects, sources
+    from . import datasets, demo, exporters, image_folders, jobs, pipelines, projects, sources
 
     parser = argparse.ArgumentParser(prog="dataplane", description="The dataplane catalog from the terminal.")
     parser.add_argument("--home", help="data home (default $DATAPLANE_HOME or ~/.dataplane)")
     parser.add_argument("--project", "-p", default="default", help="project name (default: default)")
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
     nouns = parser.add_subparsers(title="nouns", metavar="<noun>")
-    for module in (projects, datasets, image_folders, sources, exporters, jobs, demo):
+    for module in (projects, datasets, image_folders, sources, exporters, pipelines, jobs, demo):
         module.register(nouns)
     return parser
 
