@@ -11,7 +11,6 @@ Color modes: `grayscale` (1 channel, Pillow "L"), `rgb` (3), `rgba` (4; opaque i
 from __future__ import annotations
 
 import io
-import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -61,16 +60,17 @@ def transformed(data: bytes, options: "FeatureOptions") -> Image.Image:
 
 def open_image(data: bytes) -> Image.Image:
     """A lazily decoded image; Unusable when Pillow cannot read it or it is a pixel bomb."""
+    # No warnings.catch_warnings() here: it swaps process-wide filters, and decoding runs in
+    # several threads at once. Past Pillow's own limit the size is refused below instead.
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, SyntaxError, ValueError) as error:
+        image = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
         if isinstance(error, UnidentifiedImageError):
             raise Unusable("not an image Pillow can read") from None
         raise Unusable(f"unreadable image ({error})") from None
-    if image.width * image.height > MAX_PIXELS:
-        raise Unusable(f"{image.width}×{image.height} pixels is more than the {MAX_PIXELS:,} accepted")
+    limit = min(MAX_PIXELS, Image.MAX_IMAGE_PIXELS or MAX_PIXELS)
+    if image.width * image.height > limit:
+        raise Unusable(f"{image.width}×{image.height} pixels is more than the {limit:,} accepted")
     return image
 
 
