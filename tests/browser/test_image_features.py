@@ -34,8 +34,9 @@ def striped(size: tuple[int, int]) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def vision(dataplane_home: Path, tmp_path_factory: pytest.TempPathFactory, lab_server: Any) -> None:
-    """An image dataset (80×40 PNGs, a 40×40 JPEG, an empty row) and a tensor dataset."""
+def vision(dataplane_home: Path, tmp_path_factory: pytest.TempPathFactory, lab_server: Any) -> str:
+    """An image dataset (80×40 PNGs, a 40×40 JPEG, an empty row), a tensor dataset, and an
+    image folder (its id is returned)."""
     import dataplane_jupyter as dp
 
     files = tmp_path_factory.mktemp("vision")
@@ -47,6 +48,9 @@ def vision(dataplane_home: Path, tmp_path_factory: pytest.TempPathFactory, lab_s
     np.save(files / "pics.npy", np.random.default_rng(0).random((5, 12, 12, 3), dtype=np.float32))
     np.save(files / "curve.npy", np.sin(np.linspace(0, 6, 5 * 50, dtype=np.float32)).reshape(5, 50))
     project.datasets.import_files([files / "pics.npy", files / "curve.npy"], name="tensors").wait(timeout=120)
+    folder = project.image_folders.import_zip(
+        make_zip(files / "shapes.zip", {"a/1.png": striped((60, 30)), "b/2.png": striped((60, 30))}), name="shapes")
+    return folder.wait(timeout=120).id
 
 
 def natural_sizes(images: Any) -> list[list[int]]:
@@ -54,7 +58,7 @@ def natural_sizes(images: Any) -> list[list[int]]:
 
 
 def test_changing_the_options_redraws_the_transformed_thumbnails(
-        lab_page: Any, vision: None, artifacts_dir: Path) -> None:
+        lab_page: Any, vision: str, artifacts_dir: Path) -> None:
     content = open_details(lab_page, PROJECT, "photos")
     show_tab(content, "Columns")
     content.locator('.jp-Dataplane-columnsTable tr[data-column="photo"]').click()
@@ -86,7 +90,7 @@ def test_changing_the_options_redraws_the_transformed_thumbnails(
     assert (options["version"], options["transformation"], options["size"], options["color_mode"]) == (1, "crop", [32, 32], "grayscale")
 
 
-def test_tensor_columns_are_drawn_by_their_dimensions(lab_page: Any, vision: None, artifacts_dir: Path) -> None:
+def test_tensor_columns_are_drawn_by_their_dimensions(lab_page: Any, vision: str, artifacts_dir: Path) -> None:
     content = open_details(lab_page, PROJECT, "tensors")
     show_tab(content, "Columns")
     content.locator('.jp-Dataplane-columnsTable tr[data-column="pics"]').click()
@@ -103,3 +107,24 @@ def test_tensor_columns_are_drawn_by_their_dimensions(lab_page: Any, vision: Non
     expect(line.locator(".js-plotly-plot")).to_contain_text("row 3", timeout=SLOW_MS)
     line.scroll_into_view_if_needed()
     lab_page.screenshot(path=str(artifacts_dir / "tensor-view.png"))
+
+
+def test_an_image_folder_has_its_feature_options_in_its_viewer(lab_page: Any, vision: str, artifacts_dir: Path) -> None:
+    lab_page.evaluate("([id, project]) => window.jupyterapp.commands.execute('dataplane:open-image-folder', {id, project})",
+                      [vision, PROJECT])
+    viewer = lab_page.locator(".jp-Dataplane-imageFolderViewer")
+    expect(viewer).to_be_visible(timeout=SLOW_MS)
+    viewer.locator(".jp-Dataplane-folderFeatures summary").click()
+    features = viewer.locator(".jp-Dataplane-features")
+    expect(features.locator(".jp-Dataplane-featuresProvenance")).to_contain_text("Defaults chosen", timeout=SLOW_MS)
+    expect(features.locator("select.jp-Dataplane-transformation")).to_have_value("none")
+    features.locator("select.jp-Dataplane-transformation").select_option("pad")
+    features.locator("input.jp-Dataplane-height").fill("60")
+    lab_page.wait_for_function(
+        """() => {
+            const imgs = [...document.querySelectorAll('.jp-Dataplane-imageFolderViewer img.jp-Dataplane-transformed')];
+            return imgs.length === 2 && imgs.every(i => i.complete && i.naturalWidth === 60 && i.naturalHeight === 60);
+        }""", timeout=SLOW_MS)
+    features.locator("input.jp-Dataplane-fill").wait_for()
+    features.locator(".jp-Dataplane-previewGrid").scroll_into_view_if_needed()
+    lab_page.screenshot(path=str(artifacts_dir / "image-folder-features.png"))
