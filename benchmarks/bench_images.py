@@ -9,7 +9,7 @@ imported into a fresh catalog as a zip with an index.csv. Then, on the same stor
   when the images must be cropped) into a preallocated float32 array, divided by 255.
 
 Two cases: 224×224 JPEGs with options none/224×224/rgb (decode only), and 640×480 JPEGs with
-crop/224×224/rgb. Each timing is the best of `--repeat` runs on a warm page cache. Usage::
+crop/224×224/rgb. Each timing is the best of `--repeat` runs (the tools take turns) on a warm page cache. Usage::
 
     .venv/bin/python benchmarks/bench_images.py               # 5,000 images per case
     .venv/bin/python benchmarks/bench_images.py --images 1000 --repeat 1
@@ -77,11 +77,17 @@ def run_case(catalog, scratch: Path, count: int, size: tuple[int, int], options:
     for path in paths:  # warm the page cache for everyone
         Path(path).read_bytes()
     crop = tuple(options["size"]) if options["transformation"] == "crop" else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no image may be filled with zeros here
-        t_dp, ours = best(lambda: ds.to_numpy("photo"), repeat)
-        t_one, _ = best(lambda: ds.to_numpy("photo", threads=1), repeat)
-    t_pil, theirs = best(lambda: pillow_loop(paths, crop), repeat)
+    times: dict[str, list[float]] = {"dp": [], "one": [], "pil": []}
+    ours = theirs = None
+    for _ in range(repeat):  # interleaved, so that a change of load hits every tool alike
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no image may be filled with zeros here
+            seconds, ours = best(lambda: ds.to_numpy("photo"), 1)
+            times["dp"].append(seconds)
+            times["one"].append(best(lambda: ds.to_numpy("photo", threads=1), 1)[0])
+        seconds, theirs = best(lambda: pillow_loop(paths, crop), 1)
+        times["pil"].append(seconds)
+    t_dp, t_one, t_pil = min(times["dp"]), min(times["one"]), min(times["pil"])
     assert ours.shape == theirs.shape == (count, 224, 224, 3) and ours.dtype == np.float32
     if crop is None:
         assert np.array_equal(ours, theirs)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.catalog import Catalog
-from ..core.project import Project
+from ..core.catalog.catalog import Catalog
+from ..core.catalog.project import Project
 
 
 def catalog(args: argparse.Namespace) -> Catalog:

@@ -1,4 +1,4 @@
-"""`dataplane datasets list|import|show|stats|column|sample|rename|download|delete`, and the
+"""`dataplane datasets list|import|show|stats|column|sample|rejected|rename|download|delete`, and the
 embeddings verbs of `cli/embeddings.py`."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..core.datasets import Dataset
+from ..core.datasets.datasets import Dataset
+from ..core.errors import InvalidInput
 from ..core.models import DatasetStatus
 from . import embeddings, features
 from .common import project
@@ -29,6 +30,10 @@ def register(nouns: argparse._SubParsersAction) -> None:
             "file", arg("--name"),
             *(arg(f"--{option}", help=f"{option} (auto-detected when absent)")
               for option in ("separator", "decimal", "encoding")),
+            arg("--on-bad-rows", choices=["repair", "skip", "error"], default=None,
+                help="a row that does not parse like the rest: repair it when unambiguous, else set it "
+                     "aside (repair, the default); set every bad row aside (skip); refuse the file (error)"),
+            arg("--strict", action="store_true", help="refuse the file on any bad row (= --on-bad-rows error)"),
             arg("--wait", action="store_true", help="follow the import until it is ready"),
         ]),
         Verb("show", show_dataset, "one dataset"),
@@ -36,6 +41,9 @@ def register(nouns: argparse._SubParsersAction) -> None:
         Verb("delete", delete_dataset, "delete it and our stored files"),
         Verb("column", column_stats, "statistics of one column", ["name", "column"]),
         Verb("sample", sample_dataset, "the first rows", ["name", arg("-n", type=int, default=20)]),
+        Verb("rejected", rejected_rows, "the rows its import set aside, verbatim (line, raw, reason)",
+             ["name", arg("-n", type=int, default=None, help="at most this many rows (default: all)"),
+              arg("--output", help="write them to this CSV file instead")]),
         Verb("rename", rename_dataset, "give it a new name", ["name", "new_name"]),
         Verb("download", download_dataset, "write it to a CSV or Parquet file",
              ["name", "path", arg("--format", choices=["csv", "parquet"])]),
@@ -46,7 +54,7 @@ def register(nouns: argparse._SubParsersAction) -> None:
 
 def list_datasets(args: argparse.Namespace, out: Output) -> None:
     found = project(args).datasets.list(origin=args.origin, status=args.status, search=args.search)
-    out.result([ds._info for ds in found], table=TABLE)
+    out.result([ds.describe() for ds in found], table=TABLE)
 
 
 def follow_import(ds: Dataset, out: Output) -> None:
@@ -62,8 +70,12 @@ def follow_import(ds: Dataset, out: Output) -> None:
 
 
 def import_dataset(args: argparse.Namespace, out: Output) -> None:
+    if args.strict and args.on_bad_rows not in (None, "error"):
+        raise InvalidInput("--strict and --on-bad-rows " + args.on_bad_rows + " contradict each other.",
+                           field="on_bad_rows")
     ds = project(args).datasets.import_file(
-        args.file, args.name, separator=args.separator, decimal=args.decimal, encoding=args.encoding
+        args.file, args.name, separator=args.separator, decimal=args.decimal, encoding=args.encoding,
+        on_bad_rows="error" if args.strict else args.on_bad_rows or "repair",
     )
     if args.wait:
         follow_import(ds, out)
@@ -93,6 +105,26 @@ def sample_dataset(args: argparse.Namespace, out: Output) -> None:
         out.result(json.loads(frame.to_json(orient="split", index=False, date_format="iso")))
     else:
         print(frame.to_string(index=False))
+
+
+def rejected_rows(args: argparse.Namespace, out: Output) -> None:
+    table = project(args).datasets[args.name].rejected_table(0, args.n)
+    if args.output:
+        from ..core.ingest.rejected import rejected_csv
+
+        with open(args.output, "wb") as stream:
+            rejected_csv(table, stream)
+        out.result({"path": args.output, "rows": table.num_rows})
+        return
+    rows = table.to_pylist()
+    if out.json_mode:
+        out.result(rows)
+        return
+    if not rows:
+        print("No rows were set aside.")
+    for row in rows:
+        print(f"line {row['line']}: {row['reason']}")
+        print("  " + row["raw"].replace("\n", "\n  "))
 
 
 def rename_dataset(args: argparse.Namespace, out: Output) -> None:

@@ -10,6 +10,25 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class JobStatus(str, Enum):
+    """The life of a job, and of the records that follow one (export runs): queued → running →
+    succeeded | failed | cancelled."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        """True for the three terminal statuses."""
+        return self in TERMINAL
+
+
+TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+
+
 class DatasetStatus(str, Enum):
     """The platform's three steps, plus failure."""
 
@@ -90,6 +109,22 @@ class ListDatasetsResponse(Record):
     datasets: list[DescribeDataset]
 
 
+class RejectedRow(Record):
+    """A row an import did not take: where it was, its text verbatim, and why."""
+
+    line: int = Field(description="First physical line of the row in the file (1-based)")
+    raw: str = Field(description="The row's text as it was in the file")
+    reason: str = Field(description='Why it was set aside, e.g. "4 fields, expected 3" or "after the table"')
+
+
+class ListRejectedRowsResponse(Record):
+    """Body of `GET /projects/{project}/datasets/{dataset}/rejected-rows`."""
+
+    rows: list[RejectedRow]
+    total: int = Field(description="How many rows were set aside in all")
+    offset: int = 0
+
+
 class ListProjectsResponse(Record):
     """Body of `GET /projects`."""
 
@@ -110,7 +145,7 @@ class DescribeJob(Record):
     kind: str
     target_type: str | None
     target_id: str | None
-    status: str = Field(description="queued, running, succeeded, failed or cancelled")
+    status: JobStatus = Field(description="queued, running, succeeded, failed or cancelled")
     progress: float
     message: str
     error: str | None
@@ -263,7 +298,7 @@ class DescribeExportRun(Record):
     dataset_id: str | None = Field(None, description="Null once the dataset is deleted")
     dataset_name: str
     job_id: str | None = None
-    status: str = Field(description="queued, running, succeeded, failed or cancelled")
+    status: JobStatus = Field(description="queued, running, succeeded, failed or cancelled")
     location: str | None = Field(None, description="The file or table actually written (no credentials)")
     rows: int | None = Field(None, description="Rows written")
     error: str | None = Field(None, description="Why it failed or was cancelled")

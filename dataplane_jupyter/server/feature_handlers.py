@@ -11,7 +11,7 @@ import tornado.web
 
 from ..core.errors import InvalidInput
 from ..core.images.features import DescribeFeatureOptions
-from ..core.images.models import ListFeatureOptionsResponse, SetFeatureOptions
+from ..core.images.feature_models import ListFeatureOptionsResponse, SetFeatureOptions
 from ..core.images.previews import ImagePreview, TensorView
 from ..core.models import DescribeDataset
 from .base import DataplaneHandler, operation

@@ -10,9 +10,9 @@ from typing import Any
 
 import tornado.web
 
-from ..core.datasets import DOWNLOAD_FORMATS, Dataset
+from ..core.datasets.datasets import DOWNLOAD_FORMATS, Dataset
 from ..core.errors import InvalidInput, NotFound
-from ..core.jobs import Job
+from ..core.jobs.store import Job
 from ..core.models import (
     CreateProject,
     DescribeDataset,
@@ -21,6 +21,8 @@ from ..core.models import (
     ListDatasetsResponse,
     ListJobsResponse,
     ListProjectsResponse,
+    ListRejectedRowsResponse,
+    RejectedRow,
     UpdateDataset,
 )
 from ..core.stats.jsonsafe import jsonable
@@ -79,7 +81,7 @@ class DatasetsHandler(DataplaneHandler):
                 status=self.get_arguments("status") or None,
                 search=self.get_argument("search", None),
             )
-            return [ds._info for ds in datasets]
+            return [ds.describe() for ds in datasets]
 
         try:
             self.reply(ListDatasetsResponse(datasets=await self.call(run)))
@@ -101,14 +103,14 @@ class DatasetHandler(DataplaneHandler):
     @operation("Describe a dataset (by id or name)", response=DescribeDataset)
     async def get(self, project: str, dataset: str) -> None:
         ds = await self.call(find_dataset, self, project, dataset)
-        self.reply(ds._info)
+        self.reply(ds.describe())
 
     @tornado.web.authenticated
     @operation("Rename a dataset", body=UpdateDataset, response=DescribeDataset)
     async def patch(self, project: str, dataset: str) -> None:
         request = self.body(UpdateDataset)
         ds = await self.call(find_dataset, self, project, dataset)
-        self.reply((await self.call(ds.rename, request.name))._info)
+        self.reply((await self.call(ds.rename, request.name)).describe())
 
     @tornado.web.authenticated
     @operation("Delete a dataset and its stored files (sources are never touched)", status=204)
@@ -149,7 +151,7 @@ class SampleHandler(DataplaneHandler):
 
 def _sized_bytes(frame: Any) -> Any:
     """The frame with raw bytes shown as ``"<n bytes>"``: they are not JSON text."""
-    for name in frame.columns[frame.dtypes == object]:
+    for name in frame.select_dtypes(include="object").columns:
         frame[name] = frame[name].map(lambda v: jsonable(v) if isinstance(v, bytes) else v)
     return frame
 
@@ -177,6 +179,49 @@ class DownloadHandler(DataplaneHandler):
                     self.write(chunk)
                     await self.flush()
         self.finish(set_content_type=media_type)  # APIHandler.finish would reset it to JSON
+
+
+class RejectedRowsHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation(
+        "The rows the import set aside, verbatim (line, raw text, reason)",
+        response=ListRejectedRowsResponse,
+        query={"offset": "First row to return (default 0)", "limit": "Rows to return (default 100, at most 10000)"},
+    )
+    async def get(self, project: str, dataset: str) -> None:
+        offset = _whole(self.get_argument("offset", "0"), "offset", 0, None)
+        limit = _whole(self.get_argument("limit", "100"), "limit", 1, 10_000)
+        ds = await self.call(find_dataset, self, project, dataset)
+        table = await self.call(ds.rejected_table)
+        page = table.slice(offset, limit).to_pylist()
+        self.reply(ListRejectedRowsResponse(rows=[RejectedRow(**row) for row in page],
+                                            total=table.num_rows, offset=offset))
+
+
+class RejectedRowsDownloadHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("Download the rows the import set aside as CSV (line, raw, reason)", content="text/csv")
+    async def get(self, project: str, dataset: str) -> None:
+        from ..core.ingest.rejected import rejected_csv
+
+        ds = await self.call(find_dataset, self, project, dataset)
+        table = await self.call(ds.rejected_table)
+        self.set_header("Content-Type", "text/csv")
+        self.set_header("Content-Disposition", 'attachment; filename="rejected-rows.csv"')
+        with tempfile.TemporaryFile() as out:
+            await self.call(rejected_csv, table, out)
+            out.seek(0)
+            while chunk := await self.call(out.read, 1 << 20):
+                self.write(chunk)
+                await self.flush()
+        self.finish(set_content_type="text/csv")
+
+
+def _whole(text: str, field: str, low: int, high: int | None) -> int:
+    if not text.isdigit() or int(text) < low or (high is not None and int(text) > high):
+        upper = f" to {high:,}" if high is not None else " or more"
+        raise InvalidInput(f"{field} must be a whole number from {low}{upper}, not {text!r}.", field=field)
+    return int(text)
 
 
 class ProjectJobsHandler(DataplaneHandler):
@@ -252,6 +297,8 @@ class UploadHandler(DataplaneHandler):
             "separator": "Column separator (auto-detected when absent)",
             "decimal": "Decimal separator (auto-detected when absent)",
             "encoding": "Text encoding (auto-detected when absent)",
+            "on_bad_rows": "repair (default: repair a row when unambiguous, else set it aside), "
+                           "skip (set every bad row aside) or error (refuse the file)",
         },
         content="application/octet-stream",
     )
@@ -264,6 +311,7 @@ class UploadHandler(DataplaneHandler):
         self._staging.rename(target)  # keeps the suffix (.csv.gz) that tells how to read it
         self._staging = target
         options = {key: self.get_argument(key, None) for key in ("separator", "decimal", "encoding")}
+        options["on_bad_rows"] = self.get_argument("on_bad_rows", None) or "repair"
         ds = await self.call(
             self.project(project).datasets.import_file,
             target,
@@ -272,4 +320,4 @@ class UploadHandler(DataplaneHandler):
             file_name=Path(filename).name,
             **options,
         )
-        self.reply(ds._info, status=202)
+        self.reply(ds.describe(), status=202)

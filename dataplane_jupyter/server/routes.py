@@ -34,6 +34,8 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/datasets/{dataset}/columns/{column}/tensor", fe.DatasetTensorViewHandler),
     ("/projects/{project}/datasets/{dataset}/sample", h.SampleHandler),
     ("/projects/{project}/datasets/{dataset}/download", h.DownloadHandler),
+    ("/projects/{project}/datasets/{dataset}/rejected-rows", h.RejectedRowsHandler),
+    ("/projects/{project}/datasets/{dataset}/rejected-rows/download", h.RejectedRowsDownloadHandler),
     ("/projects/{project}/datasets/{dataset}/export", x.ExportDatasetHandler),
     ("/projects/{project}/datasets/{dataset}/exports", x.DatasetExportsHandler),
     ("/projects/{project}/datasets/{dataset}/embeddings", e.EmbeddingsHandler),

@@ -212,6 +212,24 @@ class SampleTab(w.VBox):
         self.table.value = html.table(list(frame.columns), frame.itertuples(index=False))
 
 
+REJECTED_ROWS = 200
+
+
+class RejectedRowsTab(w.VBox):
+    """The rows the import set aside, verbatim: line, reason and the raw text."""
+
+    def __init__(self, dataset: Any, total: int) -> None:
+        table = dataset.rejected_table(0, REJECTED_ROWS)
+        rows = [(row["line"], html.text(row["reason"]), f'<pre class="dp-raw">{html.text(row["raw"])}</pre>')
+                for row in table.to_pylist()]
+        shown = f" (the first {len(rows):,})" if total > len(rows) else ""
+        were = "1 row was" if total == 1 else f"{total:,} rows were"
+        note = html.note(f"{were} not imported{shown}; kept as they were in the file. "
+                         "`ds.rejected_rows()` gives them all.")
+        self.table = w.HTML(html.table(["line", "reason", "raw text"], rows, raw=True))
+        super().__init__([w.HTML(note), self.table])
+
+
 class DatasetPanel(w.VBox):
     """The detail page of one dataset."""
 
@@ -224,6 +242,7 @@ class DatasetPanel(w.VBox):
         self.general: GeneralTab | None = None
         self.columns_tab: ColumnsTab | None = None
         self.sample_tab: SampleTab | None = None
+        self.rejected_tab: RejectedRowsTab | None = None
         self.actions = DatasetActions(dataset, on_change=self._changed)
         super().__init__([w.HTML(html.STYLESHEET), self.header, self.actions, self.body])
         self.add_class("dp-dataset-panel")
@@ -234,7 +253,7 @@ class DatasetPanel(w.VBox):
         self.progress.start()
 
     def _draw_header(self) -> None:
-        info = self.dataset._info
+        info = self.dataset.describe()
         source = info.source.get("datasource") or info.source.get("file") or info.origin.value
         self.header.value = (
             f'<div class="dp-title">{html.text(info.name)} {html.badge(info.status.value, info.status_label)}</div>'
@@ -245,7 +264,7 @@ class DatasetPanel(w.VBox):
 
     def _changed(self, what: str) -> None:
         if what == "deleted":
-            self.body.children = [w.HTML(html.note(f"Dataset {self.dataset._info.name!r} was deleted."))]
+            self.body.children = [w.HTML(html.note(f"Dataset {self.dataset.describe().name!r} was deleted."))]
         else:
             self._draw_header()
         if self.on_change is not None:
@@ -253,7 +272,7 @@ class DatasetPanel(w.VBox):
 
     def _ready(self, state: State) -> None:
         try:
-            self.dataset.info  # refresh the cached record
+            self.dataset.refresh()
         except Exception:  # noqa: BLE001 - deleted meanwhile: the progress already says so
             return
         self._draw_header()
@@ -261,14 +280,21 @@ class DatasetPanel(w.VBox):
             return
         try:
             stats = self.dataset.statistics()
-            self.general = GeneralTab(stats, self.dataset._info.warnings)
+            self.general = GeneralTab(stats, self.dataset.describe().warnings)
             self.columns_tab = ColumnsTab(stats, self.dataset)
             self.sample_tab = SampleTab(self.dataset, stats)
+            rejected = int(self.dataset._info.source.get("rejected_rows") or 0)
+            self.rejected_tab = RejectedRowsTab(self.dataset, rejected) if rejected else None
         except Exception as exc:  # noqa: BLE001 - shown in the panel
             self.body.children = [w.HTML(html.error_box(describe_error(exc)))]
             return
-        tabs = w.Tab(children=[self.general, self.columns_tab, self.sample_tab])
-        for index, title in enumerate(("General", "Columns", "Sample")):
+        children: list[w.Widget] = [self.general, self.columns_tab, self.sample_tab]
+        titles = ["General", "Columns", "Sample"]
+        if self.rejected_tab is not None:
+            children.append(self.rejected_tab)
+            titles.append(f"Rejected rows ({rejected:,})")
+        tabs = w.Tab(children=children)
+        for index, title in enumerate(titles):
             tabs.set_title(index, title)
         self.tabs = tabs
         self.body.children = [self.progress, tabs]

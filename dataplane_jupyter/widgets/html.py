@@ -29,6 +29,7 @@ STYLESHEET = """<style>
 .dp-table{border-collapse:collapse;font-size:12.5px}
 .dp-table th,.dp-table td{padding:2px 10px;border-bottom:1px solid #e0e0e0;text-align:left;vertical-align:top}
 .dp-table th{background:#f5f5f5;position:sticky;top:0}
+.dp-raw{margin:0;font-family:var(--jp-code-font-family,monospace);white-space:pre-wrap;background:#fff8e1}
 .dp-scroll{max-height:360px;overflow:auto}
 .dp-error{color:#b71c1c;background:#fdecea;border-left:4px solid #c62828;padding:6px 10px;white-space:pre-wrap}
 .dp-ok{color:#1b5e20;background:#edf7ed;border-left:4px solid #2e7d32;padding:6px 10px;white-space:pre-wrap}
@@ -64,7 +65,7 @@ def steps(status: str, error: str | None = None) -> str:
     names = [name for name, _ in STATUS_STEPS]
     current = names.index(status) if status in names else -1
     parts = []
-    for index, (name, label) in enumerate(STATUS_STEPS):
+    for index, (_name, label) in enumerate(STATUS_STEPS):
         state = "done" if index < current or status == "ready" else "current" if index == current else ""
         parts.append(f'<span class="dp-step {state}">{index + 1}. {text(label)}</span>')
     if status == "failed":

@@ -31,6 +31,7 @@ import type {
   IListConnectorsResponse,
   IListDatasetsQuery,
   IListDatasetsResponse,
+  IListRejectedRowsResponse,
   IListDatasourcesResponse,
   IListExportRunsResponse,
   IListExportersResponse,
@@ -43,7 +44,8 @@ import type {
   IUpdateConnector,
   IUpdateDataset,
   IUpdateDatasource,
-  IUpdateExporter
+  IUpdateExporter,
+  OnBadRows
 } from './types';
 import { ISendFileOptions, sendFile, xsrfCookie } from './upload';
 
@@ -112,12 +114,32 @@ export class DataplaneClient {
   uploadDataset(
     project: string,
     file: File,
-    options: ISendFileOptions = {}
+    options: ISendFileOptions = {},
+    onBadRows: OnBadRows = 'repair'
   ): Promise<IDataset> {
     const url = apiUrl(this.serverSettings, projectPath(project, 'datasets', 'upload'), {
-      filename: file.name
+      filename: file.name,
+      on_bad_rows: onBadRows
     });
     return sendFile<IDataset>(url, file, this.serverSettings, options);
+  }
+
+  /** `GET .../rejected-rows`: the rows the import set aside, verbatim (a page). */
+  getRejectedRows(
+    project: string,
+    dataset: string,
+    limit = 100
+  ): Promise<IListRejectedRowsResponse> {
+    const path = projectPath(project, 'datasets', dataset, 'rejected-rows');
+    return this._get<IListRejectedRowsResponse>(`${path}?limit=${encodeURIComponent(limit)}`);
+  }
+
+  /** URL of the rejected rows as CSV, followable by a plain browser navigation. */
+  rejectedRowsDownloadUrl(project: string, dataset: string): string {
+    return this._downloadUrl(
+      projectPath(project, 'datasets', dataset, 'rejected-rows', 'download'),
+      {}
+    );
   }
 
   /**

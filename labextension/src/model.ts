@@ -133,6 +133,21 @@ export class DataplaneModel implements IDisposable {
     return this._selected;
   }
 
+  /**
+   * Whether uploads refuse a file with any row that does not parse like the rest
+   * (`on_bad_rows=error`); otherwise such rows are repaired or set aside (the default).
+   */
+  get strictUploads(): boolean {
+    return this._strictUploads;
+  }
+
+  set strictUploads(value: boolean) {
+    if (value !== this._strictUploads) {
+      this._strictUploads = value;
+      this._stateChanged.emit();
+    }
+  }
+
   /** Files being sent to the server, in the order they were started. */
   get uploads(): readonly IUploadProgress[] {
     return this._uploads;
@@ -252,9 +267,12 @@ export class DataplaneModel implements IDisposable {
     };
     this._setUploads([...this._uploads, entry]);
     try {
-      const dataset = await this.client.uploadDataset(project, file, {
-        onProgress: (loaded, total) => this._updateUpload(entry.id, loaded, total)
-      });
+      const dataset = await this.client.uploadDataset(
+        project,
+        file,
+        { onProgress: (loaded, total) => this._updateUpload(entry.id, loaded, total) },
+        this._strictUploads ? 'error' : 'repair'
+      );
       this._watched.add(dataset.id);
       return dataset;
     } finally {
@@ -467,6 +485,7 @@ export class DataplaneModel implements IDisposable {
   private _refreshed = new Signal<this, void>(this);
   private _stateChanged = new Signal<this, void>(this);
   private _uploadCount = 0;
+  private _strictUploads = false;
   private _uploads: IUploadProgress[] = [];
   private _watched = new Set<string>();
 }

@@ -1377,6 +1377,8 @@ export interface paths {
                     decimal?: string;
                     /** @description Text encoding (auto-detected when absent) */
                     encoding?: string;
+                    /** @description repair (default: repair a row when unambiguous, else set it aside), skip (set every bad row aside) or error (refuse the file) */
+                    on_bad_rows?: string;
                 };
                 header?: never;
                 path: {
@@ -2822,6 +2824,179 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ListExportRunsResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/datasets/{dataset}/rejected-rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rows the import set aside, verbatim (line, raw text, reason) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First row to return (default 0) */
+                    offset?: string;
+                    /** @description Rows to return (default 100, at most 10000) */
+                    limit?: string;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rows the import set aside, verbatim (line, raw text, reason) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListRejectedRowsResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/datasets/{dataset}/rejected-rows/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the rows the import set aside as CSV (line, raw, reason) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Download the rows the import set aside as CSV (line, raw, reason) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": unknown;
                     };
                 };
                 /** @description Bad request */
@@ -7251,11 +7426,8 @@ export interface components {
              * @default null
              */
             started_at: string | null;
-            /**
-             * Status
-             * @description queued, running, succeeded, failed or cancelled
-             */
-            status: string;
+            /** @description queued, running, succeeded, failed or cancelled */
+            status: components["schemas"]["JobStatus"];
         };
         /**
          * DescribeExporter
@@ -7561,11 +7733,8 @@ export interface components {
             } | null;
             /** Started At */
             started_at: string | null;
-            /**
-             * Status
-             * @description queued, running, succeeded, failed or cancelled
-             */
-            status: string;
+            /** @description queued, running, succeeded, failed or cancelled */
+            status: components["schemas"]["JobStatus"];
             /** Target Id */
             target_id: string | null;
             /** Target Type */
@@ -8091,6 +8260,13 @@ export interface components {
             name: string | null;
         };
         /**
+         * JobStatus
+         * @description The life of a job, and of the records that follow one (export runs): queued → running →
+         *     succeeded | failed | cancelled.
+         * @enum {string}
+         */
+        JobStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        /**
          * ListConnectorKindsResponse
          * @description Body of `GET /connector-kinds`.
          */
@@ -8223,6 +8399,24 @@ export interface components {
             projects: components["schemas"]["DescribeProject"][];
         };
         /**
+         * ListRejectedRowsResponse
+         * @description Body of `GET /projects/{project}/datasets/{dataset}/rejected-rows`.
+         */
+        ListRejectedRowsResponse: {
+            /**
+             * Offset
+             * @default 0
+             */
+            offset: number;
+            /** Rows */
+            rows: components["schemas"]["RejectedRow"][];
+            /**
+             * Total
+             * @description How many rows were set aside in all
+             */
+            total: number;
+        };
+        /**
          * PipelineValidation
          * @description Result of a validation: valid when `problems` is empty.
          */
@@ -8231,6 +8425,27 @@ export interface components {
             problems: components["schemas"]["DescribeProblem"][];
             /** Valid */
             valid: boolean;
+        };
+        /**
+         * RejectedRow
+         * @description A row an import did not take: where it was, its text verbatim, and why.
+         */
+        RejectedRow: {
+            /**
+             * Line
+             * @description First physical line of the row in the file (1-based)
+             */
+            line: number;
+            /**
+             * Raw
+             * @description The row's text as it was in the file
+             */
+            raw: string;
+            /**
+             * Reason
+             * @description Why it was set aside, e.g. "4 fields, expected 3" or "after the table"
+             */
+            reason: string;
         };
         /**
          * RunPipeline
@@ -8548,6 +8763,7 @@ export type ImageFolderStatus = components['schemas']['ImageFolderStatus'];
 export type ImagePreview = components['schemas']['ImagePreview'];
 export type ImagePreviewItem = components['schemas']['ImagePreviewItem'];
 export type ImportDatasource = components['schemas']['ImportDatasource'];
+export type JobStatus = components['schemas']['JobStatus'];
 export type ListConnectorKindsResponse = components['schemas']['ListConnectorKindsResponse'];
 export type ListConnectorsResponse = components['schemas']['ListConnectorsResponse'];
 export type ListDatasetsResponse = components['schemas']['ListDatasetsResponse'];
@@ -8564,7 +8780,9 @@ export type ListPipelineRunsResponse = components['schemas']['ListPipelineRunsRe
 export type ListPipelineVersionsResponse = components['schemas']['ListPipelineVersionsResponse'];
 export type ListPipelinesResponse = components['schemas']['ListPipelinesResponse'];
 export type ListProjectsResponse = components['schemas']['ListProjectsResponse'];
+export type ListRejectedRowsResponse = components['schemas']['ListRejectedRowsResponse'];
 export type PipelineValidation = components['schemas']['PipelineValidation'];
+export type RejectedRow = components['schemas']['RejectedRow'];
 export type RunPipeline = components['schemas']['RunPipeline'];
 export type SaveSelection = components['schemas']['SaveSelection'];
 export type SetFeatureOptions = components['schemas']['SetFeatureOptions'];

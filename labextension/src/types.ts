@@ -34,6 +34,15 @@ export type IListProjectsResponse = api.ListProjectsResponse;
 /** Response of `GET projects/{name}/datasets`. */
 export type IListDatasetsResponse = api.ListDatasetsResponse;
 
+/** A row an import set aside: first line, raw text verbatim, reason. */
+export type IRejectedRow = api.RejectedRow;
+
+/** Response of `GET projects/{p}/datasets/{d}/rejected-rows`. */
+export type IListRejectedRowsResponse = api.ListRejectedRowsResponse;
+
+/** What the import does with a row that does not parse like the rest of the file. */
+export type OnBadRows = 'repair' | 'skip' | 'error';
+
 /** Body of every error response (4xx/5xx). */
 export type IErrorResponse = api.ErrorResponse;
 
@@ -185,7 +194,13 @@ export interface IColumnStatistics {
   missing_pct?: number | null;
   distinct?: number | null;
   distinct_exact?: boolean;
+  /** Relative standard error of an approximate `distinct` (HyperLogLog); null when exact. */
+  distinct_error?: number | null;
   quantiles_exact?: boolean | null;
+  /** Normalised rank error of approximate quantiles (KLL sketch, 99 %); null when exact. */
+  quantiles_error?: number | null;
+  /** False only for a histogram estimated from the quantiles sketch. */
+  histogram_exact?: boolean | null;
   mean?: number | string | boolean | null;
   std?: number | null;
   std_seconds?: number | null;

@@ -76,6 +76,27 @@ describe('column statistics', () => {
     ]);
   });
 
+  it('marks figures from sketches with ≈ and leaves exact ones alone', () => {
+    const rows = columnStatisticsRows({
+      name: 'amount',
+      type: 'numeric',
+      missing: 0,
+      distinct: 9876543,
+      distinct_exact: false,
+      distinct_error: 0.0081,
+      quantiles_exact: false,
+      quantiles_error: 0.0014,
+      quantiles: { '0.5': 12.5 }
+    });
+    const byLabel = Object.fromEntries(rows);
+    expect(byLabel['distinct']).toBe(`≈ ${formatValue(9876543)}`);
+    expect(byLabel['quantile 0.5']).toBe(`≈ ${formatValue(12.5)}`);
+    const exact = Object.fromEntries(
+      columnStatisticsRows({ name: 'k', type: 'numeric', missing: 0, distinct: 3, distinct_exact: true })
+    );
+    expect(exact['distinct']).toBe(formatValue(3));
+  });
+
   it('lists the byte lengths of a binary column', () => {
     const rows = columnStatisticsRows({
       name: 'raw',

@@ -252,7 +252,10 @@ def test_failed_import_is_notified_with_the_server_message(
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("a,b\n1,2\n3\n4,5,6,7\n")
     open_sidebar(page)
+    strict = page.locator(f"{SECTION} .jp-Dataplane-strictUploads input")
+    strict.check()
     page.set_input_files(FILE_INPUT, str(ragged))
+    strict.uncheck()
     item = row(page, "ragged")
     expect(item).to_have_attribute("data-status", "failed", timeout=JOB_TIMEOUT_MS)
     expect(item.locator(".jp-Dataplane-itemError")).to_contain_text("ragged.csv: line 3")
@@ -260,10 +263,36 @@ def test_failed_import_is_notified_with_the_server_message(
     expect(toast).to_be_visible()
     shot(page, artifacts_dir, "12-import-failed")
     toast.get_by_role("button", name="Show details").click()
-    expect(page.locator(".jp-Dialog")).to_contain_text("ragged.csv: line 3 has 1 fields")
+    expect(page.locator(".jp-Dialog")).to_contain_text(
+        "ragged.csv: line 3 has 1 fields, expected 2; line 4 has 4 fields, expected 2")
     shot(page, artifacts_dir, "13-import-failed-details")
     page.locator(".jp-Dialog").get_by_role("button", name="Close").click()
     expect(page.locator(".jp-Dialog")).to_have_count(0)
+    assert page.page_errors == []
+
+
+def test_bad_rows_are_set_aside_and_shown_verbatim_in_the_details(
+    page: Any, tmp_path: Path, artifacts_dir: Path
+) -> None:
+    messy = tmp_path / "messy.csv"
+    messy.write_text("id,name,score\n" + "".join(f"{i},name {i},{i / 4}\n" for i in range(40))
+                     + '41,"unclosed,9,8,7\n' + "42,fine,1.5\n")
+    open_sidebar(page)
+    page.set_input_files(FILE_INPUT, str(messy))
+    item = row(page, "messy")
+    expect(item).to_have_attribute("data-status", "ready", timeout=JOB_TIMEOUT_MS)
+    action(page, "messy", "details").click()
+    details = page.locator(".jp-Dataplane-details:visible")
+    expect(details.locator(".jp-Dataplane-warnings")).to_contain_text(
+        "1 row set aside: lines 42 (a quote that is not closed); see the rejected rows")
+    details.locator('.jp-Dataplane-tab[data-tab="Rejected rows"]').click()
+    expect(details.locator('.jp-Dataplane-tab[data-tab="Rejected rows"]')).to_have_text("Rejected rows (1)")
+    table = details.locator(".jp-Dataplane-rejectedTable")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table.locator("tbody td").nth(0)).to_have_text("42")
+    expect(table.locator("tbody td").nth(1)).to_have_text("a quote that is not closed")
+    expect(table.locator(".jp-Dataplane-raw")).to_have_text('41,"unclosed,9,8,7')
+    shot(page, artifacts_dir, "15-rejected-rows")
     assert page.page_errors == []
 
 

@@ -91,3 +91,19 @@ def test_following_a_job_whose_worker_died_ends_with_the_reason(isolated_home):
     result = dataplane("jobs", "wait", job.id, check=False)
     assert result.returncode == 1
     assert "error: Job" in result.stderr and "failed: Interrupted: the worker process" in result.stderr
+
+
+def test_bad_rows_set_aside_then_listed_and_strict_refuses(isolated_home, tmp_path):
+    path = tmp_path / "rag.csv"
+    path.write_text("a,b,c\n" + "1,2,3\n" * 20 + "4,5,6,7\n")
+    shown = json.loads(dataplane("--json", "datasets", "import", str(path), "--wait").stdout)
+    assert (shown["status"], shown["rows"]) == ("ready", 20)
+    assert "1 row set aside: lines 22 (4 fields, expected 3); see the rejected rows" in [
+        w["message"] for w in shown["warnings"]]
+    rows = json.loads(dataplane("--json", "datasets", "rejected", "rag").stdout)
+    assert rows == [{"line": 22, "raw": "4,5,6,7", "reason": "4 fields, expected 3"}]
+    assert dataplane("datasets", "rejected", "rag").stdout == "line 22: 4 fields, expected 3\n  4,5,6,7\n"
+    result = dataplane("--json", "datasets", "import", str(path), "--name", "strict", "--strict", "--wait",
+                       check=False)
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["error"].endswith("rag.csv: line 22 has 4 fields, expected 3")

@@ -22,12 +22,12 @@ from dataplane_jupyter.core.ingest import (
 )
 
 
-def ingest(tmp_path: Path, data: bytes, name: str = "t.csv", **options: object
-           ) -> tuple[IngestResult, list[dict]]:
+def ingest(tmp_path: Path, data: bytes, name: str = "t.csv", on_bad_rows: str = "repair",
+           **options: object) -> tuple[IngestResult, list[dict]]:
     f = io.BytesIO(data)
     fmt = detect_csv_format(f, CsvOptions(**options), source=name)
     dest = tmp_path / "out.parquet"
-    result = csv_to_parquet(f, str(dest), fmt, source=name)
+    result = csv_to_parquet(f, str(dest), fmt, source=name, on_bad_rows=on_bad_rows)
     return result, pq.read_table(dest).to_pylist()
 
 
@@ -111,13 +111,73 @@ def test_types_and_format_stored_in_parquet(tmp_path: Path) -> None:
     assert json.loads(meta[META_FORMAT.encode()])["decimal"] == ","
 
 
-def test_ragged_rows_are_refused_with_physical_line_numbers(tmp_path: Path) -> None:
+def test_strict_refuses_ragged_rows_with_physical_line_numbers(tmp_path: Path) -> None:
     data = b'a,b,c\n1,"x\ny",3\n4,5\n6,7,8,9\n'
     with pytest.raises(InvalidInput) as err:
-        ingest(tmp_path, data, name="rag.csv")
+        ingest(tmp_path, data, name="rag.csv", on_bad_rows="error")
     assert str(err.value) == ("rag.csv: line 4 has 2 fields, expected 3; "
                               "line 5 has 4 fields, expected 3")
     assert not (tmp_path / "out.parquet").exists()
+
+
+def test_strict_names_the_field_count_once(tmp_path: Path) -> None:
+    data = b"a,b,c\n1,2,3\n4,5,6\n7,8,9,10,11\n12,13,14\n"
+    with pytest.raises(InvalidInput) as err:
+        ingest(tmp_path, data, name="wide.csv", on_bad_rows="error")
+    assert str(err.value) == "wide.csv: line 4 has 5 fields, expected 3"
+
+
+def test_ragged_rows_are_repaired_or_set_aside_by_default(tmp_path: Path) -> None:
+    data = b'a,b,c\n1,"x\ny",3\n4,5\n6,7,8,9\n' + b"".join(b"%d,z,%d\n" % (i, i) for i in range(20))
+    result, rows = ingest(tmp_path, data, name="rag.csv")
+    assert rows[:2] == [{"a": 1, "b": "x\ny", "c": 3}, {"a": 4, "b": "5", "c": None}]
+    assert len(rows) == 22
+    assert [(r.line, r.raw, r.reason) for r in result.rejected] == [
+        (5, "6,7,8,9", "4 fields, expected 3")]
+    assert result.repaired == [(4, "2 fields, padded to 3")]
+    messages = [w.message for w in result.warnings]
+    assert "1 row repaired: lines 4 (2 fields, padded to 3)" in messages
+    assert "1 row set aside: lines 5 (4 fields, expected 3); see the rejected rows" in messages
+
+
+def test_skip_drops_bad_rows_with_a_count(tmp_path: Path) -> None:
+    data = b"a,b,c\n" + b"".join(b"%d,z,%d\n" % (i, i) for i in range(20)) + b"4,5\n"
+    result, rows = ingest(tmp_path, data, name="s.csv", on_bad_rows="skip")
+    assert len(rows) == 20 and result.repaired == []
+    assert [r.line for r in result.rejected] == [22]
+    assert any(w.message.startswith("1 row set aside: lines 22") for w in result.warnings)
+
+
+def test_too_many_bad_rows_refuse_the_file_naming_the_settings(tmp_path: Path) -> None:
+    data = b"a,b,c\n" + b"".join(b"%d,z,%d\n%d,%d,%d,%d,%d\n" % (i, i, i, i, i, i, i)
+                                  for i in range(10))
+    with pytest.raises(InvalidInput) as err:
+        ingest(tmp_path, data, name="bad.csv")
+    message = str(err.value)
+    assert message.startswith("bad.csv was not read correctly: 10 of 20 rows do not have the "
+                              "3 fields of the table (lines 3, 5, 7, 9, 11…); probably the wrong")
+    assert "Detected: encoding utf-8, separator ',', quote '\"'" in message
+
+
+def test_shape_preamble_footer_escapes_and_cr_line_ends(tmp_path: Path) -> None:
+    body = "".join(f"{i},\"say \\\"hi\\\" {i}\",{i / 2}\r" for i in range(6))
+    data = ("Sales report\rexported 2024-05-01\r\rid,text,x\r" + body
+            + "\rTotal,15\rend of report\r").encode()
+    result, rows = ingest(tmp_path, data, name="shape.csv")
+    fmt = result.format.to_dict()
+    assert (fmt["skip_lines"], fmt["escapechar"], fmt["record_delimiter"]) == (3, "\\", "\r")
+    assert rows[0] == {"id": 0, "text": 'say "hi" 0', "x": 0.0} and len(rows) == 6
+    assert [(r.line, r.reason) for r in result.rejected] == [
+        (12, "after the table"), (13, "after the table")]
+    messages = [w.message for w in result.warnings]
+    assert "shape.csv: the first 3 line(s) come before the header (a title or preamble) and were skipped" in messages
+    assert any(m.startswith("the table ends before line 12: 2 lines after it") for m in messages)
+
+
+def test_no_header_gets_generated_names(tmp_path: Path) -> None:
+    result, rows = ingest(tmp_path, b"1,2.5,x\n2,3.5,y\n3,4.5,z\n")
+    assert [c.name for c in result.columns] == ["column_1", "column_2", "column_3"]
+    assert len(rows) == 3
 
 
 def test_header_only_and_empty_files(tmp_path: Path) -> None:
@@ -235,3 +295,24 @@ def test_300_columns_import(tmp_path: Path) -> None:
     result, rows = ingest(tmp_path, (header + "\n" + body).encode())
     assert len(result.columns) == 300 and result.rows == 500
     assert rows[499]["x299"] == 499 * 300 + 299
+
+
+def test_a_binary_file_is_not_a_csv_naming_its_bytes(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as err:
+        detect_csv_format(io.BytesIO(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4), source="img.csv")
+    assert str(err.value) == ("img.csv is not a text (CSV) file: it starts with the bytes of a PNG "
+                              "image (89 50 4e 47); export it as CSV first")
+    with pytest.raises(InvalidInput) as err:
+        detect_csv_format(io.BytesIO(b"ab\x00\x01cd\xfe\xff" * 200), source="blob.csv")
+    assert str(err.value) == ("blob.csv is not a text (CSV) file: it holds bytes that text never "
+                              "holds (0x00 at byte 2, 0x01 at byte 3, 0x00 at byte 10); "
+                              "export it as CSV first")
+    assert "encoding" not in str(err.value)
+
+
+def test_a_file_wider_than_the_column_limit_is_refused_at_once_naming_the_count() -> None:
+    header = ",".join(f"c{i}" for i in range(100_000)).encode()
+    row = b",".join(b"1" for _ in range(100_000))
+    with pytest.raises(InvalidInput) as err:
+        detect_csv_format(io.BytesIO(header + b"\n" + row + b"\n" + row + b"\n"), source="wide.csv")
+    assert str(err.value).startswith("wide.csv has 100,000 columns; the platform reads at most 2,000 per file")

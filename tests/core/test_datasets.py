@@ -30,7 +30,8 @@ def test_import_lists_at_once_then_becomes_ready_with_statistics(project, europe
     assert [d.name for d in project.datasets.list()] == ["sales"]
     ds.wait(timeout=60)
     assert (ds.status, ds.rows, ds.columns) == ("ready", 3, 3)
-    assert ds.info.source["format"] == {"encoding": "utf-8", "separator": ";", "decimal": ",", "quotechar": '"', "header": True}
+    assert ds.info.source["format"] == {"encoding": "utf-8", "separator": ";", "decimal": ",", "quotechar": '"', "header": True,
+                                        "escapechar": None, "skip_lines": 0, "record_delimiter": "\n"}
     stats = ds.statistics()
     assert stats["summary"]["rows"] == 3
     assert ds.column("price")["mean"] == pytest.approx(2.5)
@@ -89,10 +90,27 @@ def test_rename_and_delete_remove_only_our_files(project, european_csv):
         project.datasets["renamed"]
 
 
+def test_bad_rows_are_repaired_or_set_aside_and_kept(project, tmp_path):
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b,c\n1,2,3\n4,5\n6,7,8,9\n" + "10,11,12\n" * 20)
+    ds = project.datasets.import_file(ragged).wait(timeout=60)
+    assert ds.rows == 22
+    assert ds.rejected_rows().to_dict("records") == [
+        {"line": 4, "raw": "6,7,8,9", "reason": "4 fields, expected 3"}]
+    messages = [w["message"] for w in ds.info.warnings]
+    assert "1 row repaired: lines 3 (2 fields, padded to 3)" in messages
+    assert "1 row set aside: lines 4 (4 fields, expected 3); see the rejected rows" in messages
+    assert ds.info.source["rejected_rows"] == 1 and ds.info.source["repaired_rows"] == 1
+    clean = project.datasets.import_file(ragged, name="clean_one", on_bad_rows="skip").wait(timeout=60)
+    assert clean.rows == 21 and len(clean.rejected_rows()) == 2
+    with pytest.raises(dp.InvalidInput, match="on_bad_rows"):
+        project.datasets.import_file(ragged, name="x", on_bad_rows="ignore")
+
+
 def test_a_bad_file_fails_with_the_line_and_leaves_nothing_ready(project, tmp_path):
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("a,b,c\n1,2,3\n4,5\n6,7,8\n")
-    ds = project.datasets.import_file(ragged)
+    ds = project.datasets.import_file(ragged, on_bad_rows="error")
     with pytest.raises(dp.ImportFailed) as error:
         ds.wait(timeout=60)
     assert "ragged.csv" in str(error.value) and "line 3" in str(error.value)

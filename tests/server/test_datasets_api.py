@@ -58,3 +58,27 @@ async def test_upload_errors(api, isolated_home):
     code, body = await api("GET", f"projects/p/datasets/{body['id']}/statistics")
     assert code == 409
     assert not list((isolated_home / "uploads").iterdir())
+
+
+async def test_rejected_rows_over_rest_and_strict_upload(api, isolated_home):
+    await api("POST", "projects", {"name": "p"})
+    content = ("a,b,c\n1,2,3\n" + "4,5,6\n" * 20 + '7,8,9,"x\ny",10\n').encode()
+    code, body = await api("POST", "projects/p/datasets/upload", raw=content, params={"filename": "rag.csv"})
+    ready = await wait_ready(api, "p", body["id"])
+    assert (ready["status"], ready["rows"], ready["source"]["rejected_rows"]) == ("ready", 21, 1)
+    assert "1 row set aside: lines 23 (5 fields, expected 3); see the rejected rows" in [
+        w["message"] for w in ready["warnings"]]
+    code, page = await api("GET", f"projects/p/datasets/{body['id']}/rejected-rows")
+    assert code == 200
+    assert page == {"rows": [{"line": 23, "raw": '7,8,9,"x\ny",10', "reason": "5 fields, expected 3"}],
+                    "total": 1, "offset": 0}
+    code, text = await api("GET", f"projects/p/datasets/{body['id']}/rejected-rows/download")
+    assert code == 200 and pd.read_csv(io.StringIO(text)).to_dict("records") == [
+        {"line": 23, "raw": '7,8,9,"x\ny",10', "reason": "5 fields, expected 3"}]
+    code, _ = await api("GET", f"projects/p/datasets/{body['id']}/rejected-rows", params={"limit": "0"})
+    assert code == 422
+
+    code, body = await api("POST", "projects/p/datasets/upload", raw=content,
+                           params={"filename": "rag.csv", "name": "strict", "on_bad_rows": "error"})
+    failed = await wait_ready(api, "p", body["id"])
+    assert failed["status"] == "failed" and failed["error"] == "rag.csv: line 23 has 5 fields, expected 3"

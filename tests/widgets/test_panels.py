@@ -13,7 +13,9 @@ import pytest
 from dataplane_jupyter.widgets import catalog_panel, panel_for
 from dataplane_jupyter.widgets.catalog import CatalogPanel
 from dataplane_jupyter.widgets.dataset import DatasetPanel, figure_of
+from dataplane_jupyter.widgets.exporters import ExportersTab
 from dataplane_jupyter.widgets.forms import ImportForm
+from dataplane_jupyter.widgets.image_folders import ImageFoldersTab
 
 
 def texts(widget: w.Widget) -> str:
@@ -105,7 +107,7 @@ def test_panel_follows_an_import_until_ready(project, tmp_path: Path):
 def test_failed_import_is_a_readable_message(project, tmp_path: Path):
     path = tmp_path / "broken.csv"
     path.write_bytes(b"a,b\n1,2\n3,4,5,6\n")
-    panel = DatasetPanel(project.datasets.import_file(path, name="broken"))
+    panel = DatasetPanel(project.datasets.import_file(path, name="broken", on_bad_rows="error"))
     state = panel.progress.follower.join(60)
     assert state is not None and state.status == "failed"
     assert "dp-error" in panel.progress.error.value
@@ -120,9 +122,7 @@ def test_catalog_panel_tabs_and_filters(project, tips, stocks):
     assert isinstance(panel, CatalogPanel)
     titles = [panel.tabs.get_title(i) for i in range(5)]
     assert titles == ["Datasets", "Image folders", "Connectors", "Datasources", "Exporters"]
-    for tab, attribute in ((panel.image_folders, "image_folders"), (panel.exporters, "exporters")):
-        if not hasattr(project, attribute):
-            assert "not available yet" in tab.value
+    assert isinstance(panel.image_folders, ImageFoldersTab) and isinstance(panel.exporters, ExportersTab)
     datasets = panel.datasets
     listed = lambda: [d.name for d in datasets.datasets]  # noqa: E731
     assert listed() == ["iris_scored", "stocks", "tips"]
@@ -240,3 +240,15 @@ def test_image_columns_draw_their_sizes_and_list_their_formats(project, tmp_path
     assert sum(figure["data"][0]["y"]) == 10  # the widths of the 10 inspected images
     assert "PNG (6)" in columns.details.value and "JPEG (4)" in columns.details.value
     assert "width (min / mean / max)" in columns.details.value
+
+
+def test_dataset_panel_shows_the_rejected_rows_verbatim(project, tmp_path: Path):
+    path = tmp_path / "rag.csv"
+    path.write_text("a,b,c\n" + "1,2,3\n" * 20 + '4,5,6,"<b>x\ny</b>",7\n')
+    panel = DatasetPanel(project.datasets.import_file(path).wait(timeout=60))
+    assert panel.progress.follower.join(60).status == "ready"
+    assert panel.tabs.get_title(3) == "Rejected rows (1)"
+    shown = panel.rejected_tab.table.value
+    assert "<td>22</td><td>5 fields, expected 3</td>" in shown
+    assert '<pre class="dp-raw">4,5,6,"&lt;b&gt;x\ny&lt;/b&gt;",7</pre>' in shown
+    assert "1 row was not imported" in texts(panel.rejected_tab)

@@ -15,16 +15,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from dataplane_jupyter.core import schema
+from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.errors import InvalidInput, NotFound
-from dataplane_jupyter.core.npy import META_SHAPES
+from dataplane_jupyter.core.datasets.npy import META_SHAPES
 from . import features as f
 from .remote import RemoteImages
 from .tensors import Fills, ImageDecoder, common_shape, inline_batch, npy_batch, rebatch, workers
 
 if TYPE_CHECKING:
-    from dataplane_jupyter.core.datasets import Dataset
-    from dataplane_jupyter.core.image_folders import ImageFolder
+    from dataplane_jupyter.core.datasets.datasets import Dataset
+    from dataplane_jupyter.core.images.folders import ImageFolder
 
 SAMPLE_REMOTE = 16
 SAMPLE_LOCAL = 200
@@ -101,7 +101,7 @@ class Column:
     def set_options(self, *, transformation: str | None = None, size: Any = None, color_mode: str | None = None,
                     fill: str | None = None) -> f.DescribeFeatureOptions:
         """Store a new version (fields not given keep their current value); nothing is recomputed."""
-        from dataplane_jupyter.core.catalog import _who
+        from dataplane_jupyter.core.jobs.handles import _who
 
         current = self.options()
         base = f.FeatureOptions.model_validate(current.model_dump(include=set(f.FeatureOptions.model_fields)))
@@ -278,39 +278,34 @@ class DatasetColumn(Column):
 
 
 class FolderColumn(Column):
-    """The images of an image folder, as one column named `image`."""
+    """The images of an image folder, as one column named `image` (through the folder's public
+    methods: the folder module uses this one, not the other way round)."""
 
     def __init__(self, folder: "ImageFolder") -> None:
-        from dataplane_jupyter.core.image_folders import IMAGES, MANIFEST
-
         self.folder = folder
         self.project = folder.project
         self.name = f.FOLDER_COLUMN
         info = folder.info
         self.owner = f.Owner(info.project_id, f"image folder {info.name!r}", image_folder_id=info.id)
-        folder._require_ready()
-        with self.project.catalog.storage.open(f"{folder._folder}/{MANIFEST}") as stream:
-            self._manifest = pq.read_table(stream)
-        self._images = IMAGES
+        self._images = folder.images()  # the manifest, in archive order (InvalidState until ready)
 
     def kind(self) -> str:
         return "image"
 
     def rows(self) -> int:
-        return self._manifest.num_rows
+        return len(self._images)
 
     def value_batches(self, size: int) -> Iterator[pa.Array]:
-        paths = self._manifest.column("path").combine_chunks()
+        paths = pa.array([image.path for image in self._images], pa.string())
         for start in range(0, len(paths), size):
             yield paths.slice(start, size)
 
     def open_value(self, value: str) -> IO[bytes]:
-        from dataplane_jupyter.core.image_folders import inner_path
+        import io
 
-        return self.project.catalog.storage.open(f"{self.folder._folder}/{self._images}/{inner_path(value)}")
+        return io.BytesIO(self.folder.image(value))
 
     def found(self) -> f.Found | None:
-        rows = self._manifest.select(["width", "height", "mode"]).to_pylist()
-        if not rows:
+        if not self._images:
             return None
-        return f.Found.of(Counter(f"{r['width']}×{r['height']}" for r in rows), Counter(r["mode"] for r in rows))
+        return f.Found.of(Counter(f"{i.width}×{i.height}" for i in self._images), Counter(i.mode for i in self._images))

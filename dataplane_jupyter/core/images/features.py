@@ -21,7 +21,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from pydantic import Field, field_validator
 
-from dataplane_jupyter.core import schema
+from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.errors import InvalidInput, InvalidState, NotFound
 from dataplane_jupyter.core.models import Record
 from .transform import CHANNELS, check_fill

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 import fsspec
 
 from dataplane_jupyter.core.errors import InvalidInput
-from dataplane_jupyter.core.npy import MAGIC
+from dataplane_jupyter.core.datasets.npy import MAGIC
 
 if TYPE_CHECKING:
-    from dataplane_jupyter.core.catalog import Catalog
+    from dataplane_jupyter.core.catalog.catalog import Catalog
     from dataplane_jupyter.core.jobs import Job
-    from dataplane_jupyter.core.project import Project
-    from dataplane_jupyter.core.runner import JobContext
+    from dataplane_jupyter.core.catalog.project import Project
+    from dataplane_jupyter.core.jobs.runner import JobContext
 
 MAX_FILES = 100
 
@@ -28,7 +28,7 @@ MAX_FILES = 100
 def start_npy_files_import(project: "Project", dataset_id: str, locations: list[str], file_names: list[str],
                            *, delete_source: bool) -> "Job":
     """Start the dataset import job over several .npy files."""
-    from dataplane_jupyter.core.imports import _set
+    from dataplane_jupyter.core.datasets.imports import _set
 
     job = project.catalog.jobs.start(
         "dataset.import", f"{__name__}:run_npy_files_import", on_end=f"{__name__}:on_npy_files_import_end",
@@ -42,7 +42,8 @@ def start_npy_files_import(project: "Project", dataset_id: str, locations: list[
 
 def run_npy_files_import(ctx: "JobContext") -> dict[str, Any]:
     """Job: check every file is an .npy array, then write one tensor column per file."""
-    from dataplane_jupyter.core.zip_import import _import_npy_files
+    from dataplane_jupyter.core.datasets.imports import DatasetImport
+    from dataplane_jupyter.core.datasets.zip_import import _import_npy_files
 
     locations, names = ctx.params["locations"], ctx.params["files"]
     source = " + ".join(names)
@@ -55,7 +56,7 @@ def run_npy_files_import(ctx: "JobContext") -> dict[str, Any]:
                 raise InvalidInput(f"{name} is not an .npy file: several files make one dataset only when each is an .npy array.")
             stream.seek(0)
             opened.append((name, stream))
-        result = _import_npy_files(ctx, opened, source)
+        result = _import_npy_files(DatasetImport(ctx), opened, source)
     _remove_sources(ctx.params)
     return result
 
@@ -70,7 +71,7 @@ def _remove_sources(params: dict[str, Any]) -> None:
 
 def on_npy_files_import_end(catalog: "Catalog", job: "Job") -> None:
     """Failed or cancelled: the dataset is `failed` with the reason; staged uploads are removed."""
-    from dataplane_jupyter.core.imports import on_import_end
+    from dataplane_jupyter.core.datasets.imports import on_import_end
 
     on_import_end(catalog, _without_source(job))
     _remove_sources(job.params)

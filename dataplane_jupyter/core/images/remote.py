@@ -21,7 +21,7 @@ import fsspec.asyn
 from dataplane_jupyter.core.errors import NotFound
 
 if TYPE_CHECKING:
-    from dataplane_jupyter.core.project import Project
+    from dataplane_jupyter.core.catalog.project import Project
 
 KINDS = {"s3": "s3", "gs": "gcp"}
 MAX_PARALLEL = 16

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataplane_jupyter.core.errors import InvalidInput
-from dataplane_jupyter.core.npy import load_example
+from dataplane_jupyter.core.datasets.npy import load_example
 from .features import FeatureOptions
 from .remote import RemoteImages
 from .transform import CHANNELS, Unusable, decode

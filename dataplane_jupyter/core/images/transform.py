@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageColor, ImageOps, UnidentifiedImageError
 
-from dataplane_jupyter.core.imaging import MAX_PIXELS
+from dataplane_jupyter.core.images.imaging import MAX_PIXELS
 
 if TYPE_CHECKING:
     from .features import FeatureOptions

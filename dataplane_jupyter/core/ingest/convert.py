@@ -54,11 +54,14 @@ from dataplane_jupyter.core.ingest.sqltypes import (
     profile_select,
 )
 from dataplane_jupyter.core.ingest.staging import (
+    RowsRejected as _RowsRejected,
     csv_source,
     first_long_cell,
     local_utf8_copy,
     refuse_rejected_rows,
 )
+from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS, CarefulResult, OnBadRows, careful_copy
+from dataplane_jupyter.core.ingest.shape import detect_shape
 from dataplane_jupyter.core.ingest.values import DateFormat, is_missing
 
 #: Parquet key-value metadata written with every dataset file.
@@ -66,6 +69,7 @@ META_TYPES = "dataplane.types"
 META_FORMAT = "dataplane.csv_format"
 #: String columns profiled per scan: their aggregate state cannot spill to disk.
 PROFILE_COLUMNS_PER_SCAN = 32
+_FIRST_LINES = 5
 
 
 def csv_to_parquet(
@@ -78,33 +82,131 @@ def csv_to_parquet(
     total_bytes: int | None = None,
     filesystem: fsspec.AbstractFileSystem | None = None,
     memory_limit: str | None = None,
+    on_bad_rows: OnBadRows = "repair",
 ) -> IngestResult:
     """Convert the CSV read from ``f`` (in format ``fmt``) into one Parquet file at ``dest``.
 
     ``progress(fraction, message)`` is called along the way; an exception it raises stops the
     import and is raised again unchanged. Bad files raise ``InvalidInput`` naming ``source``
-    and the line/column at fault. Column types follow
+    and the line/column at fault. Rows that do not parse the way the table does are repaired,
+    set aside or refused as ``on_bad_rows`` says (see
+    :mod:`~dataplane_jupyter.core.ingest.careful`); the rows set aside are in
+    ``IngestResult.rejected``. Column types follow
     :mod:`~dataplane_jupyter.core.ingest.sqltypes`; the types and ``fmt`` are stored in the
     Parquet key-value metadata (:data:`META_TYPES`, :data:`META_FORMAT`).
     """
+    if on_bad_rows not in ON_BAD_ROWS:
+        raise InvalidInput(f"on_bad_rows must be one of {', '.join(ON_BAD_ROWS)}, got {on_bad_rows!r}",
+                           field="on_bad_rows")
     with tempfile.TemporaryDirectory(prefix="dataplane-ingest-") as tmp:
         workdir = Path(tmp)
         path = local_utf8_copy(f, fmt, workdir, source=source, progress=progress,
                                total_bytes=total_bytes, share=(0.0, 0.25))
-        names, warnings, sample = _names_and_sample(path, fmt, source=source)
-        con = duck.connect(workdir, memory_limit=memory_limit)
-        table = csv_source(path, fmt, names)
-        try:
-            rows, plans = _plan(con, names, sample, fmt, path, table, source=source,
-                                progress=progress)
-            warnings += [w for p in plans for w in p.warnings] + _row_warnings(rows, source)
-            _write(con, plans, fmt, table, workdir, dest, filesystem, progress=progress,
-                   source=source)
-        finally:
-            con.close()
+        careful = _needs_careful(path, fmt)
+        result = None
+        if not careful:
+            try:
+                result = _fast(path, fmt, workdir, dest, filesystem, source=source,
+                               progress=progress, memory_limit=memory_limit)
+            except _RowsRejected:
+                careful = True
+        if careful:
+            result = _careful(path, fmt, workdir, dest, filesystem, source=source,
+                              progress=progress, memory_limit=memory_limit, mode=on_bad_rows)
     progress(1.0, f"imported {source}")
+    assert result is not None
+    return result
+
+
+def _fast(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
+          filesystem: fsspec.AbstractFileSystem | None, *, source: str, progress: Progress,
+          memory_limit: str | None, reading: CsvFormat | None = None) -> IngestResult:
+    """The strict one-table read (DuckDB); raises :class:`_RowsRejected` on a bad row."""
+    reading = reading or fmt
+    names, warnings, sample = _names_and_sample(path, reading, source=source)
+    con = duck.connect(workdir, memory_limit=memory_limit)
+    table = csv_source(path, reading, names)
+    try:
+        rows, plans = _plan(con, names, sample, reading, path, table, source=source,
+                            progress=progress)
+        warnings += [w for p in plans for w in p.warnings] + _row_warnings(rows, source)
+        _write(con, plans, fmt, table, workdir, dest, filesystem, progress=progress,
+               source=source)
+    finally:
+        con.close()
     columns = _schemas(plans, dest, filesystem)
     return IngestResult(rows=rows, columns=columns, warnings=warnings, format=fmt)
+
+
+def _needs_careful(path: Path, fmt: CsvFormat) -> bool:
+    """Whether the sample already shows what only the careful path reads right."""
+    if fmt.skip_lines or fmt.escapechar or fmt.record_delimiter == "\r":
+        return True
+    text, truncated = _sample_text(path)
+    shape = detect_shape(text, fmt.separator, fmt.quotechar, fmt.escapechar,
+                         truncated=truncated, skip_lines=fmt.skip_lines)
+    return not shape.clean
+
+
+def _careful(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
+             filesystem: fsspec.AbstractFileSystem | None, *, source: str, progress: Progress,
+             memory_limit: str | None, mode: OnBadRows) -> IngestResult:
+    text, truncated = _sample_text(path)
+    shape = detect_shape(text, fmt.separator, fmt.quotechar, fmt.escapechar,
+                         truncated=truncated, skip_lines=fmt.skip_lines)
+    progress(0.25, f"reading {source} row by row (some rows need care)")
+    normalised = workdir / "careful.csv"
+    done = careful_copy(path, normalised, separator=fmt.separator, quote=fmt.quotechar,
+                        escape=fmt.escapechar, width=shape.width, header=fmt.header,
+                        skip_lines=fmt.skip_lines, mode=mode, source=source,
+                        settings=fmt.describe())
+    if done.rows == 0:
+        raise InvalidInput(f"{source} has a header line but no data rows" if fmt.header
+                           else f"{source} is empty: there is no header and no data")
+    reading = replace(fmt, encoding="utf-8", quotechar='"', escapechar=None, skip_lines=0,
+                      record_delimiter="\n")
+    try:
+        result = _fast(normalised, fmt, workdir, dest, filesystem, source=source,
+                       progress=progress, memory_limit=memory_limit, reading=reading)
+    except _RowsRejected as exc:  # the normalised copy always has the table's field count
+        raise InvalidInput(f"{source}: {exc}") from None
+    result.warnings[:0] = careful_warnings(done, fmt, source=source)
+    result.rejected, result.repaired = done.rejected, done.repaired
+    return result
+
+
+def careful_warnings(done: CarefulResult, fmt: CsvFormat, *, source: str) -> list[IngestWarning]:
+    """The warnings naming what the careful path did, with counts and first line numbers."""
+    notes = []
+    if fmt.skip_lines:
+        notes.append(IngestWarning(None, f"{source}: the first {fmt.skip_lines} line(s) come "
+                                         "before the header (a title or preamble) and were skipped"))
+    if done.repaired:
+        first = ", ".join(f"{line} ({how})" for line, how in done.repaired[:_FIRST_LINES])
+        notes.append(IngestWarning(None, f"{_rows(len(done.repaired))} repaired: lines {first}"
+                                         + (", …" if len(done.repaired) > _FIRST_LINES else "")))
+    aside = [r for r in done.rejected if r.reason != "after the table"]
+    if aside:
+        first = ", ".join(f"{r.line} ({r.reason})" for r in aside[:_FIRST_LINES])
+        notes.append(IngestWarning(None, f"{_rows(len(aside))} set aside: lines {first}"
+                                         + (", …" if len(aside) > _FIRST_LINES else "")
+                                         + "; see the rejected rows"))
+    if done.table_end is not None:
+        notes.append(IngestWarning(None, f"the table ends before line {done.table_end}: "
+                                         f"{_rows(done.after_table, 'line')} after it (a footer or "
+                                         "a second table) were not imported; see the rejected rows"))
+    return notes
+
+
+def _rows(n: int, word: str = "row") -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def _sample_text(path: Path) -> tuple[str, bool]:
+    with open(path, "rb") as stream:
+        raw = stream.read(SAMPLE_BYTES + 1)
+    truncated = len(raw) > SAMPLE_BYTES
+    return raw[:SAMPLE_BYTES].decode("utf-8", errors="ignore").lstrip("\ufeff"), truncated
 
 
 def _names_and_sample(path: Path, fmt: CsvFormat, *, source: str

@@ -11,6 +11,10 @@ Rules:
 - **decimal**: ``,`` when more numeric-looking cells use a decimal comma (``3,14``,
   ``1.234,56``) than a decimal point; ambiguous cells such as ``1,234`` count for ``,`` only
   in ``;``/tab/``|`` files.
+- **shape** (:mod:`~dataplane_jupyter.core.ingest.shape`): backslash escapes (``\\"``), the
+  record delimiter, and lines before the header (a preamble, skipped): each reported in the
+  format and overridable (``escapechar``, ``skip_lines``); more than
+  :data:`~dataplane_jupyter.core.ingest.model.MAX_COLUMNS` columns refuse the file at once.
 - **header**: each column votes: data cells that are numbers, booleans or dates under a
   first-row cell that is not, vote "header"; a first-row cell of the same kind as the data
   votes "no header". No votes: a header (the common case).
@@ -30,7 +34,8 @@ from dataplane_jupyter.core.ingest.encoding import (
     decode_sample,
     detect_encoding,
 )
-from dataplane_jupyter.core.ingest.model import CsvFormat, CsvOptions
+from dataplane_jupyter.core.ingest.model import MAX_COLUMNS, CsvFormat, CsvOptions
+from dataplane_jupyter.core.ingest.shape import detect_escape, detect_shape, sample_records
 from dataplane_jupyter.core.ingest.values import looks_like_value
 
 SAMPLE_BYTES = 1 << 20
@@ -41,7 +46,10 @@ _DOT_DECIMAL = re.compile(r"[+-]?(\d{1,3}(,\d{3})+\.\d+|\d*\.\d{1,2}|\d*\.\d{4,}
 _AMBIGUOUS_COMMA = re.compile(r"[+-]?\d{1,3},\d{3}")
 
 
-def detect_csv_format(f: BinaryIO, options: CsvOptions = CsvOptions(), *, source: str) -> CsvFormat:
+DEFAULT_OPTIONS = CsvOptions()
+
+
+def detect_csv_format(f: BinaryIO, options: CsvOptions = DEFAULT_OPTIONS, *, source: str) -> CsvFormat:
     """Detect (or take from ``options``) the encoding, separator, decimal, quote and header.
 
     Reads at most 1 MiB from ``f`` and seeks back to where it was when ``f`` is seekable
@@ -76,7 +84,15 @@ def detect_dialect(text: str, options: CsvOptions, *, encoding: str, truncated: 
     quote = options.quotechar or detect_quote(text)
     separator = options.separator or detect_separator(text, quote, truncated=truncated)
     _check_options(separator, quote, options.decimal, source=source)
-    rows = parse_rows(text, separator, quote, truncated=truncated)
+    if options.escapechar is not None:
+        escape = options.escapechar if options.escapechar not in ("", quote) else None
+    else:
+        escape = detect_escape(text, separator, quote, truncated=truncated)
+    shape = detect_shape(text, separator, quote, escape, truncated=truncated,
+                         skip_lines=options.skip_lines)
+    _refuse_too_wide(max(shape.width, text.split("\n", 1)[0].count(separator) + 1), source=source)
+    rows = [r.fields for r in sample_records(text, separator, quote, escape, truncated=truncated)
+            if not r.blank and r.line > shape.skip_lines]
     header = options.header if options.header is not None else detect_header(rows)
     data = rows[1:] if header else rows
     decimal = options.decimal or detect_decimal(data, separator)
@@ -84,13 +100,14 @@ def detect_dialect(text: str, options: CsvOptions, *, encoding: str, truncated: 
         raise InvalidInput(f"{source}: the decimal and column separators are both {decimal!r}",
                            field="decimal")
     return CsvFormat(encoding=encoding, separator=separator, decimal=decimal,
-                     quotechar=quote, header=header)
+                     quotechar=quote, header=header, escapechar=escape,
+                     skip_lines=shape.skip_lines, record_delimiter=shape.record_delimiter)
 
 
 def parse_rows(text: str, separator: str, quote: str, *, truncated: bool,
                limit: int = _MAX_SAMPLE_ROWS) -> list[list[str]]:
     """Records of the sample (blank lines skipped, a record cut by the sample end dropped)."""
-    reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar=quote,
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar=quote,
                         doublequote=True, strict=False)
     rows: list[list[str]] = []
     try:
@@ -168,6 +185,14 @@ def detect_header(rows: list[list[str]]) -> bool:
         if typed >= 0.9:
             votes += -1 if looks_like_value(first) else 1
     return votes >= 0
+
+
+def _refuse_too_wide(width: int, *, source: str) -> None:
+    if width > MAX_COLUMNS:
+        raise InvalidInput(
+            f"{source} has {width:,} columns; the platform reads at most {MAX_COLUMNS:,} per file "
+            "(each column costs memory in every step). Keep the columns you need, or raise the "
+            "limit with the environment variable DATAPLANE_MAX_COLUMNS.", field="source")
 
 
 def _check_options(separator: str, quote: str, decimal: str | None, *, source: str) -> None:

@@ -41,6 +41,38 @@ def normalise_encoding(name: str, *, source: str) -> str:
         raise InvalidInput(f"{source}: unknown encoding {name!r}", field="encoding") from None
 
 
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx is one)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.xls/.doc)"), (b"PAR1", "a Parquet file"),
+    (b"SQLite format 3\x00", "an SQLite database"), (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "a program (ELF)"), (b"BZh", "a bzip2 archive"), (b"\xfd7zXZ", "an xz archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"), (b"\x93NUMPY", "a NumPy .npy array"),
+)
+#: Bytes that text never holds (all C0 controls but tab, line ends, form feed, escape).
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def refuse_binary(sample: bytes, *, source: str) -> None:
+    """Refuse a file that is not text, naming the bytes that give it away."""
+    for magic, what in _SIGNATURES:
+        if sample.startswith(magic):
+            raise InvalidInput(
+                f"{source} is not a text (CSV) file: it starts with the bytes of {what} "
+                f"({_hex(sample[:len(magic)])}); export it as CSV first", field="source")
+    head = sample[:65_536]
+    found = [(i, b) for i, b in enumerate(head) if b in _CONTROL][:3]
+    controls = sum(head.count(bytes([c])) for c in _CONTROL) if found else 0
+    if found and (head.count(0) or controls > max(2, len(head) // 1000)):
+        where = ", ".join(f"0x{b:02x} at byte {i:,}" for i, b in found)
+        raise InvalidInput(f"{source} is not a text (CSV) file: it holds bytes that text never "
+                           f"holds ({where}); export it as CSV first", field="source")
+
+
+def _hex(data: bytes) -> str:
+    return " ".join(f"{b:02x}" for b in data)
+
+
 def detect_encoding(sample: bytes, *, truncated: bool, source: str) -> str:
     """Guess the encoding of a file from its first bytes (see the module rules)."""
     for bom, name in _BOMS:
@@ -49,6 +81,7 @@ def detect_encoding(sample: bytes, *, truncated: bool, source: str) -> str:
     utf16 = _utf16_without_bom(sample)
     if utf16:
         return utf16
+    refuse_binary(sample, source=source)
     if decodes(sample, UTF8, truncated=truncated):
         return UTF8
     guess = _charset_normalizer_guess(sample)

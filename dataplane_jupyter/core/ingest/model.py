@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
@@ -9,6 +10,9 @@ from typing import Callable, Literal
 MAX_CELL_CHARS = 50_000
 MAX_CATEGORIES = 2_000
 MAX_ROWS = 10_000_000
+#: Columns per CSV file: beyond, the import is refused at once, naming the count (memory and
+#: time of every step grow with the column count: 5,000 columns x 5 rows took 1.5 GiB).
+MAX_COLUMNS = int(os.environ.get("DATAPLANE_MAX_COLUMNS", "2000"))
 
 #: The semantic column types; stored in the Parquet file and used by the statistics.
 ColumnType = Literal["numeric", "categorical", "text", "datetime", "boolean", "image", "tensor"]
@@ -31,6 +35,8 @@ class CsvOptions:
     encoding: str | None = None
     quotechar: str | None = None
     header: bool | None = None
+    escapechar: str | None = None
+    skip_lines: int | None = None
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,14 @@ class CsvFormat:
     decimal: str
     quotechar: str
     header: bool
+    #: ``\\`` when quotes are escaped ``\\"``; None: doubled (``""``)
+    escapechar: str | None = None
+    #: physical lines before the header (a title or preamble), skipped
+    skip_lines: int = 0
+    #: the record delimiter found (``\\n``, ``\\r\\n`` or ``\\r``); any is read
+    record_delimiter: str = "\n"
 
-    def to_dict(self) -> dict[str, str | bool]:
+    def to_dict(self) -> dict[str, str | bool | int | None]:
         """JSON-ready form, e.g. for the catalog or an API response."""
         return {
             "encoding": self.encoding,
@@ -51,7 +63,21 @@ class CsvFormat:
             "decimal": self.decimal,
             "quotechar": self.quotechar,
             "header": self.header,
+            "escapechar": self.escapechar,
+            "skip_lines": self.skip_lines,
+            "record_delimiter": self.record_delimiter,
         }
+
+    def describe(self) -> str:
+        """The settings in words, for messages ("separator ';', quote '\"', ...")."""
+        parts = [f"encoding {self.encoding}", f"separator {self.separator!r}",
+                 f"quote {self.quotechar!r}", f"decimal {self.decimal!r}",
+                 "a header line" if self.header else "no header line"]
+        if self.escapechar:
+            parts.append(f"escape {self.escapechar!r}")
+        if self.skip_lines:
+            parts.append(f"{self.skip_lines} line(s) skipped before the header")
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -83,3 +109,16 @@ class IngestResult:
     warnings: list[IngestWarning]
     format: CsvFormat
     extra: dict[str, object] = field(default_factory=dict)
+    #: rows not imported, verbatim (see :mod:`~dataplane_jupyter.core.ingest.careful`)
+    rejected: list["RejectedRow"] = field(default_factory=list)
+    #: rows imported after a repair: (first line, how)
+    repaired: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A row that was not imported: its first physical line, raw text and the reason."""
+
+    line: int
+    raw: str
+    reason: str

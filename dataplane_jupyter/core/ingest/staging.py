@@ -81,15 +81,27 @@ def csv_source(path: Path, fmt: CsvFormat, names: list[str]) -> str:
     )
 
 
+class RowsRejected(Exception):
+    """The strict scan rejected rows the careful path reads (field counts, quotes)."""
+
+
+#: Rejections that the careful path cannot mend: they stay refusals.
+_HARD = ("INVALID ENCODING", "LINE SIZE OVER MAXIMUM")
+
+
 def refuse_rejected_rows(con: duckdb.DuckDBPyConnection, path: Path, width: int, *,
                          source: str) -> None:
-    """Raise ``InvalidInput`` naming the lines the last :func:`csv_source` scan rejected."""
+    """After a :func:`csv_source` scan: ``InvalidInput`` naming the lines of an invalid
+    encoding or an overlong line, :class:`RowsRejected` for rows of another shape."""
     rejects = con.execute(
         "SELECT line, line_byte_position, error_type, error_message FROM reject_errors "
         "ORDER BY line LIMIT 1000"
     ).fetchall()
     if not rejects:
         return
+    if not any(r[2].upper() in _HARD for r in rejects):
+        raise RowsRejected(f"{len(rejects)} rows rejected by the strict scan")
+    rejects = [r for r in rejects if r[2].upper() in _HARD]
     lines = physical_lines(path, [r[1] for r in rejects[:_REPORTED_LINES]])
     details = [_describe(kind, msg, line, width)
                for (_, _, kind, msg), line in zip(rejects, lines)]

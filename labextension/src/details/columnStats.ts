@@ -13,6 +13,12 @@ export function missingPercent(column: IColumnStatistics, rows: number): number 
   return (100 * column.missing) / rows;
 }
 
+/** A figure computed from a sketch (`exact === false`) reads "≈ value". */
+export function approximately(value: unknown, exact: boolean | null | undefined): string {
+  const shown = formatValue(value);
+  return exact === false && value !== null && value !== undefined ? `≈ ${shown}` : shown;
+}
+
 /** Keys shown in their own rows below, or drawn, rather than listed as they are. */
 const DRAWN_KEYS = new Set([
   'name',
@@ -32,14 +38,18 @@ export function columnStatisticsRows(column: IColumnStatistics): [string, string
     if (DRAWN_KEYS.has(key)) {
       continue;
     }
-    const shown = key.endsWith('_pct') ? formatPercent(value as number | null) : formatValue(value);
+    const shown = key.endsWith('_pct')
+      ? formatPercent(value as number | null)
+      : key === 'distinct'
+        ? approximately(value, column.distinct_exact)
+        : formatValue(value);
     rows.push([key.replace(/_pct$/, ' %').replace(/_/g, ' '), shown]);
   }
   for (const [key, value] of Object.entries(column.media ?? {})) {
     rows.push([key, formatValue(value)]);
   }
   for (const [q, value] of Object.entries(column.quantiles ?? {})) {
-    rows.push([`quantile ${q}`, formatValue(value)]);
+    rows.push([`quantile ${q}`, approximately(value, column.quantiles_exact)]);
   }
   for (const [key, value] of Object.entries(column.text_length ?? {})) {
     rows.push([`text length ${key}`, formatValue(value)]);

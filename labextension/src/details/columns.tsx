@@ -5,7 +5,7 @@ import { distributionFigure, distributionTrace } from '../charts';
 import { DataplaneClient } from '../client';
 import { notifyError } from '../notifications';
 import { IColumnStatistics, IDatasetStatistics } from '../types';
-import { columnStatisticsRows, missingPercent } from './columnStats';
+import { approximately, columnStatisticsRows, missingPercent } from './columnStats';
 import { ImageFeatures, TensorViewer } from './features';
 import { formatPercent, formatValue, UNKNOWN } from './format';
 import { Plot } from './plot';
@@ -88,7 +88,7 @@ function ColumnsTable(props: {
             <td>{column.name}</td>
             <td>{column.type}</td>
             <td>{formatPercent(missingPercent(column, props.rows))}</td>
-            <td>{formatValue(column.distinct)}</td>
+            <td>{approximately(column.distinct, column.distinct_exact)}</td>
             <td>{formatValue(column.mean)}</td>
             <td>{formatValue(column.min)}</td>
             <td>{formatValue(column.max)}</td>

@@ -17,11 +17,12 @@ import { ColumnsTab } from './columns';
 import { EmbeddingsTab } from './embeddings';
 import { GeneralTab } from './general';
 import { DatasetDetailsModel } from './model';
+import { rejectedCount, RejectedRowsTab } from './rejected';
 import { SampleTab } from './sample';
 import { ChartThemeContext, OpenDatasetContext } from './theme';
 
 /** The tabs of the details page, in order. */
-export const DETAILS_TABS = ['General', 'Columns', 'Sample', 'Embeddings'] as const;
+export const DETAILS_TABS = ['General', 'Columns', 'Sample', 'Embeddings', 'Rejected rows'] as const;
 
 /** One of {@link DETAILS_TABS}. */
 export type DetailsTab = (typeof DETAILS_TABS)[number];
@@ -116,7 +117,7 @@ function DetailsPage(props: {
       {dataset.status === 'ready' || dataset.status === 'computing_statistics' ? (
         <>
           <div className="jp-Dataplane-tabs" role="tablist">
-            {DETAILS_TABS.map(name => (
+            {DETAILS_TABS.filter(name => name !== 'Rejected rows' || rejectedCount(dataset) > 0).map(name => (
               <button
                 key={name}
                 role="tab"
@@ -125,7 +126,7 @@ function DetailsPage(props: {
                 className={`jp-Dataplane-tab ${name === tab ? 'jp-mod-current' : ''}`}
                 onClick={() => props.onTab(name)}
               >
-                {name}
+                {name === 'Rejected rows' ? `Rejected rows (${rejectedCount(dataset)})` : name}
               </button>
             ))}
           </div>
@@ -169,6 +170,8 @@ function TabContent(props: {
       );
     case 'Sample':
       return <SampleTab {...place} />;
+    case 'Rejected rows':
+      return <RejectedRowsTab {...place} />;
     case 'Embeddings':
       return (
         <EmbeddingsTab

@@ -151,6 +151,17 @@ class DatasetsView extends ModelView {
     return (
       <>
         <DatasetFilters model={model} />
+        <label
+          className="jp-Dataplane-strictUploads"
+          title="Off (default): a row that does not parse like the rest of the file is repaired when the repair is unambiguous, else set aside in the dataset's rejected rows. On: the upload is refused, naming the bad lines."
+        >
+          <input
+            type="checkbox"
+            checked={model.strictUploads}
+            onChange={event => (model.strictUploads = event.currentTarget.checked)}
+          />{' '}
+          Strict: refuse files with bad rows
+        </label>
         {this.renderList()}
         <p className="jp-Dataplane-dropHint">Drop files here to import them</p>
       </>
