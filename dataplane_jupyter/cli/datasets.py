@@ -9,7 +9,7 @@ import json
 from ..core.datasets.datasets import Dataset
 from ..core.errors import InvalidInput
 from ..core.models import DatasetStatus
-from . import embeddings
+from . import embeddings, features
 from .common import project
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs
@@ -49,6 +49,7 @@ def register(nouns: argparse._SubParsersAction) -> None:
              ["name", "path", arg("--format", choices=["csv", "parquet"])]),
     ])
     embeddings.register(sub)
+    features.register_datasets(sub)
 
 
 def list_datasets(args: argparse.Namespace, out: Output) -> None:

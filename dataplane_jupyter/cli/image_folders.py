@@ -6,6 +6,7 @@ import argparse
 
 from ..core.images.folders import ImageFolder
 from ..core.images.models import ImageFolderStatus
+from . import features
 from .common import project
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs
@@ -15,7 +16,9 @@ TABLE = ["name", "status", "n_images", "size_bytes", "created_at"]
 
 def register(nouns: argparse._SubParsersAction) -> None:
     """Add the `image-folders` noun."""
-    add_verbs(verbs(nouns, "image-folders", "image folders: stored trees of jpg/png/gif images"), [
+    sub = verbs(nouns, "image-folders", "image folders: stored trees of jpg/png/gif images")
+    features.register_folders(sub)
+    add_verbs(sub, [
         Verb("list", list_folders, "list image folders, newest first", [arg("--search", help="part of the name")]),
         Verb("import", import_folder, "create an image folder from a zip (path or fsspec URL)", [
             "file", arg("--name"), arg("--wait", action="store_true", help="follow the import until it is ready"),

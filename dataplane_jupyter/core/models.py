@@ -659,3 +659,24 @@ class SchedulePreviewQuery(Query):
 
 class ScheduleRunsQuery(Query):
     limit: int = Field(100, ge=1, le=10_000, description="At most this many")
+
+
+class FeaturePreviewQuery(Query):
+    rows: int = Field(6, ge=1, le=24, description="Rows shown")
+    offset: int = Field(0, ge=0, le=10**12, description="First row")
+    transformation: Literal["resize", "crop", "pad", "none"] | None = Field(
+        None, description="Try this transformation instead of the stored one")
+    size: str | None = Field(None, description="Try this size, WIDTHxHEIGHT")
+    color_mode: Literal["grayscale", "rgb", "rgba"] | None = Field(None, description="Try this colour mode")
+    fill: str | None = Field(None, description="Try this pad colour")
+
+
+class TensorViewQuery(Query):
+    row: int = Field(0, ge=0, le=10**12, description="Row")
+    index: str | None = Field(None, description="Leading indices of the slice, comma-separated")
+
+
+class UploadFilesQuery(Query):
+    filename: list[str] = Field(description="Name of each file, in body order (repeat the parameter)")
+    size: list[int] = Field(description="Bytes of each file, in body order (repeat the parameter)")
+    name: Name | None = Field(None, description="Dataset name (default: the first file's name without suffix)")

@@ -9,6 +9,7 @@ from tornado.web import RequestHandler
 
 from . import embedding_handlers as e
 from . import export_handlers as x
+from . import feature_handlers as fe
 from . import handlers as h
 from . import image_handlers as i
 from . import pipeline_handlers as pl
@@ -24,9 +25,14 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/datasets", h.DatasetsHandler),
     ("/projects/{project}/datasets/upload", h.UploadHandler),
     ("/projects/{project}/datasets/from-datasource", s.ImportDatasourceHandler),
+    ("/projects/{project}/datasets/upload-files", fe.UploadFilesHandler),
     ("/projects/{project}/datasets/{dataset}", h.DatasetHandler),
     ("/projects/{project}/datasets/{dataset}/statistics", h.StatisticsHandler),
     ("/projects/{project}/datasets/{dataset}/columns/{column}", h.ColumnHandler),
+    ("/projects/{project}/datasets/{dataset}/columns/{column}/feature-options", fe.DatasetFeatureOptionsHandler),
+    ("/projects/{project}/datasets/{dataset}/columns/{column}/feature-options/history", fe.DatasetFeatureOptionsHistoryHandler),
+    ("/projects/{project}/datasets/{dataset}/columns/{column}/preview", fe.DatasetImagePreviewHandler),
+    ("/projects/{project}/datasets/{dataset}/columns/{column}/tensor", fe.DatasetTensorViewHandler),
     ("/projects/{project}/datasets/{dataset}/sample", h.SampleHandler),
     ("/projects/{project}/datasets/{dataset}/download", h.DownloadHandler),
     ("/projects/{project}/datasets/{dataset}/rejected-rows", h.RejectedRowsHandler),
@@ -60,6 +66,8 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/image-folders/{folder}/thumbnail", i.ImageThumbnailHandler),
     ("/projects/{project}/image-folders/{folder}/image", i.ImageHandler),
     ("/projects/{project}/image-folders/{folder}/download", i.ImageFolderDownloadHandler),
+    ("/projects/{project}/image-folders/{folder}/feature-options", fe.FolderFeatureOptionsHandler),
+    ("/projects/{project}/image-folders/{folder}/preview", fe.FolderImagePreviewHandler),
     ("/projects/{project}/pipelines", pl.PipelinesHandler),
     ("/projects/{project}/pipelines/validate", pl.ValidatePipelineHandler),
     ("/projects/{project}/pipelines/{pipeline}", pl.PipelineHandler),

@@ -119,7 +119,8 @@ class GeneralTab(w.VBox):
 class ColumnsTab(w.HBox):
     """A filterable list of the columns; the selected one shows its distribution and statistics."""
 
-    def __init__(self, stats: dict[str, Any]) -> None:
+    def __init__(self, stats: dict[str, Any], dataset: Any = None) -> None:
+        self.dataset = dataset
         self.by_name = {c["name"]: c for c in stats.get("columns", [])}
         self.search = w.Text(placeholder="Filter columns", layout=w.Layout(width="260px"))
         self.select = w.Select(options=self._options(""), rows=min(18, max(4, len(self.by_name))),
@@ -127,13 +128,14 @@ class ColumnsTab(w.HBox):
         self.search.observe(lambda change: setattr(self.select, "options", self._options(change["new"])), "value")
         self.figure = w.Output()
         self.details = w.HTML()
+        self.media = w.VBox()  # feature options of image columns, tensor views
         self.overview = w.HTML(html.table(
             ["column", "type", "missing", "distinct", "mean", "min", "max"],
             [(c["name"], c["type"], f"{c['missing_pct']:.1f}%" if c.get("missing_pct") is not None else "—",
               c.get("distinct"), c.get("mean"), c.get("min"), c.get("max")) for c in self.by_name.values()],
         ))
         self.select.observe(lambda change: self.show(change["new"]), "value")
-        drill = w.VBox([self.figure, self.details], layout=w.Layout(flex="1"))
+        drill = w.VBox([self.figure, self.media, self.details], layout=w.Layout(flex="1"))
         super().__init__([w.VBox([self.search, self.select]), w.VBox([drill, self.overview], layout=w.Layout(flex="1"))])
         if self.by_name:
             self.select.value = next(iter(self.by_name))
@@ -160,6 +162,18 @@ class ColumnsTab(w.HBox):
         if column.get("warnings"):
             text += html.note("; ".join(column["warnings"]))
         self.details.value = text
+        self.media.children = self._media(name, column)
+
+    def _media(self, name: str, column: dict[str, Any]) -> list[w.Widget]:
+        """Feature options (image columns) or a tensor view (tensor columns), when the dataset is known."""
+        if self.dataset is None or column.get("type") not in ("image", "tensor"):
+            return []
+        from .features import ImageFeaturesPanel, TensorViewPanel
+
+        try:
+            return [ImageFeaturesPanel(self.dataset, name) if column["type"] == "image" else TensorViewPanel(self.dataset, name)]
+        except Exception as exc:  # noqa: BLE001 - shown in the panel
+            return [w.HTML(html.error_box(describe_error(exc)))]
 
 
 def media_rows(media: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -267,7 +281,7 @@ class DatasetPanel(w.VBox):
         try:
             stats = self.dataset.statistics()
             self.general = GeneralTab(stats, self.dataset.describe().warnings)
-            self.columns_tab = ColumnsTab(stats)
+            self.columns_tab = ColumnsTab(stats, self.dataset)
             self.sample_tab = SampleTab(self.dataset, stats)
             rejected = int(self.dataset.describe().source.get("rejected_rows") or 0)
             self.rejected_tab = RejectedRowsTab(self.dataset, rejected) if rejected else None

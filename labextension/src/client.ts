@@ -17,6 +17,11 @@ import type {
   IDatasource,
   IDatasourcePreview,
   IEmbeddingsMap,
+  IFeatureOptions,
+  IImagePreview,
+  IPreviewQuery,
+  ISetFeatureOptions,
+  ITensorView,
   IExportRun,
   IExporter,
   IImageFolder,
@@ -178,6 +183,83 @@ export class DataplaneClient {
     return this._get<IColumnStatistics>(
       projectPath(project, 'datasets', dataset, 'columns', column)
     );
+  }
+
+  // --- image and tensor features (feature options, previews, tensor views)
+
+  /**
+   * `GET .../columns/{column}/feature-options` of a dataset's image column, or
+   * `GET .../image-folders/{folder}/feature-options` when `column` is null.
+   */
+  getFeatureOptions(project: string, owner: IFeatureOwner): Promise<IFeatureOptions> {
+    return this._get<IFeatureOptions>(featurePath(project, owner, 'feature-options'));
+  }
+
+  /** `PUT .../feature-options`: a new version with the given fields changed. */
+  setFeatureOptions(
+    project: string,
+    owner: IFeatureOwner,
+    changes: ISetFeatureOptions
+  ): Promise<IFeatureOptions> {
+    return this._send<IFeatureOptions>(
+      'PUT',
+      featurePath(project, owner, 'feature-options'),
+      changes
+    );
+  }
+
+  /** `GET .../preview`: original vs transformed thumbnails; query options are tried, not saved. */
+  previewImages(
+    project: string,
+    owner: IFeatureOwner,
+    query: IPreviewQuery = {}
+  ): Promise<IImagePreview> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') {
+        params.set(key, String(value));
+      }
+    }
+    const text = params.toString();
+    return this._get<IImagePreview>(
+      featurePath(project, owner, 'preview') + (text ? `?${text}` : '')
+    );
+  }
+
+  /** `GET .../columns/{column}/tensor?row=&index=`: one row drawn by its dimensions. */
+  getTensorView(
+    project: string,
+    dataset: string,
+    column: string,
+    row = 0,
+    index: number[] = []
+  ): Promise<ITensorView> {
+    const params = new URLSearchParams({ row: String(row) });
+    if (index.length > 0) {
+      params.set('index', index.join(','));
+    }
+    return this._get<ITensorView>(
+      `${projectPath(project, 'datasets', dataset, 'columns', column, 'tensor')}?${params}`
+    );
+  }
+
+  /**
+   * `POST projects/{p}/datasets/upload-files`: several .npy files as one dataset, their bytes
+   * one after the other (a Blob of the files, never read into memory here), with each name and
+   * size in the query.
+   */
+  uploadFiles(
+    project: string,
+    files: readonly File[],
+    options: ISendFileOptions = {}
+  ): Promise<IDataset> {
+    const params = new URLSearchParams();
+    for (const file of files) {
+      params.append('filename', file.name);
+      params.append('size', String(file.size));
+    }
+    const url = `${apiUrl(this.serverSettings, projectPath(project, 'datasets', 'upload-files'))}?${params}`;
+    return sendFile<IDataset>(url, new Blob([...files]), this.serverSettings, options);
   }
 
   /** `GET .../sample?n=`: the first `n` rows (1 to 1000). */
@@ -594,6 +676,20 @@ export class DataplaneClient {
   protected _delete(endPoint: string): Promise<void> {
     return requestAPI<void>(endPoint, { method: 'DELETE' }, this.serverSettings);
   }
+}
+
+/** Whose images: a dataset's image column, or an image folder (column null). */
+export interface IFeatureOwner {
+  /** Dataset id or name, or image folder id or name. */
+  id: string;
+  /** The dataset's image column; null for an image folder. */
+  column: string | null;
+}
+
+function featurePath(project: string, owner: IFeatureOwner, leaf: string): string {
+  return owner.column === null
+    ? projectPath(project, 'image-folders', owner.id, leaf)
+    : projectPath(project, 'datasets', owner.id, 'columns', owner.column, leaf);
 }
 
 /** `projects/{project}/<rest>` with every segment URL-encoded. */

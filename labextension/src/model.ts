@@ -281,6 +281,34 @@ export class DataplaneModel implements IDisposable {
     }
   }
 
+  /**
+   * Send several .npy files to the current project as one dataset (a tensor column per file),
+   * with one progress entry; resolves once the server has accepted them.
+   */
+  async uploadFiles(files: readonly File[]): Promise<IDataset> {
+    if (this._loading) {
+      await this.refresh();
+    }
+    const project = this._requireProject();
+    const entry: IUploadProgress = {
+      id: ++this._uploadCount,
+      fileName: files.map(file => file.name).join(' + '),
+      loaded: 0,
+      total: files.reduce((sum, file) => sum + file.size, 0)
+    };
+    this._setUploads([...this._uploads, entry]);
+    try {
+      const dataset = await this.client.uploadFiles(project, files, {
+        onProgress: (loaded, total) => this._updateUpload(entry.id, loaded, total)
+      });
+      this._watched.add(dataset.id);
+      return dataset;
+    } finally {
+      this._setUploads(this._uploads.filter(item => item.id !== entry.id));
+      void this.refresh();
+    }
+  }
+
   /** Rename a dataset of the current project. */
   async rename(dataset: string, newName: string): Promise<IDataset> {
     const renamed = await this.client.renameDataset(

@@ -1616,6 +1616,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dataplane/api/v1/projects/{project}/datasets/upload-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import several .npy files as one dataset (a tensor column per file), sent one after the other as the raw body */
+        post: {
+            parameters: {
+                query: {
+                    /** @description Name of each file, in body order (repeat the parameter) */
+                    filename: string[];
+                    /** @description Bytes of each file, in body order (repeat the parameter) */
+                    size: number[];
+                    /** @description Dataset name (default: the first file's name without suffix) */
+                    name?: string | null;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description Import several .npy files as one dataset (a tensor column per file), sent one after the other as the raw body */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeDataset"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dataplane/api/v1/projects/{project}/datasets/{dataset}": {
         parameters: {
             query?: never;
@@ -1893,6 +1996,482 @@ export interface paths {
                     };
                     content: {
                         "application/json": unknown;
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/datasets/{dataset}/columns/{column}/feature-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Feature options of an image column: the latest version, else the defaults */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                    column: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Feature options of an image column: the latest version, else the defaults */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeFeatureOptions"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        /** Set feature options of an image column (a new version; nothing else is recomputed) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                    column: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetFeatureOptions"];
+                };
+            };
+            responses: {
+                /** @description Set feature options of an image column (a new version; nothing else is recomputed) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeFeatureOptions"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/datasets/{dataset}/columns/{column}/feature-options/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of an image column's feature options, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                    column: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every version of an image column's feature options, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListFeatureOptionsResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/datasets/{dataset}/columns/{column}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Original vs transformed thumbnails of a few rows (options in the query are tried, not saved) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Rows shown */
+                    rows?: number;
+                    /** @description First row */
+                    offset?: number;
+                    /** @description Try this transformation instead of the stored one */
+                    transformation?: ("resize" | "crop" | "pad" | "none") | null;
+                    /** @description Try this size, WIDTHxHEIGHT */
+                    size?: string | null;
+                    /** @description Try this colour mode */
+                    color_mode?: ("grayscale" | "rgb" | "rgba") | null;
+                    /** @description Try this pad colour */
+                    fill?: string | null;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                    column: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Original vs transformed thumbnails of a few rows (options in the query are tried, not saved) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImagePreview"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/datasets/{dataset}/columns/{column}/tensor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One row of a tensor column drawn by its dimensions, with per-position mean and spread */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Row */
+                    row?: number;
+                    /** @description Leading indices of the slice, comma-separated */
+                    index?: string | null;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                    column: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One row of a tensor column drawn by its dimensions, with per-position mean and spread */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TensorView"];
                     };
                 };
                 /** @description Bad request */
@@ -5128,6 +5707,180 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dataplane/api/v1/projects/{project}/image-folders/{folder}/feature-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Feature options of an image folder's images: the latest version, else the defaults */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    folder: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Feature options of an image folder's images: the latest version, else the defaults */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeFeatureOptions"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        /** Set feature options of an image folder (a new version) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    folder: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetFeatureOptions"];
+                };
+            };
+            responses: {
+                /** @description Set feature options of an image folder (a new version) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeFeatureOptions"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dataplane/api/v1/projects/{project}/image-folders/{folder}/image": {
         parameters: {
             query?: never;
@@ -5261,6 +6014,112 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ListImagesResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/image-folders/{folder}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Original vs transformed thumbnails of a few images of a folder */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Rows shown */
+                    rows?: number;
+                    /** @description First row */
+                    offset?: number;
+                    /** @description Try this transformation instead of the stored one */
+                    transformation?: ("resize" | "crop" | "pad" | "none") | null;
+                    /** @description Try this size, WIDTHxHEIGHT */
+                    size?: string | null;
+                    /** @description Try this colour mode */
+                    color_mode?: ("grayscale" | "rgb" | "rgba") | null;
+                    /** @description Try this pad colour */
+                    fill?: string | null;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                    folder: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Original vs transformed thumbnails of a few images of a folder */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImagePreview"];
                     };
                 };
                 /** @description Bad request */
@@ -8368,6 +9227,88 @@ export interface components {
             updated_at: string;
         };
         /**
+         * DescribeFeatureOptions
+         * @description The options in force for one column, where they come from, and what was found in it.
+         */
+        DescribeFeatureOptions: {
+            /**
+             * Color Mode
+             * @description grayscale (1 channel), rgb (3) or rgba (4)
+             * @enum {string}
+             */
+            color_mode: "grayscale" | "rgb" | "rgba";
+            /** Column */
+            column: string;
+            /** @description The options chosen from the column's statistics */
+            defaults: components["schemas"]["FeatureOptions"];
+            /**
+             * Fill
+             * @description Pad colour (#rrggbb, #rrggbbaa or a colour name); used by pad
+             * @default #000000
+             */
+            fill: string;
+            /**
+             * Is Default
+             * @description True while nobody has set the options: they are the defaults
+             */
+            is_default: boolean;
+            /**
+             * Modes
+             * @description Pillow colour modes found
+             */
+            modes?: {
+                [key: string]: number;
+            };
+            /**
+             * Reasons
+             * @description Why each default was chosen
+             */
+            reasons?: {
+                [key: string]: string;
+            };
+            /**
+             * Set At
+             * @default null
+             */
+            set_at: string | null;
+            /**
+             * Set By
+             * @default null
+             */
+            set_by: string | null;
+            /**
+             * Shape Hwc
+             * @description Shape of one example: [height, width, channels]
+             */
+            shape_hwc: number[];
+            /**
+             * Size
+             * @description (width, height) in pixels
+             */
+            size: [
+                number,
+                number
+            ];
+            /**
+             * Sizes
+             * @description Image sizes found (W×H → images inspected)
+             */
+            sizes?: {
+                [key: string]: number;
+            };
+            /**
+             * Transformation
+             * @description resize (stretch), crop (centre, short side fitted), pad (letterbox), none
+             * @enum {string}
+             */
+            transformation: "resize" | "crop" | "pad" | "none";
+            /**
+             * Version
+             * @description 0 while the defaults apply; 1, 2, ... for each change
+             */
+            version: number;
+        };
+        /**
          * DescribeField
          * @description One form field of a connector kind or of its datasource locator.
          */
@@ -9151,6 +10092,38 @@ export interface components {
             exporter: string;
         };
         /**
+         * FeatureOptions
+         * @description How one image column becomes fixed-size data: W×H pixels, 1/3/4 channels.
+         */
+        FeatureOptions: {
+            /**
+             * Color Mode
+             * @description grayscale (1 channel), rgb (3) or rgba (4)
+             * @enum {string}
+             */
+            color_mode: "grayscale" | "rgb" | "rgba";
+            /**
+             * Fill
+             * @description Pad colour (#rrggbb, #rrggbbaa or a colour name); used by pad
+             * @default #000000
+             */
+            fill: string;
+            /**
+             * Size
+             * @description (width, height) in pixels
+             */
+            size: [
+                number,
+                number
+            ];
+            /**
+             * Transformation
+             * @description resize (stretch), crop (centre, short side fitted), pad (letterbox), none
+             * @enum {string}
+             */
+            transformation: "resize" | "crop" | "pad" | "none";
+        };
+        /**
          * ImageFolderCategory
          * @description One category (a folder path) and how many images it holds.
          */
@@ -9166,6 +10139,73 @@ export interface components {
          * @enum {string}
          */
         ImageFolderStatus: "copying" | "ready" | "failed";
+        /**
+         * ImagePreview
+         * @description Original vs transformed thumbnails of a few rows, with the options applied.
+         */
+        ImagePreview: {
+            /** Column */
+            column: string;
+            /** Items */
+            items: components["schemas"]["ImagePreviewItem"][];
+            /** Offset */
+            offset: number;
+            options: components["schemas"]["FeatureOptions"];
+            /**
+             * Rows
+             * @description Rows in the column
+             */
+            rows: number;
+            /**
+             * Shape
+             * @description [height, width, channels] of one example
+             */
+            shape: number[];
+        };
+        /**
+         * ImagePreviewItem
+         * @description One row: its original image and the example the model gets.
+         */
+        ImagePreviewItem: {
+            /**
+             * Error
+             * @description Why this row gives zeros (missing or unusable image)
+             * @default null
+             */
+            error: string | null;
+            /**
+             * Original
+             * @description Thumbnail of the image as stored (data: URL)
+             * @default null
+             */
+            original: string | null;
+            /**
+             * Original Mode
+             * @description Pillow colour mode of the stored image
+             * @default null
+             */
+            original_mode: string | null;
+            /**
+             * Original Size
+             * @description [width, height] of the stored image
+             * @default null
+             */
+            original_size: number[] | null;
+            /** Row */
+            row: number;
+            /**
+             * Transformed
+             * @description The transformed example (data: URL, PNG)
+             * @default null
+             */
+            transformed: string | null;
+            /**
+             * Value
+             * @description The stored path or URL
+             * @default null
+             */
+            value: string | null;
+        };
         /**
          * ImportDatasource
          * @description Body of `POST /projects/{project}/datasets/from-datasource`.
@@ -9237,6 +10277,14 @@ export interface components {
         ListExportersResponse: {
             /** Exporters */
             exporters: components["schemas"]["DescribeExporter"][];
+        };
+        /**
+         * ListFeatureOptionsResponse
+         * @description Body of `GET .../feature-options/history`: every version set, oldest first.
+         */
+        ListFeatureOptionsResponse: {
+            /** Versions */
+            versions: components["schemas"]["DescribeFeatureOptions"][];
         };
         /**
          * ListImageFolderCategoriesResponse
@@ -9460,6 +10508,119 @@ export interface components {
             timezone: string;
         };
         /**
+         * SetFeatureOptions
+         * @description Body of `PUT .../feature-options`: the fields to change (the others keep their value).
+         */
+        SetFeatureOptions: {
+            /**
+             * Color Mode
+             * @default null
+             */
+            color_mode: ("grayscale" | "rgb" | "rgba") | null;
+            /**
+             * Fill
+             * @description Pad colour (#rrggbb, #rrggbbaa or a colour name)
+             * @default null
+             */
+            fill: string | null;
+            /**
+             * Size
+             * @description [width, height] in pixels
+             * @default null
+             */
+            size: [
+                number,
+                number
+            ] | null;
+            /**
+             * Transformation
+             * @default null
+             */
+            transformation: ("resize" | "crop" | "pad" | "none") | null;
+        };
+        /**
+         * TensorView
+         * @description One row of a tensor column drawn by its dimensions, with the mean and spread across rows.
+         */
+        TensorView: {
+            /** Column */
+            column: string;
+            /**
+             * Image
+             * @description The row as an image (data: URL), for the image view
+             * @default null
+             */
+            image: string | null;
+            /**
+             * Index
+             * @description Leading indices fixed to reach a 2-D slice
+             */
+            index?: number[];
+            /**
+             * Max
+             * @default null
+             */
+            max: number | null;
+            /**
+             * Mean
+             * @description Per-position mean across rows, same view
+             */
+            mean: unknown;
+            /**
+             * Mean Image
+             * @default null
+             */
+            mean_image: string | null;
+            /**
+             * Min
+             * @default null
+             */
+            min: number | null;
+            /** Row */
+            row: number;
+            /**
+             * Rows
+             * @description Rows in the column
+             */
+            rows: number;
+            /**
+             * Shape
+             * @description Shape of one example
+             */
+            shape: number[];
+            /**
+             * Stat Rows
+             * @description Rows the mean and spread were computed over
+             */
+            stat_rows: number;
+            /**
+             * Std
+             * @description Per-position standard deviation across rows, same view
+             */
+            std: unknown;
+            /**
+             * Std Image
+             * @default null
+             */
+            std_image: string | null;
+            /**
+             * Stride
+             * @description Every stride-th position is shown (large tensors)
+             * @default 1
+             */
+            stride: number;
+            /**
+             * Values
+             * @description The row's slice: a number, a list (line) or a list of lists (heatmap/image)
+             */
+            values: unknown;
+            /**
+             * View
+             * @enum {string}
+             */
+            view: "scalar" | "line" | "heatmap" | "image";
+        };
+        /**
          * UpdateConnector
          * @description Body of `PATCH .../connectors/{connector}`: only the given fields change; a secret left out
          *     keeps its value.
@@ -9664,6 +10825,7 @@ export type DescribeDatasource = components['schemas']['DescribeDatasource'];
 export type DescribeEmbeddings = components['schemas']['DescribeEmbeddings'];
 export type DescribeExportRun = components['schemas']['DescribeExportRun'];
 export type DescribeExporter = components['schemas']['DescribeExporter'];
+export type DescribeFeatureOptions = components['schemas']['DescribeFeatureOptions'];
 export type DescribeField = components['schemas']['DescribeField'];
 export type DescribeImage = components['schemas']['DescribeImage'];
 export type DescribeImageFolder = components['schemas']['DescribeImageFolder'];
@@ -9682,8 +10844,11 @@ export type DescribeScheduler = components['schemas']['DescribeScheduler'];
 export type EmbeddingsColor = components['schemas']['EmbeddingsColor'];
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type ExportDataset = components['schemas']['ExportDataset'];
+export type FeatureOptions = components['schemas']['FeatureOptions'];
 export type ImageFolderCategory = components['schemas']['ImageFolderCategory'];
 export type ImageFolderStatus = components['schemas']['ImageFolderStatus'];
+export type ImagePreview = components['schemas']['ImagePreview'];
+export type ImagePreviewItem = components['schemas']['ImagePreviewItem'];
 export type ImportDatasource = components['schemas']['ImportDatasource'];
 export type JobStatus = components['schemas']['JobStatus'];
 export type ListConnectorKindsResponse = components['schemas']['ListConnectorKindsResponse'];
@@ -9692,6 +10857,7 @@ export type ListDatasetsResponse = components['schemas']['ListDatasetsResponse']
 export type ListDatasourcesResponse = components['schemas']['ListDatasourcesResponse'];
 export type ListExportRunsResponse = components['schemas']['ListExportRunsResponse'];
 export type ListExportersResponse = components['schemas']['ListExportersResponse'];
+export type ListFeatureOptionsResponse = components['schemas']['ListFeatureOptionsResponse'];
 export type ListImageFolderCategoriesResponse = components['schemas']['ListImageFolderCategoriesResponse'];
 export type ListImageFoldersResponse = components['schemas']['ListImageFoldersResponse'];
 export type ListImagesResponse = components['schemas']['ListImagesResponse'];
@@ -9710,6 +10876,8 @@ export type RunPipeline = components['schemas']['RunPipeline'];
 export type SaveSelection = components['schemas']['SaveSelection'];
 export type SchedulePreview = components['schemas']['SchedulePreview'];
 export type ScheduleTiming = components['schemas']['ScheduleTiming'];
+export type SetFeatureOptions = components['schemas']['SetFeatureOptions'];
+export type TensorView = components['schemas']['TensorView'];
 export type UpdateConnector = components['schemas']['UpdateConnector'];
 export type UpdateDataset = components['schemas']['UpdateDataset'];
 export type UpdateDatasource = components['schemas']['UpdateDatasource'];

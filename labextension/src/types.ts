@@ -299,3 +299,28 @@ export type IPipelineProblem = api.DescribeProblem;
 
 /** Response of `GET .../pipeline-runs/{r}/steps/{s}/log`. */
 export type IRunStepLog = api.DescribeRunStepLog;
+
+/** Transformation / Color mode of an image column (the stored version, else the defaults). */
+export type IFeatureOptions = api.DescribeFeatureOptions;
+
+/** Body of `PUT .../feature-options`: the fields to change. */
+export type ISetFeatureOptions = api.SetFeatureOptions;
+
+/** Original vs transformed thumbnails of a few rows. */
+export type IImagePreview = api.ImagePreview;
+
+/** One row of an {@link IImagePreview}. */
+export type IImagePreviewItem = api.ImagePreviewItem;
+
+/** One row of a tensor column drawn by its dimensions, with mean and spread across rows. */
+export type ITensorView = api.TensorView;
+
+/** Options tried in a preview without saving them (query parameters). */
+export interface IPreviewQuery {
+  rows?: number;
+  offset?: number;
+  transformation?: string;
+  size?: string;
+  color_mode?: string;
+  fill?: string;
+}

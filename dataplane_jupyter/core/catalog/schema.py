@@ -152,6 +152,24 @@ image_folders = sa.Table(
     sa.UniqueConstraint("project_id", "name"),
 )
 
+feature_options = sa.Table(
+    "feature_options",
+    metadata,
+    _id(),
+    _project(),
+    sa.Column("dataset_id", sa.String(32), sa.ForeignKey("datasets.id", ondelete="CASCADE"), nullable=True),
+    sa.Column(
+        "image_folder_id", sa.String(32), sa.ForeignKey("image_folders.id", ondelete="CASCADE"), nullable=True
+    ),
+    sa.Column("column_name", sa.String(500), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("options", sa.JSON(), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    sa.Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
+    sa.UniqueConstraint("dataset_id", "image_folder_id", "column_name", "version", name="uq_feature_options_version"),
+    sa.Index("ix_feature_options_owner", "dataset_id", "image_folder_id", "column_name"),
+)
+
 exporters = sa.Table(
     "exporters",
     metadata,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
@@ -172,6 +173,39 @@ class Datasets:
         start_file_import(self.project, dataset_id, location, options, delete_source=delete_source)
         return self.get(dataset_id)
 
+    def import_files(
+        self,
+        sources: Iterable[str | os.PathLike[str]],
+        name: str | None = None,
+        *,
+        origin: str = "upload",
+        delete_source: bool = False,
+        file_names: "builtins.list[str] | None" = None,
+    ) -> "Dataset":
+        """Start importing several .npy files as one dataset, one tensor column per file (named
+        after it); every file must hold the same number of examples (first dimension). Returns at
+        once, like `import_file`."""
+        from dataplane_jupyter.core.images.npy_files import check_files, start_npy_files_import
+
+        locations = []
+        for source in sources:
+            location = str(source)
+            if "://" not in location:
+                path = Path(location).expanduser()
+                if not path.is_file():
+                    raise InvalidInput(f"File {location!r} does not exist.", field="sources")
+                location = str(path.absolute())
+            locations.append(location)
+        check_files(locations)
+        names = file_names or [Path(loc.split("://")[-1]).name for loc in locations]
+        if len(names) != len(locations):
+            raise InvalidInput(f"{len(names)} file names for {len(locations)} files.", field="file_names")
+        dataset_id = self.add_record(
+            name or Path(names[0]).stem, DatasetOrigin(origin), {"file": " + ".join(names), "files": names}
+        )
+        start_npy_files_import(self.project, dataset_id, locations, names, delete_source=delete_source)
+        return self.get(dataset_id)
+
     def import_datasource(self, datasource: str, name: str | None = None) -> "Dataset":
         """Start importing a datasource (a new snapshot each time); returns at once."""
         source = self.project.datasources[datasource]
@@ -314,11 +348,74 @@ class Dataset(RecordWithJob[DescribeDataset]):
             first = next(batches, None)
         return (first.to_pandas() if first is not None else self.to_pandas()).head(n)
 
-    def iter_batches(self, batch_rows: int = 65_536) -> Iterator[pa.RecordBatch]:
-        """The rows in Arrow batches (bounded memory)."""
+    def iter_batches(self, column: str | int | None = None, batch_size: int | None = None, *,
+                     batch_rows: int = 65_536, **options: Any) -> Iterator[Any]:
+        """With a column name: float32 arrays of `batch_size` (default 256) examples of an image,
+        tensor or numeric column (see `to_numpy`; options: version, connector, max_parallel,
+        timeout, threads). Without: the rows in Arrow record batches of `batch_rows` (bounded memory)."""
+        if isinstance(column, str):
+            from dataplane_jupyter.core.images.columns import DatasetColumn
+
+            self._require_data()
+            return DatasetColumn(self, column).iter_arrays(batch_size or 256, **options)
+        return self._record_batches(column if isinstance(column, int) else batch_rows)
+
+    def _record_batches(self, batch_rows: int) -> Iterator[pa.RecordBatch]:
         self._require_data()
         with self.catalog.storage.open(self._data_path) as stream:
             yield from pq.ParquetFile(stream).iter_batches(batch_size=batch_rows)
+
+    def to_numpy(self, column: str, **options: Any) -> Any:
+        """One column as a float32 numpy array: images N×H×W×C in [0, 1] by the column's feature
+        options (decoded in parallel; missing or unusable images are zeros, counted in an
+        `ImageFillWarning`), tensors N×…, numbers N. Options: version (of the feature options),
+        connector (for gs:// / s3:// URLs), max_parallel, timeout (per image, seconds), threads."""
+        from dataplane_jupyter.core.images.columns import DatasetColumn
+
+        self._require_data()
+        return DatasetColumn(self, column).to_numpy(**options)
+
+    def feature_options(self, column: str) -> Any:
+        """The Transformation / Color mode of an image column: the latest version set, else the
+        defaults chosen from its statistics (`is_default`, `reasons`)."""
+        from dataplane_jupyter.core.images.columns import DatasetColumn
+
+        self._require_data()
+        return DatasetColumn(self, column).options()
+
+    def set_feature_options(self, column: str, *, transformation: str | None = None, size: Any = None,
+                            color_mode: str | None = None, fill: str | None = None) -> Any:
+        """Store a new version of an image column's options (resize / crop / pad / none, W×H,
+        grayscale / rgb / rgba, pad fill); nothing else is recomputed."""
+        from dataplane_jupyter.core.images.columns import DatasetColumn
+
+        self._require_data()
+        return DatasetColumn(self, column).set_options(transformation=transformation, size=size,
+                                                       color_mode=color_mode, fill=fill)
+
+    def preview_images(self, column: str, rows: int = 6, offset: int = 0, **options: Any) -> Any:
+        """Original vs transformed thumbnails of a few rows (options given here are tried, not saved)."""
+        from dataplane_jupyter.core.images.columns import DatasetColumn
+        from dataplane_jupyter.core.images.previews import image_preview
+
+        self._require_data()
+        found = DatasetColumn(self, column)
+        return image_preview(found, rows=rows, offset=offset, options=found.trial(**options))
+
+    def tensor_view(self, column: str, row: int = 0, index: list[int] | None = None) -> Any:
+        """One row of a tensor column drawn by its dimensions, with per-position mean and spread."""
+        from dataplane_jupyter.core.images.columns import DatasetColumn
+        from dataplane_jupyter.core.images.previews import tensor_view
+
+        self._require_data()
+        return tensor_view(DatasetColumn(self, column), row=row, index=index)
+
+    def feature_options_history(self, column: str) -> list[Any]:
+        """Every version of an image column's options, oldest first."""
+        from dataplane_jupyter.core.images.columns import DatasetColumn
+
+        self._require_data()
+        return DatasetColumn(self, column).history()
 
     def download(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
         """Write the dataset to a local file as CSV or Parquet (by `format` or the suffix)."""
@@ -333,7 +430,7 @@ class Dataset(RecordWithJob[DescribeDataset]):
     def write_to(self, out: Any, fmt: str) -> None:
         """Stream the dataset into a binary file object as CSV or Parquet (in CSV, binary
         cells are base64 and list/struct/map cells JSON text)."""
-        batches = self.iter_batches()
+        batches = self._record_batches(65_536)
         first = next(batches, None)
         schema_ = first.schema if first is not None else self.to_arrow().schema
         csv = fmt == "csv"

@@ -259,6 +259,39 @@ class ImageFolder(records.RecordWithJob[DescribeImageFolder]):
         records.delete(self.catalog.engine, schema.image_folders, self.id)
         self.catalog.storage.remove(self._folder)
 
+    def feature_options(self) -> Any:
+        """The Transformation / Color mode of the folder's images (latest version, else defaults)."""
+        from dataplane_jupyter.core.images.columns import FolderColumn
+
+        return FolderColumn(self).options()
+
+    def set_feature_options(self, *, transformation: str | None = None, size: Any = None,
+                            color_mode: str | None = None, fill: str | None = None) -> Any:
+        """Store a new version of the folder's feature options; nothing else is recomputed."""
+        from dataplane_jupyter.core.images.columns import FolderColumn
+
+        return FolderColumn(self).set_options(transformation=transformation, size=size, color_mode=color_mode, fill=fill)
+
+    def preview_images(self, rows: int = 6, offset: int = 0, **options: Any) -> Any:
+        """Original vs transformed thumbnails of a few images (options given here are tried, not saved)."""
+        from dataplane_jupyter.core.images.columns import FolderColumn
+        from dataplane_jupyter.core.images.previews import image_preview
+
+        found = FolderColumn(self)
+        return image_preview(found, rows=rows, offset=offset, options=found.trial(**options))
+
+    def to_numpy(self, **options: Any) -> Any:
+        """Every image as float32 N×H×W×C in [0, 1], in manifest order (see `Dataset.to_numpy`)."""
+        from dataplane_jupyter.core.images.columns import FolderColumn
+
+        return FolderColumn(self).to_numpy(**options)
+
+    def iter_batches(self, batch_size: int = 256, **options: Any) -> Any:
+        """The images as float32 arrays of `batch_size` examples, in manifest order."""
+        from dataplane_jupyter.core.images.columns import FolderColumn
+
+        return FolderColumn(self).iter_arrays(batch_size, **options)
+
     def export(self, *args: Any, **kwargs: Any) -> Any:
         """Always refused: image folders cannot be exported."""
         raise InvalidState(EXPORT_REFUSAL)

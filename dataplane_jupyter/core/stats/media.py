@@ -75,6 +75,7 @@ def image_statistics(column: pa.ChunkedArray, fs: fsspec.AbstractFileSystem, fol
     formats: Counter[str] = Counter()
     modes: Counter[str] = Counter()
     widths, heights, corrupt = [], [], []
+    sizes: Counter[str] = Counter()
     for path in local[:SAMPLE_FILES]:
         try:
             with fs.open(f"{folder}/{path}", "rb") as stream:
@@ -84,11 +85,13 @@ def image_statistics(column: pa.ChunkedArray, fs: fsspec.AbstractFileSystem, fol
             continue
         formats[facts.format] += 1
         modes[facts.mode] += 1
+        sizes[f"{facts.width}×{facts.height}"] += 1
         widths.append(facts.width)
         heights.append(facts.height)
     return {
         "count": len(paths), "remote": len(remote), "inspected": min(len(local), SAMPLE_FILES),
         "formats": dict(formats.most_common()), "modes": dict(modes.most_common()),
+        "sizes": dict(sizes.most_common(LISTED)), "distinct_sizes": len(sizes),
         "width": _spread(widths), "height": _spread(heights),
         "corrupt": {"count": len(corrupt), "files": corrupt[:LISTED]},
     }

@@ -6,6 +6,7 @@ import { DataplaneClient } from '../client';
 import { notifyError } from '../notifications';
 import { IColumnStatistics, IDatasetStatistics } from '../types';
 import { approximately, columnStatisticsRows, missingPercent } from './columnStats';
+import { ImageFeatures, TensorViewer } from './features';
 import { formatPercent, formatValue, UNKNOWN } from './format';
 import { Plot } from './plot';
 import { ChartThemeContext } from './theme';
@@ -122,6 +123,7 @@ function ColumnDrillDown(props: {
     () => (entry && distributionTrace(entry, theme.accent) ? distributionFigure(entry, theme) : null),
     [entry, theme]
   );
+  const owner = React.useMemo(() => ({ id: dataset, column }), [dataset, column]);
   if (entry === null) {
     return <div className="jp-Dataplane-drillDown jp-Dataplane-empty">Loading {column}…</div>;
   }
@@ -139,6 +141,18 @@ function ColumnDrillDown(props: {
       )}
       {(entry.warnings ?? []).length > 0 && (
         <p className="jp-Dataplane-notice jp-Dataplane-warn">{entry.warnings!.join('; ')}</p>
+      )}
+      {entry.type === 'image' && !props.partial && (
+        <ImageFeatures client={client} project={project} owner={owner} />
+      )}
+      {(entry.type === 'tensor' || (entry.type === 'numeric' && entry.media)) && !props.partial && (
+        <TensorViewer
+          client={client}
+          project={project}
+          dataset={dataset}
+          column={column}
+          rows={(entry.count ?? 0) + (entry.missing ?? 0)}
+        />
       )}
       <table className="jp-Dataplane-table jp-Dataplane-columnStats">
         <thead>

@@ -13,6 +13,7 @@ import { errorMessage, notifyError } from '../notifications';
 import { categoryLabel, plural } from '../sections/imageFolders';
 import { IImage, IImageFolder } from '../types';
 import { BlobURLCache } from './blobCache';
+import { ImageFeatures } from '../details/features';
 
 /** Images fetched per page of the grid. */
 const PAGE_SIZE = 120;
@@ -187,6 +188,7 @@ function GridView(props: IGridProps): JSX.Element {
         </span>
       </div>
       {error && <p className="jp-Dataplane-notice jp-Dataplane-error">{error}</p>}
+      <FolderFeatures client={client} project={project} folder={folder} />
       <ul className="jp-Dataplane-thumbnails">
         {images.map((image, index) => (
           <li key={image.path} className="jp-Dataplane-thumbnail" data-path={image.path}>
@@ -225,6 +227,25 @@ function GridView(props: IGridProps): JSX.Element {
         />
       )}
     </div>
+  );
+}
+
+/** The folder's feature options, with original vs transformed thumbnails, once opened. */
+function FolderFeatures(props: {
+  client: DataplaneClient;
+  project: string;
+  folder: IImageFolder;
+}): JSX.Element {
+  const [open, setOpen] = React.useState(false);
+  const owner = React.useMemo(() => ({ id: props.folder.id, column: null }), [props.folder.id]);
+  return (
+    <details
+      className="jp-Dataplane-folderFeatures"
+      onToggle={event => setOpen((event.target as HTMLDetailsElement).open)}
+    >
+      <summary>Feature options: transformation and color mode for models</summary>
+      {open && <ImageFeatures client={props.client} project={props.project} owner={owner} />}
+    </details>
   );
 }
 

@@ -64,8 +64,19 @@ export class DatasetsSection extends PanelWithToolbar {
     this._input.click();
   }
 
-  /** Send files to the current project, one after the other; failures are notified. */
+  /**
+   * Send files to the current project, one after the other; failures are notified. Several
+   * .npy files picked or dropped together make one dataset (a tensor column per file).
+   */
   async upload(files: readonly File[]): Promise<void> {
+    if (files.length > 1 && files.every(file => file.name.toLowerCase().endsWith('.npy'))) {
+      try {
+        await this._model.uploadFiles(files);
+      } catch (error) {
+        notifyError(`Could not upload ${files.map(file => file.name).join(', ')}`, error);
+      }
+      return;
+    }
     for (const file of files) {
       try {
         await this._model.upload(file);
@@ -90,7 +101,7 @@ export class DatasetsSection extends PanelWithToolbar {
       'upload',
       new ToolbarButton({
         icon: fileUploadIcon,
-        tooltip: 'Upload a file as a new dataset (CSV, TSV, zip, npy)',
+        tooltip: 'Upload a file as a new dataset (CSV, TSV, zip, npy; several npy files make one dataset)',
         className: 'jp-Dataplane-uploadButton',
         onClick: () => this.pickFiles()
       })
