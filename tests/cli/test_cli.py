@@ -91,3 +91,33 @@ def test_following_a_job_whose_worker_died_ends_with_the_reason(isolated_home):
     result = dataplane("jobs", "wait", job.id, check=False)
     assert result.returncode == 1
     assert "error: Job" in result.stderr and "failed: Interrupted: the worker process" in result.stderr
+
+
+def test_global_options_work_after_the_verb_too(isolated_home, tmp_path):
+    other = tmp_path / "other-home"
+    dataplane("projects", "create", "churn", "--home", str(other))
+    assert [p.name for p in dp.Catalog(other).projects()] == ["churn"]
+    path = tmp_path / "sales.csv"
+    path.write_text("region,amount\nnorth,3\nsouth,4\n")
+    dataplane("datasets", "import", str(path), "--name", "sales", "--wait", "--project", "churn", "--home", str(other))
+    stats = json.loads(dataplane("--project", "churn", "datasets", "stats", "sales", "--json", "--home", str(other)).stdout)
+    assert stats["summary"]["rows"] == 2
+    # before the noun, between noun and verb, after the verb: all the same options
+    listed = json.loads(dataplane("--home", str(other), "datasets", "--json", "list", "-p", "churn").stdout)
+    assert [d["name"] for d in listed] == ["sales"]
+    # the last one given wins
+    assert json.loads(dataplane("--project", "nope", "--home", str(other), "datasets", "list", "--json",
+                                "--project", "churn").stdout)[0]["name"] == "sales"
+
+
+def test_a_closed_pipe_ends_quietly(isolated_home):
+    catalog = dp.Catalog(isolated_home, executor="thread")
+    for i in range(400):
+        catalog.create_project(f"project-{i:03d}", "x" * 200)
+    result = subprocess.run(
+        f"{sys.executable} -m dataplane_jupyter.cli --json projects list | head -n 3",
+        shell=True, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[:2] == ["[", "  {"] and len(result.stdout.splitlines()) == 3
+    assert result.stderr == ""
