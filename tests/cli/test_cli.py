@@ -121,3 +121,15 @@ def test_a_closed_pipe_ends_quietly(isolated_home):
     assert result.returncode == 0
     assert result.stdout.splitlines()[:2] == ["[", "  {"] and len(result.stdout.splitlines()) == 3
     assert result.stderr == ""
+
+
+def test_commands_that_add_create_the_project_like_python_and_reads_do_not(isolated_home, tmp_path):
+    result = dataplane("--project", "churn", "datasets", "list", check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("error: No project named 'churn'. Create it with `dataplane projects create churn` "
+                                     "(an import or create command into it also creates it).")
+    assert json.loads(dataplane("--json", "projects", "list").stdout) == []
+    path = tmp_path / "sales.csv"
+    path.write_text("region,amount\nnorth,3\n")
+    dataplane("--project", "churn", "datasets", "import", str(path), "--name", "sales", "--wait")
+    assert [p["name"] for p in json.loads(dataplane("--json", "projects", "list").stdout)] == ["churn"]
