@@ -17,6 +17,21 @@ import {
 /** Name of the project shown when the user has not picked one. */
 export const DEFAULT_PROJECT = 'default';
 
+/** Where the project the user picked is remembered across page reloads (per browser). */
+export const PROJECT_STORAGE_KEY = 'dataplane-jupyter:project';
+
+/** The part of the Web Storage API the model uses to remember the picked project. */
+export type ProjectMemory = Pick<Storage, 'getItem' | 'setItem'>;
+
+/** The browser's localStorage, or nothing where there is none (or it refuses access). */
+function browserStorage(): ProjectMemory | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
 /** Statuses of a dataset whose import or statistics job is still running. */
 export const BUSY_STATUSES: readonly string[] = [
   'copying',
@@ -48,6 +63,8 @@ export class DataplaneModel implements IDisposable {
   constructor(options: DataplaneModel.IOptions = {}) {
     this.client = options.client ?? new DataplaneClient();
     this._idleInterval = options.refreshInterval ?? 5000;
+    this._memory = options.storage === undefined ? browserStorage() : options.storage;
+    this._currentProject = this._recall();
     this._busyInterval = options.busyInterval ?? 1000;
     this._poll = new Poll({
       auto: false,
@@ -191,6 +208,7 @@ export class DataplaneModel implements IDisposable {
       return;
     }
     this._currentProject = name;
+    this._remember(name);
     this._datasets = [];
     this._selected = null;
     this._stateChanged.emit();
@@ -399,6 +417,23 @@ export class DataplaneModel implements IDisposable {
       : { interval: this._idleInterval, backoff: true, max: 300 * 1000 };
   }
 
+  /** The project picked before the page was (re)loaded, if remembered. */
+  private _recall(): string | null {
+    try {
+      return this._memory?.getItem(PROJECT_STORAGE_KEY) || null;
+    } catch {
+      return null;
+    }
+  }
+
+  private _remember(name: string): void {
+    try {
+      this._memory?.setItem(PROJECT_STORAGE_KEY, name);
+    } catch {
+      // a full or forbidden storage only costs the choice at the next reload
+    }
+  }
+
   private _requireProject(): string {
     if (this._currentProject === null) {
       throw new Error('There is no project to work in yet.');
@@ -428,6 +463,7 @@ export class DataplaneModel implements IDisposable {
   private _idleInterval: number;
   private _importFailed = new Signal<this, IDataset>(this);
   private _loading = true;
+  private _memory: ProjectMemory | null;
   private _origins: DatasetOrigin[] = [];
   private _poll: Poll;
   private _projects: IProject[] = [];
@@ -443,7 +479,10 @@ export class DataplaneModel implements IDisposable {
   private _watched = new Set<string>();
 }
 
-/** Keep the current project while it exists, else "default", else the first one. */
+/**
+ * Keep the current project (the one picked, remembered across reloads) while it exists, else
+ * "default", else the first one.
+ */
 function pickProject(
   projects: readonly IProject[],
   current: string | null
@@ -470,5 +509,10 @@ export namespace DataplaneModel {
     busyInterval?: number;
     /** Milliseconds of typing pause before a search is sent. */
     searchDelay?: number;
+    /**
+     * Where the picked project is remembered across reloads: the browser's localStorage by
+     * default, `null` for nowhere.
+     */
+    storage?: ProjectMemory | null;
   }
 }
