@@ -61,7 +61,7 @@ def follow_import(ds: Dataset, out: Output) -> None:
 
 
 def import_dataset(args: argparse.Namespace, out: Output) -> None:
-    ds = project(args).datasets.import_file(
+    ds = project(args, create=True).datasets.import_file(
         args.file, args.name, separator=args.separator, decimal=args.decimal, encoding=args.encoding
     )
     if args.wait:

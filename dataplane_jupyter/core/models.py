@@ -102,6 +102,20 @@ class UpdateDataset(Record):
     name: str = Field(min_length=1, max_length=200)
 
 
+class RetryImport(Record):
+    """Body of `POST .../datasets/{dataset}/retry` and answer of its GET: how to read the file
+    on the next attempt (the CSV keywords of `import_file`; null or absent: detect it). The GET
+    gives what the failed attempt was given, else what it detected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    separator: str | None = Field(None, description="Column separator, e.g. ';' or '\\t'")
+    decimal: str | None = Field(None, description="Decimal mark: '.' or ','")
+    encoding: str | None = Field(None, description="Text encoding, e.g. utf-8 or cp1252")
+    quotechar: str | None = Field(None, description="Quote character, usually '\"'")
+    header: bool | None = Field(None, description="Whether the first line names the columns")
+
+
 class DescribeJob(Record):
     """A job's public state."""
 

@@ -50,10 +50,12 @@ def operation(
     response: type[BaseModel] | None = None,
     body: type[BaseModel] | None = None,
     query: dict[str, str] | None = None,
+    required: tuple[str, ...] = (),
     status: int = 200,
     content: str = "application/json",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Describe a handler method for the OpenAPI document (`query`: name → description)."""
+    """Describe a handler method for the OpenAPI document (`query`: name → description;
+    `required`: the query parameters without which the request is refused with 422)."""
 
     def mark(method: Callable[..., Any]) -> Callable[..., Any]:
         method.__openapi__ = {  # type: ignore[attr-defined]
@@ -61,6 +63,7 @@ def operation(
             "response": response,
             "body": body,
             "query": query or {},
+            "required": tuple(required),
             "status": status,
             "content": content,
         }

@@ -42,7 +42,7 @@ class EmbeddingsHandler(DataplaneHandler):
 class NeighborsHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("The embedded rows nearest to a row, nearest first", response=ListNeighborsResponse,
-               query={"row": "Index of the row in the dataset (required)", "k": "How many (default 5)"})
+               query={"row": "Index of the row in the dataset", "k": "How many (default 5)"}, required=("row",))
     async def get(self, project: str, dataset: str) -> None:
         row, k = whole_number(self, "row", None), whole_number(self, "k", 5)
         ds = await self.call(find_dataset, self, project, dataset)

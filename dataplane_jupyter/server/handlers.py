@@ -211,6 +211,12 @@ class OpenAPIHandler(DataplaneHandler):
         self.reply(openapi_document())
 
 
+def _delete_if_there(project: Any, name: str) -> None:
+    """Replace-on-upload: the dataset that holds the name goes first (with its files)."""
+    if name in project.datasets:
+        project.datasets[name].delete()
+
+
 MAX_UPLOAD_BYTES = 1 << 40  # streamed to disk, so only the disk limits it
 
 
@@ -247,12 +253,17 @@ class UploadHandler(DataplaneHandler):
         response=DescribeDataset,
         status=202,
         query={
-            "filename": "Name of the uploaded file (required)",
+            "filename": "Name of the uploaded file, e.g. sales.csv or sales.csv.gz: its suffix tells how to "
+                        "read it and it names the dataset unless `name` is given; without it the upload is "
+                        "refused with 422",
             "name": "Dataset name (default: the file name without suffix)",
             "separator": "Column separator (auto-detected when absent)",
             "decimal": "Decimal separator (auto-detected when absent)",
             "encoding": "Text encoding (auto-detected when absent)",
+            "replace": "true: first delete the dataset of that name, if there is one (default false: 409 "
+                       "when the name is taken)",
         },
+        required=("filename",),
         content="application/octet-stream",
     )
     async def post(self, project: str) -> None:
@@ -264,10 +275,13 @@ class UploadHandler(DataplaneHandler):
         self._staging.rename(target)  # keeps the suffix (.csv.gz) that tells how to read it
         self._staging = target
         options = {key: self.get_argument(key, None) for key in ("separator", "decimal", "encoding")}
+        name = self.get_argument("name", None) or Path(filename).stem.removesuffix(".csv")
+        if self.get_argument("replace", "false").lower() in ("true", "1", "yes"):
+            await self.call(_delete_if_there, self.project(project), name)
         ds = await self.call(
             self.project(project).datasets.import_file,
             target,
-            self.get_argument("name", None) or Path(filename).stem,
+            name,
             delete_source=True,
             file_name=Path(filename).name,
             **options,

@@ -44,7 +44,9 @@ class ImageFolderUploadHandler(UploadHandler):
         "Create an image folder from a zip sent as the raw request body",
         response=DescribeImageFolder,
         status=202,
-        query={"filename": "Name of the uploaded zip (required)", "name": "Folder name (default: the file name without suffix)"},
+        query={"filename": "Name of the uploaded zip; without it the upload is refused with 422",
+               "name": "Folder name (default: the file name without suffix)"},
+        required=("filename",),
         content="application/octet-stream",
     )
     async def post(self, project: str) -> None:

@@ -48,7 +48,8 @@ def _operation(template: str, spec: dict[str, Any], components: dict[str, Any]) 
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
         for name in re.findall(r"\{(\w+)\}", template)
     ] + [
-        {"name": name, "in": "query", "required": False, "description": text, "schema": {"type": "string"}}
+        {"name": name, "in": "query", "required": name in spec.get("required", ()), "description": text,
+         "schema": {"type": "string"}}
         for name, text in spec["query"].items()
     ]
     success: dict[str, Any] = {"description": spec["summary"]}

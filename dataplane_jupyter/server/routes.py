@@ -11,6 +11,7 @@ from . import embedding_handlers as e
 from . import export_handlers as x
 from . import handlers as h
 from . import image_handlers as i
+from . import retry_handlers as r
 from . import source_handlers as s
 
 API = "/dataplane/api/v1"
@@ -23,6 +24,7 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/datasets/upload", h.UploadHandler),
     ("/projects/{project}/datasets/from-datasource", s.ImportDatasourceHandler),
     ("/projects/{project}/datasets/{dataset}", h.DatasetHandler),
+    ("/projects/{project}/datasets/{dataset}/retry", r.RetryImportHandler),
     ("/projects/{project}/datasets/{dataset}/statistics", h.StatisticsHandler),
     ("/projects/{project}/datasets/{dataset}/columns/{column}", h.ColumnHandler),
     ("/projects/{project}/datasets/{dataset}/sample", h.SampleHandler),

@@ -1366,9 +1366,9 @@ export interface paths {
         /** Import a CSV file sent as the raw request body */
         post: {
             parameters: {
-                query?: {
-                    /** @description Name of the uploaded file (required) */
-                    filename?: string;
+                query: {
+                    /** @description Name of the uploaded file, e.g. sales.csv or sales.csv.gz: its suffix tells how to read it and it names the dataset unless `name` is given; without it the upload is refused with 422 */
+                    filename: string;
                     /** @description Dataset name (default: the file name without suffix) */
                     name?: string;
                     /** @description Column separator (auto-detected when absent) */
@@ -1377,6 +1377,8 @@ export interface paths {
                     decimal?: string;
                     /** @description Text encoding (auto-detected when absent) */
                     encoding?: string;
+                    /** @description true: first delete the dataset of that name, if there is one (default false: 409 when the name is taken) */
+                    replace?: string;
                 };
                 header?: never;
                 path: {
@@ -2015,9 +2017,9 @@ export interface paths {
         /** The embedded rows nearest to a row, nearest first */
         get: {
             parameters: {
-                query?: {
-                    /** @description Index of the row in the dataset (required) */
-                    row?: string;
+                query: {
+                    /** @description Index of the row in the dataset */
+                    row: string;
                     /** @description How many (default 5) */
                     k?: string;
                 };
@@ -2348,6 +2350,162 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/datasets/{dataset}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The options a retry of this failed import starts from (given, else detected); 409 unless failed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The options a retry of this failed import starts from (given, else detected); 409 unless failed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetryImport"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Import a failed dataset again from its source with these options (absent: as before) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RetryImport"];
+                };
+            };
+            responses: {
+                /** @description Import a failed dataset again from its source with these options (absent: as before) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeDataset"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3969,9 +4127,9 @@ export interface paths {
         /** Create an image folder from a zip sent as the raw request body */
         post: {
             parameters: {
-                query?: {
-                    /** @description Name of the uploaded zip (required) */
-                    filename?: string;
+                query: {
+                    /** @description Name of the uploaded zip; without it the upload is refused with 422 */
+                    filename: string;
                     /** @description Folder name (default: the file name without suffix) */
                     name?: string;
                 };
@@ -5681,6 +5839,44 @@ export interface components {
             projects: components["schemas"]["DescribeProject"][];
         };
         /**
+         * RetryImport
+         * @description Body of `POST .../datasets/{dataset}/retry` and answer of its GET: how to read the file
+         *     on the next attempt (the CSV keywords of `import_file`; null or absent: detect it). The GET
+         *     gives what the failed attempt was given, else what it detected.
+         */
+        RetryImport: {
+            /**
+             * Decimal
+             * @description Decimal mark: '.' or ','
+             * @default null
+             */
+            decimal: string | null;
+            /**
+             * Encoding
+             * @description Text encoding, e.g. utf-8 or cp1252
+             * @default null
+             */
+            encoding: string | null;
+            /**
+             * Header
+             * @description Whether the first line names the columns
+             * @default null
+             */
+            header: boolean | null;
+            /**
+             * Quotechar
+             * @description Quote character, usually '"'
+             * @default null
+             */
+            quotechar: string | null;
+            /**
+             * Separator
+             * @description Column separator, e.g. ';' or '\t'
+             * @default null
+             */
+            separator: string | null;
+        };
+        /**
          * SaveSelection
          * @description Body of `POST .../embeddings/selection`: a new dataset holding these rows.
          */
@@ -5829,6 +6025,7 @@ export type ListImagesResponse = components['schemas']['ListImagesResponse'];
 export type ListJobsResponse = components['schemas']['ListJobsResponse'];
 export type ListNeighborsResponse = components['schemas']['ListNeighborsResponse'];
 export type ListProjectsResponse = components['schemas']['ListProjectsResponse'];
+export type RetryImport = components['schemas']['RetryImport'];
 export type SaveSelection = components['schemas']['SaveSelection'];
 export type UpdateConnector = components['schemas']['UpdateConnector'];
 export type UpdateDataset = components['schemas']['UpdateDataset'];
