@@ -1,4 +1,4 @@
-"""`dataplane datasets list|import|show|stats|column|sample|rename|download|delete`, and the
+"""`dataplane datasets list|import|retry|show|stats|column|sample|rename|download|delete`, and the
 embeddings verbs of `cli/embeddings.py`."""
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ def register(nouns: argparse._SubParsersAction) -> None:
             *(arg(f"--{option}", help=f"{option} (auto-detected when absent)")
               for option in ("separator", "decimal", "encoding")),
             arg("--wait", action="store_true", help="follow the import until it is ready"),
+        ]),
+        Verb("retry", retry_dataset, "import a failed dataset again with other options (not given: as before)", [
+            "name",
+            *(arg(f"--{option}", help=f"{option} for the next attempt") for option in ("separator", "decimal", "encoding")),
+            arg("--quotechar", help="quote character for the next attempt"),
+            arg("--header", choices=["yes", "no"], help="whether the first line names the columns"),
+            arg("--wait", action="store_true", help="follow the import; exit 1 unless it succeeds"),
         ]),
         Verb("show", show_dataset, "one dataset"),
         Verb("stats", dataset_stats, "its statistics"),
@@ -64,6 +71,17 @@ def import_dataset(args: argparse.Namespace, out: Output) -> None:
     ds = project(args, create=True).datasets.import_file(
         args.file, args.name, separator=args.separator, decimal=args.decimal, encoding=args.encoding
     )
+    if args.wait:
+        follow_import(ds, out)
+    out.result(ds.info)
+
+
+def retry_dataset(args: argparse.Namespace, out: Output) -> None:
+    options = {key: getattr(args, key) for key in ("separator", "decimal", "encoding", "quotechar")}
+    options = {key: value for key, value in options.items() if value is not None}
+    if args.header is not None:
+        options["header"] = args.header == "yes"
+    ds = project(args).datasets[args.name].retry(**options)
     if args.wait:
         follow_import(ds, out)
     out.result(ds.info)

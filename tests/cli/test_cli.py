@@ -133,3 +133,15 @@ def test_commands_that_add_create_the_project_like_python_and_reads_do_not(isola
     path.write_text("region,amount\nnorth,3\n")
     dataplane("--project", "churn", "datasets", "import", str(path), "--name", "sales", "--wait")
     assert [p["name"] for p in json.loads(dataplane("--json", "projects", "list").stdout)] == ["churn"]
+
+
+def test_datasets_retry_with_other_options(isolated_home, tmp_path):
+    path = tmp_path / "cities.csv"
+    path.write_bytes("city;population\nZürich;421878\nGenève;203856\n".encode("cp1252"))
+    failed = dataplane("--json", "datasets", "import", str(path), "--encoding", "utf-8", "--wait", check=False)
+    assert failed.returncode == 1
+    shown = json.loads(dataplane("datasets", "retry", "cities", "--separator", ";", "--encoding", "cp1252",
+                                 "--wait", "--json").stdout)
+    assert (shown["status"], shown["rows"], shown["columns"]) == ("ready", 2, 2)
+    again = dataplane("datasets", "retry", "cities", check=False)
+    assert again.returncode == 1 and "only a failed import can be retried" in again.stderr
