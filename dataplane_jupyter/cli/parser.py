@@ -55,12 +55,12 @@ def add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> No
 
 def build_parser() -> argparse.ArgumentParser:
     """`dataplane [--home DIR] [--project P] [--json] <noun> <verb> ... [--home DIR] [--project P] [--json]`."""
-    from . import datasets, demo, exporters, image_folders, jobs, projects, sources
+    from . import datasets, demo, exporters, image_folders, jobs, pipelines, projects, sources
 
     parser = argparse.ArgumentParser(prog="dataplane", description="The dataplane catalog from the terminal.")
     add_global_options(parser, defaults=True)
     nouns = parser.add_subparsers(title="nouns", metavar="<noun>")
-    for module in (projects, datasets, image_folders, sources, exporters, jobs, demo):
+    for module in (projects, datasets, image_folders, sources, exporters, pipelines, jobs, demo):
         module.register(nouns)
     return parser
 

@@ -86,6 +86,7 @@ class ExportRun:
     duration = property(lambda self: self.info.duration_seconds, doc="Seconds from start to end, once finished.")
     exporter = property(lambda self: self.info.exporter, doc="The exporter's name.")
     dataset_name = property(lambda self: self.info.dataset_name, doc="The exported dataset's name.")
+    pipeline_run_id = property(lambda self: self.info.pipeline_run_id, doc="The pipeline run that exported, if any.")
 
     def __repr__(self) -> str:
         info = self._info or self.info
@@ -158,7 +159,7 @@ def run_export(ctx: JobContext) -> dict[str, Any]:
     project = catalog.project_by_id(params["project_id"])
     exporter = project.exporters[params["exporter_id"]]
     try:
-        result = _write(ctx, exporter, project.datasets.get(params["dataset_id"]))
+        result = _write(ctx, exporter, project.datasets.get(params["dataset_id"]), mode=params.get("mode"))
     except DestinationExists as exc:
         _update(catalog, run_id, only_from=("running",), status="cancelled", error=exc.message,
                 finished_at=schema.utcnow())
@@ -168,8 +169,10 @@ def run_export(ctx: JobContext) -> dict[str, Any]:
     return {"location": result.location, "rows": result.rows}
 
 
-def _write(ctx: JobContext, exporter: "Exporter", dataset: "Dataset") -> WriteResult:
-    """Stream the dataset through the connector kind, reporting progress per batch."""
+def _write(ctx: JobContext, exporter: "Exporter", dataset: "Dataset", *, mode: str | None = None) -> WriteResult:
+    """Stream the dataset through the connector kind, reporting progress per batch (`mode`
+    overrides the exporter's for this export: a pipeline run's params)."""
+    mode = mode or exporter.mode
     connector = exporter.connector
     kind = connector.kind_impl
     destination = exporter.destination_for(dataset.name)
@@ -186,12 +189,12 @@ def _write(ctx: JobContext, exporter: "Exporter", dataset: "Dataset") -> WriteRe
 
     def write() -> WriteResult:
         return kind.write(connector.config, connector._secrets(), destination, batches(), schema=arrow_schema,
-                          mode=exporter.mode, file_format=exporter.file_format)
+                          mode=mode, file_format=exporter.file_format)
 
     try:
         return write()
     except DestinationExists:
-        if exporter.mode != "timestamp":
+        if mode != "timestamp":
             raise
     # Names carry the time to the second: an export in the same second as the last one waits for the next.
     time.sleep(1.05 - time.time() % 1)

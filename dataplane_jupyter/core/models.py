@@ -285,6 +285,7 @@ class DescribeExportRun(Record):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     duration_seconds: float | None = Field(None, description="From start to end, once finished")
+    pipeline_run_id: str | None = Field(None, description="The pipeline run that did this export, if one did")
     created_at: datetime
 
 

@@ -9,6 +9,7 @@ from .exporters import Exporters
 from .image_folders import ImageFolders
 from .jobs import Job
 from .models import DescribeProject
+from .pipelines import Pipelines
 from .sources import Connectors, Datasources
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class Project:
         self.datasources = Datasources(self)
         self.exporters = Exporters(self)
         self.image_folders = ImageFolders(self)
+        self.pipelines = Pipelines(self)
 
     @property
     def id(self) -> str:

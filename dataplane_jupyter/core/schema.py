@@ -184,6 +184,7 @@ export_runs = sa.Table(
     sa.Column("error", sa.Text(), nullable=True),
     sa.Column("started_at", UTCDateTime(), nullable=True),
     sa.Column("finished_at", UTCDateTime(), nullable=True),
+    sa.Column("pipeline_run_id", sa.String(32), nullable=True),
     *_stamps(),
 )
 
@@ -215,4 +216,89 @@ jobs = sa.Table(
     *_stamps(),
     sa.Index("ix_jobs_status", "status"),
     sa.Index("ix_jobs_target", "target_type", "target_id"),
+)
+
+# -- pipelines (migration 0003) ----------------------------------------------------------------
+
+pipelines = sa.Table(
+    "pipelines",
+    metadata,
+    _id(),
+    _project(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text(), nullable=False, default=""),
+    sa.Column("version", sa.Integer(), nullable=False, default=1),
+    sa.Column("runs_started", sa.Integer(), nullable=False, default=0),
+    *_stamps(),
+    sa.UniqueConstraint("project_id", "name"),
+)
+
+pipeline_versions = sa.Table(
+    "pipeline_versions",
+    metadata,
+    _id(),
+    sa.Column(
+        "pipeline_id", sa.String(32), sa.ForeignKey("pipelines.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("steps", sa.JSON(), nullable=False),
+    sa.Column("base_dir", sa.Text(), nullable=True),
+    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    sa.Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
+    sa.UniqueConstraint("pipeline_id", "version"),
+)
+
+pipeline_runs = sa.Table(
+    "pipeline_runs",
+    metadata,
+    _id(),
+    _project(),
+    sa.Column(
+        "pipeline_id", sa.String(32), sa.ForeignKey("pipelines.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("number", sa.Integer(), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("steps", sa.JSON(), nullable=False),
+    sa.Column("params", sa.JSON(), nullable=False, default=dict),
+    sa.Column("base_dir", sa.Text(), nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("job_id", sa.String(32), nullable=True),
+    sa.Column("trigger", sa.String(50), nullable=False, default="manual"),
+    sa.Column("schedule_id", sa.String(32), nullable=True),
+    sa.Column("retry_of", sa.String(32), nullable=True),
+    sa.Column("published", sa.Boolean(), nullable=False, default=False),
+    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    sa.Column("started_at", UTCDateTime(), nullable=True),
+    sa.Column("finished_at", UTCDateTime(), nullable=True),
+    *_stamps(),
+    sa.Index("ix_pipeline_runs_pipeline", "pipeline_id", "number"),
+    sa.Index("ix_pipeline_runs_schedule", "schedule_id"),
+)
+
+pipeline_run_steps = sa.Table(
+    "pipeline_run_steps",
+    metadata,
+    sa.Column(
+        "run_id", sa.String(32), sa.ForeignKey("pipeline_runs.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("position", sa.Integer(), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("rows_in", sa.BigInteger(), nullable=True),
+    sa.Column("rows_out", sa.BigInteger(), nullable=True),
+    sa.Column("seconds", sa.Float(), nullable=True),
+    sa.Column("message", sa.Text(), nullable=False, default=""),
+    sa.Column("log", sa.Text(), nullable=False, default=""),
+    sa.Column("result_path", sa.Text(), nullable=True),
+    sa.Column(
+        "dataset_id", sa.String(32), sa.ForeignKey("datasets.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("dataset_role", sa.String(30), nullable=True),
+    sa.Column("export_run_id", sa.String(32), nullable=True),
+    sa.Column("notebook_path", sa.Text(), nullable=True),
+    sa.Column("reused_from", sa.String(32), nullable=True),
+    sa.Column("started_at", UTCDateTime(), nullable=True),
+    sa.Column("finished_at", UTCDateTime(), nullable=True),
 )

@@ -11,6 +11,7 @@ from . import embedding_handlers as e
 from . import export_handlers as x
 from . import handlers as h
 from . import image_handlers as i
+from . import pipeline_handlers as pl
 from . import retry_handlers as r
 from . import source_handlers as s
 
@@ -58,6 +59,17 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/image-folders/{folder}/thumbnail", i.ImageThumbnailHandler),
     ("/projects/{project}/image-folders/{folder}/image", i.ImageHandler),
     ("/projects/{project}/image-folders/{folder}/download", i.ImageFolderDownloadHandler),
+    ("/projects/{project}/pipelines", pl.PipelinesHandler),
+    ("/projects/{project}/pipelines/validate", pl.ValidatePipelineHandler),
+    ("/projects/{project}/pipelines/{pipeline}", pl.PipelineHandler),
+    ("/projects/{project}/pipelines/{pipeline}/versions", pl.PipelineVersionsHandler),
+    ("/projects/{project}/pipelines/{pipeline}/runs", pl.PipelineRunsHandler),
+    ("/projects/{project}/pipeline-runs", pl.ProjectPipelineRunsHandler),
+    ("/projects/{project}/pipeline-runs/{run}", pl.PipelineRunHandler),
+    ("/projects/{project}/pipeline-runs/{run}/cancel", pl.CancelPipelineRunHandler),
+    ("/projects/{project}/pipeline-runs/{run}/retry", pl.RetryPipelineRunHandler),
+    ("/projects/{project}/pipeline-runs/{run}/steps/{step}/log", pl.PipelineRunStepLogHandler),
+    ("/projects/{project}/pipeline-runs/{run}/steps/{step}/notebook", pl.PipelineRunNotebookHandler),
     ("/projects/{project}/jobs", h.ProjectJobsHandler),
     ("/jobs/{job}", h.JobHandler),
     ("/jobs/{job}/cancel", h.CancelJobHandler),

@@ -4948,6 +4948,1228 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dataplane/api/v1/projects/{project}/pipeline-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find pipeline runs of the project, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this pipeline's runs (name or id) */
+                    pipeline?: string;
+                    /** @description Comma-separated statuses: queued, running, succeeded, failed, cancelled */
+                    status?: string;
+                    /** @description Only the runs this schedule started */
+                    schedule_id?: string;
+                    /** @description manual, retry or schedule */
+                    trigger?: string;
+                    /** @description At most this many (default 200) */
+                    limit?: string;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Find pipeline runs of the project, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListPipelineRunsResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/pipeline-runs/{run}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run: status, per-step status, rows, seconds, messages and outputs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    run: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One run: status, per-step status, rows, seconds, messages and outputs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribePipelineRun"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/pipeline-runs/{run}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a run to stop at the next step boundary */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    run: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ask a run to stop at the next step boundary */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribePipelineRun"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/pipeline-runs/{run}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry a failed or cancelled run from the step that failed (a new run) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    run: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Retry a failed or cancelled run from the step that failed (a new run) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribePipelineRun"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/pipeline-runs/{run}/steps/{step}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The log of one step of a run */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    run: string;
+                    step: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The log of one step of a run */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeRunStepLog"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/pipeline-runs/{run}/steps/{step}/notebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The executed notebook of a notebook step (kept even when it failed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    run: string;
+                    step: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The executed notebook of a notebook step (kept even when it failed) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ipynb+json": unknown;
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List pipelines, each with its current steps and last run */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description List pipelines, each with its current steps and last run */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListPipelinesResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a pipeline (validated: 422 names the step and field) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreatePipeline"];
+                };
+            };
+            responses: {
+                /** @description Create a pipeline (validated: 422 names the step and field) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribePipeline"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/pipelines/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check steps (a list, or a YAML document as a string) without saving them */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ValidatePipeline"];
+                };
+            };
+            responses: {
+                /** @description Check steps (a list, or a YAML document as a string) without saving them */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PipelineValidation"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/pipelines/{pipeline}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Describe a pipeline (by id or name) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    pipeline: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Describe a pipeline (by id or name) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribePipeline"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a pipeline with its versions and runs (refused while it runs or a schedule uses it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    pipeline: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Delete a pipeline with its versions and runs (refused while it runs or a schedule uses it) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename or describe a pipeline, or save new steps (a new version) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    pipeline: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdatePipeline"];
+                };
+            };
+            responses: {
+                /** @description Rename or describe a pipeline, or save new steps (a new version) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribePipeline"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/pipelines/{pipeline}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pipeline's runs, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description At most this many (default 200) */
+                    limit?: string;
+                };
+                header?: never;
+                path: {
+                    project: string;
+                    pipeline: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A pipeline's runs, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListPipelineRunsResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Run the pipeline's current version now (a job; params override step fields) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    pipeline: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RunPipeline"];
+                };
+            };
+            responses: {
+                /** @description Run the pipeline's current version now (a job; params override step fields) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribePipelineRun"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/pipelines/{pipeline}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every saved version of a pipeline's steps, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    pipeline: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every saved version of a pipeline's steps, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListPipelineVersionsResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5058,6 +6280,32 @@ export interface components {
             mode: string;
             /** Name */
             name: string;
+        };
+        /**
+         * CreatePipeline
+         * @description Body of `POST .../pipelines`.
+         */
+        CreatePipeline: {
+            /**
+             * Base Dir
+             * @description Folder relative paths start from (default: the server's root)
+             * @default null
+             */
+            base_dir: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Name */
+            name: string;
+            /**
+             * Steps
+             * @description Step objects: name, kind and the kind's fields
+             */
+            steps: {
+                [key: string]: unknown;
+            }[];
         };
         /**
          * CreateProject
@@ -5361,6 +6609,12 @@ export interface components {
              */
             location: string | null;
             /**
+             * Pipeline Run Id
+             * @description The pipeline run that did this export, if one did
+             * @default null
+             */
+            pipeline_run_id: string | null;
+            /**
              * Progress
              * @description 0–1 while running
              * @default 0
@@ -5644,6 +6898,209 @@ export interface components {
             };
         };
         /**
+         * DescribePipeline
+         * @description A pipeline: its current version's steps, and its last run.
+         */
+        DescribePipeline: {
+            /**
+             * Base Dir
+             * @description Folder that relative model, notebook and module paths start from
+             * @default null
+             */
+            base_dir: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Id */
+            id: string;
+            /**
+             * @description The most recent run, if any
+             * @default null
+             */
+            last_run: components["schemas"]["DescribePipelineRun"] | null;
+            /** Name */
+            name: string;
+            /** Project Id */
+            project_id: string;
+            /**
+             * Steps
+             * @description The current version's step objects
+             */
+            steps: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description The current version (each edit of the steps makes a new one)
+             */
+            version: number;
+        };
+        /**
+         * DescribePipelineRun
+         * @description One execution of a pipeline version.
+         */
+        DescribePipelineRun: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Created By
+             * @default
+             */
+            created_by: string;
+            /**
+             * Duration Seconds
+             * @default null
+             */
+            duration_seconds: number | null;
+            /**
+             * Error
+             * @description Why it failed or was cancelled (names the step)
+             * @default null
+             */
+            error: string | null;
+            /**
+             * Finished At
+             * @default null
+             */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Job Id
+             * @default null
+             */
+            job_id: string | null;
+            /**
+             * Number
+             * @description 1 for the pipeline's first run, then 2, 3...
+             */
+            number: number;
+            /**
+             * Outputs
+             * @description Step name → output dataset name
+             */
+            outputs?: {
+                [key: string]: string;
+            };
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Pipeline
+             * @description Pipeline name
+             */
+            pipeline: string;
+            /** Pipeline Id */
+            pipeline_id: string;
+            /**
+             * Progress
+             * @default 0
+             */
+            progress: number;
+            /** Project Id */
+            project_id: string;
+            /**
+             * Retry Of
+             * @description The failed run this one retries
+             * @default null
+             */
+            retry_of: string | null;
+            /**
+             * Schedule Id
+             * @default null
+             */
+            schedule_id: string | null;
+            /**
+             * Started At
+             * @default null
+             */
+            started_at: string | null;
+            /**
+             * Status
+             * @description queued, running, succeeded, failed or cancelled
+             */
+            status: string;
+            /** Steps */
+            steps?: components["schemas"]["DescribeRunStep"][];
+            /**
+             * Trigger
+             * @description manual, retry or schedule
+             * @default manual
+             */
+            trigger: string;
+            /**
+             * Version
+             * @description The pipeline version it ran
+             */
+            version: number;
+        };
+        /**
+         * DescribePipelineVersion
+         * @description One saved version of a pipeline's steps.
+         */
+        DescribePipelineVersion: {
+            /**
+             * Base Dir
+             * @default null
+             */
+            base_dir: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Created By
+             * @default
+             */
+            created_by: string;
+            /** Steps */
+            steps: {
+                [key: string]: unknown;
+            }[];
+            /** Version */
+            version: number;
+        };
+        /**
+         * DescribeProblem
+         * @description One problem of a definition: the step (index and name), the field, and the message.
+         */
+        DescribeProblem: {
+            /**
+             * Field
+             * @default null
+             */
+            field: string | null;
+            /**
+             * Index
+             * @default null
+             */
+            index: number | null;
+            /** Message */
+            message: string;
+            /**
+             * Step
+             * @default null
+             */
+            step: string | null;
+        };
+        /**
          * DescribeProject
          * @description A project: the scope of every other record.
          */
@@ -5667,6 +7124,100 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /**
+         * DescribeRunStep
+         * @description One step of a run: status, rows, timing, message and what it produced.
+         */
+        DescribeRunStep: {
+            /**
+             * Dataset
+             * @description That dataset's name
+             * @default null
+             */
+            dataset: string | null;
+            /**
+             * Dataset Id
+             * @description The dataset it stored (snapshot, intermediate or output)
+             * @default null
+             */
+            dataset_id: string | null;
+            /**
+             * Dataset Role
+             * @description snapshot, intermediate or output
+             * @default null
+             */
+            dataset_role: string | null;
+            /**
+             * Export Run Id
+             * @default null
+             */
+            export_run_id: string | null;
+            /**
+             * Finished At
+             * @default null
+             */
+            finished_at: string | null;
+            /** Kind */
+            kind: string;
+            /**
+             * Message
+             * @default
+             */
+            message: string;
+            /** Name */
+            name: string;
+            /**
+             * Notebook
+             * @description True when the executed notebook is kept (GET .../notebook)
+             * @default false
+             */
+            notebook: boolean;
+            /** Position */
+            position: number;
+            /**
+             * Reused From
+             * @description The run whose result this retry reused
+             * @default null
+             */
+            reused_from: string | null;
+            /**
+             * Rows In
+             * @default null
+             */
+            rows_in: number | null;
+            /**
+             * Rows Out
+             * @default null
+             */
+            rows_out: number | null;
+            /**
+             * Seconds
+             * @default null
+             */
+            seconds: number | null;
+            /**
+             * Started At
+             * @default null
+             */
+            started_at: string | null;
+            /**
+             * Status
+             * @description pending, running, succeeded, failed, cancelled, skipped or reused
+             */
+            status: string;
+        };
+        /**
+         * DescribeRunStepLog
+         * @description Body of `GET .../runs/{run}/steps/{step}/log`.
+         */
+        DescribeRunStepLog: {
+            /** Log */
+            log: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
         };
         /**
          * EmbeddingsColor
@@ -5831,12 +7382,46 @@ export interface components {
             row: number;
         };
         /**
+         * ListPipelineRunsResponse
+         * @description Body of `GET .../pipelines/{pipeline}/runs` and `GET .../pipeline-runs`: newest first.
+         */
+        ListPipelineRunsResponse: {
+            /** Runs */
+            runs: components["schemas"]["DescribePipelineRun"][];
+        };
+        /**
+         * ListPipelineVersionsResponse
+         * @description Body of `GET .../pipelines/{pipeline}/versions`: newest first.
+         */
+        ListPipelineVersionsResponse: {
+            /** Versions */
+            versions: components["schemas"]["DescribePipelineVersion"][];
+        };
+        /**
+         * ListPipelinesResponse
+         * @description Body of `GET .../pipelines`: by name.
+         */
+        ListPipelinesResponse: {
+            /** Pipelines */
+            pipelines: components["schemas"]["DescribePipeline"][];
+        };
+        /**
          * ListProjectsResponse
          * @description Body of `GET /projects`.
          */
         ListProjectsResponse: {
             /** Projects */
             projects: components["schemas"]["DescribeProject"][];
+        };
+        /**
+         * PipelineValidation
+         * @description Result of a validation: valid when `problems` is empty.
+         */
+        PipelineValidation: {
+            /** Problems */
+            problems: components["schemas"]["DescribeProblem"][];
+            /** Valid */
+            valid: boolean;
         };
         /**
          * RetryImport
@@ -5875,6 +7460,22 @@ export interface components {
              * @default null
              */
             separator: string | null;
+        };
+        /**
+         * RunPipeline
+         * @description Body of `POST .../pipelines/{pipeline}/runs`.
+         */
+        RunPipeline: {
+            /**
+             * Params
+             * @description Field overrides for this run, by step name, e.g. {"out": {"exporter": "other"}}
+             * @default null
+             */
+            params: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            } | null;
         };
         /**
          * SaveSelection
@@ -5978,6 +7579,45 @@ export interface components {
              */
             name: string;
         };
+        /**
+         * UpdatePipeline
+         * @description Body of `PATCH .../pipelines/{pipeline}`: new steps make a new version.
+         */
+        UpdatePipeline: {
+            /**
+             * Base Dir
+             * @default null
+             */
+            base_dir: string | null;
+            /**
+             * Description
+             * @default null
+             */
+            description: string | null;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+            /**
+             * Steps
+             * @default null
+             */
+            steps: {
+                [key: string]: unknown;
+            }[] | null;
+        };
+        /**
+         * ValidatePipeline
+         * @description Body of `POST .../pipelines/validate`: check steps without saving them.
+         */
+        ValidatePipeline: {
+            /**
+             * Steps
+             * @description Step objects (or a YAML document as a string)
+             */
+            steps: unknown;
+        };
     };
     responses: never;
     parameters: never;
@@ -5990,6 +7630,7 @@ export type ConnectorTest = components['schemas']['ConnectorTest'];
 export type CreateConnector = components['schemas']['CreateConnector'];
 export type CreateDatasource = components['schemas']['CreateDatasource'];
 export type CreateExporter = components['schemas']['CreateExporter'];
+export type CreatePipeline = components['schemas']['CreatePipeline'];
 export type CreateProject = components['schemas']['CreateProject'];
 export type DatasetOrigin = components['schemas']['DatasetOrigin'];
 export type DatasetStatus = components['schemas']['DatasetStatus'];
@@ -6006,7 +7647,13 @@ export type DescribeImage = components['schemas']['DescribeImage'];
 export type DescribeImageFolder = components['schemas']['DescribeImageFolder'];
 export type DescribeJob = components['schemas']['DescribeJob'];
 export type DescribeNeighbor = components['schemas']['DescribeNeighbor'];
+export type DescribePipeline = components['schemas']['DescribePipeline'];
+export type DescribePipelineRun = components['schemas']['DescribePipelineRun'];
+export type DescribePipelineVersion = components['schemas']['DescribePipelineVersion'];
+export type DescribeProblem = components['schemas']['DescribeProblem'];
 export type DescribeProject = components['schemas']['DescribeProject'];
+export type DescribeRunStep = components['schemas']['DescribeRunStep'];
+export type DescribeRunStepLog = components['schemas']['DescribeRunStepLog'];
 export type EmbeddingsColor = components['schemas']['EmbeddingsColor'];
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type ExportDataset = components['schemas']['ExportDataset'];
@@ -6024,13 +7671,20 @@ export type ListImageFoldersResponse = components['schemas']['ListImageFoldersRe
 export type ListImagesResponse = components['schemas']['ListImagesResponse'];
 export type ListJobsResponse = components['schemas']['ListJobsResponse'];
 export type ListNeighborsResponse = components['schemas']['ListNeighborsResponse'];
+export type ListPipelineRunsResponse = components['schemas']['ListPipelineRunsResponse'];
+export type ListPipelineVersionsResponse = components['schemas']['ListPipelineVersionsResponse'];
+export type ListPipelinesResponse = components['schemas']['ListPipelinesResponse'];
 export type ListProjectsResponse = components['schemas']['ListProjectsResponse'];
+export type PipelineValidation = components['schemas']['PipelineValidation'];
 export type RetryImport = components['schemas']['RetryImport'];
+export type RunPipeline = components['schemas']['RunPipeline'];
 export type SaveSelection = components['schemas']['SaveSelection'];
 export type UpdateConnector = components['schemas']['UpdateConnector'];
 export type UpdateDataset = components['schemas']['UpdateDataset'];
 export type UpdateDatasource = components['schemas']['UpdateDatasource'];
 export type UpdateExporter = components['schemas']['UpdateExporter'];
 export type UpdateImageFolder = components['schemas']['UpdateImageFolder'];
+export type UpdatePipeline = components['schemas']['UpdatePipeline'];
+export type ValidatePipeline = components['schemas']['ValidatePipeline'];
 export type $defs = Record<string, never>;
 export type operations = Record<string, never>;

@@ -1,0 +1,579 @@
+"""Executing a pipeline run: the job function `run_pipeline` and one function per step kind.
+
+The run works in three phases, so that a failure never leaves half an output visible:
+
+1. every non-export step, in dependency order, writes its result as Parquet in the run's work
+   folder (`read` of a datasource stores a fresh snapshot dataset, as an import does);
+2. the results that are kept (`keep: true` → `pipeline_intermediate`, last steps →
+   `pipeline_output`) become datasets with statistics; only then is the run marked published;
+3. export steps write through their exporters (the exporter's history shows each export).
+
+Between steps, and at every progress report inside one, a cancellation request stops the run;
+`runs.on_run_end` then marks the step, skips the rest and removes what was not published.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import io
+import logging
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import sqlalchemy as sa
+
+from dataplane_jupyter.core import schema
+from dataplane_jupyter.core.datasets import DATA_FILE, dataset_folder
+from dataplane_jupyter.core.errors import (
+    AlreadyExists,
+    DataplaneError,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+)
+from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus
+from dataplane_jupyter.core.runner import JobCancelled, JobContext
+
+from .definition import as_list, roles, step_inputs, topological
+from .runs import step_rows, update_run, update_step
+
+log = logging.getLogger(__name__)
+
+PREDICT_BATCH_ROWS = 100_000
+WATCH_EVERY = 0.5  # seconds between cancellation checks while DuckDB or a notebook works
+
+
+def run_folder(project_id: str, run_id: str) -> str:
+    """Where a run keeps its step results and executed notebooks, relative to the storage root."""
+    return f"projects/{project_id}/pipeline_runs/{run_id}"
+
+
+class StepLog:
+    """The log of one step: timestamped lines, stored with the step."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, message: str) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        for line in str(message).rstrip("\n").splitlines() or [""]:
+            self.lines.append(f"{stamp} {line}")
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass
+class Outcome:
+    """What a step produced."""
+
+    result_path: str | None = None
+    rows_in: int | None = None
+    rows_out: int | None = None
+    message: str = ""
+    dataset_id: str | None = None
+    dataset_role: str | None = None
+    export_run_id: str | None = None
+    notebook_path: str | None = None
+
+
+@dataclass
+class Run:
+    """Everything the step functions need about the run."""
+
+    ctx: JobContext
+    row: sa.Row
+    pipeline: str
+    steps: dict[str, dict[str, Any]]
+    results: dict[str, str | None] = field(default_factory=dict)
+    rows: dict[str, int | None] = field(default_factory=dict)
+    datasets: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def catalog(self) -> Any:
+        return self.ctx.catalog
+
+    @property
+    def project(self) -> Any:
+        return self.ctx.catalog.project_by_id(self.row.project_id)
+
+    @property
+    def folder(self) -> str:
+        return run_folder(self.row.project_id, self.row.id)
+
+    def path(self, relative: str) -> Path:
+        """A local path of a stored file (DuckDB, nbclient and joblib need one)."""
+        fs = self.catalog.storage.filesystem()
+        if "file" not in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,)):
+            raise InvalidState("pipelines need a local dataset storage for now (DATAPLANE_STORAGE_URL is remote)")
+        return Path(self.catalog.storage.path(relative))
+
+    def local(self, value: str, what: str, field_name: str) -> Path:
+        """A user path (model, notebook) made absolute against the run's base folder."""
+        path = Path(str(value)).expanduser()
+        if not path.is_absolute():
+            path = Path(self.row.base_dir or ".") / path
+        if not path.is_file():
+            raise InvalidInput(f"{what} {str(value)!r} does not exist (looked at {path})", field=field_name)
+        return path
+
+    def input(self, name: str, consumer: str) -> Path:
+        """The local Parquet file of an upstream step's result."""
+        relative = self.results.get(name)
+        if not relative:
+            raise InvalidState(f"step {name!r} produced no result for {consumer!r} to read (a notebook step "
+                               "gives one by writing a DataFrame to `dataplane_output`)")
+        return self.path(relative)
+
+    def progress(self, step: str, fraction: float, message: str, *, force: bool = False) -> None:
+        """Report progress of the step; raises JobCancelled when the run was asked to stop."""
+        position = list(self.steps).index(step)
+        done = (position + max(0.0, min(1.0, fraction))) / max(len(self.steps), 1)
+        self.ctx.progress(done, f"{step}: {message}", force=force)
+
+
+def run_pipeline(ctx: JobContext) -> dict[str, Any]:
+    """Job: execute a run's steps (see the module docstring)."""
+    catalog = ctx.catalog
+    run_id = ctx.params["run_id"]
+    with catalog.engine.connect() as connection:
+        row = connection.execute(sa.select(schema.pipeline_runs).where(schema.pipeline_runs.c.id == run_id)).one()
+        pipeline = connection.execute(
+            sa.select(schema.pipelines.c.name).where(schema.pipelines.c.id == row.pipeline_id)).scalar_one()
+    if not update_run(catalog, run_id, only_from=("queued",), status="running", started_at=schema.utcnow()):
+        return {"skipped": "the run had already ended"}
+    steps = {s["name"]: s for s in row.steps}
+    run = Run(ctx, row, pipeline, {name: steps[name] for name in topological(list(row.steps))})
+    records = {s.name: s for s in step_rows(catalog.engine, [run_id])[run_id]}
+    for name, record in records.items():
+        if record.status == "reused":
+            run.results[name], run.rows[name], run.datasets[name] = record.result_path, record.rows_out, record.dataset_id
+    kept = roles(list(row.steps))
+    for name, step in run.steps.items():  # 1. compute
+        if step["kind"] != "export" and records[name].status != "reused":
+            run.progress(name, 0.0, "starting", force=True)
+            _execute(run, name, step)
+    for name in run.steps:  # 2. publish
+        role = kept[name]
+        if role and not (records[name].status == "reused" and records[name].dataset_id and
+                         records[name].dataset_role in ("output", "intermediate")):
+            run.progress(name, 0.99, f"storing the result as a pipeline {role} dataset", force=True)
+            _publish(run, name, role)
+    update_run(catalog, run_id, published=True)
+    for name, step in run.steps.items():  # 3. export
+        if step["kind"] == "export" and records[name].status != "reused":
+            run.progress(name, 0.0, "starting", force=True)
+            _execute(run, name, step)
+    update_run(catalog, run_id, only_from=("running",), status="succeeded", error=None, finished_at=schema.utcnow())
+    outputs = {s.name: s.dataset for s in step_rows(catalog.engine, [run_id])[run_id] if s.dataset_role == "output"}
+    catalog.storage.remove(f"{run.folder}/work")
+    catalog.storage.remove(f"{run.folder}/duckdb")
+    return {"outputs": outputs}
+
+
+def _execute(run: Run, name: str, step: dict[str, Any]) -> None:
+    """Run one step, recording its status, rows, time, message and log whatever happens."""
+    catalog, run_id = run.catalog, run.row.id
+    log_ = StepLog()
+    log_(f"{step['kind']} step {name!r} started")
+    update_step(catalog, run_id, name, status="running", started_at=schema.utcnow(), message="Running", log=log_.text())
+    started = time.monotonic()
+
+    def fail(status: str, message: str) -> None:
+        update_step(catalog, run_id, name, only_from=("running",), status=status, message=message,
+                    seconds=round(time.monotonic() - started, 3), log=log_.text(), finished_at=schema.utcnow())
+
+    try:
+        outcome = STEP_KINDS[step["kind"]](run, name, step, log_)
+    except JobCancelled:
+        log_("cancelled at the user's request")
+        fail("cancelled", "Cancelled at the user's request.")
+        raise
+    except DataplaneError as error:
+        log_(f"failed: {error.message}")
+        fail("failed", error.message)
+        raise _StepFailed(name, step["kind"], error.message) from None
+    except Exception as error:  # noqa: BLE001 - the user's code or model may raise anything
+        log_(traceback.format_exc())
+        message = f"{type(error).__name__}: {error}"
+        fail("failed", message)
+        raise _StepFailed(name, step["kind"], message) from None
+    seconds = round(time.monotonic() - started, 3)
+    log_(f"done in {seconds:.2f} s: {outcome.message}")
+    run.results[name], run.rows[name] = outcome.result_path, outcome.rows_out
+    if outcome.dataset_id:
+        run.datasets[name] = outcome.dataset_id
+    values = {k: v for k, v in vars(outcome).items() if v is not None}
+    update_step(catalog, run_id, name, only_from=("running",), status="succeeded", seconds=seconds, log=log_.text(),
+                finished_at=schema.utcnow(), **values)
+
+
+class _StepFailed(DataplaneError):
+    def __init__(self, name: str, kind: str, message: str) -> None:
+        super().__init__(f"Step {name!r} ({kind}) failed: {message}", field=name)
+
+
+def _parquet_rows(path: Path) -> int:
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+def _work(run: Run, name: str) -> tuple[str, Path]:
+    relative = f"{run.folder}/work/{name}.parquet"
+    local = run.path(relative)
+    local.parent.mkdir(parents=True, exist_ok=True)
+    return relative, local
+
+
+def _rows_in(run: Run, name: str, step: dict[str, Any]) -> int | None:
+    counts = [run.rows.get(n) for n in step_inputs(step, list(run.steps))]
+    return sum(c for c in counts if c is not None) if counts else None
+
+
+# -- read ---------------------------------------------------------------------------------------
+def _read(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
+    project = run.project
+    if step.get("dataset"):
+        key = str(step["dataset"])
+        try:
+            dataset = project.datasets[key]
+        except NotFound:
+            dataset = project.datasets.get(key)
+        dataset._require_data()
+        log_(f"reading dataset {dataset.name!r} ({dataset.rows:,} rows)")
+        relative = f"{dataset_folder(project.id, dataset.id)}/{DATA_FILE}"
+        return Outcome(relative, rows_out=dataset.rows, message=f"Dataset {dataset.name!r}: {dataset.rows:,} rows",
+                       dataset_id=dataset.id, dataset_role="input")
+    return _snapshot(run, name, str(step["datasource"]), log_)
+
+
+def _snapshot(run: Run, name: str, key: str, log_: StepLog) -> Outcome:
+    """A fresh snapshot of the datasource, stored as a dataset as an import would."""
+    from dataplane_jupyter.core.imports import on_import_end, run_datasource_import
+
+    project = run.project
+    source = project.datasources[key]
+    stamp = schema.utcnow().strftime("%Y-%m-%dT%H-%M-%S")
+    origin = {"datasource": source.name, "connector": source.info.connector, "pipeline": run.pipeline,
+              "pipeline_run_id": run.row.id, "run_number": run.row.number, "step": name}
+    dataset_id = _create_dataset(project, f"{source.name}_{stamp}", DatasetOrigin.DATASOURCE, origin,
+                                 datasource_id=source.id)
+    update_step(run.catalog, run.row.id, name, dataset_id=dataset_id, dataset_role="snapshot")
+    log_(f"snapshot of datasource {source.name!r} into dataset {dataset_id}")
+    params = {"dataset_id": dataset_id, "project_id": project.id, "datasource_id": source.id}
+    job = replace(run.ctx.job, kind="dataset.import", params=params)
+    try:
+        run_datasource_import(_SubContext(run, name, job))
+    except BaseException as error:
+        message = error.message if isinstance(error, DataplaneError) else f"{type(error).__name__}: {error}"
+        on_import_end(run.catalog, replace(job, error=message))
+        raise
+    dataset = project.datasets.get(dataset_id)
+    relative = f"{dataset_folder(project.id, dataset_id)}/{DATA_FILE}"
+    return Outcome(relative, rows_out=dataset.rows, dataset_id=dataset_id, dataset_role="snapshot",
+                   message=f"Snapshot {dataset.name!r} of datasource {source.name!r}: {dataset.rows:,} rows")
+
+
+class _SubContext(JobContext):
+    """A job context for work done inside the run (an import, statistics, an export): same job,
+    its own params; progress lands on the run's step."""
+
+    def __init__(self, run: Run, step: str, job: Any) -> None:
+        super().__init__(run.catalog, job)
+        self._run, self._step = run, step
+
+    def progress(self, fraction: float, message: str, *, force: bool = False) -> None:
+        self._run.progress(self._step, fraction, message, force=force)
+
+
+def _create_dataset(project: Any, name: str, origin: DatasetOrigin, source: dict[str, Any], **values: Any) -> str:
+    candidate = name
+    for attempt in range(2, 100):
+        try:
+            return project.datasets._create(candidate, origin, source, **values)
+        except AlreadyExists:
+            candidate = f"{name}_{attempt}"
+    raise AlreadyExists(f"Project {project.name!r} already has datasets named {name!r} and {name!r}_2..99.",
+                        field="name")
+
+
+# -- sql ----------------------------------------------------------------------------------------
+def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
+    import duckdb
+
+    inputs = step_inputs(step, list(run.steps))
+    relative, out = _work(run, name)
+    temp = run.path(f"{run.folder}/duckdb")
+    temp.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(config={"temp_directory": str(temp), "threads": 2})
+    try:
+        for other in inputs:
+            path = str(run.input(other, name)).replace("'", "''")
+            connection.execute(f'CREATE VIEW "{other}" AS SELECT * FROM read_parquet(\'{path}\')')
+        query = str(step["query"]).strip().rstrip(";")
+        log_(f"query over {', '.join(inputs) or 'no step'}:\n{query}")
+        target = str(out).replace("'", "''")
+        with _watch(run, name, "running the query", connection.interrupt):
+            try:
+                connection.execute(f"COPY ({query}) TO '{target}' (FORMAT PARQUET)")
+            except duckdb.InterruptException:
+                raise JobCancelled() from None
+            except duckdb.Error as error:
+                raise InvalidInput(f"DuckDB: {error}", field="query") from None
+    finally:
+        connection.close()
+    rows = _parquet_rows(out)
+    return Outcome(relative, rows_in=_rows_in(run, name, step), rows_out=rows, message=f"{rows:,} rows")
+
+
+@contextlib.contextmanager
+def _watch(run: Run, name: str, message: str, stop: Callable[[], None]) -> Iterator[threading.Event]:
+    """While the body runs, look for a cancellation request every WATCH_EVERY seconds and call `stop`."""
+    cancelled, done = threading.Event(), threading.Event()
+    store, job_id = run.catalog.jobs.store, run.ctx.job.id
+
+    def watch() -> None:
+        while not done.wait(WATCH_EVERY):
+            try:
+                if store.report(job_id, _current(run), f"{name}: {message}"):
+                    cancelled.set()
+                    stop()
+                    return
+            except Exception:  # noqa: BLE001 - a watcher never breaks the step
+                log.warning("watching run %s failed", run.row.id, exc_info=True)
+
+    thread = threading.Thread(target=watch, name=f"watch-{name}", daemon=True)
+    thread.start()
+    try:
+        yield cancelled
+    finally:
+        done.set()
+        thread.join()
+    if cancelled.is_set():
+        raise JobCancelled()
+
+
+def _current(run: Run) -> float:
+    return float(run.catalog.jobs.store.get(run.ctx.job.id).progress)
+
+
+# -- python -------------------------------------------------------------------------------------
+def _import_function(run: Run, spec: str) -> Callable[..., Any]:
+    module_name, _, function_name = spec.partition(":")
+    base = run.row.base_dir
+    if base and base not in sys.path:
+        sys.path.insert(0, base)
+    try:
+        if module_name in sys.modules:
+            module = importlib.reload(sys.modules[module_name])
+        else:
+            module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        raise InvalidInput(f"cannot import module {module_name!r} ({error}); it is looked for in {base} and on "
+                           "the Python path", field="function") from None
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        raise InvalidInput(f"module {module_name!r} has no function {function_name!r}", field="function")
+    return function
+
+
+def _wants_arrow(function: Callable[..., Any]) -> list[bool]:
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return []
+    hints: dict[str, Any] = {}
+    with contextlib.suppress(Exception):
+        import typing
+
+        hints = typing.get_type_hints(function)
+    found = []
+    for parameter in parameters:
+        hint = hints.get(parameter.name, parameter.annotation)
+        found.append(hint is pa.Table or (isinstance(hint, str) and hint.split(".")[-1] == "Table"
+                                          and ("pa." in hint or "pyarrow" in hint)))
+    return found
+
+
+def _python(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
+    import pandas as pd
+
+    function = _import_function(run, str(step["function"]))
+    inputs = as_list(step.get("input"))
+    arrow = _wants_arrow(function)
+    args = []
+    for position, other in enumerate(inputs):
+        table = pq.read_table(run.input(other, name))
+        args.append(table if position < len(arrow) and arrow[position] else table.to_pandas())
+    log_(f"calling {step['function']}({', '.join(inputs)})")
+    run.progress(name, 0.1, f"calling {step['function']}", force=True)
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            result = function(*args, **(step.get("args") or {}))
+    finally:
+        if captured.getvalue():
+            log_(captured.getvalue())
+    if isinstance(result, pd.DataFrame):
+        table = pa.Table.from_pandas(result, preserve_index=False)
+    elif isinstance(result, pa.Table):
+        table = result
+    else:
+        raise InvalidInput(f"{step['function']} returned {type(result).__name__}, not a pandas DataFrame or a "
+                           "pyarrow Table", field="function")
+    relative, out = _work(run, name)
+    pq.write_table(table, out)
+    return Outcome(relative, rows_in=_rows_in(run, name, step), rows_out=table.num_rows,
+                   message=f"{table.num_rows:,} rows, {table.num_columns} columns")
+
+
+# -- notebook -----------------------------------------------------------------------------------
+NOTEBOOK_RUNNER = "dataplane_jupyter.pipeline_notebooks:run_notebook_step"
+
+
+def _notebook(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
+    """Executed by nbclient, which is Jupyter code: it lives outside the core and is found by name."""
+    from dataplane_jupyter.core.runner import resolve
+
+    return resolve(NOTEBOOK_RUNNER)(run, name, step, log_)
+
+
+# -- predict ------------------------------------------------------------------------------------
+def _load_model(path: Path) -> Any:
+    if path.suffix.lower() == ".onnx":
+        raise InvalidInput(f"{path.name}: ONNX models are not supported; save the model with joblib or pickle",
+                           field="model")
+    import joblib
+
+    try:
+        return joblib.load(path)
+    except Exception as error:  # noqa: BLE001 - any unpickling problem is the file's
+        raise InvalidInput(f"cannot load model {path.name}: {type(error).__name__}: {error}", field="model") from None
+
+
+def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
+    model = _load_model(run.local(str(step["model"]), "model file", "model"))
+    if not hasattr(model, "predict"):
+        raise InvalidInput(f"{step['model']} holds a {type(model).__name__}, which has no predict()", field="model")
+    source = pq.ParquetFile(run.input(str(step["input"]), name))
+    columns = source.schema_arrow.names
+    trained_on = getattr(model, "feature_names_in_", None)
+    features = [str(c) for c in (step.get("features") or (list(trained_on) if trained_on is not None else columns))]
+    missing = [c for c in features if c not in columns]
+    if missing:
+        raise InvalidInput(f"input {step['input']!r} lacks the feature column(s) {', '.join(map(repr, missing))} "
+                           f"the model needs (it has: {', '.join(map(repr, columns))})", field="input")
+    target = str(step.get("prediction_column") or "prediction")
+    proba = hasattr(model, "predict_proba") and hasattr(model, "classes_")
+    log_(f"model {type(model).__name__} on {len(features)} feature(s); probabilities: {'yes' if proba else 'no'}")
+    relative, out = _work(run, name)
+    total, done, writer = source.metadata.num_rows, 0, None
+    try:
+        for batch in source.iter_batches(batch_size=int(step.get("batch_rows") or PREDICT_BATCH_ROWS)):
+            frame = batch.to_pandas()
+            features_frame = frame[features]
+            frame[target] = model.predict(features_frame)
+            if proba:
+                probabilities = model.predict_proba(features_frame)
+                for index, label in enumerate(model.classes_):
+                    frame[f"proba_{label}"] = probabilities[:, index]
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(out, table.schema)
+            writer.write_table(table.cast(writer.schema))
+            done += batch.num_rows
+            run.progress(name, done / max(total, 1), f"predicted {done:,} of {total:,} rows")
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        raise InvalidInput(f"input {step['input']!r} has no rows to predict", field="input")
+    return Outcome(relative, rows_in=total, rows_out=done, message=f"{done:,} rows predicted")
+
+
+# -- export -------------------------------------------------------------------------------------
+def _export(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
+    from dataplane_jupyter.core.export_runs import on_export_end, run_export
+    from dataplane_jupyter.core.jobs import JobStatus
+
+    project = run.project
+    exporter = project.exporters[str(step["exporter"])]
+    source = str(step["input"])
+    dataset_id = run.datasets.get(source)
+    if not dataset_id:
+        raise InvalidState(f"step {source!r} stored no dataset to export")
+    dataset = project.datasets.get(dataset_id)
+    export_id = schema.new_id()
+    with run.catalog.engine.begin() as connection:
+        connection.execute(schema.export_runs.insert().values(
+            id=export_id, exporter_id=exporter.id, dataset_id=dataset.id, dataset_name=dataset.name, status="queued",
+            job_id=run.ctx.job.id, pipeline_run_id=run.row.id))
+    update_step(run.catalog, run.row.id, name, export_run_id=export_id)
+    mode = step.get("mode") or exporter.mode
+    log_(f"exporting dataset {dataset.name!r} with exporter {exporter.name!r} (mode {mode})")
+    params = {"run_id": export_id, "project_id": project.id, "exporter_id": exporter.id, "dataset_id": dataset.id,
+              "mode": mode}
+    job = replace(run.ctx.job, kind="dataset.export", params=params)
+    try:
+        result = run_export(_SubContext(run, name, job))
+    except BaseException as error:
+        message = error.message if isinstance(error, DataplaneError) else f"{type(error).__name__}: {error}"
+        status = JobStatus.CANCELLED if isinstance(error, JobCancelled) else JobStatus.FAILED
+        on_export_end(run.catalog, replace(job, status=status, error=message))
+        raise
+    if "cancelled" in result:
+        raise InvalidState(f"nothing written: {result['cancelled']}")
+    log_(f"wrote {result['rows']:,} rows to {result['location']}")
+    return Outcome(rows_in=dataset.rows, rows_out=result["rows"], export_run_id=export_id,
+                   message=f"{result['rows']:,} rows to {result['location']}")
+
+
+# -- publishing ---------------------------------------------------------------------------------
+def _publish(run: Run, name: str, role: str) -> None:
+    """Store a step's result as a dataset (origin pipeline_output or pipeline_intermediate) with statistics."""
+    from dataplane_jupyter.core.imports import run_statistics
+
+    relative = run.results.get(name)
+    if not relative:
+        return  # a notebook step that wrote nothing
+    project = run.project
+    origin = DatasetOrigin.PIPELINE_OUTPUT if role == "output" else DatasetOrigin.PIPELINE_INTERMEDIATE
+    source = {"pipeline": run.pipeline, "pipeline_run_id": run.row.id, "run_number": run.row.number, "step": name}
+    dataset_id = _create_dataset(project, f"{run.pipeline}_{name}_run{run.row.number}", origin, source)
+    update_step(run.catalog, run.row.id, name, dataset_id=dataset_id, dataset_role=role)
+    target = f"{dataset_folder(project.id, dataset_id)}/{DATA_FILE}"
+    storage = run.catalog.storage
+    storage.writable_path(target)
+    if relative.startswith(f"{run.folder}/work/"):
+        storage.fs.mv(storage.path(relative), storage.path(target))
+    else:  # a dataset read as it is, or a result reused from an earlier run: copy
+        storage.fs.copy(storage.path(relative), storage.path(target))
+    arrow_schema = pq.read_schema(run.path(target))
+    with run.catalog.engine.begin() as connection:
+        connection.execute(schema.datasets.update().where(schema.datasets.c.id == dataset_id).values(
+            status=DatasetStatus.COMPUTING_STATISTICS.value, rows=_parquet_rows(run.path(target)),
+            n_columns=len(arrow_schema), schema=[{"name": f.name, "type": None, "dtype": str(f.type)}
+                                                 for f in arrow_schema]))
+    params = {"dataset_id": dataset_id, "project_id": project.id}
+    run_statistics(_SubContext(run, name, replace(run.ctx.job, kind="dataset.statistics", params=params)))
+    run.results[name] = target
+    run.datasets[name] = dataset_id
+    update_step(run.catalog, run.row.id, name, result_path=target)
+
+
+STEP_KINDS: dict[str, Callable[[Run, str, dict[str, Any], StepLog], Outcome]] = {
+    "read": _read,
+    "sql": _sql,
+    "python": _python,
+    "notebook": _notebook,
+    "predict": _predict,
+    "export": _export,
+}

@@ -1,0 +1,171 @@
+"""REST handlers for pipelines, their versions and runs (start, list, cancel, retry, step logs,
+executed notebooks)."""
+
+from __future__ import annotations
+
+import tornado.web
+
+from ..core.pipelines.models import (
+    CreatePipeline,
+    DescribePipeline,
+    DescribePipelineRun,
+    DescribeProblem,
+    DescribeRunStepLog,
+    ListPipelineRunsResponse,
+    ListPipelinesResponse,
+    ListPipelineVersionsResponse,
+    PipelineValidation,
+    RunPipeline,
+    UpdatePipeline,
+    ValidatePipeline,
+)
+from .base import DataplaneHandler, operation
+
+RUN_FILTERS = {
+    "pipeline": "Only this pipeline's runs (name or id)",
+    "status": "Comma-separated statuses: queued, running, succeeded, failed, cancelled",
+    "schedule_id": "Only the runs this schedule started",
+    "trigger": "manual, retry or schedule",
+    "limit": "At most this many (default 200)",
+}
+
+
+class PipelinesHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("List pipelines, each with its current steps and last run", response=ListPipelinesResponse)
+    async def get(self, project: str) -> None:
+        found = await self.call(lambda: [p.info for p in self.project(project).pipelines.list()])
+        self.reply(ListPipelinesResponse(pipelines=found))
+
+    @tornado.web.authenticated
+    @operation("Create a pipeline (validated: 422 names the step and field)", body=CreatePipeline,
+               response=DescribePipeline, status=201)
+    async def post(self, project: str) -> None:
+        r = self.body(CreatePipeline)
+        base_dir = r.base_dir or self.settings.get("server_root_dir")
+        create = lambda: self.project(project).pipelines.create(  # noqa: E731
+            r.name, r.steps, description=r.description, base_dir=base_dir).info
+        self.reply(await self.call(create), status=201)
+
+
+class ValidatePipelineHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("Check steps (a list, or a YAML document as a string) without saving them", body=ValidatePipeline,
+               response=PipelineValidation)
+    async def post(self, project: str) -> None:
+        r = self.body(ValidatePipeline)
+        problems = await self.call(lambda: self.project(project).pipelines.validate(r.steps))
+        self.reply(PipelineValidation(valid=not problems,
+                                      problems=[DescribeProblem(**p.to_dict()) for p in problems]))
+
+
+class PipelineHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("Describe a pipeline (by id or name)", response=DescribePipeline)
+    async def get(self, project: str, pipeline: str) -> None:
+        self.reply(await self.call(lambda: self.project(project).pipelines[pipeline].info))
+
+    @tornado.web.authenticated
+    @operation("Rename or describe a pipeline, or save new steps (a new version)", body=UpdatePipeline,
+               response=DescribePipeline)
+    async def patch(self, project: str, pipeline: str) -> None:
+        r = self.body(UpdatePipeline)
+        edit = lambda: self.project(project).pipelines[pipeline].update(  # noqa: E731
+            steps=r.steps, name=r.name, description=r.description, base_dir=r.base_dir).info
+        self.reply(await self.call(edit))
+
+    @tornado.web.authenticated
+    @operation("Delete a pipeline with its versions and runs (refused while it runs or a schedule uses it)",
+               status=204)
+    async def delete(self, project: str, pipeline: str) -> None:
+        await self.call(lambda: self.project(project).pipelines[pipeline].delete())
+        self.set_status(204)
+        self.finish()
+
+
+class PipelineVersionsHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("Every saved version of a pipeline's steps, newest first", response=ListPipelineVersionsResponse)
+    async def get(self, project: str, pipeline: str) -> None:
+        found = await self.call(lambda: self.project(project).pipelines[pipeline].versions())
+        self.reply(ListPipelineVersionsResponse(versions=found))
+
+
+class PipelineRunsHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("A pipeline's runs, newest first", response=ListPipelineRunsResponse, query={"limit": RUN_FILTERS["limit"]})
+    async def get(self, project: str, pipeline: str) -> None:
+        limit = int(self.get_query_argument("limit", "50"))
+        runs = await self.call(lambda: [r.info for r in self.project(project).pipelines[pipeline].runs(limit=limit)])
+        self.reply(ListPipelineRunsResponse(runs=runs))
+
+    @tornado.web.authenticated
+    @operation("Run the pipeline's current version now (a job; params override step fields)", body=RunPipeline,
+               response=DescribePipelineRun, status=202)
+    async def post(self, project: str, pipeline: str) -> None:
+        r = self.body(RunPipeline)
+        start = lambda: self.project(project).pipelines[pipeline].run(params=r.params).info  # noqa: E731
+        self.reply(await self.call(start), status=202)
+
+
+class ProjectPipelineRunsHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("Find pipeline runs of the project, newest first", response=ListPipelineRunsResponse,
+               query=RUN_FILTERS)
+    async def get(self, project: str) -> None:
+        status = self.get_query_argument("status", "")
+        arguments = {
+            "pipeline": self.get_query_argument("pipeline", None),
+            "status": [s for s in status.split(",") if s] or None,
+            "schedule_id": self.get_query_argument("schedule_id", None),
+            "trigger": self.get_query_argument("trigger", None),
+            "limit": int(self.get_query_argument("limit", "200")),
+        }
+        runs = await self.call(lambda: [r.info for r in self.project(project).pipelines.runs(**arguments)])
+        self.reply(ListPipelineRunsResponse(runs=runs))
+
+
+class PipelineRunHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("One run: status, per-step status, rows, seconds, messages and outputs", response=DescribePipelineRun)
+    async def get(self, project: str, run: str) -> None:
+        self.reply(await self.call(lambda: self.project(project).pipelines.get_run(run).info))
+
+
+class CancelPipelineRunHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("Ask a run to stop at the next step boundary", response=DescribePipelineRun)
+    async def post(self, project: str, run: str) -> None:
+        self.reply(await self.call(lambda: self.project(project).pipelines.get_run(run).cancel().info))
+
+
+class RetryPipelineRunHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("Retry a failed or cancelled run from the step that failed (a new run)", response=DescribePipelineRun,
+               status=202)
+    async def post(self, project: str, run: str) -> None:
+        self.reply(await self.call(lambda: self.project(project).pipelines.get_run(run).retry().info), status=202)
+
+
+class PipelineRunStepLogHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("The log of one step of a run", response=DescribeRunStepLog)
+    async def get(self, project: str, run: str, step: str) -> None:
+        def read() -> DescribeRunStepLog:
+            handle = self.project(project).pipelines.get_run(run)
+            return DescribeRunStepLog(name=step, status=handle.step(step).status, log=handle.log(step))
+
+        self.reply(await self.call(read))
+
+
+class PipelineRunNotebookHandler(DataplaneHandler):
+    @tornado.web.authenticated
+    @operation("The executed notebook of a notebook step (kept even when it failed)",
+               content="application/x-ipynb+json")
+    async def get(self, project: str, run: str, step: str) -> None:
+        text = await self.call(lambda: self.project(project).pipelines.get_run(run).notebook(step))
+        self.set_header("Content-Type", "application/x-ipynb+json")
+        self.set_header("Content-Disposition", f'attachment; filename="{step}.ipynb"')
+        self.finish(text)
+
+
