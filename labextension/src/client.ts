@@ -36,6 +36,7 @@ import type {
   INeighborsResponse,
   IProject,
   IUpdateConnector,
+  IRetryImport,
   IUpdateDataset,
   IUpdateDatasource,
   IUpdateExporter
@@ -95,6 +96,16 @@ export class DataplaneClient {
     );
   }
 
+  /** `GET projects/{p}/datasets/{d}/retry`: what a retry of a failed import starts from. */
+  retryOptions(project: string, dataset: string): Promise<IRetryImport> {
+    return this._get<IRetryImport>(projectPath(project, 'datasets', dataset, 'retry'));
+  }
+
+  /** `POST projects/{p}/datasets/{d}/retry`: import a failed dataset again with these options. */
+  retryImport(project: string, dataset: string, options: IRetryImport): Promise<IDataset> {
+    return this._send<IDataset>('POST', projectPath(project, 'datasets', dataset, 'retry'), options);
+  }
+
   /** `DELETE projects/{p}/datasets/{d}`: the dataset and its stored files. */
   deleteDataset(project: string, dataset: string): Promise<void> {
     return this._delete(projectPath(project, 'datasets', dataset));
@@ -107,10 +118,11 @@ export class DataplaneClient {
   uploadDataset(
     project: string,
     file: File,
-    options: ISendFileOptions = {}
+    options: ISendFileOptions & { replace?: boolean } = {}
   ): Promise<IDataset> {
     const url = apiUrl(this.serverSettings, projectPath(project, 'datasets', 'upload'), {
-      filename: file.name
+      filename: file.name,
+      ...(options.replace ? { replace: 'true' } : {})
     });
     return sendFile<IDataset>(url, file, this.serverSettings, options);
   }

@@ -11,6 +11,7 @@ import {
   IJob,
   IListDatasetsQuery,
   IProject,
+  IRetryImport,
   IUploadProgress
 } from './types';
 
@@ -41,6 +42,36 @@ export const BUSY_STATUSES: readonly string[] = [
 /** Whether a dataset's job is still running (its status will change by itself). */
 export function isBusy(dataset: IDataset): boolean {
   return BUSY_STATUSES.includes(dataset.status);
+}
+
+/** The name the server gives a dataset uploaded from this file: `sales.csv.gz` → `sales`. */
+export function uploadDatasetName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const dot = base.lastIndexOf('.');
+  const stem = dot > 0 ? base.slice(0, dot) : base;
+  return stem.endsWith('.csv') ? stem.slice(0, -4) : stem;
+}
+
+/**
+ * Whether a dataset holds data: ready, or copied and computing its statistics. Download, open
+ * in a notebook and export only work then.
+ */
+export function hasData(dataset: IDataset): boolean {
+  return dataset.status === 'ready' || dataset.status === 'computing_statistics';
+}
+
+/**
+ * Whether an action can work on this dataset now: nothing to open, download or export before
+ * the data is there (a failed import has none), and only a failed import can be retried.
+ */
+export function actionFits(action: string, dataset: IDataset): boolean {
+  if (action === 'retry') {
+    return dataset.status === 'failed';
+  }
+  if (action === 'notebook' || action === 'download' || action === 'export') {
+    return hasData(dataset);
+  }
+  return true;
 }
 
 /** Where a dataset's embeddings are: none yet, being computed, computed, or failed. */
@@ -257,7 +288,7 @@ export class DataplaneModel implements IDisposable {
    * Send a file to the current project as a new dataset, showing its progress in `uploads`;
    * resolves once the server has accepted it (its import job then runs on the server).
    */
-  async upload(file: File): Promise<IDataset> {
+  async upload(file: File, options: { replace?: boolean } = {}): Promise<IDataset> {
     if (this._loading) {
       await this.refresh(); // a file picked before the first answer goes to the right project
     }
@@ -271,7 +302,8 @@ export class DataplaneModel implements IDisposable {
     this._setUploads([...this._uploads, entry]);
     try {
       const dataset = await this.client.uploadDataset(project, file, {
-        onProgress: (loaded, total) => this._updateUpload(entry.id, loaded, total)
+        onProgress: (loaded, total) => this._updateUpload(entry.id, loaded, total),
+        replace: options.replace
       });
       this._watched.add(dataset.id);
       return dataset;
@@ -279,6 +311,36 @@ export class DataplaneModel implements IDisposable {
       this._setUploads(this._uploads.filter(item => item.id !== entry.id));
       void this.refresh();
     }
+  }
+
+  /**
+   * The dataset of the current project that an upload of this file would be named as (the
+   * server's rule: the file name without its suffix and a `.csv` before it), if there is one.
+   */
+  async datasetHoldingName(fileName: string): Promise<IDataset | null> {
+    if (this._loading) {
+      await this.refresh();
+    }
+    const project = this._requireProject();
+    try {
+      return await this.client.describeDataset(project, uploadDatasetName(fileName));
+    } catch (error) {
+      if (isHTTPStatus(error, 404)) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Import a failed dataset of the current project again with other options; its import is
+   * watched like an upload's (a new failure is reported again).
+   */
+  async retry(dataset: string, options: IRetryImport): Promise<IDataset> {
+    const retried = await this.client.retryImport(this._requireProject(), dataset, options);
+    this._watched.add(retried.id);
+    await this.refresh();
+    return retried;
   }
 
   /** Rename a dataset of the current project. */
