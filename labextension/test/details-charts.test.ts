@@ -173,6 +173,9 @@ const CORRELATION: ICorrelation = {
 describe('correlation', () => {
   it('draws the stored matrix between -1 and 1', () => {
     const figure = correlationFigure(CORRELATION, THEME);
+    const text = figure.data[0] as { texttemplate?: string; hovertemplate?: string };
+    expect(text.texttemplate).toBe('%{z:.2f}'); // the r value in each cell, few columns
+    expect(text.hovertemplate).toContain('%{y} and %{x}');
     const heatmap = figure.data[0] as { z: (number | null)[][]; x: string[]; zmin: number; zmax: number };
     expect(heatmap.z).toEqual(CORRELATION.matrix);
     expect(heatmap.x).toEqual(['a', 'b', 'c']);

@@ -1,6 +1,6 @@
 /** One column's statistics as table lines (pure functions, shared by the Columns tab). */
 import { IColumnStatistics } from '../types';
-import { formatPercent, formatValue } from './format';
+import { formatCell, formatPercent, formatValue, isCodeLike } from './format';
 
 /** Missing share of a column: stored, or derived from the footer's counts while partial. */
 export function missingPercent(column: IColumnStatistics, rows: number): number | null {
@@ -25,21 +25,58 @@ const DRAWN_KEYS = new Set([
   'media'
 ]);
 
+/** Whether a column's numbers are codes (years, ids): shown without thousands separators. */
+export function codeLikeColumn(column: IColumnStatistics): boolean {
+  return isCodeLike(column.name, [column.min, column.max]);
+}
+
+/** The column whose drill-down shows: the one picked while the filter keeps it, else the first shown. */
+export function drilledColumn(
+  shown: readonly IColumnStatistics[],
+  selected: string | null
+): string | null {
+  return shown.some(column => column.name === selected) ? selected : (shown[0]?.name ?? null);
+}
+
+/** Plain words for the statistics' keys (anything else: its key with spaces). */
+const PLAIN_LABELS: Record<string, string> = {
+  count: 'values present',
+  missing: 'missing values',
+  missing_pct: 'missing share',
+  distinct: 'distinct values',
+  std: 'standard deviation',
+  iqr: 'interquartile range',
+  zeros: 'zeros',
+  zeros_pct: 'zeros share',
+  negative: 'negative values',
+  mode: 'most frequent value',
+  dtype: 'stored as'
+};
+
+/** Keys folded into another line ("distinct values: 142 (exact)"), not listed on their own. */
+const FOLDED_KEYS = new Set(['distinct_exact', 'quantiles_exact']);
+
 /** The statistics of one column as (label, value) lines, in the notebook panel's order. */
 export function columnStatisticsRows(column: IColumnStatistics): [string, string][] {
   const rows: [string, string][] = [];
+  const codeLike = codeLikeColumn(column);
+  const extra = column as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(column)) {
-    if (DRAWN_KEYS.has(key)) {
+    if (DRAWN_KEYS.has(key) || FOLDED_KEYS.has(key)) {
       continue;
     }
-    const shown = key.endsWith('_pct') ? formatPercent(value as number | null) : formatValue(value);
-    rows.push([key.replace(/_pct$/, ' %').replace(/_/g, ' '), shown]);
+    let shown = key.endsWith('_pct') ? formatPercent(value as number | null) : formatCell(value, codeLike);
+    if (key === 'distinct' && typeof extra.distinct_exact === 'boolean') {
+      shown += extra.distinct_exact ? ' (exact)' : ' (estimate)';
+    }
+    rows.push([PLAIN_LABELS[key] ?? key.replace(/_pct$/, ' share').replace(/_/g, ' '), shown]);
   }
   for (const [key, value] of Object.entries(column.media ?? {})) {
     rows.push([key, formatValue(value)]);
   }
+  const estimated = extra.quantiles_exact === false ? ' (estimate)' : '';
   for (const [q, value] of Object.entries(column.quantiles ?? {})) {
-    rows.push([`quantile ${q}`, formatValue(value)]);
+    rows.push([`quantile ${q}`, formatCell(value, codeLike) + estimated]);
   }
   for (const [key, value] of Object.entries(column.text_length ?? {})) {
     rows.push([`text length ${key}`, formatValue(value)]);
