@@ -1,18 +1,29 @@
-"""Benchmark: CSV import + statistics of dataplane vs what a notebook user would run instead.
+"""Benchmark: CSV import + full statistics in dataplane vs what a user would run instead.
 
-Each tool runs in its own subprocess, which reports its wall time and its own peak resident
-memory (``ru_maxrss``), so one tool's memory never counts for another. Usage::
+One run measures, side by side and interleaved (round r runs the tools in a rotated order):
 
-    .venv/bin/python benchmarks/bench_statistics.py                      # pandas only
+- **dataplane**: the product path a new user takes, ``dataplane --json datasets import FILE
+  --wait`` (fresh data home, the default executor: the job runs in a worker process), until the
+  dataset is ready with its statistics;
+- **pandas**: ``read_csv`` + ``describe(include="all")`` + ``corr(numeric_only=True)`` +
+  ``value_counts()`` of every non-numeric column + a 20-bin ``np.histogram`` and the 5/25/50/
+  75/95 % quantiles of every numeric column;
+- **polars**: ``pl.scan_csv(FILE).sink_parquet(OUT)``, the bare streaming import (no
+  statistics at all);
+- **ydata-profiling** (``--ydata-python``, an interpreter where it is installed; once, with the
+  timeout): ``read_csv`` + ``ProfileReport(minimal=False).get_description()``; skipped, and
+  said so, when that interpreter cannot import it;
+- **dataplane (before)** (``--before-root``): another checkout of ``dataplane_jupyter`` through
+  the same CLI.
+
+Each run is its own process tree; wall time is measured from start to exit and the peak memory
+is the highest sum of the resident memory of the process and all its descendants (the import
+worker included), polled every 50 ms with psutil. Figures are medians over ``--repeat`` rounds.
+The machine load (1-minute load average) is printed for every run. Usage::
+
+    .venv/bin/python benchmarks/bench_statistics.py                  # 1M x 20 and 100k x 300
+    .venv/bin/python benchmarks/bench_statistics.py --large          # + 10M x 20 (2.4 GB CSV)
     .venv/bin/python benchmarks/bench_statistics.py --ydata-python /tmp/ydata-venv/bin/python
-    git archive <commit> dataplane_jupyter | tar -x -C /tmp/dp-before
-    .venv/bin/python benchmarks/bench_statistics.py --before-root /tmp/dp-before
-
-``--ydata-python`` names an interpreter with ``ydata-profiling`` installed (kept out of the
-project's environment: it pins older numpy/pandas); without it, or when that interpreter
-cannot import ``ydata_profiling``, the tool is skipped and the output says so.
-``--before-root`` names a folder holding another version of ``dataplane_jupyter`` (e.g. the
-commit before a change), measured in the same run as "dataplane (before)".
 """
 
 from __future__ import annotations
@@ -20,7 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +39,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95]
 
 
 def generate_mixed(path: Path, rows: int, seed: int = 0) -> None:
@@ -72,70 +84,91 @@ def generate_wide(path: Path, rows: int, columns: int, seed: int = 1) -> None:
             frame.to_csv(out, index=False, header=start == 0)
 
 
-def child(tool: str, csv_path: str, workdir: str, root: str) -> dict[str, object]:
-    """Run one tool on one file in this process; return time and peak memory."""
-    start = time.perf_counter()
-    if tool == "dataplane":
-        sys.path.insert(0, root)
-        from dataplane_jupyter.core.ingest import csv_to_parquet, detect_csv_format
-        from dataplane_jupyter.core.stats import compute_statistics
+# ---------------------------------------------------------------- the tools, in child processes
 
-        dest = os.path.join(workdir, "out.parquet")
-        with open(csv_path, "rb") as f:
-            fmt = detect_csv_format(f, source=csv_path)
-            csv_to_parquet(f, dest, fmt, source=csv_path)
-        imported = time.perf_counter()
-        json.dumps(compute_statistics(dest))
-    elif tool == "pandas":
+def child(tool: str, csv_path: str, workdir: str) -> None:
+    """Run one alternative tool on one file in this process."""
+    if tool == "pandas":
+        import numpy as np
         import pandas as pd
 
         frame = pd.read_csv(csv_path)
-        imported = time.perf_counter()
         frame.describe(include="all")
         frame.corr(numeric_only=True)
+        numeric = frame.select_dtypes("number")
+        for name in frame.columns.difference(numeric.columns):
+            frame[name].value_counts()
+        for name in numeric.columns:
+            np.histogram(numeric[name].dropna(), bins=20)
+        numeric.quantile(QUANTILES)
+    elif tool == "polars":
+        import polars as pl
+
+        pl.scan_csv(csv_path).sink_parquet(os.path.join(workdir, "out.parquet"))
     elif tool == "ydata":
         import pandas as pd
         from ydata_profiling import ProfileReport
 
         frame = pd.read_csv(csv_path)
-        imported = time.perf_counter()
         ProfileReport(frame, minimal=False, progress_bar=False).get_description()
     else:
         raise SystemExit(f"unknown tool {tool}")
-    end = time.perf_counter()
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": end - start, "import_seconds": imported - start, "peak_mib": peak_kib / 1024}
 
 
-def measure(python: str, tool: str, csv_path: Path, timeout: float,
-            root: Path = ROOT) -> dict[str, object]:
-    """One tool in a fresh subprocess; ``{"timeout": True}`` when it ran past ``timeout``."""
-    with tempfile.TemporaryDirectory() as work:
-        cmd = [python, __file__, "--child", tool, str(csv_path), work, str(root)]
+def command(tool: str, csv_path: Path, workdir: str, python: str, root: Path) -> list[str]:
+    if tool == "dataplane":
+        return [python, "-m", "dataplane_jupyter.cli", "--home", os.path.join(workdir, "home"),
+                "--json", "datasets", "import", str(csv_path), "--wait"]
+    return [python, __file__, "--child", tool, str(csv_path), workdir]
+
+
+def tree_rss(process: "psutil.Process") -> int:  # noqa: F821 (imported where measured)
+    import psutil
+
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return {"timeout": True}
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+            total += p.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return total
 
 
-def cell(result: dict[str, object], key: str) -> str:
-    if result.get("timeout"):
-        return "timeout"
-    if "error" in result:
-        return "error"
-    return f"{result[key]:.1f}"
+def measure(tool: str, csv_path: Path, timeout: float, python: str, root: Path) -> dict[str, object]:
+    """One run in a fresh process tree: seconds, peak MiB of the tree, load before it."""
+    import psutil  # the parent only: the children may run in another venv (ydata-profiling)
 
-
-def ratio(other: dict[str, object], ours: dict[str, object], key: str, timeout: float) -> str:
-    if "error" in other or "error" in ours or ours.get("timeout"):
-        return "n/a"
-    if other.get("timeout"):
-        # only the total time is known to exceed the timeout
-        return f"> {timeout / float(ours[key]):.0f}x" if key == "seconds" else "n/a"
-    return f"{float(other[key]) / float(ours[key]):.1f}x"
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as work:
+        env = {**os.environ, "PYTHONPATH": str(root)}
+        start = time.perf_counter()
+        process = psutil.Popen(command(tool, csv_path, work, python, root), env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process))
+            if time.perf_counter() - start > timeout:
+                for p in [*process.children(recursive=True), process]:
+                    try:
+                        p.kill()
+                    except psutil.NoSuchProcess:
+                        pass
+                process.wait()
+                return {"timeout": True, "load": load}
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+        out, err = process.communicate()
+    if process.returncode != 0:
+        tail = (err or out).decode(errors="replace").strip().splitlines()[-3:]
+        return {"error": " / ".join(tail), "load": load}
+    if tool == "dataplane":
+        try:
+            info = json.loads(out.decode())
+        except ValueError:
+            return {"error": f"unexpected output: {out.decode()[-200:]!r}", "load": load}
+        if not isinstance(info, dict) or info.get("status") != "ready":
+            return {"error": f"status {info.get('status')}: {info.get('error')}", "load": load}
+    return {"seconds": seconds, "peak_mib": peak / 2 ** 20, "load": load}
 
 
 def ydata_available(python: str | None) -> bool:
@@ -144,8 +177,7 @@ def ydata_available(python: str | None) -> bool:
         print("ydata-profiling: skipped (no --ydata-python given)")
         return False
     try:
-        done = subprocess.run([python, "-c", "import ydata_profiling"], capture_output=True,
-                              timeout=300)
+        done = subprocess.run([python, "-c", "import ydata_profiling"], capture_output=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as exc:
         print(f"ydata-profiling: skipped ({python} cannot run: {exc})")
         return False
@@ -155,50 +187,113 @@ def ydata_available(python: str | None) -> bool:
     return True
 
 
+# ---------------------------------------------------------------- report
+
+def summarise(runs: list[dict[str, object]], timeout: float) -> dict[str, object]:
+    good = [r for r in runs if "seconds" in r]
+    if not good:
+        bad = runs[0] if runs else {}
+        return {"text": f"> {timeout:.0f} (killed)" if bad.get("timeout") else f"error: {bad.get('error')}"}
+    return {"seconds": statistics.median(float(r["seconds"]) for r in good),
+            "peak_mib": statistics.median(float(r["peak_mib"]) for r in good),
+            "max_peak_mib": max(float(r["peak_mib"]) for r in good),
+            "all": [round(float(r["seconds"]), 1) for r in runs if "seconds" in r],
+            "loads": [round(float(r["load"]), 1) for r in runs]}
+
+
+def ratio(a: dict[str, object], b: dict[str, object], key: str = "seconds") -> str:
+    if key not in a or key not in b:
+        return "n/a"
+    return f"{float(a[key]) / float(b[key]):.2f}x"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--wide-rows", type=int, default=100_000)
     parser.add_argument("--wide-columns", type=int, default=300)
+    parser.add_argument("--large", action="store_true", help="also 10,000,000 rows x 20 columns")
+    parser.add_argument("--only-large", action="store_true", help="only the 10,000,000-row case")
+    parser.add_argument("--large-rows", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (medians are reported)")
     parser.add_argument("--ydata-python", default=None)
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--before-root", default=None,
-                        help="folder with an older dataplane_jupyter to measure too")
-    parser.add_argument("--child", nargs=4, metavar=("TOOL", "CSV", "WORKDIR", "ROOT"))
+                        help="folder with an older dataplane_jupyter, measured as 'dataplane (before)'")
+    parser.add_argument("--data-dir", default=None, help="keep the generated CSV files here")
+    parser.add_argument("--json-out", default=None, help="write every run here")
+    parser.add_argument("--tools", default=None,
+                        help="comma-separated subset: dataplane,pandas,polars,before,ydata")
+    parser.add_argument("--generate-only", action="store_true", help="write the CSV files and stop")
+    parser.add_argument("--child", nargs=3, metavar=("TOOL", "CSV", "WORKDIR"))
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(*args.child)))
+        child(*args.child)
         return
-    # (label, tool, interpreter, code root)
-    tools = [("dataplane", "dataplane", sys.executable, ROOT)]
+    # (label, tool, interpreter, code root, rounds)
+    tools = [("dataplane", "dataplane", sys.executable, ROOT, args.repeat),
+             ("pandas", "pandas", sys.executable, ROOT, args.repeat),
+             ("polars sink_parquet", "polars", sys.executable, ROOT, args.repeat)]
     if args.before_root:
         tools.append(("dataplane (before)", "dataplane", sys.executable,
-                      Path(args.before_root).resolve()))
-    tools.append(("pandas", "pandas", sys.executable, ROOT))
+                      Path(args.before_root).resolve(), args.repeat))
     if ydata_available(args.ydata_python):
-        tools.append(("ydata-profiling", "ydata", args.ydata_python, ROOT))
-    with tempfile.TemporaryDirectory(prefix="bench-stats-") as tmp:
-        cases = [(f"{args.rows:,} rows x 20 mixed columns", Path(tmp) / "mixed.csv",
-                  lambda p: generate_mixed(p, args.rows)),
-                 (f"{args.wide_rows:,} rows x {args.wide_columns} numeric columns",
-                  Path(tmp) / "wide.csv",
-                  lambda p: generate_wide(p, args.wide_rows, args.wide_columns))]
-        print("| case | CSV MB | tool | total s | of which read s | peak MiB | time vs dataplane"
-              " | read vs dataplane | memory vs dataplane |")
-        print("|---|---|---|---|---|---|---|---|---|")
-        for label, path, make in cases:
+        tools.append(("ydata-profiling", "ydata", args.ydata_python, ROOT, 1))
+    import psutil
+
+    if args.tools:
+        keep = set(args.tools.split(","))
+        tools = [t for t in tools if ("before" if t[0] == "dataplane (before)" else t[1]) in keep]
+    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+          f"load average at start {os.getloadavg()}")
+    data = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="bench-stats-"))
+    data.mkdir(parents=True, exist_ok=True)
+    cases = [(f"{args.rows:,} rows x 20 mixed", data / f"mixed-{args.rows}.csv",
+              lambda p: generate_mixed(p, args.rows)),
+             (f"{args.wide_rows:,} rows x {args.wide_columns} numeric",
+              data / f"wide-{args.wide_rows}-{args.wide_columns}.csv",
+              lambda p: generate_wide(p, args.wide_rows, args.wide_columns))]
+    if args.only_large:
+        cases = []
+    if args.large or args.only_large:
+        cases.append((f"{args.large_rows:,} rows x 20 mixed", data / f"mixed-{args.large_rows}.csv",
+                      lambda p: generate_mixed(p, args.large_rows)))
+    everything: dict[str, dict[str, list[dict[str, object]]]] = {}
+    table = ["| case | CSV MB | tool | median s | runs s | peak MiB (median / max) | load during runs |"
+             " dataplane time vs this | this peak vs dataplane |", "|---|---|---|---|---|---|---|---|---|"]
+    for label, path, make in cases:
+        if not path.exists():
             make(path)
-            size = path.stat().st_size / 1e6
-            results = {name: measure(py, tool, path, args.timeout, root)
-                       for name, tool, py, root in tools}
-            ours = results["dataplane"]
-            for name, *_ in tools:
-                r = results[name]
-                print(f"| {label} | {size:.0f} | {name} | {cell(r, 'seconds')} | "
-                      f"{cell(r, 'import_seconds')} | {cell(r, 'peak_mib')} | "
-                      f"{ratio(r, ours, 'seconds', args.timeout)} | "
-                      f"{ratio(r, ours, 'import_seconds', args.timeout)} | "
-                      f"{ratio(r, ours, 'peak_mib', args.timeout)} |", flush=True)
+        if args.generate_only:
+            continue
+        size = path.stat().st_size / 1e6
+        runs: dict[str, list[dict[str, object]]] = {name: [] for name, *_ in tools}
+        for r in range(args.repeat):
+            order = tools[r % len(tools):] + tools[:r % len(tools)]
+            for name, tool, python, root, rounds in order:
+                if r >= rounds:
+                    continue
+                result = measure(tool, path, args.timeout, python, root)
+                runs[name].append(result)
+                print(f"  {label} | round {r + 1} | {name}: {json.dumps(result)}", flush=True)
+        everything[label] = runs
+        summary = {name: summarise(results, args.timeout) for name, results in runs.items()}
+        ours = summary.get("dataplane", {})
+        for name, *_ in tools:
+            s = summary[name]
+            if "seconds" not in s:
+                table.append(f"| {label} | {size:.0f} | {name} | {s['text']} | | | | | |")
+                continue
+            table.append(
+                f"| {label} | {size:.0f} | {name} | {s['seconds']:.1f} | {s['all']} | "
+                f"{s['peak_mib']:,.0f} / {s['max_peak_mib']:,.0f} | {s['loads']} | "
+                f"{ratio(ours, s)} | {ratio(s, ours, 'peak_mib')} |")
+    print("\n".join(table))
+    print("'dataplane time vs this' = dataplane's median time / this tool's (below 1: dataplane is faster);"
+          " 'this peak vs dataplane' = this tool's median peak memory / dataplane's.")
+    print(f"load average at end {os.getloadavg()}")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(everything, indent=1))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._version import __version__
-from .core.catalog import Catalog, project
+from .core.catalog.catalog import Catalog, project
 from .core.errors import (
     AlreadyExists,
     DataplaneError,

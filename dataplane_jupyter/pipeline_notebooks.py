@@ -23,7 +23,7 @@ from dataplane_jupyter.core.pipelines.execute import (
     _work,
 )
 from dataplane_jupyter.core.pipelines.runs import update_step
-from dataplane_jupyter.core.runner import JobCancelled
+from dataplane_jupyter.core.jobs.runner import JobCancelled
 
 
 def run_notebook_step(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:

@@ -8,8 +8,8 @@ import sys
 from typing import Sequence
 
 from ..core.errors import DataplaneError
-from .parser import build_parser
 from .output import Output
+from .parser import build_parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

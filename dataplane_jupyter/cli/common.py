@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.catalog import Catalog
+from ..core.catalog.catalog import Catalog
 from ..core.errors import NotFound
-from ..core.project import Project
+from ..core.catalog.project import Project
 
 
 def catalog(args: argparse.Namespace) -> Catalog:

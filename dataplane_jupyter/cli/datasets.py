@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..core.datasets import Dataset
+from ..core.datasets.datasets import Dataset
 from ..core.models import DatasetStatus
 from . import embeddings
 from .common import project
@@ -52,7 +52,7 @@ def register(nouns: argparse._SubParsersAction) -> None:
 
 def list_datasets(args: argparse.Namespace, out: Output) -> None:
     found = project(args).datasets.list(origin=args.origin, status=args.status, search=args.search)
-    out.result([ds._info for ds in found], table=TABLE)
+    out.result([ds.describe() for ds in found], table=TABLE)
 
 
 def follow_import(ds: Dataset, out: Output) -> None:

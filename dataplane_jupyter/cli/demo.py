@@ -42,4 +42,4 @@ def seed_demo(args: argparse.Namespace, out: Output) -> None:
     for ds in started:
         out.message(f"{ds.name}: waiting for statistics…")
         ds.wait(timeout=300)
-    out.result([ds._info for ds in project.datasets.list()], table=["name", "status", "rows", "columns"])
+    out.result([ds.describe() for ds in project.datasets.list()], table=["name", "status", "rows", "columns"])

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.embedding_views import neighbor_records
-from ..core.embeddings import METHODS, save_selection, start_embeddings
+from ..core.embeddings.embeddings import METHODS, save_selection, start_embeddings
+from ..core.embeddings.views import neighbor_records
 from ..core.errors import InvalidInput
 from .common import project
 from .jobs import follow_job

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.export_runs import FINISHED, ExportRun
+from ..core.exports.runs import ExportRun
+from ..core.models import JobStatus
 from .common import project
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs
@@ -49,7 +50,7 @@ def list_exporters(args: argparse.Namespace, out: Output) -> None:
     if out.json_mode:
         out.result(infos)
         return
-    rows = [{**i.model_dump(mode="json"), "last_export": i.last_run.status if i.last_run else None} for i in infos]
+    rows = [{**i.model_dump(mode="json"), "last_export": i.last_run.status.value if i.last_run else None} for i in infos]
     out.result(rows, table=TABLE)
 
 
@@ -93,7 +94,7 @@ def follow_export(run: ExportRun, out: Output) -> None:
     def read() -> tuple[str, float, str, bool]:
         info = run.info
         job = jobs.get(info.job_id) if info.job_id else None
-        return info.status, info.progress, job.message if job else "", info.status in FINISHED
+        return info.status.value, info.progress, job.message if job else "", info.status.finished
 
     out.follow(read, jobs)
 
@@ -106,7 +107,7 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
     follow_export(run, out)
     info = run.info
     out.result(info)
-    if info.status != "succeeded":
-        print(f"error: export {info.status}: {info.error}", file=sys.stderr)
+    if info.status is not JobStatus.SUCCEEDED:
+        print(f"error: export {info.status.value}: {info.error}", file=sys.stderr)
         return 1
     return 0

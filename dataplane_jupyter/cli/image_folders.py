@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.image_folders import ImageFolder
-from ..core.image_models import ImageFolderStatus
+from ..core.images.folders import ImageFolder
+from ..core.images.models import ImageFolderStatus
 from .common import project
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs
@@ -28,7 +28,7 @@ def register(nouns: argparse._SubParsersAction) -> None:
 
 
 def list_folders(args: argparse.Namespace, out: Output) -> None:
-    out.result([f._info for f in project(args).image_folders.list(search=args.search)], table=TABLE)
+    out.result([f.describe() for f in project(args).image_folders.list(search=args.search)], table=TABLE)
 
 
 def follow_folder_import(folder: ImageFolder, out: Output) -> None:

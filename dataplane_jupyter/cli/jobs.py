@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.catalog import Jobs
 from ..core.errors import JobFailed
+from ..core.jobs.handles import Jobs
 from .common import catalog, project
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs

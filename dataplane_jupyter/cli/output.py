@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from ..core.catalog import Jobs
+    from ..core.jobs.handles import Jobs
 
 
 def plain(value: Any) -> Any:

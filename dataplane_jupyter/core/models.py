@@ -10,6 +10,25 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class JobStatus(str, Enum):
+    """The life of a job, and of the records that follow one (export runs): queued → running →
+    succeeded | failed | cancelled."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        """True for the three terminal statuses."""
+        return self in TERMINAL
+
+
+TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+
+
 class DatasetStatus(str, Enum):
     """The platform's three steps, plus failure."""
 
@@ -124,7 +143,7 @@ class DescribeJob(Record):
     kind: str
     target_type: str | None
     target_id: str | None
-    status: str = Field(description="queued, running, succeeded, failed or cancelled")
+    status: JobStatus = Field(description="queued, running, succeeded, failed or cancelled")
     progress: float
     message: str
     error: str | None
@@ -277,7 +296,7 @@ class DescribeExportRun(Record):
     dataset_id: str | None = Field(None, description="Null once the dataset is deleted")
     dataset_name: str
     job_id: str | None = None
-    status: str = Field(description="queued, running, succeeded, failed or cancelled")
+    status: JobStatus = Field(description="queued, running, succeeded, failed or cancelled")
     location: str | None = Field(None, description="The file or table actually written (no credentials)")
     rows: int | None = Field(None, description="Rows written")
     error: str | None = Field(None, description="Why it failed or was cancelled")

@@ -19,7 +19,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
 from ..cli import main as cli_main
-from ..core.catalog import Catalog
+from ..core.catalog.catalog import Catalog
 from ..core.errors import DataplaneError
 from .complete import complete_dataplane
 from .sql import run_sql
@@ -81,21 +81,18 @@ class DataplaneMagics(Magics):
         return result.preview
 
     def _follow(self, dataset: Any, wait: bool) -> None:
-        name = dataset._info.name
+        name = dataset.describe().name
         if wait:
             dataset.wait()
             print(f"Saved the query's result as dataset {name!r}: {dataset.rows:,} rows × {dataset.columns} columns.")
             return
         print(f"Importing the query's whole result as dataset {name!r}.")
-        try:
+        if getattr(self.shell, "kernel", None) is not None:  # a plain IPython terminal draws no widgets
             from IPython.display import display
 
             from ..widgets.actions import dataset_progress
 
-            if getattr(self.shell, "kernel", None) is not None:
-                display(dataset_progress(dataset))
-        except ImportError:  # widgets are optional in a plain IPython terminal
-            pass
+            display(dataset_progress(dataset))
 
 
 def load_ipython_extension(ipython: Any) -> None:

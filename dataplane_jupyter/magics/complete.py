@@ -6,7 +6,7 @@ import argparse
 import shlex
 from typing import Any
 
-from ..core.catalog import Catalog
+from ..core.catalog.catalog import Catalog
 
 NAMES_BY_NOUN = {"datasets": "datasets", "connectors": "connectors", "datasources": "datasources"}
 

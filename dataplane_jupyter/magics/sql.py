@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.catalog.project import Project
 from ..core.errors import InvalidInput, NotFound
-from ..core.project import Project
 
 MAX_LIMIT = 10_000
 

@@ -8,7 +8,7 @@ from jupyter_server.extension.application import ExtensionApp
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Unicode
 
-from ..core.catalog import Catalog
+from ..core.catalog.catalog import Catalog
 from .routes import tornado_routes
 
 

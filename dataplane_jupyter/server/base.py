@@ -11,7 +11,8 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from pydantic import BaseModel, ValidationError
 
-from ..core.catalog import Catalog
+from ..core.catalog.catalog import Catalog
+from ..core.catalog.project import Project
 from ..core.errors import (
     AlreadyExists,
     DataplaneError,
@@ -20,7 +21,6 @@ from ..core.errors import (
     NotFound,
     UpstreamError,
 )
-from ..core.project import Project
 
 T = TypeVar("T")
 

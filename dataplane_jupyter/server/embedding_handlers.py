@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import tornado.web
 
-from ..core.embedding_views import embedding_map, neighbor_records
-from ..core.embeddings import save_selection, start_embeddings
+from ..core.embeddings.embeddings import save_selection, start_embeddings
+from ..core.embeddings.views import embedding_map, neighbor_records
 from ..core.errors import InvalidInput
 from ..core.models import (
     ComputeEmbeddings,
@@ -57,7 +57,7 @@ class SelectionHandler(DataplaneHandler):
     async def post(self, project: str, dataset: str) -> None:
         r = self.body(SaveSelection)
         ds = await self.call(find_dataset, self, project, dataset)
-        self.reply((await self.call(save_selection, ds, r.rows, r.name))._info, status=201)
+        self.reply((await self.call(save_selection, ds, r.rows, r.name)).describe(), status=201)
 
 
 def whole_number(handler: DataplaneHandler, name: str, default: int | None) -> int:

@@ -10,9 +10,9 @@ from typing import Any
 
 import tornado.web
 
-from ..core.datasets import DOWNLOAD_FORMATS, Dataset
+from ..core.datasets.datasets import DOWNLOAD_FORMATS, Dataset
 from ..core.errors import InvalidInput, NotFound
-from ..core.jobs import Job
+from ..core.jobs.store import Job
 from ..core.models import (
     CreateProject,
     DescribeDataset,
@@ -79,7 +79,7 @@ class DatasetsHandler(DataplaneHandler):
                 status=self.get_arguments("status") or None,
                 search=self.get_argument("search", None),
             )
-            return [ds._info for ds in datasets]
+            return [ds.describe() for ds in datasets]
 
         try:
             self.reply(ListDatasetsResponse(datasets=await self.call(run)))
@@ -101,14 +101,14 @@ class DatasetHandler(DataplaneHandler):
     @operation("Describe a dataset (by id or name)", response=DescribeDataset)
     async def get(self, project: str, dataset: str) -> None:
         ds = await self.call(find_dataset, self, project, dataset)
-        self.reply(ds._info)
+        self.reply(ds.describe())
 
     @tornado.web.authenticated
     @operation("Rename a dataset", body=UpdateDataset, response=DescribeDataset)
     async def patch(self, project: str, dataset: str) -> None:
         request = self.body(UpdateDataset)
         ds = await self.call(find_dataset, self, project, dataset)
-        self.reply((await self.call(ds.rename, request.name))._info)
+        self.reply((await self.call(ds.rename, request.name)).describe())
 
     @tornado.web.authenticated
     @operation("Delete a dataset and its stored files (sources are never touched)", status=204)
@@ -149,7 +149,7 @@ class SampleHandler(DataplaneHandler):
 
 def _sized_bytes(frame: Any) -> Any:
     """The frame with raw bytes shown as ``"<n bytes>"``: they are not JSON text."""
-    for name in frame.columns[frame.dtypes == object]:
+    for name in frame.select_dtypes(include="object").columns:
         frame[name] = frame[name].map(lambda v: jsonable(v) if isinstance(v, bytes) else v)
     return frame
 
@@ -286,4 +286,4 @@ class UploadHandler(DataplaneHandler):
             file_name=Path(filename).name,
             **options,
         )
-        self.reply(ds._info, status=202)
+        self.reply(ds.describe(), status=202)

@@ -9,8 +9,8 @@ from pathlib import Path
 import tornado.web
 
 from ..core.errors import InvalidInput
-from ..core.image_folders import ImageFolder
-from ..core.image_models import (
+from ..core.images.folders import ImageFolder
+from ..core.images.models import (
     DescribeImageFolder,
     ImageFolderCategory,
     ListImageFolderCategoriesResponse,
@@ -32,7 +32,7 @@ class ImageFoldersHandler(DataplaneHandler):
     @operation("List image folders", response=ListImageFoldersResponse, query={"search": "Case-insensitive part of the name"})
     async def get(self, project: str) -> None:
         search = self.get_argument("search", None)
-        folders = await self.call(lambda: [f._info for f in self.project(project).image_folders.list(search=search)])
+        folders = await self.call(lambda: [f.describe() for f in self.project(project).image_folders.list(search=search)])
         self.reply(ListImageFoldersResponse(image_folders=folders))
 
 
@@ -61,21 +61,21 @@ class ImageFolderUploadHandler(UploadHandler):
             delete_source=True,
             file_name=filename,
         )
-        self.reply(folder._info, status=202)
+        self.reply(folder.describe(), status=202)
 
 
 class ImageFolderHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Describe an image folder (by id or name)", response=DescribeImageFolder)
     async def get(self, project: str, folder: str) -> None:
-        self.reply((await self.call(find_folder, self, project, folder))._info)
+        self.reply((await self.call(find_folder, self, project, folder)).describe())
 
     @tornado.web.authenticated
     @operation("Rename an image folder", body=UpdateImageFolder, response=DescribeImageFolder)
     async def patch(self, project: str, folder: str) -> None:
         request = self.body(UpdateImageFolder)
         found = await self.call(find_folder, self, project, folder)
-        self.reply((await self.call(found.rename, request.name))._info)
+        self.reply((await self.call(found.rename, request.name)).describe())
 
     @tornado.web.authenticated
     @operation("Delete an image folder and its stored images", status=204)
@@ -157,7 +157,7 @@ class ImageFolderDownloadHandler(DataplaneHandler):
     async def get(self, project: str, folder: str) -> None:
         found = await self.call(find_folder, self, project, folder)
         with tempfile.TemporaryDirectory() as scratch:
-            path = Path(scratch) / (found._info.name.replace('"', "_") + ".zip")
+            path = Path(scratch) / (found.describe().name.replace('"', "_") + ".zip")
             await self.call(found.download, path)
             self.set_header("Content-Type", "application/zip")
             self.set_header("Content-Disposition", f'attachment; filename="{path.name}"')

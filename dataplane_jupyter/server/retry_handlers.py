@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tornado.web
 
-from ..core.import_retry import options_for_retry, retry_import
+from ..core.datasets.import_retry import options_for_retry, retry_import
 from ..core.models import DescribeDataset, RetryImport
 from .base import DataplaneHandler, operation
 from .handlers import find_dataset

@@ -156,5 +156,5 @@ class ImportDatasourceHandler(DataplaneHandler):
     @operation("Import a datasource as a new dataset (a job)", body=ImportDatasource, response=DescribeDataset, status=202)
     async def post(self, project: str) -> None:
         request = self.body(ImportDatasource)
-        start = lambda: self.project(project).datasets.import_datasource(request.datasource, name=request.name)._info  # noqa: E731
+        start = lambda: self.project(project).datasets.import_datasource(request.datasource, name=request.name).describe()  # noqa: E731
         self.reply(await self.call(start), status=202)

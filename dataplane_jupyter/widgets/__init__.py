@@ -27,12 +27,12 @@ _LAZY = {
 
 # (module, class) of the core records that display as a panel
 DISPLAYED = (
-    ("dataplane_jupyter.core.datasets", "Dataset"),
-    ("dataplane_jupyter.core.project", "Project"),
-    ("dataplane_jupyter.core.sources", "Connector"),
-    ("dataplane_jupyter.core.sources", "Datasource"),
-    ("dataplane_jupyter.core.exporters", "Exporter"),
-    ("dataplane_jupyter.core.image_folders", "ImageFolder"),
+    ("dataplane_jupyter.core.datasets.datasets", "Dataset"),
+    ("dataplane_jupyter.core.catalog.project", "Project"),
+    ("dataplane_jupyter.core.sources.sources", "Connector"),
+    ("dataplane_jupyter.core.sources.sources", "Datasource"),
+    ("dataplane_jupyter.core.exports.exporters", "Exporter"),
+    ("dataplane_jupyter.core.images.folders", "ImageFolder"),
 )
 
 
@@ -46,7 +46,7 @@ def __getattr__(name: str) -> Any:
 
 def catalog_panel(project: Any = None, **catalog_options: Any) -> Any:
     """The catalog panel of `project` (a Project, a name, or the default project)."""
-    from ..core.catalog import Catalog
+    from ..core.catalog.catalog import Catalog
     from .catalog import CatalogPanel
 
     if project is None or isinstance(project, str):

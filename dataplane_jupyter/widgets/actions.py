@@ -8,9 +8,10 @@ a callback that updates widgets; ipykernel sends widget updates from any thread.
 
 from __future__ import annotations
 
+import logging
 import threading
-from contextlib import nullcontext
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +20,10 @@ import ipywidgets as w
 from ..core.errors import DataplaneError
 from . import html
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
-    from ..core.catalog import Jobs
+    from ..core.jobs.handles import Jobs
 
 class ActionFailed(Exception):
     """An action's expected failure (a test that did not pass): shown as its message alone."""
@@ -168,8 +171,8 @@ class Follower:
     def _safe(callback: Callable[[Any], Any], state: Any) -> None:
         try:
             callback(state)
-        except Exception:  # noqa: BLE001 - a drawing error must not kill the poller silently mid-way
-            pass
+        except Exception:  # noqa: BLE001 - a drawing error must not kill the poller mid-way; it is shown in the log
+            log.exception("Drawing the state %r failed", state)
 
 
 class ProgressView(w.VBox):

@@ -15,7 +15,9 @@ import ipywidgets as w
 from . import html
 from .dataset import DatasetPanel
 from .dataset_actions import DatasetActions
+from .exporters import ExportersTab
 from .forms import ImportForm
+from .image_folders import ImageFoldersTab
 from .sources import ConnectorsTab, DatasourcesTab
 
 ORIGINS = (
@@ -73,11 +75,11 @@ class DatasetsTab(w.VBox):
                             + "</span>")
         self.rows.children = [self._row(ds) for ds in datasets[:MAX_ROWS]] or [
             w.HTML(html.note("No dataset matches. Import one with the button above."))]
-        if any(ds._info.status.value in PENDING for ds in datasets):
+        if any(ds.describe().status.value in PENDING for ds in datasets):
             self._watch()
 
     def _row(self, dataset: Any) -> w.Widget:
-        info = dataset._info
+        info = dataset.describe()
         link = info.source.get("datasource")
         text = (f'<div class="dp-dataset" data-name="{html.attribute(info.name)}" data-status="{info.status.value}">'
                 f"<b>{html.text(info.name)}</b> {html.badge(info.status.value, self._label(info))} "
@@ -124,20 +126,15 @@ class DatasetsTab(w.VBox):
         except Exception:  # noqa: BLE001 - the next tick tries again
             return True
         shown = {d.id for d in self.datasets}
-        before = [(d.id, d._info.status, round(d._info.progress, 2)) for d in self.datasets]
-        after = [(d.id, d._info.status, round(d._info.progress, 2)) for d in fresh if d.id in shown]
+        before = [(d.id, d.describe().status, round(d.describe().progress, 2)) for d in self.datasets]
+        after = [(d.id, d.describe().status, round(d.describe().progress, 2)) for d in fresh if d.id in shown]
         if before != after:
             self.refresh()
-        return any(d._info.status.value in PENDING for d in fresh)
+        return any(d.describe().status.value in PENDING for d in fresh)
 
     def close(self) -> None:
         self._stop.set()
         super().close()
-
-
-def not_available(noun: str) -> w.Widget:
-    """A plain notice for records this version cannot handle yet (no fake content)."""
-    return w.HTML(html.note(f"{noun} are not available yet in this version of dataplane_jupyter."))
 
 
 class CatalogPanel(w.VBox):
@@ -148,9 +145,8 @@ class CatalogPanel(w.VBox):
         self.datasets = DatasetsTab(project)
         self.connectors = ConnectorsTab(project)
         self.datasources = DatasourcesTab(project)
-        self.image_folders = self._optional("image_folders", "Image folders", "widgets.image_folders",
-                                            "ImageFoldersTab")
-        self.exporters = self._optional("exporters", "Exporters", "widgets.exporters", "ExportersTab")
+        self.image_folders = ImageFoldersTab(project)
+        self.exporters = ExportersTab(project)
         tabs = w.Tab(children=[self.datasets, self.image_folders, self.connectors, self.datasources,
                                self.exporters])
         for index, title in enumerate(("Datasets", "Image folders", "Connectors", "Datasources", "Exporters")):
@@ -159,15 +155,3 @@ class CatalogPanel(w.VBox):
         title = w.HTML(f'<div class="dp-title">Data · project {html.text(project.name)}</div>')
         super().__init__([w.HTML(html.STYLESHEET), title, tabs])
         self.add_class("dp-catalog-panel")
-
-    def _optional(self, attribute: str, noun: str, module: str, cls: str) -> w.Widget:
-        """The tab for a record kind when both the core and its widget exist, else a notice."""
-        if not hasattr(self.project, attribute):
-            return not_available(noun)
-        import importlib
-
-        try:
-            tab = getattr(importlib.import_module(f"dataplane_jupyter.{module}"), cls)
-        except (ImportError, AttributeError):
-            return not_available(noun)
-        return tab(self.project)

@@ -220,7 +220,7 @@ class DatasetPanel(w.VBox):
         self.progress.start()
 
     def _draw_header(self) -> None:
-        info = self.dataset._info
+        info = self.dataset.describe()
         source = info.source.get("datasource") or info.source.get("file") or info.origin.value
         self.header.value = (
             f'<div class="dp-title">{html.text(info.name)} {html.badge(info.status.value, info.status_label)}</div>'
@@ -231,7 +231,7 @@ class DatasetPanel(w.VBox):
 
     def _changed(self, what: str) -> None:
         if what == "deleted":
-            self.body.children = [w.HTML(html.note(f"Dataset {self.dataset._info.name!r} was deleted."))]
+            self.body.children = [w.HTML(html.note(f"Dataset {self.dataset.describe().name!r} was deleted."))]
         else:
             self._draw_header()
         if self.on_change is not None:
@@ -239,7 +239,7 @@ class DatasetPanel(w.VBox):
 
     def _ready(self, state: State) -> None:
         try:
-            self.dataset.info  # refresh the cached record
+            self.dataset.refresh()
         except Exception:  # noqa: BLE001 - deleted meanwhile: the progress already says so
             return
         self._draw_header()
@@ -247,7 +247,7 @@ class DatasetPanel(w.VBox):
             return
         try:
             stats = self.dataset.statistics()
-            self.general = GeneralTab(stats, self.dataset._info.warnings)
+            self.general = GeneralTab(stats, self.dataset.describe().warnings)
             self.columns_tab = ColumnsTab(stats)
             self.sample_tab = SampleTab(self.dataset, stats)
         except Exception as exc:  # noqa: BLE001 - shown in the panel

@@ -1,5 +1,5 @@
-"""Rename, download and delete (with confirmation) a dataset; compute or explore its embeddings
-when the core offers them. Shared by the dataset panel and the rows of the datasets list."""
+"""Rename, download, export and delete (with confirmation) a dataset; compute or explore its
+embeddings. Shared by the dataset panel and the rows of the datasets list."""
 
 from __future__ import annotations
 
@@ -13,11 +13,6 @@ from . import html
 from .actions import bind
 
 SMALL = w.Layout(width="auto")
-
-
-def has_embeddings_api(dataset: Any) -> bool:
-    """True once the core can compute embeddings (issue 9)."""
-    return all(hasattr(dataset, name) for name in ("compute_embeddings", "embeddings"))
 
 
 class DatasetActions(w.VBox):
@@ -42,14 +37,11 @@ class DatasetActions(w.VBox):
         self.download_button.on_click(lambda _: self.show_download())
         self.delete_button.on_click(lambda _: self.show_delete())
         buttons += [self.rename_button, self.download_button, self.delete_button]
-        if hasattr(dataset, "export") and hasattr(dataset.project, "exporters"):
-            self.export_button = w.Button(description="Export", icon="share", layout=SMALL)
-            self.export_button.on_click(lambda _: self.show_export())
-            buttons.append(self.export_button)
-        if has_embeddings_api(dataset):
-            self.embeddings_button = w.Button(description="Embeddings", icon="braille", layout=SMALL)
-            self.embeddings_button.on_click(lambda _: self.show_embeddings())
-            buttons.append(self.embeddings_button)
+        self.export_button = w.Button(description="Export", icon="share", layout=SMALL)
+        self.export_button.on_click(lambda _: self.show_export())
+        self.embeddings_button = w.Button(description="Embeddings", icon="braille", layout=SMALL)
+        self.embeddings_button.on_click(lambda _: self.show_embeddings())
+        buttons += [self.export_button, self.embeddings_button]
         self.buttons = buttons
         super().__init__([w.HBox(buttons), self.form, self.message, self.output])
 
@@ -63,15 +55,15 @@ class DatasetActions(w.VBox):
 
     def show_rename(self) -> None:
         """An inline name field with Save."""
-        name = w.Text(value=self.dataset._info.name, description="New name")
+        name = w.Text(value=self.dataset.describe().name, description="New name")
         save = w.Button(description="Save name", button_style="primary", layout=SMALL)
 
         def run() -> str:
-            old = self.dataset._info.name
+            old = self.dataset.describe().name
             self.dataset.rename(name.value)
             self._close()
             self.on_change("renamed")
-            return f"Renamed {old!r} to {self.dataset._info.name!r}."
+            return f"Renamed {old!r} to {self.dataset.describe().name!r}."
 
         bind(save, run, self.message, self.output)
         self.message.value = ""
@@ -79,7 +71,7 @@ class DatasetActions(w.VBox):
 
     def show_download(self) -> None:
         """A path (relative to the notebook) and a format."""
-        info = self.dataset._info
+        info = self.dataset.describe()
         fmt = w.Dropdown(options=["csv", "parquet"], value="csv", description="Format", layout=w.Layout(width="180px"))
         path = w.Text(value=f"{info.name}.csv", description="Save as")
         fmt.observe(lambda change: setattr(path, "value", str(Path(path.value).with_suffix("." + change["new"]))), "value")
@@ -96,7 +88,7 @@ class DatasetActions(w.VBox):
 
     def show_delete(self) -> None:
         """Ask before deleting."""
-        name = self.dataset._info.name
+        name = self.dataset.describe().name
         confirm = w.Button(description=f"Delete {name}", button_style="danger", icon="trash", layout=SMALL)
 
         def run() -> str:

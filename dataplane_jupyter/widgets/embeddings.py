@@ -34,7 +34,7 @@ def embeddings_view(dataset: Any, message: w.HTML) -> w.Widget:
     if record.get("status") == "ready":
         plot = w.Output()
         show_figure(plot, embeddings_figure(dataset.embeddings()))
-        row = w.BoundedIntText(value=0, min=0, max=max((dataset._info.rows or 1) - 1, 0), description="Row")
+        row = w.BoundedIntText(value=0, min=0, max=max((dataset.describe().rows or 1) - 1, 0), description="Row")
         k = w.BoundedIntText(value=5, min=1, max=100, description="Neighbours")
         find = w.Button(description="Find neighbours", icon="search")
         table = w.HTML()

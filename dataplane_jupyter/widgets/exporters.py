@@ -22,11 +22,11 @@ MODES = (("Add a timestamp to the name", "timestamp"), ("Cancel if it exists", "
 def run_state(run: Any) -> State:
     """An export run as the progress view shows it."""
     info = run.info
-    finished = info.status in ("succeeded", "failed", "cancelled")
+    status = info.status.value
     label = {"succeeded": f"Exported {html.number(info.rows)} rows to {info.location}",
              "queued": "Queued", "running": f"Exporting ({info.progress:.0%})",
-             "failed": "Export failed", "cancelled": "Export cancelled"}.get(info.status, info.status)
-    return State(info.status, float(info.progress), label, info.error, finished)
+             "failed": "Export failed", "cancelled": "Export cancelled"}[status]
+    return State(status, float(info.progress), label, info.error, info.status.finished)
 
 
 def history_table(runs: list[Any]) -> str:
@@ -35,9 +35,9 @@ def history_table(runs: list[Any]) -> str:
         return html.note("No export yet.")
     rows = []
     for run in runs:
-        info = run._info or run.info
+        info = run.describe()
         duration = f"{info.duration_seconds:.1f} s" if info.duration_seconds is not None else "—"
-        rows.append((info.dataset_name, html.badge(info.status), html.text(info.location or info.error or "—"),
+        rows.append((info.dataset_name, html.badge(info.status.value), html.text(info.location or info.error or "—"),
                      html.number(info.rows), duration, html.when(info.created_at)))
     return html.table(["dataset", "status", "location / error", "rows", "took", "started"], rows, raw=True)
 
@@ -166,7 +166,7 @@ class ExportersTab(RecordsTab):
         info = record.info
         where = record.connector.kind_impl.describe(info.destination)
         last = info.last_run
-        status = (f" · last export {html.badge(last.status)} {html.text(last.dataset_name)} {html.when(last.created_at)}"
+        status = (f" · last export {html.badge(last.status.value)} {html.text(last.dataset_name)} {html.when(last.created_at)}"
                   if last else " · never used")
         return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>via {html.text(info.connector)} "
                 f"({html.text(info.kind)}): {html.text(where)}, mode {info.mode}{status}</span>")
@@ -192,7 +192,7 @@ def export_view(dataset: Any, message: w.HTML) -> w.Widget:
         view = ProgressView(lambda: run_state(run), run.project.catalog.jobs, steps=False)
         progress.children = [view]
         view.start()
-        return f"Export of {dataset._info.name!r} with {picker.value!r} started."
+        return f"Export of {dataset.describe().name!r} with {picker.value!r} started."
 
     bind(go, start, message)
     return w.VBox([w.HBox([picker, go]), progress])

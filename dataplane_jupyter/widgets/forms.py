@@ -137,9 +137,8 @@ class ConnectorForm(w.VBox):
     def test(self) -> str:
         """Test the fields as typed (a saved connector also uses the secrets it keeps)."""
         values = self.values()
-        if self.connector is not None:
-            secrets = {k: v for k, v in self.connector._secrets().items() if k not in values}
-            result = self.project.connectors.test(self.kind.value, **{**values, **secrets})
+        if self.connector is not None and self.connector.kind == self.kind.value:
+            result = self.connector.test(**values)
         else:
             result = self.project.connectors.test(self.kind.value, **values)
         if not result.ok:
@@ -273,7 +272,7 @@ class ImportForm(w.VBox):
         self.dataset = dataset
         self.progress.children = [dataset_progress(dataset, on_done=lambda state: self.on_done(dataset))]
         self.on_started(dataset)
-        return f"Import of {dataset._info.name!r} started."
+        return f"Import of {dataset.describe().name!r} started."
 
     def _import_file(self, name: str | None) -> Any:
         options = {key: (getattr(self, key).value or "").replace("\\t", "\t") or None

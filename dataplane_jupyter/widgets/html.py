@@ -64,7 +64,7 @@ def steps(status: str, error: str | None = None) -> str:
     names = [name for name, _ in STATUS_STEPS]
     current = names.index(status) if status in names else -1
     parts = []
-    for index, (name, label) in enumerate(STATUS_STEPS):
+    for index, (_name, label) in enumerate(STATUS_STEPS):
         state = "done" if index < current or status == "ready" else "current" if index == current else ""
         parts.append(f'<span class="dp-step {state}">{index + 1}. {text(label)}</span>')
     if status == "failed":

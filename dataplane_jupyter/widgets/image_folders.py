@@ -60,7 +60,7 @@ class ImageFolderPanel(w.VBox):
         self.progress.start()
 
     def _draw_header(self) -> None:
-        info = self.folder._info
+        info = self.folder.describe()
         self.header.value = (
             f'<div class="dp-title">{html.text(info.name)} {html.badge(info.status.value, info.status_label)}</div>'
             f'<div class="dp-muted">{html.number(info.n_images)} images · {html.human_size(info.size_bytes)} · '
@@ -74,7 +74,7 @@ class ImageFolderPanel(w.VBox):
         self._draw_header()
         if state.status != "ready":
             return
-        info = self.folder._info
+        info = self.folder.describe()
         counts = info.categories
         rows = [(name or "(top level)", count) for name, count in counts.items()]
         notes = [str(item.get("message", item)) for item in info.warnings]
@@ -90,7 +90,7 @@ class ImageFolderPanel(w.VBox):
         """A page of thumbnails of the chosen folder."""
         if self.category.value is None:
             return
-        total = self.folder._info.categories.get(self.category.value, 0)
+        total = self.folder.describe().categories.get(self.category.value, 0)
         pages = max(1, -(-total // THUMBNAILS_PER_PAGE))
         if reset:
             self.page.max, self.page.value = pages, 1
@@ -106,23 +106,23 @@ class ImageFolderPanel(w.VBox):
 
     def show_rename(self) -> None:
         """An inline name field with Save."""
-        name = w.Text(value=self.folder._info.name, description="New name")
+        name = w.Text(value=self.folder.describe().name, description="New name")
         save = w.Button(description="Save name", button_style="primary", layout=SMALL)
 
         def run() -> str:
-            old = self.folder._info.name
+            old = self.folder.describe().name
             self.folder.rename(name.value.strip())
             self.form.children = []
             self._draw_header()
             self.on_change("renamed")
-            return f"Renamed {old!r} to {self.folder._info.name!r}."
+            return f"Renamed {old!r} to {self.folder.describe().name!r}."
 
         bind(save, run, self.message, self.output)
         self.form.children = [w.HBox([name, save])]
 
     def show_download(self) -> None:
         """Write the images as a zip next to the notebook."""
-        path = w.Text(value=f"{self.folder._info.name}.zip", description="Save as")
+        path = w.Text(value=f"{self.folder.describe().name}.zip", description="Save as")
         go = w.Button(description="Write zip", button_style="primary", icon="download", layout=SMALL)
 
         def run() -> str:
@@ -135,7 +135,7 @@ class ImageFolderPanel(w.VBox):
 
     def show_delete(self) -> None:
         """Ask before deleting."""
-        name = self.folder._info.name
+        name = self.folder.describe().name
         confirm = w.Button(description=f"Delete {name}", button_style="danger", icon="trash", layout=SMALL)
         cancel = w.Button(description="Cancel", layout=SMALL)
         cancel.on_click(lambda _: setattr(self.form, "children", []))
@@ -191,7 +191,7 @@ class ImageFolderUpload(w.VBox):
         self.progress.children = [view]
         view.start()
         self.on_started(folder)
-        return f"Upload of {folder._info.name!r} started."
+        return f"Upload of {folder.describe().name!r} started."
 
 
 class ImageFoldersTab(w.VBox):
@@ -215,7 +215,7 @@ class ImageFoldersTab(w.VBox):
         """Re-read the folders."""
         rows: list[w.Widget] = []
         for folder in self.project.image_folders.list(search=self.search.value.strip() or None):
-            info = folder._info
+            info = folder.describe()
             button = w.Button(description="Open", icon="folder-open", layout=SMALL)
             button.on_click(lambda _, f=folder: self.open_folder(f))
             text = (f'<b>{html.text(info.name)}</b> {html.badge(info.status.value, info.status_label)} '

@@ -118,7 +118,7 @@ class DatasourcePanel(w.VBox):
         dataset = self.datasource.project.datasets.import_datasource(self.datasource.name)
         self.progress.children = [dataset_progress(dataset)]
         self.on_change("imported")
-        return f"Import of {dataset._info.name!r} started: it is listed in the Datasets tab."
+        return f"Import of {dataset.describe().name!r} started: it is listed in the Datasets tab."
 
     def delete(self) -> str:
         """Forget the datasource (datasets imported from it stay)."""

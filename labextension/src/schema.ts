@@ -6631,11 +6631,8 @@ export interface components {
              * @default null
              */
             started_at: string | null;
-            /**
-             * Status
-             * @description queued, running, succeeded, failed or cancelled
-             */
-            status: string;
+            /** @description queued, running, succeeded, failed or cancelled */
+            status: components["schemas"]["JobStatus"];
         };
         /**
          * DescribeExporter
@@ -6859,11 +6856,8 @@ export interface components {
             } | null;
             /** Started At */
             started_at: string | null;
-            /**
-             * Status
-             * @description queued, running, succeeded, failed or cancelled
-             */
-            status: string;
+            /** @description queued, running, succeeded, failed or cancelled */
+            status: components["schemas"]["JobStatus"];
             /** Target Id */
             target_id: string | null;
             /** Target Type */
@@ -7290,6 +7284,13 @@ export interface components {
             name: string | null;
         };
         /**
+         * JobStatus
+         * @description The life of a job, and of the records that follow one (export runs): queued → running →
+         *     succeeded | failed | cancelled.
+         * @enum {string}
+         */
+        JobStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        /**
          * ListConnectorKindsResponse
          * @description Body of `GET /connector-kinds`.
          */
@@ -7660,6 +7661,7 @@ export type ExportDataset = components['schemas']['ExportDataset'];
 export type ImageFolderCategory = components['schemas']['ImageFolderCategory'];
 export type ImageFolderStatus = components['schemas']['ImageFolderStatus'];
 export type ImportDatasource = components['schemas']['ImportDatasource'];
+export type JobStatus = components['schemas']['JobStatus'];
 export type ListConnectorKindsResponse = components['schemas']['ListConnectorKindsResponse'];
 export type ListConnectorsResponse = components['schemas']['ListConnectorsResponse'];
 export type ListDatasetsResponse = components['schemas']['ListDatasetsResponse'];

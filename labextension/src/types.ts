@@ -187,7 +187,13 @@ export interface IColumnStatistics {
   missing_pct?: number | null;
   distinct?: number | null;
   distinct_exact?: boolean;
+  /** Relative standard error of an approximate `distinct` (HyperLogLog); null when exact. */
+  distinct_error?: number | null;
   quantiles_exact?: boolean | null;
+  /** Normalised rank error of approximate quantiles (KLL sketch, 99 %); null when exact. */
+  quantiles_error?: number | null;
+  /** False only for a histogram estimated from the quantiles sketch. */
+  histogram_exact?: boolean | null;
   mean?: number | string | boolean | null;
   std?: number | null;
   std_seconds?: number | null;

@@ -92,7 +92,7 @@ describe('column statistics', () => {
     expect(rows).toContainEqual(['distinct values', '12 (exact)']);
     expect(rows).toContainEqual(['mean', '1979.5']);
     expect(rows).toContainEqual(['min', '1952']);
-    expect(rows).toContainEqual(['quantile 0.5', '1979.5 (estimate)']);
+    expect(rows).toContainEqual(['quantile 0.5', '≈ 1979.5']);
     expect(rows.map(row => row[0])).not.toContain('distinct exact');
   });
 
@@ -101,6 +101,27 @@ describe('column statistics', () => {
     expect(drilledColumn(columns, 'year')).toBe('year');
     expect(drilledColumn(columns.slice(0, 1), 'year')).toBe('country');
     expect(drilledColumn([], 'year')).toBeNull();
+  });
+
+  it('marks figures from sketches with ≈ and leaves exact ones alone', () => {
+    const rows = columnStatisticsRows({
+      name: 'amount',
+      type: 'numeric',
+      missing: 0,
+      distinct: 9876543,
+      distinct_exact: false,
+      distinct_error: 0.0081,
+      quantiles_exact: false,
+      quantiles_error: 0.0014,
+      quantiles: { '0.5': 12.5 }
+    });
+    const byLabel = Object.fromEntries(rows);
+    expect(byLabel['distinct values']).toBe(`≈ ${formatValue(9876543)}`);
+    expect(byLabel['quantile 0.5']).toBe(`≈ ${formatValue(12.5)}`);
+    const exact = Object.fromEntries(
+      columnStatisticsRows({ name: 'k', type: 'numeric', missing: 0, distinct: 3, distinct_exact: true })
+    );
+    expect(exact['distinct values']).toBe('3 (exact)');
   });
 
   it('lists the byte lengths of a binary column', () => {

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -308,10 +308,10 @@ PARTIAL_PROJECT = "details-partial"
 @pytest.fixture
 def computing(dataplane_home: Path, tmp_path: Path, lab_server: Any) -> Iterator[Any]:
     """A dataset put back in the "statistics pending" step with the first figures stored, as
-    the statistics job leaves it before its scans (`core.imports._compute_statistics`); the
+    the statistics job leaves it before its scans (`core.datasets.imports._compute_statistics`); the
     test finishes that step itself. Its own project, deleted afterwards."""
     import dataplane_jupyter as dp
-    from dataplane_jupyter.core.imports import _set, _store_statistics
+    from dataplane_jupyter.core.datasets.imports import _set, _store_statistics
     from dataplane_jupyter.core.stats import first_figures
 
     csv_path = tmp_path / "pending.csv"

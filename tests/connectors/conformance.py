@@ -7,8 +7,8 @@ is switched off in that subclass by setting it to None, never skipped at run tim
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 

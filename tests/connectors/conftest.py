@@ -24,7 +24,6 @@ import pytest  # noqa: E402
 
 from tests.servers import bigquery, ftp, gcs, google_token, mariadb, postgres, s3, sftp  # noqa: E402
 
-
 LOCAL_NAMES = {"127.0.0.1", "localhost", "::1", None}
 _outbound: list[str] = []
 _real_getaddrinfo = socket.getaddrinfo

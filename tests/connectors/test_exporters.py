@@ -23,7 +23,7 @@ import sqlalchemy as sa
 import dataplane_jupyter as dp
 from dataplane_jupyter.core.connectors import get_kind
 from dataplane_jupyter.core.connectors.base import DestinationExists
-from dataplane_jupyter.core.datasets import Dataset
+from dataplane_jupyter.core.datasets.datasets import Dataset
 from dataplane_jupyter.core.errors import InUse, InvalidInput, JobFailed, NotFound
 from tests.connectors.conformance import Target, assert_no_secret, read_back, small_table, stamp
 from tests.connectors.test_files import ftp_target, s3_target, sftp_target
@@ -334,7 +334,7 @@ def test_bad_exporters_are_refused_naming_the_field(catalog: dp.Catalog, tmp_pat
 
 
 def test_only_datasets_can_be_exported(catalog: dp.Catalog, tmp_path: Path) -> None:
-    from dataplane_jupyter.core import schema
+    from dataplane_jupyter.core.catalog.catalog import schema
 
     target = sqlite_target(tmp_path)
     project = catalog.project("p")

@@ -10,7 +10,13 @@ from collections.abc import Iterator
 import pytest
 
 from dataplane_jupyter.core.connectors import (
-    ConnectorKind, Field, MissingDependency, TestResult, available_kinds, get_kind, register_kind,
+    ConnectorKind,
+    Field,
+    MissingDependency,
+    TestResult,
+    available_kinds,
+    get_kind,
+    register_kind,
 )
 from dataplane_jupyter.core.connectors.base import require
 from dataplane_jupyter.core.errors import InvalidInput

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dataplane_jupyter.core.errors import InvalidInput
-from dataplane_jupyter.core.runner import JobContext
+from dataplane_jupyter.core.jobs.runner import JobContext
 
 
 def steps(ctx: JobContext) -> dict[str, Any]:

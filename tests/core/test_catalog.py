@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 import dataplane_jupyter as dp
-from dataplane_jupyter.core import db, schema
+from dataplane_jupyter.core.catalog.catalog import db, schema
 
 
 def test_projects_are_created_listed_and_deleted(catalog):
@@ -90,3 +90,29 @@ def test_an_old_catalog_is_migrated_without_losing_rows(tmp_path):
     project = catalog.project("legacy", create=False)
     assert project.info.description == "kept"
     assert [(d.name, d.status, d.info.embeddings) for d in project.datasets.list()] == [("old", "ready", None)]
+
+
+def test_jobs_recorded_before_the_module_move_still_name_their_functions(tmp_path):
+    """Revision 0008: job records of the flat core modules point at the noun folders."""
+    from alembic import command
+
+    from dataplane_jupyter.core.jobs.runner import resolve
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = db.open_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(db._alembic_config(connection), "0002")
+        connection.execute(sa.text(
+            "insert into jobs (id, kind, function, on_end, status, progress, message, params, created_by, cancel_requested, created_at, updated_at) "
+            "values ('j1', 'dataset.import', 'dataplane_jupyter.core.imports:run_file_import', 'dataplane_jupyter.core.imports:on_import_end', "
+            "'running', 0, '', '{}', '', 0, '2026-11-12 15:22:29', '2026-11-12 15:22:29'),"
+            "('j2', 'images.import', 'dataplane_jupyter.core.image_folder_import:run_image_folder_import', null, "
+            "'queued', 0, '', '{}', '', 0, '2026-11-12 15:22:29', '2026-11-12 15:22:29')"))
+    catalog = dp.Catalog(tmp_path / "home", catalog_url=url)
+    with catalog.engine.connect() as connection:
+        rows = connection.execute(sa.text("select function, on_end from jobs order by id")).all()
+    assert [tuple(r) for r in rows] == [
+        ("dataplane_jupyter.core.datasets.imports:run_file_import", "dataplane_jupyter.core.datasets.imports:on_import_end"),
+        ("dataplane_jupyter.core.images.folder_import:run_image_folder_import", None),
+    ]
+    assert all(callable(resolve(path)) for row in rows for path in row if path)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import dataplane_jupyter as dp
-from dataplane_jupyter.core.jobs import JobStatus
+from dataplane_jupyter.core.jobs.store import JobStatus
 from tests.conftest import REPO
 
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import dataplane_jupyter as dp
-from dataplane_jupyter.core import embedding_features
-from dataplane_jupyter.core.dataset_rows import sample_rows
-from dataplane_jupyter.core.embeddings import (
+from dataplane_jupyter.core.datasets.rows import sample_rows
+from dataplane_jupyter.core.embeddings.embeddings import features as embedding_features
+from dataplane_jupyter.core.embeddings.embeddings import (
     FOLDER,
     load_embeddings,
     neighbors,

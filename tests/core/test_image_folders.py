@@ -12,7 +12,7 @@ from PIL import Image
 
 import dataplane_jupyter as dp
 from dataplane_jupyter.core.errors import AlreadyExists, InvalidInput, InvalidState, NotFound
-from dataplane_jupyter.core.image_folders import EXPORT_REFUSAL, image_folder_path
+from dataplane_jupyter.core.images.folders import EXPORT_REFUSAL, image_folder_path
 from tests.archive_builders import add_symlink, image_bytes, make_lying_zip, make_zip
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dataplane_jupyter as dp
-from dataplane_jupyter.core.import_retry import options_for_retry, retry_options
+from dataplane_jupyter.core.datasets.import_retry import options_for_retry, retry_options
 
 LATIN1 = "city;population\nZürich;421878\nGenève;203856\nMünchen;1512491\n".encode("cp1252")
 

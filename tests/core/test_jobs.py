@@ -11,7 +11,7 @@ import time
 import pytest
 
 from dataplane_jupyter.core.errors import InvalidState, NotFound
-from dataplane_jupyter.core.jobs import INTERRUPTED, LEGAL_TRANSITIONS, JobStatus
+from dataplane_jupyter.core.jobs.store import INTERRUPTED, LEGAL_TRANSITIONS, JobStatus
 
 FN = "tests.core.job_functions"
 
@@ -136,7 +136,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_whoever_waits_fails_a_job_whose_worker_died(process_catalog, monkeypatch):
-    monkeypatch.setattr("dataplane_jupyter.core.catalog.REAP_EVERY", 0.2)
+    monkeypatch.setattr("dataplane_jupyter.core.jobs.handles.REAP_EVERY", 0.2)
     jobs = process_catalog.jobs
     job = jobs.start("t", f"{FN}:steps", params={"n": 1000, "delay": 0.05})
     running = wait_until(lambda: (j := jobs.get(job.id)).status is JobStatus.RUNNING and j.progress > 0 and j)

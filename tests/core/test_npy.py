@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import dataplane_jupyter as dp
+from dataplane_jupyter.core.datasets.npy import check_header, read_header
 from dataplane_jupyter.core.errors import InvalidInput
-from dataplane_jupyter.core.npy import check_header, read_header
 from tests.archive_builders import make_zip, npy_bytes
 
 

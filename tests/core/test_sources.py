@@ -9,7 +9,7 @@ import stat
 import pytest
 
 import dataplane_jupyter as dp
-from dataplane_jupyter.core.secrets import KEY_FILE
+from dataplane_jupyter.core.sources.secrets import KEY_FILE
 
 PASSWORD = "Pl4intext-Secret-Never-Shown"
 

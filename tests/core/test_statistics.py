@@ -14,8 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dataplane_jupyter.core.ingest import csv_to_parquet, detect_csv_format
-from dataplane_jupyter.core.stats import compute_statistics, first_figures
-from dataplane_jupyter.core.stats import aggregates, correlation
+from dataplane_jupyter.core.stats import aggregates, compute_statistics, correlation, first_figures
 
 
 def write(tmp_path: Path, table: pa.Table, **kwargs: object) -> str:

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dataplane_jupyter.core.connectors._files import write_csv
-from dataplane_jupyter.core.embeddings import _current
+from dataplane_jupyter.core.embeddings.embeddings import _current
 
 
 @pytest.fixture

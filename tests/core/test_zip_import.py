@@ -3,17 +3,16 @@ missing references, remote image URLs, and every refusal (unsafe entries, bombs)
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
 import dataplane_jupyter as dp
 from dataplane_jupyter.core.archives import ZipLimits, safe_name
-from dataplane_jupyter.core.datasets import dataset_folder
-from dataplane_jupyter.core.media_columns import REMOTE_IMAGE, fetch_image
-from dataplane_jupyter.core.zip_import import choose_depth
+from dataplane_jupyter.core.datasets.media_columns import REMOTE_IMAGE, fetch_image
+from dataplane_jupyter.core.datasets.paths import dataset_folder
+from dataplane_jupyter.core.datasets.zip_import import choose_depth
 from tests.archive_builders import add_symlink, image_bytes, make_lying_zip, make_zip, npy_bytes
-
-import numpy as np
 
 
 @pytest.fixture

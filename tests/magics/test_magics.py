@@ -10,9 +10,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from IPython import get_ipython
 from IPython.core.completer import provisionalcompleter
 from IPython.core.error import UsageError
-from IPython import get_ipython
 from IPython.testing.globalipapp import start_ipython
 
 import dataplane_jupyter as dp

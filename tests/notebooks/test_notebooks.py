@@ -94,8 +94,6 @@ def test_connectors_and_exporters(tmp_path: Path, kernel: str, isolated_home: Pa
 
 
 def test_image_folders(tmp_path: Path, kernel: str, isolated_home: Path):
-    if not hasattr(dp.Catalog(isolated_home).project(), "image_folders"):
-        pytest.skip("the core's projects have no image folders yet")
     notebook, seconds = run("image-folders.ipynb", tmp_path, kernel)
     print(f"image-folders.ipynb executed in {seconds:.1f} s")
     assert_no_errors(notebook)

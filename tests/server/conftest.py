@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+
 @pytest.fixture
 def jp_server_config(isolated_home):
     return {

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from dataplane_jupyter import Catalog
-from dataplane_jupyter.core.jobs import JobStatus
+from dataplane_jupyter.core.jobs.store import JobStatus
 
 
 @pytest.fixture

@@ -107,7 +107,7 @@ class ServerProcess:
             try:
                 if ready():
                     return
-            except Exception:  # noqa: BLE001 - not ready yet, whatever the reason
+            except Exception:  # noqa: BLE001, S110 - not ready yet, whatever the reason
                 pass
             time.sleep(0.1)
         raise self.fail(f"was not ready after {deadline:.0f} s")

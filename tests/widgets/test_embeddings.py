@@ -5,10 +5,8 @@ from __future__ import annotations
 import base64
 
 import numpy as np
-import pytest
 
 from dataplane_jupyter.widgets.dataset import DatasetPanel, figure_of
-from dataplane_jupyter.widgets.dataset_actions import has_embeddings_api
 
 
 def points(values) -> int:
@@ -19,8 +17,6 @@ def points(values) -> int:
 
 
 def test_compute_then_explore_embeddings(tips):
-    if not has_embeddings_api(tips):
-        pytest.skip("the core has no embeddings yet")
     actions = DatasetPanel(tips).actions
     actions.embeddings_button.click()
     view = actions.form.children[0]

@@ -12,12 +12,6 @@ from dataplane_jupyter.widgets.dataset import DatasetPanel
 from dataplane_jupyter.widgets.exporters import ExporterForm, ExporterPanel
 
 
-@pytest.fixture(autouse=True)
-def _needs_exporters(project):
-    if not hasattr(project, "exporters"):
-        pytest.skip("the core's projects have no exporters yet")
-
-
 @pytest.fixture
 def warehouse(project, tmp_path: Path) -> Path:
     path = tmp_path / "warehouse.sqlite"

@@ -7,17 +7,10 @@ import io
 import zipfile
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from dataplane_jupyter.widgets.catalog import CatalogPanel
 from dataplane_jupyter.widgets.image_folders import ImageFolderPanel
-
-
-@pytest.fixture(autouse=True)
-def _needs_image_folders(project):
-    if not hasattr(project, "image_folders"):
-        pytest.skip("the core's projects have no image folders yet")
 
 
 def pets_zip() -> bytes:

@@ -7,7 +7,7 @@ import signal
 import time
 
 from dataplane_jupyter import Catalog
-from dataplane_jupyter.core.jobs import JobStatus
+from dataplane_jupyter.core.jobs.store import JobStatus
 from dataplane_jupyter.widgets.actions import job_progress
 
 

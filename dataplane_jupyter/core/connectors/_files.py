@@ -16,10 +16,21 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from dataplane_jupyter.core.connectors.base import (
-    Address, ConnectorKind, DestinationExists, Field, FileFormat, SourceFailure, WriteMode, WriteResult,
-    check_file_format, check_mode, from_source, redact, stamped,
+    Address,
+    ConnectorKind,
+    DestinationExists,
+    Field,
+    FileFormat,
+    SourceFailure,
+    WriteMode,
+    WriteResult,
+    check_file_format,
+    check_mode,
+    from_source,
+    redact,
+    stamped,
 )
-from dataplane_jupyter.core.csv_cells import csv_batch, csv_schema
+from dataplane_jupyter.core.datasets.csv_cells import csv_batch, csv_schema
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 
 SNIFF_BYTES = 64 * 1024
@@ -188,7 +199,7 @@ def server_fields(protocol: str, port: int) -> tuple[Field, Field]:
 def write_csv(fs: Any, path: str, batches: Iterable[pa.RecordBatch], schema: pa.Schema, *, separator: str) -> int:
     """Stream record batches into a UTF-8 CSV file with a header; returns the number of rows.
 
-    Binary cells are written as base64, list/struct/map cells as JSON (`core.csv_cells`)."""
+    Binary cells are written as base64, list/struct/map cells as JSON (`core.datasets.csv_cells`)."""
     rows = 0
     out = fs.open(path, "wb")
     try:

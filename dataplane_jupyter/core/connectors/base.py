@@ -21,7 +21,11 @@ from typing import Any, BinaryIO, ClassVar, Literal, TypeVar
 import pyarrow as pa
 
 from dataplane_jupyter.core.errors import (
-    AlreadyExists, DataplaneError, InvalidInput, InvalidState, UpstreamError,
+    AlreadyExists,
+    DataplaneError,
+    InvalidInput,
+    InvalidState,
+    UpstreamError,
 )
 
 T = TypeVar("T")

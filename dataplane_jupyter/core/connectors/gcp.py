@@ -20,8 +20,24 @@ import pyarrow as pa
 from dataplane_jupyter.core.connectors._bigquery import load_batches
 from dataplane_jupyter.core.connectors._files import CSV_OPTIONS, OPEN_TIMEOUT, FileConnector
 from dataplane_jupyter.core.connectors.base import (
-    Address, ConnectorKind, DestinationExists, Field, FileFormat, SourceFailure, SourceShape, WriteMode, WriteResult,
-    bounded, causes, check_mode, from_source, network_error, probe, redact, require, stamped,
+    Address,
+    ConnectorKind,
+    DestinationExists,
+    Field,
+    FileFormat,
+    SourceFailure,
+    SourceShape,
+    WriteMode,
+    WriteResult,
+    bounded,
+    causes,
+    check_mode,
+    from_source,
+    network_error,
+    probe,
+    redact,
+    require,
+    stamped,
 )
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 

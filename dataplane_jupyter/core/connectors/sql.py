@@ -23,8 +23,22 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, NoSuchT
 
 from dataplane_jupyter.core.connectors._sqltypes import arrow_type, copyable, rows_of, sql_type, to_batch
 from dataplane_jupyter.core.connectors.base import (
-    Address, ConnectorKind, DestinationExists, Field, FileFormat, MissingDependency, SourceFailure, SourceShape,
-    WriteMode, WriteResult, check_mode, from_source, network_error, probe, redact, stamped,
+    Address,
+    ConnectorKind,
+    DestinationExists,
+    Field,
+    FileFormat,
+    MissingDependency,
+    SourceFailure,
+    SourceShape,
+    WriteMode,
+    WriteResult,
+    check_mode,
+    from_source,
+    network_error,
+    probe,
+    redact,
+    stamped,
 )
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
 

@@ -41,7 +41,10 @@ _DOT_DECIMAL = re.compile(r"[+-]?(\d{1,3}(,\d{3})+\.\d+|\d*\.\d{1,2}|\d*\.\d{4,}
 _AMBIGUOUS_COMMA = re.compile(r"[+-]?\d{1,3},\d{3}")
 
 
-def detect_csv_format(f: BinaryIO, options: CsvOptions = CsvOptions(), *, source: str) -> CsvFormat:
+DEFAULT_OPTIONS = CsvOptions()
+
+
+def detect_csv_format(f: BinaryIO, options: CsvOptions = DEFAULT_OPTIONS, *, source: str) -> CsvFormat:
     """Detect (or take from ``options``) the encoding, separator, decimal, quote and header.
 
     Reads at most 1 MiB from ``f`` and seeks back to where it was when ``f`` is seekable

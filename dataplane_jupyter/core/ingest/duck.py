@@ -47,7 +47,7 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, *, progress: Progress,
         try:
             cursor = con.execute(sql)
             outcome["rows"] = cursor.fetchall() if fetch else []
-        except BaseException as exc:  # handed to the calling thread below
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread below
             outcome["error"] = exc
 
     worker = threading.Thread(target=work, name="dataplane-duckdb", daemon=True)

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dataplane_jupyter.core.ingest.sqltypes import (
-    Profile,
     PROFILE_FIELDS,
+    Profile,
     candidate_formats,
     clean_expr,
     datetime_expr,

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from dataplane_jupyter.core.schema import metadata
+from dataplane_jupyter.core.catalog.schema import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -13,7 +13,7 @@ from dataplane_jupyter.core.errors import DataplaneError, NotFound
 from .definition import Problem, check_structure, topological
 
 if TYPE_CHECKING:
-    from dataplane_jupyter.core.project import Project
+    from dataplane_jupyter.core.catalog.project import Project
 
 DATASOURCE_SCHEMA_TIMEOUT = 10.0
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import sqlalchemy as sa
 
-from dataplane_jupyter.core import records, schema
+from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.errors import InUse, InvalidInput, NotFound
 
 from .checks import check_definition
@@ -23,7 +23,7 @@ from .models import DescribePipeline, DescribePipelineVersion
 from .runs import ACTIVE, PipelineRun, list_runs, run_query, start_run
 
 if TYPE_CHECKING:
-    from dataplane_jupyter.core.project import Project
+    from dataplane_jupyter.core.catalog.project import Project
 
 
 def _base_dir(base_dir: str | os.PathLike[str] | None) -> str:
@@ -147,7 +147,7 @@ class Pipeline:
             new_steps = self.project.pipelines.checked(steps if steps is not None else self.steps, name or self.name)
             folder = _base_dir(base_dir) if base_dir is not None else self.current_version().base_dir
             version = self.version + 1
-            from dataplane_jupyter.core.catalog import _who
+            from dataplane_jupyter.core.jobs.handles import _who
 
             with engine.begin() as connection:
                 connection.execute(schema.pipeline_versions.insert().values(
@@ -214,7 +214,7 @@ class Pipelines:
                base_dir: str | os.PathLike[str] | None = None) -> Pipeline:
         """A new pipeline (version 1). Relative model, notebook and module paths start from
         `base_dir` (default: the current folder, e.g. the notebook's)."""
-        from dataplane_jupyter.core.catalog import _who
+        from dataplane_jupyter.core.jobs.handles import _who
 
         steps = self.checked(steps, name)
         engine = self.project.catalog.engine

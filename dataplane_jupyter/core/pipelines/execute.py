@@ -31,8 +31,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from dataplane_jupyter.core import schema
-from dataplane_jupyter.core.datasets import DATA_FILE, dataset_folder
+from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.errors import (
     AlreadyExists,
     DataplaneError,
@@ -41,7 +41,7 @@ from dataplane_jupyter.core.errors import (
     NotFound,
 )
 from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus
-from dataplane_jupyter.core.runner import JobCancelled, JobContext
+from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext
 
 from .definition import as_list, roles, step_inputs, topological
 from .runs import step_rows, update_run, update_step
@@ -257,7 +257,7 @@ def _read(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
 
 def _snapshot(run: Run, name: str, key: str, log_: StepLog) -> Outcome:
     """A fresh snapshot of the datasource, stored as a dataset as an import would."""
-    from dataplane_jupyter.core.imports import on_import_end, run_datasource_import
+    from dataplane_jupyter.core.datasets.imports import on_import_end, run_datasource_import
 
     project = run.project
     source = project.datasources[key]
@@ -441,7 +441,7 @@ NOTEBOOK_RUNNER = "dataplane_jupyter.pipeline_notebooks:run_notebook_step"
 
 def _notebook(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     """Executed by nbclient, which is Jupyter code: it lives outside the core and is found by name."""
-    from dataplane_jupyter.core.runner import resolve
+    from dataplane_jupyter.core.jobs.runner import resolve
 
     return resolve(NOTEBOOK_RUNNER)(run, name, step, log_)
 
@@ -501,8 +501,8 @@ def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcom
 
 # -- export -------------------------------------------------------------------------------------
 def _export(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
-    from dataplane_jupyter.core.export_runs import on_export_end, run_export
-    from dataplane_jupyter.core.jobs import JobStatus
+    from dataplane_jupyter.core.exports.runs import on_export_end, run_export
+    from dataplane_jupyter.core.jobs.store import JobStatus
 
     project = run.project
     exporter = project.exporters[str(step["exporter"])]
@@ -539,7 +539,7 @@ def _export(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
 # -- publishing ---------------------------------------------------------------------------------
 def _publish(run: Run, name: str, role: str) -> None:
     """Store a step's result as a dataset (origin pipeline_output or pipeline_intermediate) with statistics."""
-    from dataplane_jupyter.core.imports import run_statistics
+    from dataplane_jupyter.core.datasets.imports import run_statistics
 
     relative = run.results.get(name)
     if not relative:

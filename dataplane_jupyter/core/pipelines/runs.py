@@ -20,16 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from dataplane_jupyter.core import schema
+from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound
-from dataplane_jupyter.core.jobs import Job, JobStatus
+from dataplane_jupyter.core.jobs.store import Job, JobStatus
 
 from .definition import PipelineInvalid, apply_params, topological
 from .models import DescribePipelineRun, DescribeRunStep
 
 if TYPE_CHECKING:
-    from dataplane_jupyter.core.catalog import Catalog
-    from dataplane_jupyter.core.project import Project
+    from dataplane_jupyter.core.catalog.catalog import Catalog
+    from dataplane_jupyter.core.catalog.project import Project
 
     from .collection import Pipeline
 
@@ -204,7 +204,7 @@ class PipelineRun:
 
     def export_runs(self) -> list[Any]:
         """The export runs this run did (through the exporters, so their history shows them too)."""
-        from dataplane_jupyter.core.export_runs import run_query as export_query
+        from dataplane_jupyter.core.exports.runs import run_query as export_query
 
         query = export_query().where(schema.export_runs.c.pipeline_run_id == self.id)
         return self.project.exporters.runs(query)
@@ -251,7 +251,7 @@ def start_run(
 ) -> PipelineRun:
     """Record a queued run of the pipeline's current version (with `params` applied) and start its
     job; returns at once. Refused, naming step and field, when the effective steps are not valid."""
-    from dataplane_jupyter.core.catalog import _who
+    from dataplane_jupyter.core.jobs.handles import _who
 
     from .checks import check_definition
 
@@ -316,8 +316,8 @@ def update_step(catalog: "Catalog", run_id: str, name: str, *, only_from: tuple[
 def on_run_end(catalog: "Catalog", job: Job) -> None:
     """A failed or cancelled run job, even one whose worker was killed: the run and its steps say
     so (the running step named), nothing half-published stays, its exports are ended."""
-    from dataplane_jupyter.core.export_runs import ACTIVE as EXPORT_ACTIVE
-    from dataplane_jupyter.core.export_runs import on_export_end
+    from dataplane_jupyter.core.exports.runs import ACTIVE as EXPORT_ACTIVE
+    from dataplane_jupyter.core.exports.runs import on_export_end
 
     run_id = job.params["run_id"]
     cancelled = job.status is JobStatus.CANCELLED

@@ -25,7 +25,13 @@ def string_kind(found: dict[str, Any]) -> str:
 
 def column_entry(column: Column, found: dict[str, Any], rows: int,
                  exact: bool = True) -> dict[str, Any]:
-    """The public statistics of one column (``exact``: quantiles/distinct computed exactly)."""
+    """The public statistics of one column (``exact``: quantiles/distinct computed exactly).
+
+    Approximate figures carry their bound: ``quantiles_error`` is the normalised rank error of
+    the quantiles sketch (a quantile's rank is within that fraction of the rows, 99 %
+    confidence), ``distinct_error`` the relative standard error of the distinct count; both are
+    None when the figure is exact. ``histogram_exact`` is False only for a histogram estimated
+    from the quantiles sketch (statistics computed without the file)."""
     count = int(found["count"] or 0)
     distinct = found.get("distinct")
     grouped = column.type in ("categorical", "text", "boolean")
@@ -33,8 +39,10 @@ def column_entry(column: Column, found: dict[str, Any], rows: int,
         "name": column.name, "type": column.type, "count": count, "missing": rows - count,
         "missing_pct": ratio(100.0 * (rows - count), rows) if rows else 0.0,
         "distinct": min(int(distinct), count) if distinct is not None else None,
-        "distinct_exact": grouped or exact,
+        "distinct_exact": found.get("distinct_exact", grouped or exact),
+        "distinct_error": found.get("distinct_error"),
         "quantiles_exact": exact if column.type in ("numeric", "datetime") else None,
+        "quantiles_error": found.get("quantiles_error"),
         "mean": None, "std": None, "min": None, "max": None, "quantiles": None,
         "histogram": None, "top": found.get("top"), "text_length": None, "byte_length": None,
     }
@@ -69,6 +77,7 @@ def _moments(column: Column, found: dict[str, Any]) -> dict[str, Any]:
         "mean": found["mean"], "std": found["std"], "min": found["min"], "max": found["max"],
         "quantiles": dict(zip(labels, quantiles)) if quantiles else None,
         "histogram": found.get("histogram"),
+        "histogram_exact": found.get("histogram_exact", True) if found.get("histogram") else None,
     }
     if column.type != "datetime":
         return values

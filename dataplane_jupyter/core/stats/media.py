@@ -67,7 +67,7 @@ def _paths(column: pa.ChunkedArray) -> list[str]:
 
 def image_statistics(column: pa.ChunkedArray, fs: fsspec.AbstractFileSystem, folder: str) -> dict[str, Any]:
     """Formats, modes, sizes and corrupt files of an image column (a sample of its files)."""
-    from dataplane_jupyter.core.imaging import BadImage, inspect
+    from dataplane_jupyter.core.images.imaging import BadImage, inspect
 
     paths = _paths(column)
     remote = [p for p in paths if "://" in p]
@@ -94,8 +94,8 @@ def image_statistics(column: pa.ChunkedArray, fs: fsspec.AbstractFileSystem, fol
 
 def npy_statistics(column: pa.ChunkedArray, fs: fsspec.AbstractFileSystem, folder: str) -> dict[str, Any]:
     """Shapes and value range of a column of .npy paths (a sample of its files)."""
+    from dataplane_jupyter.core.datasets.npy import load_example
     from dataplane_jupyter.core.errors import InvalidInput
-    from dataplane_jupyter.core.npy import load_example
 
     paths = _paths(column)
     shapes: Counter[str] = Counter()

@@ -48,7 +48,7 @@ def arrow_type_kind(arrow: pa.DataType) -> str | None:
     if is_binary(arrow):
         return "binary"
     if pa.types.is_fixed_size_list(arrow):
-        return "tensor"  # examples of an npy array, flattened (`core.npy`)
+        return "tensor"  # examples of an npy array, flattened (`core.datasets.npy`)
     return None
 
 

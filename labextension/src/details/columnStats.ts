@@ -13,6 +13,16 @@ export function missingPercent(column: IColumnStatistics, rows: number): number 
   return (100 * column.missing) / rows;
 }
 
+/** A figure computed from a sketch (`exact === false`) reads "≈ value". */
+export function approximately(
+  value: unknown,
+  exact: boolean | null | undefined,
+  codeLike = false
+): string {
+  const shown = formatCell(value, codeLike);
+  return exact === false && value !== null && value !== undefined ? `≈ ${shown}` : shown;
+}
+
 /** Keys shown in their own rows below, or drawn, rather than listed as they are. */
 const DRAWN_KEYS = new Set([
   'name',
@@ -50,7 +60,9 @@ const PLAIN_LABELS: Record<string, string> = {
   zeros_pct: 'zeros share',
   negative: 'negative values',
   mode: 'most frequent value',
-  dtype: 'stored as'
+  dtype: 'stored as',
+  distinct_error: 'distinct values error',
+  quantiles_error: 'quantiles error'
 };
 
 /** Keys folded into another line ("distinct values: 142 (exact)"), not listed on their own. */
@@ -60,23 +72,21 @@ const FOLDED_KEYS = new Set(['distinct_exact', 'quantiles_exact']);
 export function columnStatisticsRows(column: IColumnStatistics): [string, string][] {
   const rows: [string, string][] = [];
   const codeLike = codeLikeColumn(column);
-  const extra = column as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(column)) {
     if (DRAWN_KEYS.has(key) || FOLDED_KEYS.has(key)) {
       continue;
     }
     let shown = key.endsWith('_pct') ? formatPercent(value as number | null) : formatCell(value, codeLike);
-    if (key === 'distinct' && typeof extra.distinct_exact === 'boolean') {
-      shown += extra.distinct_exact ? ' (exact)' : ' (estimate)';
+    if (key === 'distinct') {
+      shown = approximately(value, column.distinct_exact, codeLike) + (column.distinct_exact ? ' (exact)' : '');
     }
     rows.push([PLAIN_LABELS[key] ?? key.replace(/_pct$/, ' share').replace(/_/g, ' '), shown]);
   }
   for (const [key, value] of Object.entries(column.media ?? {})) {
     rows.push([key, formatValue(value)]);
   }
-  const estimated = extra.quantiles_exact === false ? ' (estimate)' : '';
   for (const [q, value] of Object.entries(column.quantiles ?? {})) {
-    rows.push([`quantile ${q}`, formatCell(value, codeLike) + estimated]);
+    rows.push([`quantile ${q}`, approximately(value, column.quantiles_exact, codeLike)]);
   }
   for (const [key, value] of Object.entries(column.text_length ?? {})) {
     rows.push([`text length ${key}`, formatValue(value)]);

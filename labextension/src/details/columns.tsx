@@ -5,8 +5,8 @@ import { distributionFigure, distributionTrace } from '../charts';
 import { DataplaneClient } from '../client';
 import { notifyError } from '../notifications';
 import { IColumnStatistics, IDatasetStatistics } from '../types';
-import { codeLikeColumn, columnStatisticsRows, drilledColumn, missingPercent } from './columnStats';
-import { cellClass, formatCell, formatPercent, formatValue, UNKNOWN } from './format';
+import { approximately, codeLikeColumn, columnStatisticsRows, drilledColumn, missingPercent } from './columnStats';
+import { cellClass, formatCell, formatPercent, UNKNOWN } from './format';
 import { Plot } from './plot';
 import { ChartThemeContext } from './theme';
 
@@ -89,7 +89,7 @@ function ColumnsTable(props: {
             <td>{column.name}</td>
             <td>{column.type}</td>
             <td className="jp-Dataplane-number">{formatPercent(missingPercent(column, props.rows))}</td>
-            <td className="jp-Dataplane-number">{formatValue(column.distinct)}</td>
+            <td className="jp-Dataplane-number">{approximately(column.distinct, column.distinct_exact)}</td>
             <td className={cellClass(column.mean)}>{formatCell(column.mean, codeLikeColumn(column))}</td>
             <td className={cellClass(column.min)}>{formatCell(column.min, codeLikeColumn(column))}</td>
             <td className={cellClass(column.max)}>{formatCell(column.max, codeLikeColumn(column))}</td>

@@ -1,0 +1,103 @@
+"""The catalog: projects and everything scoped to them, shared by every process that opens it.
+
+    catalog = Catalog(home="/tmp/dp")          # or Catalog() for $DATAPLANE_HOME / ~/.dataplane
+    project = catalog.project("churn")         # created on first use
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import sqlalchemy as sa
+
+from dataplane_jupyter.core.catalog import db, schema
+from dataplane_jupyter.core.catalog.names import check_name
+from dataplane_jupyter.core.catalog.project import Project
+from dataplane_jupyter.core.catalog.storage import Storage
+from dataplane_jupyter.core.config import Settings
+from dataplane_jupyter.core.errors import AlreadyExists, NotFound
+from dataplane_jupyter.core.jobs.handles import Jobs
+from dataplane_jupyter.core.models import DescribeProject
+
+
+class Catalog:
+    """One metadata store plus one storage root; open it from any process."""
+
+    def __init__(
+        self,
+        home: str | os.PathLike[str] | None = None,
+        *,
+        catalog_url: str | None = None,
+        storage_url: str | None = None,
+        executor: str | None = None,
+        dask_address: str | None = None,
+    ) -> None:
+        self.settings = Settings.from_env(
+            home, catalog_url=catalog_url, storage_url=storage_url, executor=executor, dask_address=dask_address
+        )
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        self.engine = db.open_engine(self.settings.catalog_url)
+        db.migrate(self.engine, lock_dir=self.settings.home)
+        self.storage = Storage(self.settings.storage_url)
+        self.jobs = Jobs(self)
+
+    def __repr__(self) -> str:
+        return f"Catalog(home={str(self.settings.home)!r})"
+
+    def projects(self) -> list[DescribeProject]:
+        """Every project, by name."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(schema.projects).order_by(schema.projects.c.name))
+            return [DescribeProject.model_validate(row._mapping) for row in rows]
+
+    def create_project(self, name: str, description: str = "") -> Project:
+        """A new project; AlreadyExists if the name is taken."""
+        name = check_name(name, "Project")
+        with self.engine.begin() as connection:
+            exists = connection.execute(
+                sa.select(schema.projects.c.id).where(schema.projects.c.name == name)
+            ).first()
+            if exists:
+                raise AlreadyExists(f"A project named {name!r} already exists.", field="name")
+            connection.execute(schema.projects.insert().values(name=name, description=description))
+        return self.project(name, create=False)
+
+    def project(self, name: str = "default", *, create: bool = True) -> Project:
+        """The project with this name, created on first use unless `create=False`."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(schema.projects).where(schema.projects.c.name == name)
+            ).first()
+        if row is None:
+            if not create:
+                raise NotFound(f"No project named {name!r}.")
+            try:
+                return self.create_project(name)
+            except AlreadyExists:
+                return self.project(name, create=False)  # another process created it just now
+        return Project(self, DescribeProject.model_validate(row._mapping))
+
+    def project_by_id(self, project_id: str) -> Project:
+        """The project with this id (NotFound otherwise)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(schema.projects).where(schema.projects.c.id == project_id)).first()
+        if row is None:
+            raise NotFound(f"No project with id {project_id!r}.")
+        return Project(self, DescribeProject.model_validate(row._mapping))
+
+    def delete_project(self, name: str) -> None:
+        """Delete a project with everything it holds, our stored files included."""
+        project = self.project(name, create=False)
+        for dataset in project.datasets.list():
+            dataset.delete()
+        for folder in project.image_folders.list():
+            folder.delete()
+        with self.engine.begin() as connection:
+            connection.execute(schema.projects.delete().where(schema.projects.c.id == project.id))
+
+
+def project(name: str = "default", **catalog_options: Any) -> Project:
+    """`dp.project("churn")`: a project of the default catalog (or of `Catalog(**options)`)."""
+    return Catalog(**catalog_options).project(name)
+

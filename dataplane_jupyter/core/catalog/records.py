@@ -1,0 +1,136 @@
+"""What every named, project-scoped record shares: unique names, lookup by id or name, rename."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+import sqlalchemy as sa
+
+from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.catalog.names import check_name
+from dataplane_jupyter.core.errors import AlreadyExists, NotFound
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from dataplane_jupyter.core.jobs.store import Job
+
+D = TypeVar("D")
+
+
+class FilledByJob(Protocol):
+    """A record description that names the job filling it."""
+
+    @property
+    def job_id(self) -> str | None: ...
+
+
+J = TypeVar("J", bound=FilledByJob)
+
+
+def _name_taken(connection: sa.Connection, table: sa.Table, project_id: str, name: str, other_than: str | None) -> bool:
+    query = sa.select(table.c.id).where(table.c.project_id == project_id, table.c.name == name)
+    if other_than is not None:
+        query = query.where(table.c.id != other_than)
+    return connection.execute(query).first() is not None
+
+
+def insert(engine: sa.Engine, table: sa.Table, project: Any, name: str, what: str, **values: Any) -> str:
+    """Add a record named `name` (unique in the project); returns its id."""
+    name = check_name(name, what)
+    record_id = schema.new_id()
+    with engine.begin() as connection:
+        if _name_taken(connection, table, project.id, name, None):
+            raise AlreadyExists(f"Project {project.name!r} already has a {what.lower()} named {name!r}.", field="name")
+        connection.execute(table.insert().values(id=record_id, project_id=project.id, name=name, **values))
+    return record_id
+
+
+def update(engine: sa.Engine, table: sa.Table, project: Any, record_id: str, what: str, **values: Any) -> None:
+    """Change fields of a record; a new `name` must stay unique in the project."""
+    with engine.begin() as connection:
+        if "name" in values:
+            values["name"] = check_name(values["name"], what)
+            if _name_taken(connection, table, project.id, values["name"], record_id):
+                raise AlreadyExists(
+                    f"Project {project.name!r} already has a {what.lower()} named {values['name']!r}.", field="name"
+                )
+        connection.execute(table.update().where(table.c.id == record_id).values(**values))
+
+
+def find(engine: sa.Engine, query: sa.Select, table: sa.Table, project: Any, key: str, what: str) -> sa.Row:
+    """The row whose id, or else name, is `key` (NotFound naming the project otherwise)."""
+    with engine.connect() as connection:
+        for column in (table.c.id, table.c.name):
+            row = connection.execute(query.where(table.c.project_id == project.id, column == key)).first()
+            if row is not None:
+                return row
+    raise NotFound(f"No {what.lower()} named {key!r} in project {project.name!r}.")
+
+
+def delete(engine: sa.Engine, table: sa.Table, record_id: str) -> None:
+    """Remove one record."""
+    with engine.begin() as connection:
+        connection.execute(table.delete().where(table.c.id == record_id))
+
+
+class Record(Generic[D]):
+    """A handle on one stored record.
+
+    `describe()` is the snapshot read last (no query: cheap, for listings and REST replies);
+    `refresh()` reads the record again; `info` does both. The attributes that follow the record's
+    progress (`status`, `rows`, ...) read it afresh.
+    """
+
+    _info: D
+
+    def _load(self) -> D:
+        """The record as stored now (NotFound once it is deleted)."""
+        raise NotImplementedError
+
+    def describe(self) -> D:
+        """The record as read last (no query)."""
+        return self._info
+
+    def refresh(self) -> Self:
+        """Read the record again; returns the handle."""
+        self._info = self._load()
+        return self
+
+    @property
+    def info(self) -> D:
+        """The current record (re-read from the catalog)."""
+        return self.refresh().describe()
+
+
+class RecordWithJob(Record[J]):
+    """A record that a job fills (a dataset's import, an image folder's upload, an export):
+    `.job`, and `.wait()` until the job's work is done. A subclass says when that is (`_done`)."""
+
+    catalog: Any
+    _noun: str = "Record"
+
+    def _done(self, info: J) -> bool:
+        """True once the record is complete; raises (ImportFailed, JobFailed) once it never will be."""
+        raise NotImplementedError
+
+    def _waiting(self) -> str:
+        """What a wait that timed out says."""
+        info: Any = self._info
+        status = info.status.value if isinstance(info.status, Enum) else info.status
+        return f"{self._noun} {info.name!r} still {status}"
+
+    @property
+    def job(self) -> Job | None:
+        """The job that fills the record, if any."""
+        job_id = self.info.job_id
+        return self.catalog.jobs.get(job_id) if job_id else None
+
+    def wait(self, timeout: float | None = None, poll: float = 0.2) -> Self:
+        """Block until the record is complete; raises with the reason if its job failed."""
+
+        def done() -> Self | None:
+            return self if self._done(self.info) else None
+
+        return self.catalog.jobs.wait_until(done, timeout=timeout, poll=poll, waiting=self._waiting)  # type: ignore[no-any-return]

@@ -1,0 +1,95 @@
+"""Public records of image folders (the REST API and the OpenAPI document use them as they are)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import Field
+
+from dataplane_jupyter.core.models import Record
+
+
+class ImageFolderStatus(str, Enum):
+    """Copy, then ready to be used; or failed with the reason."""
+
+    COPYING = "copying"
+    READY = "ready"
+    FAILED = "failed"
+
+
+IMAGE_FOLDER_LABELS = {
+    ImageFolderStatus.COPYING: "Copy on going",
+    ImageFolderStatus.READY: "Ready to be used",
+    ImageFolderStatus.FAILED: "Failed",
+}
+
+
+class DescribeImageFolder(Record):
+    """One image folder as the list and the detail page show it."""
+
+    id: str
+    project_id: str
+    name: str
+    status: ImageFolderStatus
+    status_label: str = Field(description="The platform wording of the status")
+    error: str | None = None
+    progress: float = Field(0.0, description="0–1 progress of the copy")
+    n_images: int | None = Field(None, description="Images stored (corrupt and non-image files left out)")
+    size_bytes: int | None = None
+    categories: dict[str, int] = Field(
+        default_factory=dict, description="Images per folder path (\"\" for the archive's top level)"
+    )
+    summary: dict[str, Any] = Field(
+        default_factory=dict, description="Source file, formats, colour modes, sizes, corrupt and ignored files"
+    )
+    warnings: list[dict[str, Any]] = Field(default_factory=list)
+    job_id: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ListImageFoldersResponse(Record):
+    """Body of `GET /projects/{project}/image-folders`."""
+
+    image_folders: list[DescribeImageFolder]
+
+
+class UpdateImageFolder(Record):
+    """Body of `PATCH /projects/{project}/image-folders/{folder}`."""
+
+    name: str = Field(min_length=1, max_length=200, description="New unique name")
+
+
+class ImageFolderCategory(Record):
+    """One category (a folder path) and how many images it holds."""
+
+    name: str
+    count: int
+
+
+class ListImageFolderCategoriesResponse(Record):
+    """Body of `GET /projects/{project}/image-folders/{folder}/categories`."""
+
+    categories: list[ImageFolderCategory]
+
+
+class DescribeImage(Record):
+    """One stored image of a folder."""
+
+    path: str = Field(description="Path inside the folder, as in the uploaded zip")
+    category: str
+    format: str
+    width: int
+    height: int
+    mode: str = Field(description="Colour mode: L, RGB, RGBA, P, ...")
+    size_bytes: int
+    thumbnail: str = Field(description="Media type of the thumbnail: image/jpeg or image/png")
+
+
+class ListImagesResponse(Record):
+    """Body of `GET /projects/{project}/image-folders/{folder}/images`."""
+
+    images: list[DescribeImage]
+    total: int

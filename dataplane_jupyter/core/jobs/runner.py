@@ -1,0 +1,152 @@
+"""Running jobs: in a detached worker process (default) or a thread, and cleaning up after
+workers that died.
+
+A job's work is a plain function `fn(ctx: JobContext) -> dict | None` named by its dotted path
+("package.module:function") in the job record, so a fresh worker process can find it. An
+optional `on_end(catalog, job)` function, also named in the record, runs once the job is failed
+or cancelled, wherever that happens (in the worker, or in the reaper after a crash), so that
+the job's target (a dataset, an export run) never stays half-done.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from typing import TYPE_CHECKING, Any, Callable
+
+from dataplane_jupyter.core.config import Settings
+from dataplane_jupyter.core.errors import DataplaneError
+from dataplane_jupyter.core.jobs.store import INTERRUPTED, Job, JobStatus
+
+if TYPE_CHECKING:
+    from dataplane_jupyter.core.catalog.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
+JobFunction = Callable[["JobContext"], "dict[str, Any] | None"]
+
+
+class JobCancelled(Exception):
+    """Raised inside a job when its cancellation was requested."""
+
+
+def resolve(path: str) -> Callable[..., Any]:
+    """The function named "package.module:function"."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+class JobContext:
+    """What a job function gets: the catalog, its parameters, and a way to report progress."""
+
+    def __init__(self, catalog: "Catalog", job: Job, min_interval: float = 0.2) -> None:
+        self.catalog = catalog
+        self.job = job
+        self.params = job.params
+        self._min_interval = min_interval
+        self._last_report = 0.0
+
+    def progress(self, fraction: float, message: str, *, force: bool = False) -> None:
+        """Record progress (throttled); raises JobCancelled when cancellation was requested."""
+        now = time.monotonic()
+        if not force and now - self._last_report < self._min_interval:
+            return
+        self._last_report = now
+        if self.catalog.jobs.store.report(self.job.id, fraction, message):
+            raise JobCancelled()
+
+
+def run_job(catalog: "Catalog", job_id: str) -> Job:
+    """Claim a queued job, run its function, and record how it ended."""
+    store = catalog.jobs.store
+    store.assign_worker(job_id, os.getpid())
+    try:
+        job = store.transition(job_id, JobStatus.RUNNING, message="Started")
+    except DataplaneError:
+        return store.get(job_id)  # cancelled while queued, or claimed by someone else
+    try:
+        result = resolve(job.function)(JobContext(catalog, job))
+    except JobCancelled:
+        return end_job(catalog, job, JobStatus.CANCELLED, "Cancelled at the user's request.")
+    except DataplaneError as error:
+        return end_job(catalog, job, JobStatus.FAILED, error.message)
+    except Exception as error:  # noqa: BLE001 - a job must end recorded, whatever broke
+        log.error("job %s (%s) crashed:\n%s", job.id, job.kind, traceback.format_exc())
+        return end_job(catalog, job, JobStatus.FAILED, f"Unexpected error: {type(error).__name__}: {error}")
+    return store.transition(job_id, JobStatus.SUCCEEDED, result=result or {}, message="Done")
+
+
+def end_job(catalog: "Catalog", job: Job, status: JobStatus, error: str) -> Job:
+    """Fail or cancel a job with a message, then let its target clean up (`on_end`)."""
+    ended = catalog.jobs.store.transition(job.id, status, error=error, message=error)
+    if ended.on_end:
+        try:
+            resolve(ended.on_end)(catalog, ended)
+        except Exception:  # noqa: BLE001 - the job's own outcome is already recorded
+            log.error("on_end of job %s failed:\n%s", job.id, traceback.format_exc())
+    return ended
+
+
+def reap_orphans(catalog: "Catalog") -> list[Job]:
+    """Fail every unfinished job whose worker process died (server restart, crash, kill)."""
+    reaped = []
+    for job in catalog.jobs.store.orphans():
+        try:
+            reaped.append(end_job(catalog, job, JobStatus.FAILED, INTERRUPTED.format(pid=job.worker_pid)))
+        except DataplaneError:
+            continue  # it finished between the check and now
+    return reaped
+
+
+def dispatch(catalog: "Catalog", job: Job) -> None:
+    """Start running a queued job without waiting for it."""
+    if catalog.settings.executor == "thread":
+        threading.Thread(target=run_job, args=(catalog, job.id), name=f"job-{job.id}", daemon=True).start()
+        return
+    if catalog.settings.executor == "dask":
+        _submit_to_dask(catalog, job)
+        return
+    logs = catalog.settings.home / "logs" / "jobs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with open(logs / f"{job.id}.log", "ab") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dataplane_jupyter.core.jobs.worker", job.id],
+            env={**os.environ, **catalog.settings.as_env()},
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # the job outlives the kernel or server that started it
+        )
+    catalog.jobs.store.assign_worker(job.id, process.pid)
+    _reap_child_later(process)
+
+
+def _submit_to_dask(catalog: "Catalog", job: Job) -> None:
+    """Hand the job to the Dask cluster; it runs there even if this process goes away."""
+    from distributed import Client, fire_and_forget
+
+    with Client(catalog.settings.dask_address, set_as_default=False, timeout=30) as client:
+        fire_and_forget(client.submit(run_in_dask_worker, type(catalog), catalog.settings, job.id, pure=False, key=f"dataplane-job-{job.id}"))
+
+
+def run_in_dask_worker(catalog_class: "type[Catalog]", settings: Settings, job_id: str) -> str:
+    """Task body on a Dask worker: open the same catalog and run the job (the class travels by
+    reference, so this module needs no import of the catalog, which imports it)."""
+    catalog = catalog_class(
+        settings.home, catalog_url=settings.catalog_url, storage_url=settings.storage_url,
+        executor="thread",  # jobs a job starts stay on this worker
+    )
+    return run_job(catalog, job_id).status.value
+
+
+def _reap_child_later(process: subprocess.Popen[bytes]) -> None:
+    """Collect the worker's exit status so it never lingers as a zombie of the starter."""
+    threading.Thread(target=process.wait, name=f"wait-{process.pid}", daemon=True).start()
+
+
