@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { IChartTheme } from '../src/charts';
-import { columnStatisticsRows, drilledColumn, missingPercent } from '../src/details/columnStats';
+import { columnStatisticsRows, defaultColorColumn, drilledColumn, missingPercent } from '../src/details/columnStats';
 import { cellClass, formatCell, isCodeLike } from '../src/details/format';
 import {
   colorGroups,
@@ -236,5 +236,21 @@ describe('values formatted by column', () => {
     expect(formatCell('2024-02-16T13:05:00.000')).toBe('2024-02-16T13:05:00.000');
     expect(cellClass(3)).toBe('jp-Dataplane-number');
     expect(cellClass('a')).toBeUndefined();
+  });
+});
+
+describe('embeddings map colour', () => {
+  it('defaults to the most evenly spread low-cardinality column', () => {
+    const column = (name: string, type: string, counts: number[]) =>
+      ({ name, type, distinct: counts.length, top: counts.map((count, k) => ({ value: `v${k}`, count })) }) as never;
+    expect(
+      defaultColorColumn([
+        { name: 'sepal_length', type: 'numeric', distinct: 35 } as never,
+        column('flag', 'boolean', [149, 1]),
+        column('species', 'categorical', [50, 50, 50]),
+        column('country', 'categorical', Array.from({ length: 142 }, () => 12))
+      ])
+    ).toBe('species');
+    expect(defaultColorColumn([{ name: 'x', type: 'numeric', distinct: 3 } as never])).toBeNull();
   });
 });

@@ -99,3 +99,28 @@ export function columnStatisticsRows(column: IColumnStatistics): [string, string
   });
   return rows;
 }
+
+/**
+ * The column to colour an embeddings map by when the user has not picked one: among the
+ * categorical and true/false columns with 2 to 12 values, the most evenly spread (highest
+ * entropy of its value counts), e.g. iris's `species`; none when there is no such column.
+ */
+export function defaultColorColumn(columns: readonly IColumnStatistics[]): string | null {
+  let best: string | null = null;
+  let bestScore = -1;
+  for (const column of columns) {
+    const distinct = column.distinct ?? 0;
+    if (!['categorical', 'boolean'].includes(column.type) || distinct < 2 || distinct > 12) {
+      continue;
+    }
+    const counts = (column.top ?? []).map(entry => entry.count).filter(count => count > 0);
+    const total = counts.reduce((sum, count) => sum + count, 0);
+    const entropy =
+      total > 0 ? -counts.reduce((sum, count) => sum + (count / total) * Math.log(count / total), 0) : 0;
+    if (entropy > bestScore) {
+      best = column.name;
+      bestScore = entropy;
+    }
+  }
+  return best;
+}
