@@ -262,6 +262,14 @@ class ImportDatasource(Record):
     name: str | None = Field(None, description="Dataset name (default: datasource name + time)")
 
 
+class DescribeChoice(Record):
+    """One value a form field offers (e.g. a SQL dialect, its label saying whether its driver
+    is installed)."""
+
+    value: str
+    label: str
+
+
 class DescribeField(Record):
     """One form field of a connector kind or of its datasource locator."""
 
@@ -270,6 +278,9 @@ class DescribeField(Record):
     required: bool = False
     description: str = ""
     kind: str = "str"
+    choices: list[DescribeChoice] = Field(
+        default_factory=list, description="Values a form offers in a dropdown; others stay accepted"
+    )
 
 
 class DescribeConnectorKind(Record):

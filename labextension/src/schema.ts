@@ -6355,6 +6355,17 @@ export interface components {
             rows?: unknown[][];
         };
         /**
+         * DescribeChoice
+         * @description One value a form field offers (e.g. a SQL dialect, its label saying whether its driver
+         *     is installed).
+         */
+        DescribeChoice: {
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+        };
+        /**
          * DescribeConnector
          * @description A connector as every interface shows it: secrets are never included, only which are set.
          */
@@ -6695,6 +6706,11 @@ export interface components {
          * @description One form field of a connector kind or of its datasource locator.
          */
         DescribeField: {
+            /**
+             * Choices
+             * @description Values a form offers in a dropdown; others stay accepted
+             */
+            choices?: components["schemas"]["DescribeChoice"][];
             /**
              * Description
              * @default
@@ -7636,6 +7652,7 @@ export type CreateProject = components['schemas']['CreateProject'];
 export type DatasetOrigin = components['schemas']['DatasetOrigin'];
 export type DatasetStatus = components['schemas']['DatasetStatus'];
 export type DatasourcePreview = components['schemas']['DatasourcePreview'];
+export type DescribeChoice = components['schemas']['DescribeChoice'];
 export type DescribeConnector = components['schemas']['DescribeConnector'];
 export type DescribeConnectorKind = components['schemas']['DescribeConnectorKind'];
 export type DescribeDataset = components['schemas']['DescribeDataset'];

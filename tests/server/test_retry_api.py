@@ -66,3 +66,16 @@ async def test_the_openapi_document_says_upload_needs_a_filename(api):
     retry = document["paths"]["/dataplane/api/v1/projects/{project}/datasets/{dataset}/retry"]
     assert set(retry) == {"get", "post"}
     assert retry["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/RetryImport")
+
+
+async def test_connector_kinds_put_sql_first_with_a_dialect_dropdown_marking_drivers(api):
+    code, body = await api("GET", "connector-kinds")
+    assert code == 200 and body["kinds"][0]["kind"] == "sql"
+    dialect = next(f for f in body["kinds"][0]["fields"] if f["name"] == "dialect")
+    labels = {choice["value"]: choice["label"] for choice in dialect["choices"]}
+    assert list(labels)[:4] == ["postgresql", "mysql", "mariadb", "sqlite"]
+    assert labels["postgresql"] == "PostgreSQL (installed)"  # psycopg is a test dependency
+    assert labels["sqlite"] == "SQLite (installed)"
+    assert all(" (" in label for label in labels.values())
+    host = next(f for f in body["kinds"][0]["fields"] if f["name"] == "host")
+    assert host["choices"] == []
