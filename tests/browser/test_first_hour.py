@@ -48,6 +48,16 @@ def first_hour_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServ
         path.write_bytes(LATIN1)
         with pytest.raises(dp.ImportFailed):
             project.datasets.import_file(path, name=name, encoding="utf-8", separator=",").wait(timeout=120)
+    countries = [f"Country {k:03d}" for k in range(142)]
+    gapminder = pd.DataFrame({
+        "country": [c for c in countries for _ in range(12)],
+        "year": [1952 + 5 * k for _ in countries for k in range(12)],
+        "lifeExp": [40.0 + (i % 12) * 2.5 + (i % 7) for i in range(142 * 12)],
+        "pop": [1_000_000 + 37_513 * i for i in range(142 * 12)],
+        "day": pd.to_datetime(["2024-02-16"] * (142 * 12)),
+    })
+    project.datasets["gapminder"].delete()
+    project.datasets.from_pandas(gapminder, "gapminder", origin="upload").wait(timeout=120)
     demo = catalog.project("demo")
     demo.datasets.from_pandas(pd.DataFrame({"a": [1, 2]}), "demo_only").wait(timeout=120)
     with run_lab(tmp_path_factory.mktemp("first-hour-lab"), home, server_extension=True) as server:
@@ -150,3 +160,33 @@ def test_the_picked_project_stays_across_a_reload(page: Any) -> None:
     panel = open_sidebar(page)
     expect(row(page, "demo_only")).to_be_visible()
     expect(panel.locator(".jp-Dataplane-projectSelect select")).to_have_value("demo")
+
+
+def test_details_tab_reads_right(page: Any, artifacts_dir: Path) -> None:
+    open_sidebar(page)
+    widget_id = page.evaluate(
+        """async () => (await window.jupyterapp.commands.execute(
+            'dataplane:open-dataset-details', {project: 'default', dataset: 'gapminder'})).id"""
+    )
+    content = page.locator(f"#{widget_id} .jp-Dataplane-details")
+    expect(content.locator(".jp-Dataplane-distributions .js-plotly-plot")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    heatmap = content.locator(".jp-Dataplane-heatmap .js-plotly-plot")
+    expect(heatmap).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    expect(content.locator(".jp-Dataplane-distributions")).to_contain_text("142 levels, each 0.7 %")
+    page.screenshot(path=str(artifacts_dir / "first-hour-details-general.png"))
+    content.locator('.jp-Dataplane-tab[data-tab="Columns"]').click()
+    year = content.locator('.jp-Dataplane-columnsTable tr[data-column="year"]')
+    expect(year.locator("td").nth(5)).to_have_text("1952")  # min, not "1,952"
+    expect(year.locator("td").nth(4)).to_have_text("1979.5")
+    expect(year.locator("td").nth(5)).to_have_css("text-align", "right")
+    content.locator(".jp-Dataplane-columnsList input").fill("life")
+    expect(content.locator(".jp-Dataplane-columnsTable tbody tr")).to_have_count(1)
+    expect(content.locator(".jp-Dataplane-detailsColumns")).to_contain_text("lifeExp")
+    expect(content.locator(".jp-Dataplane-detailsColumns")).to_contain_text("distinct values")
+    page.screenshot(path=str(artifacts_dir / "first-hour-details-columns.png"))
+    content.locator('.jp-Dataplane-tab[data-tab="Sample"]').click()
+    sample = content.locator(".jp-Dataplane-sampleTable")
+    expect(sample).to_contain_text("2024-02-16")
+    expect(sample).not_to_contain_text("T00:00:00")
+    page.screenshot(path=str(artifacts_dir / "first-hour-details-sample.png"))
+    assert page.page_errors == []
