@@ -52,7 +52,11 @@ export class DataplaneSidebar extends SidePanel {
     // Empty sections fold to their title bar (which keeps the add button) so the datasets get
     // the room; one that fills up unfolds again, and a section the user folds or unfolds by
     // hand is left as the user set it.
-    this._emptinessObserver = new MutationObserver(() => this._foldEmptySections());
+    this._emptinessObserver = new MutationObserver(() => {
+      if (this.isVisible) {
+        this._foldEmptySections();
+      }
+    });
     this._emptinessObserver.observe(this.content.node, { childList: true, subtree: true });
     (this.content as AccordionPanel).expansionToggled.connect((_, index) => {
       if (!this._folding) {
@@ -78,6 +82,8 @@ export class DataplaneSidebar extends SidePanel {
     super.onAfterShow(msg);
     this._model.active = true;
     this._sizeSectionsOnce();
+    // AccordionPanel.collapse does nothing while the panel is hidden: fold now it shows.
+    requestAnimationFrame(() => this._foldEmptySections());
   }
 
   protected onResize(msg: Widget.ResizeMessage): void {
