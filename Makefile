@@ -24,7 +24,7 @@ install-test: $(VENV)/bin/python
 lab: install
 	DATAPLANE_HOME=$(DEMO_HOME) $(VENV)/bin/dataplane demo seed
 	mkdir -p notebooks
-	DATAPLANE_HOME=$(DEMO_HOME) $(PY) -m jupyterlab --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks $(ALLOW_ROOT)
+	DATAPLANE_HOME=$(DEMO_HOME) $(PY) -m jupyterlab --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 --notebook-dir=notebooks $(ALLOW_ROOT)
 
 test: install-test
 	bash scripts/run-tests.sh

@@ -1,4 +1,4 @@
-"""`dataplane datasets list|import|show|stats|column|sample|rejected|rename|download|delete`, and the
+"""`dataplane datasets list|import|retry|show|stats|column|sample|rejected|rename|download|delete`, and the
 embeddings verbs of `cli/embeddings.py`."""
 
 from __future__ import annotations
@@ -35,6 +35,13 @@ def register(nouns: argparse._SubParsersAction) -> None:
                      "aside (repair, the default); set every bad row aside (skip); refuse the file (error)"),
             arg("--strict", action="store_true", help="refuse the file on any bad row (= --on-bad-rows error)"),
             arg("--wait", action="store_true", help="follow the import until it is ready"),
+        ]),
+        Verb("retry", retry_dataset, "import a failed dataset again with other options (not given: as before)", [
+            "name",
+            *(arg(f"--{option}", help=f"{option} for the next attempt") for option in ("separator", "decimal", "encoding")),
+            arg("--quotechar", help="quote character for the next attempt"),
+            arg("--header", choices=["yes", "no"], help="whether the first line names the columns"),
+            arg("--wait", action="store_true", help="follow the import; exit 1 unless it succeeds"),
         ]),
         Verb("show", show_dataset, "one dataset"),
         Verb("stats", dataset_stats, "its statistics"),
@@ -73,10 +80,21 @@ def import_dataset(args: argparse.Namespace, out: Output) -> None:
     if args.strict and args.on_bad_rows not in (None, "error"):
         raise InvalidInput("--strict and --on-bad-rows " + args.on_bad_rows + " contradict each other.",
                            field="on_bad_rows")
-    ds = project(args).datasets.import_file(
+    ds = project(args, create=True).datasets.import_file(
         args.file, args.name, separator=args.separator, decimal=args.decimal, encoding=args.encoding,
         on_bad_rows="error" if args.strict else args.on_bad_rows or "repair",
     )
+    if args.wait:
+        follow_import(ds, out)
+    out.result(ds.info)
+
+
+def retry_dataset(args: argparse.Namespace, out: Output) -> None:
+    options = {key: getattr(args, key) for key in ("separator", "decimal", "encoding", "quotechar")}
+    options = {key: value for key, value in options.items() if value is not None}
+    if args.header is not None:
+        options["header"] = args.header == "yes"
+    ds = project(args).datasets[args.name].retry(**options)
     if args.wait:
         follow_import(ds, out)
     out.result(ds.info)

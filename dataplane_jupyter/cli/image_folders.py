@@ -47,7 +47,7 @@ def follow_folder_import(folder: ImageFolder, out: Output) -> None:
 
 
 def import_folder(args: argparse.Namespace, out: Output) -> None:
-    folder = project(args).image_folders.import_zip(args.file, args.name)
+    folder = project(args, create=True).image_folders.import_zip(args.file, args.name)
     if args.wait:
         follow_folder_import(folder, out)
     out.result(folder.info)

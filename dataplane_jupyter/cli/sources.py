@@ -66,7 +66,7 @@ def list_connectors(args: argparse.Namespace, out: Output) -> None:
 
 def create_connector(args: argparse.Namespace, out: Output) -> None:
     fields = parse_pairs(args.fields, args.kind)
-    out.result(project(args).connectors.create(args.name, args.kind, **fields).info)
+    out.result(project(args, create=True).connectors.create(args.name, args.kind, **fields).info)
 
 
 def edit_connector(args: argparse.Namespace, out: Output) -> None:
@@ -94,7 +94,7 @@ def list_datasources(args: argparse.Namespace, out: Output) -> None:
 
 
 def create_datasource(args: argparse.Namespace, out: Output) -> None:
-    out.result(project(args).datasources.create(args.name, args.connector, **parse_pairs(args.locator)).info)
+    out.result(project(args, create=True).datasources.create(args.name, args.connector, **parse_pairs(args.locator)).info)
 
 
 def show_datasource(args: argparse.Namespace, out: Output) -> None:
@@ -113,7 +113,7 @@ def delete_datasource(args: argparse.Namespace, out: Output) -> None:
 
 
 def import_datasource(args: argparse.Namespace, out: Output) -> None:
-    ds = project(args).datasets.import_datasource(args.name, args.dataset)
+    ds = project(args, create=True).datasets.import_datasource(args.name, args.dataset)
     if args.wait:
         follow_import(ds, out)
     out.result(ds.info)

@@ -161,6 +161,24 @@ class UpdateDataset(Record):
     name: Name
 
 
+class RetryImport(Record):
+    """Body of `POST .../datasets/{dataset}/retry` and answer of its GET: how to read the file
+    on the next attempt (the CSV keywords of `import_file`; null or absent: detect it). The GET
+    gives what the failed attempt was given, else what it detected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    separator: str | None = Field(None, description="Column separator, e.g. ';' or '\\t'")
+    decimal: str | None = Field(None, description="Decimal mark: '.' or ','")
+    encoding: str | None = Field(None, description="Text encoding, e.g. utf-8 or cp1252")
+    quotechar: str | None = Field(None, description="Quote character, usually '\"'")
+    header: bool | None = Field(None, description="Whether the first line names the columns")
+    escapechar: str | None = Field(None, description="Escape character inside quoted fields, e.g. '\\'")
+    skip_lines: int | None = Field(None, ge=0, description="Lines before the header to skip (a title or preamble)")
+    on_bad_rows: Literal["repair", "skip", "error"] | None = Field(
+        None, description="repair (default), skip or error: what to do with rows that do not parse")
+
+
 class DescribeJob(Record):
     """A job's public state."""
 
@@ -290,6 +308,14 @@ class ImportDatasource(Record):
     name: Name | None = Field(None, description="Dataset name (default: datasource name + time)")
 
 
+class DescribeChoice(Record):
+    """One value a form field offers (e.g. a SQL dialect, its label saying whether its driver
+    is installed)."""
+
+    value: str
+    label: str
+
+
 class DescribeField(Record):
     """One form field of a connector kind or of its datasource locator."""
 
@@ -298,6 +324,9 @@ class DescribeField(Record):
     required: bool = False
     description: str = ""
     kind: str = "str"
+    choices: list[DescribeChoice] = Field(
+        default_factory=list, description="Values a form offers in a dropdown; others stay accepted"
+    )
 
 
 class DescribeConnectorKind(Record):
@@ -482,7 +511,8 @@ class ListJobsQuery(Query):
 
 class UploadQuery(Query):
     filename: str = Field(min_length=1, max_length=1000, pattern=r"\S",
-                          description="Name of the uploaded file (its suffix tells how to read it)")
+                          description="Name of the uploaded file (its suffix tells how to read it); "
+                                      "without it the upload is refused with 422")
     name: Name | None = Field(None, description="Record name (default: the file name without suffix)")
 
 
@@ -493,6 +523,8 @@ class UploadCsvQuery(UploadQuery):
     on_bad_rows: Literal["repair", "skip", "error"] = Field(
         "repair", description="repair (a row when unambiguous, else set it aside), skip (set every bad row aside) "
                               "or error (refuse the file)")
+    replace: bool = Field(False, description="true: first delete the dataset of that name, if there is one "
+                                             "(default false: 409 when the name is taken)")
 
 
 class SearchQuery(Query):

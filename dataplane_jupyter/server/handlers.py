@@ -223,6 +223,12 @@ class OpenAPIHandler(DataplaneHandler):
         self.reply(openapi_document())
 
 
+def _delete_if_there(project: Any, name: str) -> None:
+    """Replace-on-upload: the dataset that holds the name goes first (with its files)."""
+    if name in project.datasets:
+        project.datasets[name].delete()
+
+
 MAX_UPLOAD_BYTES = 1 << 40  # streamed to disk, so only the disk limits it
 _SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 
@@ -297,10 +303,13 @@ class UploadHandler(DataplaneHandler):
         self._staging.rename(target)
         self._staging = target
         options = {"separator": q.separator, "decimal": q.decimal, "encoding": q.encoding, "on_bad_rows": q.on_bad_rows}
+        name = q.name or default_name(filename)
+        if q.replace:
+            await self.call(_delete_if_there, self.project(project), name)
         ds = await self.call(
             self.project(project).datasets.import_file,
             target,
-            q.name or default_name(filename),
+            name,
             delete_source=True,
             file_name=Path(filename).name,
             **options,

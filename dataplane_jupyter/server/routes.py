@@ -13,6 +13,7 @@ from . import feature_handlers as fe
 from . import handlers as h
 from . import image_handlers as i
 from . import pipeline_handlers as pl
+from . import retry_handlers as r
 from . import schedule_handlers as c
 from . import source_handlers as s
 
@@ -27,6 +28,7 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/datasets/from-datasource", s.ImportDatasourceHandler),
     ("/projects/{project}/datasets/upload-files", fe.UploadFilesHandler),
     ("/projects/{project}/datasets/{dataset}", h.DatasetHandler),
+    ("/projects/{project}/datasets/{dataset}/retry", r.RetryImportHandler),
     ("/projects/{project}/datasets/{dataset}/statistics", h.StatisticsHandler),
     ("/projects/{project}/datasets/{dataset}/columns/{column}", h.ColumnHandler),
     ("/projects/{project}/datasets/{dataset}/columns/{column}/feature-options", fe.DatasetFeatureOptionsHandler),

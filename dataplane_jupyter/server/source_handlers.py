@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 import tornado.web
 
@@ -26,17 +27,23 @@ from ..core.models import (
 from .base import DataplaneHandler, operation
 
 
+def _field(field: Any) -> dict[str, Any]:
+    record = asdict(field)
+    record["choices"] = [{"value": value, "label": label} for value, label in field.choices]
+    return record
+
+
 def describe_kinds() -> ListConnectorKindsResponse:
-    """Every connector kind with its form fields."""
+    """Every connector kind with its form fields; SQL first (what most connect to)."""
     kinds = []
-    for name in available_kinds():
+    for name in sorted(available_kinds(), key=lambda kind: kind != "sql"):
         kind = get_kind(name)
         kinds.append(
             DescribeConnectorKind(
                 kind=name,
                 label=kind.label,
-                fields=[asdict(f) for f in kind.fields],
-                locator_fields=[asdict(f) for f in kind.locator_fields],
+                fields=[_field(f) for f in kind.fields],
+                locator_fields=[_field(f) for f in kind.locator_fields],
             )
         )
     return ListConnectorKindsResponse(kinds=kinds)

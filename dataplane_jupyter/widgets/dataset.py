@@ -132,7 +132,7 @@ class ColumnsTab(w.HBox):
         self.overview = w.HTML(html.table(
             ["column", "type", "missing", "distinct", "mean", "min", "max"],
             [(c["name"], c["type"], f"{c['missing_pct']:.1f}%" if c.get("missing_pct") is not None else "—",
-              c.get("distinct"), c.get("mean"), c.get("min"), c.get("max")) for c in self.by_name.values()],
+              c.get("distinct"), *_by_column(c)) for c in self.by_name.values()],
         ))
         self.select.observe(lambda change: self.show(change["new"]), "value")
         drill = w.VBox([self.figure, self.media, self.details], layout=w.Layout(flex="1"))
@@ -298,3 +298,11 @@ class DatasetPanel(w.VBox):
             tabs.set_title(index, title)
         self.tabs = tabs
         self.body.children = [self.progress, tabs]
+
+
+def _by_column(column: dict[str, Any]) -> list[Any]:
+    """Mean, min and max as the column reads: a year column's 1979.5 and 1952 without a comma."""
+    values = [column.get("mean"), column.get("min"), column.get("max")]
+    if html.is_code_like(column["name"], values[1:]):
+        return [html.number(v, code_like=True) for v in values]
+    return values

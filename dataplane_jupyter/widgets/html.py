@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
@@ -30,6 +31,7 @@ STYLESHEET = """<style>
 .dp-table th,.dp-table td{padding:2px 10px;border-bottom:1px solid #e0e0e0;text-align:left;vertical-align:top}
 .dp-table th{background:#f5f5f5;position:sticky;top:0}
 .dp-raw{margin:0;font-family:var(--jp-code-font-family,monospace);white-space:pre-wrap;background:#fff8e1}
+.dp-table td.dp-num{text-align:right;font-variant-numeric:tabular-nums}
 .dp-scroll{max-height:360px;overflow:auto}
 .dp-error{color:#b71c1c;background:#fdecea;border-left:4px solid #c62828;padding:6px 10px;white-space:pre-wrap}
 .dp-ok{color:#1b5e20;background:#edf7ed;border-left:4px solid #2e7d32;padding:6px 10px;white-space:pre-wrap}
@@ -103,17 +105,41 @@ def human_size(size: int | None) -> str:
     return f"{size} B"
 
 
-def number(value: Any, digits: int = 4) -> str:
-    """A statistic for display: thousands separators, a few significant digits, dashes for none."""
+def number(value: Any, digits: int = 4, *, code_like: bool = False) -> str:
+    """A statistic for display: thousands separators (none for codes: years, ids), a few
+    significant digits, dashes for none, midnight timestamps as their date."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if code_like else f"{value:,}"
     if isinstance(value, float):
+        if code_like:
+            return f"{value:.{digits + 2}g}"
         return f"{value:,.{digits}g}" if abs(value) < 1e15 else f"{value:.{digits}e}"
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    if isinstance(value, str) and (date := _MIDNIGHT.match(value)):
+        return date.group(1)
     return str(value)
+
+
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00:00(?:\.0+)?(?:Z|[+-]00:?00)?$")
+_CODE_LIKE_NAME = re.compile(r"(^|[_\s-])(id|code|year|yr|zip|key|number|no)$", re.I)
+
+
+def is_code_like(name: str, values: Iterable[Any]) -> bool:
+    """Integers that are codes, not amounts (as the sidebar decides): the column's name says so
+    (year, id, code…), or every value is a year between 1000 and 2999."""
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v]
+    if not numbers or not all(float(v).is_integer() for v in numbers):
+        return False
+    return bool(_CODE_LIKE_NAME.search(str(name))) or all(1000 <= v <= 2999 for v in numbers)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def when(moment: dt.datetime | None) -> str:
@@ -124,7 +150,13 @@ def when(moment: dt.datetime | None) -> str:
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, scroll: bool = True, raw: bool = False) -> str:
     """An HTML table; cells are escaped unless `raw`."""
     head = "".join(f"<th>{text(str(h))}</th>" for h in headers)
-    cell = (lambda v: str(v)) if raw else (lambda v: text(number(v) if not isinstance(v, str) else v))
-    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    rows = [list(row) for row in rows]
+    codes = [is_code_like(h, (row[k] for row in rows if k < len(row))) for k, h in enumerate(headers)]
+
+    def cell(k: int, v: Any) -> str:
+        shown = str(v) if raw else text(number(v, code_like=k < len(codes) and codes[k]))
+        return f'<td class="dp-num">{shown}</td>' if _is_number(v) else f"<td>{shown}</td>"
+
+    body = "".join("<tr>" + "".join(cell(k, v) for k, v in enumerate(row)) + "</tr>" for row in rows)
     html = f'<table class="dp-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     return f'<div class="dp-scroll">{html}</div>' if scroll else html

@@ -78,7 +78,7 @@ def runs_table(runs: list[Any]) -> str:
         return html.note("No run yet: press Run.")
     rows = []
     for run in runs:
-        info = run._info or run.info
+        info = run.describe()
         took = f"{info.duration_seconds:.1f} s" if info.duration_seconds is not None else "—"
         outputs = ", ".join(info.outputs.values()) or "—"
         rows.append((f"#{info.number}", html.badge(info.status), f"v{info.version}", info.trigger,

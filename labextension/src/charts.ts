@@ -31,7 +31,35 @@ export interface IChartTheme {
 }
 
 /** Top values drawn in a bar chart before the rest is summed as "(other values)". */
-export const MAX_CATEGORIES_DRAWN = 20;
+export const MAX_CATEGORIES_DRAWN = 15;
+
+/** Of a column with more levels than that, this many of the most frequent are drawn. */
+export const TOP_OF_MANY = 10;
+
+/**
+ * What the bars of a many-levelled column leave out, said in words instead of an
+ * "(other values)" bar that would dwarf them: "142 levels, each 0.7 %" when the drawn ones are
+ * equally frequent, else "142 levels: the 10 most frequent (34.0 % of rows)". Null for columns
+ * whose every level is drawn.
+ */
+export function levelsNote(
+  column: Pick<IColumnStatistics, 'count' | 'distinct' | 'top'>
+): string | null {
+  const top = column.top ?? [];
+  const distinct = column.distinct ?? top.length;
+  const total = column.count ?? 0;
+  if (distinct <= MAX_CATEGORIES_DRAWN || top.length === 0 || total <= 0) {
+    return null;
+  }
+  const shown = top.slice(0, TOP_OF_MANY);
+  const counts = shown.map(entry => entry.count);
+  const share = (count: number) => `${((100 * count) / total).toFixed(1)} %`;
+  if (Math.max(...counts) === Math.min(...counts)) {
+    return `${distinct.toLocaleString('en-US')} levels, each ${share(counts[0])}`;
+  }
+  const covered = counts.reduce((sum, count) => sum + count, 0);
+  return `${distinct.toLocaleString('en-US')} levels: the ${shown.length} most frequent (${share(covered)} of rows)`;
+}
 
 let plotlyPromise: Promise<PlotlyModule> | null = null;
 
@@ -193,16 +221,17 @@ export function histogramTrace(
 
 /** Horizontal bars of the most frequent values, the rest summed as "(other values)". */
 export function topTrace(
-  column: Pick<IColumnStatistics, 'name' | 'count'>,
+  column: Pick<IColumnStatistics, 'name' | 'count'> & Partial<Pick<IColumnStatistics, 'distinct'>>,
   top: ITopValue[],
   color: string
 ): Partial<Plotly.PlotData> {
-  const shown = top.slice(0, MAX_CATEGORIES_DRAWN);
+  const many = levelsNote({ count: column.count, distinct: column.distinct, top }) !== null;
+  const shown = top.slice(0, many ? TOP_OF_MANY : MAX_CATEGORIES_DRAWN);
   const labels = shown.map(entry => String(entry.value));
   const counts = shown.map(entry => entry.count);
   const listed = top.reduce((sum, entry) => sum + entry.count, 0);
   const other = (column.count ?? 0) - listed;
-  if (top.length > shown.length || other > 0) {
+  if (!many && (top.length > shown.length || other > 0)) {
     const rest = top.slice(shown.length).reduce((sum, entry) => sum + entry.count, 0);
     labels.push('(other values)');
     counts.push(Math.max(other, 0) + rest);
@@ -225,7 +254,8 @@ export function distributionFigure(
   height = 320
 ): IFigure {
   const trace = distributionTrace(column, theme.accent);
-  const title = `${column.name} (${column.type})`;
+  const note = levelsNote(column);
+  const title = `${column.name} (${column.type})${note ? `<br><sub>${note}</sub>` : ''}`;
   if (trace === null) {
     return emptyFigure(`${title}: no values to draw`, theme, height);
   }
@@ -238,7 +268,8 @@ export function distributionFigure(
       bargap: 0.05,
       showlegend: false,
       xaxis: horizontal ? { title: { text: 'rows' } } : {},
-      yaxis: horizontal ? { autorange: 'reversed' } : { title: { text: 'rows' } }
+      // every level's label (a category axis would skip some when they crowd)
+      yaxis: horizontal ? { autorange: 'reversed', dtick: 1 } : { title: { text: 'rows' } }
     })
   };
 }
@@ -274,10 +305,11 @@ export function distributionsFigure(
     layout[`yaxis${suffix}`] = themedAxis(theme, {
       domain: y,
       anchor: `x${suffix}` as Plotly.AxisName,
-      ...(trace?.orientation === 'h' ? { autorange: 'reversed' as const } : {})
+      ...(trace?.orientation === 'h' ? { autorange: 'reversed' as const, dtick: 1 } : {})
     });
+    const note = levelsNote(column);
     annotations.push({
-      text: `${column.name} (${column.type})`,
+      text: `${column.name} (${column.type})${note ? ` · ${note}` : ''}`,
       showarrow: false,
       x: (x[0] + x[1]) / 2,
       y: y[1],

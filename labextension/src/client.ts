@@ -46,6 +46,7 @@ import type {
   IProject,
   IRunStepLog,
   IUpdateConnector,
+  IRetryImport,
   IUpdateDataset,
   IUpdateDatasource,
   IUpdateExporter,
@@ -106,6 +107,16 @@ export class DataplaneClient {
     );
   }
 
+  /** `GET projects/{p}/datasets/{d}/retry`: what a retry of a failed import starts from. */
+  retryOptions(project: string, dataset: string): Promise<IRetryImport> {
+    return this._get<IRetryImport>(projectPath(project, 'datasets', dataset, 'retry'));
+  }
+
+  /** `POST projects/{p}/datasets/{d}/retry`: import a failed dataset again with these options. */
+  retryImport(project: string, dataset: string, options: IRetryImport): Promise<IDataset> {
+    return this._send<IDataset>('POST', projectPath(project, 'datasets', dataset, 'retry'), options);
+  }
+
   /** `DELETE projects/{p}/datasets/{d}`: the dataset and its stored files. */
   deleteDataset(project: string, dataset: string): Promise<void> {
     return this._delete(projectPath(project, 'datasets', dataset));
@@ -118,12 +129,13 @@ export class DataplaneClient {
   uploadDataset(
     project: string,
     file: File,
-    options: ISendFileOptions = {},
+    options: ISendFileOptions & { replace?: boolean } = {},
     onBadRows: OnBadRows = 'repair'
   ): Promise<IDataset> {
     const url = apiUrl(this.serverSettings, projectPath(project, 'datasets', 'upload'), {
       filename: file.name,
-      on_bad_rows: onBadRows
+      on_bad_rows: onBadRows,
+      ...(options.replace ? { replace: 'true' } : {})
     });
     return sendFile<IDataset>(url, file, this.serverSettings, options);
   }

@@ -11,11 +11,27 @@ import {
   IJob,
   IListDatasetsQuery,
   IProject,
+  IRetryImport,
   IUploadProgress
 } from './types';
 
 /** Name of the project shown when the user has not picked one. */
 export const DEFAULT_PROJECT = 'default';
+
+/** Where the project the user picked is remembered across page reloads (per browser). */
+export const PROJECT_STORAGE_KEY = 'dataplane-jupyter:project';
+
+/** The part of the Web Storage API the model uses to remember the picked project. */
+export type ProjectMemory = Pick<Storage, 'getItem' | 'setItem'>;
+
+/** The browser's localStorage, or nothing where there is none (or it refuses access). */
+function browserStorage(): ProjectMemory | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
 
 /** Statuses of a dataset whose import or statistics job is still running. */
 export const BUSY_STATUSES: readonly string[] = [
@@ -26,6 +42,36 @@ export const BUSY_STATUSES: readonly string[] = [
 /** Whether a dataset's job is still running (its status will change by itself). */
 export function isBusy(dataset: IDataset): boolean {
   return BUSY_STATUSES.includes(dataset.status);
+}
+
+/** The name the server gives a dataset uploaded from this file: `sales.csv.gz` → `sales`. */
+export function uploadDatasetName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const dot = base.lastIndexOf('.');
+  const stem = dot > 0 ? base.slice(0, dot) : base;
+  return stem.endsWith('.csv') ? stem.slice(0, -4) : stem;
+}
+
+/**
+ * Whether a dataset holds data: ready, or copied and computing its statistics. Download, open
+ * in a notebook and export only work then.
+ */
+export function hasData(dataset: IDataset): boolean {
+  return dataset.status === 'ready' || dataset.status === 'computing_statistics';
+}
+
+/**
+ * Whether an action can work on this dataset now: nothing to open, download or export before
+ * the data is there (a failed import has none), and only a failed import can be retried.
+ */
+export function actionFits(action: string, dataset: IDataset): boolean {
+  if (action === 'retry') {
+    return dataset.status === 'failed';
+  }
+  if (action === 'notebook' || action === 'download' || action === 'export') {
+    return hasData(dataset);
+  }
+  return true;
 }
 
 /** Where a dataset's embeddings are: none yet, being computed, computed, or failed. */
@@ -48,6 +94,8 @@ export class DataplaneModel implements IDisposable {
   constructor(options: DataplaneModel.IOptions = {}) {
     this.client = options.client ?? new DataplaneClient();
     this._idleInterval = options.refreshInterval ?? 5000;
+    this._memory = options.storage === undefined ? browserStorage() : options.storage;
+    this._currentProject = this._recall();
     this._busyInterval = options.busyInterval ?? 1000;
     this._poll = new Poll({
       auto: false,
@@ -206,6 +254,7 @@ export class DataplaneModel implements IDisposable {
       return;
     }
     this._currentProject = name;
+    this._remember(name);
     this._datasets = [];
     this._selected = null;
     this._stateChanged.emit();
@@ -254,7 +303,7 @@ export class DataplaneModel implements IDisposable {
    * Send a file to the current project as a new dataset, showing its progress in `uploads`;
    * resolves once the server has accepted it (its import job then runs on the server).
    */
-  async upload(file: File): Promise<IDataset> {
+  async upload(file: File, options: { replace?: boolean } = {}): Promise<IDataset> {
     if (this._loading) {
       await this.refresh(); // a file picked before the first answer goes to the right project
     }
@@ -270,7 +319,10 @@ export class DataplaneModel implements IDisposable {
       const dataset = await this.client.uploadDataset(
         project,
         file,
-        { onProgress: (loaded, total) => this._updateUpload(entry.id, loaded, total) },
+        {
+          onProgress: (loaded, total) => this._updateUpload(entry.id, loaded, total),
+          replace: options.replace
+        },
         this._strictUploads ? 'error' : 'repair'
       );
       this._watched.add(dataset.id);
@@ -307,6 +359,36 @@ export class DataplaneModel implements IDisposable {
       this._setUploads(this._uploads.filter(item => item.id !== entry.id));
       void this.refresh();
     }
+  }
+
+  /**
+   * The dataset of the current project that an upload of this file would be named as (the
+   * server's rule: the file name without its suffix and a `.csv` before it), if there is one.
+   */
+  async datasetHoldingName(fileName: string): Promise<IDataset | null> {
+    if (this._loading) {
+      await this.refresh();
+    }
+    const project = this._requireProject();
+    try {
+      return await this.client.describeDataset(project, uploadDatasetName(fileName));
+    } catch (error) {
+      if (isHTTPStatus(error, 404)) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Import a failed dataset of the current project again with other options; its import is
+   * watched like an upload's (a new failure is reported again).
+   */
+  async retry(dataset: string, options: IRetryImport): Promise<IDataset> {
+    const retried = await this.client.retryImport(this._requireProject(), dataset, options);
+    this._watched.add(retried.id);
+    await this.refresh();
+    return retried;
   }
 
   /** Rename a dataset of the current project. */
@@ -445,6 +527,23 @@ export class DataplaneModel implements IDisposable {
       : { interval: this._idleInterval, backoff: true, max: 300 * 1000 };
   }
 
+  /** The project picked before the page was (re)loaded, if remembered. */
+  private _recall(): string | null {
+    try {
+      return this._memory?.getItem(PROJECT_STORAGE_KEY) || null;
+    } catch {
+      return null;
+    }
+  }
+
+  private _remember(name: string): void {
+    try {
+      this._memory?.setItem(PROJECT_STORAGE_KEY, name);
+    } catch {
+      // a full or forbidden storage only costs the choice at the next reload
+    }
+  }
+
   private _requireProject(): string {
     if (this._currentProject === null) {
       throw new Error('There is no project to work in yet.');
@@ -474,6 +573,7 @@ export class DataplaneModel implements IDisposable {
   private _idleInterval: number;
   private _importFailed = new Signal<this, IDataset>(this);
   private _loading = true;
+  private _memory: ProjectMemory | null;
   private _origins: DatasetOrigin[] = [];
   private _poll: Poll;
   private _projects: IProject[] = [];
@@ -490,7 +590,10 @@ export class DataplaneModel implements IDisposable {
   private _watched = new Set<string>();
 }
 
-/** Keep the current project while it exists, else "default", else the first one. */
+/**
+ * Keep the current project (the one picked, remembered across reloads) while it exists, else
+ * "default", else the first one.
+ */
 function pickProject(
   projects: readonly IProject[],
   current: string | null
@@ -517,5 +620,10 @@ export namespace DataplaneModel {
     busyInterval?: number;
     /** Milliseconds of typing pause before a search is sent. */
     searchDelay?: number;
+    /**
+     * Where the picked project is remembered across reloads: the browser's localStorage by
+     * default, `null` for nowhere.
+     */
+    storage?: ProjectMemory | null;
   }
 }

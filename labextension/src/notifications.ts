@@ -12,7 +12,11 @@ export function errorMessage(error: unknown): string {
  * Tell the user that `what` failed: a short toast, with the full message one click away
  * ("Show details") so that long server messages (file, row, column) stay readable.
  */
-export function notifyError(what: string, error: unknown): void {
+export function notifyError(
+  what: string,
+  error: unknown,
+  actions: { label: string; callback: () => void }[] = []
+): void {
   const details = errorMessage(error);
   Notification.error(what, {
     autoClose: 10000,
@@ -20,7 +24,8 @@ export function notifyError(what: string, error: unknown): void {
       {
         label: 'Show details',
         callback: () => void showErrorMessage(what, details)
-      }
+      },
+      ...actions
     ]
   });
 }

@@ -1520,7 +1520,7 @@ export interface paths {
         post: {
             parameters: {
                 query: {
-                    /** @description Name of the uploaded file (its suffix tells how to read it) */
+                    /** @description Name of the uploaded file (its suffix tells how to read it); without it the upload is refused with 422 */
                     filename: string;
                     /** @description Record name (default: the file name without suffix) */
                     name?: string | null;
@@ -1532,6 +1532,8 @@ export interface paths {
                     encoding?: string | null;
                     /** @description repair (a row when unambiguous, else set it aside), skip (set every bad row aside) or error (refuse the file) */
                     on_bad_rows?: "repair" | "skip" | "error";
+                    /** @description true: first delete the dataset of that name, if there is one (default false: 409 when the name is taken) */
+                    replace?: boolean;
                 };
                 header?: never;
                 path: {
@@ -3388,6 +3390,180 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dataplane/api/v1/projects/{project}/datasets/{dataset}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The options a retry of this failed import starts from (given, else detected); 409 unless failed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The options a retry of this failed import starts from (given, else detected); 409 unless failed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetryImport"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Import a failed dataset again from its source with these options (absent: as before) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    dataset: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RetryImport"];
+                };
+            };
+            responses: {
+                /** @description Import a failed dataset again from its source with these options (absent: as before) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeDataset"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dataplane/api/v1/projects/{project}/datasets/{dataset}/sample": {
         parameters: {
             query?: never;
@@ -5184,7 +5360,7 @@ export interface paths {
         post: {
             parameters: {
                 query: {
-                    /** @description Name of the uploaded file (its suffix tells how to read it) */
+                    /** @description Name of the uploaded file (its suffix tells how to read it); without it the upload is refused with 422 */
                     filename: string;
                     /** @description Record name (default: the file name without suffix) */
                     name?: string | null;
@@ -8891,6 +9067,17 @@ export interface components {
             rows?: unknown[][];
         };
         /**
+         * DescribeChoice
+         * @description One value a form field offers (e.g. a SQL dialect, its label saying whether its driver
+         *     is installed).
+         */
+        DescribeChoice: {
+            /** Label */
+            label: string;
+            /** Value */
+            value: string;
+        };
+        /**
          * DescribeConnector
          * @description A connector as every interface shows it: secrets are never included, only which are set.
          */
@@ -9313,6 +9500,11 @@ export interface components {
          * @description One form field of a connector kind or of its datasource locator.
          */
         DescribeField: {
+            /**
+             * Choices
+             * @description Values a form offers in a dropdown; others stay accepted
+             */
+            choices?: components["schemas"]["DescribeChoice"][];
             /**
              * Description
              * @default
@@ -10428,6 +10620,62 @@ export interface components {
             reason: string;
         };
         /**
+         * RetryImport
+         * @description Body of `POST .../datasets/{dataset}/retry` and answer of its GET: how to read the file
+         *     on the next attempt (the CSV keywords of `import_file`; null or absent: detect it). The GET
+         *     gives what the failed attempt was given, else what it detected.
+         */
+        RetryImport: {
+            /**
+             * Decimal
+             * @description Decimal mark: '.' or ','
+             * @default null
+             */
+            decimal: string | null;
+            /**
+             * Encoding
+             * @description Text encoding, e.g. utf-8 or cp1252
+             * @default null
+             */
+            encoding: string | null;
+            /**
+             * Escapechar
+             * @description Escape character inside quoted fields, e.g. '\'
+             * @default null
+             */
+            escapechar: string | null;
+            /**
+             * Header
+             * @description Whether the first line names the columns
+             * @default null
+             */
+            header: boolean | null;
+            /**
+             * On Bad Rows
+             * @description repair (default), skip or error: what to do with rows that do not parse
+             * @default null
+             */
+            on_bad_rows: ("repair" | "skip" | "error") | null;
+            /**
+             * Quotechar
+             * @description Quote character, usually '"'
+             * @default null
+             */
+            quotechar: string | null;
+            /**
+             * Separator
+             * @description Column separator, e.g. ';' or '\t'
+             * @default null
+             */
+            separator: string | null;
+            /**
+             * Skip Lines
+             * @description Lines before the header to skip (a title or preamble)
+             * @default null
+             */
+            skip_lines: number | null;
+        };
+        /**
          * RunPipeline
          * @description Body of `POST .../pipelines/{pipeline}/runs`.
          */
@@ -10818,6 +11066,7 @@ export type CreateSchedule = components['schemas']['CreateSchedule'];
 export type DatasetOrigin = components['schemas']['DatasetOrigin'];
 export type DatasetStatus = components['schemas']['DatasetStatus'];
 export type DatasourcePreview = components['schemas']['DatasourcePreview'];
+export type DescribeChoice = components['schemas']['DescribeChoice'];
 export type DescribeConnector = components['schemas']['DescribeConnector'];
 export type DescribeConnectorKind = components['schemas']['DescribeConnectorKind'];
 export type DescribeDataset = components['schemas']['DescribeDataset'];
@@ -10872,6 +11121,7 @@ export type ListScheduleRunsResponse = components['schemas']['ListScheduleRunsRe
 export type ListSchedulesResponse = components['schemas']['ListSchedulesResponse'];
 export type PipelineValidation = components['schemas']['PipelineValidation'];
 export type RejectedRow = components['schemas']['RejectedRow'];
+export type RetryImport = components['schemas']['RetryImport'];
 export type RunPipeline = components['schemas']['RunPipeline'];
 export type SaveSelection = components['schemas']['SaveSelection'];
 export type SchedulePreview = components['schemas']['SchedulePreview'];

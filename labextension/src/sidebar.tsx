@@ -49,6 +49,20 @@ export class DataplaneSidebar extends SidePanel {
     // appears after the first fetch) the last section would run under the status bar.
     this._headerResized = new ResizeObserver(() => this.content.update());
     this._headerResized.observe(this.header.node);
+    // Empty sections fold to their title bar (which keeps the add button) so the datasets get
+    // the room; one that fills up unfolds again, and a section the user folds or unfolds by
+    // hand is left as the user set it.
+    this._emptinessObserver = new MutationObserver(() => {
+      if (this.isVisible) {
+        this._foldEmptySections();
+      }
+    });
+    this._emptinessObserver.observe(this.content.node, { childList: true, subtree: true });
+    (this.content as AccordionPanel).expansionToggled.connect((_, index) => {
+      if (!this._folding) {
+        this._userSet.add((this.content as AccordionPanel).widgets[index]);
+      }
+    });
   }
 
   /** The datasets section (its file picker serves the upload command). */
@@ -59,6 +73,7 @@ export class DataplaneSidebar extends SidePanel {
       return;
     }
     this._headerResized.disconnect();
+    this._emptinessObserver.disconnect();
     this._model.stateChanged.disconnect(this._onStateChanged, this);
     super.dispose();
   }
@@ -67,6 +82,8 @@ export class DataplaneSidebar extends SidePanel {
     super.onAfterShow(msg);
     this._model.active = true;
     this._sizeSectionsOnce();
+    // AccordionPanel.collapse does nothing while the panel is hidden: fold now it shows.
+    requestAnimationFrame(() => this._foldEmptySections());
   }
 
   protected onResize(msg: Widget.ResizeMessage): void {
@@ -104,13 +121,44 @@ export class DataplaneSidebar extends SidePanel {
     }
   }
 
+  /**
+   * Fold the sections that say they are empty (`[data-dataplane-empty]` in their body),
+   * unfold those that were folded for it and now hold something.
+   */
+  private _foldEmptySections(): void {
+    const content = this.content as AccordionPanel;
+    this._folding = true;
+    try {
+      content.widgets.forEach((widget, index) => {
+        if (widget === this.datasets || this._userSet.has(widget)) {
+          return;
+        }
+        const empty = widget.node.querySelector('[data-dataplane-empty]') !== null;
+        const expanded = content.titles[index].classList.contains('lm-mod-expanded');
+        if (empty && expanded) {
+          content.collapse(index);
+          this._folded.add(widget);
+        } else if (!empty && !expanded && this._folded.has(widget)) {
+          content.expand(index);
+          this._folded.delete(widget);
+        }
+      });
+    } finally {
+      this._folding = false;
+    }
+  }
+
   /** Without the server extension only the header's notice is worth showing. */
   private _onStateChanged(): void {
     const missing = this._model.serverExtension === 'missing';
     this.content.setHidden(missing);
   }
 
+  private _emptinessObserver: MutationObserver;
+  private _folded = new Set<Widget>();
+  private _folding = false;
   private _headerResized: ResizeObserver;
+  private _userSet = new Set<Widget>();
   private _model: DataplaneModel;
   private _sized = false;
 }

@@ -149,6 +149,8 @@ export interface IListImagesQuery {
 
 /** Body of `PATCH projects/{name}/datasets/{dataset}` (rename). */
 export type IUpdateDataset = api.UpdateDataset;
+/** How to read the file at the next attempt of a failed import (null: detect it). */
+export type IRetryImport = api.RetryImport;
 
 /** Formats of `GET projects/{name}/datasets/{dataset}/download?format=`. */
 export type DownloadFormat = 'csv' | 'parquet';

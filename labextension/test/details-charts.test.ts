@@ -7,7 +7,8 @@ import {
   formatG,
   IChartTheme,
   isoToMillis,
-  MAX_CATEGORIES_DRAWN,
+  TOP_OF_MANY,
+  levelsNote,
   millisToPlotlyDate,
   themedLayout
 } from '../src/charts';
@@ -90,17 +91,31 @@ describe('distributionTrace', () => {
     expect(trace.x).toEqual([6, 6]);
   });
 
-  it('sums what the top values leave out as "(other values)", as the notebook does', () => {
-    const top = Array.from({ length: 25 }, (_, i) => ({ value: `v${i}`, count: 2 }));
+  it('sums what the top values leave out as "(other values)" while a column has few levels', () => {
+    const top = Array.from({ length: 12 }, (_, i) => ({ value: `v${i}`, count: 2 }));
     const trace = distributionTrace(
-      { name: 'c', type: 'categorical', missing: 0, count: 60, top },
+      { name: 'c', type: 'categorical', missing: 0, count: 30, distinct: 14, top },
       'blue'
     )!;
     const labels = trace.y as string[];
-    expect(labels).toHaveLength(MAX_CATEGORIES_DRAWN + 1);
-    expect(labels[MAX_CATEGORIES_DRAWN]).toBe('(other values)');
-    // 5 listed values beyond the 20 drawn (10 rows) + 10 rows not listed at all
-    expect((trace.x as number[])[MAX_CATEGORIES_DRAWN]).toBe(20);
+    expect(labels).toHaveLength(13);
+    expect(labels[12]).toBe('(other values)');
+    expect((trace.x as number[])[12]).toBe(6); // 30 rows - 24 listed
+  });
+
+  it('says "142 levels, each 0.7 %" instead of an (other values) bar dwarfing the rest', () => {
+    const top = Array.from({ length: 50 }, (_, i) => ({ value: `country ${i}`, count: 12 }));
+    const column = { name: 'country', type: 'categorical', missing: 0, count: 1704, distinct: 142, top };
+    const trace = distributionTrace(column, 'blue')!;
+    expect(trace.y).toHaveLength(TOP_OF_MANY);
+    expect(trace.y as string[]).not.toContain('(other values)');
+    expect(levelsNote(column)).toBe('142 levels, each 0.7 %');
+    const figure = distributionFigure(column, THEME);
+    expect((figure.layout.title as { text: string }).text).toContain('142 levels, each 0.7 %');
+    expect((figure.layout.yaxis as { dtick?: number }).dtick).toBe(1); // every label drawn
+    const uneven = { ...column, top: [{ value: 'a', count: 500 }, ...top.slice(1)] };
+    expect(levelsNote(uneven)).toBe('142 levels: the 10 most frequent (35.7 % of rows)');
+    expect(levelsNote({ ...column, distinct: 15, top: top.slice(0, 15) })).toBeNull();
   });
 
   it('uses image widths and tensor shapes of media columns', () => {
@@ -173,6 +188,9 @@ const CORRELATION: ICorrelation = {
 describe('correlation', () => {
   it('draws the stored matrix between -1 and 1', () => {
     const figure = correlationFigure(CORRELATION, THEME);
+    const text = figure.data[0] as { texttemplate?: string; hovertemplate?: string };
+    expect(text.texttemplate).toBe('%{z:.2f}'); // the r value in each cell, few columns
+    expect(text.hovertemplate).toContain('%{y} and %{x}');
     const heatmap = figure.data[0] as { z: (number | null)[][]; x: string[]; zmin: number; zmax: number };
     expect(heatmap.z).toEqual(CORRELATION.matrix);
     expect(heatmap.x).toEqual(['a', 'b', 'c']);

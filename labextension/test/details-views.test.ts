@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { IChartTheme } from '../src/charts';
-import { columnStatisticsRows, missingPercent } from '../src/details/columnStats';
+import { columnStatisticsRows, defaultColorColumn, drilledColumn, missingPercent } from '../src/details/columnStats';
+import { cellClass, formatCell, isCodeLike } from '../src/details/format';
 import {
   colorGroups,
   embeddingsFigure,
@@ -64,16 +65,42 @@ describe('column statistics', () => {
     });
     expect(rows).toEqual([
       ['type', 'categorical'],
-      ['count', '12'],
-      ['missing', '0'],
-      ['missing %', '0.0%'],
-      ['distinct', '2'],
+      ['values present', '12'],
+      ['missing values', '0'],
+      ['missing share', '0.0%'],
+      ['distinct values', '2'],
       ['text length min', '2'],
       ['text length max', '2'],
       ['text length mean', '2'],
       ['top 1: DE', '7'],
       ['top 2: FR', '5']
     ]);
+  });
+
+  it('says plain words: distinct values with exact or estimate, no grouping for years', () => {
+    const rows = columnStatisticsRows({
+      name: 'year',
+      type: 'numeric',
+      distinct: 12,
+      distinct_exact: true,
+      mean: 1979.5,
+      min: 1952,
+      max: 2007,
+      quantiles: { '0.5': 1979.5 },
+      quantiles_exact: false
+    } as never);
+    expect(rows).toContainEqual(['distinct values', '12 (exact)']);
+    expect(rows).toContainEqual(['mean', '1979.5']);
+    expect(rows).toContainEqual(['min', '1952']);
+    expect(rows).toContainEqual(['quantile 0.5', '≈ 1979.5']);
+    expect(rows.map(row => row[0])).not.toContain('distinct exact');
+  });
+
+  it('keeps the drill-down on a column the filter shows', () => {
+    const columns = [{ name: 'country' }, { name: 'year' }] as never[];
+    expect(drilledColumn(columns, 'year')).toBe('year');
+    expect(drilledColumn(columns.slice(0, 1), 'year')).toBe('country');
+    expect(drilledColumn([], 'year')).toBeNull();
   });
 
   it('marks figures from sketches with ≈ and leaves exact ones alone', () => {
@@ -89,12 +116,12 @@ describe('column statistics', () => {
       quantiles: { '0.5': 12.5 }
     });
     const byLabel = Object.fromEntries(rows);
-    expect(byLabel['distinct']).toBe(`≈ ${formatValue(9876543)}`);
+    expect(byLabel['distinct values']).toBe(`≈ ${formatValue(9876543)}`);
     expect(byLabel['quantile 0.5']).toBe(`≈ ${formatValue(12.5)}`);
     const exact = Object.fromEntries(
       columnStatisticsRows({ name: 'k', type: 'numeric', missing: 0, distinct: 3, distinct_exact: true })
     );
-    expect(exact['distinct']).toBe(formatValue(3));
+    expect(exact['distinct values']).toBe('3 (exact)');
   });
 
   it('lists the byte lengths of a binary column', () => {
@@ -192,5 +219,38 @@ describe('embeddings figure', () => {
 
   it('reads the row of a point', () => {
     expect(rowOfPoint({ customdata: [12, 'x'] as unknown as number })).toBe(12);
+  });
+});
+
+describe('values formatted by column', () => {
+  it('groups amounts but not years, ids or codes; shows midnight timestamps as dates', () => {
+    expect(isCodeLike('year', [1952, 2007])).toBe(true);
+    expect(isCodeLike('pop', [1952, 2007])).toBe(true); // every value a year
+    expect(isCodeLike('pop', [8425333, 1952])).toBe(false);
+    expect(isCodeLike('customer_id', [10452, 99871])).toBe(true);
+    expect(isCodeLike('price', [1.5, 2007])).toBe(false);
+    expect(formatCell(1952, true)).toBe('1952');
+    expect(formatCell(1979.5, true)).toBe('1979.5');
+    expect(formatCell(8425333, false)).toBe('8,425,333');
+    expect(formatCell('2024-02-16T00:00:00.000')).toBe('2024-02-16');
+    expect(formatCell('2024-02-16T13:05:00.000')).toBe('2024-02-16T13:05:00.000');
+    expect(cellClass(3)).toBe('jp-Dataplane-number');
+    expect(cellClass('a')).toBeUndefined();
+  });
+});
+
+describe('embeddings map colour', () => {
+  it('defaults to the most evenly spread low-cardinality column', () => {
+    const column = (name: string, type: string, counts: number[]) =>
+      ({ name, type, distinct: counts.length, top: counts.map((count, k) => ({ value: `v${k}`, count })) }) as never;
+    expect(
+      defaultColorColumn([
+        { name: 'sepal_length', type: 'numeric', distinct: 35 } as never,
+        column('flag', 'boolean', [149, 1]),
+        column('species', 'categorical', [50, 50, 50]),
+        column('country', 'categorical', Array.from({ length: 142 }, () => 12))
+      ])
+    ).toBe('species');
+    expect(defaultColorColumn([{ name: 'x', type: 'numeric', distinct: 3 } as never])).toBeNull();
   });
 });

@@ -65,6 +65,7 @@ function withEmbeddings(base: IDataset, status: string, extra: object = {}): IDa
 function makeModel(client: FakeClient, options: DataplaneModel.IOptions = {}): DataplaneModel {
   return new DataplaneModel({
     client: client as unknown as DataplaneClient,
+    storage: null,
     refreshInterval: 5000,
     busyInterval: 1000,
     searchDelay: 300,
@@ -120,6 +121,32 @@ describe('DataplaneModel', () => {
     await settle();
     expect(model.currentProject).toBe('default');
     expect(model.datasets.map(d => d.name)).toEqual(['sales']);
+  });
+
+  it('remembers the project picked across a reload of the page', async () => {
+    const memory = new Map<string, string>();
+    const storage = {
+      getItem: (key: string) => memory.get(key) ?? null,
+      setItem: (key: string, value: string) => void memory.set(key, value)
+    };
+    const before = makeModel(client, { storage });
+    before.active = true;
+    await settle();
+    expect(before.currentProject).toBe('default');
+    await run(before.setCurrentProject('churn'));
+    before.dispose();
+    const reloaded = makeModel(client, { storage });
+    reloaded.active = true;
+    await settle();
+    expect(reloaded.currentProject).toBe('churn');
+    expect(reloaded.datasets.map(d => d.name)).toEqual(['events']);
+    reloaded.dispose();
+    client.projects = [project('default')]; // the remembered project was deleted meanwhile
+    const afterDelete = makeModel(client, { storage });
+    afterDelete.active = true;
+    await settle();
+    expect(afterDelete.currentProject).toBe('default');
+    afterDelete.dispose();
   });
 
   it('shows the "default" project first, then the one picked', async () => {
@@ -265,7 +292,7 @@ describe('DataplaneModel', () => {
     await settle();
     const file = new File(['a,b\n1,2\n'], 'new.csv');
     const created = await run(model.upload(file));
-    expect(client.uploadDataset).toHaveBeenCalledWith('default', file, expect.anything());
+    expect(client.uploadDataset).toHaveBeenCalledWith('default', file, expect.anything(), 'repair');
     expect(created.name).toBe('new.csv');
     expect(model.uploads).toEqual([]);
     // It failed before the list ever showed it copying: still reported.

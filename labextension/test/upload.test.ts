@@ -141,7 +141,7 @@ describe('client uploads', () => {
     const file = new File(['a\n1\n'], 'my data.csv');
     const dataset = client.uploadDataset('p', file);
     expect(FakeXHR.last.url).toBe(
-      `http://127.0.0.1:8888/base/${API_BASE}/projects/p/datasets/upload?filename=my+data.csv`
+      `http://127.0.0.1:8888/base/${API_BASE}/projects/p/datasets/upload?filename=my+data.csv&on_bad_rows=repair`
     );
     FakeXHR.last.answer(201, { name: 'my data' });
     await expect(dataset).resolves.toEqual({ name: 'my data' });

@@ -107,3 +107,57 @@ def test_bad_rows_set_aside_then_listed_and_strict_refuses(isolated_home, tmp_pa
                        check=False)
     assert result.returncode == 1
     assert json.loads(result.stdout)["error"].endswith("rag.csv: line 22 has 4 fields, expected 3")
+
+
+def test_global_options_work_after_the_verb_too(isolated_home, tmp_path):
+    other = tmp_path / "other-home"
+    dataplane("projects", "create", "churn", "--home", str(other))
+    assert [p.name for p in dp.Catalog(other).projects()] == ["churn"]
+    path = tmp_path / "sales.csv"
+    path.write_text("region,amount\nnorth,3\nsouth,4\n")
+    dataplane("datasets", "import", str(path), "--name", "sales", "--wait", "--project", "churn", "--home", str(other))
+    stats = json.loads(dataplane("--project", "churn", "datasets", "stats", "sales", "--json", "--home", str(other)).stdout)
+    assert stats["summary"]["rows"] == 2
+    # before the noun, between noun and verb, after the verb: all the same options
+    listed = json.loads(dataplane("--home", str(other), "datasets", "--json", "list", "-p", "churn").stdout)
+    assert [d["name"] for d in listed] == ["sales"]
+    # the last one given wins
+    assert json.loads(dataplane("--project", "nope", "--home", str(other), "datasets", "list", "--json",
+                                "--project", "churn").stdout)[0]["name"] == "sales"
+
+
+def test_a_closed_pipe_ends_quietly(isolated_home):
+    catalog = dp.Catalog(isolated_home, executor="thread")
+    for i in range(400):
+        catalog.create_project(f"project-{i:03d}", "x" * 200)
+    result = subprocess.run(
+        f"{sys.executable} -m dataplane_jupyter.cli --json projects list | head -n 3",
+        shell=True, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[:2] == ["[", "  {"] and len(result.stdout.splitlines()) == 3
+    assert result.stderr == ""
+
+
+def test_commands_that_add_create_the_project_like_python_and_reads_do_not(isolated_home, tmp_path):
+    result = dataplane("--project", "churn", "datasets", "list", check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("error: No project named 'churn'. Create it with `dataplane projects create churn` "
+                                     "(an import or create command into it also creates it).")
+    assert json.loads(dataplane("--json", "projects", "list").stdout) == []
+    path = tmp_path / "sales.csv"
+    path.write_text("region,amount\nnorth,3\n")
+    dataplane("--project", "churn", "datasets", "import", str(path), "--name", "sales", "--wait")
+    assert [p["name"] for p in json.loads(dataplane("--json", "projects", "list").stdout)] == ["churn"]
+
+
+def test_datasets_retry_with_other_options(isolated_home, tmp_path):
+    path = tmp_path / "cities.csv"
+    path.write_bytes("city;population\nZürich;421878\nGenève;203856\n".encode("cp1252"))
+    failed = dataplane("--json", "datasets", "import", str(path), "--encoding", "utf-8", "--wait", check=False)
+    assert failed.returncode == 1
+    shown = json.loads(dataplane("datasets", "retry", "cities", "--separator", ";", "--encoding", "cp1252",
+                                 "--wait", "--json").stdout)
+    assert (shown["status"], shown["rows"], shown["columns"]) == ("ready", 2, 2)
+    again = dataplane("datasets", "retry", "cities", check=False)
+    assert again.returncode == 1 and "only a failed import can be retried" in again.stderr

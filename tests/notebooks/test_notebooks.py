@@ -74,8 +74,9 @@ def test_getting_started(tmp_path: Path, kernel: str, isolated_home: Path):
     assert heatmap["data"][0]["type"] == "heatmap" and heatmap["data"][0]["x"] == ["total_bill", "tip", "size"]
     assert len(distributions["data"]) == 7
     catalog = [str(m["state"].get("value", "")) for m in widget_models(notebook).values()]
-    assert any('data-name="tips" data-status="ready"' in value for value in catalog)  # dp.panel() lists it
-    dataset = dp.Catalog(isolated_home).project().datasets["tips"]
+    assert any('data-name="my_tips" data-status="ready"' in value for value in catalog)  # dp.panel() lists it
+    assert "my_tips" in outputs(code[-1])  # %dataplane --project demo datasets list
+    dataset = dp.Catalog(isolated_home).project("demo", create=False).datasets["my_tips"]
     assert dataset.status == "ready" and dataset.origin == "upload"
     assert (tmp_path / "tips.csv").exists()
 

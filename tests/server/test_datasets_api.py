@@ -59,8 +59,10 @@ async def test_upload_errors(api, isolated_home):
     assert code == 202
     failed = await wait_ready(api, "p", body["id"])
     assert failed["status"] == "failed" and failed["error"].startswith("empty.csv")
-    code, body = await api("GET", f"projects/p/datasets/{body['id']}/statistics")
+    code, _ = await api("GET", f"projects/p/datasets/{body['id']}/statistics")
     assert code == 409
+    assert len(list((isolated_home / "uploads").iterdir())) == 1  # kept for a retry
+    assert (await api("DELETE", f"projects/p/datasets/{body['id']}"))[0] == 204
     assert not list((isolated_home / "uploads").iterdir())
 
 

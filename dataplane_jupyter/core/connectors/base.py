@@ -42,6 +42,8 @@ class Field:
     description: str = ""
     kind: Literal["str", "int", "bool", "text", "file"] = "str"
     default: str | int | bool | None = None
+    # (value, label) pairs a form offers in a dropdown (other values stay accepted)
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

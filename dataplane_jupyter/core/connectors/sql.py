@@ -52,6 +52,24 @@ DRIVERS: dict[str, tuple[str, str | None, int | None]] = {
     "oracle": ("oracle+oracledb", None, 1521),
 }
 NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL", "mariadb": "MariaDB", "sqlite": "SQLite"}
+# the module each default driver imports (sqlite's ships with Python)
+DRIVER_MODULES = {"postgresql": "psycopg", "mysql": "pymysql", "mariadb": "pymysql", "mssql": "pyodbc",
+                  "oracle": "oracledb"}
+
+
+def dialect_choices() -> tuple[tuple[str, str], ...]:
+    """The dialects a form offers, each marked with whether its driver is installed here."""
+    import importlib.util
+
+    choices = []
+    for dialect, (driver, extra, _) in DRIVERS.items():
+        module = DRIVER_MODULES.get(dialect)
+        installed = module is None or importlib.util.find_spec(module) is not None
+        hint = "installed" if installed else (
+            f"driver not installed: pip install dataplane_jupyter[{extra}]" if extra else f"driver {driver} not installed")
+        label = {**NAMES, "mssql": "SQL Server", "oracle": "Oracle"}.get(dialect, dialect)
+        choices.append((dialect, f"{label} ({hint})"))
+    return tuple(choices)
 CONNECT_TIMEOUT = 30.0
 
 
@@ -61,7 +79,7 @@ class SQLConnector(ConnectorKind):
     kind = "sql"
     label = "SQL"
     fields = (
-        Field("dialect", default="postgresql",
+        Field("dialect", default="postgresql", choices=dialect_choices(),
               description="SQLAlchemy dialect, optionally with a driver: postgresql, mysql, mariadb, sqlite, mssql+pyodbc..."),
         Field("host", description="server name or IP address"),
         Field("port", kind="int", description="server port; the dialect's usual port when empty"),

@@ -444,10 +444,24 @@ class Dataset(RecordWithJob[DescribeDataset]):
         records.update(self.catalog.engine, schema.datasets, self.project, self.id, WHAT, name=new_name)
         return self.refresh()
 
+    def retry(self, **options: Any) -> "Dataset":
+        """Import a failed dataset again from the same file or datasource, on the same record
+        (name, id), with other options: the CSV keywords of `import_file` (separator, decimal,
+        encoding, quotechar, header); those not given keep what the failed attempt used.
+        Returns at once, like `import_file`; `.wait()` follows it."""
+        from .import_retry import retry_import
+
+        retried = retry_import(self, **options)
+        self._info = retried._info
+        return self
+
     def delete(self) -> None:
         """Remove the dataset and our stored files; sources are never touched. Its running
         import, statistics or embeddings job is cancelled first."""
+        from .import_retry import remove_kept_upload
+
         info = self.info
+        remove_kept_upload(self)
         for job_id in filter(None, (info.job_id, (info.embeddings or {}).get("job_id"))):
             try:
                 self.catalog.jobs.cancel(job_id)

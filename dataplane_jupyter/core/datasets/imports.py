@@ -276,7 +276,8 @@ def remove_source(params: dict[str, Any]) -> None:
 
 
 def on_import_end(catalog: "Catalog", job: Job) -> None:
-    """A failed or cancelled import: dataset `failed` with the reason, partial files removed."""
+    """A failed or cancelled import: dataset `failed` with the reason, partial files removed
+    (not the staged upload: a retry reads it again)."""
     params = job.params
     catalog.storage.remove(dataset_folder(params["project_id"], params["dataset_id"]))  # before `failed` shows
     with catalog.engine.begin() as connection:
@@ -285,7 +286,7 @@ def on_import_end(catalog: "Catalog", job: Job) -> None:
                 schema.dataset_statistics.c.dataset_id == params["dataset_id"]
             )
         )
-    remove_source(params)
+    # a staged upload stays for `Dataset.retry` (datasets/import_retry.py); deleting the dataset removes it
     _set(  # the data is gone: so are its row count, width, size and schema
         catalog, params["dataset_id"], status=DatasetStatus.FAILED.value, error=job.error,
         rows=None, n_columns=None, size_bytes=None, schema=[],

@@ -12,12 +12,14 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { askNewName, confirmDelete } from '../dialogs';
 import { embeddingsIcon } from '../icons';
-import { DataplaneModel, embeddingsState } from '../model';
+import { DataplaneModel, embeddingsState, hasData } from '../model';
 import { insertCodeCell, loadDatasetCode } from '../notebook';
 import { notifyError, notifySuccess } from '../notifications';
 import type { DataplaneSidebar } from '../sidebar';
-import { DownloadFormat, IDataset, IEmbeddingsRecord } from '../types';
+import { DownloadFormat, IDataset, IEmbeddingsRecord, IRetryImport } from '../types';
 import { DatasetCommandIDs } from './ids';
+import { RetryForm } from '../forms/retryForm';
+import { showForm } from '../forms/formDialog';
 
 export { DatasetCommandIDs } from './ids';
 
@@ -90,6 +92,13 @@ export function activateDatasetCommands(
         downloadDataset(model, t, args.format === 'parquet' ? 'parquet' : 'csv')
       )
   });
+  commands.addCommand(DatasetCommandIDs.retry, {
+    label: 'Retry Import…',
+    caption: 'Import this failed dataset again from the same file, with other options',
+    icon: refreshIcon,
+    isEnabled: hasTarget,
+    execute: args => withTarget(target(args), retryImport(model))
+  });
   commands.addCommand(DatasetCommandIDs.delete, {
     label: 'Delete…',
     icon: deleteIcon,
@@ -105,7 +114,16 @@ export function activateDatasetCommands(
     palette?.addItem({ command, category: CATEGORY, args: { isPalette: true } });
   }
   model.importFailed.connect((_, dataset) =>
-    notifyError(`Importing “${dataset.name}” failed`, dataset.error ?? 'No reason given.')
+    notifyError(`Importing “${dataset.name}” failed`, dataset.error ?? 'No reason given.', [
+      {
+        label: 'Retry…',
+        callback: () =>
+          void commands.execute(DatasetCommandIDs.retry, {
+            project: model.currentProject ?? '',
+            dataset: dataset.name
+          })
+      }
+    ])
   );
   model.embeddingsEnded.connect((_, dataset) => reportEmbeddings(dataset));
 }
@@ -165,6 +183,25 @@ function reportEmbeddings(dataset: IDataset): void {
   }
 }
 
+/** The retry form, prefilled with what the failed attempt was given or detected. */
+function retryImport(model: DataplaneModel) {
+  return async ({ project, dataset }: ITarget): Promise<void> => {
+    let record: IDataset;
+    let options: IRetryImport;
+    try {
+      record = await model.client.describeDataset(project, dataset);
+      options = await model.client.retryOptions(project, dataset);
+    } catch (error) {
+      notifyError(`Cannot retry the import of “${dataset}”`, error);
+      return;
+    }
+    const form = new RetryForm(record, options, body => model.retry(dataset, body));
+    if (await showForm({ title: `Retry the import of “${dataset}”`, body: form, acceptLabel: 'Retry' })) {
+      notifySuccess(`Importing “${dataset}” again…`);
+    }
+  };
+}
+
 function deleteDataset(model: DataplaneModel) {
   return async ({ dataset }: ITarget): Promise<void> => {
     const confirmed = await confirmDelete(
@@ -188,7 +225,27 @@ function deleteDataset(model: DataplaneModel) {
  * Let the browser download the file: it streams to disk instead of through this page's
  * memory, and shows its own progress.
  */
-function downloadDataset(model: DataplaneModel, { project, dataset }: ITarget, format: DownloadFormat): void {
+async function downloadDataset(
+  model: DataplaneModel,
+  { project, dataset }: ITarget,
+  format: DownloadFormat
+): Promise<void> {
+  // The browser would fail a refused download silently: ask first whether there is data.
+  try {
+    const record = await model.client.describeDataset(project, dataset);
+    if (!hasData(record)) {
+      notifyError(
+        `Cannot download “${dataset}”`,
+        record.status === 'failed'
+          ? `Its import failed, so it holds no data: ${record.error ?? 'no reason given'}`
+          : `It is still being imported (${record.status_label}); try again once it is ready.`
+      );
+      return;
+    }
+  } catch (error) {
+    notifyError(`Cannot download “${dataset}”`, error);
+    return;
+  }
   const link = document.createElement('a');
   link.href = model.client.datasetDownloadUrl(project, dataset, format);
   link.download = `${dataset}.${format}`;

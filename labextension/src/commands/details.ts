@@ -51,7 +51,7 @@ export function addDatasetDetailsCommand(
     namespace: 'dataplane-dataset-details'
   });
   app.commands.addCommand(OPEN_DATASET_DETAILS, {
-    label: args => (args.dataset ? `Dataset ${String(args.dataset)}` : 'Open dataset details'),
+    label: args => (args.dataset ? 'Open Details' : 'Open Dataset Details'),
     caption: 'Show the summary, columns, sample and embeddings of a dataset',
     icon: datasetDetailsIcon,
     execute: async args => {

@@ -9,6 +9,8 @@ export const DatasetCommandIDs = {
   download: 'dataplane:download-dataset',
   delete: 'dataplane:delete-dataset',
   openInNotebook: 'dataplane:open-dataset-in-notebook',
+  /** Args `{project, dataset}`; a form that imports a failed dataset again with other options. */
+  retry: 'dataplane:retry-import',
   /** Args `{project, dataset}`; starts computing the dataset's embeddings. */
   computeEmbeddings: 'dataplane:compute-embeddings',
   /** External: args `{project, dataset, tab?}`; opens the dataset's details tab. */

@@ -5,9 +5,9 @@ import { distributionFigure, distributionTrace } from '../charts';
 import { DataplaneClient } from '../client';
 import { notifyError } from '../notifications';
 import { IColumnStatistics, IDatasetStatistics } from '../types';
-import { approximately, columnStatisticsRows, missingPercent } from './columnStats';
+import { approximately, codeLikeColumn, columnStatisticsRows, drilledColumn, missingPercent } from './columnStats';
 import { ImageFeatures, TensorViewer } from './features';
-import { formatPercent, formatValue, UNKNOWN } from './format';
+import { cellClass, formatCell, formatPercent, UNKNOWN } from './format';
 import { Plot } from './plot';
 import { ChartThemeContext } from './theme';
 
@@ -30,6 +30,8 @@ export function ColumnsTab(props: IColumnsTabProps): JSX.Element {
   const shown = statistics.columns.filter(column =>
     column.name.toLowerCase().includes(filter.toLowerCase())
   );
+  // The drill-down follows the filter: a column filtered out of the list leaves it too.
+  const current = drilledColumn(shown, selected);
   return (
     <div className="jp-Dataplane-detailsColumns">
       <div className="jp-Dataplane-columnsList">
@@ -42,17 +44,17 @@ export function ColumnsTab(props: IColumnsTabProps): JSX.Element {
         <ColumnsTable
           columns={shown}
           rows={statistics.rows}
-          selected={selected}
+          selected={current}
           onSelect={setSelected}
         />
       </div>
-      {selected !== null && (
+      {current !== null && (
         <ColumnDrillDown
-          key={`${selected}:${statistics.partial ? 'partial' : 'complete'}`}
+          key={`${current}:${statistics.partial ? 'partial' : 'complete'}`}
           client={props.client}
           project={props.project}
           dataset={props.dataset}
-          column={selected}
+          column={current}
           partial={statistics.partial === true}
         />
       )}
@@ -87,11 +89,11 @@ function ColumnsTable(props: {
           >
             <td>{column.name}</td>
             <td>{column.type}</td>
-            <td>{formatPercent(missingPercent(column, props.rows))}</td>
-            <td>{approximately(column.distinct, column.distinct_exact)}</td>
-            <td>{formatValue(column.mean)}</td>
-            <td>{formatValue(column.min)}</td>
-            <td>{formatValue(column.max)}</td>
+            <td className="jp-Dataplane-number">{formatPercent(missingPercent(column, props.rows))}</td>
+            <td className="jp-Dataplane-number">{approximately(column.distinct, column.distinct_exact)}</td>
+            <td className={cellClass(column.mean)}>{formatCell(column.mean, codeLikeColumn(column))}</td>
+            <td className={cellClass(column.min)}>{formatCell(column.min, codeLikeColumn(column))}</td>
+            <td className={cellClass(column.max)}>{formatCell(column.max, codeLikeColumn(column))}</td>
           </tr>
         ))}
       </tbody>

@@ -4,6 +4,9 @@ import type * as Plotly from 'plotly.js-dist-min';
 import { emptyFigure, IChartTheme, IFigure, themedLayout } from '../charts';
 import type { ICorrelation } from '../types';
 
+/** Up to this many columns a heatmap cell is wide enough to hold its r value. */
+export const CELL_TEXT_LIMIT = 12;
+
 /** Beyond this many heatmap columns, tick labels overlap: hover instead. */
 export const LABELLED_AXIS_LIMIT = 60;
 /** Heatmap columns shown by default: the most correlated ones. */
@@ -119,7 +122,11 @@ export function correlationFigure(
     })
   );
   const labelled = picked.length <= LABELLED_AXIS_LIMIT;
-  const size = Math.round(Math.min(Math.max(420, 22 * picked.length + 160), 900));
+  const written = picked.length <= CELL_TEXT_LIMIT;
+  // cells of 40 px hold a written r value; beyond, 22 px cells and the value on hover
+  const size = Math.round(
+    Math.min(Math.max(420, (written ? 40 : 22) * picked.length + (written ? 240 : 160)), 900)
+  );
   const method = correlation.method || 'pearson';
   return {
     data: [
@@ -132,7 +139,9 @@ export function correlationFigure(
         zmax: 1,
         zmid: 0,
         colorscale: CORRELATION_COLORSCALE,
-        hovertemplate: '%{y} × %{x}<br>r = %{z:.3f}<extra></extra>',
+        hovertemplate: '%{y} and %{x}<br>r = %{z:.3f}<extra></extra>',
+        // The r value written in each cell while cells are wide enough for "-0.42".
+        ...(written ? { texttemplate: '%{z:.2f}', textfont: { size: 11 } } : {}),
         colorbar: { title: { text: 'r' } }
       } as Plotly.Data
     ],

@@ -15,6 +15,8 @@ export interface IEmbeddingsTabProps {
   dataset: IDataset;
   /** Names of the dataset's columns (to colour the map by). */
   columns: string[];
+  /** The column the map is coloured by until the user picks one (none: null). */
+  defaultColor?: string | null;
   /** The dataset record may have changed (embeddings started, computed or failed). */
   onChanged: () => void;
   /**
@@ -79,6 +81,7 @@ export function EmbeddingsTab(props: IEmbeddingsTabProps): JSX.Element {
         project={props.project}
         dataset={dataset}
         columns={props.columns}
+        defaultColor={props.defaultColor ?? null}
       />
     ) : (
       <div className="jp-Dataplane-embeddingsReady">

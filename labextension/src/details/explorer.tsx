@@ -22,6 +22,8 @@ export interface IEmbeddingsExplorerProps {
   project: string;
   dataset: IDataset;
   columns: string[];
+  /** Colour by this column until the user picks another (or none). */
+  defaultColor?: string | null;
 }
 
 /**
@@ -33,7 +35,8 @@ export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element
   const theme = React.useContext(ChartThemeContext);
   const openDataset = React.useContext(OpenDatasetContext);
   const [dims, setDims] = React.useState<EmbeddingDims>(2);
-  const [color, setColor] = React.useState('');
+  const [picked, setColor] = React.useState<string | null>(null);
+  const color = picked ?? props.defaultColor ?? '';
   const [map, setMap] = React.useState<IEmbeddingsMap | null>(null);
   const [selection, setSelection] = React.useState<number[]>([]);
   const [row, setRow] = React.useState<number | null>(null);

@@ -71,3 +71,46 @@ export function formatValue(value: unknown): string {
 export function humanize(text: string): string {
   return text.replace(/_/g, ' ');
 }
+
+/** Names of integer columns whose values are codes, not quantities: no thousands separators. */
+const CODE_LIKE_NAME = /(^|[_\s-])(id|code|year|yr|zip|key|number|no)$/i;
+
+/**
+ * Whether a column's integers read as codes (years, ids, zip codes) rather than amounts: its
+ * name says so, or every value is a year between 1000 and 2999. Then 1952 stays "1952", not
+ * "1,952", and so does a mean of 1979.5.
+ */
+export function isCodeLike(name: string, values: readonly unknown[]): boolean {
+  const numbers = values.filter((v): v is number => typeof v === 'number' && !Number.isNaN(v));
+  if (numbers.length === 0 || !numbers.every(Number.isInteger)) {
+    return false;
+  }
+  return CODE_LIKE_NAME.test(name) || numbers.every(v => v >= 1000 && v <= 2999);
+}
+
+/** "2024-02-16T00:00:00.000" (a date stored as a timestamp) → "2024-02-16". */
+const MIDNIGHT = /^(\d{4}-\d{2}-\d{2})[T ]00:00:00(?:\.0+)?(?:Z|[+-]00:?00)?$/;
+
+/**
+ * A value of a column: as `formatValue`, except that numbers of a code-like column are not
+ * grouped and timestamps at midnight show as their date.
+ */
+export function formatCell(value: unknown, codeLike = false): string {
+  if (typeof value === 'number' && codeLike && !Number.isNaN(value)) {
+    return Number.isInteger(value)
+      ? String(value)
+      : value.toLocaleString('en-US', { maximumSignificantDigits: 6, useGrouping: false });
+  }
+  if (typeof value === 'string') {
+    const date = MIDNIGHT.exec(value);
+    if (date) {
+      return date[1];
+    }
+  }
+  return formatValue(value);
+}
+
+/** Class of a table cell: numbers are right-aligned (with even-width digits). */
+export function cellClass(value: unknown): string | undefined {
+  return typeof value === 'number' ? 'jp-Dataplane-number' : undefined;
+}

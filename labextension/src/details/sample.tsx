@@ -4,7 +4,7 @@ import * as React from 'react';
 import { DataplaneClient } from '../client';
 import { notifyError } from '../notifications';
 import { IDatasetSample } from '../types';
-import { formatValue } from './format';
+import { cellClass, formatCell, isCodeLike } from './format';
 
 /** Rows shown at first, as in the notebook panel. */
 export const SAMPLE_ROWS = 20;
@@ -80,6 +80,7 @@ export function SampleTab(props: ISampleTabProps): JSX.Element {
 /** A table of rows, with the row number first. */
 export function SampleTable(props: { sample: IDatasetSample }): JSX.Element {
   const { columns, data } = props.sample;
+  const codeLike = columns.map((column, k) => isCodeLike(column, data.map(row => row[k])));
   return (
     <div className="jp-Dataplane-tableScroll">
       <table className="jp-Dataplane-table jp-Dataplane-sampleTable">
@@ -96,7 +97,9 @@ export function SampleTable(props: { sample: IDatasetSample }): JSX.Element {
             <tr key={index}>
               <td className="jp-Dataplane-rowNumber">{index}</td>
               {row.map((cell, column) => (
-                <td key={column}>{formatValue(cell)}</td>
+                <td key={column} className={cellClass(cell)}>
+                  {formatCell(cell, codeLike[column])}
+                </td>
               ))}
             </tr>
           ))}

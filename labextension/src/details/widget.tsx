@@ -14,6 +14,7 @@ import { downloadURL, startDownload } from './download';
 import { datasetDetailsIcon } from './icon';
 import { IDataset } from '../types';
 import { ColumnsTab } from './columns';
+import { defaultColorColumn } from './columnStats';
 import { EmbeddingsTab } from './embeddings';
 import { GeneralTab } from './general';
 import { DatasetDetailsModel } from './model';
@@ -178,6 +179,7 @@ function TabContent(props: {
           {...place}
           dataset={dataset}
           columns={statistics?.columns.map(column => column.name) ?? []}
+          defaultColor={statistics ? defaultColorColumn(statistics.columns) : null}
           onChanged={() => void model.refresh()}
           exploreRequest={props.exploreRequest}
         />

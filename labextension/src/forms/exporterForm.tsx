@@ -4,6 +4,7 @@ import { errorMessage, notifySuccess } from '../notifications';
 import { SourcesModel } from '../sourcesModel';
 import { ExportMode, IConnectorKind, IConnectorTest, IExporter } from '../types';
 import { FormError, FormWidget, IDLE, SelectRow, TestRow, TestState, TextRow } from './common';
+import { stampedExample } from './stamped';
 import {
   FieldValue,
   FieldValues,
@@ -23,7 +24,7 @@ export const EXPORT_MODES: { value: ExportMode; label: string; help: string }[] 
   {
     value: 'timestamp',
     label: 'Add a timestamp',
-    help: 'the time is added to the file or table name, e.g. sales_2026-07-12T15:22:29.csv'
+    help: 'the time of the export is added to the file or table name'
   },
   {
     value: 'cancel',
@@ -148,7 +149,11 @@ export class ExporterForm extends FormWidget implements ISubmittable {
           name="mode"
           value={this._exportMode}
           options={EXPORT_MODES.map(m => ({ label: m.label, value: m.value }))}
-          help={mode?.help}
+          help={
+            this._exportMode === 'timestamp'
+              ? stampedExample(this._destination(), this._fileFormat)
+              : mode?.help
+          }
           onChange={value => this.set(() => (this._exportMode = value))}
         />
         <SelectRow

@@ -76,6 +76,28 @@ function FieldControl(props: IFieldRowProps): JSX.Element {
   if (field.kind === 'file') {
     return <FileControl {...props} />;
   }
+  const choices = field.choices ?? [];
+  if (choices.length > 0 && !field.secret) {
+    // A dropdown of the usual values; a saved value that is not among them stays offered.
+    const current = String(props.value);
+    const options = choices.some(choice => choice.value === current) || current === ''
+      ? choices
+      : [...choices, { value: current, label: current }];
+    return (
+      <select
+        className="jp-mod-styled"
+        name={field.name}
+        value={current || choices[0].value}
+        onChange={event => props.onChange(event.target.value)}
+      >
+        {options.map(choice => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    );
+  }
   if (field.kind === 'text') {
     return (
       <textarea

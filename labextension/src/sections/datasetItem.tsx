@@ -3,13 +3,14 @@ import {
   downloadIcon,
   ellipsesIcon,
   launchIcon,
-  notebookIcon
+  notebookIcon,
+  refreshIcon
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { formatBytes } from '../details/format';
 import { embeddingsIcon } from '../icons';
-import { embeddingsState, isBusy } from '../model';
+import { actionFits, embeddingsState, isBusy } from '../model';
 import { DatasetOrigin, IDataset, IEmbeddingsRecord, IUploadProgress } from '../types';
 import { ProgressBar } from './common';
 
@@ -45,10 +46,11 @@ export interface IRowAction {
 }
 
 /** Inline actions, in display order; each shows only while its command exists. */
-export const ROW_ACTIONS: Record<'details' | 'notebook' | 'download', IRowAction> = {
+export const ROW_ACTIONS: Record<'details' | 'notebook' | 'download' | 'retry', IRowAction> = {
   details: { id: 'details', tooltip: 'Details', icon: launchIcon },
   notebook: { id: 'notebook', tooltip: 'Open in a notebook', icon: notebookIcon },
-  download: { id: 'download', tooltip: 'Download as CSV', icon: downloadIcon }
+  download: { id: 'download', tooltip: 'Download as CSV', icon: downloadIcon },
+  retry: { id: 'retry', tooltip: 'Retry the import with other options', icon: refreshIcon }
 };
 
 /** The embeddings action of a ready dataset: its id tells what a click does. */
@@ -99,7 +101,7 @@ export function DatasetItem(props: IDatasetItemProps): JSX.Element {
           {dataset.name}
         </span>
         <span className="jp-Dataplane-itemActions">
-          {props.actions.map(action => (
+          {props.actions.filter(action => actionFits(action.id, dataset)).map(action => (
             <ToolbarButtonComponent
               key={action.id}
               className={`jp-Dataplane-action jp-Dataplane-action-${action.id}`}

@@ -1,4 +1,5 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import {
   MenuSvg,
   PanelWithToolbar,
@@ -10,7 +11,7 @@ import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { DatasetCommandIDs } from '../commands/ids';
-import { DataplaneModel } from '../model';
+import { DataplaneModel, actionFits } from '../model';
 import { notifyError } from '../notifications';
 import { IDataset } from '../types';
 import { UPLOAD_ACCEPT } from '../upload';
@@ -32,6 +33,7 @@ const ACTION_COMMANDS: Record<string, string> = {
   details: DatasetCommandIDs.openDetails,
   notebook: DatasetCommandIDs.openInNotebook,
   download: DatasetCommandIDs.download,
+  retry: DatasetCommandIDs.retry,
   'compute-embeddings': DatasetCommandIDs.computeEmbeddings,
   'explore-embeddings': DatasetCommandIDs.openDetails
 };
@@ -79,7 +81,15 @@ export class DatasetsSection extends PanelWithToolbar {
     }
     for (const file of files) {
       try {
-        await this._model.upload(file);
+        const taken = await this._model.datasetHoldingName(file.name);
+        let replace = false;
+        if (taken) {
+          replace = await confirmReplace(taken);
+          if (!replace) {
+            continue;
+          }
+        }
+        await this._model.upload(file, { replace });
       } catch (error) {
         notifyError(`Could not upload ${file.name}`, error);
       }
@@ -223,12 +233,17 @@ class DatasetsView extends ModelView {
     const menu = this._menu;
     menu.clearItems();
     for (const group of MENU_GROUPS) {
-      const items = group.filter(item => this._commands.hasCommand(item.command));
+      const items = group.filter(
+        item => this._commands.hasCommand(item.command) && actionFits(item.action, dataset)
+      );
       if (items.length > 0 && menu.items.length > 0) {
         menu.addItem({ type: 'separator' });
       }
       for (const item of items) {
-        menu.addItem({ command: item.command, args: { ...this.args(dataset), ...item.args } });
+        menu.addItem({
+          command: item.command,
+          args: { ...this.args(dataset), ...(item.args ?? {}) }
+        });
       }
     }
     menu.open(x, y);
@@ -245,16 +260,34 @@ class DatasetsView extends ModelView {
 const EMBEDDINGS_ACTIONS: EmbeddingsAction[] = ['compute-embeddings', 'explore-embeddings'];
 
 /** Items of a dataset's menu, in groups separated by a line. */
-const MENU_GROUPS: { command: string; args?: { format: string } }[][] = [
-  [{ command: DatasetCommandIDs.openDetails }, { command: DatasetCommandIDs.openInNotebook }],
+const MENU_GROUPS: { command: string; action: string; args?: { format: string } }[][] = [
   [
-    { command: DatasetCommandIDs.rename },
-    { command: DatasetCommandIDs.download, args: { format: 'csv' } },
-    { command: DatasetCommandIDs.download, args: { format: 'parquet' } },
-    { command: DatasetCommandIDs.export }
+    { command: DatasetCommandIDs.openDetails, action: 'details' },
+    { command: DatasetCommandIDs.retry, action: 'retry' },
+    { command: DatasetCommandIDs.openInNotebook, action: 'notebook' }
   ],
-  [{ command: DatasetCommandIDs.delete }]
+  [
+    { command: DatasetCommandIDs.rename, action: 'rename' },
+    { command: DatasetCommandIDs.download, action: 'download', args: { format: 'csv' } },
+    { command: DatasetCommandIDs.download, action: 'download', args: { format: 'parquet' } },
+    { command: DatasetCommandIDs.export, action: 'export' }
+  ],
+  [{ command: DatasetCommandIDs.delete, action: 'delete' }]
 ];
+
+/** Ask before an upload replaces the dataset holding its name (a failed one, typically). */
+async function confirmReplace(taken: IDataset): Promise<boolean> {
+  const state = taken.status === 'failed' ? 'a failed import' : taken.status_label;
+  const result = await showDialog({
+    title: `Replace dataset “${taken.name}”?`,
+    body:
+      `The project already has a dataset named “${taken.name}” (${state}). Replacing it ` +
+      'deletes it and its stored files, then imports this file under the same name.' +
+      (taken.status === 'failed' ? ' To keep its file and change how it is read, use Retry Import instead.' : ''),
+    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Replace' })]
+  });
+  return result.button.accept;
+}
 
 function emptyText(model: DataplaneModel): string {
   if (model.filtered) {

@@ -133,7 +133,7 @@ export class ImageFoldersSection extends ReactWidget {
     }
     if (model.folders.length === 0 && model.uploads.length === 0) {
       return (
-        <div className="jp-Dataplane-imageFoldersEmpty">
+        <div className="jp-Dataplane-imageFoldersEmpty" data-dataplane-empty="">
           <p className="jp-Dataplane-empty">
             No image folders yet: an image folder stores the jpg, png and gif
             images of a zip, its folders becoming categories.

@@ -127,7 +127,11 @@ export abstract class SourcesSection extends ReactWidget {
   }
 
   protected get empty(): JSX.Element {
-    return <p className="jp-Dataplane-empty">{this.emptyText}</p>;
+    return (
+      <p className="jp-Dataplane-empty" data-dataplane-empty="">
+        {this.emptyText}
+      </p>
+    );
   }
 }
 

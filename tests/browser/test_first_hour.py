@@ -1,0 +1,192 @@
+"""What a new user meets in the sidebar (issue #20): a failed import fixed by a retry with other
+options, a replaced upload, actions that cannot work hidden, the picked project kept across a
+reload, and the sidebar at 1400×900 with a dozen datasets.
+
+Its own JupyterLab over its own data home, so the datasets it changes are its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .lab import LabServer, open_lab, run_lab
+
+pytestmark = pytest.mark.browser
+
+SECTION = "#dataplane-sidebar .jp-Dataplane-datasets"
+FILE_INPUT = f"{SECTION} .jp-Dataplane-fileInput"
+JOB_TIMEOUT_MS = 120_000
+UI_TIMEOUT_MS = 30_000
+LATIN1 = "city;population\nZürich;421878\nGenève;203856\nMünchen;1512491\n".encode("cp1252")
+NAMES = [
+    "customer_churn_features_2026_q3", "sales", "iris", "tips", "gapminder", "wind", "stocks",
+    "predictions_random_forest_v2", "events", "returns_by_region",
+]
+
+
+@pytest.fixture(scope="module")
+def first_hour_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """Project "default" with 10 ready datasets and 2 failed imports; project "demo" with one."""
+    import pandas as pd
+
+    import dataplane_jupyter as dp
+
+    home = tmp_path_factory.mktemp("first-hour-home")
+    files = tmp_path_factory.mktemp("first-hour-files")
+    catalog = dp.Catalog(home=home, executor="thread")
+    project = catalog.project("default")
+    for i, name in enumerate(NAMES):
+        frame = pd.DataFrame({"year": [1952 + 5 * k for k in range(12)], "value": [k * 1.5 + i for k in range(12)]})
+        project.datasets.from_pandas(frame, name, origin="upload" if i % 2 else "pipeline_output").wait(timeout=120)
+    for name in ("cities", "ragged_cities"):
+        path = files / f"{name}.csv"
+        path.write_bytes(LATIN1)
+        with pytest.raises(dp.ImportFailed):
+            project.datasets.import_file(path, name=name, encoding="utf-8", separator=",").wait(timeout=120)
+    countries = [f"Country {k:03d}" for k in range(142)]
+    gapminder = pd.DataFrame({
+        "country": [c for c in countries for _ in range(12)],
+        "year": [1952 + 5 * k for _ in countries for k in range(12)],
+        "lifeExp": [40.0 + (i % 12) * 2.5 + (i % 7) for i in range(142 * 12)],
+        "pop": [1_000_000 + 37_513 * i for i in range(142 * 12)],
+        "day": pd.to_datetime(["2024-02-16"] * (142 * 12)),
+    })
+    project.datasets["gapminder"].delete()
+    project.datasets.from_pandas(gapminder, "gapminder", origin="upload").wait(timeout=120)
+    demo = catalog.project("demo")
+    demo.datasets.from_pandas(pd.DataFrame({"a": [1, 2]}), "demo_only").wait(timeout=120)
+    with run_lab(tmp_path_factory.mktemp("first-hour-lab"), home, server_extension=True) as server:
+        yield server
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser: Any, first_hour_lab: LabServer, artifacts_dir: Path) -> Iterator[Any]:
+    with open_lab(browser, first_hour_lab, artifacts_dir, request.node.name) as lab_page:
+        lab_page.set_default_timeout(UI_TIMEOUT_MS)
+        expect.set_options(timeout=UI_TIMEOUT_MS)
+        yield lab_page
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            lab_page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
+
+
+def open_sidebar(page: Any) -> Any:
+    page.evaluate("() => window.jupyterapp.commands.execute('dataplane:open-sidebar')")
+    panel = page.locator("#dataplane-sidebar")
+    expect(panel).to_be_visible()
+    return panel
+
+
+def row(page: Any, name: str) -> Any:
+    return page.locator(f"{SECTION} .jp-Dataplane-dataset[data-name='{name}']")
+
+
+def hover_row(page: Any, name: str) -> Any:
+    item = row(page, name)
+    item.hover()
+    return item
+
+
+def test_sidebar_with_twelve_datasets_at_1400x900(page: Any, artifacts_dir: Path) -> None:
+    open_sidebar(page)
+    expect(page.locator(f"{SECTION} .jp-Dataplane-dataset")).to_have_count(12)
+    page.screenshot(path=str(artifacts_dir / "first-hour-sidebar-12-datasets.png"))
+    assert page.page_errors == []
+
+
+def test_a_failed_import_offers_retry_not_download_and_the_retry_fixes_it(page: Any, artifacts_dir: Path) -> None:
+    open_sidebar(page)
+    item = hover_row(page, "cities")
+    expect(item).to_have_attribute("data-status", "failed")
+    expect(item.locator(".jp-Dataplane-action-download")).to_have_count(0)
+    expect(item.locator(".jp-Dataplane-action-notebook")).to_have_count(0)
+    ready = hover_row(page, "sales")
+    expect(ready.locator(".jp-Dataplane-action-download")).to_have_count(1)
+
+    hover_row(page, "cities").locator(".jp-Dataplane-action-more").click()
+    labels = page.locator(".lm-Menu .lm-Menu-itemLabel").all_inner_texts()
+    assert labels[0] == "Open Details"
+    assert "Retry Import…" in labels
+    assert not any(label.startswith("Download") for label in labels) and "Open in a Notebook" not in labels
+    page.keyboard.press("Escape")
+
+    hover_row(page, "cities").locator(".jp-Dataplane-action-retry").click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text("Retry the import of “cities”")
+    expect(dialog.locator("input[name='encoding']")).to_have_value("utf-8")  # what the failed attempt used
+    expect(dialog.locator("input[name='separator']")).to_have_value(",")
+    expect(dialog.locator(".jp-Dataplane-retryReason")).to_contain_text("cities.csv")
+    page.screenshot(path=str(artifacts_dir / "first-hour-retry-form.png"))
+    dialog.locator("input[name='encoding']").fill("cp1252")
+    dialog.locator("input[name='separator']").fill(";")
+    dialog.get_by_role("button", name="Retry").click()
+    expect(dialog).to_have_count(0)
+    expect(row(page, "cities")).to_have_attribute("data-status", "ready", timeout=JOB_TIMEOUT_MS)
+    expect(row(page, "cities").locator(".jp-Dataplane-itemShape")).to_have_text("3 × 2")
+    assert page.page_errors == []
+
+
+def test_an_upload_of_a_taken_name_asks_before_replacing(page: Any, tmp_path: Path) -> None:
+    open_sidebar(page)
+    failed_id = row(page, "ragged_cities").get_attribute("data-status")
+    assert failed_id == "failed"
+    upload = tmp_path / "ragged_cities.csv"
+    upload.write_text("city,population\nBern,134794\n")
+    page.set_input_files(FILE_INPUT, str(upload))
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text("Replace dataset “ragged_cities”?")
+    expect(dialog).to_contain_text("a failed import")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(row(page, "ragged_cities")).to_have_attribute("data-status", "failed")
+    page.set_input_files(FILE_INPUT, str(upload))
+    page.locator(".jp-Dialog").get_by_role("button", name="Replace").click()
+    expect(row(page, "ragged_cities")).to_have_attribute("data-status", "ready", timeout=JOB_TIMEOUT_MS)
+    expect(row(page, "ragged_cities").locator(".jp-Dataplane-itemShape")).to_have_text("1 × 2")
+    assert page.page_errors == []
+
+
+def test_the_picked_project_stays_across_a_reload(page: Any) -> None:
+    panel = open_sidebar(page)
+    panel.locator(".jp-Dataplane-projectSelect select").select_option("demo")
+    expect(row(page, "demo_only")).to_be_visible()
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_function("() => window.jupyterapp !== undefined")
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    panel = open_sidebar(page)
+    expect(row(page, "demo_only")).to_be_visible()
+    expect(panel.locator(".jp-Dataplane-projectSelect select")).to_have_value("demo")
+
+
+def test_details_tab_reads_right(page: Any, artifacts_dir: Path) -> None:
+    open_sidebar(page)
+    widget_id = page.evaluate(
+        """async () => (await window.jupyterapp.commands.execute(
+            'dataplane:open-dataset-details', {project: 'default', dataset: 'gapminder'})).id"""
+    )
+    content = page.locator(f"#{widget_id} .jp-Dataplane-details")
+    expect(content.locator(".jp-Dataplane-distributions .js-plotly-plot")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    heatmap = content.locator(".jp-Dataplane-heatmap .js-plotly-plot")
+    expect(heatmap).to_be_visible(timeout=JOB_TIMEOUT_MS)
+    expect(content.locator(".jp-Dataplane-distributions")).to_contain_text("142 levels, each 0.7 %")
+    page.screenshot(path=str(artifacts_dir / "first-hour-details-general.png"))
+    content.locator('.jp-Dataplane-tab[data-tab="Columns"]').click()
+    year = content.locator('.jp-Dataplane-columnsTable tr[data-column="year"]')
+    expect(year.locator("td").nth(5)).to_have_text("1952")  # min, not "1,952"
+    expect(year.locator("td").nth(4)).to_have_text("1979.5")
+    expect(year.locator("td").nth(5)).to_have_css("text-align", "right")
+    content.locator(".jp-Dataplane-columnsList input").fill("life")
+    expect(content.locator(".jp-Dataplane-columnsTable tbody tr")).to_have_count(1)
+    expect(content.locator(".jp-Dataplane-detailsColumns")).to_contain_text("lifeExp")
+    expect(content.locator(".jp-Dataplane-detailsColumns")).to_contain_text("distinct values")
+    page.screenshot(path=str(artifacts_dir / "first-hour-details-columns.png"))
+    content.locator('.jp-Dataplane-tab[data-tab="Sample"]').click()
+    sample = content.locator(".jp-Dataplane-sampleTable")
+    expect(sample).to_contain_text("2024-02-16")
+    expect(sample).not_to_contain_text("T00:00:00")
+    page.screenshot(path=str(artifacts_dir / "first-hour-details-sample.png"))
+    assert page.page_errors == []
