@@ -23,5 +23,8 @@ class RetryImportHandler(DataplaneHandler):
     async def post(self, project: str, dataset: str) -> None:
         request = self.body(RetryImport)
         ds = await self.call(self.dataset, project, dataset)
-        retried = await self.call(retry_import, ds, **request.model_dump(exclude_unset=True))
+        options = request.model_dump(exclude_unset=True)
+        if options.get("on_bad_rows") is None:
+            options.pop("on_bad_rows", None)  # null: as the failed attempt did
+        retried = await self.call(retry_import, ds, **options)
         self.reply(retried.describe(), status=202)

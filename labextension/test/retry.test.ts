@@ -10,14 +10,17 @@ function dataset(status: IDataset['status']): IDataset {
 
 describe('retry of a failed import', () => {
   it('prefills the form with what the server gives and sends empty fields as "detect"', () => {
-    const fields = retryFields({ separator: '\t', decimal: null, encoding: 'utf-8', quotechar: null, header: false });
+    const fields = retryFields({ separator: '\t', decimal: null, encoding: 'utf-8', quotechar: null, header: false, escapechar: null, skip_lines: null, on_bad_rows: null });
     expect(fields).toEqual({ separator: '\\t', decimal: '', encoding: 'utf-8', quotechar: '', header: 'no' });
     expect(retryBody({ ...fields, separator: ';', header: 'detect' })).toEqual({
       separator: ';',
       decimal: null,
       encoding: 'utf-8',
       quotechar: null,
-      header: null
+      header: null,
+      escapechar: null,
+      skip_lines: null,
+      on_bad_rows: null
     });
     expect(retryBody(fields).separator).toBe('\t');
     expect(retryBody({ ...fields, header: 'yes' }).header).toBe(true);

@@ -29,6 +29,9 @@ export function retryBody(fields: IRetryFields): IRetryImport {
     decimal: text(fields.decimal),
     encoding: text(fields.encoding),
     quotechar: text(fields.quotechar),
-    header: fields.header === 'detect' ? null : fields.header === 'yes'
+    header: fields.header === 'detect' ? null : fields.header === 'yes',
+    escapechar: null,
+    skip_lines: null,
+    on_bad_rows: null
   };
 }
