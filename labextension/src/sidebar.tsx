@@ -128,6 +128,7 @@ export class DataplaneSidebar extends SidePanel {
   private _foldEmptySections(): void {
     const content = this.content as AccordionPanel;
     this._folding = true;
+    let changed = false;
     try {
       content.widgets.forEach((widget, index) => {
         if (widget === this.datasets || this._userSet.has(widget)) {
@@ -138,13 +139,19 @@ export class DataplaneSidebar extends SidePanel {
         if (empty && expanded) {
           content.collapse(index);
           this._folded.add(widget);
+          changed = true;
         } else if (!empty && !expanded && this._folded.has(widget)) {
           content.expand(index);
           this._folded.delete(widget);
+          changed = true;
         }
       });
     } finally {
       this._folding = false;
+    }
+    if (changed && this._sized) {
+      // the room a folded section gave up goes to the datasets, not to its neighbour
+      this._giveDatasetsMoreRoom();
     }
   }
 

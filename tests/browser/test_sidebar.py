@@ -46,7 +46,8 @@ def test_sidebar_shows_projects_and_datasets(
     select = panel.locator(".jp-Dataplane-projectSelect select")
     expect(select).to_have_value("default")
     projects = sorted({dataset.project for dataset in seeded})
-    assert sorted(select.locator("option").all_inner_texts()) == projects
+    # other test modules share the catalog and may add their own projects
+    assert set(projects) <= set(select.locator("option").all_inner_texts())
     expect_datasets(panel, [d for d in seeded if d.project == "default"])
     lab_page.screenshot(path=str(artifacts_dir / "sidebar-default-project.png"))
 

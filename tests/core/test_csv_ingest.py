@@ -315,4 +315,4 @@ def test_a_file_wider_than_the_column_limit_is_refused_at_once_naming_the_count(
     row = b",".join(b"1" for _ in range(100_000))
     with pytest.raises(InvalidInput) as err:
         detect_csv_format(io.BytesIO(header + b"\n" + row + b"\n" + row + b"\n"), source="wide.csv")
-    assert str(err.value).startswith("wide.csv has 100,000 columns; the platform reads at most 2,000 per file")
+    assert str(err.value).startswith("wide.csv has 100,000 columns; at most 2,000 are accepted")

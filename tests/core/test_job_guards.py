@@ -48,7 +48,7 @@ def test_a_job_cancelled_then_killed_ends_cancelled(process_catalog):
 
 def test_a_failed_import_keeps_no_row_count(catalog):
     project = catalog.project("p")
-    dataset_id = project.datasets._create("d", DatasetOrigin.UPLOAD, {"file": "d.csv"})
+    dataset_id = project.datasets.add_record("d", DatasetOrigin.UPLOAD, {"file": "d.csv"})
     job = catalog.jobs.start(
         "dataset.import", f"{JOBS}:copied_then_fail", on_end=f"{on_import_end.__module__}:on_import_end",
         project_id=project.id, target=("dataset", dataset_id),

@@ -126,7 +126,7 @@ export class PipelinesSection extends ReactWidget {
     }
     if (this._pipelines.length === 0) {
       return (
-        <p className="jp-Dataplane-empty">
+        <p className="jp-Dataplane-empty" data-dataplane-empty="">
           No pipelines yet: a pipeline reads, transforms, predicts and exports, step by step.
         </p>
       );
