@@ -19,6 +19,15 @@ from .test_sidebar import OPEN_COMMAND, SIDEBAR
 
 pytestmark = pytest.mark.browser
 
+
+def unfold(panel: Any) -> None:
+    """Open the Image folders section the way a user does, by its title, if it is folded."""
+    title = panel.locator('h3[aria-label="Image folders Section"]')
+    expect(title).to_be_visible(timeout=UI_TIMEOUT_MS)
+    if title.get_attribute("aria-expanded") != "true":
+        title.click()
+    expect(title).to_have_attribute("aria-expanded", "true", timeout=UI_TIMEOUT_MS)
+
 SECTION = ".jp-Dataplane-imageFolders"
 IMPORT_TIMEOUT_MS = 120_000
 UI_TIMEOUT_MS = 30_000
@@ -200,6 +209,7 @@ def test_upload_browse_download_rename_delete(lab_page: Any, artifacts_dir: Path
     picker = panel.locator(".jp-Dataplane-projectSelect select")
     picker.select_option("churn")
     expect(section.locator(".jp-Dataplane-imageFolder")).to_have_count(0, timeout=UI_TIMEOUT_MS)
+    unfold(panel)  # an empty section folds to its title bar
     expect(section.locator(".jp-Dataplane-uploadButton")).to_be_visible(timeout=UI_TIMEOUT_MS)
     picker.select_option("default")
     expect(folder_row(page, "pets-renamed")).to_be_visible(timeout=UI_TIMEOUT_MS)
@@ -268,7 +278,8 @@ def test_upload_and_copy_show_their_progress(lab_page: Any, artifacts_dir: Path,
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 1_000_000},
     )
 
-    # An empty list offers the upload button in the section itself.
+    # An empty list offers the upload button in the section itself, once unfolded.
+    unfold(panel)
     with page.expect_file_chooser(timeout=UI_TIMEOUT_MS) as chooser:
         section.locator(".jp-Dataplane-uploadButton").click()
     chooser.value.set_files(str(archive))

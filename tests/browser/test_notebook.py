@@ -97,7 +97,7 @@ def test_getting_started_in_jupyterlab(browser: Any, notebook_lab: LabServer, ar
 
         # The catalog panel lists the dataset as ready
         catalog = page.locator(".dp-catalog-panel").last
-        expect(catalog.locator('.dp-dataset[data-name="tips"][data-status="ready"]')).to_be_visible(
+        expect(catalog.locator('.dp-dataset[data-name="my_tips"][data-status="ready"]')).to_be_visible(
             timeout=RUN_TIMEOUT_MS)
         screenshot(page, catalog, artifacts_dir / "notebook-catalog-panel.png")
 
