@@ -24,8 +24,10 @@ def unfold(panel: Any) -> None:
     """Open the Image folders section the way a user does, by its title, if it is folded."""
     title = panel.locator('h3[aria-label="Image folders Section"]')
     expect(title).to_be_visible(timeout=UI_TIMEOUT_MS)
+    # the sidebar folds empty sections on the frame after it shows: let that happen first
+    title.page.wait_for_timeout(1000)
     if title.get_attribute("aria-expanded") != "true":
-        title.click()
+        title.click()  # a section the user unfolds stays as the user set it
     expect(title).to_have_attribute("aria-expanded", "true", timeout=UI_TIMEOUT_MS)
 
 SECTION = ".jp-Dataplane-imageFolders"
@@ -269,6 +271,7 @@ def test_upload_and_copy_show_their_progress(lab_page: Any, artifacts_dir: Path,
     archive = noise_zip(tmp_path / "noise.zip", images=40, side=160)
     panel = open_sidebar(page)
     section = panel.locator(SECTION)
+    unfold(panel)  # empty at first, so folded to its title bar
     expect(section).to_be_visible()
     # A slow link, so that the upload lasts long enough to be watched (~3 s for the ~3 MB zip).
     cdp = page.context.new_cdp_session(page)
@@ -278,8 +281,7 @@ def test_upload_and_copy_show_their_progress(lab_page: Any, artifacts_dir: Path,
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 1_000_000},
     )
 
-    # An empty list offers the upload button in the section itself, once unfolded.
-    unfold(panel)
+    # An empty list offers the upload button in the section itself.
     with page.expect_file_chooser(timeout=UI_TIMEOUT_MS) as chooser:
         section.locator(".jp-Dataplane-uploadButton").click()
     chooser.value.set_files(str(archive))
