@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,19 @@ def load_key(home: Path) -> bytes:
     if from_env:
         return from_env.encode()
     path = home / KEY_FILE
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes().strip()
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(Fernet.generate_key())
+    if not path.exists():
+        # Written whole under another name, then linked into place: a reader racing the first
+        # writer never sees an empty key file, and of two first writers one key wins.
+        draft = home / f".{KEY_FILE}.{uuid.uuid4().hex}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(Fernet.generate_key())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink(missing_ok=True)
     return path.read_bytes().strip()
 
 
