@@ -129,7 +129,7 @@ export class ImageFoldersSection extends ReactWidget {
   private _renderList(): JSX.Element {
     const model = this.model;
     if (model.loading) {
-      return <p className="jp-Dataplane-empty">Loading…</p>;
+      return <p className="jp-Dataplane-empty" data-dataplane-empty="">Loading…</p>;
     }
     if (model.folders.length === 0 && model.uploads.length === 0) {
       return (

@@ -120,7 +120,7 @@ export abstract class SourcesSection extends ReactWidget {
           Could not load: {sources.error}
         </p>
       ) : (
-        <p className="jp-Dataplane-empty">Loading…</p>
+        <p className="jp-Dataplane-empty" data-dataplane-empty="">Loading…</p>
       );
     }
     return this.renderList();
