@@ -35,6 +35,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _reader_went_away()
 
 
+def run() -> None:
+    """The `dataplane` command: `main`, then leave without tearing down native thread pools.
+    Arrow's IO threads can still be parked in Python when the interpreter finalizes, and their
+    unwinding aborts the process (SIGABRT after the output was complete, ~1 run in 40).
+    Everything the command owes the user is flushed before the exit."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+    os._exit(code)
+
+
 def _reader_went_away() -> int:
     """`dataplane … | head`: the reader closed the pipe. Stop quietly, as `cat` does, with
     128 + SIGPIPE; stdout goes to /dev/null so the interpreter's final flush cannot fail again."""
