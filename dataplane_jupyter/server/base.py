@@ -131,7 +131,7 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         if isinstance(payload, BaseModel):
-            self.finish(payload.model_dump_json())
+            self.finish(payload.model_dump_json(exclude_unset=getattr(payload, "sparse", False)))
         else:
             self.finish(json.dumps(payload, default=str))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -15,9 +14,12 @@ from ..core.jobs.leftovers import uploads_folder
 from ..core.jobs.store import Job
 from ..core.models import (
     CreateProject,
+    DescribeColumnStatistics,
     DescribeDataset,
     DescribeJob,
     DescribeProject,
+    DescribeSample,
+    DescribeStatistics,
     DownloadQuery,
     ListDatasetsQuery,
     ListDatasetsResponse,
@@ -113,28 +115,28 @@ class DatasetHandler(DataplaneHandler):
 
 class StatisticsHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("Dataset statistics: summary, columns, correlation, sample")
+    @operation("Dataset statistics: summary, columns, correlation, sample", response=DescribeStatistics)
     async def get(self, project: str, dataset: str) -> None:
         ds = await self.call(self.dataset, project, dataset)
-        self.reply(await self.call(ds.statistics))
+        self.reply(DescribeStatistics.model_validate(await self.call(ds.statistics)))
 
 
 class ColumnHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("Statistics of one column (drill-down)")
+    @operation("Statistics of one column (drill-down)", response=DescribeColumnStatistics)
     async def get(self, project: str, dataset: str, column: str) -> None:
         ds = await self.call(self.dataset, project, dataset)
-        self.reply(await self.call(ds.column, column))
+        self.reply(DescribeColumnStatistics.model_validate(await self.call(ds.column, column)))
 
 
 class SampleHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("The first rows", query=SampleQuery)
+    @operation("The first rows", response=DescribeSample, query=SampleQuery)
     async def get(self, project: str, dataset: str) -> None:
         n = self.query(SampleQuery).n
         ds = await self.call(self.dataset, project, dataset)
         frame = _sized_bytes(await self.call(ds.sample, n))
-        self.reply(json.loads(frame.to_json(orient="split", index=False, date_format="iso")))
+        self.reply(DescribeSample.model_validate_json(frame.to_json(orient="split", index=False, date_format="iso")))
 
 
 def _sized_bytes(frame: Any) -> Any:

@@ -462,7 +462,7 @@ class Dataset(RecordWithJob[DescribeDataset]):
 
         info = self.info
         remove_kept_upload(self)
-        for job_id in filter(None, (info.job_id, (info.embeddings or {}).get("job_id"))):
+        for job_id in filter(None, (info.job_id, info.embeddings.get("job_id") if info.embeddings else None)):
             try:
                 self.catalog.jobs.cancel(job_id)
             except (InvalidState, NotFound):
