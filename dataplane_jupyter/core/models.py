@@ -192,8 +192,13 @@ class RejectedRow(Record):
 Cell = Annotated[
     JsonValue,
     WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "array", "items": {}},
-                              {"type": "object"}, {"type": "null"}]}),
+                              {"type": "object", "additionalProperties": {}}, {"type": "null"}]}),
 ]
+
+
+def _drop_defaults(schema: dict[str, Any]) -> None:
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
 
 
 class Snapshot(Record):
@@ -202,6 +207,8 @@ class Snapshot(Record):
     back as null (`sparse`: the REST layer dumps them with `exclude_unset`)."""
 
     sparse: ClassVar[bool] = True
+    # so their schemas give no defaults either: a field that is not required may be absent
+    model_config = ConfigDict(from_attributes=True, json_schema_extra=lambda schema: _drop_defaults(schema))
 
 
 class DescribeHistogram(Snapshot):
