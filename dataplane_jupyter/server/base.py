@@ -135,6 +135,12 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
         else:
             self.finish(json.dumps(payload, default=str))
 
+    async def no_content(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run blocking core work (a deletion) off the event loop, then finish with 204."""
+        await self.call(fn, *args)
+        self.set_status(204)
+        self.finish()
+
     def int_argument(self, name: str, default: int | None = None, *, least: int | None = None,
                      most: int | None = None) -> int:
         """A whole-number query argument (422 naming it when it is not one, is out of range, or

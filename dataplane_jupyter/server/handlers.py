@@ -66,9 +66,7 @@ class ProjectHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Delete a project and everything it holds", status=204)
     async def delete(self, project: str) -> None:
-        await self.call(self.catalog.delete_project, project)
-        self.set_status(204)
-        self.finish()
+        await self.no_content(self.catalog.delete_project, project)
 
 
 class DatasetsHandler(DataplaneHandler):
@@ -107,10 +105,7 @@ class DatasetHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Delete a dataset and its stored files (sources are never touched)", status=204)
     async def delete(self, project: str, dataset: str) -> None:
-        ds = await self.call(self.dataset, project, dataset)
-        await self.call(ds.delete)
-        self.set_status(204)
-        self.finish()
+        await self.no_content(lambda: self.dataset(project, dataset).delete())
 
 
 class StatisticsHandler(DataplaneHandler):
