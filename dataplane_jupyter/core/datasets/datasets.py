@@ -50,6 +50,18 @@ def _member(enum: type[DatasetOrigin] | type[DatasetStatus], value: str, field: 
         ) from None
 
 
+def _location(source: str | os.PathLike[str], field: str) -> str:
+    """A file to import: a URL as given, a local path made absolute (InvalidInput naming `field`
+    when there is no such file)."""
+    location = str(source)
+    if "://" in location:
+        return location
+    path = Path(location).expanduser()
+    if not path.is_file():
+        raise InvalidInput(f"File {location!r} does not exist.", field=field)
+    return str(path.absolute())
+
+
 def _describe(row: sa.Row) -> DescribeDataset:
     values = dict(row._mapping)
     values["columns"] = values.pop("n_columns")
@@ -150,12 +162,7 @@ class Datasets:
         if on_bad_rows not in ON_BAD_ROWS:
             raise InvalidInput(f"on_bad_rows must be one of {', '.join(ON_BAD_ROWS)}, got {on_bad_rows!r}.",
                                field="on_bad_rows")
-        location = str(source)
-        if "://" not in location:
-            path = Path(location).expanduser()
-            if not path.is_file():
-                raise InvalidInput(f"File {location!r} does not exist.", field="source")
-            location = str(path.absolute())
+        location = _location(source, "source")
         options = {
             "separator": separator,
             "decimal": decimal,
@@ -187,15 +194,7 @@ class Datasets:
         once, like `import_file`."""
         from dataplane_jupyter.core.images.npy_files import check_files, start_npy_files_import
 
-        locations = []
-        for source in sources:
-            location = str(source)
-            if "://" not in location:
-                path = Path(location).expanduser()
-                if not path.is_file():
-                    raise InvalidInput(f"File {location!r} does not exist.", field="sources")
-                location = str(path.absolute())
-            locations.append(location)
+        locations = [_location(source, "sources") for source in sources]
         check_files(locations)
         names = file_names or [Path(loc.split("://")[-1]).name for loc in locations]
         if len(names) != len(locations):
