@@ -7,6 +7,7 @@ between two parallel creates or renames) into the same AlreadyExists, never a 50
 
 from __future__ import annotations
 
+import builtins
 from contextlib import contextmanager
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, Iterator, Protocol, TypeVar
@@ -33,6 +34,37 @@ class FilledByJob(Protocol):
 
 
 J = TypeVar("J", bound=FilledByJob)
+
+
+class Named(Protocol):
+    """A record handle with an id and a name."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+R = TypeVar("R", bound=Named)
+
+
+class Collection(Generic[R]):
+    """What every collection of a project does over its `list()`: iterate, count, and `in`
+    by id or name."""
+
+    def list(self) -> builtins.list[R]:
+        """The records, in the collection's order."""
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self.list())
+
+    def __len__(self) -> int:
+        return len(self.list())
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in (record.id, record.name) for record in self.list())
 
 
 def _is_unique_violation(error: sa.exc.IntegrityError) -> bool:

@@ -14,7 +14,7 @@ import os
 import posixpath
 import zipfile
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
 import sqlalchemy as sa
@@ -71,7 +71,7 @@ def _describe(row: sa.Row) -> DescribeImageFolder:
     return DescribeImageFolder.model_validate(values)
 
 
-class ImageFolders:
+class ImageFolders(records.Collection["ImageFolder"]):
     """The image folders of one project: `project.image_folders["pets"]`, `.import_zip(...)`."""
 
     def __init__(self, project: "Project") -> None:
@@ -133,15 +133,6 @@ class ImageFolders:
     def __getitem__(self, key: str) -> "ImageFolder":
         row = records.find(self.catalog.engine, _query(), schema.image_folders, self.project, key, WHAT)
         return ImageFolder(self.project, _describe(row))
-
-    def __iter__(self) -> Iterator["ImageFolder"]:
-        return iter(self.list())
-
-    def __len__(self) -> int:
-        return len(self.list())
-
-    def __contains__(self, key: object) -> bool:
-        return any(key in (f.id, f.name) for f in self.list())
 
 
 class ImageFolder(records.RecordWithJob[DescribeImageFolder]):
