@@ -16,11 +16,12 @@ import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.catalog.names import check_name
-from dataplane_jupyter.core.errors import AlreadyExists, NotFound
+from dataplane_jupyter.core.errors import AlreadyExists, ImportFailed, NotFound
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from dataplane_jupyter.core.catalog.project import Project
     from dataplane_jupyter.core.jobs.store import Job
 
 D = TypeVar("D")
@@ -188,3 +189,19 @@ class RecordWithJob(Record[J]):
             return self if self._done(self.info) else None
 
         return self.catalog.jobs.wait_until(done, timeout=timeout, poll=poll, waiting=self._waiting)
+
+
+class ImportedRecord(RecordWithJob[J]):
+    """A record an import fills (a dataset, an image folder): complete once `ready`; `failed`
+    raises ImportFailed with the reason."""
+
+    def __init__(self, project: "Project", info: J) -> None:
+        self.project = project
+        self.catalog = project.catalog
+        self._info = info
+
+    def _done(self, info: J) -> bool:
+        described: Any = info
+        if described.status.value == "failed":
+            raise ImportFailed(f"{self._noun} {described.name!r} failed: {described.error}")
+        return bool(described.status.value == "ready")

@@ -14,12 +14,12 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import records, schema
-from dataplane_jupyter.core.catalog.records import RecordWithJob
+from dataplane_jupyter.core.catalog.records import ImportedRecord
 from dataplane_jupyter.core.datasets.csv_cells import csv_batch, csv_schema
 from dataplane_jupyter.core.datasets.imports import start_datasource_import, start_file_import, start_statistics
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.embeddings.embeddings import load_embeddings, neighbors, start_embeddings
-from dataplane_jupyter.core.errors import ImportFailed, InvalidChoice, InvalidInput, InvalidState, NotFound
+from dataplane_jupyter.core.errors import InvalidChoice, InvalidInput, InvalidState, NotFound
 from dataplane_jupyter.core.exports.runs import ExportRun, dataset_exports, start_export
 from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS
 from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, read_rejected
@@ -241,24 +241,14 @@ class Datasets:
         return self.get(dataset_id)
 
 
-class Dataset(RecordWithJob[DescribeDataset]):
+class Dataset(ImportedRecord[DescribeDataset]):
     """A handle on one dataset; attributes read the catalog afresh, so they follow the import
     (`describe()` is the snapshot read last, without a query)."""
 
     _noun = "Dataset"
 
-    def __init__(self, project: "Project", info: DescribeDataset) -> None:
-        self.project = project
-        self.catalog = project.catalog
-        self._info = info
-
     def _load(self) -> DescribeDataset:
         return self.project.datasets.get(self._info.id).describe()
-
-    def _done(self, info: DescribeDataset) -> bool:
-        if info.status is DatasetStatus.FAILED:
-            raise ImportFailed(f"Dataset {info.name!r} failed: {info.error}")
-        return info.status is DatasetStatus.READY
 
     id = property(lambda self: self._info.id, doc="The dataset's identifier.")
     name = property(lambda self: self.info.name, doc="The dataset's name.")

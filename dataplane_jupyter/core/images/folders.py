@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import records, schema
-from dataplane_jupyter.core.errors import ImportFailed, InvalidInput, InvalidState, NotFound
+from dataplane_jupyter.core.errors import InvalidInput, InvalidState, NotFound
 from dataplane_jupyter.core.images.models import (
     IMAGE_FOLDER_LABELS,
     DescribeImage,
@@ -135,24 +135,14 @@ class ImageFolders(records.Collection["ImageFolder"]):
         return ImageFolder(self.project, _describe(row))
 
 
-class ImageFolder(records.RecordWithJob[DescribeImageFolder]):
+class ImageFolder(records.ImportedRecord[DescribeImageFolder]):
     """A handle on one image folder; attributes read the catalog afresh (`describe()` is the
     snapshot read last, without a query)."""
 
     _noun = "Image folder"
 
-    def __init__(self, project: "Project", info: DescribeImageFolder) -> None:
-        self.project = project
-        self.catalog = project.catalog
-        self._info = info
-
     def _load(self) -> DescribeImageFolder:
         return self.project.image_folders[self._info.id].describe()
-
-    def _done(self, info: DescribeImageFolder) -> bool:
-        if info.status is ImageFolderStatus.FAILED:
-            raise ImportFailed(f"Image folder {info.name!r} failed: {info.error}")
-        return info.status is ImageFolderStatus.READY
 
     id = property(lambda self: self._info.id, doc="The folder's identifier.")
     name = property(lambda self: self.info.name, doc="The folder's name.")
