@@ -10,7 +10,7 @@ from ..core.datasets.datasets import Dataset
 from ..core.errors import InvalidInput
 from ..core.models import DatasetStatus
 from . import embeddings, features
-from .common import project
+from .common import delete_record, project, show_record
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs
 
@@ -43,9 +43,9 @@ def register(nouns: argparse._SubParsersAction) -> None:
             arg("--header", choices=["yes", "no"], help="whether the first line names the columns"),
             arg("--wait", action="store_true", help="follow the import; exit 1 unless it succeeds"),
         ]),
-        Verb("show", show_dataset, "one dataset"),
+        Verb("show", show_record("datasets"), "one dataset"),
         Verb("stats", dataset_stats, "its statistics"),
-        Verb("delete", delete_dataset, "delete it and our stored files"),
+        Verb("delete", delete_record("datasets"), "delete it and our stored files"),
         Verb("column", column_stats, "statistics of one column", ["name", "column"]),
         Verb("sample", sample_dataset, "the first rows", ["name", arg("-n", type=int, default=20)]),
         Verb("rejected", rejected_rows, "the rows its import set aside, verbatim (line, raw, reason)",
@@ -100,9 +100,6 @@ def retry_dataset(args: argparse.Namespace, out: Output) -> None:
     out.result(ds.info)
 
 
-def show_dataset(args: argparse.Namespace, out: Output) -> None:
-    out.result(project(args).datasets[args.name].info)
-
 
 def dataset_stats(args: argparse.Namespace, out: Output) -> None:
     stats = project(args).datasets[args.name].statistics()
@@ -152,8 +149,3 @@ def rename_dataset(args: argparse.Namespace, out: Output) -> None:
 def download_dataset(args: argparse.Namespace, out: Output) -> None:
     path = project(args).datasets[args.name].download(args.path, args.format)
     out.result({"path": str(path)})
-
-
-def delete_dataset(args: argparse.Namespace, out: Output) -> None:
-    project(args).datasets[args.name].delete()
-    out.result({"deleted": args.name})

@@ -11,7 +11,7 @@ import sys
 
 from ..core.exports.runs import ExportRun
 from ..core.models import JobStatus
-from .common import project
+from .common import delete_record, project, show_record, test_record
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs
 from .sources import parse_pairs
@@ -35,10 +35,10 @@ def register(nouns: argparse._SubParsersAction) -> None:
             "name", destination, arg("--mode"), arg("--format", dest="file_format"), arg("--connector"),
             arg("--rename"),
         ]),
-        Verb("show", show_exporter, "one exporter and its last export"),
-        Verb("test", test_exporter, "check that its destination is writable"),
+        Verb("show", show_record("exporters"), "one exporter and its last export"),
+        Verb("test", test_record("exporters"), "check that its destination is writable"),
         Verb("history", exporter_history, "every export it did, newest first"),
-        Verb("delete", delete_exporter, "delete it and its history"),
+        Verb("delete", delete_record("exporters"), "delete it and its history"),
         Verb("run", run_export, "export a dataset: EXPORTER DATASET [--wait]", [
             "name", "dataset", arg("--wait", action="store_true", help="follow the export; exit 1 unless it succeeds"),
         ]),
@@ -68,23 +68,11 @@ def edit_exporter(args: argparse.Namespace, out: Output) -> None:
     out.result(changed.info)
 
 
-def show_exporter(args: argparse.Namespace, out: Output) -> None:
-    out.result(project(args).exporters[args.name].info)
-
-
-def test_exporter(args: argparse.Namespace, out: Output) -> int:
-    result = project(args).exporters[args.name].test()
-    out.result(result)
-    return 0 if result.ok else 1
 
 
 def exporter_history(args: argparse.Namespace, out: Output) -> None:
     out.result([run.info for run in project(args).exporters[args.name].history()], table=RUNS)
 
-
-def delete_exporter(args: argparse.Namespace, out: Output) -> None:
-    project(args).exporters[args.name].delete()
-    out.result({"deleted": args.name})
 
 
 def follow_export(run: ExportRun, out: Output) -> None:

@@ -7,7 +7,7 @@ import argparse
 from ..core.images.folders import ImageFolder
 from ..core.images.models import ImageFolderStatus
 from . import features
-from .common import project
+from .common import delete_record, project, show_record
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs
 
@@ -23,8 +23,8 @@ def register(nouns: argparse._SubParsersAction) -> None:
         Verb("import", import_folder, "create an image folder from a zip (path or fsspec URL)", [
             "file", arg("--name"), arg("--wait", action="store_true", help="follow the import until it is ready"),
         ]),
-        Verb("show", show_folder, "one image folder, with its categories"),
-        Verb("delete", delete_folder, "delete it and its stored images"),
+        Verb("show", show_record("image_folders"), "one image folder, with its categories"),
+        Verb("delete", delete_record("image_folders"), "delete it and its stored images"),
         Verb("rename", rename_folder, "give it a new name", ["name", "new_name"]),
         Verb("download", download_folder, "write its images to a zip file", ["name", "path"]),
     ])
@@ -53,9 +53,6 @@ def import_folder(args: argparse.Namespace, out: Output) -> None:
     out.result(folder.info)
 
 
-def show_folder(args: argparse.Namespace, out: Output) -> None:
-    out.result(project(args).image_folders[args.name].info)
-
 
 def rename_folder(args: argparse.Namespace, out: Output) -> None:
     out.result(project(args).image_folders[args.name].rename(args.new_name).info)
@@ -64,8 +61,3 @@ def rename_folder(args: argparse.Namespace, out: Output) -> None:
 def download_folder(args: argparse.Namespace, out: Output) -> None:
     path = project(args).image_folders[args.name].download(args.path)
     out.result({"path": str(path)})
-
-
-def delete_folder(args: argparse.Namespace, out: Output) -> None:
-    project(args).image_folders[args.name].delete()
-    out.result({"deleted": args.name})

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core.connectors import get_kind
 from ..core.errors import InvalidInput
-from .common import project
+from .common import delete_record, project, show_record, test_record
 from .datasets import follow_import
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs
@@ -28,9 +28,9 @@ def register(nouns: argparse._SubParsersAction) -> None:
         ]),
         Verb("edit", edit_connector, "change fields: NAME key=value ... (secrets not given are kept)",
              ["name", arg("fields", nargs="*", metavar="key=value"), arg("--rename")]),
-        Verb("show", show_connector, "one connector (secrets hidden)"),
-        Verb("test", test_connector, "connect and log in"),
-        Verb("delete", delete_connector, "delete it (refused while in use)"),
+        Verb("show", show_record("connectors"), "one connector (secrets hidden)"),
+        Verb("test", test_record("connectors"), "connect and log in"),
+        Verb("delete", delete_record("connectors"), "delete it (refused while in use)"),
     ])
     add_verbs(verbs(nouns, "datasources", "a table, query or file behind a connector"), [
         Verb("list", list_datasources, "list datasources", []),
@@ -38,9 +38,9 @@ def register(nouns: argparse._SubParsersAction) -> None:
             "name", "connector",
             arg("locator", nargs="*", metavar="key=value", help="table=, database=, query=, path=, bucket=, dataset="),
         ]),
-        Verb("show", show_datasource, "one datasource"),
-        Verb("test", test_datasource, "schema and first rows"),
-        Verb("delete", delete_datasource, "forget it (imported datasets stay)"),
+        Verb("show", show_record("datasources"), "one datasource"),
+        Verb("test", test_record("datasources"), "schema and first rows"),
+        Verb("delete", delete_record("datasources"), "forget it (imported datasets stay)"),
         Verb("import", import_datasource, "import it as a new dataset",
              ["name", arg("--as", dest="dataset", help="dataset name"), arg("--wait", action="store_true")]),
     ])
@@ -74,19 +74,7 @@ def edit_connector(args: argparse.Namespace, out: Output) -> None:
     out.result(connector.update(name=args.rename, **parse_pairs(args.fields, connector.kind)).info)
 
 
-def show_connector(args: argparse.Namespace, out: Output) -> None:
-    out.result(project(args).connectors[args.name].info)
 
-
-def test_connector(args: argparse.Namespace, out: Output) -> int:
-    result = project(args).connectors[args.name].test()
-    out.result(result)
-    return 0 if result.ok else 1
-
-
-def delete_connector(args: argparse.Namespace, out: Output) -> None:
-    project(args).connectors[args.name].delete()
-    out.result({"deleted": args.name})
 
 
 def list_datasources(args: argparse.Namespace, out: Output) -> None:
@@ -97,19 +85,7 @@ def create_datasource(args: argparse.Namespace, out: Output) -> None:
     out.result(project(args, create=True).datasources.create(args.name, args.connector, **parse_pairs(args.locator)).info)
 
 
-def show_datasource(args: argparse.Namespace, out: Output) -> None:
-    out.result(project(args).datasources[args.name].info)
 
-
-def test_datasource(args: argparse.Namespace, out: Output) -> int:
-    result = project(args).datasources[args.name].test()
-    out.result(result)
-    return 0 if result.ok else 1
-
-
-def delete_datasource(args: argparse.Namespace, out: Output) -> None:
-    project(args).datasources[args.name].delete()
-    out.result({"deleted": args.name})
 
 
 def import_datasource(args: argparse.Namespace, out: Output) -> None:

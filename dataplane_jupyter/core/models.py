@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema, with_config
+from typing_extensions import NotRequired, TypedDict
 
 #: The rules of `core.records.check_name`, as a schema: 1–200 characters, at least one that is
 #: not a space, no slash, backslash or control character, not `.` or `..`.
@@ -83,6 +84,8 @@ class Record(BaseModel):
     """Base of every public record."""
 
     model_config = ConfigDict(from_attributes=True)
+    #: True: fields the record was not given are left out of its JSON (see `Snapshot`).
+    sparse: ClassVar[bool] = False
 
 
 class DescribeProject(Record):
@@ -100,6 +103,49 @@ class CreateProject(Record):
 
     name: Name = Field(description="Unique project name")
     description: str = ""
+
+
+class EmbeddingsFeature(TypedDict):
+    """A column the embeddings used, and how it was encoded."""
+
+    name: str
+    type: str
+    encoding: str
+    dimensions: int
+
+
+class EmbeddingsSkipped(TypedDict):
+    """A column the embeddings left out, and why."""
+
+    name: str
+    reason: str
+
+
+@with_config(ConfigDict(extra="allow"))
+class EmbeddingsRecord(TypedDict):
+    """How a dataset's embeddings were computed: `status` with the job while `computing`, the
+    figures once `ready`, the reason when `failed`. A plain dict in Python (`ds.info.embeddings`)."""
+
+    status: Literal["computing", "ready", "failed"]
+    run: NotRequired[str]
+    job_id: NotRequired[str | None]
+    method: NotRequired[str]
+    requested_method: NotRequired[str]
+    note: NotRequired[str | None]
+    rows: NotRequired[int]
+    sample_size: NotRequired[int]
+    sampled: NotRequired[bool]
+    seed: NotRequired[int]
+    features: NotRequired[list[EmbeddingsFeature]]
+    skipped: NotRequired[list[EmbeddingsSkipped]]
+    dimensions: NotRequired[int]
+    vector_dimensions: NotRequired[int]
+    neighbors_space: NotRequired[str]
+    explained_variance: NotRequired[list[float]]
+    versions: NotRequired[dict[str, str]]
+    started_at: NotRequired[str | None]
+    computed_at: NotRequired[str | None]
+    error: NotRequired[str | None]
 
 
 class DescribeDataset(Record):
@@ -120,7 +166,7 @@ class DescribeDataset(Record):
     datasource_id: str | None = None
     warnings: list[dict[str, Any]] = Field(default_factory=list)
     job_id: str | None = None
-    embeddings: dict[str, Any] | None = Field(
+    embeddings: EmbeddingsRecord | None = Field(
         None, description="How the embeddings were computed (method, sample size, status); null before"
     )
     created_at: datetime
@@ -139,6 +185,135 @@ class RejectedRow(Record):
     line: int = Field(description="First physical line of the row in the file (1-based)")
     raw: str = Field(description="The row's text as it was in the file")
     reason: str = Field(description='Why it was set aside, e.g. "4 fields, expected 3" or "after the table"')
+
+
+#: One value of a dataset cell as JSON: text, number, boolean or null; a list or an object for
+#: nested columns; times and dates as ISO 8601 text.
+Cell = Annotated[
+    JsonValue,
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "array", "items": {}},
+                              {"type": "object", "additionalProperties": {}}, {"type": "null"}]}),
+]
+
+
+def _drop_defaults(schema: dict[str, Any]) -> None:
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+
+
+class Snapshot(Record):
+    """Base of the statistics replies. They are sent as stored: a key the stored statistics do
+    not have (partial statistics, an older payload) stays out of the reply rather than coming
+    back as null (`sparse`: the REST layer dumps them with `exclude_unset`)."""
+
+    sparse: ClassVar[bool] = True
+    # so their schemas give no defaults either: a field that is not required may be absent
+    model_config = ConfigDict(from_attributes=True, json_schema_extra=lambda schema: _drop_defaults(schema))
+
+
+class DescribeHistogram(Snapshot):
+    """Counts per bin; `edges` has one more entry than `counts` (ISO text for datetime columns)."""
+
+    edges: list[float | str]
+    counts: list[int]
+
+
+class DescribeTopValue(Snapshot):
+    """One of a column's most frequent values."""
+
+    value: Cell
+    count: int
+
+
+class DescribeLengths(Snapshot):
+    """Characters of a text column's values, bytes of a binary one's, items of a list's."""
+
+    min: int | None
+    max: int | None
+    mean: float | None
+
+
+class DescribeColumnStatistics(Snapshot):
+    """Statistics of one column: an entry of `columns` in `GET .../statistics`, and the reply of
+    `GET .../columns/{column}`. While statistics are partial only name, type, dtype, missing, min
+    and max are known (read from the Parquet footer)."""
+
+    name: str
+    type: str = Field(description="numeric, categorical, text, datetime, boolean, binary, image or tensor")
+    dtype: str | None = Field(None, description="Arrow type (partial statistics only)")
+    count: int | None = Field(None, description="Values that are not missing")
+    missing: int | None = Field(description="Missing values (null when the footer does not say)")
+    missing_pct: float | None = None
+    distinct: int | None = None
+    distinct_exact: bool | None = None
+    distinct_error: float | None = Field(
+        None, description="Relative standard error of an approximate `distinct` (HyperLogLog); null when exact")
+    quantiles_exact: bool | None = None
+    quantiles_error: float | None = Field(
+        None, description="Normalised rank error of approximate quantiles (KLL sketch, 99 %); null when exact")
+    histogram_exact: bool | None = Field(None, description="False only for a histogram estimated from the quantiles sketch")
+    mean: float | str | None = Field(None, description="ISO text for datetime columns, share of true for booleans")
+    std: float | None = None
+    std_seconds: float | None = Field(None, description="Standard deviation of a datetime column, in seconds")
+    min: Cell = None
+    max: Cell = None
+    quantiles: dict[str, float | str | None] | None = Field(None, description="By quantile (\"0.25\", ...)")
+    histogram: DescribeHistogram | None = None
+    top: list[DescribeTopValue] | None = None
+    text_length: DescribeLengths | None = None
+    byte_length: DescribeLengths | None = None
+    media: dict[str, Any] | None = Field(None, description="Image or tensor columns: formats, sizes, shapes, ...")
+    warnings: list[str] = Field(default_factory=list, description="Plain-language warnings about the column")
+
+
+class DescribeCorrelation(Snapshot):
+    """Pearson correlation of the numeric columns (null where undefined)."""
+
+    method: str
+    columns: list[str]
+    matrix: list[list[float | None]]
+    numeric_columns: int | None = Field(None, description="All numeric columns, when the matrix covers only the first ones")
+
+
+class DescribeStatisticsSummary(Snapshot):
+    """Dataset-level figures of complete statistics."""
+
+    rows: int
+    columns: int
+    size_bytes: int
+    missing_cells: int
+    missing_cells_pct: float
+    duplicate_rows: int
+    duplicate_rows_pct: float
+    types: dict[str, int] = Field(description="Columns by type")
+
+
+class DescribeStatisticsSample(Snapshot):
+    """The first rows, as stored with the statistics."""
+
+    columns: list[str]
+    rows: list[list[Cell]]
+
+
+class DescribeStatistics(Snapshot):
+    """Body of `GET .../statistics`. With `partial: true` (statistics still computing) only rows,
+    columns_count, size_bytes and the footer figures of each column are there."""
+
+    rows: int
+    columns_count: int
+    size_bytes: int | None = None
+    summary: DescribeStatisticsSummary | None = None
+    columns: list[DescribeColumnStatistics]
+    correlation: DescribeCorrelation | None = None
+    sample: DescribeStatisticsSample | None = None
+    partial: bool | None = None
+
+
+class DescribeSample(Record):
+    """Body of `GET .../sample`: the first rows, as pandas' "split" orientation without index."""
+
+    columns: list[str]
+    data: list[list[Cell]]
 
 
 class ListRejectedRowsResponse(Record):
@@ -442,7 +617,7 @@ class EmbeddingsColor(Record):
 class DescribeEmbeddings(Record):
     """Body of `GET .../datasets/{dataset}/embeddings`: the 3-D map, one entry per embedded row."""
 
-    info: dict[str, Any] = Field(description="The dataset's embeddings record: status, method, sample_size, seed, rows, ...")
+    info: EmbeddingsRecord = Field(description="The dataset's embeddings record: status, method, sample_size, seed, rows, ...")
     rows: list[int] = Field(description="Index in the dataset of each embedded row, ascending")
     x: list[float]
     y: list[float]

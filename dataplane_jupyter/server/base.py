@@ -131,9 +131,15 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         if isinstance(payload, BaseModel):
-            self.finish(payload.model_dump_json())
+            self.finish(payload.model_dump_json(exclude_unset=getattr(payload, "sparse", False)))
         else:
             self.finish(json.dumps(payload, default=str))
+
+    async def no_content(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run blocking core work (a deletion) off the event loop, then finish with 204."""
+        await self.call(fn, *args)
+        self.set_status(204)
+        self.finish()
 
     def int_argument(self, name: str, default: int | None = None, *, least: int | None = None,
                      most: int | None = None) -> int:

@@ -59,9 +59,7 @@ class ExporterHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Delete an exporter and its history (refused while it exports)", status=204)
     async def delete(self, project: str, exporter: str) -> None:
-        await self.call(lambda: self.project(project).exporters[exporter].delete())
-        self.set_status(204)
-        self.finish()
+        await self.no_content(lambda: self.project(project).exporters[exporter].delete())
 
 
 class TestExporterHandler(DataplaneHandler):

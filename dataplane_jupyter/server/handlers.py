@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -15,9 +14,12 @@ from ..core.jobs.leftovers import uploads_folder
 from ..core.jobs.store import Job
 from ..core.models import (
     CreateProject,
+    DescribeColumnStatistics,
     DescribeDataset,
     DescribeJob,
     DescribeProject,
+    DescribeSample,
+    DescribeStatistics,
     DownloadQuery,
     ListDatasetsQuery,
     ListDatasetsResponse,
@@ -64,9 +66,7 @@ class ProjectHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Delete a project and everything it holds", status=204)
     async def delete(self, project: str) -> None:
-        await self.call(self.catalog.delete_project, project)
-        self.set_status(204)
-        self.finish()
+        await self.no_content(self.catalog.delete_project, project)
 
 
 class DatasetsHandler(DataplaneHandler):
@@ -105,36 +105,33 @@ class DatasetHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Delete a dataset and its stored files (sources are never touched)", status=204)
     async def delete(self, project: str, dataset: str) -> None:
-        ds = await self.call(self.dataset, project, dataset)
-        await self.call(ds.delete)
-        self.set_status(204)
-        self.finish()
+        await self.no_content(lambda: self.dataset(project, dataset).delete())
 
 
 class StatisticsHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("Dataset statistics: summary, columns, correlation, sample")
+    @operation("Dataset statistics: summary, columns, correlation, sample", response=DescribeStatistics)
     async def get(self, project: str, dataset: str) -> None:
         ds = await self.call(self.dataset, project, dataset)
-        self.reply(await self.call(ds.statistics))
+        self.reply(DescribeStatistics.model_validate(await self.call(ds.statistics)))
 
 
 class ColumnHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("Statistics of one column (drill-down)")
+    @operation("Statistics of one column (drill-down)", response=DescribeColumnStatistics)
     async def get(self, project: str, dataset: str, column: str) -> None:
         ds = await self.call(self.dataset, project, dataset)
-        self.reply(await self.call(ds.column, column))
+        self.reply(DescribeColumnStatistics.model_validate(await self.call(ds.column, column)))
 
 
 class SampleHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("The first rows", query=SampleQuery)
+    @operation("The first rows", response=DescribeSample, query=SampleQuery)
     async def get(self, project: str, dataset: str) -> None:
         n = self.query(SampleQuery).n
         ds = await self.call(self.dataset, project, dataset)
         frame = _sized_bytes(await self.call(ds.sample, n))
-        self.reply(json.loads(frame.to_json(orient="split", index=False, date_format="iso")))
+        self.reply(DescribeSample.model_validate_json(frame.to_json(orient="split", index=False, date_format="iso")))
 
 
 def _sized_bytes(frame: Any) -> Any:

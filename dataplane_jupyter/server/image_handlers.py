@@ -74,10 +74,7 @@ class ImageFolderHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Delete an image folder and its stored images", status=204)
     async def delete(self, project: str, folder: str) -> None:
-        found = await self.call(self.image_folder, project, folder)
-        await self.call(found.delete)
-        self.set_status(204)
-        self.finish()
+        await self.no_content(lambda: self.image_folder(project, folder).delete())
 
 
 class ImageFolderCategoriesHandler(DataplaneHandler):

@@ -77,9 +77,7 @@ class PipelineHandler(DataplaneHandler):
     @operation("Delete a pipeline with its versions and runs (refused while it runs or a schedule uses it)",
                status=204)
     async def delete(self, project: str, pipeline: str) -> None:
-        await self.call(lambda: self.project(project).pipelines[pipeline].delete())
-        self.set_status(204)
-        self.finish()
+        await self.no_content(lambda: self.project(project).pipelines[pipeline].delete())
 
 
 class PipelineVersionsHandler(DataplaneHandler):

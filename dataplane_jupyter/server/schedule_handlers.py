@@ -85,9 +85,7 @@ class ScheduleHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Delete a schedule and its history (the runs it started stay)", status=204)
     async def delete(self, project: str, schedule: str) -> None:
-        await self.call(lambda: self.project(project).schedules[schedule].delete())
-        self.set_status(204)
-        self.finish()
+        await self.no_content(lambda: self.project(project).schedules[schedule].delete())
 
 
 class PauseScheduleHandler(DataplaneHandler):

@@ -95,9 +95,7 @@ class ConnectorHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Delete a connector (refused while datasources or exporters use it)", status=204)
     async def delete(self, project: str, connector: str) -> None:
-        await self.call(lambda: self.project(project).connectors[connector].delete())
-        self.set_status(204)
-        self.finish()
+        await self.no_content(lambda: self.project(project).connectors[connector].delete())
 
 
 class TestConnectorHandler(DataplaneHandler):
@@ -146,9 +144,7 @@ class DatasourceHandler(DataplaneHandler):
     @tornado.web.authenticated
     @operation("Delete a datasource (imported datasets stay)", status=204)
     async def delete(self, project: str, datasource: str) -> None:
-        await self.call(lambda: self.project(project).datasources[datasource].delete())
-        self.set_status(204)
-        self.finish()
+        await self.no_content(lambda: self.project(project).datasources[datasource].delete())
 
 
 class TestDatasourceHandler(DataplaneHandler):

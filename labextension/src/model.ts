@@ -7,7 +7,6 @@ import { isHTTPStatus } from './request';
 import {
   DatasetOrigin,
   IDataset,
-  IEmbeddingsRecord,
   IJob,
   IListDatasetsQuery,
   IProject,
@@ -79,7 +78,7 @@ export type EmbeddingsState = 'none' | 'computing' | 'ready' | 'failed';
 
 /** The state of a dataset's embeddings, from its record's `embeddings`. */
 export function embeddingsState(dataset: IDataset): EmbeddingsState {
-  const status = (dataset.embeddings as IEmbeddingsRecord | null)?.status;
+  const status: string | undefined = dataset.embeddings?.status;
   return status === 'computing' || status === 'ready' || status === 'failed' ? status : 'none';
 }
 
@@ -512,7 +511,7 @@ export class DataplaneModel implements IDisposable {
     const computing = datasets.filter(d => embeddingsState(d) === 'computing');
     const entries = await Promise.all(
       computing.map(async (dataset): Promise<[string, number]> => {
-        const jobId = (dataset.embeddings as IEmbeddingsRecord).job_id;
+        const jobId = dataset.embeddings?.job_id;
         const job = jobId ? await this.client.getJob(jobId).catch(() => null) : null;
         return [dataset.id, job?.progress ?? 0];
       })

@@ -1997,7 +1997,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": components["schemas"]["DescribeColumnStatistics"];
                     };
                 };
                 /** @description Bad request */
@@ -3593,7 +3593,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": components["schemas"]["DescribeSample"];
                     };
                 };
                 /** @description Bad request */
@@ -3686,7 +3686,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": components["schemas"]["DescribeStatistics"];
                     };
                 };
                 /** @description Bad request */
@@ -9078,6 +9078,101 @@ export interface components {
             value: string;
         };
         /**
+         * DescribeColumnStatistics
+         * @description Statistics of one column: an entry of `columns` in `GET .../statistics`, and the reply of
+         *     `GET .../columns/{column}`. While statistics are partial only name, type, dtype, missing, min
+         *     and max are known (read from the Parquet footer).
+         */
+        DescribeColumnStatistics: {
+            byte_length?: components["schemas"]["DescribeLengths"] | null;
+            /**
+             * Count
+             * @description Values that are not missing
+             */
+            count?: number | null;
+            /** Distinct */
+            distinct?: number | null;
+            /**
+             * Distinct Error
+             * @description Relative standard error of an approximate `distinct` (HyperLogLog); null when exact
+             */
+            distinct_error?: number | null;
+            /** Distinct Exact */
+            distinct_exact?: boolean | null;
+            /**
+             * Dtype
+             * @description Arrow type (partial statistics only)
+             */
+            dtype?: string | null;
+            histogram?: components["schemas"]["DescribeHistogram"] | null;
+            /**
+             * Histogram Exact
+             * @description False only for a histogram estimated from the quantiles sketch
+             */
+            histogram_exact?: boolean | null;
+            max?: string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Mean
+             * @description ISO text for datetime columns, share of true for booleans
+             */
+            mean?: number | string | null;
+            /**
+             * Media
+             * @description Image or tensor columns: formats, sizes, shapes, ...
+             */
+            media?: {
+                [key: string]: unknown;
+            } | null;
+            min?: string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Missing
+             * @description Missing values (null when the footer does not say)
+             */
+            missing: number | null;
+            /** Missing Pct */
+            missing_pct?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Quantiles
+             * @description By quantile ("0.25", ...)
+             */
+            quantiles?: {
+                [key: string]: number | string | null;
+            } | null;
+            /**
+             * Quantiles Error
+             * @description Normalised rank error of approximate quantiles (KLL sketch, 99 %); null when exact
+             */
+            quantiles_error?: number | null;
+            /** Quantiles Exact */
+            quantiles_exact?: boolean | null;
+            /** Std */
+            std?: number | null;
+            /**
+             * Std Seconds
+             * @description Standard deviation of a datetime column, in seconds
+             */
+            std_seconds?: number | null;
+            text_length?: components["schemas"]["DescribeLengths"] | null;
+            /** Top */
+            top?: components["schemas"]["DescribeTopValue"][] | null;
+            /**
+             * Type
+             * @description numeric, categorical, text, datetime, boolean, binary, image or tensor
+             */
+            type: string;
+            /**
+             * Warnings
+             * @description Plain-language warnings about the column
+             */
+            warnings?: string[];
+        };
+        /**
          * DescribeConnector
          * @description A connector as every interface shows it: secrets are never included, only which are set.
          */
@@ -9128,6 +9223,23 @@ export interface components {
             locator_fields: components["schemas"]["DescribeField"][];
         };
         /**
+         * DescribeCorrelation
+         * @description Pearson correlation of the numeric columns (null where undefined).
+         */
+        DescribeCorrelation: {
+            /** Columns */
+            columns: string[];
+            /** Matrix */
+            matrix: (number | null)[][];
+            /** Method */
+            method: string;
+            /**
+             * Numeric Columns
+             * @description All numeric columns, when the matrix covers only the first ones
+             */
+            numeric_columns?: number | null;
+        };
+        /**
          * DescribeDataset
          * @description One dataset as the list and the detail page show it.
          */
@@ -9149,13 +9261,10 @@ export interface components {
              */
             datasource_id: string | null;
             /**
-             * Embeddings
              * @description How the embeddings were computed (method, sample size, status); null before
              * @default null
              */
-            embeddings: {
-                [key: string]: unknown;
-            } | null;
+            embeddings: components["schemas"]["EmbeddingsRecord"] | null;
             /**
              * Error
              * @default null
@@ -9257,13 +9366,8 @@ export interface components {
              * @default null
              */
             color: components["schemas"]["EmbeddingsColor"] | null;
-            /**
-             * Info
-             * @description The dataset's embeddings record: status, method, sample_size, seed, rows, ...
-             */
-            info: {
-                [key: string]: unknown;
-            };
+            /** @description The dataset's embeddings record: status, method, sample_size, seed, rows, ... */
+            info: components["schemas"]["EmbeddingsRecord"];
             /**
              * Rows
              * @description Index in the dataset of each embedded row, ascending
@@ -9529,6 +9633,16 @@ export interface components {
             secret: boolean;
         };
         /**
+         * DescribeHistogram
+         * @description Counts per bin; `edges` has one more entry than `counts` (ISO text for datetime columns).
+         */
+        DescribeHistogram: {
+            /** Counts */
+            counts: number[];
+            /** Edges */
+            edges: (number | string)[];
+        };
+        /**
          * DescribeImage
          * @description One stored image of a folder.
          */
@@ -9683,6 +9797,18 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /**
+         * DescribeLengths
+         * @description Characters of a text column's values, bytes of a binary one's, items of a list's.
+         */
+        DescribeLengths: {
+            /** Max */
+            max: number | null;
+            /** Mean */
+            mean: number | null;
+            /** Min */
+            min: number | null;
         };
         /**
          * DescribeNeighbor
@@ -10030,6 +10156,18 @@ export interface components {
             status: string;
         };
         /**
+         * DescribeSample
+         * @description Body of `GET .../sample`: the first rows, as pandas' "split" orientation without index.
+         */
+        DescribeSample: {
+            /** Columns */
+            columns: string[];
+            /** Data */
+            data: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            } | null)[][];
+        };
+        /**
          * DescribeSchedule
          * @description A schedule: when it fires, what it starts, and how its last tick went.
          */
@@ -10247,6 +10385,76 @@ export interface components {
             ticks: number;
         };
         /**
+         * DescribeStatistics
+         * @description Body of `GET .../statistics`. With `partial: true` (statistics still computing) only rows,
+         *     columns_count, size_bytes and the footer figures of each column are there.
+         */
+        DescribeStatistics: {
+            /** Columns */
+            columns: components["schemas"]["DescribeColumnStatistics"][];
+            /** Columns Count */
+            columns_count: number;
+            correlation?: components["schemas"]["DescribeCorrelation"] | null;
+            /** Partial */
+            partial?: boolean | null;
+            /** Rows */
+            rows: number;
+            sample?: components["schemas"]["DescribeStatisticsSample"] | null;
+            /** Size Bytes */
+            size_bytes?: number | null;
+            summary?: components["schemas"]["DescribeStatisticsSummary"] | null;
+        };
+        /**
+         * DescribeStatisticsSample
+         * @description The first rows, as stored with the statistics.
+         */
+        DescribeStatisticsSample: {
+            /** Columns */
+            columns: string[];
+            /** Rows */
+            rows: (string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            } | null)[][];
+        };
+        /**
+         * DescribeStatisticsSummary
+         * @description Dataset-level figures of complete statistics.
+         */
+        DescribeStatisticsSummary: {
+            /** Columns */
+            columns: number;
+            /** Duplicate Rows */
+            duplicate_rows: number;
+            /** Duplicate Rows Pct */
+            duplicate_rows_pct: number;
+            /** Missing Cells */
+            missing_cells: number;
+            /** Missing Cells Pct */
+            missing_cells_pct: number;
+            /** Rows */
+            rows: number;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Types
+             * @description Columns by type
+             */
+            types: {
+                [key: string]: number;
+            };
+        };
+        /**
+         * DescribeTopValue
+         * @description One of a column's most frequent values.
+         */
+        DescribeTopValue: {
+            /** Count */
+            count: number;
+            value: string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
          * EmbeddingsColor
          * @description One dataset column's values for the embedded rows, to colour the map.
          */
@@ -10258,6 +10466,88 @@ export interface components {
              * @description One per embedded row, in the order of `rows`; null when missing, text unless a number
              */
             values: (string | number | null)[];
+        };
+        /**
+         * EmbeddingsFeature
+         * @description A column the embeddings used, and how it was encoded.
+         */
+        EmbeddingsFeature: {
+            /** Dimensions */
+            dimensions: number;
+            /** Encoding */
+            encoding: string;
+            /** Name */
+            name: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * EmbeddingsRecord
+         * @description How a dataset's embeddings were computed: `status` with the job while `computing`, the
+         *     figures once `ready`, the reason when `failed`. A plain dict in Python (`ds.info.embeddings`).
+         */
+        EmbeddingsRecord: {
+            /** Computed At */
+            computed_at?: string | null;
+            /** Dimensions */
+            dimensions?: number;
+            /** Error */
+            error?: string | null;
+            /** Explained Variance */
+            explained_variance?: number[];
+            /** Features */
+            features?: components["schemas"]["EmbeddingsFeature"][];
+            /** Job Id */
+            job_id?: string | null;
+            /** Method */
+            method?: string;
+            /** Neighbors Space */
+            neighbors_space?: string;
+            /** Note */
+            note?: string | null;
+            /** Requested Method */
+            requested_method?: string;
+            /** Rows */
+            rows?: number;
+            /** Run */
+            run?: string;
+            /** Sample Size */
+            sample_size?: number;
+            /** Sampled */
+            sampled?: boolean;
+            /** Seed */
+            seed?: number;
+            /** Skipped */
+            skipped?: components["schemas"]["EmbeddingsSkipped"][];
+            /** Started At */
+            started_at?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "computing" | "ready" | "failed";
+            /** Vector Dimensions */
+            vector_dimensions?: number;
+            /** Versions */
+            versions?: {
+                [key: string]: string;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * EmbeddingsSkipped
+         * @description A column the embeddings left out, and why.
+         */
+        EmbeddingsSkipped: {
+            /** Name */
+            name: string;
+            /** Reason */
+            reason: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * ErrorResponse
@@ -11067,8 +11357,10 @@ export type DatasetOrigin = components['schemas']['DatasetOrigin'];
 export type DatasetStatus = components['schemas']['DatasetStatus'];
 export type DatasourcePreview = components['schemas']['DatasourcePreview'];
 export type DescribeChoice = components['schemas']['DescribeChoice'];
+export type DescribeColumnStatistics = components['schemas']['DescribeColumnStatistics'];
 export type DescribeConnector = components['schemas']['DescribeConnector'];
 export type DescribeConnectorKind = components['schemas']['DescribeConnectorKind'];
+export type DescribeCorrelation = components['schemas']['DescribeCorrelation'];
 export type DescribeDataset = components['schemas']['DescribeDataset'];
 export type DescribeDatasource = components['schemas']['DescribeDatasource'];
 export type DescribeEmbeddings = components['schemas']['DescribeEmbeddings'];
@@ -11076,9 +11368,11 @@ export type DescribeExportRun = components['schemas']['DescribeExportRun'];
 export type DescribeExporter = components['schemas']['DescribeExporter'];
 export type DescribeFeatureOptions = components['schemas']['DescribeFeatureOptions'];
 export type DescribeField = components['schemas']['DescribeField'];
+export type DescribeHistogram = components['schemas']['DescribeHistogram'];
 export type DescribeImage = components['schemas']['DescribeImage'];
 export type DescribeImageFolder = components['schemas']['DescribeImageFolder'];
 export type DescribeJob = components['schemas']['DescribeJob'];
+export type DescribeLengths = components['schemas']['DescribeLengths'];
 export type DescribeNeighbor = components['schemas']['DescribeNeighbor'];
 export type DescribePipeline = components['schemas']['DescribePipeline'];
 export type DescribePipelineRun = components['schemas']['DescribePipelineRun'];
@@ -11087,10 +11381,18 @@ export type DescribeProblem = components['schemas']['DescribeProblem'];
 export type DescribeProject = components['schemas']['DescribeProject'];
 export type DescribeRunStep = components['schemas']['DescribeRunStep'];
 export type DescribeRunStepLog = components['schemas']['DescribeRunStepLog'];
+export type DescribeSample = components['schemas']['DescribeSample'];
 export type DescribeSchedule = components['schemas']['DescribeSchedule'];
 export type DescribeScheduleRun = components['schemas']['DescribeScheduleRun'];
 export type DescribeScheduler = components['schemas']['DescribeScheduler'];
+export type DescribeStatistics = components['schemas']['DescribeStatistics'];
+export type DescribeStatisticsSample = components['schemas']['DescribeStatisticsSample'];
+export type DescribeStatisticsSummary = components['schemas']['DescribeStatisticsSummary'];
+export type DescribeTopValue = components['schemas']['DescribeTopValue'];
 export type EmbeddingsColor = components['schemas']['EmbeddingsColor'];
+export type EmbeddingsFeature = components['schemas']['EmbeddingsFeature'];
+export type EmbeddingsRecord = components['schemas']['EmbeddingsRecord'];
+export type EmbeddingsSkipped = components['schemas']['EmbeddingsSkipped'];
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type ExportDataset = components['schemas']['ExportDataset'];
 export type FeatureOptions = components['schemas']['FeatureOptions'];

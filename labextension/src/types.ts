@@ -3,8 +3,8 @@
  *
  * `schema.ts` is generated from the server's OpenAPI document (`scripts/gen-api-types.sh`), so
  * these names follow the server's pydantic models one-to-one; a test fails when it is stale.
- * Add an alias here for each model the frontend uses; write a shape by hand only for replies the
- * server does not describe with a model.
+ * Add an alias here for each model the frontend uses; write a shape by hand only for what is not
+ * a server model (query strings, browser-side state).
  */
 import type * as api from './schema';
 
@@ -167,110 +167,37 @@ export interface IUploadProgress {
 }
 
 // dataset details
-// The statistics are stored JSON without a pydantic model on the server, so their shapes are
-// written here by hand, after `core/stats` (compute.py, describe.py, metadata.py).
 
 /** Counts per bin; `edges` has one more entry than `counts` (ISO text for datetime columns). */
-export interface IHistogram {
-  edges: (number | string)[];
-  counts: number[];
-}
+export type IHistogram = api.DescribeHistogram;
 
 /** One of a column's most frequent values. */
-export interface ITopValue {
-  value: string | number | boolean | null;
-  count: number;
-}
+export type ITopValue = api.DescribeTopValue;
 
 /**
  * Statistics of one column: an entry of `columns` in `GET .../statistics`, and the reply of
  * `GET .../columns/{column}`. While statistics are partial only name, type, dtype, missing,
  * min and max are known.
  */
-export interface IColumnStatistics {
-  name: string;
-  type: string;
-  dtype?: string;
-  count?: number;
-  missing: number | null;
-  missing_pct?: number | null;
-  distinct?: number | null;
-  distinct_exact?: boolean;
-  /** Relative standard error of an approximate `distinct` (HyperLogLog); null when exact. */
-  distinct_error?: number | null;
-  quantiles_exact?: boolean | null;
-  /** Normalised rank error of approximate quantiles (KLL sketch, 99 %); null when exact. */
-  quantiles_error?: number | null;
-  /** False only for a histogram estimated from the quantiles sketch. */
-  histogram_exact?: boolean | null;
-  mean?: number | string | boolean | null;
-  std?: number | null;
-  std_seconds?: number | null;
-  min?: number | string | boolean | null;
-  max?: number | string | boolean | null;
-  quantiles?: Record<string, number | string | null> | null;
-  histogram?: IHistogram | null;
-  top?: ITopValue[] | null;
-  text_length?: { min: number; max: number; mean: number } | null;
-  byte_length?: { min: number; max: number; mean: number } | null;
-  media?: Record<string, unknown> | null;
-  warnings?: string[];
-}
+export type IColumnStatistics = api.DescribeColumnStatistics;
 
 /** Pearson correlation of the numeric columns (`null` where undefined). */
-export interface ICorrelation {
-  method: string;
-  columns: string[];
-  matrix: (number | null)[][];
-}
+export type ICorrelation = api.DescribeCorrelation;
 
 /** Dataset-level figures of complete statistics. */
-export interface IStatisticsSummary {
-  rows: number;
-  columns: number;
-  size_bytes: number;
-  missing_cells: number;
-  missing_cells_pct: number;
-  duplicate_rows: number;
-  duplicate_rows_pct: number;
-  types: Record<string, number>;
-}
+export type IStatisticsSummary = api.DescribeStatisticsSummary;
 
 /**
  * Reply of `GET .../statistics`. With `partial: true` (statistics still computing) only rows,
  * columns_count, size_bytes and the footer figures of each column are there.
  */
-export interface IDatasetStatistics {
-  rows: number;
-  columns_count: number;
-  size_bytes?: number;
-  summary?: IStatisticsSummary;
-  columns: IColumnStatistics[];
-  correlation?: ICorrelation;
-  sample?: { columns: string[]; rows: unknown[][] };
-  partial?: boolean;
-}
+export type IDatasetStatistics = api.DescribeStatistics;
 
 /** Reply of `GET .../sample` (a DataFrame in pandas' "split" orientation, without index). */
-export interface IDatasetSample {
-  columns: string[];
-  data: unknown[][];
-}
+export type IDatasetSample = api.DescribeSample;
 
-/**
- * The dataset record's `embeddings` (how they were computed; `job_id` while computing): a free
- * dict in `DescribeDataset`, so written here after `core/embeddings.py`.
- */
-export interface IEmbeddingsRecord {
-  status: 'computing' | 'ready' | 'failed';
-  job_id?: string | null;
-  method?: string;
-  sample_size?: number;
-  seed?: number;
-  rows?: number;
-  error?: string | null;
-  [key: string]: unknown;
-}
+/** The dataset record's `embeddings` (how they were computed; `job_id` while computing). */
+export type IEmbeddingsRecord = api.EmbeddingsRecord;
 
 /** Body of `POST .../embeddings` (every field has a server default). */
 export type IComputeEmbeddings = Partial<api.ComputeEmbeddings>;

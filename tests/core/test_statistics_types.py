@@ -124,5 +124,6 @@ def test_embeddings_use_durations_times_and_huge_integers_and_skip_bytes(project
     ds.compute_embeddings(method="pca").wait(timeout=120)
     assert len(ds.embeddings()) == 12
     meta = _current(project.catalog, ds.id)
+    assert ds.info.embeddings == meta  # the typed record keeps every stored key and value
     assert [f["name"] for f in meta["features"]] == ["duration", "time_of_day", "uint64"]
     assert {s["name"] for s in meta["skipped"]} == {"large_binary", "struct"}

@@ -7,6 +7,7 @@ between two parallel creates or renames) into the same AlreadyExists, never a 50
 
 from __future__ import annotations
 
+import builtins
 from contextlib import contextmanager
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, Iterator, Protocol, TypeVar
@@ -15,11 +16,12 @@ import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.catalog.names import check_name
-from dataplane_jupyter.core.errors import AlreadyExists, NotFound
+from dataplane_jupyter.core.errors import AlreadyExists, ImportFailed, NotFound
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from dataplane_jupyter.core.catalog.project import Project
     from dataplane_jupyter.core.jobs.store import Job
 
 D = TypeVar("D")
@@ -33,6 +35,37 @@ class FilledByJob(Protocol):
 
 
 J = TypeVar("J", bound=FilledByJob)
+
+
+class Named(Protocol):
+    """A record handle with an id and a name."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+R = TypeVar("R", bound=Named)
+
+
+class Collection(Generic[R]):
+    """What every collection of a project does over its `list()`: iterate, count, and `in`
+    by id or name."""
+
+    def list(self) -> builtins.list[R]:
+        """The records, in the collection's order."""
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self.list())
+
+    def __len__(self) -> int:
+        return len(self.list())
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in (record.id, record.name) for record in self.list())
 
 
 def _is_unique_violation(error: sa.exc.IntegrityError) -> bool:
@@ -156,3 +189,19 @@ class RecordWithJob(Record[J]):
             return self if self._done(self.info) else None
 
         return self.catalog.jobs.wait_until(done, timeout=timeout, poll=poll, waiting=self._waiting)
+
+
+class ImportedRecord(RecordWithJob[J]):
+    """A record an import fills (a dataset, an image folder): complete once `ready`; `failed`
+    raises ImportFailed with the reason."""
+
+    def __init__(self, project: "Project", info: J) -> None:
+        self.project = project
+        self.catalog = project.catalog
+        self._info = info
+
+    def _done(self, info: J) -> bool:
+        described: Any = info
+        if described.status.value == "failed":
+            raise ImportFailed(f"{self._noun} {described.name!r} failed: {described.error}")
+        return bool(described.status.value == "ready")

@@ -8,7 +8,7 @@ import io
 import re
 import uuid
 from abc import abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, BinaryIO, ClassVar
 
 import pyarrow as pa
@@ -200,27 +200,23 @@ def write_csv(fs: Any, path: str, batches: Iterable[pa.RecordBatch], schema: pa.
     """Stream record batches into a UTF-8 CSV file with a header; returns the number of rows.
 
     Binary cells are written as base64, list/struct/map cells as JSON (`core.datasets.csv_cells`)."""
-    rows = 0
-    out = fs.open(path, "wb")
-    try:
-        writer = pacsv.CSVWriter(out, csv_schema(schema), write_options=pacsv.WriteOptions(delimiter=separator))
-        for batch in batches:
-            writer.write_batch(csv_batch(batch))
-            rows += batch.num_rows
-        writer.close()
-    except BaseException:
-        _abort(out)
-        raise
-    out.close()
-    return rows
+    options = pacsv.WriteOptions(delimiter=separator)
+    return _stream(fs, path, lambda out: pacsv.CSVWriter(out, csv_schema(schema), write_options=options),
+                   map(csv_batch, batches))
 
 
 def write_parquet(fs: Any, path: str, batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> int:
     """Stream record batches into a Parquet file; returns the number of rows."""
+    return _stream(fs, path, lambda out: pq.ParquetWriter(out, schema), batches)
+
+
+def _stream(fs: Any, path: str, open_writer: Callable[[Any], Any], batches: Iterable[pa.RecordBatch]) -> int:
+    """Write the batches through the writer `open_writer` makes on the new file; returns the
+    number of rows. A failure part-way leaves no partial file behind."""
     rows = 0
     out = fs.open(path, "wb")
     try:
-        writer = pq.ParquetWriter(out, schema)
+        writer = open_writer(out)
         for batch in batches:
             writer.write_batch(batch)
             rows += batch.num_rows

@@ -14,12 +14,12 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import records, schema
-from dataplane_jupyter.core.catalog.records import RecordWithJob
+from dataplane_jupyter.core.catalog.records import ImportedRecord
 from dataplane_jupyter.core.datasets.csv_cells import csv_batch, csv_schema
 from dataplane_jupyter.core.datasets.imports import start_datasource_import, start_file_import, start_statistics
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.embeddings.embeddings import load_embeddings, neighbors, start_embeddings
-from dataplane_jupyter.core.errors import ImportFailed, InvalidChoice, InvalidInput, InvalidState, NotFound
+from dataplane_jupyter.core.errors import InvalidChoice, InvalidInput, InvalidState, NotFound
 from dataplane_jupyter.core.exports.runs import ExportRun, dataset_exports, start_export
 from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS
 from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, read_rejected
@@ -48,6 +48,18 @@ def _member(enum: type[DatasetOrigin] | type[DatasetStatus], value: str, field: 
         raise InvalidChoice(
             f"{field} {value!r} is not one of {', '.join(m.value for m in enum)}.", field=field
         ) from None
+
+
+def _location(source: str | os.PathLike[str], field: str) -> str:
+    """A file to import: a URL as given, a local path made absolute (InvalidInput naming `field`
+    when there is no such file)."""
+    location = str(source)
+    if "://" in location:
+        return location
+    path = Path(location).expanduser()
+    if not path.is_file():
+        raise InvalidInput(f"File {location!r} does not exist.", field=field)
+    return str(path.absolute())
 
 
 def _describe(row: sa.Row) -> DescribeDataset:
@@ -150,12 +162,7 @@ class Datasets:
         if on_bad_rows not in ON_BAD_ROWS:
             raise InvalidInput(f"on_bad_rows must be one of {', '.join(ON_BAD_ROWS)}, got {on_bad_rows!r}.",
                                field="on_bad_rows")
-        location = str(source)
-        if "://" not in location:
-            path = Path(location).expanduser()
-            if not path.is_file():
-                raise InvalidInput(f"File {location!r} does not exist.", field="source")
-            location = str(path.absolute())
+        location = _location(source, "source")
         options = {
             "separator": separator,
             "decimal": decimal,
@@ -187,15 +194,7 @@ class Datasets:
         once, like `import_file`."""
         from dataplane_jupyter.core.images.npy_files import check_files, start_npy_files_import
 
-        locations = []
-        for source in sources:
-            location = str(source)
-            if "://" not in location:
-                path = Path(location).expanduser()
-                if not path.is_file():
-                    raise InvalidInput(f"File {location!r} does not exist.", field="sources")
-                location = str(path.absolute())
-            locations.append(location)
+        locations = [_location(source, "sources") for source in sources]
         check_files(locations)
         names = file_names or [Path(loc.split("://")[-1]).name for loc in locations]
         if len(names) != len(locations):
@@ -242,24 +241,14 @@ class Datasets:
         return self.get(dataset_id)
 
 
-class Dataset(RecordWithJob[DescribeDataset]):
+class Dataset(ImportedRecord[DescribeDataset]):
     """A handle on one dataset; attributes read the catalog afresh, so they follow the import
     (`describe()` is the snapshot read last, without a query)."""
 
     _noun = "Dataset"
 
-    def __init__(self, project: "Project", info: DescribeDataset) -> None:
-        self.project = project
-        self.catalog = project.catalog
-        self._info = info
-
     def _load(self) -> DescribeDataset:
         return self.project.datasets.get(self._info.id).describe()
-
-    def _done(self, info: DescribeDataset) -> bool:
-        if info.status is DatasetStatus.FAILED:
-            raise ImportFailed(f"Dataset {info.name!r} failed: {info.error}")
-        return info.status is DatasetStatus.READY
 
     id = property(lambda self: self._info.id, doc="The dataset's identifier.")
     name = property(lambda self: self.info.name, doc="The dataset's name.")
@@ -462,7 +451,7 @@ class Dataset(RecordWithJob[DescribeDataset]):
 
         info = self.info
         remove_kept_upload(self)
-        for job_id in filter(None, (info.job_id, (info.embeddings or {}).get("job_id"))):
+        for job_id in filter(None, (info.job_id, info.embeddings.get("job_id") if info.embeddings else None)):
             try:
                 self.catalog.jobs.cancel(job_id)
             except (InvalidState, NotFound):

@@ -32,7 +32,7 @@ from dataplane_jupyter.core.embeddings import features
 from dataplane_jupyter.core.errors import InvalidInput, InvalidState, NotFound
 from dataplane_jupyter.core.jobs.handles import JobHandle
 from dataplane_jupyter.core.jobs.runner import JobContext
-from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus
+from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus, EmbeddingsRecord
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.catalog import Catalog
@@ -59,8 +59,8 @@ def start_embeddings(
     info = dataset.info
     if info.status is not DatasetStatus.READY:
         raise InvalidState(f"Dataset {info.name!r} is not ready: embeddings need its data and statistics.")
-    current = info.embeddings or {}
-    if current.get("status") == "computing" and not _job_finished(dataset.catalog, current.get("job_id")):
+    current = info.embeddings
+    if current and current["status"] == "computing" and not _job_finished(dataset.catalog, current.get("job_id")):
         raise InvalidState(f"The embeddings of dataset {info.name!r} are already being computed.")
     run = schema.new_id()  # owns the record: a later computation takes it over
     record = {"status": "computing", "run": run, "job_id": None, "requested_method": method,
@@ -250,19 +250,18 @@ def _exists(catalog: "Catalog", dataset_id: str) -> bool:
         return connection.execute(query).first() is not None
 
 
-def _require_ready(dataset: "Dataset") -> dict[str, Any]:
-    meta = dataset.info.embeddings or {}
-    status = meta.get("status")
-    if status == "ready":
+def _require_ready(dataset: "Dataset") -> EmbeddingsRecord:
+    meta, name = dataset.info.embeddings, dataset.info.name
+    if meta is None:
+        raise InvalidState(f"Dataset {name!r} has no embeddings yet: compute them first (ds.compute_embeddings()).")
+    if meta["status"] == "ready":
         return meta
-    name = dataset.info.name
-    if status == "computing" and _job_finished(dataset.catalog, meta.get("job_id")):
-        status, meta = "failed", {"error": _job_error(dataset.catalog, meta.get("job_id"))}  # on_end is running
-    if status == "computing":
-        raise InvalidState(f"The embeddings of dataset {name!r} are still being computed.")
-    if status == "failed":
-        raise InvalidState(f"The embeddings of dataset {name!r} failed: {meta.get('error')}. Compute them again.")
-    raise InvalidState(f"Dataset {name!r} has no embeddings yet: compute them first (ds.compute_embeddings()).")
+    error = meta.get("error")
+    if meta["status"] == "computing":
+        if not _job_finished(dataset.catalog, meta.get("job_id")):
+            raise InvalidState(f"The embeddings of dataset {name!r} are still being computed.")
+        error = _job_error(dataset.catalog, meta.get("job_id"))  # failed; its on_end is running
+    raise InvalidState(f"The embeddings of dataset {name!r} failed: {error}. Compute them again.")
 
 
 def load_embeddings(dataset: "Dataset") -> pd.DataFrame:
@@ -300,7 +299,7 @@ def neighbors(dataset: "Dataset", row: int, k: int = 5) -> pd.DataFrame:
     return values
 
 
-def _position(dataset: "Dataset", meta: dict[str, Any], points: np.ndarray, row: int) -> int:
+def _position(dataset: "Dataset", meta: EmbeddingsRecord, points: np.ndarray, row: int) -> int:
     if isinstance(row, bool) or not isinstance(row, (int, np.integer)):
         raise InvalidInput(f"row must be a row number, not {row!r}.", field="row")
     total = meta.get("rows", dataset.info.rows or 0)

@@ -11,7 +11,7 @@ the location actually written, so the exporter list can show each exporter's las
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -127,7 +127,7 @@ class Exporter:
         records.delete(self.project.catalog.engine, schema.exporters, self.id)
 
 
-class Exporters:
+class Exporters(records.Collection[Exporter]):
     """The exporters of one project: `project.exporters["out"]`, `.create(...)`, `.list()`, `.test(...)`."""
 
     def __init__(self, project: "Project") -> None:
@@ -163,15 +163,6 @@ class Exporters:
     def __getitem__(self, key: str) -> Exporter:
         row = records.find(self.project.catalog.engine, _exporter_query(), schema.exporters, self.project, key, "Exporter")
         return Exporter(self.project, row)
-
-    def __iter__(self) -> Iterator[Exporter]:
-        return iter(self.list())
-
-    def __len__(self) -> int:
-        return len(self.list())
-
-    def __contains__(self, key: object) -> bool:
-        return any(key in (x.id, x.name) for x in self.list())
 
     # -- export runs ------------------------------------------------------------------------
     def get_run(self, run_id: str) -> ExportRun:

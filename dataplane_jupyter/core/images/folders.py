@@ -14,13 +14,13 @@ import os
 import posixpath
 import zipfile
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import records, schema
-from dataplane_jupyter.core.errors import ImportFailed, InvalidInput, InvalidState, NotFound
+from dataplane_jupyter.core.errors import InvalidInput, InvalidState, NotFound
 from dataplane_jupyter.core.images.models import (
     IMAGE_FOLDER_LABELS,
     DescribeImage,
@@ -71,7 +71,7 @@ def _describe(row: sa.Row) -> DescribeImageFolder:
     return DescribeImageFolder.model_validate(values)
 
 
-class ImageFolders:
+class ImageFolders(records.Collection["ImageFolder"]):
     """The image folders of one project: `project.image_folders["pets"]`, `.import_zip(...)`."""
 
     def __init__(self, project: "Project") -> None:
@@ -134,34 +134,15 @@ class ImageFolders:
         row = records.find(self.catalog.engine, _query(), schema.image_folders, self.project, key, WHAT)
         return ImageFolder(self.project, _describe(row))
 
-    def __iter__(self) -> Iterator["ImageFolder"]:
-        return iter(self.list())
 
-    def __len__(self) -> int:
-        return len(self.list())
-
-    def __contains__(self, key: object) -> bool:
-        return any(key in (f.id, f.name) for f in self.list())
-
-
-class ImageFolder(records.RecordWithJob[DescribeImageFolder]):
+class ImageFolder(records.ImportedRecord[DescribeImageFolder]):
     """A handle on one image folder; attributes read the catalog afresh (`describe()` is the
     snapshot read last, without a query)."""
 
     _noun = "Image folder"
 
-    def __init__(self, project: "Project", info: DescribeImageFolder) -> None:
-        self.project = project
-        self.catalog = project.catalog
-        self._info = info
-
     def _load(self) -> DescribeImageFolder:
         return self.project.image_folders[self._info.id].describe()
-
-    def _done(self, info: DescribeImageFolder) -> bool:
-        if info.status is ImageFolderStatus.FAILED:
-            raise ImportFailed(f"Image folder {info.name!r} failed: {info.error}")
-        return info.status is ImageFolderStatus.READY
 
     id = property(lambda self: self._info.id, doc="The folder's identifier.")
     name = property(lambda self: self.info.name, doc="The folder's name.")

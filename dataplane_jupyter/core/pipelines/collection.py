@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -189,7 +189,7 @@ class Pipeline:
             self.project.catalog.storage.remove(run_folder(self.project.id, run.id))
 
 
-class Pipelines:
+class Pipelines(records.Collection[Pipeline]):
     """The pipelines of one project: `project.pipelines["weekly"]`, `.create(...)`, `.list()`, `.runs(...)`."""
 
     def __init__(self, project: "Project") -> None:
@@ -260,15 +260,6 @@ class Pipelines:
         row = records.find(self.project.catalog.engine, sa.select(schema.pipelines), schema.pipelines,
                            self.project, key, "Pipeline")
         return Pipeline(self.project, row)
-
-    def __iter__(self) -> Iterator[Pipeline]:
-        return iter(self.list())
-
-    def __len__(self) -> int:
-        return len(self.list())
-
-    def __contains__(self, key: object) -> bool:
-        return any(key in (p.id, p.name) for p in self.list())
 
     # -- runs -------------------------------------------------------------------------------
     def runs(self, *, pipeline: str | None = None, status: builtins.list[str] | None = None,

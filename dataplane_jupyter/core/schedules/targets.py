@@ -34,7 +34,26 @@ class Started:
     run_name: str | None = None
 
 
-class DatasourceTarget:
+class _Target:
+    """Finding the record a target names: `collection` of the project, rows of `table`."""
+
+    collection: str
+    table: sa.Table
+
+    def find(self, project: "Project", key: str) -> tuple[str, str]:
+        """The id and name of the record `key` (an id or a name) names."""
+        record = getattr(project, self.collection)[key]
+        return record.id, record.name
+
+    def current_name(self, project: "Project", target_id: str) -> str | None:
+        """The record's name now (None once it is deleted)."""
+        with project.catalog.engine.connect() as connection:
+            return connection.execute(
+                sa.select(self.table.c.name).where(self.table.c.id == target_id, self.table.c.project_id == project.id)
+            ).scalar()
+
+
+class DatasourceTarget(_Target):
     """Refresh a datasource: each tick imports it into a new dataset snapshot.
 
     `params["dataset_name"]` names the snapshots: a format string with `{datasource}`, `{tick}`
@@ -45,17 +64,8 @@ class DatasourceTarget:
     type = "datasource"
     what = "Datasource"
     run_type = "dataset"
-
-    def find(self, project: "Project", key: str) -> tuple[str, str]:
-        source = project.datasources[key]
-        return source.id, source.name
-
-    def current_name(self, project: "Project", target_id: str) -> str | None:
-        with project.catalog.engine.connect() as connection:
-            return connection.execute(
-                sa.select(schema.datasources.c.name).where(
-                    schema.datasources.c.id == target_id, schema.datasources.c.project_id == project.id)
-            ).scalar()
+    collection = "datasources"
+    table = schema.datasources
 
     def check_params(self, params: dict[str, Any], project: "Project | None" = None,
                      target_id: str | None = None) -> dict[str, Any]:
@@ -112,24 +122,15 @@ class DatasourceTarget:
                 log.info("dataset %s: nothing to cancel (%s)", run_id, error)
 
 
-class PipelineTarget:
+class PipelineTarget(_Target):
     """Run a pipeline: each tick starts `pipeline.run(params=schedule.params)`; overlap and
     retries are judged on that run's status."""
 
     type = "pipeline"
     what = "Pipeline"
     run_type = "pipeline_run"
-
-    def find(self, project: "Project", key: str) -> tuple[str, str]:
-        pipeline = project.pipelines[key]
-        return pipeline.id, pipeline.name
-
-    def current_name(self, project: "Project", target_id: str) -> str | None:
-        with project.catalog.engine.connect() as connection:
-            return connection.execute(
-                sa.select(schema.pipelines.c.name).where(
-                    schema.pipelines.c.id == target_id, schema.pipelines.c.project_id == project.id)
-            ).scalar()
+    collection = "pipelines"
+    table = schema.pipelines
 
     def check_params(self, params: dict[str, Any], project: "Project | None" = None,
                      target_id: str | None = None) -> dict[str, Any]:

@@ -130,7 +130,7 @@ class Connector:
         records.delete(self.project.catalog.engine, schema.connectors, self.id)
 
 
-class Connectors:
+class Connectors(records.Collection[Connector]):
     """The connectors of one project: `project.connectors["wh"]`, `.create(...)`, `.list()`."""
 
     def __init__(self, project: "Project") -> None:
@@ -170,15 +170,6 @@ class Connectors:
             self.project.catalog.engine, sa.select(schema.connectors), schema.connectors, self.project, key, "Connector"
         )
         return Connector(self.project, row)
-
-    def __iter__(self) -> Iterator[Connector]:
-        return iter(self.list())
-
-    def __len__(self) -> int:
-        return len(self.list())
-
-    def __contains__(self, key: object) -> bool:
-        return any(key in (c.id, c.name) for c in self.list())
 
 
 def _datasource_query() -> sa.Select:
@@ -259,7 +250,7 @@ def preview_locator(connector: Connector, locator: dict[str, Any], *, rows: int,
     )
 
 
-class Datasources:
+class Datasources(records.Collection[Datasource]):
     """The datasources of one project."""
 
     def __init__(self, project: "Project") -> None:
@@ -293,9 +284,3 @@ class Datasources:
             self.project.catalog.engine, _datasource_query(), schema.datasources, self.project, key, "Datasource"
         )
         return Datasource(self.project, row)
-
-    def __iter__(self) -> Iterator[Datasource]:
-        return iter(self.list())
-
-    def __len__(self) -> int:
-        return len(self.list())

@@ -16,7 +16,7 @@ import { DataplaneModel, embeddingsState, hasData } from '../model';
 import { insertCodeCell, loadDatasetCode } from '../notebook';
 import { notifyError, notifySuccess } from '../notifications';
 import type { DataplaneSidebar } from '../sidebar';
-import { DownloadFormat, IDataset, IEmbeddingsRecord, IRetryImport } from '../types';
+import { DownloadFormat, IDataset, IRetryImport } from '../types';
 import { DatasetCommandIDs } from './ids';
 import { RetryForm } from '../forms/retryForm';
 import { showForm } from '../forms/formDialog';
@@ -175,10 +175,9 @@ function reportEmbeddings(dataset: IDataset): void {
   if (embeddingsState(dataset) === 'ready') {
     notifySuccess(`The embeddings of “${dataset.name}” are ready to explore.`);
   } else {
-    const record = dataset.embeddings as IEmbeddingsRecord | null;
     notifyError(
       `Computing the embeddings of “${dataset.name}” failed`,
-      record?.error ?? 'No reason given.'
+      dataset.embeddings?.error ?? 'No reason given.'
     );
   }
 }

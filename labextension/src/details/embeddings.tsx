@@ -35,7 +35,7 @@ const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
  */
 export function EmbeddingsTab(props: IEmbeddingsTabProps): JSX.Element {
   const { dataset } = props;
-  const record = (dataset.embeddings ?? null) as IEmbeddingsRecord | null;
+  const record = dataset.embeddings ?? null;
   const [exploring, setExploring] = React.useState((props.exploreRequest ?? 0) > 0);
   React.useEffect(() => {
     if (props.exploreRequest) {

@@ -72,7 +72,7 @@ function Distributions(props: { statistics: IDatasetStatistics }): JSX.Element {
   );
 }
 
-function Correlation(props: { correlation?: ICorrelation }): JSX.Element {
+function Correlation(props: { correlation?: ICorrelation | null }): JSX.Element {
   const correlation = props.correlation ?? { method: 'pearson', columns: [], matrix: [] };
   const theme = React.useContext(ChartThemeContext);
   const [all, setAll] = React.useState(false);

@@ -11,7 +11,7 @@ import * as React from 'react';
 import { formatBytes } from '../details/format';
 import { embeddingsIcon } from '../icons';
 import { actionFits, embeddingsState, isBusy } from '../model';
-import { DatasetOrigin, IDataset, IEmbeddingsRecord, IUploadProgress } from '../types';
+import { DatasetOrigin, IDataset, IUploadProgress } from '../types';
 import { ProgressBar } from './common';
 
 /** How each origin is named in tooltips (the platform's wording). */
@@ -166,7 +166,7 @@ function EmbeddingsButton(props: IDatasetItemProps): JSX.Element | null {
   if (state === 'computing') {
     tooltip = `Embeddings… ${formatPercent(props.embeddingsProgress)}`;
   } else if (state === 'failed') {
-    const error = (dataset.embeddings as IEmbeddingsRecord).error;
+    const error = dataset.embeddings?.error;
     tooltip += ` (the last computation failed${error ? `: ${error}` : ''})`;
   }
   return (
