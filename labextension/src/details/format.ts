@@ -53,6 +53,42 @@ export function formatDateTime(iso: string | null | undefined): string {
   );
 }
 
+/**
+ * A UTC instant read in an IANA zone, 24-hour ISO like the rest of the UI:
+ * "Mon 2026-12-07 06:00 (Europe/Paris)". An unknown zone falls back to UTC, said so.
+ */
+export function formatInZone(iso: string | null | undefined, zone: string): string {
+  if (!iso) {
+    return UNKNOWN;
+  }
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) {
+    return iso;
+  }
+  let parts: Intl.DateTimeFormatPart[];
+  let shown = zone;
+  const options: Intl.DateTimeFormatOptions = {
+    weekday: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23'
+  };
+  try {
+    parts = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: zone }).formatToParts(date);
+  } catch {
+    parts = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' }).formatToParts(date);
+    shown = 'UTC';
+  }
+  const part = (type: string): string => parts.find(p => p.type === type)?.value ?? '';
+  return (
+    `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ` +
+    `${part('hour')}:${part('minute')} (${shown})`
+  );
+}
+
 /** Any statistic or cell: numbers formatted, objects as JSON, missing as a dash. */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) {
