@@ -55,9 +55,10 @@ export function formatDateTime(iso: string | null | undefined): string {
 
 /**
  * A UTC instant read in an IANA zone, 24-hour ISO like the rest of the UI:
- * "Mon 2026-12-07 06:00 (Europe/Paris)". An unknown zone falls back to UTC, said so.
+ * "Mon 2026-12-07 06:00 (Europe/Paris)"; without the zone when `withZone` is false (a list
+ * whose heading names it). An unknown zone falls back to UTC, always said.
  */
-export function formatInZone(iso: string | null | undefined, zone: string): string {
+export function formatInZone(iso: string | null | undefined, zone: string, withZone = true): string {
   if (!iso) {
     return UNKNOWN;
   }
@@ -85,7 +86,8 @@ export function formatInZone(iso: string | null | undefined, zone: string): stri
   const part = (type: string): string => parts.find(p => p.type === type)?.value ?? '';
   return (
     `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ` +
-    `${part('hour')}:${part('minute')} (${shown})`
+    `${part('hour')}:${part('minute')}` +
+    (withZone || shown !== zone ? ` (${shown})` : '')
   );
 }
 

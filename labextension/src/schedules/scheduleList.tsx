@@ -149,10 +149,12 @@ export function TargetSchedules(props: {
             </div>
             {upcoming.length > 0 && (
               <details className="jp-Dataplane-scheduleUpcoming">
-                <summary>Next {upcoming.length} fire times</summary>
+                <summary>
+                  Next {upcoming.length} fire times ({schedule.timezone})
+                </summary>
                 <ol className="jp-Dataplane-scheduleNext">
                   {upcoming.map(time => (
-                    <li key={time}>{inZone(time, schedule.timezone)}</li>
+                    <li key={time}>{formatInZone(time, schedule.timezone, false)}</li>
                   ))}
                 </ol>
               </details>
