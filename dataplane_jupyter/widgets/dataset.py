@@ -247,7 +247,9 @@ class DatasetPanel(w.VBox):
         super().__init__([w.HTML(html.STYLESHEET), self.header, self.actions, self.body])
         self.add_class("dp-dataset-panel")
         self._draw_header()
-        self.progress = ProgressView(lambda: dataset_state(dataset), dataset.catalog.jobs)
+        # The title's chip says the status; the progress adds only the steps and the bar, while
+        # there is progress to show.
+        self.progress = ProgressView(lambda: dataset_state(dataset), dataset.catalog.jobs, label=False)
         self.progress.follower.on_done.append(self._ready)
         self.body.children = [self.progress]
         self.progress.start()
@@ -294,10 +296,11 @@ class DatasetPanel(w.VBox):
             children.append(self.rejected_tab)
             titles.append(f"Rejected rows ({rejected:,})")
         tabs = w.Tab(children=children)
+        tabs.add_class("dp-panel-tabs")  # drawn as the sidebar's details tabs (html.STYLESHEET)
         for index, title in enumerate(titles):
             tabs.set_title(index, title)
         self.tabs = tabs
-        self.body.children = [self.progress, tabs]
+        self.body.children = [tabs]  # ready: the title's chip says so; no steps or bar repeat it
 
 
 def _by_column(column: dict[str, Any]) -> list[Any]:

@@ -91,6 +91,43 @@ export function formatInZone(iso: string | null | undefined, zone: string, withZ
   );
 }
 
+/** How a status reads: done, at work, failed, or idle (the chips' colours). */
+export type StatusTone = 'ok' | 'busy' | 'failed' | 'idle';
+
+/**
+ * Tones of the statuses of datasets, jobs, exports, pipeline steps and schedule ticks. The
+ * notebook panel's chips use the same table (dataplane_jupyter/widgets/html.py STATUS_TONES);
+ * tests/display_rules.json checks both.
+ */
+export const STATUS_TONES: Readonly<Record<string, StatusTone>> = {
+  ready: 'ok',
+  succeeded: 'ok',
+  reused: 'ok',
+  copying: 'busy',
+  computing_statistics: 'busy',
+  computing_embeddings: 'busy',
+  queued: 'busy',
+  running: 'busy',
+  fired: 'busy',
+  retried: 'busy',
+  failed: 'failed',
+  cancelled: 'idle',
+  pending: 'idle',
+  skipped: 'idle',
+  skipped_overlap: 'idle',
+  skipped_missed: 'idle'
+};
+
+/** The tone of a status; one not in the table is idle. */
+export function statusTone(status: string | null | undefined): StatusTone {
+  return (status && Object.prototype.hasOwnProperty.call(STATUS_TONES, status) && STATUS_TONES[status]) || 'idle';
+}
+
+/** Classes of a status chip: "jp-Dataplane-status jp-Dataplane-status-ready jp-mod-ok". */
+export function statusClass(status: string | null | undefined): string {
+  return `jp-Dataplane-status jp-Dataplane-status-${status ?? 'unknown'} jp-mod-${statusTone(status)}`;
+}
+
 /** Any statistic or cell: numbers formatted, objects as JSON, missing as a dash. */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) {

@@ -24,6 +24,7 @@ import { TargetSchedules, createScheduleFor } from '../schedules/scheduleList';
 import { IPipeline } from '../types';
 import { PipelineEditor } from './editor';
 import { PipelineView } from './view';
+import { statusClass } from '../details/format';
 
 /** Id of the command that opens a pipeline (DAG, runs, logs) in the main area. */
 export const OPEN_PIPELINE = 'dataplane:open-pipeline';
@@ -198,7 +199,7 @@ export class PipelinesSection extends ReactWidget {
         {last && (
           <div className="jp-Dataplane-lastRun" data-status={last.status}>
             Last run #{last.number}:{' '}
-            <span className={`jp-Dataplane-status jp-Dataplane-status-${last.status}`}>{last.status}</span>
+            <span className={statusClass(last.status)}>{last.status}</span>
             {last.error && <div className="jp-Dataplane-itemError">{last.error}</div>}
           </div>
         )}

@@ -3,7 +3,7 @@ import { Signal } from '@lumino/signaling';
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
-import { formatInZone } from '../details/format';
+import { formatInZone, statusClass } from '../details/format';
 import { confirmDelete } from '../dialogs';
 import { showForm } from '../forms/formDialog';
 import { notifyError, notifySuccess } from '../notifications';
@@ -118,7 +118,7 @@ export function TargetSchedules(props: {
               </span>
               {schedule.last_status && (
                 <span
-                  className={`jp-Dataplane-status jp-Dataplane-status-${schedule.last_status}`}
+                  className={statusClass(schedule.last_status)}
                   title="How its last tick went"
                 >
                   {STATUS_LABELS[schedule.last_status] ?? schedule.last_status}

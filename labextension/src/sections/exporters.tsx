@@ -7,6 +7,7 @@ import { SourcesModel } from '../sourcesModel';
 import { IExportRun, IExporter } from '../types';
 import { describeRunTimes, exporterDestination, runDestination } from './exportRuns';
 import { ItemActions, ItemTest, SourcesSection, describeEntries } from './sourcesSection';
+import { statusClass } from '../details/format';
 
 /** Open the exporter form in a dialog: a new exporter, or `saved` to edit it. */
 export async function editExporter(
@@ -148,7 +149,7 @@ function RunSummary(props: { run: IExportRun }): JSX.Element {
     run.status === 'running' && run.progress > 0 ? ` ${Math.round(run.progress * 100)}%` : '';
   return (
     <span className="jp-Dataplane-runSummary">
-      <span className={`jp-Dataplane-status jp-Dataplane-status-${run.status}`}>
+      <span className={statusClass(run.status)}>
         {run.status + progress}
       </span>{' '}
       <span className="jp-Dataplane-runDataset">{run.dataset_name}</span>
