@@ -6,8 +6,8 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Sequence
-from html import escape
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 import numpy as np

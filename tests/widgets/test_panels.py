@@ -101,8 +101,11 @@ def test_panel_follows_an_import_until_ready(project, tmp_path: Path):
     state = panel.progress.follower.join(60)
     assert state is not None and state.status == "ready"
     assert panel.progress.bar.value == 1.0
-    assert "Ready to be used" in panel.progress.label.value
+    # Ready is said once, by the title's chip: the steps and the bar make room for the tabs.
+    assert panel.header.value.count("Ready to be used") == 1 and 'dp-tone-ok' in panel.header.value
+    assert panel.progress.label.value == "" and panel.progress not in panel.body.children
     assert panel.tabs is not None and figure_of(panel.general.distributions) is not None
+    assert panel.body.children == (panel.tabs,) and "dp-panel-tabs" in panel.tabs._dom_classes
 
 
 def test_failed_import_is_a_readable_message(project, tmp_path: Path):
