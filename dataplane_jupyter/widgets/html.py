@@ -39,13 +39,13 @@ STYLESHEET = """<style>
 .dp-tone-ok{background:var(--jp-success-color3,#c8e6c9);color:var(--jp-success-color0,#1b5e20)}
 .dp-tone-busy{background:var(--jp-warn-color3,#ffe0b2);color:var(--jp-warn-color0,#e65100)}
 .dp-tone-failed{background:var(--jp-error-color3,#ffcdd2);color:var(--jp-error-color0,#b71c1c)}
-.dp-panel-tabs>.lm-TabBar{border-bottom:var(--jp-border-width,1px) solid var(--jp-border-color1,#bdbdbd);min-height:0}
-.dp-panel-tabs>.lm-TabBar .lm-TabBar-content{border-bottom:none}
-.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab{flex:0 0 auto;min-width:0;max-width:none;height:auto;margin:0 2px 0 0;padding:6px 14px;border:none;border-bottom:2px solid transparent;background:transparent;color:var(--jp-ui-font-color2,#616161);font-size:var(--jp-ui-font-size1,13px);line-height:normal}
-.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab:hover{background:var(--jp-layout-color2,#eee);color:var(--jp-ui-font-color1,#212121)}
-.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab.lm-mod-current{transform:none;border:none;border-bottom:2px solid var(--jp-brand-color1,#1976d2);background:transparent;color:var(--jp-ui-font-color0,#000);font-weight:600;min-height:0}
-.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab.lm-mod-current:before{display:none}
-.dp-panel-tabs>.widget-tab-contents{border:none;padding:12px 0 0}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar{border-bottom:var(--jp-border-width,1px) solid var(--jp-border-color1,#bdbdbd);min-height:0}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-content{border-bottom:none}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab{flex:0 0 auto;min-width:0;max-width:none;height:auto;margin:0 2px 0 0;padding:6px 14px;border:none;border-bottom:2px solid transparent;background:transparent;color:var(--jp-ui-font-color2,#616161);font-size:var(--jp-ui-font-size1,13px);line-height:normal}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab:hover{background:var(--jp-layout-color2,#eee);color:var(--jp-ui-font-color1,#212121)}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab.lm-mod-current{transform:none;border:none;border-bottom:2px solid var(--jp-brand-color1,#1976d2);background:transparent;color:var(--jp-ui-font-color0,#000);font-weight:600;min-height:0}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab.lm-mod-current:before{display:none}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.widget-tab-contents{border:none;padding:12px 0 0}
 .dp-table{border-collapse:collapse;font-size:12.5px}
 .dp-table th,.dp-table td{padding:2px 10px;border-bottom:1px solid #e0e0e0;text-align:left;vertical-align:top}
 .dp-table th{background:#f5f5f5;position:sticky;top:0}
