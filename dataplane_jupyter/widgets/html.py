@@ -35,7 +35,7 @@ def status_tone(status: str) -> str:
 
 # Loaded once per panel; an HTML widget applies <style> (it runs no <script>).
 STYLESHEET = """<style>
-.dp-badge{display:inline-block;padding:0 6px;border-radius:8px;font-size:var(--jp-ui-font-size0,11px);white-space:nowrap;font-weight:normal;vertical-align:middle;background:var(--jp-layout-color3,#bdbdbd);color:var(--jp-ui-font-color1,#212121)}
+.dp-badge{display:inline-block;padding:0 6px;border-radius:8px;font-size:calc(var(--jp-ui-font-size1,13px)*0.83333);white-space:nowrap;font-weight:normal;vertical-align:middle;background:var(--jp-layout-color3,#bdbdbd);color:var(--jp-ui-font-color1,#212121)}
 .dp-tone-ok{background:var(--jp-success-color3,#c8e6c9);color:var(--jp-success-color0,#1b5e20)}
 .dp-tone-busy{background:var(--jp-warn-color3,#ffe0b2);color:var(--jp-warn-color0,#e65100)}
 .dp-tone-failed{background:var(--jp-error-color3,#ffcdd2);color:var(--jp-error-color0,#b71c1c)}

@@ -95,8 +95,8 @@ def test_getting_started_in_jupyterlab(browser: Any, notebook_lab: LabServer, ar
                     document.querySelector('.dp-dataset-panel .dp-panel-tabs .lm-TabBar-tab.lm-mod-current'));
                 const [c, t] = [getComputedStyle(chip), getComputedStyle(tab)];
                 const result = {
-                    chip: [badge.backgroundColor, badge.color, badge.borderRadius],
-                    sidebarChip: [c.backgroundColor, c.color, c.borderRadius],
+                    chip: [badge.backgroundColor, badge.color, badge.borderRadius, badge.fontSize],
+                    sidebarChip: [c.backgroundColor, c.color, c.borderRadius, c.fontSize],
                     tab: [current.borderBottomColor, current.borderBottomWidth, current.fontWeight],
                     sidebarTab: [t.borderBottomColor, t.borderBottomWidth, t.fontWeight],
                 };
@@ -129,7 +129,7 @@ def test_getting_started_in_jupyterlab(browser: Any, notebook_lab: LabServer, ar
 
         # Sample tab: booleans spelled true/false, as in the sidebar
         panel.locator(".lm-TabBar-tab", has_text="Sample").click()
-        cells = panel.locator(".dp-table td")
+        cells = panel.locator(".dp-table td:visible")  # the Sample tab's (the others are hidden)
         expect(cells.filter(has_text=re.compile(r"^(true|false)$")).first).to_be_visible()
         expect(cells.filter(has_text=re.compile(r"^(True|False)$"))).to_have_count(0)
         screenshot(page, panel.locator(".dp-title").first, artifacts_dir / "notebook-dataset-sample.png")
