@@ -198,7 +198,7 @@ class SampleTab(w.VBox):
     def __init__(self, dataset: Any, stats: dict[str, Any]) -> None:
         self.dataset = dataset
         sample = stats.get("sample") or {}
-        self.table = w.HTML(html.table(sample.get("columns", []), sample.get("rows", [])[:SAMPLE_ROWS]))
+        self.table = w.HTML(sample_table(sample.get("columns", []), sample.get("rows", [])[:SAMPLE_ROWS]))
         self.rows = w.BoundedIntText(value=SAMPLE_ROWS, min=1, max=1000,
                                      description="Rows", layout=w.Layout(width="160px"))
         button = w.Button(description="Show", icon="table")
@@ -209,7 +209,13 @@ class SampleTab(w.VBox):
     def reload(self) -> None:
         """Read the first `rows` rows again."""
         frame = self.dataset.sample(int(self.rows.value))
-        self.table.value = html.table(list(frame.columns), frame.itertuples(index=False))
+        self.table.value = sample_table(list(frame.columns), frame.itertuples(index=False))
+
+
+def sample_table(columns: list[str], rows: Any) -> str:
+    """Every row asked for, laid out in full (the notebook scrolls, the table only sideways), as
+    the sidebar's Sample tab."""
+    return f'<div class="dp-scroll-x">{html.table(columns, rows, scroll=False)}</div>'
 
 
 REJECTED_ROWS = 200

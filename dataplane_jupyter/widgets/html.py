@@ -52,6 +52,7 @@ STYLESHEET = """<style>
 .dp-raw{margin:0;font-family:var(--jp-code-font-family,monospace);white-space:pre-wrap;background:#fff8e1}
 .dp-table td.dp-num{text-align:right;font-variant-numeric:tabular-nums}
 .dp-scroll{max-height:360px;overflow:auto}
+.dp-scroll-x{overflow-x:auto;max-width:100%}
 .dp-error{color:#b71c1c;background:#fdecea;border-left:4px solid #c62828;padding:6px 10px;white-space:pre-wrap}
 .dp-ok{color:#1b5e20;background:#edf7ed;border-left:4px solid #2e7d32;padding:6px 10px;white-space:pre-wrap}
 .dp-note{color:#424242;background:#f5f5f5;border-left:4px solid #9e9e9e;padding:6px 10px}

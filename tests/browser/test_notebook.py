@@ -132,6 +132,11 @@ def test_getting_started_in_jupyterlab(browser: Any, notebook_lab: LabServer, ar
         cells = panel.locator(".dp-table td:visible")  # the Sample tab's (the others are hidden)
         expect(cells.filter(has_text=re.compile(r"^(true|false)$")).first).to_be_visible()
         expect(cells.filter(has_text=re.compile(r"^(True|False)$"))).to_have_count(0)
+        # Every row asked for (20) is laid out in full, none hidden in a box of fixed height.
+        sample_rows = panel.locator(".dp-scroll-x .dp-table tbody tr:visible")
+        expect(sample_rows).to_have_count(20)
+        clipped = panel.locator(".dp-scroll-x:visible").evaluate("node => node.scrollHeight - node.clientHeight")
+        assert clipped <= 1, clipped
         screenshot(page, panel.locator(".dp-title").first, artifacts_dir / "notebook-dataset-sample.png")
 
         # The catalog panel lists the dataset as ready

@@ -89,6 +89,7 @@ def test_a_binary_column_shows_its_byte_lengths(project):
 def test_sample_tab_reads_more_rows(tips):
     sample = DatasetPanel(tips).sample_tab
     assert sample.table.value.count("<tr>") == 21  # header + the stored sample of 20
+    assert "dp-scroll\"" not in sample.table.value  # no box of fixed height hiding the last rows
     sample.rows.value = 5
     sample.reload()
     assert sample.table.value.count("<tr>") == 6
