@@ -779,6 +779,8 @@ class DescribeSchedule(Record):
     enabled: bool
     disabled_reason: str | None = Field(None, description="Why the scheduler disabled it (e.g. its pipeline was deleted)")
     next_run: datetime | None = Field(None, description="Null while paused or once a one-off has fired")
+    next_runs: list[datetime] = Field(
+        default_factory=list, description="The next five fire times (UTC), `next_run` first; empty while paused")
     retries: int = Field(description="How many times a failed run is tried again")
     retry_delay: float = Field(description="Seconds before each retry")
     retry_at: datetime | None = Field(None, description="When a pending retry starts")

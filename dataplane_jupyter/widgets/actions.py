@@ -178,9 +178,11 @@ class Follower:
 class ProgressView(w.VBox):
     """The three status steps, a progress bar and a label that follow a dataset or a job."""
 
-    def __init__(self, read: Callable[[], State], jobs: "Jobs", *, steps: bool = True, interval: float = 0.4) -> None:
+    def __init__(self, read: Callable[[], State], jobs: "Jobs", *, steps: bool = True, label: bool = True,
+                 interval: float = 0.4) -> None:
         self.bar = w.FloatProgress(value=0.0, min=0.0, max=1.0, layout=w.Layout(width="320px"))
         self.label = w.HTML()
+        self.show_label = label
         self.steps = w.HTML() if steps else None
         self.error = w.HTML()
         children = [c for c in (self.steps, w.HBox([self.bar, self.label]), self.error) if c is not None]
@@ -193,7 +195,8 @@ class ProgressView(w.VBox):
         self.bar.value = 1.0 if state.status in ("ready", "succeeded") else state.progress
         self.bar.bar_style = {"ready": "success", "succeeded": "success", "failed": "danger",
                               "cancelled": "warning"}.get(state.status, "info")
-        self.label.value = html.badge(state.status, state.label)
+        # Without its label when the status is shown beside (a panel's title chip): said once.
+        self.label.value = html.badge(state.status, state.label) if self.show_label else ""
         if self.steps is not None:
             self.steps.value = html.steps(state.status)
         self.error.value = html.error_box(state.error) if state.error else ""

@@ -198,7 +198,7 @@ class SampleTab(w.VBox):
     def __init__(self, dataset: Any, stats: dict[str, Any]) -> None:
         self.dataset = dataset
         sample = stats.get("sample") or {}
-        self.table = w.HTML(html.table(sample.get("columns", []), sample.get("rows", [])[:SAMPLE_ROWS]))
+        self.table = w.HTML(sample_table(sample.get("columns", []), sample.get("rows", [])[:SAMPLE_ROWS]))
         self.rows = w.BoundedIntText(value=SAMPLE_ROWS, min=1, max=1000,
                                      description="Rows", layout=w.Layout(width="160px"))
         button = w.Button(description="Show", icon="table")
@@ -209,7 +209,13 @@ class SampleTab(w.VBox):
     def reload(self) -> None:
         """Read the first `rows` rows again."""
         frame = self.dataset.sample(int(self.rows.value))
-        self.table.value = html.table(list(frame.columns), frame.itertuples(index=False))
+        self.table.value = sample_table(list(frame.columns), frame.itertuples(index=False))
+
+
+def sample_table(columns: list[str], rows: Any) -> str:
+    """Every row asked for, laid out in full (the notebook scrolls, the table only sideways), as
+    the sidebar's Sample tab."""
+    return f'<div class="dp-scroll-x">{html.table(columns, rows, scroll=False)}</div>'
 
 
 REJECTED_ROWS = 200
@@ -247,7 +253,9 @@ class DatasetPanel(w.VBox):
         super().__init__([w.HTML(html.STYLESHEET), self.header, self.actions, self.body])
         self.add_class("dp-dataset-panel")
         self._draw_header()
-        self.progress = ProgressView(lambda: dataset_state(dataset), dataset.catalog.jobs)
+        # The title's chip says the status; the progress adds only the steps and the bar, while
+        # there is progress to show.
+        self.progress = ProgressView(lambda: dataset_state(dataset), dataset.catalog.jobs, label=False)
         self.progress.follower.on_done.append(self._ready)
         self.body.children = [self.progress]
         self.progress.start()
@@ -294,10 +302,11 @@ class DatasetPanel(w.VBox):
             children.append(self.rejected_tab)
             titles.append(f"Rejected rows ({rejected:,})")
         tabs = w.Tab(children=children)
+        tabs.add_class("dp-panel-tabs")  # drawn as the sidebar's details tabs (html.STYLESHEET)
         for index, title in enumerate(titles):
             tabs.set_title(index, title)
         self.tabs = tabs
-        self.body.children = [self.progress, tabs]
+        self.body.children = [tabs]  # ready: the title's chip says so; no steps or bar repeat it
 
 
 def _by_column(column: dict[str, Any]) -> list[Any]:

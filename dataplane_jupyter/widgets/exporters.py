@@ -29,17 +29,33 @@ def run_state(run: Any) -> State:
     return State(status, float(info.progress), label, info.error, info.status.finished)
 
 
-def history_table(runs: list[Any]) -> str:
-    """Past exports, newest first."""
+def destination_text(info: Any) -> str:
+    """Where an exporter writes, as the sidebar's item reads: "wh: table scores"."""
+    entries = ", ".join(f"{key} {value}" for key, value in info.destination.items() if value not in (None, ""))
+    return f"{info.connector}: {entries}"
+
+
+def run_destination(run: Any, destination: str) -> str:
+    """Where one export went: the file or table written, else the exporter's destination, said
+    so (the sidebar's history words it the same: labextension/src/sections/exportRuns.ts)."""
+    if run.location:
+        return str(run.location)
+    pending = run.status.value in ("queued", "running")
+    return f"{destination} ({'not written yet' if pending else 'nothing written'})"
+
+
+def history_table(runs: list[Any], destination: str = "—") -> str:
+    """Past exports, newest first: each one's destination, and times in 24-hour ISO as in the sidebar."""
     if not runs:
         return html.note("No export yet.")
     rows = []
     for run in runs:
         info = run.describe()
         duration = f"{info.duration_seconds:.1f} s" if info.duration_seconds is not None else "—"
-        rows.append((info.dataset_name, html.badge(info.status.value), html.text(info.location or info.error or "—"),
-                     html.number(info.rows), duration, html.when(info.created_at)))
-    return html.table(["dataset", "status", "location / error", "rows", "took", "started"], rows, raw=True)
+        rows.append((info.dataset_name, html.badge(info.status.value), html.text(run_destination(info, destination)),
+                     html.number(info.rows), duration, html.when(info.started_at or info.created_at),
+                     html.text(info.error or "")))
+    return html.table(["dataset", "status", "destination", "rows", "took", "started", "message"], rows, raw=True)
 
 
 class ExporterForm(w.VBox):
@@ -126,7 +142,7 @@ class ExporterPanel(w.VBox):
 
     def draw_history(self) -> None:
         """Every export of this exporter."""
-        self.history.value = history_table(self.exporter.history())
+        self.history.value = history_table(self.exporter.history(), destination_text(self.exporter.info))
 
     def test(self) -> str:
         """Check that the destination is writable."""

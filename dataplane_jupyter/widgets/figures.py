@@ -66,9 +66,16 @@ def _histogram_trace(name: str, histogram: dict[str, Any], dates: bool) -> go.Ba
     )
 
 
+def level_label(value: Any) -> str:
+    """A category's label as the sidebar's charts write it (`String(value)`): true/false."""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _top_trace(column: dict[str, Any], top: list[dict[str, Any]]) -> go.Bar:
     shown = top[:MAX_CATEGORIES_DRAWN]
-    labels = [str(entry["value"]) for entry in shown]
+    labels = [level_label(entry["value"]) for entry in shown]
     counts = [entry["count"] for entry in shown]
     other = (column.get("count") or 0) - sum(entry["count"] for entry in top)
     if len(top) > len(shown) or other > 0:

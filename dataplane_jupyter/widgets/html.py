@@ -3,36 +3,56 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from html import escape
 from typing import Any
+
+import numpy as np
 
 STATUS_STEPS = (
     ("copying", "Copy on going"),
     ("computing_statistics", "Dataset Statistics pending"),
     ("ready", "Ready to be used"),
 )
-STATUS_COLORS = {
-    "copying": "#b26a00",
-    "computing_statistics": "#1565c0",
-    "ready": "#2e7d32",
-    "failed": "#c62828",
-    "queued": "#616161",
-    "running": "#1565c0",
-    "succeeded": "#2e7d32",
-    "cancelled": "#616161",
+# How a status reads, as the sidebar colours it (labextension/src/details/format.ts STATUS_TONES;
+# tests/display_rules.json holds the table both are checked against): done, at work, failed, or idle.
+STATUS_TONES = {
+    "ready": "ok", "succeeded": "ok", "reused": "ok",
+    "copying": "busy", "computing_statistics": "busy", "computing_embeddings": "busy",
+    "queued": "busy", "running": "busy", "fired": "busy", "retried": "busy",
+    "failed": "failed",
+    "cancelled": "idle", "pending": "idle", "skipped": "idle", "skipped_overlap": "idle", "skipped_missed": "idle",
 }
+
+
+def status_tone(status: str) -> str:
+    """ok, busy, failed or idle (unknown statuses are idle), as the sidebar's chips."""
+    return STATUS_TONES.get(status, "idle")
+
 
 # Loaded once per panel; an HTML widget applies <style> (it runs no <script>).
 STYLESHEET = """<style>
-.dp-badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;white-space:nowrap}
+.dp-badge{display:inline-block;padding:0 6px;border-radius:8px;font-size:calc(var(--jp-ui-font-size1,13px)*0.83333);white-space:nowrap;font-weight:normal;vertical-align:middle;background:var(--jp-layout-color3,#bdbdbd);color:var(--jp-ui-font-color1,#212121)}
+.dp-tone-ok{background:var(--jp-success-color3,#c8e6c9);color:var(--jp-success-color0,#1b5e20)}
+.dp-tone-busy{background:var(--jp-warn-color3,#ffe0b2);color:var(--jp-warn-color0,#e65100)}
+.dp-tone-failed{background:var(--jp-error-color3,#ffcdd2);color:var(--jp-error-color0,#b71c1c)}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar{border-bottom:var(--jp-border-width,1px) solid var(--jp-border-color1,#bdbdbd);min-height:0}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-content{border-bottom:none}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab{flex:0 0 auto;min-width:0;max-width:none;height:auto;margin:0 2px 0 0;padding:6px 14px;border:none;border-bottom:2px solid transparent;background:transparent;color:var(--jp-ui-font-color2,#616161);font-size:var(--jp-ui-font-size1,13px);line-height:normal}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab:hover{background:var(--jp-layout-color2,#eee);color:var(--jp-ui-font-color1,#212121)}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab.lm-mod-current{transform:none;border:none;border-bottom:2px solid var(--jp-brand-color1,#1976d2);background:transparent;color:var(--jp-ui-font-color0,#000);font-weight:600;min-height:0}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab.lm-mod-current:before{display:none}
+.jupyter-widgets.widget-tab.dp-panel-tabs>.widget-tab-contents{border:none;padding:12px 0 0}
 .dp-table{border-collapse:collapse;font-size:12.5px}
 .dp-table th,.dp-table td{padding:2px 10px;border-bottom:1px solid #e0e0e0;text-align:left;vertical-align:top}
 .dp-table th{background:#f5f5f5;position:sticky;top:0}
 .dp-raw{margin:0;font-family:var(--jp-code-font-family,monospace);white-space:pre-wrap;background:#fff8e1}
 .dp-table td.dp-num{text-align:right;font-variant-numeric:tabular-nums}
 .dp-scroll{max-height:360px;overflow:auto}
+.dp-scroll-x{overflow-x:auto;max-width:100%}
 .dp-error{color:#b71c1c;background:#fdecea;border-left:4px solid #c62828;padding:6px 10px;white-space:pre-wrap}
 .dp-ok{color:#1b5e20;background:#edf7ed;border-left:4px solid #2e7d32;padding:6px 10px;white-space:pre-wrap}
 .dp-note{color:#424242;background:#f5f5f5;border-left:4px solid #9e9e9e;padding:6px 10px}
@@ -57,9 +77,9 @@ def attribute(value: str) -> str:
 
 
 def badge(status: str, label: str | None = None) -> str:
-    """A coloured pill for a dataset or job status."""
-    color = STATUS_COLORS.get(status, "#616161")
-    return f'<span class="dp-badge" style="background:{color}" data-status="{escape(status)}">{text(label or status)}</span>'
+    """A pill for a dataset or job status, coloured by its tone as the sidebar's chips."""
+    return (f'<span class="dp-badge dp-tone-{status_tone(status)}" data-status="{escape(status)}">'
+            f"{text(label or status)}</span>")
 
 
 def steps(status: str, error: str | None = None) -> str:
@@ -105,24 +125,35 @@ def human_size(size: int | None) -> str:
     return f"{size} B"
 
 
-def number(value: Any, digits: int = 4, *, code_like: bool = False) -> str:
-    """A statistic for display: thousands separators (none for codes: years, ids), a few
-    significant digits, dashes for none, midnight timestamps as their date."""
+def number(value: Any, digits: int = 6, *, code_like: bool = False) -> str:
+    """A statistic or cell for display, spelled as the sidebar does (labextension
+    src/details/format.ts `formatCell`; tests/display_rules.json checks both): thousands
+    separators (none for codes: years, ids), six significant digits, `true`/`false`, a dash
+    for none, midnight timestamps as their date."""
     if value is None:
         return "—"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value) if code_like else f"{value:,}"
-    if isinstance(value, float):
-        if code_like:
-            return f"{value:.{digits + 2}g}"
-        return f"{value:,.{digits}g}" if abs(value) < 1e15 else f"{value:.{digits}e}"
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value)) if code_like else f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        return _float(float(value), digits, code_like)
     if hasattr(value, "isoformat"):
         value = value.isoformat()
     if isinstance(value, str) and (date := _MIDNIGHT.match(value)):
         return date.group(1)
     return str(value)
+
+
+def _float(value: float, digits: int, code_like: bool) -> str:
+    if math.isnan(value):
+        return "—"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value)) if code_like else f"{int(value):,}"
+    rounded = Decimal(f"{value:.{digits}g}")
+    return format(rounded, "f" if code_like else ",f")
 
 
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00:00(?:\.0+)?(?:Z|[+-]00:?00)?$")

@@ -284,14 +284,18 @@ export function distributionsFigure(
     return emptyFigure('No columns to draw', theme);
   }
   const rows = Math.ceil(columns.length / perRow);
-  const vgap = Math.min(0.3 / rows + 0.05, 0.25);
+  // Pixels: each chart, the room between rows (the row above's tick labels and the next
+  // titles), and above the first row only what its titles need, so no blank band opens
+  // under the section's heading.
+  const [chart, between, top, bottom] = [190, 60, 24, 30];
+  const area = rows * chart + (rows - 1) * between;
   const hgap = 0.1;
   const data: Plotly.Data[] = [];
   const layout: Record<string, unknown> = themedLayout(theme, {
-    height: 230 * rows + 40,
+    height: area + top + bottom,
     showlegend: false,
     bargap: 0.05,
-    margin: { l: 50, r: 20, t: 40, b: 30 },
+    margin: { l: 50, r: 20, t: top, b: bottom },
     annotations: []
   });
   const annotations = layout.annotations as Partial<Plotly.Annotations>[];
@@ -299,7 +303,8 @@ export function distributionsFigure(
     const [row, col] = [Math.floor(index / perRow), index % perRow];
     const suffix = index === 0 ? '' : String(index + 1);
     const x: [number, number] = [col / perRow + hgap / 2, (col + 1) / perRow - hgap / 2];
-    const y: [number, number] = [1 - (row + 1) / rows + vgap / 2, 1 - row / rows - vgap / 2];
+    const high = 1 - (row * (chart + between)) / area;
+    const y: [number, number] = [Math.max(0, high - chart / area), high];
     const trace = distributionTrace(column, theme.accent);
     layout[`xaxis${suffix}`] = themedAxis(theme, { domain: x, anchor: `y${suffix}` as Plotly.AxisName });
     layout[`yaxis${suffix}`] = themedAxis(theme, {

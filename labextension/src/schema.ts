@@ -10238,6 +10238,11 @@ export interface components {
              */
             next_run: string | null;
             /**
+             * Next Runs
+             * @description The next five fire times (UTC), `next_run` first; empty while paused
+             */
+            next_runs?: string[];
+            /**
              * Params
              * @description Passed to each run
              */

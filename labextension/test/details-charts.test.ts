@@ -163,7 +163,15 @@ describe('figures', () => {
     const layout = figure.layout as Record<string, { domain: number[] }>;
     expect(layout.xaxis4.domain[0]).toBeCloseTo(layout.xaxis.domain[0]);
     expect(layout.yaxis4.domain[1]).toBeLessThan(layout.yaxis.domain[0]);
-    expect(figure.layout.height).toBe(230 * 2 + 40);
+    expect(figure.layout.height).toBe(2 * 190 + 60 + 24 + 30);
+    // The first row starts at the top of the plot area, under a margin just tall enough for
+    // its titles: no blank band under the "Feature distributions" heading.
+    expect(layout.yaxis.domain[1]).toBe(1);
+    expect(figure.layout.margin?.t).toBeLessThanOrEqual(24);
+    expect(layout.yaxis4.domain[0]).toBeCloseTo(0);
+    // Between rows: room for the tick labels above and the titles below (60 px).
+    const area = (figure.layout.height as number) - 24 - 30;
+    expect((layout.yaxis.domain[0] - layout.yaxis4.domain[1]) * area).toBeCloseTo(60);
     const titles = (figure.layout.annotations ?? []).map(note => note.text);
     expect(titles).toEqual(['id (numeric)', 'country (categorical)', 'signup (datetime)', 'id (numeric)']);
   });

@@ -72,7 +72,10 @@ def test_details_summary_columns_correlation_sample(
     # General: the summary's numbers, the distributions and the correlation heatmap.
     expect(content.locator('td[data-field="rows"]')).to_have_text(f"{sales.rows:,}")
     expect(content.locator('td[data-field="columns"]')).to_have_text(f"{sales.columns:,}")
-    expect(content.locator('td[data-field="status"]')).to_have_text("Ready to be used")
+    # The status is said once, by the chip beside the title (as in the notebook panel).
+    expect(content.locator(".jp-Dataplane-detailsHeader .jp-Dataplane-status.jp-mod-ok")).to_have_text(
+        "Ready to be used")
+    expect(content.get_by_text("Ready to be used", exact=True)).to_have_count(1)
     expect(content.locator('td[data-field="origin"]')).to_have_text("upload")
     expect(content.locator(".jp-Dataplane-distributions .js-plotly-plot")).to_be_visible(timeout=SLOW_MS)
     heatmap = content.locator(".jp-Dataplane-heatmap .js-plotly-plot")

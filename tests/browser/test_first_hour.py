@@ -180,6 +180,13 @@ def test_details_tab_reads_right(page: Any, artifacts_dir: Path) -> None:
     heatmap = content.locator(".jp-Dataplane-heatmap .js-plotly-plot")
     expect(heatmap).to_be_visible(timeout=JOB_TIMEOUT_MS)
     expect(content.locator(".jp-Dataplane-distributions")).to_contain_text("142 levels, each 0.7 %")
+    # No blank band between the heading and the first row of charts: the first chart titles sit
+    # right under "Feature distributions" (it was ~80 px).
+    heading = content.locator(".jp-Dataplane-distributions h3").bounding_box()
+    titles = content.locator(".jp-Dataplane-distributions g.annotation")
+    first_title = min((titles.nth(k).bounding_box() for k in range(titles.count())), key=lambda box: box["y"])
+    gap = first_title["y"] - (heading["y"] + heading["height"])
+    assert 0 <= gap <= 30, f"{gap:.0f} px between the heading and the first chart titles"
     page.screenshot(path=str(artifacts_dir / "first-hour-details-general.png"))
     content.locator('.jp-Dataplane-tab[data-tab="Columns"]').click()
     year = content.locator('.jp-Dataplane-columnsTable tr[data-column="year"]')
@@ -195,5 +202,22 @@ def test_details_tab_reads_right(page: Any, artifacts_dir: Path) -> None:
     sample = content.locator(".jp-Dataplane-sampleTable")
     expect(sample).to_contain_text("2024-02-16")
     expect(sample).not_to_contain_text("T00:00:00")
+    # Every row asked for (20 by default) is laid out in full: none hidden under a box that
+    # scrolls on its own, with blank page below it.
+    expect(sample.locator("tbody tr")).to_have_count(20)
+    expect(sample.locator("tbody tr").last.locator("td").first).to_have_text("19")
+    box = content.locator(".jp-Dataplane-sampleScroll")
+    clipped = box.evaluate("node => node.scrollHeight - node.clientHeight")
+    assert clipped <= 1, f"{clipped} px of the sample hidden in its box"
+    last = sample.locator("tbody tr").last.bounding_box()
+    outer = box.bounding_box()
+    assert last["y"] + last["height"] <= outer["y"] + outer["height"] + 1
     page.screenshot(path=str(artifacts_dir / "first-hour-details-sample.png"))
+    content.locator(".jp-Dataplane-sampleRows input").fill("60")
+    content.locator(".jp-Dataplane-detailsSample button[type=submit]").click()
+    expect(sample.locator("tbody tr")).to_have_count(60)
+    assert box.evaluate("node => node.scrollHeight - node.clientHeight") <= 1
+    sample.locator("tbody tr").last.scroll_into_view_if_needed()
+    expect(sample.locator("tbody tr").last).to_be_in_viewport()
+    page.screenshot(path=str(artifacts_dir / "first-hour-details-sample-60.png"))
     assert page.page_errors == []

@@ -5,6 +5,7 @@ plotly distributions and correlation heatmap, a column's drill-down, the catalog
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -70,10 +71,41 @@ def test_getting_started_in_jupyterlab(browser: Any, notebook_lab: LabServer, ar
         run_all(page)
         panel = page.locator(PANEL).first
         expect(panel).to_be_visible(timeout=RUN_TIMEOUT_MS)
-        progress = panel.locator(".dp-progress")
-        expect(progress).to_contain_text("Ready to be used", timeout=RUN_TIMEOUT_MS)
-        expect(progress.locator('.dp-steps[data-status="ready"]')).to_have_count(1)
+        # Ready is said once, by the chip beside the title (no steps or bar repeating it), in the
+        # sidebar's colours, and the tabs are drawn as the sidebar's details tabs.
+        chip = panel.locator('.dp-title .dp-badge[data-status="ready"]')
+        expect(chip).to_have_text("Ready to be used", timeout=RUN_TIMEOUT_MS)
         ready_after = time.monotonic() - started
+        tabs = panel.locator(".dp-panel-tabs")
+        expect(tabs).to_be_visible()
+        expect(panel.get_by_text(re.compile("Ready to be used"))).to_have_count(1)
+        expect(panel.locator(".dp-progress")).to_have_count(0)
+        same = page.evaluate(
+            """() => {
+                const chip = document.createElement('span');
+                chip.className = 'jp-Dataplane-status jp-Dataplane-status-ready jp-mod-ok';
+                const tab = document.createElement('button');
+                tab.className = 'jp-Dataplane-tab jp-mod-current';
+                const details = document.createElement('div');
+                details.className = 'jp-Dataplane-details';
+                details.append(chip, tab);
+                document.body.append(details);
+                const badge = getComputedStyle(document.querySelector('.dp-dataset-panel .dp-badge'));
+                const current = getComputedStyle(
+                    document.querySelector('.dp-dataset-panel .dp-panel-tabs .lm-TabBar-tab.lm-mod-current'));
+                const [c, t] = [getComputedStyle(chip), getComputedStyle(tab)];
+                const result = {
+                    chip: [badge.backgroundColor, badge.color, badge.borderRadius, badge.fontSize],
+                    sidebarChip: [c.backgroundColor, c.color, c.borderRadius, c.fontSize],
+                    tab: [current.borderBottomColor, current.borderBottomWidth, current.fontWeight],
+                    sidebarTab: [t.borderBottomColor, t.borderBottomWidth, t.fontWeight],
+                };
+                details.remove();
+                return result;
+            }"""
+        )
+        assert same["chip"] == same["sidebarChip"], same
+        assert same["tab"] == same["sidebarTab"], same
 
         # General tab: one distribution per feature (bars) and the correlation heatmap
         plots = panel.locator(".js-plotly-plot")
@@ -94,6 +126,18 @@ def test_getting_started_in_jupyterlab(browser: Any, notebook_lab: LabServer, ar
         expect(panel.locator(".dp-title", has_text="day")).to_be_visible()
         expect(panel.locator(".gtitle", has_text="day (categorical)")).to_be_visible()
         screenshot(page, panel.locator(".dp-title").first, artifacts_dir / "notebook-dataset-columns.png")
+
+        # Sample tab: booleans spelled true/false, as in the sidebar
+        panel.locator(".lm-TabBar-tab", has_text="Sample").click()
+        cells = panel.locator(".dp-table td:visible")  # the Sample tab's (the others are hidden)
+        expect(cells.filter(has_text=re.compile(r"^(true|false)$")).first).to_be_visible()
+        expect(cells.filter(has_text=re.compile(r"^(True|False)$"))).to_have_count(0)
+        # Every row asked for (20) is laid out in full, none hidden in a box of fixed height.
+        sample_rows = panel.locator(".dp-scroll-x .dp-table tbody tr:visible")
+        expect(sample_rows).to_have_count(20)
+        clipped = panel.locator(".dp-scroll-x:visible").evaluate("node => node.scrollHeight - node.clientHeight")
+        assert clipped <= 1, clipped
+        screenshot(page, panel.locator(".dp-title").first, artifacts_dir / "notebook-dataset-sample.png")
 
         # The catalog panel lists the dataset as ready
         catalog = page.locator(".dp-catalog-panel").last

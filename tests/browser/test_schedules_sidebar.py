@@ -5,6 +5,7 @@ and resume it."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import urllib.request
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ TIMEOUT = 60_000
 
 @pytest.fixture(scope="module")
 def schedules_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    """JupyterLab over a home with one SQLite datasource, "weekly"."""
+    """JupyterLab over a home with one SQLite datasource, "weekly", and a pipeline reading it, "scoring"."""
     home = tmp_path_factory.mktemp("schedules-home")
     db = tmp_path_factory.mktemp("schedules-src") / "sales.db"
     with sqlite3.connect(db) as con:
@@ -36,6 +37,10 @@ def schedules_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServe
     project = dp.Catalog(home).project("default")
     project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(db))
     project.datasources.create("weekly", connector="lite", table="sales")
+    project.pipelines.create("scoring", steps=[
+        {"name": "sales", "kind": "read", "datasource": "weekly"},
+        {"name": "big", "kind": "sql", "query": "select id, price from sales where price > 2"},
+    ])
     with run_lab(tmp_path_factory.mktemp("schedules-lab"), home, server_extension=True) as server:
         yield server
 
@@ -112,3 +117,55 @@ def test_schedule_a_datasource_refresh_see_its_next_run_and_pause_it(
     schedule.get_by_role("button", name="Resume").click()
     expect(schedule.locator(".jp-Dataplane-scheduleState")).to_contain_text("next ")
     assert api(schedules_lab, "projects/default/schedules/nightly")["next_run"] == saved["next_run"]
+
+
+def test_schedule_a_pipeline_from_its_row_and_see_its_next_fire_times(
+        page: Any, schedules_lab: LabServer, artifacts_dir: Path) -> None:
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.locator(SIDEBAR_TAB).click()
+    sidebar = page.locator("#dataplane-sidebar")
+    expect(sidebar).to_be_visible()
+    for title in ("Datasets", "Connectors"):  # room for the pipelines on a 900 px page
+        sidebar.locator(".lm-AccordionPanel-title", has_text=title).click()
+    item = sidebar.locator('.jp-Dataplane-pipelines .jp-Dataplane-pipeline[data-name="scoring"]')
+    expect(item).to_contain_text("v1 · sales → big")
+    item.hover()
+    item.locator(".jp-Dataplane-schedule-new").click()
+
+    dialog = page.locator(DIALOG)
+    expect(dialog).to_contain_text("Schedule pipeline 'scoring'")
+    expect(dialog).to_contain_text("Each time it fires, pipeline 'scoring' runs.")
+    expect(dialog.locator('[name="name"]')).to_be_focused()
+    reading = dialog.locator(".jp-Dataplane-schedulePreview")
+    expect(reading.locator(".jp-Dataplane-scheduleReading")).to_contain_text("At 06:00, only on Monday")
+    dialog.locator('[name="name"]').fill("monday scoring")
+    dialog.locator('[name="timezone"]').fill("Europe/Paris")
+    expect(reading.locator(".jp-Dataplane-scheduleReading")).to_have_text("At 06:00, only on Monday (Europe/Paris)")
+    expect(reading.locator("li")).to_have_count(5)
+    dialog.locator(".jp-Dialog-footer button", has_text="Save schedule").click()
+    expect(page.locator(DIALOG)).to_have_count(0)
+
+    schedule = item.locator('.jp-Dataplane-schedule[data-name="monday scoring"]')
+    expect(schedule.locator(".jp-Dataplane-scheduleDetail")).to_have_text("At 06:00, only on Monday (Europe/Paris)")
+    saved = api(schedules_lab, "projects/default/schedules/monday%20scoring")
+    assert saved["target_type"] == "pipeline" and saved["target_name"] == "scoring" and saved["enabled"]
+    assert len(saved["next_runs"]) == 5 and saved["next_runs"][0] == saved["next_run"]
+    state = schedule.locator(".jp-Dataplane-scheduleState")
+    expect(state).to_have_text(re.compile(r"^next Mon \d{4}-\d{2}-\d{2} 06:00 \(Europe/Paris\)$"))
+    summary = schedule.locator(".jp-Dataplane-scheduleUpcoming summary")
+    expect(summary).to_have_text("Next 5 fire times (Europe/Paris)")
+    summary.click()
+    times = schedule.locator(".jp-Dataplane-scheduleUpcoming li")
+    expect(times).to_have_count(5)
+    shown = times.all_inner_texts()
+    assert all(re.fullmatch(r"Mon \d{4}-\d{2}-\d{2} 06:00", text) for text in shown), shown
+    days = [text.split()[1] for text in shown]
+    assert days == sorted(days) and len(set(days)) == 5
+    assert state.inner_text() == f"next {shown[0]} (Europe/Paris)"
+    schedule.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "schedules-pipeline.png"))
+
+    schedule.get_by_role("button", name="Pause").click()
+    expect(state).to_have_text("paused")
+    expect(schedule.locator(".jp-Dataplane-scheduleUpcoming")).to_have_count(0)
+    assert api(schedules_lab, "projects/default/schedules/monday%20scoring")["next_runs"] == []

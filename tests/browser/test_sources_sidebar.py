@@ -11,6 +11,7 @@ catalogs are left as they are.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -220,6 +221,10 @@ def test_connector_datasource_exporter_story(
     expect(run).to_have_attribute("data-status", "succeeded")
     expect(run).to_contain_text("4 rows")
     expect(run).to_contain_text("/out/sales.csv")
+    # Where it went and when, in the 24-hour ISO times of the rest of the UI.
+    expect(run.locator(".jp-Dataplane-runDestination")).to_have_text(re.compile(r"^→ ftp://.*/out/sales\.csv$"))
+    expect(run.locator(".jp-Dataplane-runTimes")).to_have_text(
+        re.compile(r"^started \d{4}-\d{2}-\d{2} \d{2}:\d{2}, finished (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} \(\d+\.\d s\)$"))
     written = (ftp_server.root / "out" / "sales.csv").read_text().splitlines()
     assert len(written) == 5 and "south" in written[2], written
     page.screenshot(path=str(artifacts_dir / "sources-exporter-history.png"))

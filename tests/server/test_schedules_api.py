@@ -37,10 +37,12 @@ async def test_schedule_crud_preview_pause_resume_runs(api, sales_project, jp_se
     assert created["target_type"] == "datasource" and created["target_name"] == "weekly"
     assert created["kind"] == "cron" and created["enabled"] and created["next_run"]
     assert created["description"] == "At 06:00, only on Monday (Europe/Paris)" and created["retries"] == 2
+    assert created["next_runs"][0] == created["next_run"] and created["next_runs"] == preview["next_runs"]
     code, listed = await api("GET", "projects/p/schedules", params={"datasource": "weekly"})
     assert code == 200 and [s["name"] for s in listed["schedules"]] == ["monday"]
+    assert listed["schedules"][0]["next_runs"] == preview["next_runs"]
     code, paused = await api("POST", "projects/p/schedules/monday/pause")
-    assert code == 200 and not paused["enabled"] and paused["next_run"] is None
+    assert code == 200 and not paused["enabled"] and paused["next_run"] is None and paused["next_runs"] == []
     code, resumed = await api("POST", "projects/p/schedules/monday/resume")
     assert code == 200 and resumed["enabled"] and resumed["next_run"] == created["next_run"]
     code, edited = await api("PATCH", "projects/p/schedules/monday", {"every": 3600})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -53,6 +54,10 @@ def test_export_action_follows_the_run_and_the_history_shows_it(project, warehou
     assert "tips" in panel.history.value and 'data-status="succeeded"' in panel.history.value
     tab = CatalogPanel(project).exporters
     assert "last export" in tab.rows.children[0].children[1].value
+    # Each run names where it went, and when in 24-hour ISO time (as the sidebar's history).
+    assert "<th>destination</th>" in panel.history.value and "scores" in panel.history.value
+    assert re.search(r"<td>\d{4}-\d{2}-\d{2} \d{2}:\d{2}</td>", panel.history.value)
+    assert not re.search(r"\b(AM|PM)\b", panel.history.value)
 
 
 def test_export_refused_by_the_cancel_mode_says_why(project, warehouse, tips):
@@ -68,3 +73,6 @@ def test_export_refused_by_the_cancel_mode_says_why(project, warehouse, tips):
     assert state is not None and state.status == "cancelled"
     assert "Export cancelled" in progress.label.value
     assert "table 'taken' already exists" in progress.error.value and "Traceback" not in progress.error.value
+    # Nothing was written: the history still says where it was going.
+    history = ExporterPanel(project.exporters["careful"]).history.value
+    assert "<td>wh: table taken (nothing written)</td>" in history and "already exists" in history

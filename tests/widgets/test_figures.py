@@ -24,7 +24,7 @@ def test_categorical_and_boolean_distributions_are_top_values(tips):
     assert day.data[0].orientation == "h"
     assert dict(zip(day.data[0].y, day.data[0].x)) == {"Sat": 87, "Sun": 76, "Thur": 62, "Fri": 19}
     smoker = figures.distribution_figure(tips.column("smoker"))
-    assert sorted(smoker.data[0].y) == ["False", "True"]
+    assert sorted(smoker.data[0].y) == ["false", "true"]  # spelled as in the sidebar
     assert sum(smoker.data[0].x) == tips.rows
 
 

@@ -89,6 +89,7 @@ def test_a_binary_column_shows_its_byte_lengths(project):
 def test_sample_tab_reads_more_rows(tips):
     sample = DatasetPanel(tips).sample_tab
     assert sample.table.value.count("<tr>") == 21  # header + the stored sample of 20
+    assert "dp-scroll\"" not in sample.table.value  # no box of fixed height hiding the last rows
     sample.rows.value = 5
     sample.reload()
     assert sample.table.value.count("<tr>") == 6
@@ -101,8 +102,11 @@ def test_panel_follows_an_import_until_ready(project, tmp_path: Path):
     state = panel.progress.follower.join(60)
     assert state is not None and state.status == "ready"
     assert panel.progress.bar.value == 1.0
-    assert "Ready to be used" in panel.progress.label.value
+    # Ready is said once, by the title's chip: the steps and the bar make room for the tabs.
+    assert panel.header.value.count("Ready to be used") == 1 and 'dp-tone-ok' in panel.header.value
+    assert panel.progress.label.value == "" and panel.progress not in panel.body.children
     assert panel.tabs is not None and figure_of(panel.general.distributions) is not None
+    assert panel.body.children == (panel.tabs,) and "dp-panel-tabs" in panel.tabs._dom_classes
 
 
 def test_failed_import_is_a_readable_message(project, tmp_path: Path):

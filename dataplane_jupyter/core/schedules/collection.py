@@ -28,7 +28,15 @@ def describe(row: sa.Row) -> DescribeSchedule:
     values = dict(row._mapping)
     timing = timing_of(row)
     values.update(kind=timing.kind, every=values.pop("every_seconds"), description=timing.describe())
+    values["next_runs"] = upcoming(row, timing)
     return DescribeSchedule.model_validate(values)
+
+
+def upcoming(row: sa.Row, timing: Timing, count: int = 5) -> list[datetime]:
+    """The next `count` fire times of a schedule row (none while paused or once done)."""
+    if not row.enabled or row.next_run is None:
+        return []
+    return [row.next_run] + timing.upcoming(row.next_run, count - 1)
 
 
 def preview(
@@ -82,9 +90,7 @@ class Schedule:
     def next_runs(self, count: int = 5) -> list[datetime]:
         """The next `count` fire times (empty while paused)."""
         row = self._row()
-        if not row.enabled or row.next_run is None:
-            return []
-        return [row.next_run] + timing_of(row).upcoming(row.next_run, count - 1)
+        return upcoming(row, timing_of(row), count)
 
     def pause(self) -> "Schedule":
         """Stop firing until `resume()`; ticks while paused are not caught up."""

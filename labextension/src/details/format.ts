@@ -53,6 +53,81 @@ export function formatDateTime(iso: string | null | undefined): string {
   );
 }
 
+/**
+ * A UTC instant read in an IANA zone, 24-hour ISO like the rest of the UI:
+ * "Mon 2026-12-07 06:00 (Europe/Paris)"; without the zone when `withZone` is false (a list
+ * whose heading names it). An unknown zone falls back to UTC, always said.
+ */
+export function formatInZone(iso: string | null | undefined, zone: string, withZone = true): string {
+  if (!iso) {
+    return UNKNOWN;
+  }
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) {
+    return iso;
+  }
+  let parts: Intl.DateTimeFormatPart[];
+  let shown = zone;
+  const options: Intl.DateTimeFormatOptions = {
+    weekday: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23'
+  };
+  try {
+    parts = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: zone }).formatToParts(date);
+  } catch {
+    parts = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' }).formatToParts(date);
+    shown = 'UTC';
+  }
+  const part = (type: string): string => parts.find(p => p.type === type)?.value ?? '';
+  return (
+    `${part('weekday')} ${part('year')}-${part('month')}-${part('day')} ` +
+    `${part('hour')}:${part('minute')}` +
+    (withZone || shown !== zone ? ` (${shown})` : '')
+  );
+}
+
+/** How a status reads: done, at work, failed, or idle (the chips' colours). */
+export type StatusTone = 'ok' | 'busy' | 'failed' | 'idle';
+
+/**
+ * Tones of the statuses of datasets, jobs, exports, pipeline steps and schedule ticks. The
+ * notebook panel's chips use the same table (dataplane_jupyter/widgets/html.py STATUS_TONES);
+ * tests/display_rules.json checks both.
+ */
+export const STATUS_TONES: Readonly<Record<string, StatusTone>> = {
+  ready: 'ok',
+  succeeded: 'ok',
+  reused: 'ok',
+  copying: 'busy',
+  computing_statistics: 'busy',
+  computing_embeddings: 'busy',
+  queued: 'busy',
+  running: 'busy',
+  fired: 'busy',
+  retried: 'busy',
+  failed: 'failed',
+  cancelled: 'idle',
+  pending: 'idle',
+  skipped: 'idle',
+  skipped_overlap: 'idle',
+  skipped_missed: 'idle'
+};
+
+/** The tone of a status; one not in the table is idle. */
+export function statusTone(status: string | null | undefined): StatusTone {
+  return (status && Object.prototype.hasOwnProperty.call(STATUS_TONES, status) && STATUS_TONES[status]) || 'idle';
+}
+
+/** Classes of a status chip: "jp-Dataplane-status jp-Dataplane-status-ready jp-mod-ok". */
+export function statusClass(status: string | null | undefined): string {
+  return `jp-Dataplane-status jp-Dataplane-status-${status ?? 'unknown'} jp-mod-${statusTone(status)}`;
+}
+
 /** Any statistic or cell: numbers formatted, objects as JSON, missing as a dash. */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) {

@@ -77,12 +77,15 @@ export function SampleTab(props: ISampleTabProps): JSX.Element {
   );
 }
 
-/** A table of rows, with the row number first. */
+/**
+ * A table of rows, with the row number first. Every row asked for is laid out (the details
+ * page scrolls, not a box of fixed height that would hide the last rows).
+ */
 export function SampleTable(props: { sample: IDatasetSample }): JSX.Element {
   const { columns, data } = props.sample;
   const codeLike = columns.map((column, k) => isCodeLike(column, data.map(row => row[k])));
   return (
-    <div className="jp-Dataplane-tableScroll">
+    <div className="jp-Dataplane-tableScroll jp-Dataplane-sampleScroll">
       <table className="jp-Dataplane-table jp-Dataplane-sampleTable">
         <thead>
           <tr>

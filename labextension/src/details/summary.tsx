@@ -16,7 +16,10 @@ export interface ISummaryProps {
   statistics: IDatasetStatistics | null;
 }
 
-/** Rows, columns, size, origin, status, creation and the import's warnings. */
+/**
+ * Rows, columns, size, origin, creation and the import's warnings. The status is not repeated
+ * here: the chip beside the title says it, once (as in the notebook panel).
+ */
 export function Summary(props: ISummaryProps): JSX.Element {
   const { dataset, statistics } = props;
   const summary = statistics?.summary;
@@ -30,7 +33,6 @@ export function Summary(props: ISummaryProps): JSX.Element {
     ['size', 'Size', formatBytes(summary?.size_bytes ?? statistics?.size_bytes ?? dataset.size_bytes)],
     ['origin', 'Origin', humanize(dataset.origin)],
     ['source', 'Source', describeSource(dataset)],
-    ['status', 'Status', dataset.status_label],
     ['created', 'Created', formatDateTime(dataset.created_at)]
   ];
   if (summary) {

@@ -21,6 +21,7 @@ import { DatasetDetailsModel } from './model';
 import { rejectedCount, RejectedRowsTab } from './rejected';
 import { SampleTab } from './sample';
 import { ChartThemeContext, OpenDatasetContext } from './theme';
+import { statusClass } from './format';
 
 /** The tabs of the details page, in order. */
 export const DETAILS_TABS = ['General', 'Columns', 'Sample', 'Embeddings', 'Rejected rows'] as const;
@@ -197,7 +198,7 @@ function DetailsHeader(props: { dataset: IDataset; error: string | null }): JSX.
     <header className="jp-Dataplane-detailsHeader">
       <h2 className="jp-Dataplane-detailsTitle">{dataset.name}</h2>
       <span
-        className={`jp-Dataplane-status jp-Dataplane-status-${dataset.status}`}
+        className={statusClass(dataset.status)}
         title={dataset.status_label}
       >
         {dataset.status_label + progress}

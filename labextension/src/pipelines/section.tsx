@@ -10,7 +10,8 @@ import {
   deleteIcon,
   editIcon,
   launchIcon,
-  runIcon
+  runIcon,
+  runningIcon
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
@@ -19,9 +20,11 @@ import { confirmDelete } from '../dialogs';
 import { showForm } from '../forms/formDialog';
 import { DataplaneModel } from '../model';
 import { errorMessage, notifyError, notifySuccess } from '../notifications';
+import { TargetSchedules, createScheduleFor } from '../schedules/scheduleList';
 import { IPipeline } from '../types';
 import { PipelineEditor } from './editor';
 import { PipelineView } from './view';
+import { statusClass } from '../details/format';
 
 /** Id of the command that opens a pipeline (DAG, runs, logs) in the main area. */
 export const OPEN_PIPELINE = 'dataplane:open-pipeline';
@@ -98,6 +101,7 @@ export class PipelinesSection extends ReactWidget {
     try {
       this._pipelines = await this._model.client.listPipelines(project);
       this._error = '';
+      this._version += 1; // each refresh of the list also reloads the schedules shown
     } catch (error) {
       this._error = errorMessage(error);
     }
@@ -162,6 +166,14 @@ export class PipelinesSection extends ReactWidget {
               }
             />
             <ToolbarButtonComponent
+              icon={runningIcon}
+              tooltip="Schedule: run it on a cron line, an interval or once"
+              className="jp-Dataplane-schedule-new"
+              onClick={() =>
+                void createScheduleFor(this._model.client, project, { type: 'pipeline', name: pipeline.name })
+              }
+            />
+            <ToolbarButtonComponent
               icon={launchIcon}
               tooltip="Open: steps, live status, runs and logs"
               className="jp-Dataplane-openPipeline"
@@ -187,10 +199,16 @@ export class PipelinesSection extends ReactWidget {
         {last && (
           <div className="jp-Dataplane-lastRun" data-status={last.status}>
             Last run #{last.number}:{' '}
-            <span className={`jp-Dataplane-status jp-Dataplane-status-${last.status}`}>{last.status}</span>
+            <span className={statusClass(last.status)}>{last.status}</span>
             {last.error && <div className="jp-Dataplane-itemError">{last.error}</div>}
           </div>
         )}
+        <TargetSchedules
+          client={this._model.client}
+          project={project}
+          target={{ type: 'pipeline', name: pipeline.name }}
+          version={this._version}
+        />
       </li>
     );
   }
@@ -211,4 +229,5 @@ export class PipelinesSection extends ReactWidget {
 
   private _pipelines: IPipeline[] = [];
   private _error = '';
+  private _version = 0;
 }

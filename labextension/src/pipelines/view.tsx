@@ -5,6 +5,7 @@ import { DataplaneClient } from '../client';
 import { errorMessage } from '../notifications';
 import { IPipeline, IPipelineRun } from '../types';
 import { DagView, dagSteps } from './dag';
+import { statusClass } from '../details/format';
 
 const ACTIVE = ['queued', 'running'];
 const FAST = 700;
@@ -143,7 +144,7 @@ export class PipelineView extends ReactWidget {
                   }}
                 >
                   <td>#{r.number}</td>
-                  <td><span className={`jp-Dataplane-status jp-Dataplane-status-${r.status}`}>{r.status}</span></td>
+                  <td><span className={statusClass(r.status)}>{r.status}</span></td>
                   <td>v{r.version}</td>
                   <td>{r.trigger}</td>
                   <td>{r.started_at ? new Date(r.started_at).toLocaleString() : '—'}</td>
@@ -162,7 +163,7 @@ export class PipelineView extends ReactWidget {
       <div className="jp-Dataplane-pipelineRun" data-run={run.number} data-status={run.status}>
         <h3>
           Run #{run.number}:{' '}
-          <span className={`jp-Dataplane-status jp-Dataplane-status-${run.status}`}>{run.status}</span>
+          <span className={statusClass(run.status)}>{run.status}</span>
         </h3>
         {run.error && <p className="jp-Dataplane-itemError">{run.error}</p>}
         <table className="jp-Dataplane-stepsTable">
@@ -174,7 +175,7 @@ export class PipelineView extends ReactWidget {
               <tr key={step.name} className="jp-Dataplane-stepRow" data-step={step.name} data-status={step.status}>
                 <td>{step.name}</td>
                 <td>{step.kind}</td>
-                <td><span className={`jp-Dataplane-status jp-Dataplane-status-${step.status}`}>{step.status}</span></td>
+                <td><span className={statusClass(step.status)}>{step.status}</span></td>
                 <td>{step.rows_in?.toLocaleString() ?? '—'}</td>
                 <td>{step.rows_out?.toLocaleString() ?? '—'}</td>
                 <td>{step.seconds !== null && step.seconds !== undefined ? `${step.seconds.toFixed(2)} s` : '—'}</td>

@@ -3,6 +3,7 @@ import { Signal } from '@lumino/signaling';
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
+import { formatInZone, statusClass } from '../details/format';
 import { confirmDelete } from '../dialogs';
 import { showForm } from '../forms/formDialog';
 import { notifyError, notifySuccess } from '../notifications';
@@ -29,25 +30,9 @@ export async function createScheduleFor(
   return saved;
 }
 
-/** A UTC instant shown in the schedule's zone: "Mon 07 Dec, 06:00 (Europe/Paris)". */
+/** A UTC instant shown in the schedule's zone: "Mon 2026-12-07 06:00 (Europe/Paris)". */
 export function inZone(iso: string | null | undefined, zone: string): string {
-  if (!iso) {
-    return '—';
-  }
-  try {
-    const text = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      weekday: 'short',
-      day: '2-digit',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23'
-    }).format(new Date(iso));
-    return `${text} (${zone})`;
-  } catch {
-    return iso;
-  }
+  return formatInZone(iso, zone);
 }
 
 const STATUS_LABELS: Record<string, string> = {
@@ -123,6 +108,7 @@ export function TargetSchedules(props: {
             : schedule.next_run
               ? `next ${inZone(schedule.next_run, schedule.timezone)}`
               : 'done';
+        const upcoming = schedule.next_runs ?? [];
         return (
           <li key={schedule.id} className="jp-Dataplane-schedule" data-name={schedule.name}>
             <div className="jp-Dataplane-scheduleRow">
@@ -132,7 +118,7 @@ export function TargetSchedules(props: {
               </span>
               {schedule.last_status && (
                 <span
-                  className={`jp-Dataplane-status jp-Dataplane-status-${schedule.last_status}`}
+                  className={statusClass(schedule.last_status)}
                   title="How its last tick went"
                 >
                   {STATUS_LABELS[schedule.last_status] ?? schedule.last_status}
@@ -161,6 +147,18 @@ export function TargetSchedules(props: {
                 {schedule.disabled_reason ? `: ${schedule.disabled_reason}` : ''}
               </span>
             </div>
+            {upcoming.length > 0 && (
+              <details className="jp-Dataplane-scheduleUpcoming">
+                <summary>
+                  Next {upcoming.length} fire times ({schedule.timezone})
+                </summary>
+                <ol className="jp-Dataplane-scheduleNext">
+                  {upcoming.map(time => (
+                    <li key={time}>{formatInZone(time, schedule.timezone, false)}</li>
+                  ))}
+                </ol>
+              </details>
+            )}
           </li>
         );
       })}

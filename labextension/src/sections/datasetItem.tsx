@@ -8,7 +8,7 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { formatBytes } from '../details/format';
+import { formatBytes, statusClass } from '../details/format';
 import { embeddingsIcon } from '../icons';
 import { actionFits, embeddingsState, isBusy } from '../model';
 import { DatasetOrigin, IDataset, IUploadProgress } from '../types';
@@ -136,7 +136,7 @@ export function DatasetItem(props: IDatasetItemProps): JSX.Element {
       {isBusy(dataset) && <ProgressBar fraction={dataset.progress} />}
       {dataset.status === 'ready' && embeddingsState(dataset) === 'computing' && (
         <div className="jp-Dataplane-itemEmbeddings">
-          <span className="jp-Dataplane-status jp-Dataplane-status-computing_embeddings">
+          <span className={statusClass('computing_embeddings')}>
             Computing embeddings {formatPercent(props.embeddingsProgress)}
           </span>
           <ProgressBar fraction={props.embeddingsProgress} />
@@ -204,7 +204,7 @@ function DatasetStatusBadge(props: { dataset: IDataset }): JSX.Element {
   const label = dataset.status_label || STATUS_LABELS[dataset.status] || dataset.status;
   const percent = isBusy(dataset) && dataset.progress > 0 ? ` ${formatPercent(dataset.progress)}` : '';
   return (
-    <span className={`jp-Dataplane-status jp-Dataplane-status-${dataset.status}`}>
+    <span className={statusClass(dataset.status)}>
       {label + percent}
     </span>
   );
@@ -222,7 +222,7 @@ export function UploadItem(props: { upload: IUploadProgress }): JSX.Element {
         </span>
       </div>
       <div className="jp-Dataplane-itemRow jp-Dataplane-itemMeta">
-        <span className="jp-Dataplane-status jp-Dataplane-status-copying">
+        <span className={statusClass('copying')}>
           Uploading {formatPercent(fraction)}
         </span>
         <span className="jp-Dataplane-itemSize">

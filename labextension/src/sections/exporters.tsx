@@ -5,7 +5,9 @@ import { ExporterForm, exportModeLabel } from '../forms/exporterForm';
 import { showForm } from '../forms/formDialog';
 import { SourcesModel } from '../sourcesModel';
 import { IExportRun, IExporter } from '../types';
+import { describeRunTimes, exporterDestination, runDestination } from './exportRuns';
 import { ItemActions, ItemTest, SourcesSection, describeEntries } from './sourcesSection';
+import { statusClass } from '../details/format';
 
 /** Open the exporter form in a dialog: a new exporter, or `saved` to edit it. */
 export async function editExporter(
@@ -108,14 +110,14 @@ export class ExportersSection extends SourcesSection {
           </div>
         )}
         <ItemTest state={this.tests.get(name)} />
-        {history && <RunHistory runs={history} />}
+        {history && <RunHistory runs={history} destination={exporterDestination(exporter)} />}
       </li>
     );
   }
 }
 
-/** An exporter's exports, newest first. */
-function RunHistory(props: { runs: readonly IExportRun[] }): JSX.Element {
+/** An exporter's exports, newest first, each with its destination. */
+function RunHistory(props: { runs: readonly IExportRun[]; destination: string }): JSX.Element {
   if (props.runs.length === 0) {
     return <p className="jp-Dataplane-empty jp-Dataplane-history">No exports yet.</p>;
   }
@@ -129,8 +131,10 @@ function RunHistory(props: { runs: readonly IExportRun[] }): JSX.Element {
           data-dataset={run.dataset_name}
         >
           <RunSummary run={run} />
-          <div className="jp-Dataplane-runDetail">{describeRunTimes(run)}</div>
-          {run.location && <div className="jp-Dataplane-runDetail">→ {run.location}</div>}
+          <div className="jp-Dataplane-runDetail jp-Dataplane-runTimes">{describeRunTimes(run)}</div>
+          <div className="jp-Dataplane-runDetail jp-Dataplane-runDestination" title={runDestination(run, props.destination)}>
+            → {runDestination(run, props.destination)}
+          </div>
           {run.error && <div className="jp-Dataplane-itemError">{run.error}</div>}
         </li>
       ))}
@@ -145,36 +149,11 @@ function RunSummary(props: { run: IExportRun }): JSX.Element {
     run.status === 'running' && run.progress > 0 ? ` ${Math.round(run.progress * 100)}%` : '';
   return (
     <span className="jp-Dataplane-runSummary">
-      <span className={`jp-Dataplane-status jp-Dataplane-status-${run.status}`}>
+      <span className={statusClass(run.status)}>
         {run.status + progress}
       </span>{' '}
       <span className="jp-Dataplane-runDataset">{run.dataset_name}</span>
       {run.rows !== null && <span> · {run.rows.toLocaleString()} rows</span>}
     </span>
   );
-}
-
-/** "started 10:01:02, finished 10:01:05 (3.0 s)", as far as the run got. */
-export function describeRunTimes(run: IExportRun): string {
-  const parts: string[] = [];
-  if (run.started_at) {
-    parts.push(`started ${formatTime(run.started_at)}`);
-  } else {
-    parts.push(`queued ${formatTime(run.created_at)}`);
-  }
-  if (run.finished_at) {
-    const took = run.duration_seconds !== null ? ` (${run.duration_seconds.toFixed(1)} s)` : '';
-    parts.push(`finished ${formatTime(run.finished_at)}${took}`);
-  }
-  return parts.join(', ');
-}
-
-/** The time alone for today, else date and time. */
-function formatTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) {
-    return iso;
-  }
-  const today = date.toDateString() === new Date().toDateString();
-  return today ? date.toLocaleTimeString() : date.toLocaleString();
 }

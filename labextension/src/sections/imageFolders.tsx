@@ -11,7 +11,7 @@ import { Message } from '@lumino/messaging';
 import { Menu } from '@lumino/widgets';
 import * as React from 'react';
 
-import { formatBytes } from '../details/format';
+import { formatBytes, statusClass } from '../details/format';
 import { IPendingUpload, ImageFoldersModel } from '../imageFolders/model';
 import { IImageFolder, ImageFolderStatus } from '../types';
 import { createFileInput, FileDropZone, ProgressBar } from './common';
@@ -224,7 +224,7 @@ function FolderItem(props: {
           {folder.n_images === null ? '—' : plural(folder.n_images, 'image')}
         </span>
         <span
-          className={`jp-Dataplane-status jp-Dataplane-status-${folder.status}`}
+          className={statusClass(folder.status)}
           title={long}
         >
           {copying ? `${label} ${percent}%` : label}
@@ -265,7 +265,7 @@ function UploadItem(props: { upload: IPendingUpload }): JSX.Element {
       <div className="jp-Dataplane-itemRow">
         <span className="jp-Dataplane-itemName">{upload.name}</span>
         <span className="jp-Dataplane-itemShape">{formatBytes(upload.total)}</span>
-        <span className="jp-Dataplane-status jp-Dataplane-status-copying">
+        <span className={statusClass('copying')}>
           Uploading {Math.round(fraction * 100)}%
         </span>
       </div>

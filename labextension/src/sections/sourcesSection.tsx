@@ -13,6 +13,9 @@ import { confirmDelete } from '../dialogs';
 import { TestState } from '../forms/common';
 import { errorMessage, notifyError, notifySuccess } from '../notifications';
 import { SourcesModel } from '../sourcesModel';
+import { describeEntries } from './exportRuns';
+
+export { describeEntries };
 
 /**
  * An accordion section listing one kind of object of the current project, with a "New" button
@@ -176,19 +179,6 @@ export function ItemTest(props: { state: TestState | undefined }): JSX.Element |
       {state.message}
     </div>
   );
-}
-
-/** "host 'x', port 21": the non-empty entries of a config or a locator, short. */
-export function describeEntries(entries: Record<string, unknown>): string {
-  return Object.entries(entries)
-    .filter(([, value]) => value !== null && value !== undefined && value !== '')
-    .map(([key, value]) => `${key} ${truncate(String(value), 40)}`)
-    .join(', ');
-}
-
-function truncate(text: string, length: number): string {
-  const line = text.replace(/\s+/g, ' ');
-  return line.length > length ? `${line.slice(0, length - 1)}…` : line;
 }
 
 function capitalize(text: string): string {
