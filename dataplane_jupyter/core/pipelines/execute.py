@@ -727,8 +727,7 @@ def _notebook(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outco
 # -- predict ------------------------------------------------------------------------------------
 def _load_model(path: Path) -> Any:
     if path.suffix.lower() == ".onnx":
-        raise InvalidInput(f"{path.name}: ONNX models are not supported; save the model with joblib or pickle",
-                           field="model")
+        return OnnxModel(path)
     import joblib
 
     try:
@@ -737,9 +736,73 @@ def _load_model(path: Path) -> Any:
         raise InvalidInput(f"cannot load model {path.name}: {type(error).__name__}: {error}", field="model") from None
 
 
+_ONNX_TYPES = {"tensor(float)": "float32", "tensor(double)": "float64", "tensor(int64)": "int64",
+               "tensor(int32)": "int32", "tensor(string)": "object", "tensor(bool)": "bool"}
+
+
+class OnnxModel:
+    """An ONNX model (e.g. a scikit-learn model converted by skl2onnx) run by onnxruntime.
+
+    Its inputs are either one 2-D tensor (the feature columns in order: the step's `features`,
+    else every input column) or one tensor per feature column, named after it. The first output
+    is the prediction; a second one (skl2onnx's probabilities, as a map per row or a matrix) gives
+    the `proba_<class>` columns.
+    """
+
+    def __init__(self, path: Path) -> None:
+        try:
+            import onnxruntime
+        except ImportError:
+            raise InvalidInput(f"{path.name}: ONNX models need onnxruntime (pip install "
+                               "'dataplane_jupyter[onnx]')", field="model") from None
+        try:
+            self.session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        except Exception as error:  # noqa: BLE001 - any problem of the file is the file's
+            raise InvalidInput(f"cannot load ONNX model {path.name}: {error}", field="model") from None
+        self.name = path.name
+        self.inputs = self.session.get_inputs()
+        self.outputs = [o.name for o in self.session.get_outputs()]
+        self.feature_names_in_ = [i.name for i in self.inputs] if len(self.inputs) > 1 else None
+        width = self.inputs[0].shape[1] if len(self.inputs) == 1 and len(self.inputs[0].shape) == 2 else None
+        self.n_features = width if isinstance(width, int) else None
+
+    def check(self, features: list[str]) -> None:
+        """InvalidInput when the model takes another number of feature columns."""
+        if self.n_features is not None and len(features) != self.n_features:
+            raise InvalidInput(f"ONNX model {self.name} takes {self.n_features} feature column(s) in its input "
+                               f"{self.inputs[0].name!r}, the step gives {len(features)} "
+                               f"({', '.join(map(repr, features))}); set `features` to the columns it was trained on",
+                               field="features")
+
+    def score(self, frame: Any) -> tuple[Any, dict[str, Any]]:
+        """The predictions of these feature rows, and their probability columns by class."""
+        import numpy as np
+
+        if len(self.inputs) == 1:
+            kind = _ONNX_TYPES.get(self.inputs[0].type, "float32")
+            feed = {self.inputs[0].name: frame.to_numpy(dtype=kind)}
+        else:
+            feed = {i.name: frame[[i.name]].to_numpy(dtype=_ONNX_TYPES.get(i.type, "float32")) for i in self.inputs}
+        found = self.session.run(None, feed)
+        matrix = np.asarray(found[0]).reshape(len(frame), -1)
+        prediction: Any = matrix[:, 0] if matrix.shape[1] == 1 else list(matrix)
+        probabilities: dict[str, Any] = {}
+        if len(found) > 1:
+            second = found[1]
+            if isinstance(second, list) and second and isinstance(second[0], dict):  # ZipMap: a map per row
+                for label in second[0]:
+                    probabilities[f"proba_{label}"] = np.array([row[label] for row in second])
+            else:
+                table = np.asarray(second).reshape(len(frame), -1)
+                for index in range(table.shape[1]):
+                    probabilities[f"proba_{index}"] = table[:, index]
+        return prediction, probabilities
+
+
 def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     model = _load_model(run.local(str(step["model"]), "model file", "model"))
-    if not hasattr(model, "predict"):
+    onnx = isinstance(model, OnnxModel)
+    if not onnx and not hasattr(model, "predict"):
         raise InvalidInput(f"{step['model']} holds a {type(model).__name__}, which has no predict()", field="model")
     source = pq.ParquetFile(run.input(str(step["input"]), name))
     columns = source.schema_arrow.names
@@ -749,20 +812,28 @@ def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcom
     if missing:
         raise InvalidInput(f"input {step['input']!r} lacks the feature column(s) {', '.join(map(repr, missing))} "
                            f"the model needs (it has: {', '.join(map(repr, columns))})", field="input")
+    if onnx:
+        model.check(features)
     target = str(step.get("prediction_column") or "prediction")
-    proba = hasattr(model, "predict_proba") and hasattr(model, "classes_")
-    log_(f"model {type(model).__name__} on {len(features)} feature(s); probabilities: {'yes' if proba else 'no'}")
+    proba = onnx or (hasattr(model, "predict_proba") and hasattr(model, "classes_"))
+    described = f"ONNX model {model.name} (onnxruntime)" if onnx else f"model {type(model).__name__}"
+    log_(f"{described} on {len(features)} feature(s); probabilities: {'when it gives them' if onnx else 'yes' if proba else 'no'}")
     relative, out = _work(run, name)
     total, done, writer = source.metadata.num_rows, 0, None
     try:
         for batch in source.iter_batches(batch_size=int(step.get("batch_rows") or PREDICT_BATCH_ROWS)):
             frame = batch.to_pandas()
             features_frame = frame[features]
-            frame[target] = model.predict(features_frame)
-            if proba:
-                probabilities = model.predict_proba(features_frame)
-                for index, label in enumerate(model.classes_):
-                    frame[f"proba_{label}"] = probabilities[:, index]
+            if onnx:
+                frame[target], probability_columns = model.score(features_frame)
+                for column, values in probability_columns.items():
+                    frame[column] = values
+            else:
+                frame[target] = model.predict(features_frame)
+                if proba:
+                    probabilities = model.predict_proba(features_frame)
+                    for index, label in enumerate(model.classes_):
+                        frame[f"proba_{label}"] = probabilities[:, index]
             table = pa.Table.from_pandas(frame, preserve_index=False)
             if writer is None:
                 writer = pq.ParquetWriter(out, table.schema)
