@@ -224,7 +224,15 @@ def load_run(ctx: JobContext) -> Run:
 # downstream of it while the independent branches carry on to the end (so a retry reuses them);
 # the run then fails naming the first step that failed. A cancellation stops starting steps; the
 # running ones stop at their next progress report.
-STEP_THREADS = 4  # steps of one run at a time on the thread pool
+STEP_THREADS = 4  # default of DATAPLANE_PIPELINE_STEPS: steps of one run at a time in its worker
+
+
+def parallel_steps() -> int:
+    """How many steps of one run may run at once in its worker (DATAPLANE_PIPELINE_STEPS); they
+    share the worker's memory, so each SQL step gets that share of DuckDB's memory limit."""
+    from dataplane_jupyter.core.limits import _env_number
+
+    return int(_env_number("DATAPLANE_PIPELINE_STEPS", STEP_THREADS))
 
 
 def run_steps(run: Run, names: list[str]) -> None:
@@ -295,7 +303,7 @@ class _Pool:
 class _ThreadPool(_Pool):
     def __init__(self, run: Run, size: int) -> None:
         super().__init__(run)
-        self.executor = ThreadPoolExecutor(max_workers=max(1, min(size, STEP_THREADS)),
+        self.executor = ThreadPoolExecutor(max_workers=max(1, min(size, parallel_steps())),
                                            thread_name_prefix=f"run-{run.row.id[:8]}")
 
     def submit(self, name: str) -> None:
@@ -590,10 +598,11 @@ def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     relative, out = _work(run, name)
     temp = run.path(f"{run.folder}/duckdb")
     temp.mkdir(parents=True, exist_ok=True)
-    from dataplane_jupyter.core.limits import duckdb_memory_limit
+    from dataplane_jupyter.core.limits import Limits
 
+    share = Limits.from_env().duckdb_memory // parallel_steps()  # steps running side by side share the worker
     connection = duckdb.connect(config={"temp_directory": str(temp), "threads": 2,
-                                        "memory_limit": duckdb_memory_limit()})  # within the worker's allowance
+                                        "memory_limit": f"{max(share, 64 << 20)}B"})
     try:
         for other in inputs:
             path = str(run.input(other, name)).replace("'", "''")
