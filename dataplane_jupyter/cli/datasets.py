@@ -8,7 +8,7 @@ import json
 
 from ..core.datasets.datasets import Dataset
 from ..core.errors import InvalidInput
-from ..core.models import DatasetStatus
+from ..core.models import DatasetLineage, DatasetStatus
 from . import embeddings, features
 from .common import project
 from .output import Output
@@ -101,7 +101,33 @@ def retry_dataset(args: argparse.Namespace, out: Output) -> None:
 
 
 def show_dataset(args: argparse.Namespace, out: Output) -> None:
-    out.result(project(args).datasets[args.name].info)
+    info = project(args).datasets[args.name].describe_with_lineage()
+    if out.json_mode:
+        out.result(info)
+        return
+    out.result(info.model_dump(mode="json", exclude={"lineage"}))
+    if info.lineage is not None:
+        for line in lineage_lines(info.lineage):
+            print(line)
+
+
+def lineage_lines(lineage: DatasetLineage) -> list[str]:
+    """A dataset's lineage for people: pipeline, version, run, step, the way and the inputs."""
+    lines = [f"lineage: pipeline {lineage.pipeline!r} version {lineage.version}, run {lineage.run_number} "
+             f"({lineage.run_status}), step {lineage.step!r} ({lineage.step_kind}, {lineage.role})"]
+    if lineage.upstream_steps:
+        lines.append(f"  computed through: {' → '.join([*lineage.upstream_steps, lineage.step])}")
+    for item in lineage.inputs:
+        what = f"dataset {item.dataset!r}" if item.dataset else "a dataset deleted since"
+        if item.datasource:
+            what += f" (snapshot of datasource {item.datasource!r})"
+        lines.append(f"  from: {what}, read by step {item.step!r}")
+    for export in lineage.exports:
+        lines.append(f"  exported by step {export.step!r} with exporter {export.exporter!r}: {export.status}"
+                     + (f" → {export.location}" if export.location else ""))
+    if lineage.reused_by:
+        lines.append(f"  reused by run(s) {', '.join(map(str, lineage.reused_by))}")
+    return lines
 
 
 def dataset_stats(args: argparse.Namespace, out: Output) -> None:
