@@ -8,9 +8,9 @@ import json
 
 from ..core.datasets.datasets import Dataset
 from ..core.errors import InvalidInput
-from ..core.models import DatasetStatus
+from ..core.models import DatasetLineage, DatasetStatus
 from . import embeddings, features
-from .common import delete_record, project, show_record
+from .common import delete_record, project
 from .output import Output
 from .parser import Verb, add_verbs, arg, verbs
 
@@ -43,7 +43,7 @@ def register(nouns: argparse._SubParsersAction) -> None:
             arg("--header", choices=["yes", "no"], help="whether the first line names the columns"),
             arg("--wait", action="store_true", help="follow the import; exit 1 unless it succeeds"),
         ]),
-        Verb("show", show_record("datasets"), "one dataset"),
+        Verb("show", show_dataset, "one dataset"),
         Verb("stats", dataset_stats, "its statistics"),
         Verb("delete", delete_record("datasets"), "delete it and our stored files"),
         Verb("column", column_stats, "statistics of one column", ["name", "column"]),
@@ -99,6 +99,35 @@ def retry_dataset(args: argparse.Namespace, out: Output) -> None:
         follow_import(ds, out)
     out.result(ds.info)
 
+
+def show_dataset(args: argparse.Namespace, out: Output) -> None:
+    info = project(args).datasets[args.name].describe_with_lineage()
+    if out.json_mode:
+        out.result(info)
+        return
+    out.result(info.model_dump(mode="json", exclude={"lineage"}))
+    if info.lineage is not None:
+        for line in lineage_lines(info.lineage):
+            print(line)
+
+
+def lineage_lines(lineage: DatasetLineage) -> list[str]:
+    """A dataset's lineage for people: pipeline, version, run, step, the way and the inputs."""
+    lines = [f"lineage: pipeline {lineage.pipeline!r} version {lineage.version}, run {lineage.run_number} "
+             f"({lineage.run_status}), step {lineage.step!r} ({lineage.step_kind}, {lineage.role})"]
+    if lineage.upstream_steps:
+        lines.append(f"  computed through: {' → '.join([*lineage.upstream_steps, lineage.step])}")
+    for item in lineage.inputs:
+        what = f"dataset {item.dataset!r}" if item.dataset else "a dataset deleted since"
+        if item.datasource:
+            what += f" (snapshot of datasource {item.datasource!r})"
+        lines.append(f"  from: {what}, read by step {item.step!r}")
+    for export in lineage.exports:
+        lines.append(f"  exported by step {export.step!r} with exporter {export.exporter!r}: {export.status}"
+                     + (f" → {export.location}" if export.location else ""))
+    if lineage.reused_by:
+        lines.append(f"  reused by run(s) {', '.join(map(str, lineage.reused_by))}")
+    return lines
 
 
 def dataset_stats(args: argparse.Namespace, out: Output) -> None:

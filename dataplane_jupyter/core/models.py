@@ -148,6 +148,49 @@ class EmbeddingsRecord(TypedDict):
     error: NotRequired[str | None]
 
 
+class LineageInput(Record):
+    """A dataset a pipeline step read, directly or through the steps in between."""
+
+    step: str = Field(description="The read step (or kept step) of the run that gave it")
+    kind: str = Field(description="That step's kind")
+    role: str | None = Field(None, description="input (a dataset read as it is), snapshot (a fresh snapshot of a "
+                                               "datasource), intermediate or output")
+    dataset_id: str | None = Field(None, description="Null when the dataset was deleted since")
+    dataset: str | None = Field(None, description="The dataset's name (null when it was deleted since)")
+    datasource: str | None = Field(None, description="The datasource a `read` step snapshotted")
+
+
+class LineageExport(Record):
+    """An export the run made of this dataset."""
+
+    export_run_id: str
+    step: str
+    exporter: str | None = None
+    status: str
+    location: str | None = None
+
+
+class DatasetLineage(Record):
+    """Where a dataset made by a pipeline run comes from: pipeline, version, run and step, the
+    steps it was computed through and the datasets they started from."""
+
+    pipeline_id: str
+    pipeline: str = Field(description="The pipeline's name")
+    version: int = Field(description="The pipeline version the run ran")
+    run_id: str
+    run_number: int = Field(description="1, 2, 3... within the pipeline")
+    run_status: str
+    step: str = Field(description="The step whose result this dataset is")
+    step_kind: str
+    role: str = Field(description="output, intermediate or snapshot")
+    upstream_steps: list[str] = Field(default_factory=list,
+                                      description="Every step it was computed through, in execution order")
+    inputs: list[LineageInput] = Field(default_factory=list, description="The datasets those steps started from")
+    exports: list[LineageExport] = Field(default_factory=list, description="Exports of it that the run made")
+    reused_by: list[int] = Field(default_factory=list,
+                                 description="Numbers of the later runs (retries) that reused this result")
+
+
 class DescribeDataset(Record):
     """One dataset as the list and the detail page show it."""
 
@@ -168,6 +211,10 @@ class DescribeDataset(Record):
     job_id: str | None = None
     embeddings: EmbeddingsRecord | None = Field(
         None, description="How the embeddings were computed (method, sample size, status); null before"
+    )
+    lineage: DatasetLineage | None = Field(
+        None, description="The pipeline run and step that made it, and from which inputs (given when one dataset is "
+                          "described; null in lists and for datasets no pipeline made)"
     )
     created_at: datetime
     updated_at: datetime

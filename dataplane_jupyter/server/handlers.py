@@ -90,10 +90,11 @@ class DatasetsHandler(DataplaneHandler):
 
 class DatasetHandler(DataplaneHandler):
     @tornado.web.authenticated
-    @operation("Describe a dataset (by id or name)", response=DescribeDataset)
+    @operation("Describe a dataset (by id or name), with its lineage when a pipeline run made it",
+               response=DescribeDataset)
     async def get(self, project: str, dataset: str) -> None:
         ds = await self.call(self.dataset, project, dataset)
-        self.reply(ds.describe())
+        self.reply(await self.call(ds.describe_with_lineage))
 
     @tornado.web.authenticated
     @operation("Rename a dataset", body=UpdateDataset, response=DescribeDataset)

@@ -1,4 +1,5 @@
-"""The dataset panel: General (summary, distributions, correlation), Columns (drill-down), Sample.
+"""The dataset panel: General (summary, distributions, correlation), Columns (drill-down), Sample,
+and Lineage for a dataset a pipeline run made.
 
 Everything drawn comes from the stored statistics (`Dataset.statistics()`); the panel only picks
 what to show. While the dataset is still being imported the panel shows its progress and fills
@@ -236,6 +237,32 @@ class RejectedRowsTab(w.VBox):
         super().__init__([w.HTML(note), self.table])
 
 
+class LineageTab(w.VBox):
+    """Where a dataset a pipeline run made comes from: pipeline, version, run and step, the steps it
+    was computed through, the datasets it started from, and the exports of it."""
+
+    def __init__(self, lineage: Any) -> None:
+        summary = (f'<div class="dp-lineage"><b>Pipeline</b> {html.text(lineage.pipeline)} · '
+                   f'<b>version</b> {lineage.version} · <b>run</b> #{lineage.run_number} '
+                   f'{html.badge(lineage.run_status)} · <b>step</b> {html.text(lineage.step)} '
+                   f'({html.text(lineage.step_kind)}, {html.text(lineage.role)})</div>')
+        chain = " → ".join(html.text(name) for name in [*lineage.upstream_steps, lineage.step])
+        parts = [summary, f'<div class="dp-muted">Computed through: {chain}</div>']
+        if lineage.inputs:
+            rows = [(html.text(i.dataset or "(deleted since)"), html.text(i.role or ""), html.text(i.step),
+                     html.text(i.datasource or "")) for i in lineage.inputs]
+            parts.append(html.table(["input dataset", "role", "read by step", "datasource"], rows, raw=True,
+                                    scroll=False))
+        if lineage.exports:
+            rows = [(html.text(e.exporter or ""), html.badge(e.status), html.text(e.step), html.text(e.location or ""))
+                    for e in lineage.exports]
+            parts.append(html.table(["exported with", "status", "step", "location"], rows, raw=True, scroll=False))
+        if lineage.reused_by:
+            parts.append(html.note(f"Reused by run(s) {', '.join(f'#{n}' for n in lineage.reused_by)}."))
+        self.html = w.HTML("".join(parts))
+        super().__init__([self.html])
+
+
 class DatasetPanel(w.VBox):
     """The detail page of one dataset."""
 
@@ -249,6 +276,7 @@ class DatasetPanel(w.VBox):
         self.columns_tab: ColumnsTab | None = None
         self.sample_tab: SampleTab | None = None
         self.rejected_tab: RejectedRowsTab | None = None
+        self.lineage_tab: LineageTab | None = None
         self.actions = DatasetActions(dataset, on_change=self._changed)
         super().__init__([w.HTML(html.STYLESHEET), self.header, self.actions, self.body])
         self.add_class("dp-dataset-panel")
@@ -293,6 +321,8 @@ class DatasetPanel(w.VBox):
             self.sample_tab = SampleTab(self.dataset, stats)
             rejected = int(self.dataset.describe().source.get("rejected_rows") or 0)
             self.rejected_tab = RejectedRowsTab(self.dataset, rejected) if rejected else None
+            lineage = self.dataset.lineage()
+            self.lineage_tab = LineageTab(lineage) if lineage is not None else None
         except Exception as exc:  # noqa: BLE001 - shown in the panel
             self.body.children = [w.HTML(html.error_box(describe_error(exc)))]
             return
@@ -301,6 +331,9 @@ class DatasetPanel(w.VBox):
         if self.rejected_tab is not None:
             children.append(self.rejected_tab)
             titles.append(f"Rejected rows ({rejected:,})")
+        if self.lineage_tab is not None:
+            children.append(self.lineage_tab)
+            titles.append("Lineage")
         tabs = w.Tab(children=children)
         tabs.add_class("dp-panel-tabs")  # drawn as the sidebar's details tabs (html.STYLESHEET)
         for index, title in enumerate(titles):

@@ -1728,7 +1728,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Describe a dataset (by id or name) */
+        /** Describe a dataset (by id or name), with its lineage when a pipeline run made it */
         get: {
             parameters: {
                 query?: never;
@@ -1741,7 +1741,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Describe a dataset (by id or name) */
+                /** @description Describe a dataset (by id or name), with its lineage when a pipeline run made it */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9036,6 +9036,66 @@ export interface components {
             timezone: string;
         };
         /**
+         * DatasetLineage
+         * @description Where a dataset made by a pipeline run comes from: pipeline, version, run and step, the
+         *     steps it was computed through and the datasets they started from.
+         */
+        DatasetLineage: {
+            /**
+             * Exports
+             * @description Exports of it that the run made
+             */
+            exports?: components["schemas"]["LineageExport"][];
+            /**
+             * Inputs
+             * @description The datasets those steps started from
+             */
+            inputs?: components["schemas"]["LineageInput"][];
+            /**
+             * Pipeline
+             * @description The pipeline's name
+             */
+            pipeline: string;
+            /** Pipeline Id */
+            pipeline_id: string;
+            /**
+             * Reused By
+             * @description Numbers of the later runs (retries) that reused this result
+             */
+            reused_by?: number[];
+            /**
+             * Role
+             * @description output, intermediate or snapshot
+             */
+            role: string;
+            /** Run Id */
+            run_id: string;
+            /**
+             * Run Number
+             * @description 1, 2, 3... within the pipeline
+             */
+            run_number: number;
+            /** Run Status */
+            run_status: string;
+            /**
+             * Step
+             * @description The step whose result this dataset is
+             */
+            step: string;
+            /** Step Kind */
+            step_kind: string;
+            /**
+             * Upstream Steps
+             * @description Every step it was computed through, in execution order
+             */
+            upstream_steps?: string[];
+            /**
+             * Version
+             * @description The pipeline version the run ran
+             */
+            version: number;
+        };
+        /**
          * DatasetOrigin
          * @description Where a dataset came from (the list's origin filter).
          * @enum {string}
@@ -9277,6 +9337,11 @@ export interface components {
              * @default null
              */
             job_id: string | null;
+            /**
+             * @description The pipeline run and step that made it, and from which inputs (given when one dataset is described; null in lists and for datasets no pipeline made)
+             * @default null
+             */
+            lineage: components["schemas"]["DatasetLineage"] | null;
             /** Name */
             name: string;
             origin: components["schemas"]["DatasetOrigin"];
@@ -10718,6 +10783,68 @@ export interface components {
          */
         JobStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
         /**
+         * LineageExport
+         * @description An export the run made of this dataset.
+         */
+        LineageExport: {
+            /** Export Run Id */
+            export_run_id: string;
+            /**
+             * Exporter
+             * @default null
+             */
+            exporter: string | null;
+            /**
+             * Location
+             * @default null
+             */
+            location: string | null;
+            /** Status */
+            status: string;
+            /** Step */
+            step: string;
+        };
+        /**
+         * LineageInput
+         * @description A dataset a pipeline step read, directly or through the steps in between.
+         */
+        LineageInput: {
+            /**
+             * Dataset
+             * @description The dataset's name (null when it was deleted since)
+             * @default null
+             */
+            dataset: string | null;
+            /**
+             * Dataset Id
+             * @description Null when the dataset was deleted since
+             * @default null
+             */
+            dataset_id: string | null;
+            /**
+             * Datasource
+             * @description The datasource a `read` step snapshotted
+             * @default null
+             */
+            datasource: string | null;
+            /**
+             * Kind
+             * @description That step's kind
+             */
+            kind: string;
+            /**
+             * Role
+             * @description input (a dataset read as it is), snapshot (a fresh snapshot of a datasource), intermediate or output
+             * @default null
+             */
+            role: string | null;
+            /**
+             * Step
+             * @description The read step (or kept step) of the run that gave it
+             */
+            step: string;
+        };
+        /**
          * ListConnectorKindsResponse
          * @description Body of `GET /connector-kinds`.
          */
@@ -11358,6 +11485,7 @@ export type CreateExporter = components['schemas']['CreateExporter'];
 export type CreatePipeline = components['schemas']['CreatePipeline'];
 export type CreateProject = components['schemas']['CreateProject'];
 export type CreateSchedule = components['schemas']['CreateSchedule'];
+export type DatasetLineage = components['schemas']['DatasetLineage'];
 export type DatasetOrigin = components['schemas']['DatasetOrigin'];
 export type DatasetStatus = components['schemas']['DatasetStatus'];
 export type DatasourcePreview = components['schemas']['DatasourcePreview'];
@@ -11407,6 +11535,8 @@ export type ImagePreview = components['schemas']['ImagePreview'];
 export type ImagePreviewItem = components['schemas']['ImagePreviewItem'];
 export type ImportDatasource = components['schemas']['ImportDatasource'];
 export type JobStatus = components['schemas']['JobStatus'];
+export type LineageExport = components['schemas']['LineageExport'];
+export type LineageInput = components['schemas']['LineageInput'];
 export type ListConnectorKindsResponse = components['schemas']['ListConnectorKindsResponse'];
 export type ListConnectorsResponse = components['schemas']['ListConnectorsResponse'];
 export type ListDatasetsResponse = components['schemas']['ListDatasetsResponse'];

@@ -83,7 +83,17 @@ async def test_pipeline_lifecycle_runs_logs_retry_and_errors(api, isolated_home,
     code, pipelines = await api("GET", "projects/p/pipelines")
     assert [p["name"] for p in pipelines["pipelines"]] == ["w"] and pipelines["pipelines"][0]["last_run"]["number"] == 2
     code, datasets = await api("GET", "projects/p/datasets", params={"origin": "pipeline_output"})
+    assert code == 200 and {"w_big_run1", "w_big_run2"} <= {d["name"] for d in datasets["datasets"]}
+    assert {d["lineage"] is None for d in datasets["datasets"]} == {True}  # only one dataset's description has it
+    code, output = await api("GET", "projects/p/datasets/w_big_run1")
     assert code == 200
+    lineage = output["lineage"]
+    assert (lineage["pipeline"], lineage["version"], lineage["run_id"], lineage["run_number"], lineage["step"],
+            lineage["step_kind"], lineage["role"]) == ("w", 2, done["id"], 1, "big", "sql", "output")
+    assert lineage["upstream_steps"] == ["sales"]
+    assert [(i["step"], i["role"], i["dataset"]) for i in lineage["inputs"]] == [("sales", "input", "sales")]
+    code, plain = await api("GET", "projects/p/datasets/sales")
+    assert code == 200 and plain["lineage"] is None
 
     assert (await api("DELETE", "projects/p/pipelines/w"))[0] == 204
     assert (await api("GET", "projects/p/pipelines/w"))[0] == 404

@@ -38,3 +38,20 @@ def test_run_button_follows_the_run_and_colours_the_dag(project, tips):
     panel.step.value = "big"
     assert "select * from tips where tip &gt; 5" in panel.step_log.value
     assert panel.cancel_button.disabled
+
+
+def test_an_output_dataset_panel_has_a_lineage_tab(project, tips):
+    run = project.pipelines.create("big_tips", steps=[
+        {"name": "tips", "kind": "read", "dataset": "tips"},
+        {"name": "big", "kind": "sql", "query": "select * from tips where tip > 5"},
+    ]).run().wait(timeout=120)
+    panel = panel_for(project.datasets[run.outputs["big"]])
+    panel.progress.follower.join(60)
+    assert panel.tabs is not None and panel.tabs.get_title(len(panel.tabs.children) - 1) == "Lineage"
+    shown = panel.lineage_tab.html.value
+    assert "<b>Pipeline</b> big_tips · <b>version</b> 1 · <b>run</b> #1" in shown
+    assert "<b>step</b> big (sql, output)" in shown and "Computed through: tips → big" in shown
+    assert "<td>tips</td><td>input</td><td>tips</td>" in shown
+    plain = panel_for(tips)
+    plain.progress.follower.join(60)
+    assert plain.lineage_tab is None and "Lineage" not in [plain.tabs.get_title(i) for i in range(len(plain.tabs.children))]

@@ -23,7 +23,7 @@ from dataplane_jupyter.core.errors import InvalidChoice, InvalidInput, InvalidSt
 from dataplane_jupyter.core.exports.runs import ExportRun, dataset_exports, start_export
 from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS
 from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, read_rejected
-from dataplane_jupyter.core.models import STATUS_LABELS, DatasetOrigin, DatasetStatus, DescribeDataset
+from dataplane_jupyter.core.models import STATUS_LABELS, DatasetLineage, DatasetOrigin, DatasetStatus, DescribeDataset
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
@@ -263,6 +263,18 @@ class Dataset(ImportedRecord[DescribeDataset]):
         info = self._info
         shape = f" {info.rows}×{info.columns}" if info.rows is not None else ""
         return f"<Dataset {info.name!r} {info.status.value}{shape}>"
+
+    def lineage(self) -> DatasetLineage | None:
+        """Where the dataset comes from when a pipeline run made it (a DatasetLineage: pipeline,
+        version, run, step, the steps and input datasets it was computed from, its exports); None
+        for a dataset no pipeline made."""
+        from dataplane_jupyter.core.pipelines.lineage import dataset_lineage
+
+        return dataset_lineage(self.catalog, self._info.project_id, self._info.id)
+
+    def describe_with_lineage(self) -> DescribeDataset:
+        """The record read afresh, with its `lineage` (what the detail views show)."""
+        return self.info.model_copy(update={"lineage": self.lineage()})
 
     def _require_data(self) -> None:
         """Data and statistics exist once the copy is done (statistics may still be partial)."""

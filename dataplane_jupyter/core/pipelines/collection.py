@@ -166,7 +166,9 @@ class Pipeline:
             values["version"] = version
         if values:
             records.update(engine, schema.pipelines, self.project, self.id, "Pipeline", **values)
-        return self.project.pipelines[self.id]
+        fresh = self.project.pipelines[self.id]
+        self._row = fresh._row  # this handle runs the new version too
+        return fresh
 
     def delete(self) -> None:
         """Delete the pipeline, its versions and runs (their datasets stay); refused while it runs

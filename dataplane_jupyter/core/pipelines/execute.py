@@ -23,6 +23,8 @@ import sys
 import threading
 import time
 import traceback
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -50,6 +52,7 @@ log = logging.getLogger(__name__)
 
 PREDICT_BATCH_ROWS = 100_000
 WATCH_EVERY = 0.5  # seconds between cancellation checks while DuckDB or a notebook works
+STEP_REPORT_EVERY = 0.5  # seconds between progress reports of one step
 
 
 def run_folder(project_id: str, run_id: str) -> str:
@@ -97,6 +100,9 @@ class Run:
     results: dict[str, str | None] = field(default_factory=dict)
     rows: dict[str, int | None] = field(default_factory=dict)
     datasets: dict[str, str | None] = field(default_factory=dict)
+    fractions: dict[str, float] = field(default_factory=dict)
+    where: str = ""  # "Dask worker tcp://...", when a step runs as a task of its own
+    _reported: dict[str, float] = field(default_factory=dict)
 
     @property
     def catalog(self) -> Any:
@@ -135,10 +141,32 @@ class Run:
         return self.path(relative)
 
     def progress(self, step: str, fraction: float, message: str, *, force: bool = False) -> None:
-        """Report progress of the step; raises JobCancelled when the run was asked to stop."""
-        position = list(self.steps).index(step)
-        done = (position + max(0.0, min(1.0, fraction))) / max(len(self.steps), 1)
-        self.ctx.progress(done, f"{step}: {message}", force=force)
+        """Report progress of the step (on its record, and the run's on the job); raises
+        JobCancelled when the run was asked to stop."""
+        fraction = max(0.0, min(1.0, fraction))
+        self.fractions[step] = fraction
+        now = time.monotonic()
+        if not force and now - self._reported.get(step, 0.0) < STEP_REPORT_EVERY:
+            return
+        self._reported[step] = now
+        update_step(self.catalog, self.row.id, step, only_from=("running",), message=message[:500])
+        self.ctx.progress(self.overall(), f"{step}: {message}", force=True)
+
+    def overall(self) -> float:
+        """The run's progress: the mean of its steps' progress."""
+        return sum(self.fractions.get(name, 0.0) for name in self.steps) / max(len(self.steps), 1)
+
+    def apply(self, name: str, ended: dict[str, Any]) -> None:
+        """Take in what a step that succeeded produced (`step_task`'s answer)."""
+        self.results[name], self.rows[name] = ended["result_path"], ended["rows_out"]
+        if ended["dataset_id"]:
+            self.datasets[name] = ended["dataset_id"]
+        self.fractions[name] = 1.0
+
+    def state(self) -> dict[str, Any]:
+        """What a step needs to know about the steps done before it (sent along to a Dask task)."""
+        return {"results": dict(self.results), "rows": dict(self.rows), "datasets": dict(self.datasets),
+                "fractions": dict(self.fractions)}
 
 
 def run_pipeline(ctx: JobContext) -> dict[str, Any]:
@@ -146,22 +174,20 @@ def run_pipeline(ctx: JobContext) -> dict[str, Any]:
     catalog = ctx.catalog
     run_id = ctx.params["run_id"]
     with catalog.engine.connect() as connection:
-        row = connection.execute(sa.select(schema.pipeline_runs).where(schema.pipeline_runs.c.id == run_id)).one()
-        pipeline = connection.execute(
-            sa.select(schema.pipelines.c.name).where(schema.pipelines.c.id == row.pipeline_id)).scalar_one()
-    if not update_run(catalog, run_id, only_from=("queued",), status="running", started_at=schema.utcnow()):
+        status = connection.execute(sa.select(schema.pipeline_runs.c.status)
+                                    .where(schema.pipeline_runs.c.id == run_id)).scalar_one()
+    if status != "queued" or not update_run(catalog, run_id, only_from=("queued",), status="running",
+                                            started_at=schema.utcnow()):
         return {"skipped": "the run had already ended"}
-    steps = {s["name"]: s for s in row.steps}
-    run = Run(ctx, row, pipeline, {name: steps[name] for name in topological(list(row.steps))})
+    run = load_run(ctx)
     records = {s.name: s for s in step_rows(catalog.engine, [run_id])[run_id]}
     for name, record in records.items():
         if record.status == "reused":
             run.results[name], run.rows[name], run.datasets[name] = record.result_path, record.rows_out, record.dataset_id
-    kept = roles(list(row.steps))
-    for name, step in run.steps.items():  # 1. compute
-        if step["kind"] != "export" and records[name].status != "reused":
-            run.progress(name, 0.0, "starting", force=True)
-            _execute(run, name, step)
+            run.fractions[name] = 1.0
+    kept = roles(list(run.row.steps))
+    # 1. compute, independent branches at the same time
+    run_steps(run, [n for n, s in run.steps.items() if s["kind"] != "export" and records[n].status != "reused"])
     for name, step in run.steps.items():  # 2. publish
         role = kept[name]
         if role == "intermediate" and step["kind"] == "read":
@@ -171,10 +197,8 @@ def run_pipeline(ctx: JobContext) -> dict[str, Any]:
             run.progress(name, 0.99, f"storing the result as a pipeline {role} dataset", force=True)
             _publish(run, name, role)
     update_run(catalog, run_id, published=True)
-    for name, step in run.steps.items():  # 3. export
-        if step["kind"] == "export" and records[name].status != "reused":
-            run.progress(name, 0.0, "starting", force=True)
-            _execute(run, name, step)
+    # 3. export, every exporter at the same time
+    run_steps(run, [n for n, s in run.steps.items() if s["kind"] == "export" and records[n].status != "reused"])
     update_run(catalog, run_id, only_from=("running",), status="succeeded", error=None, finished_at=schema.utcnow())
     outputs = {s.name: s.dataset for s in step_rows(catalog.engine, [run_id])[run_id] if s.dataset_role == "output"}
     catalog.storage.remove(f"{run.folder}/work")
@@ -182,11 +206,215 @@ def run_pipeline(ctx: JobContext) -> dict[str, Any]:
     return {"outputs": outputs}
 
 
-def _execute(run: Run, name: str, step: dict[str, Any]) -> None:
+def load_run(ctx: JobContext) -> Run:
+    """The run of this job, its steps in execution order."""
+    with ctx.catalog.engine.connect() as connection:
+        row = connection.execute(sa.select(schema.pipeline_runs)
+                                 .where(schema.pipeline_runs.c.id == ctx.params["run_id"])).one()
+        pipeline = connection.execute(
+            sa.select(schema.pipelines.c.name).where(schema.pipelines.c.id == row.pipeline_id)).scalar_one()
+    steps = {s["name"]: s for s in row.steps}
+    return Run(ctx, row, pipeline, {name: steps[name] for name in topological(list(row.steps))})
+
+
+# -- scheduling ---------------------------------------------------------------------------------
+# Steps whose inputs are ready run at the same time: in threads of the run's worker, or, when the
+# run itself runs on a Dask cluster, each step as its own task on the cluster. Failure semantics
+# are Airflow's default trigger rule (all_success) and Dagster's: a failed step skips the steps
+# downstream of it while the independent branches carry on to the end (so a retry reuses them);
+# the run then fails naming the first step that failed. A cancellation stops starting steps; the
+# running ones stop at their next progress report.
+STEP_THREADS = 4  # default of DATAPLANE_PIPELINE_STEPS: steps of one run at a time in its worker
+
+
+def parallel_steps() -> int:
+    """How many steps of one run may run at once in its worker (DATAPLANE_PIPELINE_STEPS); they
+    share the worker's memory, so each SQL step gets that share of DuckDB's memory limit."""
+    from dataplane_jupyter.core.limits import _env_number
+
+    return int(_env_number("DATAPLANE_PIPELINE_STEPS", STEP_THREADS))
+
+
+def run_steps(run: Run, names: list[str]) -> None:
+    """Execute these steps (in execution order) as soon as their inputs among them are done;
+    raises JobCancelled or the first step's failure once every started step has ended."""
+    if not names:
+        return
+    order = list(run.steps)
+    deps = {n: [d for d in step_inputs(run.steps[n], order) if d in names and d != n] for n in names}
+    waiting, done, failed = list(names), set(), []  # type: list[str], set[str], list[DataplaneError]
+    cancelled = False
+    with _pool(run, len(names)) as pool:
+        while True:
+            if not cancelled and waiting:
+                try:  # a step boundary: stop here when the run was asked to
+                    run.ctx.progress(run.overall(), "scheduling steps", force=True)
+                except JobCancelled:
+                    cancelled = True
+            for name in list(waiting):
+                if cancelled:
+                    break
+                if all(d in done for d in deps[name]):
+                    waiting.remove(name)
+                    pool.submit(name)
+            if not pool.running:
+                break
+            for name, ended in pool.next_ended():
+                if ended["status"] == "succeeded":
+                    done.add(name)
+                    run.apply(name, ended)
+                elif ended["status"] == "cancelled":
+                    cancelled = True
+                else:
+                    failed.append(_StepFailed(name, run.steps[name]["kind"], ended["error"]))
+                    _skip_downstream(run, name, waiting, deps)
+    if cancelled:
+        raise JobCancelled()
+    if failed:
+        raise failed[0]
+
+
+def _skip_downstream(run: Run, failed: str, waiting: list[str], deps: dict[str, list[str]]) -> None:
+    """Take the steps that need a failed step out of the queue, marked skipped."""
+    blocked = {failed}
+    for name in list(waiting):  # execution order: inputs come first
+        culprit = next((d for d in deps[name] if d in blocked), None)
+        if culprit is not None:
+            blocked.add(name)
+            waiting.remove(name)
+            update_step(run.catalog, run.row.id, name, only_from=("pending",), status="skipped",
+                        message=f"Not run: step {failed!r} failed")
+
+
+class _Pool:
+    """Steps running at the same time; `next_ended()` blocks until one or more end."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.running: dict[Any, str] = {}
+
+    def submit(self, name: str) -> None:
+        raise NotImplementedError
+
+    def next_ended(self) -> list[tuple[str, dict[str, Any]]]:
+        raise NotImplementedError
+
+
+class _ThreadPool(_Pool):
+    def __init__(self, run: Run, size: int) -> None:
+        super().__init__(run)
+        self.executor = ThreadPoolExecutor(max_workers=max(1, min(size, parallel_steps())),
+                                           thread_name_prefix=f"run-{run.row.id[:8]}")
+
+    def submit(self, name: str) -> None:
+        self.running[self.executor.submit(step_task, self.run, name)] = name
+
+    def next_ended(self) -> list[tuple[str, dict[str, Any]]]:
+        finished, _ = futures_wait(list(self.running), return_when=FIRST_COMPLETED)
+        return [(self.running.pop(f), f.result()) for f in finished]
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+
+
+class _DaskPool(_Pool):
+    """Each step a task on the cluster the run itself runs on; the run's task leaves the worker's
+    thread pool while it waits (`worker_client`), so the steps get its thread."""
+
+    def __init__(self, run: Run) -> None:
+        from distributed import worker_client
+
+        super().__init__(run)
+        self._context = worker_client()
+        self.client = self._context.__enter__()
+
+    def submit(self, name: str) -> None:
+        catalog, state = self.run.catalog, self.run.state()
+        future = self.client.submit(run_step_on_dask, type(catalog), catalog.settings, self.run.ctx.job.id, name,
+                                    state, pure=False, key=f"dataplane-step-{self.run.row.id}-{name}")
+        self.running[future] = name
+
+    def next_ended(self) -> list[tuple[str, dict[str, Any]]]:
+        from distributed import wait
+
+        finished = wait(list(self.running), return_when="FIRST_COMPLETED").done
+        ended = []
+        for future in finished:
+            name = self.running.pop(future)
+            try:
+                ended.append((name, future.result()))
+            except Exception as error:  # noqa: BLE001 - a worker lost, or a result that does not travel
+                message = f"the Dask task of the step ended: {type(error).__name__}: {error}"
+                update_step(self.run.catalog, self.run.row.id, name, only_from=("running", "pending"),
+                            status="failed", message=message, finished_at=schema.utcnow())
+                ended.append((name, {"status": "failed", "error": message}))
+        return ended
+
+    def close(self) -> None:
+        self._context.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _pool(run: Run, size: int) -> Iterator[_Pool]:
+    pool: _ThreadPool | _DaskPool = _DaskPool(run) if _on_dask_worker() else _ThreadPool(run, size)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+def _on_dask_worker() -> bool:
+    """True inside a task on a Dask worker (the `dask` executor runs the run's job there)."""
+    if "distributed" not in sys.modules:
+        return False
+    from distributed import get_worker
+
+    try:
+        get_worker()
+    except ValueError:
+        return False
+    return True
+
+
+def step_task(run: Run, name: str) -> dict[str, Any]:
+    """Run one step; what became of it as plain data (it may travel back from a Dask worker)."""
+    try:
+        outcome = _execute(run, name, run.steps[name])
+    except JobCancelled:
+        return {"status": "cancelled"}
+    except _StepFailed as error:
+        return {"status": "failed", "error": error.step_message}
+    return {"status": "succeeded", "result_path": outcome.result_path, "rows_out": outcome.rows_out,
+            "dataset_id": outcome.dataset_id}
+
+
+_DASK_CATALOGS: dict[Any, Any] = {}
+_DASK_CATALOGS_LOCK = threading.Lock()
+
+
+def run_step_on_dask(catalog_class: Any, settings: Any, job_id: str, name: str, state: dict[str, Any]) -> dict[str, Any]:
+    """Task body of one step on a Dask worker: the run's catalog (opened once per worker), the
+    job for progress and cancellation, and the results of the steps done so far."""
+    from distributed import get_worker
+
+    key = (str(settings.home), settings.catalog_url, settings.storage_url)
+    with _DASK_CATALOGS_LOCK:
+        catalog = _DASK_CATALOGS.get(key)
+        if catalog is None:
+            catalog = _DASK_CATALOGS[key] = catalog_class(
+                settings.home, catalog_url=settings.catalog_url, storage_url=settings.storage_url, executor="thread")
+    run = load_run(JobContext(catalog, catalog.jobs.store.get(job_id)))
+    for field_name in ("results", "rows", "datasets", "fractions"):
+        getattr(run, field_name).update(state[field_name])
+    run.where = f"Dask worker {get_worker().address}"
+    return step_task(run, name)
+
+
+def _execute(run: Run, name: str, step: dict[str, Any]) -> Outcome:
     """Run one step, recording its status, rows, time, message and log whatever happens."""
     catalog, run_id = run.catalog, run.row.id
     log_ = StepLog()
-    log_(f"{step['kind']} step {name!r} started")
+    log_(f"{step['kind']} step {name!r} started" + (f" on {run.where}" if run.where else ""))
     update_step(catalog, run_id, name, status="running", started_at=schema.utcnow(), message="Running", log=log_.text())
     started = time.monotonic()
 
@@ -195,7 +423,13 @@ def _execute(run: Run, name: str, step: dict[str, Any]) -> None:
                     seconds=round(time.monotonic() - started, 3), log=log_.text(), finished_at=schema.utcnow())
 
     try:
-        outcome = STEP_KINDS[step["kind"]](run, name, step, log_)
+        run.progress(name, 0.0, "starting", force=True)
+        with _captured_output() as captured:
+            try:
+                outcome = STEP_KINDS[step["kind"]](run, name, step, log_)
+            finally:
+                if captured.getvalue():
+                    log_(captured.getvalue())
     except JobCancelled:
         log_("cancelled at the user's request")
         fail("cancelled", "Cancelled at the user's request.")
@@ -211,17 +445,66 @@ def _execute(run: Run, name: str, step: dict[str, Any]) -> None:
         raise _StepFailed(name, step["kind"], message) from None
     seconds = round(time.monotonic() - started, 3)
     log_(f"done in {seconds:.2f} s: {outcome.message}")
-    run.results[name], run.rows[name] = outcome.result_path, outcome.rows_out
-    if outcome.dataset_id:
-        run.datasets[name] = outcome.dataset_id
     values = {k: v for k, v in vars(outcome).items() if v is not None}
     update_step(catalog, run_id, name, only_from=("running",), status="succeeded", seconds=seconds, log=log_.text(),
                 finished_at=schema.utcnow(), **values)
+    return outcome
+
+
+# -- output of steps running side by side ---------------------------------------------------------
+class _ThreadOutput(io.TextIOBase):
+    """sys.stdout/sys.stderr while steps run: what a step's thread prints goes to that step's
+    buffer (redirect_stdout would mix the output of steps running at the same time)."""
+
+    def __init__(self, fallback: Any) -> None:
+        self.fallback = fallback
+        self.buffers: dict[int, io.StringIO] = {}
+
+    def write(self, text: str) -> int:
+        buffer = self.buffers.get(threading.get_ident())
+        return (buffer or self.fallback).write(text)
+
+    def flush(self) -> None:
+        if threading.get_ident() not in self.buffers:
+            self.fallback.flush()
+
+
+_OUTPUT_LOCK = threading.Lock()
+_OUTPUT_USERS = 0
+
+
+@contextlib.contextmanager
+def _captured_output() -> Iterator[io.StringIO]:
+    """Capture what this thread prints (and its subprocess-free children print) while the body runs."""
+    global _OUTPUT_USERS
+    buffer = io.StringIO()
+    with _OUTPUT_LOCK:
+        if _OUTPUT_USERS == 0:
+            sys.stdout, sys.stderr = _ThreadOutput(sys.stdout), _ThreadOutput(sys.stderr)
+        _OUTPUT_USERS += 1
+        streams = (sys.stdout, sys.stderr)
+        for stream in streams:
+            if isinstance(stream, _ThreadOutput):
+                stream.buffers[threading.get_ident()] = buffer
+    try:
+        yield buffer
+    finally:
+        with _OUTPUT_LOCK:
+            for stream in streams:
+                if isinstance(stream, _ThreadOutput):
+                    stream.buffers.pop(threading.get_ident(), None)
+            _OUTPUT_USERS -= 1
+            if _OUTPUT_USERS == 0:
+                for name in ("stdout", "stderr"):
+                    stream = getattr(sys, name)
+                    if isinstance(stream, _ThreadOutput):
+                        setattr(sys, name, stream.fallback)
 
 
 class _StepFailed(DataplaneError):
     def __init__(self, name: str, kind: str, message: str) -> None:
         super().__init__(f"Step {name!r} ({kind}) failed: {message}", field=name)
+        self.step_message = message
 
 
 def _parquet_rows(path: Path) -> int:
@@ -315,10 +598,11 @@ def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     relative, out = _work(run, name)
     temp = run.path(f"{run.folder}/duckdb")
     temp.mkdir(parents=True, exist_ok=True)
-    from dataplane_jupyter.core.limits import duckdb_memory_limit
+    from dataplane_jupyter.core.limits import Limits
 
+    share = Limits.from_env().duckdb_memory // parallel_steps()  # steps running side by side share the worker
     connection = duckdb.connect(config={"temp_directory": str(temp), "threads": 2,
-                                        "memory_limit": duckdb_memory_limit()})  # within the worker's allowance
+                                        "memory_limit": f"{max(share, 64 << 20)}B"})
     try:
         for other in inputs:
             path = str(run.input(other, name)).replace("'", "''")
@@ -371,16 +655,20 @@ def _current(run: Run) -> float:
 
 
 # -- python -------------------------------------------------------------------------------------
+_IMPORT_LOCK = threading.Lock()
+
+
 def _import_function(run: Run, spec: str) -> Callable[..., Any]:
     module_name, _, function_name = spec.partition(":")
     base = run.row.base_dir
     if base and base not in sys.path:
         sys.path.insert(0, base)
     try:
-        if module_name in sys.modules:
-            module = importlib.reload(sys.modules[module_name])
-        else:
-            module = importlib.import_module(module_name)
+        with _IMPORT_LOCK:  # two steps of a run may load the same module at the same time
+            if module_name in sys.modules:
+                module = importlib.reload(sys.modules[module_name])
+            else:
+                module = importlib.import_module(module_name)
     except ModuleNotFoundError as error:
         raise InvalidInput(f"cannot import module {module_name!r} ({error}); it is looked for in {base} and on "
                            "the Python path", field="function") from None
@@ -420,13 +708,7 @@ def _python(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
         args.append(table if position < len(arrow) and arrow[position] else table.to_pandas())
     log_(f"calling {step['function']}({', '.join(inputs)})")
     run.progress(name, 0.1, f"calling {step['function']}", force=True)
-    captured = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-            result = function(*args, **(step.get("args") or {}))
-    finally:
-        if captured.getvalue():
-            log_(captured.getvalue())
+    result = function(*args, **(step.get("args") or {}))
     if isinstance(result, pd.DataFrame):
         table = pa.Table.from_pandas(result, preserve_index=False)
     elif isinstance(result, pa.Table):
@@ -454,8 +736,7 @@ def _notebook(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outco
 # -- predict ------------------------------------------------------------------------------------
 def _load_model(path: Path) -> Any:
     if path.suffix.lower() == ".onnx":
-        raise InvalidInput(f"{path.name}: ONNX models are not supported; save the model with joblib or pickle",
-                           field="model")
+        return OnnxModel(path)
     import joblib
 
     try:
@@ -464,9 +745,73 @@ def _load_model(path: Path) -> Any:
         raise InvalidInput(f"cannot load model {path.name}: {type(error).__name__}: {error}", field="model") from None
 
 
+_ONNX_TYPES = {"tensor(float)": "float32", "tensor(double)": "float64", "tensor(int64)": "int64",
+               "tensor(int32)": "int32", "tensor(string)": "object", "tensor(bool)": "bool"}
+
+
+class OnnxModel:
+    """An ONNX model (e.g. a scikit-learn model converted by skl2onnx) run by onnxruntime.
+
+    Its inputs are either one 2-D tensor (the feature columns in order: the step's `features`,
+    else every input column) or one tensor per feature column, named after it. The first output
+    is the prediction; a second one (skl2onnx's probabilities, as a map per row or a matrix) gives
+    the `proba_<class>` columns.
+    """
+
+    def __init__(self, path: Path) -> None:
+        try:
+            import onnxruntime
+        except ImportError:
+            raise InvalidInput(f"{path.name}: ONNX models need onnxruntime (pip install "
+                               "'dataplane_jupyter[onnx]')", field="model") from None
+        try:
+            self.session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        except Exception as error:  # noqa: BLE001 - any problem of the file is the file's
+            raise InvalidInput(f"cannot load ONNX model {path.name}: {error}", field="model") from None
+        self.name = path.name
+        self.inputs = self.session.get_inputs()
+        self.outputs = [o.name for o in self.session.get_outputs()]
+        self.feature_names_in_ = [i.name for i in self.inputs] if len(self.inputs) > 1 else None
+        width = self.inputs[0].shape[1] if len(self.inputs) == 1 and len(self.inputs[0].shape) == 2 else None
+        self.n_features = width if isinstance(width, int) else None
+
+    def check(self, features: list[str]) -> None:
+        """InvalidInput when the model takes another number of feature columns."""
+        if self.n_features is not None and len(features) != self.n_features:
+            raise InvalidInput(f"ONNX model {self.name} takes {self.n_features} feature column(s) in its input "
+                               f"{self.inputs[0].name!r}, the step gives {len(features)} "
+                               f"({', '.join(map(repr, features))}); set `features` to the columns it was trained on",
+                               field="features")
+
+    def score(self, frame: Any) -> tuple[Any, dict[str, Any]]:
+        """The predictions of these feature rows, and their probability columns by class."""
+        import numpy as np
+
+        if len(self.inputs) == 1:
+            kind = _ONNX_TYPES.get(self.inputs[0].type, "float32")
+            feed = {self.inputs[0].name: frame.to_numpy(dtype=kind)}
+        else:
+            feed = {i.name: frame[[i.name]].to_numpy(dtype=_ONNX_TYPES.get(i.type, "float32")) for i in self.inputs}
+        found = self.session.run(None, feed)
+        matrix = np.asarray(found[0]).reshape(len(frame), -1)
+        prediction: Any = matrix[:, 0] if matrix.shape[1] == 1 else list(matrix)
+        probabilities: dict[str, Any] = {}
+        if len(found) > 1:
+            second = found[1]
+            if isinstance(second, list) and second and isinstance(second[0], dict):  # ZipMap: a map per row
+                for label in second[0]:
+                    probabilities[f"proba_{label}"] = np.array([row[label] for row in second])
+            else:
+                table = np.asarray(second).reshape(len(frame), -1)
+                for index in range(table.shape[1]):
+                    probabilities[f"proba_{index}"] = table[:, index]
+        return prediction, probabilities
+
+
 def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     model = _load_model(run.local(str(step["model"]), "model file", "model"))
-    if not hasattr(model, "predict"):
+    onnx = isinstance(model, OnnxModel)
+    if not onnx and not hasattr(model, "predict"):
         raise InvalidInput(f"{step['model']} holds a {type(model).__name__}, which has no predict()", field="model")
     source = pq.ParquetFile(run.input(str(step["input"]), name))
     columns = source.schema_arrow.names
@@ -476,20 +821,28 @@ def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcom
     if missing:
         raise InvalidInput(f"input {step['input']!r} lacks the feature column(s) {', '.join(map(repr, missing))} "
                            f"the model needs (it has: {', '.join(map(repr, columns))})", field="input")
+    if onnx:
+        model.check(features)
     target = str(step.get("prediction_column") or "prediction")
-    proba = hasattr(model, "predict_proba") and hasattr(model, "classes_")
-    log_(f"model {type(model).__name__} on {len(features)} feature(s); probabilities: {'yes' if proba else 'no'}")
+    proba = onnx or (hasattr(model, "predict_proba") and hasattr(model, "classes_"))
+    described = f"ONNX model {model.name} (onnxruntime)" if onnx else f"model {type(model).__name__}"
+    log_(f"{described} on {len(features)} feature(s); probabilities: {'when it gives them' if onnx else 'yes' if proba else 'no'}")
     relative, out = _work(run, name)
     total, done, writer = source.metadata.num_rows, 0, None
     try:
         for batch in source.iter_batches(batch_size=int(step.get("batch_rows") or PREDICT_BATCH_ROWS)):
             frame = batch.to_pandas()
             features_frame = frame[features]
-            frame[target] = model.predict(features_frame)
-            if proba:
-                probabilities = model.predict_proba(features_frame)
-                for index, label in enumerate(model.classes_):
-                    frame[f"proba_{label}"] = probabilities[:, index]
+            if onnx:
+                frame[target], probability_columns = model.score(features_frame)
+                for column, values in probability_columns.items():
+                    frame[column] = values
+            else:
+                frame[target] = model.predict(features_frame)
+                if proba:
+                    probabilities = model.predict_proba(features_frame)
+                    for index, label in enumerate(model.classes_):
+                        frame[f"proba_{label}"] = probabilities[:, index]
             table = pa.Table.from_pandas(frame, preserve_index=False)
             if writer is None:
                 writer = pq.ParquetWriter(out, table.schema)

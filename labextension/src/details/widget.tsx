@@ -17,6 +17,7 @@ import { ColumnsTab } from './columns';
 import { defaultColorColumn } from './columnStats';
 import { EmbeddingsTab } from './embeddings';
 import { GeneralTab } from './general';
+import { hasLineage, LineageTab } from './lineage';
 import { DatasetDetailsModel } from './model';
 import { rejectedCount, RejectedRowsTab } from './rejected';
 import { SampleTab } from './sample';
@@ -24,12 +25,20 @@ import { ChartThemeContext, OpenDatasetContext } from './theme';
 import { statusClass } from './format';
 
 /** The tabs of the details page, in order. */
-export const DETAILS_TABS = ['General', 'Columns', 'Sample', 'Embeddings', 'Rejected rows'] as const;
+export const DETAILS_TABS = [
+  'General',
+  'Columns',
+  'Sample',
+  'Embeddings',
+  'Rejected rows',
+  'Lineage'
+] as const;
 
 /** One of {@link DETAILS_TABS}. */
 export type DetailsTab = (typeof DETAILS_TABS)[number];
 
-/** The content of a details tab: header, then General, Columns, Sample and Embeddings. */
+/** The content of a details tab: header, then General, Columns, Sample, Embeddings, and Rejected
+ * rows and Lineage when they apply. */
 export class DatasetDetailsView extends ReactWidget {
   constructor(
     readonly model: DatasetDetailsModel,
@@ -119,7 +128,7 @@ function DetailsPage(props: {
       {dataset.status === 'ready' || dataset.status === 'computing_statistics' ? (
         <>
           <div className="jp-Dataplane-tabs" role="tablist">
-            {DETAILS_TABS.filter(name => name !== 'Rejected rows' || rejectedCount(dataset) > 0).map(name => (
+            {DETAILS_TABS.filter(name => shownTab(name, dataset)).map(name => (
               <button
                 key={name}
                 role="tab"
@@ -152,6 +161,17 @@ function DetailsPage(props: {
   );
 }
 
+/** Rejected rows only when the import set some aside; Lineage only when a pipeline run made it. */
+function shownTab(name: DetailsTab, dataset: IDataset): boolean {
+  if (name === 'Rejected rows') {
+    return rejectedCount(dataset) > 0;
+  }
+  if (name === 'Lineage') {
+    return hasLineage(dataset);
+  }
+  return true;
+}
+
 function TabContent(props: {
   tab: DetailsTab;
   model: DatasetDetailsModel;
@@ -174,6 +194,12 @@ function TabContent(props: {
       return <SampleTab {...place} />;
     case 'Rejected rows':
       return <RejectedRowsTab {...place} />;
+    case 'Lineage':
+      return dataset.lineage ? (
+        <LineageTab project={model.project} lineage={dataset.lineage} />
+      ) : (
+        <p className="jp-Dataplane-notice">No pipeline run made this dataset.</p>
+      );
     case 'Embeddings':
       return (
         <EmbeddingsTab
