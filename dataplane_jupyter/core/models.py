@@ -91,6 +91,9 @@ class DescribeProject(Record):
     id: str
     name: str
     description: str = ""
+    created_by: str = ""
+    role: Literal["viewer", "editor", "owner"] | None = Field(
+        None, description="The current user's role in the project (None when not a member)")
     created_at: datetime
     updated_at: datetime
 

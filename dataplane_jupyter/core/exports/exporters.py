@@ -96,6 +96,7 @@ class Exporter:
 
     def run(self, dataset: str) -> ExportRun:
         """Export the dataset named `dataset` (or with that id); returns at once (see ExportRun.wait)."""
+        self.project.require("editor", "export a dataset")
         return start_export(self.project, self.project.exporters.dataset(dataset), self.id)
 
     def test(self, *, timeout: float = 20) -> ConnectorTest:
@@ -120,6 +121,7 @@ class Exporter:
 
     def delete(self) -> None:
         """Delete the exporter and its history; refused while one of its exports runs."""
+        self.project.require("editor", "delete an exporter")
         running = [run for run in self.history(limit=20) if run.status in ACTIVE]
         if running:
             raise InUse(f"Exporter {self.name!r} is exporting dataset {running[0].dataset_name!r} now: "

@@ -103,6 +103,7 @@ class ExportRun(RecordWithJob[DescribeExportRun]):
 
     def cancel(self) -> "ExportRun":
         """Ask the export to stop; the destination keeps what it had."""
+        self.project.require("editor", "cancel an export")
         info = self.info
         job_id = info.job_id
         if job_id is None or info.status in FINISHED:
