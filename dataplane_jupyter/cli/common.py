@@ -10,8 +10,8 @@ from ..core.errors import NotFound
 
 
 def catalog(args: argparse.Namespace) -> Catalog:
-    """The catalog named by --home (or the environment)."""
-    return Catalog(args.home)
+    """The catalog named by --home, used as --user (or the environment's DATAPLANE_* settings)."""
+    return Catalog(args.home, user=getattr(args, "user", None))
 
 
 def project(args: argparse.Namespace, *, create: bool = False) -> Project:

@@ -158,6 +158,38 @@ class ListProjectsResponse(Record):
     projects: list[DescribeProject]
 
 
+Role = Literal["viewer", "editor", "owner"]
+
+
+class DescribeMember(Record):
+    """A member of a project and their role: viewer (reads), editor (also creates, runs, imports,
+    exports, deletes), owner (also manages members and connectors' secrets)."""
+
+    user: str
+    role: Role
+    added_by: str = ""
+
+
+class AddMember(Record):
+    """Body of `POST /projects/{project}/members`: add a member, or give one another role."""
+
+    user: str = Field(min_length=1, max_length=200)
+    role: Role = "viewer"
+
+
+class ListMembersResponse(Record):
+    """Body of `GET /projects/{project}/members`."""
+
+    members: list[DescribeMember]
+
+
+class DescribeIdentity(Record):
+    """Body of `GET /identity`: who the server takes the caller for, and the access mode."""
+
+    user: str
+    access: Literal["open", "members"]
+
+
 class UpdateDataset(Record):
     """Body of `PATCH /projects/{project}/datasets/{dataset}`."""
 

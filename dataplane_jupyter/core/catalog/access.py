@@ -12,29 +12,20 @@ In the default `open` mode everyone who opens the catalog may do everything, as 
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict
 
 from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.errors import InvalidChoice, InvalidInput, InvalidState, NotFound, PermissionDenied
+from dataplane_jupyter.core.models import DescribeMember, Role
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
 
-Role = Literal["viewer", "editor", "owner"]
+__all__ = ["ROLES", "DescribeMember", "Members", "Role", "at_least", "check_role", "require", "role_of"]
+
 ROLES: tuple[str, ...] = ("viewer", "editor", "owner")  # each may do what the ones before it may
-
-
-class DescribeMember(BaseModel):
-    """A member of a project and their role."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    user: str
-    role: Role
-    added_by: str = ""
 
 
 def check_role(role: str) -> str:
