@@ -126,6 +126,7 @@ class DescribeDataset(Record):
     embeddings: dict[str, Any] | None = Field(
         None, description="How the embeddings were computed (method, sample size, status); null before"
     )
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
     updated_at: datetime
 
@@ -259,6 +260,7 @@ class DescribeConnector(Record):
     kind: str
     config: dict[str, Any] = Field(description="The non-secret fields (host, port, username, ...)")
     secrets_set: list[str] = Field(description="Names of the secret fields that hold a value")
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
     updated_at: datetime
 
@@ -302,6 +304,7 @@ class DescribeDatasource(Record):
     connector: str = Field(description="Connector name")
     kind: str
     locator: dict[str, Any]
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
     updated_at: datetime
 
@@ -397,6 +400,7 @@ class DescribeExportRun(Record):
     finished_at: datetime | None = None
     duration_seconds: float | None = Field(None, description="From start to end, once finished")
     pipeline_run_id: str | None = Field(None, description="The pipeline run that did this export, if one did")
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
 
 
@@ -419,6 +423,7 @@ class DescribeExporter(Record):
     mode: str = Field(description="timestamp, cancel or overwrite")
     file_format: str = Field(description="csv or parquet (files only)")
     last_run: DescribeExportRun | None = Field(None, description="The most recent export, if any")
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
     updated_at: datetime
 
