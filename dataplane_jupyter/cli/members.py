@@ -14,10 +14,11 @@ def register(nouns: argparse._SubParsersAction) -> None:
     add_verbs(verbs(nouns, "members", "members of the project and their roles (viewer, editor, owner)"), [
         Verb("list", list_members, "list the project's members", []),
         Verb("add", add_member, "add a member, or give a member another role (owners only in shared mode)",
-             ["user", arg("--role", default="viewer", choices=["viewer", "editor", "owner"],
+             [arg("member", metavar="USER", help="the user name"), arg("--role", default="viewer", choices=["viewer", "editor", "owner"],
                           help="viewer reads; editor also creates, runs, exports, deletes; owner also "
                                "manages members and connectors (default: viewer)")]),
-        Verb("remove", remove_member, "remove a member (owners only in shared mode)", ["user"]),
+        Verb("remove", remove_member, "remove a member (owners only in shared mode)",
+             [arg("member", metavar="USER", help="the user name")]),
     ])
 
 
@@ -26,9 +27,9 @@ def list_members(args: argparse.Namespace, out: Output) -> None:
 
 
 def add_member(args: argparse.Namespace, out: Output) -> None:
-    out.result(project(args).members.add(args.user, role=args.role))
+    out.result(project(args).members.add(args.member, role=args.role))
 
 
 def remove_member(args: argparse.Namespace, out: Output) -> None:
-    project(args).members.remove(args.user)
-    out.result({"removed": args.user})
+    project(args).members.remove(args.member)
+    out.result({"removed": args.member})
