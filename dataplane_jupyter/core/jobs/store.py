@@ -80,9 +80,11 @@ class Job:
 
 
 def process_started(pid: int) -> float | None:
-    """The start time of a live process, None when it is gone (pids get reused; times do not)."""
+    """The start time of a live process, None when it is gone (pids get reused; times do not).
+    A zombie (dead, not yet waited for by its parent) is gone: it runs nothing any more."""
     try:
-        return psutil.Process(pid).create_time()
+        process = psutil.Process(pid)
+        return None if process.status() == psutil.STATUS_ZOMBIE else process.create_time()
     except psutil.Error:
         return None
 
