@@ -178,6 +178,7 @@ def run_in_dask_worker(catalog_class: "type[Catalog]", settings: Settings, job_i
     catalog = catalog_class(
         settings.home, catalog_url=settings.catalog_url, storage_url=settings.storage_url,
         executor="thread",  # jobs a job starts stay on this worker
+        user=settings.user, access=settings.access,  # the starter's, in the starter's access mode
     )
     return run_job(catalog, job_id).status.value
 
