@@ -7,6 +7,7 @@ import getpass
 import sqlite3
 from datetime import datetime, timezone
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -222,3 +223,36 @@ def test_migration_0009_gives_existing_projects_an_owner(tmp_path, monkeypatch):
     assert legacy.info.description == "kept" and [d.name for d in legacy.datasets.list()] == ["old"]
     legacy.members.add("alice", role="editor")
     assert [p.name for p in alice.projects()] == ["legacy"]
+
+
+def test_shared_mode_on_a_postgresql_catalog_with_its_migration_from_0006(tmp_path, monkeypatch):
+    """The team set-up: PostgreSQL catalog with rows from before 0009, upgraded, then two users."""
+    from alembic import command
+
+    from tests.servers import postgres
+
+    server = postgres.start()
+    try:
+        server.create_database("access_catalog")
+        url = server.url("access_catalog")
+        engine = db.open_engine(url)
+        with engine.begin() as connection:
+            command.upgrade(db._alembic_config(connection), "0006")
+            connection.execute(sa.text(
+                "insert into projects (id, name, description, created_at, updated_at) values "
+                "('p1', 'legacy', 'kept', '2026-07-12 15:22:29', '2026-07-12 15:22:29')"))
+        engine.dispose()
+        monkeypatch.setenv("DATAPLANE_DEFAULT_OWNER", "ops")
+        ops = dp.Catalog(tmp_path / "home", catalog_url=url, executor="thread", user="ops", access="members")
+        assert [(p.name, p.role) for p in ops.projects()] == [("legacy", "owner")]
+        ops.project("legacy", create=False).members.add("alice", role="viewer")
+        alice = dp.Catalog(tmp_path / "home", catalog_url=url, executor="thread", user="alice", access="members")
+        bob = dp.Catalog(tmp_path / "home", catalog_url=url, executor="thread", user="bob", access="members")
+        assert [p.name for p in alice.projects()] == ["legacy"] and bob.projects() == []
+        with pytest.raises(dp.PermissionDenied, match="you need the editor role; 'alice' is a viewer"):
+            alice.project("legacy", create=False).datasets.from_pandas(
+                pd.DataFrame({"a": [1]}), "x", origin="upload")
+        for catalog in (ops, alice, bob):
+            catalog.engine.dispose()
+    finally:
+        server.stop()
