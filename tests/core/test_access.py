@@ -103,6 +103,7 @@ def test_viewers_read_but_do_not_create_run_export_or_delete(isolated_home, csv_
         (lambda: bob.datasets["sales"].rename("other"), "change a dataset", "editor"),
         (lambda: bob.datasets["sales"].export("out"), "export a dataset", "editor"),
         (lambda: bob.exporters["out"].run("sales"), "export a dataset", "editor"),
+        (lambda: bob.exporters["out"].test(), "test an exporter", "editor"),
         (lambda: bob.pipelines["p"].run(), "run a pipeline", "editor"),
         (lambda: bob.pipelines.create("q", steps=[{"name": "s", "kind": "read", "dataset": "sales"}]),
          "create a pipeline", "editor"),

@@ -101,6 +101,7 @@ class Exporter:
 
     def test(self, *, timeout: float = 20) -> ConnectorTest:
         """Check that the destination is writable (a probe is written next to it, then removed)."""
+        self.project.require("editor", "test an exporter")  # it writes to the destination
         result = self.connector.test_destination(self.destination, timeout=timeout)
         return ConnectorTest(ok=result.ok, message=result.message)
 
@@ -151,6 +152,7 @@ class Exporters:
     def test(self, connector: str, *, timeout: float = 20, destination: dict[str, Any] | None = None,
              **fields: Any) -> ConnectorTest:
         """Check that a destination is writable before saving it as an exporter."""
+        self.project.require("editor", "test an exporter")  # it writes to the destination
         owner = self.project.connectors[connector]
         where = _clean({**(destination or {}), **fields})
         result = owner.test_destination(where, timeout=timeout)
