@@ -23,6 +23,7 @@ from .core.errors import (
     InvalidState,
     JobFailed,
     NotFound,
+    PermissionDenied,
     UpstreamError,
 )
 from .core.schedules import ManualClock, Scheduler
@@ -38,6 +39,7 @@ __all__ = [
     "JobFailed",
     "ManualClock",
     "NotFound",
+    "PermissionDenied",
     "Scheduler",
     "UpstreamError",
     "__version__",

@@ -18,7 +18,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh DATAPLANE_HOME; worker processes can import test job functions."""
     home = tmp_path / "dataplane-home"
     monkeypatch.setenv("DATAPLANE_HOME", str(home))
-    for name in ("DATAPLANE_CATALOG_URL", "DATAPLANE_STORAGE_URL", "DATAPLANE_EXECUTOR"):
+    for name in ("DATAPLANE_CATALOG_URL", "DATAPLANE_STORAGE_URL", "DATAPLANE_EXECUTOR", "DATAPLANE_USER",
+                 "DATAPLANE_ACCESS", "DATAPLANE_DEFAULT_OWNER"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     return home

@@ -14,8 +14,8 @@ Command = Callable[[argparse.Namespace, Output], Any]
 
 
 def catalog(args: argparse.Namespace) -> Catalog:
-    """The catalog named by --home (or the environment)."""
-    return Catalog(args.home)
+    """The catalog named by --home, used as --user (or the environment's DATAPLANE_* settings)."""
+    return Catalog(args.home, user=getattr(args, "user", None))
 
 
 def project(args: argparse.Namespace, *, create: bool = False) -> Project:

@@ -49,18 +49,20 @@ def add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> No
 
     parser.add_argument("--home", default=default(None),
                         help="data home (default $DATAPLANE_HOME or ~/.dataplane)")
+    parser.add_argument("--user", default=default(None),
+                        help="who works (default $DATAPLANE_USER, else the OS user); see DATAPLANE_ACCESS")
     parser.add_argument("--project", "-p", default=default("default"), help="project name (default: default)")
     parser.add_argument("--json", action="store_true", default=default(False), help="print JSON for scripts")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """`dataplane [--home DIR] [--project P] [--json] <noun> <verb> ... [--home DIR] [--project P] [--json]`."""
-    from . import datasets, demo, exporters, image_folders, jobs, pipelines, projects, schedules, sources
+    from . import datasets, demo, exporters, image_folders, jobs, members, pipelines, projects, schedules, sources
 
     parser = argparse.ArgumentParser(prog="dataplane", description="The dataplane catalog from the terminal.")
     add_global_options(parser, defaults=True)
     nouns = parser.add_subparsers(title="nouns", metavar="<noun>")
-    for module in (projects, datasets, image_folders, sources, exporters, pipelines, schedules, jobs, demo):
+    for module in (projects, members, datasets, image_folders, sources, exporters, pipelines, schedules, jobs, demo):
         module.register(nouns)
     return parser
 

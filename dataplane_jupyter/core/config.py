@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 EXECUTORS = ("process", "thread", "dask")
+ACCESS_MODES = ("open", "members")
+
+
+def default_user() -> str:
+    """Who works from this process: `DATAPLANE_USER`, else the JupyterHub user, else the login
+    name ("" if none is known)."""
+    try:
+        return os.environ.get("DATAPLANE_USER") or os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is no reason to refuse work
+        return ""
 
 
 @dataclass(frozen=True)
@@ -20,6 +31,10 @@ class Settings:
     the kernel or browser tab that asked for it), in threads of the caller (`thread`), or on a
     Dask distributed cluster at `dask_address` (`dask`: the workers must reach the same catalog
     and storage, e.g. PostgreSQL and an object store).
+    `user` is who creates records and starts jobs (`DATAPLANE_USER`, default the OS user).
+    `access` is `open` (the default: everyone who opens the catalog sees everything) or
+    `members` (`DATAPLANE_ACCESS=members`: a user sees only the projects they are a member of,
+    and may do there what their role allows; see core/catalog/access.py).
     """
 
     home: Path
@@ -27,6 +42,8 @@ class Settings:
     storage_url: str
     executor: str = "process"
     dask_address: str | None = None
+    user: str = ""
+    access: str = "open"
 
     @classmethod
     def from_env(
@@ -37,6 +54,8 @@ class Settings:
         storage_url: str | None = None,
         executor: str | None = None,
         dask_address: str | None = None,
+        user: str | None = None,
+        access: str | None = None,
     ) -> "Settings":
         """Settings from arguments, then `DATAPLANE_*` variables, then defaults under the home."""
         root = Path(home or os.environ.get("DATAPLANE_HOME") or Path.home() / ".dataplane")
@@ -51,7 +70,11 @@ class Settings:
             or (root / "storage").as_uri(),
             executor=executor or os.environ.get("DATAPLANE_EXECUTOR") or "process",
             dask_address=dask_address or os.environ.get("DATAPLANE_DASK_ADDRESS"),
+            user=(user if user is not None else default_user()).strip(),
+            access=(access or os.environ.get("DATAPLANE_ACCESS") or "open").strip().lower(),
         )
+        if settings.access not in ACCESS_MODES:
+            raise ValueError(f"DATAPLANE_ACCESS must be one of {ACCESS_MODES}, not {settings.access!r}")
         if settings.executor not in EXECUTORS:
             raise ValueError(f"DATAPLANE_EXECUTOR must be one of {EXECUTORS}, not {settings.executor!r}")
         if settings.executor == "dask" and not settings.dask_address:
@@ -65,10 +88,16 @@ class Settings:
             "DATAPLANE_CATALOG_URL": self.catalog_url,
             "DATAPLANE_STORAGE_URL": self.storage_url,
             "DATAPLANE_EXECUTOR": self.executor,
+            "DATAPLANE_USER": self.user,
+            "DATAPLANE_ACCESS": self.access,
         }
         if self.dask_address:
             env["DATAPLANE_DASK_ADDRESS"] = self.dask_address
         return env
+
+    def as_user(self, user: str) -> "Settings":
+        """A copy for another user."""
+        return replace(self, user=user)
 
     def with_executor(self, executor: str) -> "Settings":
         """A copy that runs jobs with another executor."""

@@ -23,6 +23,11 @@ class NotFound(DataplaneError):
     """The named project, dataset, connector, job... does not exist."""
 
 
+class PermissionDenied(DataplaneError):
+    """The user may see the project but their role does not allow this; the message names the
+    role needed."""
+
+
 class AlreadyExists(DataplaneError):
     """A name is already taken in its project."""
 

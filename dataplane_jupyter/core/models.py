@@ -94,6 +94,9 @@ class DescribeProject(Record):
     id: str
     name: str
     description: str = ""
+    created_by: str = ""
+    role: Literal["viewer", "editor", "owner"] | None = Field(
+        None, description="The current user's role in the project (None when not a member)")
     created_at: datetime
     updated_at: datetime
 
@@ -216,6 +219,7 @@ class DescribeDataset(Record):
         None, description="The pipeline run and step that made it, and from which inputs (given when one dataset is "
                           "described; null in lists and for datasets no pipeline made)"
     )
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
     updated_at: datetime
 
@@ -377,6 +381,38 @@ class ListProjectsResponse(Record):
     projects: list[DescribeProject]
 
 
+Role = Literal["viewer", "editor", "owner"]
+
+
+class DescribeMember(Record):
+    """A member of a project and their role: viewer (reads), editor (also creates, runs, imports,
+    exports, deletes), owner (also manages members and connectors' secrets)."""
+
+    user: str
+    role: Role
+    added_by: str = ""
+
+
+class AddMember(Record):
+    """Body of `POST /projects/{project}/members`: add a member, or give one another role."""
+
+    user: str = Field(min_length=1, max_length=200)
+    role: Role = "viewer"
+
+
+class ListMembersResponse(Record):
+    """Body of `GET /projects/{project}/members`."""
+
+    members: list[DescribeMember]
+
+
+class DescribeIdentity(Record):
+    """Body of `GET /identity`: who the server takes the caller for, and the access mode."""
+
+    user: str
+    access: Literal["open", "members"]
+
+
 class UpdateDataset(Record):
     """Body of `PATCH /projects/{project}/datasets/{dataset}`."""
 
@@ -446,6 +482,7 @@ class DescribeConnector(Record):
     kind: str
     config: dict[str, Any] = Field(description="The non-secret fields (host, port, username, ...)")
     secrets_set: list[str] = Field(description="Names of the secret fields that hold a value")
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
     updated_at: datetime
 
@@ -489,6 +526,7 @@ class DescribeDatasource(Record):
     connector: str = Field(description="Connector name")
     kind: str
     locator: dict[str, Any]
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
     updated_at: datetime
 
@@ -584,6 +622,7 @@ class DescribeExportRun(Record):
     finished_at: datetime | None = None
     duration_seconds: float | None = Field(None, description="From start to end, once finished")
     pipeline_run_id: str | None = Field(None, description="The pipeline run that did this export, if one did")
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
 
 
@@ -606,6 +645,7 @@ class DescribeExporter(Record):
     mode: str = Field(description="timestamp, cancel or overwrite")
     file_format: str = Field(description="csv or parquet (files only)")
     last_run: DescribeExportRun | None = Field(None, description="The most recent export, if any")
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
     updated_at: datetime
 

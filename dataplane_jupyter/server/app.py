@@ -23,13 +23,16 @@ class DataplaneExtension(ExtensionApp):
     home = Unicode(None, allow_none=True, config=True, help="Data home (default $DATAPLANE_HOME or ~/.dataplane)")
     catalog_url = Unicode(None, allow_none=True, config=True, help="SQLAlchemy URL of the catalog (default: SQLite in the home)")
     storage_url = Unicode(None, allow_none=True, config=True, help="fsspec URL of the dataset storage")
+    access = Unicode(None, allow_none=True, config=True,
+                     help="open (default: everyone sees everything) or members (a user sees only the projects "
+                          "they are a member of; default $DATAPLANE_ACCESS)")
     reap_interval = Float(30.0, config=True, help="Seconds between checks for jobs whose worker died")
     scheduler = Bool(True, config=True, help="Fire due schedules while the server runs (in a thread, off the event loop)")
     scheduler_max_sleep = Float(1.0, config=True, help="Longest pause of the scheduler between looks at the catalog (s)")
 
     def initialize_settings(self) -> None:
         """Open the catalog once, fail the jobs a previous run left behind, keep watching."""
-        catalog = Catalog(self.home, catalog_url=self.catalog_url, storage_url=self.storage_url)
+        catalog = Catalog(self.home, catalog_url=self.catalog_url, storage_url=self.storage_url, access=self.access)
         self.settings["dataplane_catalog"] = catalog
         reaped = catalog.jobs.reap()
         if reaped:
@@ -42,7 +45,7 @@ class DataplaneExtension(ExtensionApp):
             lambda: asyncio.ensure_future(asyncio.to_thread(catalog.jobs.reap)), self.reap_interval * 1000
         )
         self._reaper.start()
-        self.log.info("dataplane: catalog at %s", catalog.settings.home)
+        self.log.info("dataplane: catalog at %s (access: %s)", catalog.settings.home, catalog.settings.access)
         if self.scheduler:
             self._start_scheduler(catalog)
 

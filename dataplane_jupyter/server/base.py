@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, TypeVar
 from urllib.parse import quote
 
+from jupyter_server.auth.identity import IdentityProvider, LegacyIdentityProvider, PasswordIdentityProvider
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from pydantic import BaseModel, ValidationError
@@ -24,15 +25,20 @@ from ..core.errors import (
     InvalidInput,
     InvalidState,
     NotFound,
+    PermissionDenied,
     UpstreamError,
 )
 from ..core.images.folders import ImageFolder
+
+#: jupyter_server's own identity providers: one token or password, users named "Anonymous …".
+ANONYMOUS_PROVIDERS = (IdentityProvider, PasswordIdentityProvider, LegacyIdentityProvider)
 
 T = TypeVar("T")
 Q = TypeVar("Q", bound=BaseModel)
 
 STATUS_BY_ERROR: tuple[tuple[type[DataplaneError], int], ...] = (
     (NotFound, 404),
+    (PermissionDenied, 403),
     (AlreadyExists, 409),
     (InvalidState, 409),
     (InvalidInput, 422),
@@ -107,8 +113,24 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
 
     @property
     def catalog(self) -> Catalog:
-        """The catalog the extension opened at start-up."""
-        return self.settings["dataplane_catalog"]
+        """The catalog the extension opened at start-up, used as the caller (see `caller`)."""
+        cached = getattr(self, "_dataplane_catalog", None)
+        if cached is None:
+            base: Catalog = self.settings["dataplane_catalog"]
+            caller = self.caller()
+            cached = self._dataplane_catalog = base.as_user(caller) if caller else base
+        return cached
+
+    def caller(self) -> str | None:
+        """The Jupyter server's identity of the caller: its user name when the server's identity
+        provider names users (JupyterHub, or any provider configured with
+        `ServerApp.identity_provider_class`). None for jupyter_server's own token and password
+        providers, whose users are anonymous: the catalog's user (`DATAPLANE_USER`, the JupyterHub
+        user, else the OS user) is then the caller."""
+        if type(self.identity_provider) in ANONYMOUS_PROVIDERS:
+            return None
+        user = self.current_user
+        return (getattr(user, "username", None) or None) if user is not None else None
 
     def project(self, name: str) -> Project:
         """An existing project (404 otherwise)."""

@@ -253,6 +253,9 @@ class UploadHandler(DataplaneHandler):
         await super().prepare()
         if self.current_user is None:
             raise tornado.web.HTTPError(403)
+        project = self.path_kwargs.get("project")
+        if project is not None and self.catalog.shared:  # refused before a byte is stored
+            await self.call(lambda: self.project(project).require("editor", "import a dataset"))
         self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
         folder = uploads_folder(self.catalog.settings.home)
         folder.mkdir(parents=True, exist_ok=True)

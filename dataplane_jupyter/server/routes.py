@@ -12,6 +12,7 @@ from . import export_handlers as x
 from . import feature_handlers as fe
 from . import handlers as h
 from . import image_handlers as i
+from . import member_handlers as m
 from . import pipeline_handlers as pl
 from . import retry_handlers as r
 from . import schedule_handlers as c
@@ -23,6 +24,8 @@ API = "/dataplane/api/v1"
 ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects", h.ProjectsHandler),
     ("/projects/{project}", h.ProjectHandler),
+    ("/projects/{project}/members", m.MembersHandler),
+    ("/projects/{project}/members/{user}", m.MemberHandler),
     ("/projects/{project}/datasets", h.DatasetsHandler),
     ("/projects/{project}/datasets/upload", h.UploadHandler),
     ("/projects/{project}/datasets/from-datasource", s.ImportDatasourceHandler),
@@ -91,6 +94,7 @@ ROUTES: list[tuple[str, type[RequestHandler]]] = [
     ("/projects/{project}/jobs", h.ProjectJobsHandler),
     ("/jobs/{job}", h.JobHandler),
     ("/jobs/{job}/cancel", h.CancelJobHandler),
+    ("/identity", m.IdentityHandler),
     ("/openapi.json", h.OpenAPIHandler),
 ]
 

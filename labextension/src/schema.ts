@@ -94,6 +94,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dataplane/api/v1/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the server takes the caller for, and the access mode */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Who the server takes the caller for, and the access mode */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeIdentity"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dataplane/api/v1/jobs/{job}": {
         parameters: {
             query?: never;
@@ -6554,6 +6644,269 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dataplane/api/v1/projects/{project}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a project's members */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description List a project's members */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ListMembersResponse"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a member, or give a member another role (owners only in shared mode) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AddMember"];
+                };
+            };
+            responses: {
+                /** @description Add a member, or give a member another role (owners only in shared mode) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DescribeMember"];
+                    };
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dataplane/api/v1/projects/{project}/members/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member (owners only in shared mode; the last owner stays) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project: string;
+                    user: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Remove a member (owners only in shared mode; the last owner stays) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not authenticated */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict with the current state or an existing name */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Invalid input (the field is named) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description A remote system (database, bucket, server) refused or failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dataplane/api/v1/projects/{project}/pipeline-runs": {
         parameters: {
             query?: never;
@@ -8813,6 +9166,20 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * AddMember
+         * @description Body of `POST /projects/{project}/members`: add a member, or give one another role.
+         */
+        AddMember: {
+            /**
+             * Role
+             * @default viewer
+             * @enum {string}
+             */
+            role: "viewer" | "editor" | "owner";
+            /** User */
+            user: string;
+        };
+        /**
          * ComputeEmbeddings
          * @description Body of `POST .../datasets/{dataset}/embeddings`: how to compute the map of the rows.
          */
@@ -9249,6 +9616,12 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Created By
+             * @description Who made it (the user who created it)
+             * @default
+             */
+            created_by: string;
             /** Id */
             id: string;
             /** Kind */
@@ -9315,6 +9688,12 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Created By
+             * @description Who made it (the user who created it)
+             * @default
+             */
+            created_by: string;
             /**
              * Datasource Id
              * @default null
@@ -9403,6 +9782,12 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Created By
+             * @description Who made it (the user who created it)
+             * @default
+             */
+            created_by: string;
             /** Id */
             id: string;
             /** Kind */
@@ -9455,6 +9840,12 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Created By
+             * @description Who made it (the user who created it)
+             * @default
+             */
+            created_by: string;
             /**
              * Dataset Id
              * @description Null once the dataset is deleted
@@ -9543,6 +9934,12 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Created By
+             * @description Who made it (the user who created it)
+             * @default
+             */
+            created_by: string;
             /**
              * Destination
              * @description table/database, path, bucket+path or dataset+table
@@ -9708,6 +10105,19 @@ export interface components {
             edges: (number | string)[];
         };
         /**
+         * DescribeIdentity
+         * @description Body of `GET /identity`: who the server takes the caller for, and the access mode.
+         */
+        DescribeIdentity: {
+            /**
+             * Access
+             * @enum {string}
+             */
+            access: "open" | "members";
+            /** User */
+            user: string;
+        };
+        /**
          * DescribeImage
          * @description One stored image of a folder.
          */
@@ -9755,6 +10165,12 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Created By
+             * @description Who made it (the user who created it)
+             * @default
+             */
+            created_by: string;
             /**
              * Error
              * @default null
@@ -9876,6 +10292,25 @@ export interface components {
             min: number | null;
         };
         /**
+         * DescribeMember
+         * @description A member of a project and their role: viewer (reads), editor (also creates, runs, imports,
+         *     exports, deletes), owner (also manages members and connectors' secrets).
+         */
+        DescribeMember: {
+            /**
+             * Added By
+             * @default
+             */
+            added_by: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "viewer" | "editor" | "owner";
+            /** User */
+            user: string;
+        };
+        /**
          * DescribeNeighbor
          * @description One of a row's nearest neighbours.
          */
@@ -9914,6 +10349,12 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Created By
+             * @description Who made it (the user who created it)
+             * @default
+             */
+            created_by: string;
             /**
              * Description
              * @default
@@ -10112,6 +10553,11 @@ export interface components {
              */
             created_at: string;
             /**
+             * Created By
+             * @default
+             */
+            created_by: string;
+            /**
              * Description
              * @default
              */
@@ -10120,6 +10566,12 @@ export interface components {
             id: string;
             /** Name */
             name: string;
+            /**
+             * Role
+             * @description The current user's role in the project (None when not a member)
+             * @default null
+             */
+            role: ("viewer" | "editor" | "owner") | null;
             /**
              * Updated At
              * Format: date-time
@@ -10935,6 +11387,14 @@ export interface components {
             jobs: components["schemas"]["DescribeJob"][];
         };
         /**
+         * ListMembersResponse
+         * @description Body of `GET /projects/{project}/members`.
+         */
+        ListMembersResponse: {
+            /** Members */
+            members: components["schemas"]["DescribeMember"][];
+        };
+        /**
          * ListNeighborsResponse
          * @description Body of `GET .../embeddings/neighbors`: nearest first.
          */
@@ -11477,6 +11937,7 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type AddMember = components['schemas']['AddMember'];
 export type ComputeEmbeddings = components['schemas']['ComputeEmbeddings'];
 export type ConnectorTest = components['schemas']['ConnectorTest'];
 export type CreateConnector = components['schemas']['CreateConnector'];
@@ -11502,10 +11963,12 @@ export type DescribeExporter = components['schemas']['DescribeExporter'];
 export type DescribeFeatureOptions = components['schemas']['DescribeFeatureOptions'];
 export type DescribeField = components['schemas']['DescribeField'];
 export type DescribeHistogram = components['schemas']['DescribeHistogram'];
+export type DescribeIdentity = components['schemas']['DescribeIdentity'];
 export type DescribeImage = components['schemas']['DescribeImage'];
 export type DescribeImageFolder = components['schemas']['DescribeImageFolder'];
 export type DescribeJob = components['schemas']['DescribeJob'];
 export type DescribeLengths = components['schemas']['DescribeLengths'];
+export type DescribeMember = components['schemas']['DescribeMember'];
 export type DescribeNeighbor = components['schemas']['DescribeNeighbor'];
 export type DescribePipeline = components['schemas']['DescribePipeline'];
 export type DescribePipelineRun = components['schemas']['DescribePipelineRun'];
@@ -11548,6 +12011,7 @@ export type ListImageFolderCategoriesResponse = components['schemas']['ListImage
 export type ListImageFoldersResponse = components['schemas']['ListImageFoldersResponse'];
 export type ListImagesResponse = components['schemas']['ListImagesResponse'];
 export type ListJobsResponse = components['schemas']['ListJobsResponse'];
+export type ListMembersResponse = components['schemas']['ListMembersResponse'];
 export type ListNeighborsResponse = components['schemas']['ListNeighborsResponse'];
 export type ListPipelineRunsResponse = components['schemas']['ListPipelineRunsResponse'];
 export type ListPipelineVersionsResponse = components['schemas']['ListPipelineVersionsResponse'];

@@ -6,6 +6,7 @@ import os
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 import dataplane_jupyter as dp
 from dataplane_jupyter.core.jobs.store import JobStatus
@@ -62,3 +63,25 @@ def test_a_pipeline_run_runs_on_the_cluster(isolated_home, dask_address):
 def test_dask_executor_needs_an_address(isolated_home):
     with pytest.raises(ValueError, match="DATAPLANE_DASK_ADDRESS"):
         dp.Catalog(isolated_home, executor="dask")
+
+
+def test_a_pipeline_run_on_the_cluster_works_as_its_starter_in_shared_mode(isolated_home, dask_address, tmp_path):
+    """The Dask worker opens the catalog as the user who started the job, in the same access mode:
+    the datasets the run writes are alice's, and a project bob cannot see stays hidden there too."""
+    path = tmp_path / "x.csv"
+    pd.DataFrame({"a": range(10)}).to_csv(path, index=False)
+    alice = dp.Catalog(isolated_home, executor="dask", dask_address=dask_address, user="alice", access="members")
+    project = alice.project("p")
+    project.datasets.import_file(path, name="x").wait(timeout=120)
+    run = project.pipelines.create("w", steps=[
+        {"name": "x", "kind": "read", "dataset": "x"},
+        {"name": "big", "kind": "sql", "query": "select a from x where a > 4"},
+    ]).run().wait(timeout=120)
+    output = project.datasets[run.outputs["big"]]
+    assert output.rows == 5 and alice.jobs.get(run.info.job_id).created_by == "alice"
+    with alice.engine.connect() as connection:
+        creators = connection.execute(sa.text("select created_by from datasets")).scalars().all()
+    assert len(creators) >= 2 and set(creators) == {"alice"}
+    bob = dp.Catalog(isolated_home, user="bob", access="members")
+    with pytest.raises(dp.NotFound):
+        bob.jobs.get(run.info.job_id)

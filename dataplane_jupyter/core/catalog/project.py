@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dataplane_jupyter.core.catalog import access
 from dataplane_jupyter.core.datasets.datasets import Datasets
 from dataplane_jupyter.core.exports.exporters import Exporters
 from dataplane_jupyter.core.images.folders import ImageFolders
@@ -30,6 +31,7 @@ class Project:
         self.image_folders = ImageFolders(self)
         self.pipelines = Pipelines(self)
         self.schedules = Schedules(self)
+        self.members = access.Members(self)
 
     @property
     def id(self) -> str:
@@ -40,6 +42,16 @@ class Project:
     def name(self) -> str:
         """The project's name."""
         return self.info.name
+
+    @property
+    def role(self) -> str | None:
+        """The catalog user's role here, read afresh (None when not a member)."""
+        with self.catalog.engine.connect() as connection:
+            return access.role_of(connection, self.id, self.catalog.user)
+
+    def require(self, role: str, action: str) -> None:
+        """In shared mode, PermissionDenied unless the user's role here is `role` or higher."""
+        access.require(self, role, action)
 
     def jobs(self, *, statuses: list[str] | None = None, limit: int = 200) -> list[Job]:
         """The project's jobs, newest first."""

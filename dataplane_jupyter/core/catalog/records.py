@@ -91,9 +91,14 @@ def _name_taken(connection: sa.Connection, table: sa.Table, project_id: str, nam
     return connection.execute(query).first() is not None
 
 
-def insert(engine: sa.Engine, table: sa.Table, project: Any, name: str, what: str, **values: Any) -> str:
-    """Add a record named `name` (unique in the project); returns its id."""
+def insert(engine: sa.Engine, table: sa.Table, project: Any, name: str, what: str, *, need: str = "editor",
+           **values: Any) -> str:
+    """Add a record named `name` (unique in the project), made by the catalog's user; returns its
+    id. In shared mode the user needs role `need` in the project."""
+    project.require(need, f"create a {what.lower()}")
     name = check_name(name, what)
+    if "created_by" in table.c and "created_by" not in values:
+        values["created_by"] = project.catalog.user
     record_id = schema.new_id()
     taken = f"Project {project.name!r} already has a {what.lower()} named {name!r}."
     with unique_name(taken), engine.begin() as connection:
@@ -103,8 +108,11 @@ def insert(engine: sa.Engine, table: sa.Table, project: Any, name: str, what: st
     return record_id
 
 
-def update(engine: sa.Engine, table: sa.Table, project: Any, record_id: str, what: str, **values: Any) -> None:
-    """Change fields of a record; a new `name` must stay unique in the project."""
+def update(engine: sa.Engine, table: sa.Table, project: Any, record_id: str, what: str, *, need: str = "editor",
+           **values: Any) -> None:
+    """Change fields of a record; a new `name` must stay unique in the project. In shared mode
+    the user needs role `need` in the project."""
+    project.require(need, f"change a {what.lower()}")
     if "name" in values:
         values["name"] = check_name(values["name"], what)
     taken = f"Project {project.name!r} already has a {what.lower()} named {values.get('name')!r}."

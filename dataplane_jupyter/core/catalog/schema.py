@@ -53,6 +53,11 @@ def _project() -> sa.Column:
     )
 
 
+def _creator() -> sa.Column:
+    """Who made the record (the catalog's user; migration 0009)."""
+    return sa.Column("created_by", sa.String(200), nullable=False, default="", server_default="")
+
+
 def _stamps() -> list[sa.Column]:
     return [
         sa.Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
@@ -66,6 +71,7 @@ projects = sa.Table(
     _id(),
     sa.Column("name", sa.String(200), nullable=False, unique=True),
     sa.Column("description", sa.Text(), nullable=False, default=""),
+    _creator(),
     *_stamps(),
 )
 
@@ -78,6 +84,7 @@ connectors = sa.Table(
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("config", sa.JSON(), nullable=False, default=dict),
     sa.Column("secrets", sa.Text(), nullable=True),
+    _creator(),
     *_stamps(),
     sa.UniqueConstraint("project_id", "name"),
 )
@@ -90,6 +97,7 @@ datasources = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("connector_id", sa.String(32), sa.ForeignKey("connectors.id"), nullable=False),
     sa.Column("locator", sa.JSON(), nullable=False, default=dict),
+    _creator(),
     *_stamps(),
     sa.UniqueConstraint("project_id", "name"),
 )
@@ -117,6 +125,7 @@ datasets = sa.Table(
     sa.Column("warnings", sa.JSON(), nullable=False, default=list),
     sa.Column("job_id", sa.String(32), nullable=True),
     sa.Column("embeddings", sa.JSON(), nullable=True),
+    _creator(),
     *_stamps(),
     sa.UniqueConstraint("project_id", "name"),
 )
@@ -148,6 +157,7 @@ image_folders = sa.Table(
     sa.Column("summary", sa.JSON(), nullable=False, default=dict),
     sa.Column("warnings", sa.JSON(), nullable=False, default=list),
     sa.Column("job_id", sa.String(32), nullable=True),
+    _creator(),
     *_stamps(),
     sa.UniqueConstraint("project_id", "name"),
 )
@@ -180,6 +190,7 @@ exporters = sa.Table(
     sa.Column("destination", sa.JSON(), nullable=False, default=dict),
     sa.Column("mode", sa.String(20), nullable=False),
     sa.Column("file_format", sa.String(20), nullable=False, default="csv"),
+    _creator(),
     *_stamps(),
     sa.UniqueConstraint("project_id", "name"),
 )
@@ -203,6 +214,7 @@ export_runs = sa.Table(
     sa.Column("started_at", UTCDateTime(), nullable=True),
     sa.Column("finished_at", UTCDateTime(), nullable=True),
     sa.Column("pipeline_run_id", sa.String(32), nullable=True),
+    _creator(),
     *_stamps(),
 )
 
@@ -237,6 +249,18 @@ jobs = sa.Table(
     sa.Index("ix_jobs_target", "target_type", "target_id"),
 )
 
+#: Who may see and change a project in shared mode (DATAPLANE_ACCESS=members; migration 0009).
+project_members = sa.Table(
+    "project_members",
+    metadata,
+    sa.Column("project_id", sa.String(32), sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("username", sa.String(200), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("added_by", sa.String(200), nullable=False, default=""),
+    sa.Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
+    sa.Index("ix_project_members_username", "username"),
+)
+
 # -- pipelines (migration 0003) ----------------------------------------------------------------
 
 pipelines = sa.Table(
@@ -248,6 +272,7 @@ pipelines = sa.Table(
     sa.Column("description", sa.Text(), nullable=False, default=""),
     sa.Column("version", sa.Integer(), nullable=False, default=1),
     sa.Column("runs_started", sa.Integer(), nullable=False, default=0),
+    _creator(),
     *_stamps(),
     sa.UniqueConstraint("project_id", "name"),
 )

@@ -159,6 +159,7 @@ class Datasets:
         sets them all aside unrepaired; `"error"` refuses the file naming their lines.
         `file_name` is the name shown in messages (for staged uploads).
         """
+        self.project.require("editor", "import a dataset")
         if on_bad_rows not in ON_BAD_ROWS:
             raise InvalidInput(f"on_bad_rows must be one of {', '.join(ON_BAD_ROWS)}, got {on_bad_rows!r}.",
                                field="on_bad_rows")
@@ -192,6 +193,7 @@ class Datasets:
         """Start importing several .npy files as one dataset, one tensor column per file (named
         after it); every file must hold the same number of examples (first dimension). Returns at
         once, like `import_file`."""
+        self.project.require("editor", "import a dataset")
         from dataplane_jupyter.core.images.npy_files import check_files, start_npy_files_import
 
         locations = [_location(source, "sources") for source in sources]
@@ -207,6 +209,7 @@ class Datasets:
 
     def import_datasource(self, datasource: str, name: str | None = None) -> "Dataset":
         """Start importing a datasource (a new snapshot each time); returns at once."""
+        self.project.require("editor", "import a dataset")
         source = self.project.datasources[datasource]
         stamp = schema.utcnow().strftime("%Y-%m-%dT%H-%M-%S")
         dataset_id = self.add_record(
@@ -388,6 +391,7 @@ class Dataset(ImportedRecord[DescribeDataset]):
                             color_mode: str | None = None, fill: str | None = None) -> Any:
         """Store a new version of an image column's options (resize / crop / pad / none, W×H,
         grayscale / rgb / rgba, pad fill); nothing else is recomputed."""
+        self.project.require("editor", "change feature options")
         from dataplane_jupyter.core.images.columns import DatasetColumn
 
         self._require_data()
@@ -450,6 +454,7 @@ class Dataset(ImportedRecord[DescribeDataset]):
         (name, id), with other options: the CSV keywords of `import_file` (separator, decimal,
         encoding, quotechar, header); those not given keep what the failed attempt used.
         Returns at once, like `import_file`; `.wait()` follows it."""
+        self.project.require("editor", "retry an import")
         from .import_retry import retry_import
 
         retried = retry_import(self, **options)
@@ -459,6 +464,7 @@ class Dataset(ImportedRecord[DescribeDataset]):
     def delete(self) -> None:
         """Remove the dataset and our stored files; sources are never touched. Its running
         import, statistics or embeddings job is cancelled first."""
+        self.project.require("editor", "delete a dataset")
         from .import_retry import remove_kept_upload
 
         info = self.info
@@ -475,6 +481,7 @@ class Dataset(ImportedRecord[DescribeDataset]):
     def compute_embeddings(self, **options: Any) -> "JobHandle":
         """Start computing a map of the rows (options: sample_size, seed, method); see
         `core.embeddings.embeddings.start_embeddings`."""
+        self.project.require("editor", "compute embeddings")
         return start_embeddings(self, **options)
 
     def embeddings(self) -> pd.DataFrame:
@@ -487,6 +494,7 @@ class Dataset(ImportedRecord[DescribeDataset]):
 
     def export(self, exporter: str) -> ExportRun:
         """Start exporting the dataset with the named exporter; returns the run at once (`.wait()`)."""
+        self.project.require("editor", "export a dataset")
         return start_export(self.project, self, exporter)
 
     def exports(self) -> list[ExportRun]:

@@ -96,10 +96,12 @@ class Exporter:
 
     def run(self, dataset: str) -> ExportRun:
         """Export the dataset named `dataset` (or with that id); returns at once (see ExportRun.wait)."""
+        self.project.require("editor", "export a dataset")
         return start_export(self.project, self.project.exporters.dataset(dataset), self.id)
 
     def test(self, *, timeout: float = 20) -> ConnectorTest:
         """Check that the destination is writable (a probe is written next to it, then removed)."""
+        self.project.require("editor", "test an exporter")  # it writes to the destination
         result = self.connector.test_destination(self.destination, timeout=timeout)
         return ConnectorTest(ok=result.ok, message=result.message)
 
@@ -120,6 +122,7 @@ class Exporter:
 
     def delete(self) -> None:
         """Delete the exporter and its history; refused while one of its exports runs."""
+        self.project.require("editor", "delete an exporter")
         running = [run for run in self.history(limit=20) if run.status in ACTIVE]
         if running:
             raise InUse(f"Exporter {self.name!r} is exporting dataset {running[0].dataset_name!r} now: "
@@ -149,6 +152,7 @@ class Exporters(records.Collection[Exporter]):
     def test(self, connector: str, *, timeout: float = 20, destination: dict[str, Any] | None = None,
              **fields: Any) -> ConnectorTest:
         """Check that a destination is writable before saving it as an exporter."""
+        self.project.require("editor", "test an exporter")  # it writes to the destination
         owner = self.project.connectors[connector]
         where = _clean({**(destination or {}), **fields})
         result = owner.test_destination(where, timeout=timeout)

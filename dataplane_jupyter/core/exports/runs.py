@@ -103,6 +103,7 @@ class ExportRun(RecordWithJob[DescribeExportRun]):
 
     def cancel(self) -> "ExportRun":
         """Ask the export to stop; the destination keeps what it had."""
+        self.project.require("editor", "cancel an export")
         info = self.info
         job_id = info.job_id
         if job_id is None or info.status in FINISHED:
@@ -130,7 +131,8 @@ def start_export(project: "Project", dataset: "Dataset", exporter_id: str) -> Ex
     run_id = schema.new_id()
     with project.catalog.engine.begin() as connection:
         connection.execute(schema.export_runs.insert().values(
-            id=run_id, exporter_id=exporter.id, dataset_id=info.id, dataset_name=info.name, status=JobStatus.QUEUED.value))
+            id=run_id, exporter_id=exporter.id, dataset_id=info.id, dataset_name=info.name, status=JobStatus.QUEUED.value,
+            created_by=project.catalog.user))
     job = project.catalog.jobs.start(
         "dataset.export", f"{__name__}:run_export", on_end=f"{__name__}:on_export_end", project_id=project.id,
         target=("export_run", run_id),

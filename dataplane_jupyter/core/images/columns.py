@@ -109,8 +109,6 @@ class Column:
     def set_options(self, *, transformation: str | None = None, size: Any = None, color_mode: str | None = None,
                     fill: str | None = None) -> f.DescribeFeatureOptions:
         """Store a new version (fields not given keep their current value); nothing is recomputed."""
-        from dataplane_jupyter.core.jobs.handles import current_user
-
         current = self.options()
         base = f.FeatureOptions.model_validate(current.model_dump(include=set(f.FeatureOptions.model_fields)))
         if transformation == "none" and size is None and current.sizes:
@@ -119,7 +117,7 @@ class Column:
         f.refuse_none(chosen, self.defaults()[2], self.owner.label)
         if chosen == base and not current.is_default:
             return current  # nothing changed: no new version
-        f.store_version(self.engine, self.owner, self.name, chosen, current_user())
+        f.store_version(self.engine, self.owner, self.name, chosen, self.project.catalog.user)
         return self.options()
 
     def trial(self, *, transformation: str | None = None, size: Any = None, color_mode: str | None = None,

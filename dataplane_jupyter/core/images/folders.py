@@ -92,6 +92,7 @@ class ImageFolders(records.Collection["ImageFolder"]):
         `ready` (or raises ImportFailed with the reason). `file_name` is the name shown in
         messages (for staged uploads).
         """
+        self.project.require("editor", "import an image folder")
         location = str(source)
         if "://" not in location:
             path = Path(location).expanduser()
@@ -231,6 +232,7 @@ class ImageFolder(records.ImportedRecord[DescribeImageFolder]):
 
     def delete(self) -> None:
         """Remove the folder and its stored images; a running import is cancelled first."""
+        self.project.require("editor", "delete an image folder")
         job = self.job
         if job is not None and not job.status.finished:
             try:
@@ -249,6 +251,7 @@ class ImageFolder(records.ImportedRecord[DescribeImageFolder]):
     def set_feature_options(self, *, transformation: str | None = None, size: Any = None,
                             color_mode: str | None = None, fill: str | None = None) -> Any:
         """Store a new version of the folder's feature options; nothing else is recomputed."""
+        self.project.require("editor", "change feature options")
         from dataplane_jupyter.core.images.columns import FolderColumn
 
         return FolderColumn(self).set_options(transformation=transformation, size=size, color_mode=color_mode, fill=fill)

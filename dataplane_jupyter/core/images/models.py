@@ -46,6 +46,7 @@ class DescribeImageFolder(Record):
     )
     warnings: list[dict[str, Any]] = Field(default_factory=list)
     job_id: str | None = None
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
     updated_at: datetime
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import builtins
-import getpass
-import os
 import time
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from dataplane_jupyter.core.errors import InvalidState, JobFailed
+import sqlalchemy as sa
+
+from dataplane_jupyter.core.catalog import access, schema
+from dataplane_jupyter.core.config import default_user
+from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound, PermissionDenied
 from dataplane_jupyter.core.jobs.runner import dispatch, end_job, reap_orphans
 from dataplane_jupyter.core.jobs.store import Job, JobStatus, JobStore
 
@@ -76,7 +78,10 @@ class Jobs:
         target: tuple[str, str] | None = None,
         params: dict[str, Any] | None = None,
     ) -> Job:
-        """Record a job and start it in the background; returns at once."""
+        """Record a job and start it in the background; returns at once. In shared mode the
+        catalog's user must be an editor of the job's project."""
+        if project_id is not None:
+            self._require(project_id, "editor", f"start a {kind} job")
         job = self.store.create(
             kind,
             function,
@@ -84,14 +89,35 @@ class Jobs:
             project_id=project_id,
             target=target,
             params=params,
-            created_by=current_user(),
+            created_by=self.catalog.user,
         )
         dispatch(self.catalog, job)
         return job
 
+    def _require(self, project_id: str, need: str, action: str) -> None:
+        """In shared mode: NotFound unless the user is a member of the project, PermissionDenied
+        unless their role there is `need` or higher."""
+        if not self.catalog.shared:
+            return
+        with self.catalog.engine.connect() as connection:
+            role = access.role_of(connection, project_id, self.catalog.user)
+            name = connection.execute(
+                sa.select(schema.projects.c.name).where(schema.projects.c.id == project_id)).scalar()
+        if role is None:
+            raise NotFound(f"No project named {name!r}.")
+        if not access.at_least(role, need):
+            raise PermissionDenied(f"To {action} in project {name!r} you need the {need} role; "
+                                   f"{self.catalog.user!r} is a {role}.")
+
     def get(self, job_id: str) -> Job:
-        """One job by id."""
-        return self.store.get(job_id)
+        """One job by id (in shared mode only the jobs of the user's projects)."""
+        job = self.store.get(job_id)
+        if self.catalog.shared and job.project_id is not None:
+            try:
+                self._require(job.project_id, "viewer", "see a job")
+            except NotFound:
+                raise NotFound(f"No job with id {job_id!r}.") from None
+        return job
 
     def handle(self, job_id: str) -> JobHandle:
         """A handle that follows the job."""
@@ -103,6 +129,9 @@ class Jobs:
 
     def cancel(self, job_id: str) -> Job:
         """Ask a job to stop (see JobStore.request_cancel)."""
+        project_id = self.get(job_id).project_id
+        if project_id is not None:
+            self._require(project_id, "editor", "cancel a job")
         job = self.store.request_cancel(job_id)
         if job.status is JobStatus.QUEUED:
             try:
@@ -146,8 +175,6 @@ class Jobs:
 
 
 def current_user() -> str:
-    """Who starts work from this process (JupyterHub user, else the login name; "" if unknown)."""
-    try:
-        return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name is no reason to refuse work
-        return ""
+    """Who works from this process when no catalog says otherwise: `DATAPLANE_USER`, the
+    JupyterHub user, else the login name ("" if unknown). A catalog's own is `catalog.user`."""
+    return default_user()

@@ -90,12 +90,14 @@ def wait_for_slot(catalog: "Catalog", slots: Any, job_id: str) -> bool:
 
 
 def execute_job(catalog: "Catalog", job_id: str) -> Job:
-    """Claim a queued job, run its function in this thread, and record how it ended."""
+    """Claim a queued job, run its function in this thread (as the user who started it), and
+    record how it ended."""
     store = catalog.jobs.store
     try:
         job = store.transition(job_id, JobStatus.RUNNING, message="Started")
     except DataplaneError:
         return store.get(job_id)  # cancelled while queued, or claimed by someone else
+    catalog = catalog.as_user(job.created_by)
     try:
         result = resolve(job.function)(JobContext(catalog, job))
     except JobCancelled:
@@ -110,8 +112,9 @@ def execute_job(catalog: "Catalog", job_id: str) -> Job:
 
 def end_job(catalog: "Catalog", job: Job, status: JobStatus, error: str) -> Job:
     """Fail or cancel a job with a message, then let its target clean up (`on_end`).
-    InvalidState when the job already ended."""
+    InvalidState when the job already ended. `on_end` runs as the user who started the job."""
     ended = catalog.jobs.store.transition(job.id, status, error=error, message=error)
+    catalog = catalog.as_user(ended.created_by)
     if ended.on_end:
         try:
             resolve(ended.on_end)(catalog, ended)
@@ -175,6 +178,7 @@ def run_in_dask_worker(catalog_class: "type[Catalog]", settings: Settings, job_i
     catalog = catalog_class(
         settings.home, catalog_url=settings.catalog_url, storage_url=settings.storage_url,
         executor="thread",  # jobs a job starts stay on this worker
+        user=settings.user, access=settings.access,  # the starter's, in the starter's access mode
     )
     return run_job(catalog, job_id).status.value
 

@@ -123,6 +123,7 @@ class Pipeline:
             schedule_id: str | None = None) -> PipelineRun:
         """Start a run of the current version; returns at once (`.wait()`). `params` override step
         fields for this run: {"out": {"exporter": "other"}}."""
+        self.project.require("editor", "run a pipeline")
         return start_run(self, params, trigger=trigger, schedule_id=schedule_id)
 
     def schedule(self, name: str | None = None, **timing: Any) -> Any:
@@ -147,6 +148,7 @@ class Pipeline:
     def update(self, *, steps: Any = None, name: str | None = None, description: str | None = None,
                base_dir: str | os.PathLike[str] | None = None) -> "Pipeline":
         """Rename, describe, or save new steps (validated; a new version)."""
+        self.project.require("editor", "change a pipeline")
         engine = self.project.catalog.engine
         values: dict[str, Any] = {}
         if name is not None:
@@ -157,12 +159,10 @@ class Pipeline:
             new_steps = self.project.pipelines.checked(steps if steps is not None else self.steps, name or self.name)
             folder = _base_dir(base_dir) if base_dir is not None else self.current_version().base_dir
             version = self.version + 1
-            from dataplane_jupyter.core.jobs.handles import current_user
-
             with engine.begin() as connection:
                 connection.execute(schema.pipeline_versions.insert().values(
                     id=schema.new_id(), pipeline_id=self.id, version=version, steps=new_steps, base_dir=folder,
-                    created_by=current_user()))
+                    created_by=self.project.catalog.user))
             values["version"] = version
         if values:
             records.update(engine, schema.pipelines, self.project, self.id, "Pipeline", **values)
@@ -173,6 +173,7 @@ class Pipeline:
     def delete(self) -> None:
         """Delete the pipeline, its versions and runs (their datasets stay); refused while it runs
         or while a schedule uses it."""
+        self.project.require("editor", "delete a pipeline")
         active = self.runs(status=list(ACTIVE), limit=1)
         if active:
             raise InUse(f"Pipeline {self.name!r} is running (run {active[0].number}): wait for it or cancel it first.")
@@ -226,8 +227,6 @@ class Pipelines(records.Collection[Pipeline]):
                base_dir: str | os.PathLike[str] | None = None) -> Pipeline:
         """A new pipeline (version 1). Relative model, notebook and module paths start from
         `base_dir` (default: the current folder, e.g. the notebook's)."""
-        from dataplane_jupyter.core.jobs.handles import current_user
-
         steps = self.checked(steps, name)
         engine = self.project.catalog.engine
         pipeline_id = records.insert(engine, schema.pipelines, self.project, name, "Pipeline",
@@ -235,7 +234,7 @@ class Pipelines(records.Collection[Pipeline]):
         with engine.begin() as connection:
             connection.execute(schema.pipeline_versions.insert().values(
                 id=schema.new_id(), pipeline_id=pipeline_id, version=1, steps=steps, base_dir=_base_dir(base_dir),
-                created_by=current_user()))
+                created_by=self.project.catalog.user))
         return self[pipeline_id]
 
     def from_yaml(self, path: str | os.PathLike[str], name: str | None = None) -> Pipeline:

@@ -873,7 +873,7 @@ def _export(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
     with run.catalog.engine.begin() as connection:
         connection.execute(schema.export_runs.insert().values(
             id=export_id, exporter_id=exporter.id, dataset_id=dataset.id, dataset_name=dataset.name, status="queued",
-            job_id=run.ctx.job.id, pipeline_run_id=run.row.id))
+            job_id=run.ctx.job.id, pipeline_run_id=run.row.id, created_by=run.catalog.user))
     update_step(run.catalog, run.row.id, name, export_run_id=export_id)
     mode = step.get("mode") or exporter.mode
     log_(f"exporting dataset {dataset.name!r} with exporter {exporter.name!r} (mode {mode})")

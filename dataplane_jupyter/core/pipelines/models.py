@@ -24,6 +24,7 @@ class DescribePipeline(Record):
     steps: list[dict[str, Any]] = Field(description="The current version's step objects")
     base_dir: str | None = Field(None, description="Folder that relative model, notebook and module paths start from")
     last_run: "DescribePipelineRun | None" = Field(None, description="The most recent run, if any")
+    created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
     updated_at: datetime
 

@@ -144,6 +144,7 @@ class PipelineRun(RecordWithJob[DescribePipelineRun]):
     def cancel(self) -> "PipelineRun":
         """Ask the run to stop at the next step boundary or progress report; what it had not
         published is removed."""
+        self.project.require("editor", "cancel a pipeline run")
         info = self.info
         if info.status in FINISHED or info.job_id is None:
             raise InvalidState(f"Run {info.number} of pipeline {info.pipeline!r} already {info.status}; "
@@ -154,6 +155,7 @@ class PipelineRun(RecordWithJob[DescribePipelineRun]):
     def retry(self) -> "PipelineRun":
         """A new run of the same version and params that reuses the results of the steps that
         succeeded here and starts again at the step that failed."""
+        self.project.require("editor", "retry a pipeline run")
         info = self.info
         if info.status not in ("failed", "cancelled"):
             raise InvalidState(f"Run {info.number} of pipeline {info.pipeline!r} is {info.status}: only a failed "
@@ -247,8 +249,6 @@ def start_run(
 ) -> PipelineRun:
     """Record a queued run of the pipeline's current version (with `params` applied) and start its
     job; returns at once. Refused, naming step and field, when the effective steps are not valid."""
-    from dataplane_jupyter.core.jobs.handles import current_user
-
     from .checks import check_definition
 
     project = pipeline.project
@@ -266,7 +266,7 @@ def start_run(
         connection.execute(schema.pipeline_runs.insert().values(
             id=run_id, project_id=project.id, pipeline_id=pipeline.id, number=number, version=version, steps=steps,
             params=params or {}, base_dir=base_dir, status="queued", trigger=trigger, schedule_id=schedule_id,
-            retry_of=retry_of, published=False, created_by=current_user()))
+            retry_of=retry_of, published=False, created_by=project.catalog.user))
         for position, step in enumerate(steps):
             old = reuse.get(step["name"])
             values: dict[str, Any] = {"status": "pending", "message": "Waiting"}

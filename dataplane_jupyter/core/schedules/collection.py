@@ -94,11 +94,13 @@ class Schedule:
 
     def pause(self) -> "Schedule":
         """Stop firing until `resume()`; ticks while paused are not caught up."""
+        self.project.require("editor", "pause a schedule")
         self._set(enabled=False, next_run=None, retry_at=None, retry_tick=None, retry_attempt=None)
         return self
 
     def resume(self) -> "Schedule":
         """Fire again from now on (a schedule disabled because its target was deleted stays refused)."""
+        self.project.require("editor", "resume a schedule")
         row = self._row()
         reason = self._schedules.missing_target(row)
         if reason:
@@ -146,6 +148,7 @@ class Schedule:
 
     def delete(self) -> None:
         """Forget the schedule and its history (runs it started stay)."""
+        self.project.require("editor", "delete a schedule")
         self._row()
         records.delete(self.project.catalog.engine, schema.schedules, self.id)
 
@@ -214,7 +217,7 @@ class Schedules:
             target_type=kind, target_id=target_id, target_name=target_name,
             cron=timing.cron, timezone=timing.timezone, every_seconds=timing.every, at=timing.at,
             anchor=timing.anchor or now, params=checked, enabled=bool(enabled), next_run=timing.next_after(now) if enabled else None,
-            created_by=_who(),
+            created_by=self.project.catalog.user,
             **retry,
         )
         return Schedule(self, record_id)
@@ -273,7 +276,4 @@ def _refuse_past(timing: Timing, now: datetime) -> None:
                            "future date-time.", field="at")
 
 
-def _who() -> str:
-    from dataplane_jupyter.core.jobs.handles import current_user as who
 
-    return who()

@@ -96,7 +96,7 @@ class Scheduler:
         self.ticks = 0
         self.fired = 0
         self.reap_every = reap_every  # a daemon also fails the jobs whose worker died (no server does it)
-        self._projects: dict[str, "Project"] = {}
+        self._projects: dict[tuple[str, str], "Project"] = {}
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ class Scheduler:
         if missed_total:
             self._record_missed(row, missed[: self.missed_limit], missed_total, tick, now)
             report.skipped_missed += missed_total
-        project = self._project(row.project_id)
+        project = self._project(row.project_id, row.created_by)
         reason = missing_target(project, row)
         if reason:
             self._disable(row, reason, tick, now, report)
@@ -221,7 +221,7 @@ class Scheduler:
                     .values(retry_at=None, retry_tick=None, retry_attempt=None, updated_at=schema.utcnow())).rowcount
             if not won:
                 continue
-            project = self._project(row.project_id)
+            project = self._project(row.project_id, row.created_by)
             reason = missing_target(project, row)
             if reason:
                 self._disable(row, reason, row.retry_tick, now, report, attempt=row.retry_attempt)
@@ -258,7 +258,7 @@ class Scheduler:
         r, s = schema.schedule_runs, schema.schedules
         with self.catalog.engine.connect() as connection:
             open_runs = connection.execute(
-                sa.select(r, s.c.project_id, s.c.target_type, s.c.name.label("schedule_name"))
+                sa.select(r, s.c.project_id, s.c.target_type, s.c.name.label("schedule_name"), s.c.created_by)
                 .select_from(r.join(s, r.c.schedule_id == s.c.id)).where(r.c.status == "fired")).all()
         for run in open_runs:
             try:
@@ -267,7 +267,7 @@ class Scheduler:
                         self._finish_open(run, "failed", f"Scheduler {run.scheduler} stopped while starting the run.",
                                           now, report)
                     continue
-                outcome, message = target(run.target_type).outcome(self._project(run.project_id), run.run_id)
+                outcome, message = target(run.target_type).outcome(self._project(run.project_id, run.created_by), run.run_id)
                 if outcome != "running":
                     self._finish_open(run, outcome, message, now, report)
             except Exception:  # noqa: BLE001
@@ -356,10 +356,11 @@ class Scheduler:
         report.disabled.append(row.name)
         log.warning("schedule %r disabled: %s", row.name, reason)
 
-    def _project(self, project_id: str) -> "Project":
-        project = self._projects.get(project_id)
+    def _project(self, project_id: str, user: str) -> "Project":
+        """The project as the schedule's creator sees it: runs start as that user."""
+        project = self._projects.get((project_id, user))
         if project is None:
-            project = self._projects[project_id] = self.catalog.project_by_id(project_id)
+            project = self._projects[(project_id, user)] = self.catalog.as_user(user).project_by_id(project_id)
         return project
 
     # -- shutting down ----------------------------------------------------------------------
@@ -369,7 +370,7 @@ class Scheduler:
         r, s = schema.schedule_runs, schema.schedules
         with self.catalog.engine.connect() as connection:
             return list(connection.execute(
-                sa.select(r, s.c.project_id, s.c.target_type).select_from(r.join(s, r.c.schedule_id == s.c.id))
+                sa.select(r, s.c.project_id, s.c.target_type, s.c.created_by).select_from(r.join(s, r.c.schedule_id == s.c.id))
                 .where(r.c.status == "fired", r.c.scheduler == self.name)).all())
 
     def drain(self, grace: float, *, cancel_wait: float = 30.0, poll: float = 0.2) -> int:
@@ -391,7 +392,7 @@ class Scheduler:
                         continue
                     log.warning("cancelling %s %s of tick %s: the scheduler is stopping", run.run_type,
                                 run.run_name or run.run_id, _fmt(run.tick))
-                    target(run.target_type).cancel(self._project(run.project_id), run.run_id)
+                    target(run.target_type).cancel(self._project(run.project_id, run.created_by), run.run_id)
                     cancelled += 1
                 hard_deadline = now + cancel_wait
             elif hard_deadline is not None and now >= hard_deadline:

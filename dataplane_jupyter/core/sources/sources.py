@@ -61,6 +61,8 @@ class Connector:
 
         `overrides` are fields as a form holds them before saving: they replace the stored ones
         (a secret not given keeps its stored value, `None` for a plain field clears it)."""
+        if overrides:  # stored secrets sent with other fields: managing the secrets
+            self.project.require("owner", "test a connector with changed fields")
         config, secrets = self._merged(overrides)
         if overrides:
             self.kind_impl.validate(config, secrets)
@@ -109,7 +111,8 @@ class Connector:
         values: dict[str, Any] = {"config": new_config, "secrets": secret_box(self.project).seal(new_secrets)}
         if name is not None:
             values["name"] = name
-        records.update(self.project.catalog.engine, schema.connectors, self.project, self.id, "Connector", **values)
+        records.update(self.project.catalog.engine, schema.connectors, self.project, self.id, "Connector",
+                       need="owner", **values)
         return self.project.connectors[self.id]
 
     def users(self) -> list[str]:
@@ -124,6 +127,7 @@ class Connector:
 
     def delete(self) -> None:
         """Delete the connector; refused while datasources or exporters use it."""
+        self.project.require("owner", "delete a connector")
         users = self.users()
         if users:
             raise InUse(f"Connector {self.name!r} is used by {', '.join(users)}: delete or change them first.")
@@ -142,7 +146,7 @@ class Connectors(records.Collection[Connector]):
         config, secrets = implementation.split(fields)
         implementation.validate(config, secrets)
         record_id = records.insert(
-            self.project.catalog.engine, schema.connectors, self.project, name, "Connector",
+            self.project.catalog.engine, schema.connectors, self.project, name, "Connector", need="owner",
             kind=kind, config=config, secrets=secret_box(self.project).seal(secrets),
         )
         return self[record_id]
@@ -232,6 +236,7 @@ class Datasource:
 
     def delete(self) -> None:
         """Forget the datasource; datasets imported from it stay (its schedules are disabled at their next tick)."""
+        self.project.require("editor", "delete a datasource")
         records.delete(self.project.catalog.engine, schema.datasources, self.id)
 
 
