@@ -32,11 +32,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _in_profile(item: pytest.Item, team: bool) -> bool:
+    """Marked `team`: runs in both profiles; `team(only=True)`: in the team profile only."""
+    mark = item.get_closest_marker("team")
+    return mark is not None if team else mark is None or not mark.kwargs.get("only")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--profile") != "team":
-        return
-    keep = [item for item in items if item.get_closest_marker("team")]
-    dropped = [item for item in items if not item.get_closest_marker("team")]
+    team = team_profile(config)
+    keep = [item for item in items if _in_profile(item, team)]
+    dropped = [item for item in items if not _in_profile(item, team)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep

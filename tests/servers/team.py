@@ -83,6 +83,7 @@ def start(workers: int = 2) -> Team:
         raise
     team = Team(pg, server, None)
     env = {**team.storage_env(), "AWS_EC2_METADATA_DISABLED": "true",
+           "DATAPLANE_SPREAD_MIN_ROWS": "100000",  # statistics spread over the workers at test sizes
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     team.saved_env = {name: os.environ.get(name) for name in env}
     os.environ.update(env)
