@@ -82,7 +82,10 @@ def start(workers: int = 2) -> Team:
         pg.stop()
         raise
     team = Team(pg, server, None)
+    from cryptography.fernet import Fernet
+
     env = {**team.storage_env(), "AWS_EC2_METADATA_DISABLED": "true",
+           "DATAPLANE_SECRET_KEY": Fernet.generate_key().decode(),  # one key for every machine (the guide)
            "DATAPLANE_SPREAD_MIN_ROWS": "100000",  # statistics spread over the workers at test sizes
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     team.saved_env = {name: os.environ.get(name) for name in env}
