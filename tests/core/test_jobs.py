@@ -116,7 +116,6 @@ def test_a_process_job_outlives_the_process_that_started_it(process_catalog, tmp
     assert marker.read_text() == "done"
 
 
-@pytest.mark.team
 def test_a_killed_worker_leaves_a_failed_job_never_a_running_one(process_catalog):
     jobs = process_catalog.jobs
     job = jobs.start("t", f"{FN}:steps", params={"n": 1000, "delay": 0.05}, on_end=f"{FN}:record_end")

@@ -23,8 +23,8 @@ def project(catalog):
 def stored_types(ds) -> dict:
     import json
 
-    path = ds.catalog.storage.path(ds._data_path)
-    return json.loads(pq.read_metadata(path).metadata[b"dataplane.types"])
+    with ds.catalog.storage.open(ds._data_path) as stream:  # local or S3 storage (team profile)
+        return json.loads(pq.read_metadata(stream).metadata[b"dataplane.types"])
 
 
 def dataset_files(catalog, ds) -> list[str]:

@@ -41,7 +41,6 @@ def write_module(folder: Path, name: str, code: str) -> None:
     (folder / f"{name}.py").write_text(textwrap.dedent(code))
 
 
-@pytest.mark.team
 def test_sql_and_python_steps_make_an_output_dataset_with_statistics(project: Any, tmp_path: Path) -> None:
     write_module(tmp_path, "transforms", """
         import pandas as pd
@@ -256,7 +255,6 @@ def test_cancel_stops_the_run_at_the_next_step_boundary(project: Any, tmp_path: 
         run.cancel()
 
 
-@pytest.mark.team
 def test_a_worker_killed_mid_run_fails_the_run_naming_the_step_and_publishes_nothing(
         process_catalog: dp.Catalog, tmp_path: Path) -> None:
     project = process_catalog.project("p")
