@@ -98,7 +98,8 @@ def test_two_processes_creating_the_same_name_one_wins_the_other_is_told(isolate
     codes = sorted(code for _, _, code in outcomes)
     assert codes == [0, 3], outcomes
     refused = next(out for out, _, code in outcomes if code == 3)
-    assert "already exists" in refused and "'same'" in refused, refused
+    # dp.AlreadyExists with its usual message ("… already exists" / "… already has a connector named …")
+    assert refused.startswith("refused: ") and "already" in refused and "'same'" in refused, refused
     catalog = dp.Catalog(isolated_home)
     if what == "project":
         assert sorted(p.name for p in catalog.projects()) == ["p", "same"]
