@@ -84,6 +84,7 @@ def accumulate_row_groups(storage_url: str, relative: str, row_groups: list[int]
     file = pq.ParquetFile(storage.path(relative), filesystem=storage.filesystem(), pre_buffer=False,
                           buffer_size=2 ** 20)
     acc = StatsAccumulator.for_parquet(file.metadata, sample_rows=sample_rows)
+    _sketch_from_the_start(acc, file.metadata.num_rows)
     width = max(file.metadata.num_columns, 1)
     batch_rows = max(1024, min(262_144, 4_000_000 // width))
     try:
@@ -101,6 +102,21 @@ def accumulate_row_groups(storage_url: str, relative: str, row_groups: list[int]
         hashes._pending_size = hashes._pending[0].size
         hashes.close()
     return acc, str(get_worker().address)
+
+
+def _sketch_from_the_start(acc: StatsAccumulator, file_rows: int) -> None:
+    """When the whole file's numeric values exceed what one machine keeps exactly, one machine
+    ends with sketches for them: so does every partition, from its first row, instead of keeping
+    up to that many values per partition (several partitions per worker would not fit its
+    memory limit)."""
+    from dataplane_jupyter.core.stats import aggregates
+    from dataplane_jupyter.core.stats.accumulate import NumberState
+
+    numbers = [s for s in acc.states if isinstance(s, NumberState)]
+    if numbers and file_rows * len(numbers) > aggregates.EXACT_LIMIT_VALUES:
+        for state in numbers:
+            state.to_sketch()
+        acc.exact_numbers = False
 
 
 def _spilled(hashes: Any) -> Any:
