@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite: ruff, mypy (core), eslint and tsc (labextension), the frontend's unit tests (vitest), everything but the browser tests, then the
 # browser tests in their own pytest run (pytest-jupyter's event-loop fixtures clash with sync
-# Playwright, see TOOLCHAIN.md).
+# Playwright, see TOOLCHAIN.md), then the team profile: the tests marked `team` again on a
+# PostgreSQL catalog, S3 storage and a two-worker Dask cluster (docs/deployment.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -18,3 +19,4 @@ fi
 (cd labextension && npm test)
 "$PY" -m pytest -m "not browser" "$@"
 "$PY" -m pytest -m browser tests/browser "$@"
+"$PY" -m pytest --profile team -m "not browser" "$@"

@@ -8,7 +8,7 @@ import json
 import typing
 import unicodedata
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, TypeVar
+from typing import Any, BinaryIO, Callable, Iterator, TypeVar
 from urllib.parse import quote
 
 from jupyter_server.auth.identity import IdentityProvider, LegacyIdentityProvider, PasswordIdentityProvider
@@ -201,6 +201,17 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
         while chunk := await self.call(stream.read, 1 << 20):
             self.write(chunk)
             await self.flush()
+        self.finish(set_content_type=media_type)  # APIHandler.finish would reset it to JSON
+
+    async def send_chunks(self, first: bytes, rest: Iterator[bytes], media_type: str, filename: str) -> None:
+        """Stream a download produced chunk by chunk (each next chunk made off the event loop)."""
+        self.set_header("Content-Type", media_type)
+        self.set_header("Content-Disposition", content_disposition(filename))
+        chunk = first
+        while chunk:
+            self.write(chunk)
+            await self.flush()
+            chunk = await self.call(next, rest, b"")
         self.finish(set_content_type=media_type)  # APIHandler.finish would reset it to JSON
 
     def body(self, model: type[BaseModel]) -> Any:

@@ -152,10 +152,11 @@ class DownloadHandler(DataplaneHandler):
     async def get(self, project: str, dataset: str) -> None:
         fmt = self.query(DownloadQuery).format
         ds = await self.call(self.dataset, project, dataset)
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"{ds.id}.{fmt}"  # by id: a name may be too long for a file
-            await self.call(ds.download, path, fmt)
-            await self.send_file(path, "text/csv" if fmt == "csv" else "application/vnd.apache.parquet", f"{ds.name}.{fmt}")
+        chunks = await self.call(ds.iter_bytes, fmt)
+        # the first chunk before the headers: a dataset that cannot be read answers an error, not half a file
+        first = await self.call(next, chunks, b"")
+        await self.send_chunks(first, chunks, "text/csv" if fmt == "csv" else "application/vnd.apache.parquet",
+                               f"{ds.name}.{fmt}")
 
 
 class RejectedRowsHandler(DataplaneHandler):

@@ -60,6 +60,7 @@ def test_help_without_a_verb(argv):
     assert "usage: dataplane" in result.stdout
 
 
+@pytest.mark.team
 def test_datasets_import_wait_json_then_stats(isolated_home, tmp_path):
     path = tmp_path / "tips.csv"
     path.write_text("day\ttotal\tsmoker\nSun\t16.99\tNo\nSat\t10.34\tYes\nSun\t21.01\tNo\n")
@@ -71,6 +72,7 @@ def test_datasets_import_wait_json_then_stats(isolated_home, tmp_path):
     assert set(stats) >= {"summary", "columns", "correlation", "sample"}
 
 
+@pytest.mark.team
 def test_a_failed_import_exits_non_zero_with_the_error(isolated_home, tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text("")
@@ -80,6 +82,7 @@ def test_a_failed_import_exits_non_zero_with_the_error(isolated_home, tmp_path):
     assert result.stderr.strip().splitlines()[-1].startswith("error: Dataset 'empty' failed")
 
 
+@pytest.mark.team
 def test_following_a_job_whose_worker_died_ends_with_the_reason(isolated_home):
     catalog = dp.Catalog(isolated_home, executor="process")
     job = catalog.jobs.start("t", "tests.core.job_functions:steps", params={"n": 10_000, "delay": 0.05})

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 import dataplane_jupyter as dp
 
@@ -17,6 +18,7 @@ def dataplane(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.team
 def test_create_run_history_and_a_cancelled_export_exits_1(isolated_home, tmp_path):
     out = tmp_path / "out.db"
     sqlite3.connect(out).close()

@@ -113,6 +113,18 @@ def test_every_mode_through_ds_export_reads_back(project: Any, target: Target) -
         "keep": "cancelled", "over": "succeeded", "stamp": "succeeded"}
 
 
+@pytest.mark.team(only=True)
+@pytest.mark.parametrize("kind", ["postgres", "sqlite", "s3"])
+def test_every_mode_from_the_team_storage(kind: str, catalog: dp.Catalog, request: pytest.FixtureRequest,
+                                          unique: str, tmp_path: Path) -> None:
+    """The three modes again with the datasets in the team's S3 storage and the exports run by
+    the Dask workers (team profile; the local profile runs every kind above)."""
+    target = make_target(kind, request, unique, tmp_path)
+    project = catalog.project("p")
+    project.connectors.create("remote", kind=target.kind, **target.config, **target.secrets)
+    test_every_mode_through_ds_export_reads_back(project, target)
+
+
 def failing_batches(monkeypatch: pytest.MonkeyPatch, cut: Any = None) -> None:
     """Datasets yield one batch, then fail; or, given a `cut`, run it and yield one more batch
     (the export then fails on the cut connection or not at all)."""

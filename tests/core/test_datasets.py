@@ -8,6 +8,8 @@ import pytest
 
 import dataplane_jupyter as dp
 
+pytestmark = pytest.mark.team
+
 EUROPEAN = "name;price;qty\nA;1,5;3\nB;2,25;4\n\"C;x\";3,75;5\n"
 
 

@@ -80,6 +80,7 @@ def test_every_neighbour_of_a_point_is_in_its_cluster(project, method):
     assert purity >= (0.9 if method == "tsne" else 1.0)  # t-SNE on 120 points frays cluster edges
 
 
+@pytest.mark.team
 def test_embeddings_have_one_row_per_dataset_row(project):
     ds = ready(project, clusters(), "c")
     ds.compute_embeddings(method="pca").wait(timeout=WAIT)
@@ -253,6 +254,7 @@ def test_refusals_before_computing_and_bad_options(project):
         ds.neighbors(0, k=0)
 
 
+@pytest.mark.team
 def test_save_selection_makes_a_ready_dataset_with_exactly_those_rows(project):
     frame = clusters()
     ds = ready(project, frame, "c")
@@ -270,6 +272,7 @@ def test_save_selection_makes_a_ready_dataset_with_exactly_those_rows(project):
     assert "bad" not in project.datasets
 
 
+@pytest.mark.team
 def test_jobs_run_in_a_worker_process(process_catalog):
     ds = process_catalog.project("p").datasets.from_pandas(clusters(), "c").wait(timeout=WAIT)
     handle = ds.compute_embeddings(method="pca").wait(timeout=WAIT)

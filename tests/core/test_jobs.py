@@ -26,6 +26,7 @@ def wait_until(predicate, timeout: float = 20.0, step: float = 0.05):
     raise AssertionError("condition not reached in time")
 
 
+@pytest.mark.team
 def test_start_returns_at_once_and_the_job_succeeds(catalog):
     started = time.monotonic()
     job = catalog.jobs.start("test.steps", f"{FN}:steps", params={"n": 20, "delay": 0.05})
@@ -46,6 +47,7 @@ def test_progress_is_visible_while_running(catalog):
     catalog.jobs.wait(job.id, timeout=30)
 
 
+@pytest.mark.team
 def test_domain_error_and_bug_both_end_failed_with_a_message(catalog):
     refused = catalog.jobs.wait(catalog.jobs.start("t", f"{FN}:refuse").id, timeout=20)
     assert refused.status is JobStatus.FAILED

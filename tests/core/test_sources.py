@@ -67,6 +67,7 @@ def test_unknown_kind_and_unknown_field_are_refused_by_name(project):
     assert error.value.field == "colour"
 
 
+@pytest.mark.team
 def test_datasource_test_then_import_streams_a_table_into_a_ready_dataset(project, sales_db):
     project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(sales_db))
     preview = project.datasources.test("lite", table="sales", rows=5)
@@ -93,6 +94,7 @@ def test_a_connector_in_use_cannot_be_deleted(project, sales_db):
     project.connectors["lite"].delete()
 
 
+@pytest.mark.team
 def test_a_missing_table_fails_the_import_with_the_cause(project, sales_db):
     project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(sales_db))
     project.datasources.create("gone", connector="lite", table="no_such_table")

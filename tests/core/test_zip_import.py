@@ -23,8 +23,8 @@ def project(catalog):
 def stored_types(ds) -> dict:
     import json
 
-    path = ds.catalog.storage.path(ds._data_path)
-    return json.loads(pq.read_metadata(path).metadata[b"dataplane.types"])
+    with ds.catalog.storage.open(ds._data_path) as stream:  # local or S3 storage (team profile)
+        return json.loads(pq.read_metadata(stream).metadata[b"dataplane.types"])
 
 
 def dataset_files(catalog, ds) -> list[str]:
@@ -32,6 +32,7 @@ def dataset_files(catalog, ds) -> list[str]:
     return catalog.storage.fs.find(root) if catalog.storage.fs.exists(root) else []
 
 
+@pytest.mark.team
 def test_a_zip_with_one_csv_imports_it_with_its_images(project, tmp_path, catalog):
     path = make_zip(tmp_path / "pets.zip", {
         "data/pets.csv": "id,photo,label\n1,img/a.jpg,cat\n2,img/b.png,dog\n3,img/gone.jpg,cat\n",
@@ -66,6 +67,7 @@ def test_several_csvs_without_index_csv_fail_naming_it(project, tmp_path, catalo
     assert ds.status == "failed" and dataset_files(catalog, ds) == []
 
 
+@pytest.mark.team
 def test_a_zip_without_csv_makes_rows_with_categories_from_folders(project, tmp_path):
     # spec example: animals at the second level of folders; the cars at one level are ignored
     path = make_zip(tmp_path / "photos.zip", {
@@ -101,6 +103,7 @@ def test_images_at_the_top_give_no_category(project, tmp_path):
     assert ds.to_pandas().columns.tolist() == ["image"]
 
 
+@pytest.mark.team
 def test_a_csv_referencing_npy_files_makes_a_tensor_feature(project, tmp_path):
     path = make_zip(tmp_path / "t.zip", {
         "index.csv": "x,target\nx/0.npy,1\nx/1.npy,0\n",

@@ -41,6 +41,7 @@ def write_module(folder: Path, name: str, code: str) -> None:
     (folder / f"{name}.py").write_text(textwrap.dedent(code))
 
 
+@pytest.mark.team
 def test_sql_and_python_steps_make_an_output_dataset_with_statistics(project: Any, tmp_path: Path) -> None:
     write_module(tmp_path, "transforms", """
         import pandas as pd
@@ -133,6 +134,7 @@ def write_notebook(path: Path, *cells: str) -> None:
     nbformat.write(notebook, path)
 
 
+@pytest.mark.team
 def test_notebook_step_gets_parameters_and_inputs_and_is_kept(project: Any, tmp_path: Path) -> None:
     write_notebook(tmp_path / "enrich.ipynb", """
         import pandas as pd
@@ -187,6 +189,7 @@ def test_params_override_step_fields_for_one_run_and_versions_are_recorded(proje
         pipe.run(params={"big": {"query": "select * from elsewhere"}})
 
 
+@pytest.mark.team
 def test_retry_starts_again_at_the_failed_step_and_reuses_the_rest(project: Any, tmp_path: Path) -> None:
     write_module(tmp_path, "flaky", f"""
         from pathlib import Path

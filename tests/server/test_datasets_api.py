@@ -6,6 +6,7 @@ import asyncio
 import io
 
 import pandas as pd
+import pytest
 
 
 async def wait_ready(api, project: str, dataset: str) -> dict:
@@ -17,6 +18,7 @@ async def wait_ready(api, project: str, dataset: str) -> dict:
     raise AssertionError("import never finished")
 
 
+@pytest.mark.team
 async def test_upload_statistics_sample_and_download(api, isolated_home):
     await api("POST", "projects", {"name": "p"})
     content = "city,price\nParis,1.5\nLyon,2.5\nNice,3.5\n".encode()
@@ -66,6 +68,7 @@ async def test_upload_errors(api, isolated_home):
     assert not list((isolated_home / "uploads").iterdir())
 
 
+@pytest.mark.team
 async def test_rejected_rows_over_rest_and_strict_upload(api, isolated_home):
     await api("POST", "projects", {"name": "p"})
     content = ("a,b,c\n1,2,3\n" + "4,5,6\n" * 20 + '7,8,9,"x\ny",10\n').encode()

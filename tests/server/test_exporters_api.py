@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 
 import pandas as pd
+import pytest
 
 import dataplane_jupyter as dp
 
@@ -20,6 +21,7 @@ async def wait_run(api, run_id: str) -> dict:
     raise AssertionError(f"export run still {run['status']}")
 
 
+@pytest.mark.team
 async def test_exporter_lifecycle_export_history_and_errors(api, isolated_home, tmp_path):
     out = tmp_path / "out.db"
     sqlite3.connect(out).close()

@@ -43,6 +43,7 @@ def jp_server_config(isolated_home, interrupted_job):
     }
 
 
+@pytest.mark.team
 async def test_server_start_fails_jobs_left_running_by_a_dead_worker(api, interrupted_job):
     code, body = await api("GET", f"jobs/{interrupted_job.id}")
     assert code == 200

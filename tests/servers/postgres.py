@@ -60,7 +60,7 @@ class PostgresServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start() -> PostgresServer:
+def start(max_connections: int = 50) -> PostgresServer:
     """initdb a fresh cluster under /tmp and run it on a free 127.0.0.1 port."""
     bindir = _bindir()
     # initdb refuses to run as root: run the cluster as the `postgres` system user then.
@@ -84,7 +84,7 @@ def start() -> PostgresServer:
         "postgres",
         [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(root),
          "-c", f"listen_addresses={HOST}", "-c", "fsync=off", "-c", "synchronous_commit=off",
-         "-c", "full_page_writes=off", "-c", "max_connections=50"],
+         "-c", "full_page_writes=off", "-c", f"max_connections={max_connections}"],
         log, user=user,
     )
     server = PostgresServer(process, port, root)

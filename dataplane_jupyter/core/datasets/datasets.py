@@ -31,6 +31,36 @@ if TYPE_CHECKING:
 
 DOWNLOAD_FORMATS = ("csv", "parquet")
 WHAT = "Dataset"
+# row groups are what readers fetch as a unit and what statistics spread over Dask workers
+ROW_GROUP_ROWS = 131_072
+
+
+class _Chunks:
+    """A write-only binary file that keeps what is written until `take()` hands it over."""
+
+    closed = False
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        self.size += len(data)
+        return len(data)
+
+    def writable(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def take(self) -> bytes:
+        data, self.parts, self.size = b"".join(self.parts), [], 0
+        return data
 
 
 def _describe_query() -> sa.Select:
@@ -236,7 +266,7 @@ class Datasets:
         folder = dataset_folder(self.project.id, dataset_id)
         try:
             with self.catalog.storage.open(f"{folder}/{DATA_FILE}", "wb") as out:
-                pq.write_table(table, out)
+                pq.write_table(table, out, row_group_size=ROW_GROUP_ROWS)
         except BaseException:
             self[dataset_id].delete()
             raise
@@ -443,6 +473,31 @@ class Dataset(ImportedRecord[DescribeDataset]):
         with writer:
             for batch in [first, *batches] if first is not None else []:
                 writer.write_batch(csv_batch(batch) if csv else batch)
+
+    def iter_bytes(self, format: str = "csv", chunk_bytes: int = 1 << 20) -> Iterator[bytes]:
+        """The dataset as a download, in chunks of about `chunk_bytes`, produced as they are
+        sent: Parquet is the stored file read from the storage (local or an object store)
+        without a local copy; CSV is written batch by batch (as :meth:`write_to`)."""
+        fmt = format.lower()
+        if fmt not in DOWNLOAD_FORMATS:
+            raise InvalidInput(f"Download format {fmt!r} is not one of {DOWNLOAD_FORMATS}.", field="format")
+        self._require_data()
+        if fmt == "parquet":
+            with self.catalog.storage.open(self._data_path) as stream:
+                while chunk := stream.read(chunk_bytes):
+                    yield chunk
+            return
+        sink = _Chunks()
+        batches = self._record_batches(65_536)
+        first = next(batches, None)
+        schema_ = first.schema if first is not None else self.to_arrow().schema
+        with pacsv.CSVWriter(sink, csv_schema(schema_)) as writer:
+            for batch in [first, *batches] if first is not None else []:
+                writer.write_batch(csv_batch(batch))
+                if sink.size >= chunk_bytes:
+                    yield sink.take()
+        if sink.size:
+            yield sink.take()
 
     def rename(self, new_name: str) -> "Dataset":
         """Give the dataset another name (unique in its project)."""

@@ -244,7 +244,8 @@ def run_statistics(ctx: JobContext) -> dict[str, Any]:
 
 
 def _compute_statistics(ctx: JobContext) -> dict[str, Any]:
-    from dataplane_jupyter.core.stats import compute_statistics, first_figures
+    from dataplane_jupyter.core.stats import first_figures
+    from dataplane_jupyter.core.stats.spread import dataset_statistics
 
     catalog, params = ctx.catalog, ctx.params
     dataset_id = params["dataset_id"]
@@ -254,12 +255,13 @@ def _compute_statistics(ctx: JobContext) -> dict[str, Any]:
     start = COPY_SHARE if ctx.job.kind == "dataset.import" else 0.0
     ctx.progress(start, "Computing statistics", force=True)
     _store_statistics(catalog, dataset_id, {**first_figures(data, filesystem=fs), "partial": True})
-    payload = compute_statistics(
-        data, filesystem=fs, progress=lambda f, m: ctx.progress(start + f * (1 - start), m)
+    payload, spread = dataset_statistics(  # on the Dask executor, large files spread over its workers
+        catalog.storage, f"{folder}/{DATA_FILE}",
+        progress=lambda f, m: ctx.progress(start + f * (1 - start), m),
     )
     _store_statistics(catalog, dataset_id, {**payload, "partial": False})
     _set(catalog, dataset_id, status=DatasetStatus.READY.value, size_bytes=catalog.storage.size(folder), error=None)
-    return {"rows": payload["summary"]["rows"], "columns": payload["summary"]["columns"]}
+    return {"rows": payload["summary"]["rows"], "columns": payload["summary"]["columns"], **spread}
 
 
 def _store_statistics(catalog: "Catalog", dataset_id: str, payload: dict[str, Any]) -> None:

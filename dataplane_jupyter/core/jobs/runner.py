@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 CANCELLED = "Cancelled at the user's request."
 CANCELLED_THEN_ENDED = "Cancelled at the user's request (its worker process was stopped before it finished)."
+WORKER_DIED = ("Interrupted: the Dask worker running this job died before it finished (killed, out of memory, "
+               "or its machine stopped). Start it again.")
 
 JobFunction = Callable[["JobContext"], "dict[str, Any] | None"]
 
@@ -174,13 +176,32 @@ def _submit_to_dask(catalog: "Catalog", job: Job) -> None:
 
 def run_in_dask_worker(catalog_class: "type[Catalog]", settings: Settings, job_id: str) -> str:
     """Task body on a Dask worker: open the same catalog and run the job (the class travels by
-    reference, so this module needs no import of the catalog, which imports it)."""
+    reference, so this module needs no import of the catalog, which imports it).
+
+    Dask runs a task again on another worker when the worker running it died. A job found
+    `running` here was therefore started by a worker that died mid-job: it ends failed (or
+    cancelled, when that was asked) with the reason and its target cleaned up, instead of
+    staying `running` for ever; a job found finished is left alone. The check does not need
+    the dead worker's host, so it holds on a cluster of several machines."""
     catalog = catalog_class(
         settings.home, catalog_url=settings.catalog_url, storage_url=settings.storage_url,
-        executor="thread",  # jobs a job starts stay on this worker
+        executor="thread", dask_address=settings.dask_address,  # jobs a job starts stay on this worker
         user=settings.user, access=settings.access,  # the starter's, in the starter's access mode
     )
-    return run_job(catalog, job_id).status.value
+    try:
+        job = catalog.jobs.store.get(job_id)
+        if job.status.finished:
+            return job.status.value
+        if job.status is JobStatus.RUNNING:
+            ended = CANCELLED_THEN_ENDED if job.cancel_requested else WORKER_DIED
+            status = JobStatus.CANCELLED if job.cancel_requested else JobStatus.FAILED
+            try:
+                return end_job(catalog, job, status, ended).status.value
+            except DataplaneError:  # ended meanwhile (the reaper of its host got there first)
+                return catalog.jobs.store.get(job_id).status.value
+        return run_job(catalog, job_id).status.value
+    finally:
+        catalog.engine.dispose()  # a worker runs many jobs: no idle connections left per catalog
 
 
 def _reap_child_later(process: subprocess.Popen[bytes]) -> None:

@@ -19,6 +19,7 @@ import importlib
 import inspect
 import io
 import logging
+import shutil
 import sys
 import threading
 import time
@@ -116,12 +117,32 @@ class Run:
     def folder(self) -> str:
         return run_folder(self.row.project_id, self.row.id)
 
-    def path(self, relative: str) -> Path:
-        """A local path of a stored file (DuckDB, nbclient and joblib need one)."""
+    @property
+    def remote(self) -> bool:
+        """True when the dataset storage is not a local folder (an object store)."""
         fs = self.catalog.storage.filesystem()
-        if "file" not in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,)):
-            raise InvalidState("pipelines need a local dataset storage for now (DATAPLANE_STORAGE_URL is remote)")
-        return Path(self.catalog.storage.path(relative))
+        return "file" not in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
+
+    @property
+    def scratch(self) -> Path:
+        """With a remote storage: the run's local workspace on the machine running it."""
+        return self.catalog.settings.home / "pipeline-work" / self.row.id
+
+    def path(self, relative: str) -> Path:
+        """A local path of a stored file (DuckDB, nbclient and joblib need one). With a remote
+        storage (S3…), a path in the run's local workspace: a stored file (an input dataset, a
+        result reused from an earlier run) is streamed there once; step results written there
+        are uploaded to the storage when the step succeeds (`_keep_result`)."""
+        if not self.remote:
+            return Path(self.catalog.storage.path(relative))
+        local = self.scratch / relative
+        if not local.exists() and self.catalog.storage.exists(relative) and not self.catalog.storage.fs.isdir(
+                self.catalog.storage.path(relative)):
+            local.parent.mkdir(parents=True, exist_ok=True)
+            partial = local.with_name(local.name + ".part")
+            self.catalog.storage.fs.get_file(self.catalog.storage.path(relative), str(partial))
+            partial.replace(local)
+        return local
 
     def local(self, value: str, what: str, field_name: str) -> Path:
         """A user path (model, notebook) made absolute against the run's base folder."""
@@ -203,6 +224,8 @@ def run_pipeline(ctx: JobContext) -> dict[str, Any]:
     outputs = {s.name: s.dataset for s in step_rows(catalog.engine, [run_id])[run_id] if s.dataset_role == "output"}
     catalog.storage.remove(f"{run.folder}/work")
     catalog.storage.remove(f"{run.folder}/duckdb")
+    if run.remote:
+        shutil.rmtree(run.scratch, ignore_errors=True)
     return {"outputs": outputs}
 
 
@@ -444,6 +467,7 @@ def _execute(run: Run, name: str, step: dict[str, Any]) -> Outcome:
         fail("failed", message)
         raise _StepFailed(name, step["kind"], message) from None
     seconds = round(time.monotonic() - started, 3)
+    _keep_result(run, outcome.result_path)
     log_(f"done in {seconds:.2f} s: {outcome.message}")
     values = {k: v for k, v in vars(outcome).items() if v is not None}
     update_step(catalog, run_id, name, only_from=("running",), status="succeeded", seconds=seconds, log=log_.text(),
@@ -509,6 +533,16 @@ class _StepFailed(DataplaneError):
 
 def _parquet_rows(path: Path) -> int:
     return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+def _keep_result(run: Run, relative: str | None) -> None:
+    """With a remote storage, upload a step's result from the run's workspace to the storage
+    (where a retry finds it, and publishing moves it)."""
+    if relative and run.remote and relative.startswith(f"{run.folder}/work/"):
+        local = run.scratch / relative
+        if local.exists():
+            run.catalog.storage.writable_path(relative)
+            run.catalog.storage.fs.put_file(str(local), run.catalog.storage.path(relative))
 
 
 def _work(run: Run, name: str) -> tuple[str, Path]:
@@ -914,10 +948,12 @@ def _publish(run: Run, name: str, role: str) -> None:
         storage.fs.mv(storage.path(relative), storage.path(target))
     else:  # a dataset read as it is, or a result reused from an earlier run: copy
         storage.fs.copy(storage.path(relative), storage.path(target))
-    arrow_schema = pq.read_schema(run.path(target))
+    with storage.open(target) as stream:  # the footer only, local or remote
+        metadata = pq.ParquetFile(stream).metadata
+    arrow_schema = metadata.schema.to_arrow_schema()
     with run.catalog.engine.begin() as connection:
         connection.execute(schema.datasets.update().where(schema.datasets.c.id == dataset_id).values(
-            status=DatasetStatus.COMPUTING_STATISTICS.value, rows=_parquet_rows(run.path(target)),
+            status=DatasetStatus.COMPUTING_STATISTICS.value, rows=int(metadata.num_rows),
             n_columns=len(arrow_schema), schema=[{"name": f.name, "type": None, "dtype": str(f.type)}
                                                  for f in arrow_schema]))
     params = {"dataset_id": dataset_id, "project_id": project.id}

@@ -15,6 +15,7 @@ finished publishing.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -336,6 +337,7 @@ def on_run_end(catalog: "Catalog", job: Job) -> None:
             update_step(catalog, run_id, step.name, only_from=("pending",), status="skipped",
                         message=f"Not run: the run {status}")
     _remove_unpublished(catalog, run, step_rows(catalog.engine, [run_id])[run_id])
+    shutil.rmtree(catalog.settings.home / "pipeline-work" / run_id, ignore_errors=True)  # a remote storage's local workspace
     for step in steps:
         if step.export_run_id and step.status != "reused":
             ended = replace(job, params={"run_id": step.export_run_id})

@@ -147,6 +147,19 @@ class NumberState:
     def kept_values(self) -> int:
         return sum(k.size for k in self.kept) if self.kept is not None else 0
 
+    def __getstate__(self) -> dict[str, Any]:  # picklable (Dask): the KLL sketch travels serialized
+        state = dict(self.__dict__)
+        if state.get("kll") is not None:
+            state["kll"] = bytes(state["kll"].serialize())
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if isinstance(state.get("kll"), bytes):
+            import datasketches
+
+            state = {**state, "kll": datasketches.kll_doubles_sketch.deserialize(state["kll"])}
+        self.__dict__.update(state)
+
     def update(self, array: pa.Array) -> None:
         keys, self.scale = physical(array)
         if keys.size == 0:
