@@ -3,9 +3,11 @@
 Pipeline: local UTF-8 copy (skipped for a local UTF-8 file) -> one DuckDB aggregate scan of
 the CSV that refuses bad rows with line numbers and confirms each column's type over every row
 (cheaply where the sample already suggests it, see :mod:`~dataplane_jupyter.core.ingest.probe`)
--> a full-rules scan of the few columns not confirmed -> a second scan of the CSV writing one
-typed Parquet file next to ``dest``, renamed into place (or uploaded through ``filesystem``),
-so a failed import leaves nothing at ``dest``.
+-> a full-rules scan of the few columns not confirmed -> a second scan of the CSV whose typed
+Arrow batches are written to one Parquet file next to ``dest`` (renamed into place, or
+uploaded through ``filesystem``, so a failed import leaves nothing at ``dest``) and handed, as
+they are written, to an optional :class:`BatchSink` (the import's statistics), so nothing reads
+the Parquet file again.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import tempfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO, Mapping, Protocol, cast
 
 import duckdb
 import fsspec
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataplane_jupyter.core.errors import InvalidInput
@@ -51,7 +54,6 @@ from dataplane_jupyter.core.ingest.sqltypes import (
     candidate_formats,
     datetime_check_select,
     ident,
-    literal,
     parse_profiles,
     profile_select,
 )
@@ -75,6 +77,16 @@ PROFILE_COLUMNS_PER_SCAN = 32
 _FIRST_LINES = 5
 
 
+class BatchSink(Protocol):
+    """Receives the typed batches of the Parquet file while they are written."""
+
+    def start(self, schema: pa.Schema, types: Mapping[str, str]) -> None:
+        """Called once, before the first batch, with the file's schema and semantic types."""
+
+    def update(self, batch: pa.RecordBatch) -> None:
+        """Called with every batch, in file order."""
+
+
 def csv_to_parquet(
     f: BinaryIO,
     dest: str,
@@ -86,6 +98,7 @@ def csv_to_parquet(
     filesystem: fsspec.AbstractFileSystem | None = None,
     memory_limit: str | None = None,
     on_bad_rows: OnBadRows = "repair",
+    sink: BatchSink | None = None,
 ) -> IngestResult:
     """Convert the CSV read from ``f`` (in format ``fmt``) into one Parquet file at ``dest``.
 
@@ -96,7 +109,9 @@ def csv_to_parquet(
     :mod:`~dataplane_jupyter.core.ingest.careful`); the rows set aside are in
     ``IngestResult.rejected``. Column types follow
     :mod:`~dataplane_jupyter.core.ingest.sqltypes`; the types and ``fmt`` are stored in the
-    Parquet key-value metadata (:data:`META_TYPES`, :data:`META_FORMAT`).
+    Parquet key-value metadata (:data:`META_TYPES`, :data:`META_FORMAT`). ``sink`` (optional)
+    receives every batch of the file as it is written (see :class:`BatchSink`); after a
+    failure its state is meaningless.
     """
     if on_bad_rows not in ON_BAD_ROWS:
         raise InvalidInput(f"on_bad_rows must be one of {', '.join(ON_BAD_ROWS)}, got {on_bad_rows!r}",
@@ -110,12 +125,13 @@ def csv_to_parquet(
         if not careful:
             try:
                 result = _fast(path, fmt, workdir, dest, filesystem, source=source,
-                               progress=progress, memory_limit=memory_limit)
+                               progress=progress, memory_limit=memory_limit, sink=sink)
             except _RowsRejected:
                 careful = True
         if careful:
             result = _careful(path, fmt, workdir, dest, filesystem, source=source,
-                              progress=progress, memory_limit=memory_limit, mode=on_bad_rows)
+                              progress=progress, memory_limit=memory_limit, mode=on_bad_rows,
+                              sink=sink)
     progress(1.0, f"imported {source}")
     assert result is not None
     return result
@@ -123,7 +139,8 @@ def csv_to_parquet(
 
 def _fast(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
           filesystem: fsspec.AbstractFileSystem | None, *, source: str, progress: Progress,
-          memory_limit: str | None, reading: CsvFormat | None = None) -> IngestResult:
+          memory_limit: str | None, reading: CsvFormat | None = None,
+          sink: BatchSink | None = None) -> IngestResult:
     """The strict one-table read (DuckDB); raises :class:`_RowsRejected` on a bad row."""
     reading = reading or fmt
     names, warnings, sample = _names_and_sample(path, reading, source=source)
@@ -134,7 +151,7 @@ def _fast(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
                             progress=progress)
         warnings += [w for p in plans for w in p.warnings] + _row_warnings(rows, source)
         _write(con, plans, fmt, table, workdir, dest, filesystem, progress=progress,
-               source=source)
+               source=source, rows=rows, sink=sink)
     finally:
         con.close()
     columns = _schemas(plans, dest, filesystem)
@@ -153,7 +170,8 @@ def _needs_careful(path: Path, fmt: CsvFormat) -> bool:
 
 def _careful(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
              filesystem: fsspec.AbstractFileSystem | None, *, source: str, progress: Progress,
-             memory_limit: str | None, mode: OnBadRows) -> IngestResult:
+             memory_limit: str | None, mode: OnBadRows,
+             sink: BatchSink | None = None) -> IngestResult:
     text, truncated = _sample_text(path)
     shape = detect_shape(text, fmt.separator, fmt.quotechar, fmt.escapechar,
                          truncated=truncated, skip_lines=fmt.skip_lines)
@@ -170,7 +188,8 @@ def _careful(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
                       record_delimiter="\n")
     try:
         result = _fast(normalised, fmt, workdir, dest, filesystem, source=source,
-                       progress=progress, memory_limit=memory_limit, reading=reading)
+                       progress=progress, memory_limit=memory_limit, reading=reading,
+                       sink=sink)
     except _RowsRejected as exc:  # the normalised copy always has the table's field count
         raise InvalidInput(f"{source}: {exc}") from None
     result.warnings[:0] = careful_warnings(done, fmt, source=source)
@@ -361,21 +380,32 @@ def _row_warnings(rows: int, source: str) -> list[IngestWarning]:
 
 def _write(con: duckdb.DuckDBPyConnection, plans: list[ColumnPlan], fmt: CsvFormat,
            table: str, workdir: Path, dest: str, filesystem: fsspec.AbstractFileSystem | None, *,
-           progress: Progress, source: str) -> None:
+           progress: Progress, source: str, rows: int, sink: BatchSink | None = None) -> None:
+    """Second scan of the CSV: DuckDB's typed Arrow batches, in file order, are written to
+    the Parquet file (zstd) and handed to ``sink`` in the same pass."""
     remote = filesystem is not None and not _is_local(filesystem)
     target = workdir / "out.parquet" if remote else Path(f"{dest}.partial")
-    meta = {META_TYPES: json.dumps({p.name: p.type for p in plans}),
-            META_FORMAT: json.dumps(fmt.to_dict())}
-    kv = "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in meta.items()) + "}"
+    types = {p.name: p.type for p in plans}
+    meta = {META_TYPES: json.dumps(types), META_FORMAT: json.dumps(fmt.to_dict())}
     select = ", ".join(f"{p.expression} AS {ident(p.name)}" for p in plans)
-    # no ORDER BY: it would materialise the table; insertion order is preserved anyway
+    # one batch = one row group; no ORDER BY: DuckDB keeps the insertion order of the rows
     group_rows = max(8_192, min(122_880, 12_000_000 // max(len(plans), 1)))
-    sql = (f"COPY (SELECT {select} FROM {table}) "
-           f"TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd, "
-           f"ROW_GROUP_SIZE {group_rows}, KV_METADATA {kv})")
+    message = f"writing {source} as Parquet"
+    progress(0.72, message)
     try:
-        duck.run(con, sql, progress=progress, share=(0.72, 0.98),
-                 message=f"writing {source} as Parquet", fetch=False)
+        reader = con.sql(f"SELECT {select} FROM {table}").to_arrow_reader(group_rows)
+        schema = reader.schema.with_metadata({k.encode(): v.encode() for k, v in meta.items()})
+        if sink is not None:
+            sink.start(schema, types)
+        done = 0
+        with pq.ParquetWriter(str(target), schema, compression="zstd") as writer:
+            for batch in reader:
+                batch = pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+                writer.write_batch(batch, row_group_size=group_rows)
+                if sink is not None:
+                    sink.update(batch)
+                done += batch.num_rows
+                progress(0.72 + 0.26 * min(done / max(rows, 1), 1.0), message)
         if filesystem is not None and remote:
             filesystem.put(str(target), dest)
         else:
