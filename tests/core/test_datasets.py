@@ -31,7 +31,8 @@ def test_import_lists_at_once_then_becomes_ready_with_statistics(project, europe
     ds.wait(timeout=60)
     assert (ds.status, ds.rows, ds.columns) == ("ready", 3, 3)
     assert ds.info.source["format"] == {"encoding": "utf-8", "separator": ";", "decimal": ",", "quotechar": '"', "header": True,
-                                        "escapechar": None, "skip_lines": 0, "record_delimiter": "\n"}
+                                        "escapechar": None, "skip_lines": 0, "record_delimiter": "\n",
+                                        "header_rows": 1}
     stats = ds.statistics()
     assert stats["summary"]["rows"] == 3
     assert ds.column("price")["mean"] == pytest.approx(2.5)

@@ -25,11 +25,11 @@ import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.errors import InvalidInput, option_hint
 from dataplane_jupyter.core.ingest import duck
 from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS, CarefulResult, OnBadRows, careful_copy
 from dataplane_jupyter.core.ingest.columns import ColumnPlan, default_names, fix_names, plan_column
-from dataplane_jupyter.core.ingest.detect import SAMPLE_BYTES, parse_rows
+from dataplane_jupyter.core.ingest.detect import SAMPLE_BYTES, join_header_rows, parse_rows
 from dataplane_jupyter.core.ingest.model import (
     MAX_CATEGORIES,
     MAX_CELL_CHARS,
@@ -48,7 +48,7 @@ from dataplane_jupyter.core.ingest.probe import (
     probe_select,
     read_probes,
 )
-from dataplane_jupyter.core.ingest.shape import detect_shape
+from dataplane_jupyter.core.ingest.shape import detect_shape, sample_records
 from dataplane_jupyter.core.ingest.sqltypes import (
     Profile,
     candidate_formats,
@@ -140,10 +140,13 @@ def csv_to_parquet(
 def _fast(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
           filesystem: fsspec.AbstractFileSystem | None, *, source: str, progress: Progress,
           memory_limit: str | None, reading: CsvFormat | None = None,
-          sink: BatchSink | None = None) -> IngestResult:
-    """The strict one-table read (DuckDB); raises :class:`_RowsRejected` on a bad row."""
+          sink: BatchSink | None = None, header: list[str] | None = None) -> IngestResult:
+    """The strict one-table read (DuckDB); raises :class:`_RowsRejected` on a bad row.
+    ``header``: the column names (a header of several lines, joined), instead of line 1's."""
     reading = reading or fmt
     names, warnings, sample = _names_and_sample(path, reading, source=source)
+    if header is not None:
+        names, warnings = fix_names(header)
     con = duck.connect(workdir, memory_limit=memory_limit)
     table = csv_source(path, reading, names)
     try:
@@ -160,7 +163,7 @@ def _fast(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
 
 def _needs_careful(path: Path, fmt: CsvFormat) -> bool:
     """Whether the sample already shows what only the careful path reads right."""
-    if fmt.skip_lines or fmt.escapechar or fmt.record_delimiter == "\r":
+    if fmt.skip_lines or fmt.escapechar or fmt.record_delimiter == "\r" or fmt.header_rows > 1:
         return True
     text, truncated = _sample_text(path)
     shape = detect_shape(text, fmt.separator, fmt.quotechar, fmt.escapechar,
@@ -177,9 +180,11 @@ def _careful(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
                          truncated=truncated, skip_lines=fmt.skip_lines)
     progress(0.25, f"reading {source} row by row (some rows need care)")
     normalised = workdir / "careful.csv"
+    extra = fmt.header_rows - 1 if fmt.header else 0  # header lines above the last one
+    header = _header_lines(text, fmt, truncated=truncated, width=shape.width) if extra else None
     done = careful_copy(path, normalised, separator=fmt.separator, quote=fmt.quotechar,
                         escape=fmt.escapechar, width=shape.width, header=fmt.header,
-                        skip_lines=fmt.skip_lines, mode=mode, source=source,
+                        skip_lines=fmt.skip_lines + extra, mode=mode, source=source,
                         settings=fmt.describe())
     if done.rows == 0:
         raise InvalidInput(f"{source} has a header line but no data rows" if fmt.header
@@ -189,20 +194,28 @@ def _careful(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
     try:
         result = _fast(normalised, fmt, workdir, dest, filesystem, source=source,
                        progress=progress, memory_limit=memory_limit, reading=reading,
-                       sink=sink)
+                       sink=sink, header=header)
     except _RowsRejected as exc:  # the normalised copy always has the table's field count
         raise InvalidInput(f"{source}: {exc}") from None
-    result.warnings[:0] = careful_warnings(done, fmt, source=source)
+    result.warnings[:0] = careful_warnings(done, fmt, source=source, header=header)
     result.rejected, result.repaired = done.rejected, done.repaired
     return result
 
 
-def careful_warnings(done: CarefulResult, fmt: CsvFormat, *, source: str) -> list[IngestWarning]:
+def careful_warnings(done: CarefulResult, fmt: CsvFormat, *, source: str,
+                     header: list[str] | None = None) -> list[IngestWarning]:
     """The warnings naming what the careful path did, with counts and first line numbers."""
     notes = []
     if fmt.skip_lines:
         notes.append(IngestWarning(None, f"{source}: the first {fmt.skip_lines} line(s) come "
                                          "before the header (a title or preamble) and were skipped"))
+    if header is not None:
+        first = fmt.skip_lines + 1
+        shown = ", ".join(repr(n) for n in header[:_FIRST_LINES]) + (", …" if len(header) > _FIRST_LINES else "")
+        notes.append(IngestWarning(None, f"{source}: the header spans {fmt.header_rows} lines ({first} to "
+                                         f"{first + fmt.header_rows - 1}); their cells were joined into the "
+                                         f"column names: {shown}. To read only line {first} as the header, "
+                                         f"give {option_hint('header_rows', 1)}"))
     if done.repaired:
         first = ", ".join(f"{line} ({how})" for line, how in done.repaired[:_FIRST_LINES])
         notes.append(IngestWarning(None, f"{_rows(len(done.repaired))} repaired: lines {first}"
@@ -218,6 +231,14 @@ def careful_warnings(done: CarefulResult, fmt: CsvFormat, *, source: str) -> lis
                                          f"{_rows(done.after_table, 'line')} after it (a footer or "
                                          "a second table) were not imported; see the rejected rows"))
     return notes
+
+
+def _header_lines(text: str, fmt: CsvFormat, *, truncated: bool, width: int) -> list[str]:
+    """The column names of a header of several lines (see ``detect.join_header_rows``)."""
+    records = [r.fields for r in sample_records(text, fmt.separator, fmt.quotechar, fmt.escapechar,
+                                                truncated=truncated)
+               if not r.blank and r.line > fmt.skip_lines]
+    return join_header_rows(records[:fmt.header_rows], width)
 
 
 def _rows(n: int, word: str = "row") -> str:
@@ -341,8 +362,8 @@ def _exact_distinct_near_limit(con: duckdb.DuckDBPyConnection, names: list[str],
     """HyperLogLog is ~2 % off: count exactly where that could flip the 2,000-category rule."""
     for name, profile in zip(names, profiles):
         if 0.9 * MAX_CATEGORIES <= profile.distinct <= 1.1 * MAX_CATEGORIES:
-            (profile.distinct,) = cast("tuple[int]", con.execute(
-                f"SELECT count(DISTINCT {ident(name)}) FROM {table}").fetchone())
+            (profile.distinct,) = cast("tuple[int]", con.execute(  # fetchall: no result left open
+                f"SELECT count(DISTINCT {ident(name)}) FROM {table}").fetchall()[0])
 
 
 def _date_formats(con: duckdb.DuckDBPyConnection, names: list[str],

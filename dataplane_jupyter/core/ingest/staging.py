@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import duckdb
 
-from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.errors import InvalidInput, option_hint
 from dataplane_jupyter.core.ingest.encoding import UTF8, UTF8_BOM, transcode_to_utf8
 from dataplane_jupyter.core.ingest.model import CsvFormat, Progress
 from dataplane_jupyter.core.ingest.sqltypes import literal
@@ -116,7 +116,7 @@ def _describe(kind: str, message: str, line: int, width: int) -> str:
         got = found.group(1) if found else ("more" if kind.startswith("TOO") else "fewer")
         return f"line {line} has {got} fields, expected {width}"
     if kind == "INVALID ENCODING":
-        return f"line {line} is not valid UTF-8 (give the file's encoding, e.g. encoding='cp1252')"
+        return f"line {line} is not valid UTF-8 (give the file's encoding, e.g. {option_hint('encoding', 'cp1252')})"
     if kind == "LINE SIZE OVER MAXIMUM":
         return (f"line {line} is longer than {MAX_LINE_BYTES // (1 << 20)} MiB "
                 "(a cell may hold at most 50,000 characters)")
