@@ -150,11 +150,14 @@ def _fast(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
     con = duck.connect(workdir, memory_limit=memory_limit)
     table = csv_source(path, reading, names)
     try:
-        rows, plans = _plan(con, names, sample, reading, path, table, source=source,
-                            progress=progress)
+        rows, plans, line_bytes = _plan(con, names, sample, reading, path, table, source=source,
+                                        progress=progress)
+        # the typed scan reads lines known to fit: smaller read buffers (DuckDB's are 16x the
+        # longest line allowed), so its memory leaves room for the statistics fed alongside
+        table = csv_source(path, reading, names, max_line_bytes=line_bytes)
         warnings += [w for p in plans for w in p.warnings] + _row_warnings(rows, source)
         _write(con, plans, fmt, table, workdir, dest, filesystem, progress=progress,
-               source=source, rows=rows, sink=sink)
+               source=source, rows=rows, sink=sink)  # checks that every row was written
     finally:
         con.close()
     columns = _schemas(plans, dest, filesystem)
@@ -210,11 +213,11 @@ def careful_warnings(done: CarefulResult, fmt: CsvFormat, *, source: str,
         notes.append(IngestWarning(None, f"{source}: the first {fmt.skip_lines} line(s) come "
                                          "before the header (a title or preamble) and were skipped"))
     if header is not None:
-        first = fmt.skip_lines + 1
+        top = fmt.skip_lines + 1
         shown = ", ".join(repr(n) for n in header[:_FIRST_LINES]) + (", …" if len(header) > _FIRST_LINES else "")
-        notes.append(IngestWarning(None, f"{source}: the header spans {fmt.header_rows} lines ({first} to "
-                                         f"{first + fmt.header_rows - 1}); their cells were joined into the "
-                                         f"column names: {shown}. To read only line {first} as the header, "
+        notes.append(IngestWarning(None, f"{source}: the header spans {fmt.header_rows} lines ({top} to "
+                                         f"{top + fmt.header_rows - 1}); their cells were joined into the "
+                                         f"column names: {shown}. To read only line {top} as the header, "
                                          f"give {option_hint('header_rows', 1)}"))
     if done.repaired:
         first = ", ".join(f"{line} ({how})" for line, how in done.repaired[:_FIRST_LINES])
@@ -278,7 +281,8 @@ def _names_and_sample(path: Path, fmt: CsvFormat, *, source: str
 
 def _plan(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[str]],
           fmt: CsvFormat, path: Path, table: str, *, source: str, progress: Progress
-          ) -> tuple[int, list[ColumnPlan]]:
+          ) -> tuple[int, list[ColumnPlan], int]:
+    """Row count, column plans, and a bound on the bytes of any line (record) of the file."""
     rows, probed = _probe(con, names, sample, fmt, path, table, source=source, progress=progress)
     if rows == 0:
         raise InvalidInput(f"{source} has a header line but no data rows")
@@ -296,7 +300,10 @@ def _plan(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[st
         if p.cast and plan.type in ("numeric", "boolean"):
             plan = replace(plan, expression=p.cast)
         plans.append(plan)
-    return rows, plans
+    # a cell of n characters takes at most 4n bytes in UTF-8, 8n with every character a
+    # doubled quote, plus its quotes and separator; + the line end and some slack
+    line_bytes = sum(8 * p.max_chars + 3 for p in profiles) + 1024
+    return rows, plans, line_bytes
 
 
 def _probe(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[str]],
@@ -427,6 +434,8 @@ def _write(con: duckdb.DuckDBPyConnection, plans: list[ColumnPlan], fmt: CsvForm
                     sink.update(batch)
                 done += batch.num_rows
                 progress(0.72 + 0.26 * min(done / max(rows, 1), 1.0), message)
+        if done != rows:  # never a silently shorter file
+            raise RuntimeError(f"{source}: {done:,} rows written, {rows:,} read")
         if filesystem is not None and remote:
             filesystem.put(str(target), dest)
         else:
