@@ -30,13 +30,13 @@ export const HINT_LABELS: Record<string, string> = {
 export function sidebarHint(hint: IOptionHint): string {
   const label = HINT_LABELS[hint.option] ?? hint.option;
   if (hint.option === 'on_bad_rows') {
-    return `the “${label}” switch ${hint.value === 'error' ? 'on' : 'off'}`;
+    return `${hint.value === 'error' ? 'tick' : 'untick'} “${label}”`;
   }
   if (hint.option === 'header') {
-    return `“${label}”: ${hint.value ? 'names the columns' : 'is data (no header)'}`;
+    return `set “${label}” to “${hint.value ? 'names the columns' : 'is data (no header)'}”`;
   }
   const value = hint.value === '\t' ? '\\t' : String(hint.value);
-  return `“${label}”: ${value}`;
+  return `set “${label}” to ${value}`;
 }
 
 /** `message` with each suggested option worded for the sidebar. */

@@ -7,21 +7,21 @@ describe('hints worded for the sidebar', () => {
     const message = 'x.csv: line 9 is not valid UTF-8 (give the file\'s encoding, e.g. encoding="cp1252")';
     const hints = [{ option: 'encoding', value: 'cp1252', text: 'encoding="cp1252"' }];
     expect(wordHints(message, hints)).toBe(
-      'x.csv: line 9 is not valid UTF-8 (give the file\'s encoding, e.g. “Encoding”: cp1252)'
+      'x.csv: line 9 is not valid UTF-8 (give the file\'s encoding, e.g. set “Encoding” to cp1252)'
     );
   });
 
   it('words switches, choices and tabs as the forms show them', () => {
     expect(sidebarHint({ option: 'on_bad_rows', value: 'repair', text: 'on_bad_rows="repair"' })).toBe(
-      'the “Strict: refuse files with bad rows” switch off'
+      'untick “Strict: refuse files with bad rows”'
     );
     expect(sidebarHint({ option: 'header', value: false, text: 'header=False' })).toBe(
-      '“First line”: is data (no header)'
+      'set “First line” to “is data (no header)”'
     );
     expect(sidebarHint({ option: 'separator', value: '\t', text: 'separator="\\t"' })).toBe(
-      '“Separator”: \\t'
+      'set “Separator” to \\t'
     );
-    expect(sidebarHint({ option: 'header_rows', value: 1, text: 'header_rows=1' })).toBe('“Header lines”: 1');
+    expect(sidebarHint({ option: 'header_rows', value: 1, text: 'header_rows=1' })).toBe('set “Header lines” to 1');
   });
 
   it('leaves a message without hints as it is', () => {

@@ -117,7 +117,7 @@ def test_strict_refuses_ragged_rows_with_physical_line_numbers(tmp_path: Path) -
         ingest(tmp_path, data, name="rag.csv", on_bad_rows="error")
     assert str(err.value) == ("rag.csv: line 4 has 2 fields, expected 3; "
                               "line 5 has 4 fields, expected 3. To import the file with such rows "
-                              'repaired or set aside, give on_bad_rows="repair"')
+                              'repaired or set aside: on_bad_rows="repair"')
     assert err.value.field == "on_bad_rows"
     assert not (tmp_path / "out.parquet").exists()
 
@@ -333,8 +333,8 @@ def test_header_of_two_lines_is_joined_into_column_names(tmp_path: Path) -> None
     assert rows[1] == {"id": 1, "region": "r1", "Revenue q1": 1.5, "Revenue q2": 2, "Costs q1": 1.25}
     messages = [w.message for w in result.warnings]
     assert ("groups.csv: the header spans 2 lines (2 to 3); their cells were joined into the column names: "
-            "'id', 'region', 'Revenue q1', 'Revenue q2', 'Costs q1'. To read only line 2 as the header, "
-            "give header_rows=1") in messages
+            "'id', 'region', 'Revenue q1', 'Revenue q2', 'Costs q1'. To read only line 2 as the header: "
+            "header_rows=1") in messages
 
 
 def test_units_row_below_the_names_and_the_override(tmp_path: Path) -> None:

@@ -117,7 +117,7 @@ def careful_copy(path: Path, dest: Path, *, separator: str, quote: str, escape: 
             f"line {r.line} has {r.reason}" if "fields" in r.reason else f"line {r.line}: {r.reason}"
             for r in result.rejected[:_REPORTED])
             + (" (and more)" if bad > _REPORTED else "")
-            + f". To import the file with such rows repaired or set aside, give {option_hint('on_bad_rows', 'repair')}",
+            + f". To import the file with such rows repaired or set aside: {option_hint('on_bad_rows', 'repair')}",
             field="on_bad_rows")
     total = result.rows + len([r for r in result.rejected if r.reason != "after the table"])
     if bad > max(1, MAX_BAD_SHARE * max(total, 1)):

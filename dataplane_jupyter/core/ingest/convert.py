@@ -217,8 +217,8 @@ def careful_warnings(done: CarefulResult, fmt: CsvFormat, *, source: str,
         shown = ", ".join(repr(n) for n in header[:_FIRST_LINES]) + (", …" if len(header) > _FIRST_LINES else "")
         notes.append(IngestWarning(None, f"{source}: the header spans {fmt.header_rows} lines ({top} to "
                                          f"{top + fmt.header_rows - 1}); their cells were joined into the "
-                                         f"column names: {shown}. To read only line {top} as the header, "
-                                         f"give {option_hint('header_rows', 1)}"))
+                                         f"column names: {shown}. To read only line {top} as the header: "
+                                         f"{option_hint('header_rows', 1)}"))
     if done.repaired:
         first = ", ".join(f"{line} ({how})" for line, how in done.repaired[:_FIRST_LINES])
         notes.append(IngestWarning(None, f"{_rows(len(done.repaired))} repaired: lines {first}"
