@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import queue
 import shutil
 import tempfile
+import threading
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterable, Mapping
 
@@ -194,26 +196,57 @@ def _import_csv_stream(target: DatasetImport, stream: BinaryIO, *, source: str, 
 
 
 class _StatisticsSink:
-    """The CSV reader's batches, fed to the statistics while they are written (one pass)."""
+    """The CSV reader's batches, fed to the statistics while they are written (one pass).
+
+    The statistics run on their own thread, a few batches behind the writer (a bounded
+    queue: memory stays bounded), so reading, writing and counting overlap."""
+
+    QUEUED_BATCHES = 3
 
     def __init__(self) -> None:
         self.accumulator: Any = None
+        self._queue: queue.Queue[pa.RecordBatch | None] = queue.Queue(self.QUEUED_BATCHES)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def start(self, schema: pa.Schema, types: Mapping[str, str]) -> None:
         from dataplane_jupyter.core.stats.accumulate import StatsAccumulator
 
         self.close()
         self.accumulator = StatsAccumulator(schema, dict(types))
+        self._error = None
+        self._thread = threading.Thread(target=self._feed, name="dataplane-stats-feed", daemon=True)
+        self._thread.start()
+
+    def _feed(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:  # after a failure the batches are only drained
+                try:
+                    self.accumulator.update(batch)
+                except BaseException as exc:  # noqa: BLE001 - raised again on the writer's thread
+                    self._error = exc
 
     def update(self, batch: pa.RecordBatch) -> None:
-        self.accumulator.update(batch)
+        if self._error is not None:
+            raise self._error
+        self._queue.put(batch)
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
 
     def take(self) -> Any:
         """The fed accumulator, now owned by the caller (None if nothing was written)."""
+        self._join()
+        if self._error is not None:
+            raise self._error
         accumulator, self.accumulator = self.accumulator, None
         return accumulator
 
     def close(self) -> None:
+        self._join()
         if self.accumulator is not None:
             self.accumulator.close()
             self.accumulator = None
