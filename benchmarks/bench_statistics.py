@@ -221,6 +221,7 @@ def main() -> None:
     parser.add_argument("--wide-columns", type=int, default=300)
     parser.add_argument("--large", action="store_true", help="also 10,000,000 rows x 20 columns")
     parser.add_argument("--only-large", action="store_true", help="only the 10,000,000-row case")
+    parser.add_argument("--skip-wide", action="store_true", help="leave out the 100k x 300 case")
     parser.add_argument("--large-rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="rounds (medians are reported)")
     parser.add_argument("--ydata-python", default=None)
@@ -262,6 +263,8 @@ def main() -> None:
               lambda p: generate_wide(p, args.wide_rows, args.wide_columns))]
     if args.only_large:
         cases = []
+    elif args.skip_wide:
+        cases = cases[:1]
     if args.large or args.only_large:
         cases.append((f"{args.large_rows:,} rows x 20 mixed", data / f"mixed-{args.large_rows}.csv",
                       lambda p: generate_mixed(p, args.large_rows)))

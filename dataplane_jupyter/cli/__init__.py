@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Sequence
 
-from ..core.errors import DataplaneError
+from ..core.errors import DataplaneError, cli_hint, reword_hints
 from .output import Output
 from .parser import build_parser
 
@@ -25,9 +25,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at interpreter exit
         return code
     except DataplaneError as error:
+        message = reword_hints(error.message, cli_hint)  # `separator=";"` → `--separator ";"`
         if args.json:
-            print(json.dumps({"error": error.message, "field": error.field}))
-        print(f"error: {error.message}", file=sys.stderr)
+            print(json.dumps({"error": message, "field": error.field}))
+        print(f"error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -30,6 +30,10 @@ def register(nouns: argparse._SubParsersAction) -> None:
             "file", arg("--name"),
             *(arg(f"--{option}", help=f"{option} (auto-detected when absent)")
               for option in ("separator", "decimal", "encoding")),
+            arg("--quotechar", help="quote character (auto-detected when absent)"),
+            arg("--header", choices=["yes", "no"], help="whether the first line names the columns (auto-detected)"),
+            arg("--skip-lines", type=int, help="lines before the header to skip (auto-detected)"),
+            arg("--header-rows", type=int, help="lines the header spans, joined into column names (auto-detected)"),
             arg("--on-bad-rows", choices=["repair", "skip", "error"], default=None,
                 help="a row that does not parse like the rest: repair it when unambiguous, else set it "
                      "aside (repair, the default); set every bad row aside (skip); refuse the file (error)"),
@@ -82,6 +86,8 @@ def import_dataset(args: argparse.Namespace, out: Output) -> None:
                            field="on_bad_rows")
     ds = project(args, create=True).datasets.import_file(
         args.file, args.name, separator=args.separator, decimal=args.decimal, encoding=args.encoding,
+        quotechar=args.quotechar, header=None if args.header is None else args.header == "yes",
+        skip_lines=args.skip_lines, header_rows=args.header_rows,
         on_bad_rows="error" if args.strict else args.on_bad_rows or "repair",
     )
     if args.wait:

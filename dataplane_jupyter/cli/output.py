@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from pydantic import BaseModel
 
+from ..core.errors import cli_hint, reword_hints
+
 if TYPE_CHECKING:
     from ..core.jobs.handles import Jobs
 
@@ -36,6 +38,14 @@ class Output:
             print_table(data, table)
         elif isinstance(data, dict):
             for key, item in data.items():
+                if key == "warnings" and isinstance(item, list) and item:
+                    print("warnings:")  # one per line, suggested options as this CLI spells them
+                    for warning in item:
+                        text = warning.get("message", warning) if isinstance(warning, dict) else warning
+                        print(f"  - {reword_hints(str(text), cli_hint)}")
+                    continue
+                if key == "error" and isinstance(item, str):
+                    item = reword_hints(item, cli_hint)  # `separator=";"` → `--separator ";"`
                 print(f"{key}: {item if not isinstance(item, (dict, list)) else json.dumps(item, default=str)}")
         else:
             print(data)

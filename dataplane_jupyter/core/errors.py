@@ -6,6 +6,10 @@ one place; the core never knows about HTTP statuses or exit codes.
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any, Callable
+
 
 class DataplaneError(Exception):
     """Base class: a problem the user can understand and act on."""
@@ -17,6 +21,55 @@ class DataplaneError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+#: Import options a message may suggest, in their Python spelling (`import_file` keywords).
+HINT_OPTIONS = ("separator", "decimal", "encoding", "quotechar", "header", "escapechar", "skip_lines",
+                "header_rows", "on_bad_rows")
+
+
+def option_hint(option: str, value: str | int | bool) -> str:
+    """A suggested option as the core words it in messages: the Python keyword form
+    (`separator=";"`, `header=False`, `skip_lines=2`). It is the one form the shells look for
+    (:func:`find_hints`) and reword for their users (`--separator ";"` in the CLI, the form
+    field's label in the sidebar)."""
+    if option not in HINT_OPTIONS:
+        raise ValueError(f"not an import option: {option}")
+    if isinstance(value, bool) or isinstance(value, int):
+        return f"{option}={value!r}"
+    return f"{option}={json.dumps(value, ensure_ascii=False)}"
+
+
+_HINT = re.compile(r"\b(" + "|".join(HINT_OPTIONS) + r')=("(?:[^"\\]|\\.)*"|True|False|\d+)')
+
+
+def find_hints(message: str) -> list[dict[str, Any]]:
+    """The options a message suggests: `{"option", "value", "text"}` each, where `text` is
+    the exact span of the message (the Python form) that a shell rewords."""
+    found = []
+    for match in _HINT.finditer(message):
+        raw = match.group(2)
+        value: Any = json.loads(raw) if raw.startswith('"') else raw == "True" if raw in ("True", "False") \
+            else int(raw)
+        found.append({"option": match.group(1), "value": value, "text": match.group(0)})
+    return found
+
+
+def cli_hint(option: str, value: Any) -> str:
+    """The CLI wording of a suggested option (`--separator ";"`, `--header no`)."""
+    flag = "--" + option.replace("_", "-")
+    if isinstance(value, bool):
+        return f"{flag} {'yes' if value else 'no'}"
+    if isinstance(value, int):
+        return f"{flag} {value}"
+    return f"{flag} {json.dumps(value, ensure_ascii=False)}"
+
+
+def reword_hints(message: str, word: Callable[[str, Any], str]) -> str:
+    """``message`` with every suggested option reworded by ``word(option, value)``."""
+    for hint in find_hints(message):
+        message = message.replace(hint["text"], word(hint["option"], hint["value"]), 1)
+    return message
 
 
 class NotFound(DataplaneError):

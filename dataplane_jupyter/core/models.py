@@ -7,8 +7,10 @@ from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema, with_config
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema, model_validator, with_config
 from typing_extensions import NotRequired, TypedDict
+
+from dataplane_jupyter.core.errors import find_hints
 
 #: The rules of `core.records.check_name`, as a schema: 1–200 characters, at least one that is
 #: not a space, no slash, backslash or control character, not `.` or `..`.
@@ -194,6 +196,24 @@ class DatasetLineage(Record):
                                  description="Numbers of the later runs (retries) that reused this result")
 
 
+class OptionHint(Record):
+    """An import option a message suggests. The core words it as the Python keyword
+    (`separator=";"`); each surface words it its own way (`--separator ";"` in the CLI, the
+    form field's label in the sidebar) by replacing `text` in the message."""
+
+    option: str = Field(description="The option's Python keyword, e.g. separator, header_rows, on_bad_rows")
+    value: str | bool | int = Field(description="The suggested value")
+    text: str = Field(description='The span of the message that suggests it, e.g. separator=";"')
+
+
+def _with_hints(data: Any) -> Any:
+    """Fill `hints` from the error and the warnings' messages (when not given)."""
+    if not isinstance(data, dict) or data.get("hints"):
+        return data
+    messages = [data.get("error") or ""] + [str((w or {}).get("message", "")) for w in data.get("warnings") or []]
+    return {**data, "hints": [hint for message in messages for hint in find_hints(message)]}
+
+
 class DescribeDataset(Record):
     """One dataset as the list and the detail page show it."""
 
@@ -211,6 +231,8 @@ class DescribeDataset(Record):
     source: dict[str, Any] = Field(default_factory=dict, description="File name or datasource")
     datasource_id: str | None = None
     warnings: list[dict[str, Any]] = Field(default_factory=list)
+    hints: list[OptionHint] = Field(
+        default_factory=list, description="Import options the error or the warnings suggest, as data (see OptionHint)")
     job_id: str | None = None
     embeddings: EmbeddingsRecord | None = Field(
         None, description="How the embeddings were computed (method, sample size, status); null before"
@@ -222,6 +244,11 @@ class DescribeDataset(Record):
     created_by: str = Field("", description="Who made it (the user who created it)")
     created_at: datetime
     updated_at: datetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hints(cls, data: Any) -> Any:
+        return _with_hints(data)
 
 
 class ListDatasetsResponse(Record):
@@ -433,6 +460,8 @@ class RetryImport(Record):
     header: bool | None = Field(None, description="Whether the first line names the columns")
     escapechar: str | None = Field(None, description="Escape character inside quoted fields, e.g. '\\'")
     skip_lines: int | None = Field(None, ge=0, description="Lines before the header to skip (a title or preamble)")
+    header_rows: int | None = Field(
+        None, ge=1, le=3, description="Lines the header spans (2: a group row above the names), joined into names")
     on_bad_rows: Literal["repair", "skip", "error"] | None = Field(
         None, description="repair (default), skip or error: what to do with rows that do not parse")
 
@@ -471,6 +500,7 @@ class ErrorResponse(Record):
 
     message: str
     field: str | None = None
+    hints: list[OptionHint] = Field(default_factory=list, description="Import options the message suggests")
 
 
 class DescribeConnector(Record):

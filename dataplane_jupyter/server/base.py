@@ -27,6 +27,7 @@ from ..core.errors import (
     NotFound,
     PermissionDenied,
     UpstreamError,
+    find_hints,
 )
 from ..core.images.folders import ImageFolder
 
@@ -249,7 +250,8 @@ class DataplaneHandler(ExtensionHandlerMixin, APIHandler):
         status = http_status(error) if error is not None else None
         if status is not None:
             self.set_status(status)
-            payload = {"message": str(error), "field": getattr(error, "field", None)}
+            payload = {"message": str(error), "field": getattr(error, "field", None),
+                       "hints": find_hints(str(error))}
         else:
             payload = {"message": self._reason or "Internal server error"}
         self.set_header("Content-Type", "application/json")

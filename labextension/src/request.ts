@@ -1,6 +1,8 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import { IOptionHint, wordHints } from './hints';
+
 /** Path of the REST API under the Jupyter server's base URL. */
 export const API_BASE = 'dataplane/api/v1';
 
@@ -31,7 +33,10 @@ export async function requestAPI<T>(
   if (!response.ok) {
     const message =
       typeof data === 'object' && data !== null && 'message' in data
-        ? String((data as { message: unknown }).message)
+        ? wordHints(
+            String((data as { message: unknown }).message),
+            (data as { hints?: IOptionHint[] }).hints
+          )
         : response.statusText || `HTTP ${response.status}`;
     throw new ServerConnection.ResponseError(response, message);
   }

@@ -9709,6 +9709,11 @@ export interface components {
              * @default null
              */
             error: string | null;
+            /**
+             * Hints
+             * @description Import options the error or the warnings suggest, as data (see OptionHint)
+             */
+            hints?: components["schemas"]["OptionHint"][];
             /** Id */
             id: string;
             /**
@@ -11081,6 +11086,11 @@ export interface components {
              * @default null
              */
             field: string | null;
+            /**
+             * Hints
+             * @description Import options the message suggests
+             */
+            hints?: components["schemas"]["OptionHint"][];
             /** Message */
             message: string;
         };
@@ -11471,6 +11481,29 @@ export interface components {
             schedules: components["schemas"]["DescribeSchedule"][];
         };
         /**
+         * OptionHint
+         * @description An import option a message suggests. The core words it as the Python keyword
+         *     (`separator=";"`); each surface words it its own way (`--separator ";"` in the CLI, the
+         *     form field's label in the sidebar) by replacing `text` in the message.
+         */
+        OptionHint: {
+            /**
+             * Option
+             * @description The option's Python keyword, e.g. separator, header_rows, on_bad_rows
+             */
+            option: string;
+            /**
+             * Text
+             * @description The span of the message that suggests it, e.g. separator=";"
+             */
+            text: string;
+            /**
+             * Value
+             * @description The suggested value
+             */
+            value: string | boolean | number;
+        };
+        /**
          * PipelineValidation
          * @description Result of a validation: valid when `problems` is empty.
          */
@@ -11532,6 +11565,12 @@ export interface components {
              * @default null
              */
             header: boolean | null;
+            /**
+             * Header Rows
+             * @description Lines the header spans (2: a group row above the names), joined into names
+             * @default null
+             */
+            header_rows: number | null;
             /**
              * On Bad Rows
              * @description repair (default), skip or error: what to do with rows that do not parse
@@ -12020,6 +12059,7 @@ export type ListProjectsResponse = components['schemas']['ListProjectsResponse']
 export type ListRejectedRowsResponse = components['schemas']['ListRejectedRowsResponse'];
 export type ListScheduleRunsResponse = components['schemas']['ListScheduleRunsResponse'];
 export type ListSchedulesResponse = components['schemas']['ListSchedulesResponse'];
+export type OptionHint = components['schemas']['OptionHint'];
 export type PipelineValidation = components['schemas']['PipelineValidation'];
 export type RejectedRow = components['schemas']['RejectedRow'];
 export type RetryImport = components['schemas']['RetryImport'];

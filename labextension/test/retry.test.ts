@@ -20,6 +20,7 @@ describe('retry of a failed import', () => {
       header: null,
       escapechar: null,
       skip_lines: null,
+      header_rows: null,
       on_bad_rows: null
     });
     expect(retryBody(fields).separator).toBe('\t');

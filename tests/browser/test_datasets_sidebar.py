@@ -264,7 +264,8 @@ def test_failed_import_is_notified_with_the_server_message(
     shot(page, artifacts_dir, "12-import-failed")
     toast.get_by_role("button", name="Show details").click()
     expect(page.locator(".jp-Dialog")).to_contain_text(
-        "ragged.csv: line 3 has 1 fields, expected 2; line 4 has 4 fields, expected 2")
+        "ragged.csv: line 3 has 1 fields, expected 2; line 4 has 4 fields, expected 2. To import the file with "
+        "such rows repaired or set aside: untick “Strict: refuse files with bad rows”")
     shot(page, artifacts_dir, "13-import-failed-details")
     page.locator(".jp-Dialog").get_by_role("button", name="Close").click()
     expect(page.locator(".jp-Dialog")).to_have_count(0)

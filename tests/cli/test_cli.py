@@ -109,7 +109,24 @@ def test_bad_rows_set_aside_then_listed_and_strict_refuses(isolated_home, tmp_pa
     result = dataplane("--json", "datasets", "import", str(path), "--name", "strict", "--strict", "--wait",
                        check=False)
     assert result.returncode == 1
-    assert json.loads(result.stdout)["error"].endswith("rag.csv: line 22 has 4 fields, expected 3")
+    # the hint is worded for the CLI: the flag, not the Python keyword
+    assert json.loads(result.stdout)["error"].endswith(
+        'rag.csv: line 22 has 4 fields, expected 3. To import the file with such rows repaired or set aside: '
+        '--on-bad-rows "repair"')
+    assert 'set aside: --on-bad-rows "repair"' in result.stderr
+
+
+def test_header_of_two_lines_warns_with_the_cli_flag_that_overrides_it(isolated_home, tmp_path):
+    path = tmp_path / "groups.csv"
+    path.write_text(",Revenue,\nregion,q1,q2\n" + "".join(f"r{i},{i}.5,{i}\n" for i in range(10)))
+    out = dataplane("datasets", "import", str(path), "--wait").stdout
+    assert ("  - groups.csv: the header spans 2 lines (1 to 2); their cells were joined into the column names: "
+            "'region', 'Revenue q1', 'Revenue q2'. To read only line 1 as the header: --header-rows 1\n") in out
+    shown = json.loads(dataplane("--json", "datasets", "import", str(path), "--name", "one", "--header-rows", "1",
+                                 "--wait").stdout)
+    assert shown["rows"] == 11 and shown["hints"] == []
+    sample = json.loads(dataplane("--json", "datasets", "sample", "one", "-n", "1").stdout)
+    assert sample["columns"] == ["column_1", "Revenue", "column_3"]
 
 
 def test_global_options_work_after_the_verb_too(isolated_home, tmp_path):

@@ -116,7 +116,9 @@ def test_strict_refuses_ragged_rows_with_physical_line_numbers(tmp_path: Path) -
     with pytest.raises(InvalidInput) as err:
         ingest(tmp_path, data, name="rag.csv", on_bad_rows="error")
     assert str(err.value) == ("rag.csv: line 4 has 2 fields, expected 3; "
-                              "line 5 has 4 fields, expected 3")
+                              "line 5 has 4 fields, expected 3. To import the file with such rows "
+                              'repaired or set aside: on_bad_rows="repair"')
+    assert err.value.field == "on_bad_rows"
     assert not (tmp_path / "out.parquet").exists()
 
 
@@ -124,7 +126,7 @@ def test_strict_names_the_field_count_once(tmp_path: Path) -> None:
     data = b"a,b,c\n1,2,3\n4,5,6\n7,8,9,10,11\n12,13,14\n"
     with pytest.raises(InvalidInput) as err:
         ingest(tmp_path, data, name="wide.csv", on_bad_rows="error")
-    assert str(err.value) == "wide.csv: line 4 has 5 fields, expected 3"
+    assert str(err.value).startswith("wide.csv: line 4 has 5 fields, expected 3. ")
 
 
 def test_ragged_rows_are_repaired_or_set_aside_by_default(tmp_path: Path) -> None:
@@ -316,3 +318,39 @@ def test_a_file_wider_than_the_column_limit_is_refused_at_once_naming_the_count(
     with pytest.raises(InvalidInput) as err:
         detect_csv_format(io.BytesIO(header + b"\n" + row + b"\n" + row + b"\n"), source="wide.csv")
     assert str(err.value).startswith("wide.csv has 100,000 columns; at most 2,000 are accepted")
+
+
+def test_header_of_two_lines_is_joined_into_column_names(tmp_path: Path) -> None:
+    """A group row above the column names (a spreadsheet export with merged cells)."""
+    data = ("Sales report\n"
+            ",,Revenue,,Costs\n"
+            "id,region,q1,q2,q1\n"
+            + "".join(f"{i},r{i % 3},{i * 1.5},{i * 2},{i + 0.25}\n" for i in range(30))).encode()
+    result, rows = ingest(tmp_path, data, name="groups.csv")
+    assert (result.format.header_rows, result.format.skip_lines) == (2, 1)
+    assert [c.name for c in result.columns] == ["id", "region", "Revenue q1", "Revenue q2", "Costs q1"]
+    assert types(result)["Revenue q1"] == "numeric" and len(rows) == 30
+    assert rows[1] == {"id": 1, "region": "r1", "Revenue q1": 1.5, "Revenue q2": 2, "Costs q1": 1.25}
+    messages = [w.message for w in result.warnings]
+    assert ("groups.csv: the header spans 2 lines (2 to 3); their cells were joined into the column names: "
+            "'id', 'region', 'Revenue q1', 'Revenue q2', 'Costs q1'. To read only line 2 as the header: "
+            "header_rows=1") in messages
+
+
+def test_units_row_below_the_names_and_the_override(tmp_path: Path) -> None:
+    data = ("item,price,weight\n,EUR,kg\n" + "".join(f"x{i},{i}.5,{i * 3}\n" for i in range(10))).encode()
+    result, rows = ingest(tmp_path, data)
+    assert [c.name for c in result.columns] == ["item", "price EUR", "weight kg"]
+    assert rows[0] == {"item": "x0", "price EUR": 0.5, "weight kg": 0}
+    # overridden: one header line, the units row is then a data row of text columns
+    result, rows = ingest(tmp_path, data, header_rows=1)
+    assert [c.name for c in result.columns] == ["item", "price", "weight"]
+    assert len(rows) == 11 and result.format.header_rows == 1
+    with pytest.raises(InvalidInput, match="header_rows must be 1 to 3, got 7"):
+        ingest(tmp_path, data, header_rows=7)
+
+
+def test_a_first_data_row_is_not_taken_for_a_second_header_line(tmp_path: Path) -> None:
+    data = b"name,score,when\nalice,NA,2024-01-02\nbob,3.5,2024-01-03\ncarol,4,2024-01-04\n"
+    result, rows = ingest(tmp_path, data)
+    assert result.format.header_rows == 1 and len(rows) == 3

@@ -33,7 +33,8 @@ def test_import_lists_at_once_then_becomes_ready_with_statistics(project, europe
     ds.wait(timeout=60)
     assert (ds.status, ds.rows, ds.columns) == ("ready", 3, 3)
     assert ds.info.source["format"] == {"encoding": "utf-8", "separator": ";", "decimal": ",", "quotechar": '"', "header": True,
-                                        "escapechar": None, "skip_lines": 0, "record_delimiter": "\n"}
+                                        "escapechar": None, "skip_lines": 0, "record_delimiter": "\n",
+                                        "header_rows": 1}
     stats = ds.statistics()
     assert stats["summary"]["rows"] == 3
     assert ds.column("price")["mean"] == pytest.approx(2.5)
@@ -155,3 +156,25 @@ def test_cancelling_an_import_marks_the_dataset_failed(project, tmp_path):
     with pytest.raises(dp.ImportFailed, match="[Cc]ancel"):
         ds.wait(timeout=120)
     assert not project.catalog.storage.exists(f"projects/{project.id}/datasets/{ds.id}")
+
+
+def test_statistics_fed_while_the_csv_is_written_equal_those_read_from_the_file(project, tmp_path):
+    """The CSV import computes the statistics in its one pass; they are what a second read of
+    the stored Parquet file gives, figure for figure."""
+    from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
+    from dataplane_jupyter.core.stats import compute_statistics
+
+    lines = ["n,x,kind,note,day,ok"]
+    for i in range(3000):
+        x = "" if i % 17 == 0 else f"{(i * 7919) % 1000 / 7:.4f}"
+        lines.append(f"{i},{x},k{i % 5},free text about order {i} here,"
+                     f"2024-01-{1 + i % 28:02d},{'true' if i % 3 else 'false'}")
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join(lines) + "\n")
+    ds = project.datasets.import_file(path).wait(timeout=120)
+    assert ds.status == "ready"
+    stored = project.catalog.storage.path(dataset_folder(project.id, ds.id), DATA_FILE)
+    again = compute_statistics(stored, filesystem=project.catalog.storage.filesystem())
+    assert {**ds.statistics(), "partial": False} == {**again, "partial": False}
+    assert [c["type"] for c in again["columns"]] == ["numeric", "numeric", "categorical", "text",
+                                                     "datetime", "boolean"]

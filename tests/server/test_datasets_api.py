@@ -90,4 +90,8 @@ async def test_rejected_rows_over_rest_and_strict_upload(api, isolated_home):
     code, body = await api("POST", "projects/p/datasets/upload", raw=content,
                            params={"filename": "rag.csv", "name": "strict", "on_bad_rows": "error"})
     failed = await wait_ready(api, "p", body["id"])
-    assert failed["status"] == "failed" and failed["error"] == "rag.csv: line 23 has 5 fields, expected 3"
+    assert failed["status"] == "failed" and failed["error"] == (
+        "rag.csv: line 23 has 5 fields, expected 3. To import the file with such rows repaired or set aside: "
+        'on_bad_rows="repair"')
+    # the suggestion as data, for each surface to word its own way
+    assert failed["hints"] == [{"option": "on_bad_rows", "value": "repair", "text": 'on_bad_rows="repair"'}]

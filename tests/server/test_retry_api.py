@@ -22,7 +22,8 @@ async def test_a_failed_upload_is_retried_with_other_options(api, isolated_home)
     code, options = await api("GET", "projects/p/datasets/cities/retry")
     assert code == 200
     assert options == {"separator": ",", "decimal": None, "encoding": "utf-8", "quotechar": None, "header": None,
-                       "escapechar": None, "skip_lines": None, "on_bad_rows": "repair"}
+                       "escapechar": None, "skip_lines": None, "header_rows": None,
+                       "on_bad_rows": "repair"}
     code, body = await api("POST", "projects/p/datasets/cities/retry", {"encoding": "cp1252", "separator": ";"})
     assert code == 202 and body["id"] == failed["id"] and body["status"] == "copying"
     ready = await wait_ready(api, "p", "cities")

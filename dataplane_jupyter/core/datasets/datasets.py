@@ -174,6 +174,7 @@ class Datasets:
         header: bool | None = None,
         escapechar: str | None = None,
         skip_lines: int | None = None,
+        header_rows: int | None = None,
         on_bad_rows: str = "repair",
         origin: str = "upload",
         delete_source: bool = False,
@@ -183,7 +184,9 @@ class Datasets:
 
         The dataset is listed immediately with status `copying`; `.wait()` blocks until it is
         `ready` (or raises ImportFailed). Separator, decimal, encoding, quoting, header, escape
-        character and the lines before the header (`skip_lines`) are detected unless given.
+        character, the lines before the header (`skip_lines`) and the lines the header spans
+        (`header_rows`: a group row above the names makes 2, joined into the column names) are
+        detected unless given.
         Rows that do not parse the way the rest of the file does are repaired when the repair
         is unambiguous, else set aside in `ds.rejected_rows()` (`on_bad_rows="repair"`); `"skip"`
         sets them all aside unrepaired; `"error"` refuses the file naming their lines.
@@ -202,6 +205,7 @@ class Datasets:
             "header": header,
             "escapechar": escapechar,
             "skip_lines": skip_lines,
+            "header_rows": header_rows,
             "on_bad_rows": on_bad_rows,
         }
         file_name = file_name or Path(location.split("://")[-1]).name

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import queue
 import shutil
 import tempfile
+import threading
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterable, Mapping
 
@@ -140,9 +142,13 @@ class DatasetImport:
             values["source"] = {**self.source, **source}
         _set(self.catalog, self.dataset_id, **values)
 
-    def finish(self) -> dict[str, Any]:
-        """Statistics of the stored data (first figures at once, then the full set); ready."""
-        return _compute_statistics(self.ctx)
+    def finish(self, accumulated: Any = None) -> dict[str, Any]:
+        """Statistics of the stored data (first figures at once, then the full set); ready.
+
+        ``accumulated``: a :class:`~dataplane_jupyter.core.stats.accumulate.StatsAccumulator`
+        already fed with every row while the file was written (the CSV reader's one pass);
+        without it the statistics read the stored file."""
+        return _compute_statistics(self.ctx, accumulated)
 
     def csv(self, stream: BinaryIO, *, source: str, media: Any = None) -> dict[str, Any]:
         """The CSV reader: detect the format, write the typed Parquet file, then finish."""
@@ -171,11 +177,9 @@ def run_file_import(ctx: JobContext) -> dict[str, Any]:
 
 
 def _import_csv_stream(target: DatasetImport, stream: BinaryIO, *, source: str, media: Any = None) -> dict[str, Any]:
-    from dataplane_jupyter.core.datasets.media_columns import type_media_columns
-    from dataplane_jupyter.core.ingest import CsvOptions, csv_to_parquet, detect_csv_format
-    from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, write_rejected
+    from dataplane_jupyter.core.ingest import CsvOptions, detect_csv_format
 
-    ctx, catalog, params = target.ctx, target.catalog, target.params
+    catalog, params = target.catalog, target.params
     destination = catalog.storage.writable_path(target.folder, DATA_FILE)
     given = {k: v for k, v in params.get("options", {}).items() if v is not None}
     on_bad_rows = given.pop("on_bad_rows", "repair")
@@ -183,6 +187,78 @@ def _import_csv_stream(target: DatasetImport, stream: BinaryIO, *, source: str, 
     total = getattr(stream, "size", None)
     fmt = detect_csv_format(stream, options, source=source)
     stream.seek(0)
+    sink = _StatisticsSink()
+    try:
+        return _read_csv(target, stream, fmt, destination, sink, total=total, source=source, media=media,
+                         on_bad_rows=on_bad_rows)
+    finally:
+        sink.close()
+
+
+class _StatisticsSink:
+    """The CSV reader's batches, fed to the statistics while they are written (one pass).
+
+    The statistics run on their own thread, a few batches behind the writer (a bounded
+    queue: memory stays bounded), so reading, writing and counting overlap."""
+
+    QUEUED_BATCHES = 3
+
+    def __init__(self) -> None:
+        self.accumulator: Any = None
+        self._queue: queue.Queue[pa.RecordBatch | None] = queue.Queue(self.QUEUED_BATCHES)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def start(self, schema: pa.Schema, types: Mapping[str, str]) -> None:
+        from dataplane_jupyter.core.stats.accumulate import StatsAccumulator
+
+        self.close()
+        self.accumulator = StatsAccumulator(schema, dict(types))
+        self._error = None
+        self._thread = threading.Thread(target=self._feed, name="dataplane-stats-feed", daemon=True)
+        self._thread.start()
+
+    def _feed(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:  # after a failure the batches are only drained
+                try:
+                    self.accumulator.update(batch)
+                except BaseException as exc:  # noqa: BLE001 - raised again on the writer's thread
+                    self._error = exc
+
+    def update(self, batch: pa.RecordBatch) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(batch)
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def take(self) -> Any:
+        """The fed accumulator, now owned by the caller (None if nothing was written)."""
+        self._join()
+        if self._error is not None:
+            raise self._error
+        accumulator, self.accumulator = self.accumulator, None
+        return accumulator
+
+    def close(self) -> None:
+        self._join()
+        if self.accumulator is not None:
+            self.accumulator.close()
+            self.accumulator = None
+
+
+def _read_csv(target: DatasetImport, stream: BinaryIO, fmt: Any, destination: str, sink: _StatisticsSink, *,
+              total: Any, source: str, media: Any, on_bad_rows: Any) -> dict[str, Any]:
+    from dataplane_jupyter.core.datasets.media_columns import type_media_columns
+    from dataplane_jupyter.core.ingest import csv_to_parquet
+    from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, write_rejected
+
+    ctx, catalog = target.ctx, target.catalog
     result = csv_to_parquet(
         stream,
         destination,
@@ -192,18 +268,22 @@ def _import_csv_stream(target: DatasetImport, stream: BinaryIO, *, source: str, 
         total_bytes=total if isinstance(total, int) else None,
         filesystem=catalog.storage.filesystem(),
         on_bad_rows=on_bad_rows,
+        sink=sink,
     )
     if result.rejected:
         with catalog.storage.open(f"{target.folder}/{REJECTED_FILE}", "wb") as out:
             write_rejected(result.rejected, out)
-    result = type_media_columns(destination, result, catalog.storage.filesystem(), source=source, media=media)
+    typed = type_media_columns(destination, result, catalog.storage.filesystem(), source=source, media=media)
+    if typed.columns != result.columns:  # media columns retyped (file rewritten): statistics read the file
+        sink.close()
+    result = typed
     target.copied(
         result.rows,
         [asdict(column) for column in result.columns],
         [asdict(warning) for warning in result.warnings],
         format=result.format.to_dict(), rejected_rows=len(result.rejected), repaired_rows=len(result.repaired),
     )
-    return {**target.finish(), "format": result.format.to_dict()}
+    return {**target.finish(sink.take()), "format": result.format.to_dict()}
 
 
 def _current_source(catalog: "Catalog", dataset_id: str) -> dict[str, Any]:
@@ -243,7 +323,7 @@ def run_statistics(ctx: JobContext) -> dict[str, Any]:
     return _compute_statistics(ctx)
 
 
-def _compute_statistics(ctx: JobContext) -> dict[str, Any]:
+def _compute_statistics(ctx: JobContext, accumulated: Any = None) -> dict[str, Any]:
     from dataplane_jupyter.core.stats import first_figures
     from dataplane_jupyter.core.stats.spread import dataset_statistics
 
@@ -255,10 +335,16 @@ def _compute_statistics(ctx: JobContext) -> dict[str, Any]:
     start = COPY_SHARE if ctx.job.kind == "dataset.import" else 0.0
     ctx.progress(start, "Computing statistics", force=True)
     _store_statistics(catalog, dataset_id, {**first_figures(data, filesystem=fs), "partial": True})
-    payload, spread = dataset_statistics(  # on the Dask executor, large files spread over its workers
-        catalog.storage, f"{folder}/{DATA_FILE}",
-        progress=lambda f, m: ctx.progress(start + f * (1 - start), m),
-    )
+    progress = lambda f, m: ctx.progress(start + f * (1 - start), m)  # noqa: E731
+    spread: dict[str, Any] = {}
+    if accumulated is None:  # on the Dask executor, large files spread over its workers
+        payload, spread = dataset_statistics(catalog.storage, f"{folder}/{DATA_FILE}", progress=progress)
+    else:  # fed while the file was written: only what did not fit memory reads the file again
+        try:
+            payload = accumulated.result(data, filesystem=fs, progress=progress)
+        finally:
+            accumulated.close()
+        progress(1.0, "statistics ready")
     _store_statistics(catalog, dataset_id, {**payload, "partial": False})
     _set(catalog, dataset_id, status=DatasetStatus.READY.value, size_bytes=catalog.storage.size(folder), error=None)
     return {"rows": payload["summary"]["rows"], "columns": payload["summary"]["columns"], **spread}

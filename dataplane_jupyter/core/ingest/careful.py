@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Literal
 
-from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.errors import InvalidInput, option_hint
 from dataplane_jupyter.core.ingest.model import RejectedRow
 from dataplane_jupyter.core.ingest.records import Record, read_records
 
@@ -116,7 +116,9 @@ def careful_copy(path: Path, dest: Path, *, separator: str, quote: str, escape: 
         raise InvalidInput(f"{source}: " + "; ".join(
             f"line {r.line} has {r.reason}" if "fields" in r.reason else f"line {r.line}: {r.reason}"
             for r in result.rejected[:_REPORTED])
-            + (" (and more)" if bad > _REPORTED else ""))
+            + (" (and more)" if bad > _REPORTED else "")
+            + f". To import the file with such rows repaired or set aside: {option_hint('on_bad_rows', 'repair')}",
+            field="on_bad_rows")
     total = result.rows + len([r for r in result.rejected if r.reason != "after the table"])
     if bad > max(1, MAX_BAD_SHARE * max(total, 1)):
         bad_lines = ", ".join(str(line) for line in _first_bad_lines(result))

@@ -3,9 +3,11 @@
 Pipeline: local UTF-8 copy (skipped for a local UTF-8 file) -> one DuckDB aggregate scan of
 the CSV that refuses bad rows with line numbers and confirms each column's type over every row
 (cheaply where the sample already suggests it, see :mod:`~dataplane_jupyter.core.ingest.probe`)
--> a full-rules scan of the few columns not confirmed -> a second scan of the CSV writing one
-typed Parquet file next to ``dest``, renamed into place (or uploaded through ``filesystem``),
-so a failed import leaves nothing at ``dest``.
+-> a full-rules scan of the few columns not confirmed -> a second scan of the CSV whose typed
+Arrow batches are written to one Parquet file next to ``dest`` (renamed into place, or
+uploaded through ``filesystem``, so a failed import leaves nothing at ``dest``) and handed, as
+they are written, to an optional :class:`BatchSink` (the import's statistics), so nothing reads
+the Parquet file again.
 """
 
 from __future__ import annotations
@@ -16,17 +18,18 @@ import tempfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO, Mapping, Protocol, cast
 
 import duckdb
 import fsspec
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.errors import InvalidInput, option_hint
 from dataplane_jupyter.core.ingest import duck
 from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS, CarefulResult, OnBadRows, careful_copy
 from dataplane_jupyter.core.ingest.columns import ColumnPlan, default_names, fix_names, plan_column
-from dataplane_jupyter.core.ingest.detect import SAMPLE_BYTES, parse_rows
+from dataplane_jupyter.core.ingest.detect import SAMPLE_BYTES, join_header_rows, parse_rows
 from dataplane_jupyter.core.ingest.model import (
     MAX_CATEGORIES,
     MAX_CELL_CHARS,
@@ -45,13 +48,12 @@ from dataplane_jupyter.core.ingest.probe import (
     probe_select,
     read_probes,
 )
-from dataplane_jupyter.core.ingest.shape import detect_shape
+from dataplane_jupyter.core.ingest.shape import detect_shape, sample_records
 from dataplane_jupyter.core.ingest.sqltypes import (
     Profile,
     candidate_formats,
     datetime_check_select,
     ident,
-    literal,
     parse_profiles,
     profile_select,
 )
@@ -75,6 +77,16 @@ PROFILE_COLUMNS_PER_SCAN = 32
 _FIRST_LINES = 5
 
 
+class BatchSink(Protocol):
+    """Receives the typed batches of the Parquet file while they are written."""
+
+    def start(self, schema: pa.Schema, types: Mapping[str, str]) -> None:
+        """Called once, before the first batch, with the file's schema and semantic types."""
+
+    def update(self, batch: pa.RecordBatch) -> None:
+        """Called with every batch, in file order."""
+
+
 def csv_to_parquet(
     f: BinaryIO,
     dest: str,
@@ -86,6 +98,7 @@ def csv_to_parquet(
     filesystem: fsspec.AbstractFileSystem | None = None,
     memory_limit: str | None = None,
     on_bad_rows: OnBadRows = "repair",
+    sink: BatchSink | None = None,
 ) -> IngestResult:
     """Convert the CSV read from ``f`` (in format ``fmt``) into one Parquet file at ``dest``.
 
@@ -96,7 +109,9 @@ def csv_to_parquet(
     :mod:`~dataplane_jupyter.core.ingest.careful`); the rows set aside are in
     ``IngestResult.rejected``. Column types follow
     :mod:`~dataplane_jupyter.core.ingest.sqltypes`; the types and ``fmt`` are stored in the
-    Parquet key-value metadata (:data:`META_TYPES`, :data:`META_FORMAT`).
+    Parquet key-value metadata (:data:`META_TYPES`, :data:`META_FORMAT`). ``sink`` (optional)
+    receives every batch of the file as it is written (see :class:`BatchSink`); after a
+    failure its state is meaningless.
     """
     if on_bad_rows not in ON_BAD_ROWS:
         raise InvalidInput(f"on_bad_rows must be one of {', '.join(ON_BAD_ROWS)}, got {on_bad_rows!r}",
@@ -110,12 +125,13 @@ def csv_to_parquet(
         if not careful:
             try:
                 result = _fast(path, fmt, workdir, dest, filesystem, source=source,
-                               progress=progress, memory_limit=memory_limit)
+                               progress=progress, memory_limit=memory_limit, sink=sink)
             except _RowsRejected:
                 careful = True
         if careful:
             result = _careful(path, fmt, workdir, dest, filesystem, source=source,
-                              progress=progress, memory_limit=memory_limit, mode=on_bad_rows)
+                              progress=progress, memory_limit=memory_limit, mode=on_bad_rows,
+                              sink=sink)
     progress(1.0, f"imported {source}")
     assert result is not None
     return result
@@ -123,18 +139,25 @@ def csv_to_parquet(
 
 def _fast(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
           filesystem: fsspec.AbstractFileSystem | None, *, source: str, progress: Progress,
-          memory_limit: str | None, reading: CsvFormat | None = None) -> IngestResult:
-    """The strict one-table read (DuckDB); raises :class:`_RowsRejected` on a bad row."""
+          memory_limit: str | None, reading: CsvFormat | None = None,
+          sink: BatchSink | None = None, header: list[str] | None = None) -> IngestResult:
+    """The strict one-table read (DuckDB); raises :class:`_RowsRejected` on a bad row.
+    ``header``: the column names (a header of several lines, joined), instead of line 1's."""
     reading = reading or fmt
     names, warnings, sample = _names_and_sample(path, reading, source=source)
+    if header is not None:
+        names, warnings = fix_names(header)
     con = duck.connect(workdir, memory_limit=memory_limit)
     table = csv_source(path, reading, names)
     try:
-        rows, plans = _plan(con, names, sample, reading, path, table, source=source,
-                            progress=progress)
+        rows, plans, line_bytes = _plan(con, names, sample, reading, path, table, source=source,
+                                        progress=progress)
+        # the typed scan reads lines known to fit: smaller read buffers (DuckDB's are 16x the
+        # longest line allowed), so its memory leaves room for the statistics fed alongside
+        table = csv_source(path, reading, names, max_line_bytes=line_bytes)
         warnings += [w for p in plans for w in p.warnings] + _row_warnings(rows, source)
         _write(con, plans, fmt, table, workdir, dest, filesystem, progress=progress,
-               source=source)
+               source=source, rows=rows, sink=sink)  # checks that every row was written
     finally:
         con.close()
     columns = _schemas(plans, dest, filesystem)
@@ -143,7 +166,7 @@ def _fast(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
 
 def _needs_careful(path: Path, fmt: CsvFormat) -> bool:
     """Whether the sample already shows what only the careful path reads right."""
-    if fmt.skip_lines or fmt.escapechar or fmt.record_delimiter == "\r":
+    if fmt.skip_lines or fmt.escapechar or fmt.record_delimiter == "\r" or fmt.header_rows > 1:
         return True
     text, truncated = _sample_text(path)
     shape = detect_shape(text, fmt.separator, fmt.quotechar, fmt.escapechar,
@@ -153,15 +176,18 @@ def _needs_careful(path: Path, fmt: CsvFormat) -> bool:
 
 def _careful(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
              filesystem: fsspec.AbstractFileSystem | None, *, source: str, progress: Progress,
-             memory_limit: str | None, mode: OnBadRows) -> IngestResult:
+             memory_limit: str | None, mode: OnBadRows,
+             sink: BatchSink | None = None) -> IngestResult:
     text, truncated = _sample_text(path)
     shape = detect_shape(text, fmt.separator, fmt.quotechar, fmt.escapechar,
                          truncated=truncated, skip_lines=fmt.skip_lines)
     progress(0.25, f"reading {source} row by row (some rows need care)")
     normalised = workdir / "careful.csv"
+    extra = fmt.header_rows - 1 if fmt.header else 0  # header lines above the last one
+    header = _header_lines(text, fmt, truncated=truncated, width=shape.width) if extra else None
     done = careful_copy(path, normalised, separator=fmt.separator, quote=fmt.quotechar,
                         escape=fmt.escapechar, width=shape.width, header=fmt.header,
-                        skip_lines=fmt.skip_lines, mode=mode, source=source,
+                        skip_lines=fmt.skip_lines + extra, mode=mode, source=source,
                         settings=fmt.describe())
     if done.rows == 0:
         raise InvalidInput(f"{source} has a header line but no data rows" if fmt.header
@@ -170,20 +196,29 @@ def _careful(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
                       record_delimiter="\n")
     try:
         result = _fast(normalised, fmt, workdir, dest, filesystem, source=source,
-                       progress=progress, memory_limit=memory_limit, reading=reading)
+                       progress=progress, memory_limit=memory_limit, reading=reading,
+                       sink=sink, header=header)
     except _RowsRejected as exc:  # the normalised copy always has the table's field count
         raise InvalidInput(f"{source}: {exc}") from None
-    result.warnings[:0] = careful_warnings(done, fmt, source=source)
+    result.warnings[:0] = careful_warnings(done, fmt, source=source, header=header)
     result.rejected, result.repaired = done.rejected, done.repaired
     return result
 
 
-def careful_warnings(done: CarefulResult, fmt: CsvFormat, *, source: str) -> list[IngestWarning]:
+def careful_warnings(done: CarefulResult, fmt: CsvFormat, *, source: str,
+                     header: list[str] | None = None) -> list[IngestWarning]:
     """The warnings naming what the careful path did, with counts and first line numbers."""
     notes = []
     if fmt.skip_lines:
         notes.append(IngestWarning(None, f"{source}: the first {fmt.skip_lines} line(s) come "
                                          "before the header (a title or preamble) and were skipped"))
+    if header is not None:
+        top = fmt.skip_lines + 1
+        shown = ", ".join(repr(n) for n in header[:_FIRST_LINES]) + (", …" if len(header) > _FIRST_LINES else "")
+        notes.append(IngestWarning(None, f"{source}: the header spans {fmt.header_rows} lines ({top} to "
+                                         f"{top + fmt.header_rows - 1}); their cells were joined into the "
+                                         f"column names: {shown}. To read only line {top} as the header: "
+                                         f"{option_hint('header_rows', 1)}"))
     if done.repaired:
         first = ", ".join(f"{line} ({how})" for line, how in done.repaired[:_FIRST_LINES])
         notes.append(IngestWarning(None, f"{_rows(len(done.repaired))} repaired: lines {first}"
@@ -199,6 +234,14 @@ def careful_warnings(done: CarefulResult, fmt: CsvFormat, *, source: str) -> lis
                                          f"{_rows(done.after_table, 'line')} after it (a footer or "
                                          "a second table) were not imported; see the rejected rows"))
     return notes
+
+
+def _header_lines(text: str, fmt: CsvFormat, *, truncated: bool, width: int) -> list[str]:
+    """The column names of a header of several lines (see ``detect.join_header_rows``)."""
+    records = [r.fields for r in sample_records(text, fmt.separator, fmt.quotechar, fmt.escapechar,
+                                                truncated=truncated)
+               if not r.blank and r.line > fmt.skip_lines]
+    return join_header_rows(records[:fmt.header_rows], width)
 
 
 def _rows(n: int, word: str = "row") -> str:
@@ -238,7 +281,8 @@ def _names_and_sample(path: Path, fmt: CsvFormat, *, source: str
 
 def _plan(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[str]],
           fmt: CsvFormat, path: Path, table: str, *, source: str, progress: Progress
-          ) -> tuple[int, list[ColumnPlan]]:
+          ) -> tuple[int, list[ColumnPlan], int]:
+    """Row count, column plans, and a bound on the bytes of any line (record) of the file."""
     rows, probed = _probe(con, names, sample, fmt, path, table, source=source, progress=progress)
     if rows == 0:
         raise InvalidInput(f"{source} has a header line but no data rows")
@@ -256,7 +300,10 @@ def _plan(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[st
         if p.cast and plan.type in ("numeric", "boolean"):
             plan = replace(plan, expression=p.cast)
         plans.append(plan)
-    return rows, plans
+    # a cell of n characters takes at most 4n bytes in UTF-8, 8n with every character a
+    # doubled quote, plus its quotes and separator; + the line end and some slack
+    line_bytes = sum(8 * p.max_chars + 3 for p in profiles) + 1024
+    return rows, plans, line_bytes
 
 
 def _probe(con: duckdb.DuckDBPyConnection, names: list[str], sample: list[list[str]],
@@ -322,8 +369,8 @@ def _exact_distinct_near_limit(con: duckdb.DuckDBPyConnection, names: list[str],
     """HyperLogLog is ~2 % off: count exactly where that could flip the 2,000-category rule."""
     for name, profile in zip(names, profiles):
         if 0.9 * MAX_CATEGORIES <= profile.distinct <= 1.1 * MAX_CATEGORIES:
-            (profile.distinct,) = cast("tuple[int]", con.execute(
-                f"SELECT count(DISTINCT {ident(name)}) FROM {table}").fetchone())
+            (profile.distinct,) = cast("tuple[int]", con.execute(  # fetchall: no result left open
+                f"SELECT count(DISTINCT {ident(name)}) FROM {table}").fetchall()[0])
 
 
 def _date_formats(con: duckdb.DuckDBPyConnection, names: list[str],
@@ -361,21 +408,34 @@ def _row_warnings(rows: int, source: str) -> list[IngestWarning]:
 
 def _write(con: duckdb.DuckDBPyConnection, plans: list[ColumnPlan], fmt: CsvFormat,
            table: str, workdir: Path, dest: str, filesystem: fsspec.AbstractFileSystem | None, *,
-           progress: Progress, source: str) -> None:
+           progress: Progress, source: str, rows: int, sink: BatchSink | None = None) -> None:
+    """Second scan of the CSV: DuckDB's typed Arrow batches, in file order, are written to
+    the Parquet file (zstd) and handed to ``sink`` in the same pass."""
     remote = filesystem is not None and not _is_local(filesystem)
     target = workdir / "out.parquet" if remote else Path(f"{dest}.partial")
-    meta = {META_TYPES: json.dumps({p.name: p.type for p in plans}),
-            META_FORMAT: json.dumps(fmt.to_dict())}
-    kv = "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in meta.items()) + "}"
+    types = {p.name: p.type for p in plans}
+    meta = {META_TYPES: json.dumps(types), META_FORMAT: json.dumps(fmt.to_dict())}
     select = ", ".join(f"{p.expression} AS {ident(p.name)}" for p in plans)
-    # no ORDER BY: it would materialise the table; insertion order is preserved anyway
+    # one batch = one row group; no ORDER BY: DuckDB keeps the insertion order of the rows
     group_rows = max(8_192, min(122_880, 12_000_000 // max(len(plans), 1)))
-    sql = (f"COPY (SELECT {select} FROM {table}) "
-           f"TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd, "
-           f"ROW_GROUP_SIZE {group_rows}, KV_METADATA {kv})")
+    message = f"writing {source} as Parquet"
+    progress(0.72, message)
     try:
-        duck.run(con, sql, progress=progress, share=(0.72, 0.98),
-                 message=f"writing {source} as Parquet", fetch=False)
+        reader = con.sql(f"SELECT {select} FROM {table}").to_arrow_reader(group_rows)
+        schema = reader.schema.with_metadata({k.encode(): v.encode() for k, v in meta.items()})
+        if sink is not None:
+            sink.start(schema, types)
+        done = 0
+        with pq.ParquetWriter(str(target), schema, compression="zstd") as writer:
+            for batch in reader:
+                batch = pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+                writer.write_batch(batch, row_group_size=group_rows)
+                if sink is not None:
+                    sink.update(batch)
+                done += batch.num_rows
+                progress(0.72 + 0.26 * min(done / max(rows, 1), 1.0), message)
+        if done != rows:  # never a silently shorter file
+            raise RuntimeError(f"{source}: {done:,} rows written, {rows:,} read")
         if filesystem is not None and remote:
             filesystem.put(str(target), dest)
         else:

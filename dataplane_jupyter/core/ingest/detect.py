@@ -18,6 +18,11 @@ Rules:
 - **header**: each column votes: data cells that are numbers, booleans or dates under a
   first-row cell that is not, vote "header"; a first-row cell of the same kind as the data
   votes "no header". No votes: a header (the common case).
+- **header rows**: the header goes on over the next line when that line reads as names too:
+  in the columns whose data are numbers, booleans or dates, none of its cells is such a value
+  and at least one is a name (a group row above the column names, or a units row below them);
+  up to :data:`MAX_HEADER_ROWS` lines. Their cells are joined into the column names (see
+  :func:`join_header_rows`).
 """
 
 from __future__ import annotations
@@ -36,11 +41,13 @@ from dataplane_jupyter.core.ingest.encoding import (
 )
 from dataplane_jupyter.core.ingest.model import CsvFormat, CsvOptions
 from dataplane_jupyter.core.ingest.shape import detect_escape, detect_shape, sample_records
-from dataplane_jupyter.core.ingest.values import looks_like_value
+from dataplane_jupyter.core.ingest.values import is_missing, looks_like_value
 from dataplane_jupyter.core.limits import check_columns
 
 SAMPLE_BYTES = 1 << 20
 SEPARATORS = (",", ";", "\t", "|")
+#: Lines a header may span (a group row, the names, a units row).
+MAX_HEADER_ROWS = 3
 _MAX_SAMPLE_ROWS = 2_000
 _COMMA_DECIMAL = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+,\d+|\d*,\d{1,2}|\d*,\d{4,})")
 _DOT_DECIMAL = re.compile(r"[+-]?(\d{1,3}(,\d{3})+\.\d+|\d*\.\d{1,2}|\d*\.\d{4,})")
@@ -94,15 +101,18 @@ def detect_dialect(text: str, options: CsvOptions, *, encoding: str, truncated: 
     _refuse_too_wide(max(shape.width, text.split("\n", 1)[0].count(separator) + 1), source=source)
     rows = [r.fields for r in sample_records(text, separator, quote, escape, truncated=truncated)
             if not r.blank and r.line > shape.skip_lines]
-    header = options.header if options.header is not None else detect_header(rows)
-    data = rows[1:] if header else rows
+    header = options.header if options.header is not None else (
+        True if options.header_rows else detect_header(rows))
+    header_rows = _header_rows(options.header_rows, rows, source=source) if header else 1
+    data = rows[header_rows:] if header else rows
     decimal = options.decimal or detect_decimal(data, separator)
     if decimal == separator:
         raise InvalidInput(f"{source}: the decimal and column separators are both {decimal!r}",
                            field="decimal")
     return CsvFormat(encoding=encoding, separator=separator, decimal=decimal,
                      quotechar=quote, header=header, escapechar=escape,
-                     skip_lines=shape.skip_lines, record_delimiter=shape.record_delimiter)
+                     skip_lines=shape.skip_lines, record_delimiter=shape.record_delimiter,
+                     header_rows=header_rows)
 
 
 def parse_rows(text: str, separator: str, quote: str, *, truncated: bool,
@@ -186,6 +196,53 @@ def detect_header(rows: list[list[str]]) -> bool:
         if typed >= 0.9:
             votes += -1 if looks_like_value(first) else 1
     return votes >= 0
+
+
+def _header_rows(given: int | None, rows: list[list[str]], *, source: str) -> int:
+    if given is None:
+        return detect_header_rows(rows)
+    if not 1 <= given <= MAX_HEADER_ROWS:
+        raise InvalidInput(f"{source}: header_rows must be 1 to {MAX_HEADER_ROWS}, got {given}",
+                           field="header_rows")
+    return given
+
+
+def detect_header_rows(rows: list[list[str]]) -> int:
+    """Lines the header spans, the first one included (see the module rules)."""
+    count = 1
+    while count < MAX_HEADER_ROWS and len(rows) > count + 1 and _names_line(rows[count], rows[count + 1:]):
+        count += 1
+    return count
+
+
+def _names_line(line: list[str], data: list[list[str]]) -> bool:
+    names = 0
+    for index, cell in enumerate(line):
+        column = [r[index] for r in data if index < len(r) and r[index].strip()]
+        if not column or sum(looks_like_value(c) for c in column) < 0.9 * len(column):
+            continue
+        if not cell.strip() or is_missing(cell):
+            continue
+        if looks_like_value(cell):
+            return False
+        names += 1
+    return names > 0
+
+
+def join_header_rows(rows: list[list[str]], width: int) -> list[str]:
+    """Column names from a header of several lines, as a person reads them: a cell left empty
+    in a line above the last one belongs to the group named on its left (a merged cell of a
+    spreadsheet export); the non-empty parts of each column are joined with a space."""
+    filled = []
+    for depth, row in enumerate(rows):
+        cells = [row[i].strip() if i < len(row) else "" for i in range(width)]
+        if depth < len(rows) - 1:
+            group = ""
+            for i, cell in enumerate(cells):
+                group = cell or group
+                cells[i] = group
+        filled.append(cells)
+    return [" ".join(part for part in parts if part) for parts in zip(*filled)]
 
 
 def _refuse_too_wide(width: int, *, source: str) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 from typing import BinaryIO
 
-from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.errors import InvalidInput, option_hint
 from dataplane_jupyter.core.ingest.model import Progress
 
 UTF8 = "utf-8"
@@ -88,7 +88,7 @@ def detect_encoding(sample: bytes, *, truncated: bool, source: str) -> str:
     if guess is None:
         raise InvalidInput(
             f"{source}: the text encoding could not be recognised (it is not UTF-8); "
-            "save the file as UTF-8 or give the encoding, e.g. encoding='cp1252'",
+            "save the file as UTF-8 or give the encoding, e.g. " + option_hint("encoding", "cp1252"),
             field="encoding",
         )
     return _prefer_western(sample, guess, truncated=truncated)
@@ -198,7 +198,7 @@ def _decode_chunk(decoder: codecs.IncrementalDecoder, chunk: bytes, encoding: st
         line = lines_before + chunk[: exc.start].decode(encoding, errors="replace").count("\n") + 1
         raise InvalidInput(
             f"{source}: line {line} is not valid {encoding} (byte {chunk[exc.start:exc.start + 1]!r}); "
-            "give the right encoding, e.g. encoding='cp1252'",
+            "give the right encoding, e.g. " + option_hint("encoding", "cp1252"),
             field="encoding",
         ) from None
 

@@ -36,6 +36,8 @@ class CsvOptions:
     header: bool | None = None
     escapechar: str | None = None
     skip_lines: int | None = None
+    #: lines making up the header (a group row above the column names: 2)
+    header_rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class CsvFormat:
     skip_lines: int = 0
     #: the record delimiter found (``\\n``, ``\\r\\n`` or ``\\r``); any is read
     record_delimiter: str = "\n"
+    #: lines the header spans (with ``header``); their cells are joined into the column names
+    header_rows: int = 1
 
     def to_dict(self) -> dict[str, str | bool | int | None]:
         """JSON-ready form, e.g. for the catalog or an API response."""
@@ -65,13 +69,15 @@ class CsvFormat:
             "escapechar": self.escapechar,
             "skip_lines": self.skip_lines,
             "record_delimiter": self.record_delimiter,
+            "header_rows": self.header_rows,
         }
 
     def describe(self) -> str:
         """The settings in words, for messages ("separator ';', quote '\"', ...")."""
         parts = [f"encoding {self.encoding}", f"separator {self.separator!r}",
                  f"quote {self.quotechar!r}", f"decimal {self.decimal!r}",
-                 "a header line" if self.header else "no header line"]
+                 (f"a header of {self.header_rows} lines" if self.header_rows > 1 else "a header line")
+            if self.header else "no header line"]
         if self.escapechar:
             parts.append(f"escape {self.escapechar!r}")
         if self.skip_lines:

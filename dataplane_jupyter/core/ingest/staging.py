@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import duckdb
 
-from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.errors import InvalidInput, option_hint
 from dataplane_jupyter.core.ingest.encoding import UTF8, UTF8_BOM, transcode_to_utf8
 from dataplane_jupyter.core.ingest.model import CsvFormat, Progress
 from dataplane_jupyter.core.ingest.sqltypes import literal
@@ -69,14 +69,17 @@ def _size(f: BinaryIO) -> int | None:
     return size if isinstance(size, int) else None
 
 
-def csv_source(path: Path, fmt: CsvFormat, names: list[str]) -> str:
-    """SQL reading the CSV with every column as VARCHAR; bad rows go to ``reject_errors``."""
+def csv_source(path: Path, fmt: CsvFormat, names: list[str], *, max_line_bytes: int | None = None) -> str:
+    """SQL reading the CSV with every column as VARCHAR; bad rows go to ``reject_errors``.
+    ``max_line_bytes``: the longest line there can be (known after a first scan), under
+    :data:`MAX_LINE_BYTES`; DuckDB's read buffers are sized from it."""
+    line = min(MAX_LINE_BYTES, max(max_line_bytes or MAX_LINE_BYTES, 1 << 20))
     columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
     return (
         f"read_csv({literal(str(path))}, auto_detect = false, delim = {literal(fmt.separator)}, "
         f"quote = {literal(fmt.quotechar)}, escape = {literal(fmt.quotechar)}, "
         f"header = {str(fmt.header).lower()}, columns = {columns}, store_rejects = true, "
-        f"rejects_limit = 100, max_line_size = {MAX_LINE_BYTES}, "
+        f"rejects_limit = 100, max_line_size = {line}, "
         f"strict_mode = true, null_padding = false, encoding = 'utf-8')"
     )
 
@@ -116,7 +119,7 @@ def _describe(kind: str, message: str, line: int, width: int) -> str:
         got = found.group(1) if found else ("more" if kind.startswith("TOO") else "fewer")
         return f"line {line} has {got} fields, expected {width}"
     if kind == "INVALID ENCODING":
-        return f"line {line} is not valid UTF-8 (give the file's encoding, e.g. encoding='cp1252')"
+        return f"line {line} is not valid UTF-8 (give the file's encoding, e.g. {option_hint('encoding', 'cp1252')})"
     if kind == "LINE SIZE OVER MAXIMUM":
         return (f"line {line} is longer than {MAX_LINE_BYTES // (1 << 20)} MiB "
                 "(a cell may hold at most 50,000 characters)")

@@ -1,5 +1,6 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { wordHints } from '../hints';
 import {
   deleteIcon,
   downloadIcon,
@@ -114,7 +115,7 @@ export function activateDatasetCommands(
     palette?.addItem({ command, category: CATEGORY, args: { isPalette: true } });
   }
   model.importFailed.connect((_, dataset) =>
-    notifyError(`Importing “${dataset.name}” failed`, dataset.error ?? 'No reason given.', [
+    notifyError(`Importing “${dataset.name}” failed`, wordHints(dataset.error ?? 'No reason given.', dataset.hints), [
       {
         label: 'Retry…',
         callback: () =>

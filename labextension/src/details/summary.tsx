@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { wordHints } from '../hints';
 import { IDataset, IDatasetStatistics } from '../types';
 import {
   formatBytes,
@@ -50,7 +51,7 @@ export function Summary(props: ISummaryProps): JSX.Element {
       ['types', 'Column types', describeTypes(summary.types)]
     );
   }
-  const warnings = (dataset.warnings ?? []).map(describeWarning);
+  const warnings = (dataset.warnings ?? []).map(w => wordHints(describeWarning(w), dataset.hints));
   return (
     <section className="jp-Dataplane-detailsSummary">
       <table className="jp-Dataplane-keyValues">

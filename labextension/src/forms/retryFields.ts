@@ -32,6 +32,7 @@ export function retryBody(fields: IRetryFields): IRetryImport {
     header: fields.header === 'detect' ? null : fields.header === 'yes',
     escapechar: null,
     skip_lines: null,
+    header_rows: null,
     on_bad_rows: null
   };
 }

@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { wordHints } from '../hints';
 import { errorMessage } from '../notifications';
 import { IDataset, IRetryImport } from '../types';
 import { IRetryFields, retryBody, retryFields } from './retryFields';
@@ -45,7 +46,7 @@ export class RetryForm extends FormWidget implements ISubmittable {
     return (
       <>
         <p className="jp-Dataplane-retryReason">
-          {this.record.error ?? 'The import failed.'}
+          {this.record.error ? wordHints(this.record.error, this.record.hints) : 'The import failed.'}
         </p>
         {text('separator', 'Separator', 'detect (e.g. ; or , or \\t)')}
         {text('decimal', 'Decimal mark', 'detect (. or ,)')}

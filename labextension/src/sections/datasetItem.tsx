@@ -10,6 +10,7 @@ import * as React from 'react';
 
 import { formatBytes, statusClass } from '../details/format';
 import { embeddingsIcon } from '../icons';
+import { wordHints } from '../hints';
 import { actionFits, embeddingsState, isBusy } from '../model';
 import { DatasetOrigin, IDataset, IUploadProgress } from '../types';
 import { ProgressBar } from './common';
@@ -143,8 +144,8 @@ export function DatasetItem(props: IDatasetItemProps): JSX.Element {
         </div>
       )}
       {dataset.error && (
-        <div className="jp-Dataplane-itemError" title={dataset.error}>
-          {dataset.error}
+        <div className="jp-Dataplane-itemError" title={wordHints(dataset.error, dataset.hints)}>
+          {wordHints(dataset.error, dataset.hints)}
         </div>
       )}
     </li>
