@@ -71,6 +71,8 @@ def test_a_scheduled_pipeline_cannot_be_deleted_until_its_schedules_are(project,
     paused.delete()
     pipeline.delete()
     assert "scoring" not in project.pipelines
+    with pytest.raises(dp.NotFound, match="No pipeline named 'scoring'"):
+        schedules.create(pipeline="scoring", every=60)  # a schedule of a deleted pipeline is refused
 
 
 def test_a_schedule_whose_pipeline_was_deleted_is_disabled_with_a_message(project, clock):
