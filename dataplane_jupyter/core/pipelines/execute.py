@@ -48,7 +48,7 @@ from dataplane_jupyter.core.errors import (
 from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext
 from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus
 
-from .definition import as_list, roles, step_inputs, topological
+from .definition import as_list, duckdb_message, roles, step_inputs, topological
 from .runs import step_rows, update_run, update_step
 
 log = logging.getLogger(__name__)
@@ -699,7 +699,7 @@ def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
             except duckdb.InterruptException:
                 raise JobCancelled() from None
             except duckdb.Error as error:
-                raise InvalidInput(f"DuckDB: {error}", field="query") from None
+                raise InvalidInput(f"DuckDB: {duckdb_message(error)}", field="query") from None
     finally:
         connection.close()
     rows = _stored_rows(run, relative)
