@@ -112,6 +112,35 @@ def test_predict_applies_a_joblib_model_in_batches_with_probability_columns(proj
     assert run.step("scored").rows_out == 10 and "10 rows predicted" in run.step("scored").message
 
 
+def test_predict_gives_the_model_one_batch_at_a_time(project: Any, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model never sees more rows at once than `batch_rows`: 10 rows in batches of 4 are 4, 4, 2."""
+    write_module(tmp_path, "recording", f"""
+        import numpy as np
+
+        class Recording:
+            feature_names_in_ = np.array(["amount"])
+
+            def predict(self, frame):
+                with open({str(tmp_path / 'batches.txt')!r}, "a") as out:
+                    out.write(f"{{len(frame)}}\\n")
+                return (frame["amount"] > 0).astype(int).to_numpy()
+    """)
+    monkeypatch.syspath_prepend(str(tmp_path))  # joblib finds the model's class (the run runs in a thread here)
+    from recording import Recording
+
+    joblib.dump(Recording(), tmp_path / "recording.joblib")
+    pipe = project.pipelines.create("batched", base_dir=tmp_path, steps=[
+        {"name": "sales", "kind": "read", "dataset": "sales"},
+        {"name": "scored", "kind": "predict", "input": "sales", "model": "recording.joblib", "batch_rows": 4},
+    ])
+    run = pipe.run().wait()
+    assert (tmp_path / "batches.txt").read_text().split() == ["4", "4", "2"]
+    scored = project.datasets[run.outputs["scored"]].to_pandas().sort_values("id")
+    assert list(scored["prediction"]) == [int(a > 0) for a in scored["amount"]]
+    assert "proba_0" not in scored.columns  # no predict_proba: no probability columns
+
+
 def test_predict_names_the_missing_feature_columns(project: Any, tmp_path: Path) -> None:
     train_model(tmp_path)
     pipe = project.pipelines.create("scoring", base_dir=tmp_path, steps=[
