@@ -43,10 +43,11 @@ def figure_of(output: w.Output) -> dict[str, Any] | None:
 class GeneralTab(w.VBox):
     """Summary, a page of feature distributions, and a correlation heatmap of picked columns."""
 
-    def __init__(self, stats: dict[str, Any], warnings: list[dict[str, Any]]) -> None:
+    def __init__(self, stats: dict[str, Any], info: Any) -> None:
         self.stats = stats
         self.columns = stats.get("columns", [])
-        summary = w.HTML(self._summary_html(stats.get("summary", {}), warnings))
+        self.summary = w.HTML(summary_html(stats.get("summary", {}), info))
+        summary = self.summary
         self.distributions = w.Output()
         pages = [(f"Features {i + 1}–{min(i + PER_PAGE, len(self.columns))} of {len(self.columns)}", i)
                  for i in range(0, len(self.columns), PER_PAGE)] or [("No columns", 0)]
@@ -80,23 +81,6 @@ class GeneralTab(w.VBox):
         self.draw_distributions()
         self.draw_heatmap()
 
-    @staticmethod
-    def _summary_html(summary: dict[str, Any], warnings: list[dict[str, Any]]) -> str:
-        types = ", ".join(f"{n} {t}" for t, n in summary.get("types", {}).items() if n)
-        rows = [
-            ("Rows", html.number(summary.get("rows"))),
-            ("Columns", html.number(summary.get("columns"))),
-            ("Size", html.human_size(summary.get("size_bytes"))),
-            ("Missing cells", f"{html.number(summary.get('missing_cells'))} ({summary.get('missing_cells_pct', 0):.1f}%)"),
-            ("Duplicate rows", f"{html.number(summary.get('duplicate_rows'))} ({summary.get('duplicate_rows_pct', 0):.1f}%)"),
-            ("Column types", types or "—"),
-        ]
-        notes = [str(item.get("message", item)) for item in warnings]
-        text = html.table(["", ""], rows, scroll=False).replace("<thead><tr><th></th><th></th></tr></thead>", "")
-        if notes:
-            text += html.note("Import warnings: " + "; ".join(notes))
-        return text
-
     def draw_distributions(self) -> None:
         """Draw the page of distributions picked in the dropdown."""
         start = self.page.value or 0
@@ -115,6 +99,39 @@ class GeneralTab(w.VBox):
                                                                  cluster=self.cluster.value))
         except ValueError as exc:
             self.heatmap_message.value = html.error_box(str(exc))
+
+
+def summary_html(summary: dict[str, Any], info: Any) -> str:
+    """Rows, columns, size, origin, source, creation, then missing cells, duplicates and column
+    types, and the import's warnings: the sidebar details' summary, field for field."""
+    types = ", ".join(f"{n} {t}" for t, n in summary.get("types", {}).items() if n)
+    source = info.source or {}
+    described = (f"datasource {source['datasource']}" if source.get("datasource")
+                 else f"file {source['file']}" if source.get("file") else "—")
+    rows = [
+        ("rows", "Rows", html.number(summary.get("rows", info.rows))),
+        ("columns", "Columns", html.number(summary.get("columns", info.columns))),
+        ("size", "Size", html.human_size(summary.get("size_bytes", info.size_bytes))),
+        ("origin", "Origin", info.origin.value.replace("_", " ")),
+        ("source", "Source", described),
+        ("created", "Created", html.when(info.created_at)),
+    ]
+    if info.created_by:
+        rows.append(("created_by", "Created by", info.created_by))
+    if summary:
+        rows += [
+            ("missing", "Missing cells",
+             f"{html.number(summary.get('missing_cells'))} ({summary.get('missing_cells_pct', 0):.1f}%)"),
+            ("duplicates", "Duplicate rows",
+             f"{html.number(summary.get('duplicate_rows'))} ({summary.get('duplicate_rows_pct', 0):.1f}%)"),
+            ("types", "Column types", types or "—"),
+        ]
+    text = html.key_values(rows)
+    notes = [str(item.get("message", item)) for item in info.warnings]
+    if notes:
+        items = "".join(f"<li>{html.text(note)}</li>" for note in notes)
+        text += f'<div class="dp-warnings"><h4>Import warnings</h4><ul>{items}</ul></div>'
+    return text
 
 
 class ColumnsTab(w.HBox):
@@ -216,7 +233,7 @@ class SampleTab(w.VBox):
 def sample_table(columns: list[str], rows: Any) -> str:
     """Every row asked for, laid out in full (the notebook scrolls, the table only sideways), as
     the sidebar's Sample tab."""
-    return f'<div class="dp-scroll-x">{html.table(columns, rows, scroll=False)}</div>'
+    return f'<div class="dp-scroll-x">{html.table(columns, rows, scroll=False, numbered=True)}</div>'
 
 
 REJECTED_ROWS = 200
@@ -289,13 +306,10 @@ class DatasetPanel(w.VBox):
         self.progress.start()
 
     def _draw_header(self) -> None:
+        # name and status chip, as the sidebar's details: the General tab's summary says the rest
         info = self.dataset.describe()
-        source = info.source.get("datasource") or info.source.get("file") or info.origin.value
         self.header.value = (
             f'<div class="dp-title">{html.text(info.name)} {html.badge(info.status.value, info.status_label)}</div>'
-            f'<div class="dp-muted">{info.origin.value.replace("_", " ")} · from {html.text(str(source))} · '
-            f"{html.number(info.rows)} rows × {html.number(info.columns)} columns · "
-            f"{html.human_size(info.size_bytes)} · created {html.when(info.created_at)}</div>"
         )
 
     def _changed(self, what: str) -> None:
@@ -316,7 +330,7 @@ class DatasetPanel(w.VBox):
             return
         try:
             stats = self.dataset.statistics()
-            self.general = GeneralTab(stats, self.dataset.describe().warnings)
+            self.general = GeneralTab(stats, self.dataset.describe())
             self.columns_tab = ColumnsTab(stats, self.dataset)
             self.sample_tab = SampleTab(self.dataset, stats)
             rejected = int(self.dataset.describe().source.get("rejected_rows") or 0)

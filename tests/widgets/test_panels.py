@@ -95,6 +95,38 @@ def test_sample_tab_reads_more_rows(tips):
     assert sample.table.value.count("<tr>") == 6
 
 
+def test_general_summary_and_sample_read_as_the_sidebar_details(tips):
+    """One visual language (issue #20, item 18): the General tab's summary has the sidebar's
+    fields in its order, as unbordered label/value rows; the title is the name and one status
+    chip with no subtitle repeating the summary; the sample has the sidebar's "#" column."""
+    panel = DatasetPanel(tips)
+    summary = panel.general.summary.value
+    assert 'class="dp-kv"' in summary and "dp-table" not in summary
+    fields = re.findall(r'<th scope="row">([^<]+)</th><td data-field="([^"]+)">([^<]*)</td>', summary)
+    assert [label for label, _, _ in fields] == [
+        "Rows", "Columns", "Size", "Origin", "Source", "Created", "Created by", "Missing cells", "Duplicate rows",
+        "Column types"]
+    shown = {key: value for _, key, value in fields}
+    assert (shown["rows"], shown["columns"], shown["origin"], shown["source"]) == ("244", "7", "upload",
+                                                                                  "file tips.csv")
+    assert shown["created_by"] == tips.info.created_by != ""
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", shown["created"])
+    assert panel.header.value.count("dp-badge") == 1 and "dp-muted" not in panel.header.value
+    sample = panel.sample_tab.table.value
+    assert "<thead><tr><th>#</th><th>total_bill</th>" in sample
+    numbers = re.findall(r'<td class="dp-num dp-rownum">(\d+)</td>', sample)
+    assert numbers == [str(i) for i in range(20)]  # from 0, as the sidebar counts
+
+
+def test_import_warnings_are_listed_under_their_heading(project, tmp_path: Path):
+    path = tmp_path / "rag.csv"
+    path.write_text("a,b,c\n" + "1,2,3\n" * 20 + "4,5,6,7\n")
+    panel = DatasetPanel(project.datasets.import_file(path, name="rag").wait(timeout=60))
+    summary = panel.general.summary.value
+    assert '<div class="dp-warnings"><h4>Import warnings</h4><ul><li>' in summary
+    assert "1 row set aside: lines 22 (4 fields, expected 3)" in summary
+
+
 def test_panel_follows_an_import_until_ready(project, tmp_path: Path):
     path = tmp_path / "iris.csv"
     px.data.iris().to_csv(path, index=False)
