@@ -36,6 +36,9 @@ export function Summary(props: ISummaryProps): JSX.Element {
     ['source', 'Source', describeSource(dataset)],
     ['created', 'Created', formatDateTime(dataset.created_at)]
   ];
+  if (dataset.created_by) {
+    fields.push(['created_by', 'Created by', dataset.created_by]);
+  }
   if (summary) {
     fields.push(
       [
