@@ -128,6 +128,14 @@ def test_a_failed_import_offers_retry_not_download_and_the_retry_fixes_it(page: 
     expect(dialog.locator("input[name='encoding']")).to_have_value("utf-8")  # what the failed attempt used
     expect(dialog.locator("input[name='separator']")).to_have_value(",")
     expect(dialog.locator(".jp-Dataplane-retryReason")).to_contain_text("cities.csv")
+    # every setting the import detects can be overridden here (issue #14), labelled as the hints name them
+    for field, label in (("quotechar", "Quote character"), ("escapechar", "Escape character"),
+                         ("skip_lines", "Lines before the header"), ("header_rows", "Header lines")):
+        expect(dialog.locator(f"label:has(input[name='{field}'])")).to_contain_text(label)
+    expect(dialog.locator("select[name='header']")).to_have_value("detect")
+    strict = dialog.locator("input[name='on_bad_rows']")
+    expect(strict).not_to_be_checked()
+    expect(dialog.locator("label:has(input[name='on_bad_rows'])")).to_contain_text("Strict: refuse files with bad rows")
     page.screenshot(path=str(artifacts_dir / "first-hour-retry-form.png"))
     dialog.locator("input[name='encoding']").fill("cp1252")
     dialog.locator("input[name='separator']").fill(";")
