@@ -65,3 +65,27 @@ export function roleLabel(access: AccessMode | null, user: string | null, role: 
   }
   return `${user} · ${role ?? 'not a member'}`;
 }
+
+/** What `projectReadOnly` asks of the REST client. */
+export interface IAccessSource {
+  getIdentity(): Promise<{ user: string; access: AccessMode }>;
+  listProjects(): Promise<{ name: string; role?: Role | null }[]>;
+}
+
+/**
+ * Whether the user may only read in `project` (shared mode, not an editor): the details tab then
+ * offers no compute, save or feature-options buttons. A failed look-up hides nothing (the server
+ * still refuses what the role does not allow, with a message).
+ */
+export async function projectReadOnly(client: IAccessSource, project: string): Promise<boolean> {
+  try {
+    const identity = await client.getIdentity();
+    if (identity.access !== 'members') {
+      return false;
+    }
+    const role = (await client.listProjects()).find(p => p.name === project)?.role ?? null;
+    return !mayDo('editor', identity.access, role);
+  } catch {
+    return false;
+  }
+}

@@ -198,7 +198,6 @@ class ProjectHeader extends ModelView {
           <>
             <div className="jp-Dataplane-projectRow">
           {model.projects.length > 0 && this.renderPicker()}
-          {this.renderRole()}
           <ToolbarButtonComponent
             className="jp-Dataplane-refresh"
             icon={refreshIcon}
@@ -206,6 +205,7 @@ class ProjectHeader extends ModelView {
             onClick={() => void model.refresh()}
           />
         </div>
+            {this.renderRole()}
             {model.error && (
               <p className="jp-Dataplane-notice jp-Dataplane-error">
                 Could not load data: {model.error}
@@ -232,12 +232,15 @@ class ProjectHeader extends ModelView {
       none: 'you are not a member'
     }[role];
     return (
-      <span
-        className={`jp-Dataplane-role jp-mod-${role}`}
-        title={`Signed in as ${model.user}; your role in project '${model.currentProject}': ${model.role ?? 'none'} (${may})`}
-      >
-        {label}
-      </span>
+      <div className="jp-Dataplane-roleRow">
+        <span
+          className={`jp-Dataplane-role jp-mod-${role}`}
+          title={`Signed in as ${model.user}; your role in project '${model.currentProject}': ${model.role ?? 'none'} (${may})`}
+        >
+          {label}
+        </span>
+        {role === 'viewer' && <span className="jp-Dataplane-roleNote">read only</span>}
+      </div>
     );
   }
 

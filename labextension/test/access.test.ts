@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { accessClasses, datasetActionAllowed, mayDo, roleLabel } from '../src/access';
+import { accessClasses, datasetActionAllowed, mayDo, projectReadOnly, roleLabel } from '../src/access';
 
 describe('what the sidebar offers each role', () => {
   it('allows everything in open mode, and before the mode is known', () => {
@@ -27,5 +27,25 @@ describe('what the sidebar offers each role', () => {
     expect(accessClasses('members', 'owner')).toEqual([]);
     expect(mayDo('viewer', 'members', null)).toBe(false); // not a member
     expect(roleLabel('members', 'bob', 'viewer')).toBe('bob · viewer');
+  });
+});
+
+describe('a details tab in a project where the user only reads', () => {
+  const client = (access: 'open' | 'members', role: string | null, fail = false) => ({
+    getIdentity: async () => {
+      if (fail) {
+        throw new Error('unreachable');
+      }
+      return { user: 'bob', access };
+    },
+    listProjects: async () => [{ name: 'shared', role: role as never }]
+  });
+
+  it('is read-only for viewers and non-members in shared mode only', async () => {
+    expect(await projectReadOnly(client('members', 'viewer'), 'shared')).toBe(true);
+    expect(await projectReadOnly(client('members', 'editor'), 'shared')).toBe(false);
+    expect(await projectReadOnly(client('members', 'viewer'), 'elsewhere')).toBe(true);
+    expect(await projectReadOnly(client('open', 'viewer'), 'shared')).toBe(false);
+    expect(await projectReadOnly(client('members', 'viewer', true), 'shared')).toBe(false);
   });
 });
