@@ -143,7 +143,8 @@ class ColumnsTab(w.HBox):
         self.search = w.Text(placeholder="Filter columns", layout=w.Layout(width="260px"))
         self.select = w.Select(options=self._options(""), rows=min(18, max(4, len(self.by_name))),
                                layout=w.Layout(width="260px"))
-        self.search.observe(lambda change: setattr(self.select, "options", self._options(change["new"])), "value")
+        self.search.observe(lambda change: self.filter(change["new"]), "value")
+        self.shown: str | None = None
         self.figure = w.Output()
         self.details = w.HTML()
         self.media = w.VBox()  # feature options of image columns, tensor views
@@ -163,19 +164,32 @@ class ColumnsTab(w.HBox):
         text = (text or "").lower()
         return [(f"{name} · {c['type']}", name) for name, c in self.by_name.items() if text in name.lower()]
 
+    def filter(self, text: str) -> None:
+        """Keep the columns whose name holds `text`; the drill-down stays on the picked column
+        while the filter keeps it, else moves to the first one shown (as the sidebar's)."""
+        picked = self.select.value
+        options = self._options(text)
+        names = [name for _, name in options]
+        target = picked if picked in names else (names[0] if names else None)
+        self.select.options = options
+        if self.select.value != target:
+            self.select.value = target
+        if target is None:
+            self.shown = None
+            self.figure.outputs = ()
+            self.details.value = html.note(f"No column's name holds {text!r}.")
+            self.media.children = []
+        elif target != self.shown:
+            self.show(target)
+
     def show(self, name: str | None) -> None:
         """The drill-down of one column."""
         if not name:
             return
+        self.shown = name
         column = self.by_name[name]
         show_figure(self.figure, figures.distribution_figure(column))
-        skip = {"name", "histogram", "top", "warnings", "quantiles", "text_length", "byte_length", "media"}
-        rows = [(key.replace("_", " "), value) for key, value in column.items() if key not in skip]
-        rows += media_rows(column.get("media") or {})
-        rows += [(f"quantile {q}", v) for q, v in (column.get("quantiles") or {}).items()]
-        rows += [(f"text length {k}", v) for k, v in (column.get("text_length") or {}).items()]
-        rows += [(f"bytes {k}", v) for k, v in (column.get("byte_length") or {}).items()]
-        rows += [(f"top {i + 1}: {t['value']}", t["count"]) for i, t in enumerate((column.get("top") or [])[:10])]
+        rows = column_statistics_rows(column)
         text = f'<div class="dp-title">{html.text(name)}</div>' + html.table(["statistic", "value"], rows)
         if column.get("warnings"):
             text += html.note("; ".join(column["warnings"]))
@@ -192,6 +206,52 @@ class ColumnsTab(w.HBox):
             return [ImageFeaturesPanel(self.dataset, name) if column["type"] == "image" else TensorViewPanel(self.dataset, name)]
         except Exception as exc:  # noqa: BLE001 - shown in the panel
             return [w.HTML(html.error_box(describe_error(exc)))]
+
+
+# Plain words for the statistics' keys (anything else: its key with spaces), as the sidebar's
+# columnStats.ts PLAIN_LABELS.
+PLAIN_LABELS = {
+    "count": "values present", "missing": "missing values", "missing_pct": "missing share",
+    "distinct": "distinct values", "std": "standard deviation", "iqr": "interquartile range", "zeros": "zeros",
+    "zeros_pct": "zeros share", "negative": "negative values", "mode": "most frequent value", "dtype": "stored as",
+    "distinct_error": "distinct values error", "quantiles_error": "quantiles error",
+}
+_DRAWN = {"name", "histogram", "top", "warnings", "quantiles", "text_length", "byte_length", "media"}
+_FOLDED = {"distinct_exact", "quantiles_exact"}  # said in another line: "distinct values: 142 (exact)"
+
+
+def column_statistics_rows(column: dict[str, Any]) -> list[tuple[str, str]]:
+    """One column's statistics as (label, value) lines in plain words, as the sidebar's Columns
+    tab (`columnStatisticsRows`): "distinct values: 142 (exact)", "≈" before figures from
+    sketches, no thousands separators for years and ids."""
+    code_like = html.is_code_like(column.get("name", ""), [column.get("min"), column.get("max")])
+
+    def approximately(value: Any, exact: Any) -> str:
+        shown = html.number(value, code_like=code_like)
+        return f"≈ {shown}" if exact is False and value is not None else shown
+
+    rows: list[tuple[str, str]] = []
+    for key, value in column.items():
+        if key in _DRAWN or key in _FOLDED:
+            continue
+        if key.endswith("_pct"):
+            shown = "—" if value is None else f"{value:.1f}%"
+        elif key == "distinct":
+            shown = approximately(value, column.get("distinct_exact")) + (" (exact)" if column.get("distinct_exact")
+                                                                          else "")
+        else:
+            shown = html.number(value, code_like=code_like)
+        label = PLAIN_LABELS.get(key) or key.removesuffix("_pct").replace("_", " ") + (" share" if key.endswith("_pct")
+                                                                                       else "")
+        rows.append((label, shown))
+    rows += [(label, html.number(value)) for label, value in media_rows(column.get("media") or {})]
+    rows += [(f"quantile {q}", approximately(v, column.get("quantiles_exact")))
+             for q, v in (column.get("quantiles") or {}).items()]
+    rows += [(f"text length {k}", html.number(v)) for k, v in (column.get("text_length") or {}).items()]
+    rows += [(f"bytes {k}", html.number(v)) for k, v in (column.get("byte_length") or {}).items()]
+    rows += [(f"top {i + 1}: {figures.level_label(t['value'])}", html.number(t["count"]))
+             for i, t in enumerate((column.get("top") or [])[:10])]
+    return rows
 
 
 def media_rows(media: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -13,7 +13,7 @@ import pytest
 
 from dataplane_jupyter.widgets import catalog_panel, panel_for
 from dataplane_jupyter.widgets.catalog import CatalogPanel
-from dataplane_jupyter.widgets.dataset import DatasetPanel, figure_of
+from dataplane_jupyter.widgets.dataset import DatasetPanel, column_statistics_rows, figure_of
 from dataplane_jupyter.widgets.exporters import ExportersTab
 from dataplane_jupyter.widgets.forms import ImportForm
 from dataplane_jupyter.widgets.image_folders import ImageFoldersTab
@@ -72,6 +72,37 @@ def test_selecting_a_column_shows_its_drill_down(tips):
     assert "distinct" in columns.details.value and "top 1: Sat" in columns.details.value
     columns.search.value = "ti"
     assert [value for _, value in columns.select.options] == ["tip", "time"]
+
+
+def test_the_drill_down_says_plain_words_as_the_sidebar():
+    """Issue #20, item 14: the sidebar's columnStats cases (labextension/test/details-views.test.ts)."""
+    rows = column_statistics_rows({
+        "name": "country", "type": "categorical", "count": 12, "missing": 0, "missing_pct": 0, "distinct": 2,
+        "histogram": None, "quantiles": None, "top": [{"value": "DE", "count": 7}, {"value": "FR", "count": 5}],
+        "text_length": {"min": 2, "max": 2, "mean": 2}, "warnings": []})
+    assert rows == [("type", "categorical"), ("values present", "12"), ("missing values", "0"),
+                    ("missing share", "0.0%"), ("distinct values", "2"), ("text length min", "2"),
+                    ("text length max", "2"), ("text length mean", "2"), ("top 1: DE", "7"), ("top 2: FR", "5")]
+    rows = column_statistics_rows({"name": "year", "type": "numeric", "distinct": 12, "distinct_exact": True,
+                                   "mean": 1979.5, "min": 1952, "max": 2007, "quantiles": {"0.5": 1979.5},
+                                   "quantiles_exact": False})
+    assert ("distinct values", "12 (exact)") in rows and ("mean", "1979.5") in rows and ("min", "1952") in rows
+    assert ("quantile 0.5", "≈ 1979.5") in rows
+    assert "distinct exact" not in [label for label, _ in rows]
+
+
+def test_the_filter_moves_the_drill_down_off_a_column_it_hides(tips):
+    columns = DatasetPanel(tips).columns_tab
+    columns.select.value = "day"
+    columns.search.value = "ti"  # hides "day": the drill-down moves to the first column shown
+    assert columns.select.value == "tip" and columns.shown == "tip"
+    assert figure_of(columns.figure)["layout"]["title"]["text"] == "tip (numeric)"
+    assert '<div class="dp-title">tip</div>' in columns.details.value
+    columns.select.value = "time"
+    columns.search.value = "t"  # keeps "time": it stays
+    assert columns.select.value == "time" and "time (categorical)" in figure_of(columns.figure)["layout"]["title"]["text"]
+    columns.search.value = "nothing"
+    assert columns.select.value is None and columns.figure.outputs == () and "No column" in columns.details.value
 
 
 def test_a_binary_column_shows_its_byte_lengths(project):
