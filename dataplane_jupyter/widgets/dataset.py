@@ -101,6 +101,38 @@ class GeneralTab(w.VBox):
             self.heatmap_message.value = html.error_box(str(exc))
 
 
+def _char(value: str) -> str:
+    return "“" + value.replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n") + "”"
+
+
+def describe_format(format: dict[str, Any] | None) -> str | None:
+    """Every setting a CSV import used (given or detected), each one an option of
+    `import_file`/`retry`: "separator “;”, decimal “,”, encoding utf-8, quote “"”, header of 1
+    line, 2 lines skipped before it" (the sidebar's `describeFormat`)."""
+    if not format:
+        return None
+    parts = []
+    for key, label in (("separator", "separator"), ("decimal", "decimal")):
+        if format.get(key):
+            parts.append(f"{label} {_char(format[key])}")
+    if format.get("encoding"):
+        parts.append(f"encoding {format['encoding']}")
+    for key, label in (("quotechar", "quote"), ("escapechar", "escape")):
+        if format.get(key):
+            parts.append(f"{label} {_char(format[key])}")
+    if format.get("header") is False:
+        parts.append("no header")
+    elif format.get("header"):
+        lines = format.get("header_rows") or 1
+        parts.append(f"header of {lines} line{'' if lines == 1 else 's'}")
+    if format.get("skip_lines"):
+        n = format["skip_lines"]
+        parts.append(f"{n} line{'' if n == 1 else 's'} skipped before it")
+    if format.get("record_delimiter") and format["record_delimiter"] != "\n":
+        parts.append(f"line ends {_char(format['record_delimiter'])}")
+    return ", ".join(parts) or None
+
+
 def summary_html(summary: dict[str, Any], info: Any) -> str:
     """Rows, columns, size, origin, source, creation, then missing cells, duplicates and column
     types, and the import's warnings: the sidebar details' summary, field for field."""
@@ -116,6 +148,9 @@ def summary_html(summary: dict[str, Any], info: Any) -> str:
         ("source", "Source", described),
         ("created", "Created", html.when(info.created_at)),
     ]
+    read_as = describe_format(source.get("format"))
+    if read_as:
+        rows.insert(5, ("format", "Read as", read_as))  # after the source
     if info.created_by:
         rows.append(("created_by", "Created by", info.created_by))
     if summary:

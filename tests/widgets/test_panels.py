@@ -13,7 +13,7 @@ import pytest
 
 from dataplane_jupyter.widgets import catalog_panel, panel_for
 from dataplane_jupyter.widgets.catalog import CatalogPanel
-from dataplane_jupyter.widgets.dataset import DatasetPanel, column_statistics_rows, figure_of
+from dataplane_jupyter.widgets.dataset import DatasetPanel, column_statistics_rows, describe_format, figure_of
 from dataplane_jupyter.widgets.exporters import ExportersTab
 from dataplane_jupyter.widgets.forms import ImportForm
 from dataplane_jupyter.widgets.image_folders import ImageFoldersTab
@@ -135,8 +135,8 @@ def test_general_summary_and_sample_read_as_the_sidebar_details(tips):
     assert 'class="dp-kv"' in summary and "dp-table" not in summary
     fields = re.findall(r'<th scope="row">([^<]+)</th><td data-field="([^"]+)">([^<]*)</td>', summary)
     assert [label for label, _, _ in fields] == [
-        "Rows", "Columns", "Size", "Origin", "Source", "Created", "Created by", "Missing cells", "Duplicate rows",
-        "Column types"]
+        "Rows", "Columns", "Size", "Origin", "Source", "Read as", "Created", "Created by", "Missing cells",
+        "Duplicate rows", "Column types"]
     shown = {key: value for _, key, value in fields}
     assert (shown["rows"], shown["columns"], shown["origin"], shown["source"]) == ("244", "7", "upload",
                                                                                   "file tips.csv")
@@ -147,6 +147,18 @@ def test_general_summary_and_sample_read_as_the_sidebar_details(tips):
     assert "<thead><tr><th>#</th><th>total_bill</th>" in sample
     numbers = re.findall(r'<td class="dp-num dp-rownum">(\d+)</td>', sample)
     assert numbers == [str(i) for i in range(20)]  # from 0, as the sidebar counts
+
+
+def test_the_summary_says_how_the_file_was_read_as_the_sidebar():
+    """The sidebar's `describeFormat` cases (labextension/test/readAs.test.ts)."""
+    assert describe_format({"encoding": "utf-8", "separator": ";", "decimal": ",", "quotechar": '"', "header": True,
+                            "escapechar": None, "skip_lines": 2, "record_delimiter": "\n", "header_rows": 1}) == (
+        'separator “;”, decimal “,”, encoding utf-8, quote “"”, header of 1 line, 2 lines skipped before it')
+    assert describe_format({"separator": "\t", "encoding": "cp1252", "escapechar": "\\", "header": True,
+                            "header_rows": 2, "record_delimiter": "\r\n"}) == (
+        "separator “\\t”, encoding cp1252, escape “\\”, header of 2 lines, line ends “\\r\\n”")
+    assert describe_format({"separator": ",", "header": False}) == "separator “,”, no header"
+    assert describe_format(None) is None and describe_format({}) is None
 
 
 def test_import_warnings_are_listed_under_their_heading(project, tmp_path: Path):
