@@ -21,9 +21,15 @@ from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.embeddings.embeddings import load_embeddings, neighbors, start_embeddings
 from dataplane_jupyter.core.errors import InvalidChoice, InvalidInput, InvalidState, NotFound
 from dataplane_jupyter.core.exports.runs import ExportRun, dataset_exports, start_export
+from dataplane_jupyter.core.images.columns import DatasetColumn
+from dataplane_jupyter.core.images.npy_files import check_files, start_npy_files_import
+from dataplane_jupyter.core.images.previews import image_preview, tensor_view
 from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS
 from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, read_rejected
 from dataplane_jupyter.core.models import STATUS_LABELS, DatasetLineage, DatasetOrigin, DatasetStatus, DescribeDataset
+from dataplane_jupyter.core.pipelines.lineage import dataset_lineage
+
+from .import_retry import remove_kept_upload, retry_import
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
@@ -228,7 +234,6 @@ class Datasets:
         after it); every file must hold the same number of examples (first dimension). Returns at
         once, like `import_file`."""
         self.project.require("editor", "import a dataset")
-        from dataplane_jupyter.core.images.npy_files import check_files, start_npy_files_import
 
         locations = [_location(source, "sources") for source in sources]
         check_files(locations)
@@ -305,7 +310,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         """Where the dataset comes from when a pipeline run made it (a DatasetLineage: pipeline,
         version, run, step, the steps and input datasets it was computed from, its exports); None
         for a dataset no pipeline made."""
-        from dataplane_jupyter.core.pipelines.lineage import dataset_lineage
 
         return dataset_lineage(self.catalog, self._info.project_id, self._info.id)
 
@@ -392,7 +396,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         tensor or numeric column (see `to_numpy`; options: version, connector, max_parallel,
         timeout, threads). Without: the rows in Arrow record batches of `batch_rows` (bounded memory)."""
         if isinstance(column, str):
-            from dataplane_jupyter.core.images.columns import DatasetColumn
 
             self._require_data()
             return DatasetColumn(self, column).iter_arrays(batch_size or 256, **options)
@@ -408,7 +411,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         options (decoded in parallel; missing or unusable images are zeros, counted in an
         `ImageFillWarning`), tensors N×…, numbers N. Options: version (of the feature options),
         connector (for gs:// / s3:// URLs), max_parallel, timeout (per image, seconds), threads."""
-        from dataplane_jupyter.core.images.columns import DatasetColumn
 
         self._require_data()
         return DatasetColumn(self, column).to_numpy(**options)
@@ -416,7 +418,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
     def feature_options(self, column: str) -> Any:
         """The Transformation / Color mode of an image column: the latest version set, else the
         defaults chosen from its statistics (`is_default`, `reasons`)."""
-        from dataplane_jupyter.core.images.columns import DatasetColumn
 
         self._require_data()
         return DatasetColumn(self, column).options()
@@ -426,7 +427,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         """Store a new version of an image column's options (resize / crop / pad / none, W×H,
         grayscale / rgb / rgba, pad fill); nothing else is recomputed."""
         self.project.require("editor", "change feature options")
-        from dataplane_jupyter.core.images.columns import DatasetColumn
 
         self._require_data()
         return DatasetColumn(self, column).set_options(transformation=transformation, size=size,
@@ -434,8 +434,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
 
     def preview_images(self, column: str, rows: int = 6, offset: int = 0, **options: Any) -> Any:
         """Original vs transformed thumbnails of a few rows (options given here are tried, not saved)."""
-        from dataplane_jupyter.core.images.columns import DatasetColumn
-        from dataplane_jupyter.core.images.previews import image_preview
 
         self._require_data()
         found = DatasetColumn(self, column)
@@ -443,15 +441,12 @@ class Dataset(ImportedRecord[DescribeDataset]):
 
     def tensor_view(self, column: str, row: int = 0, index: list[int] | None = None) -> Any:
         """One row of a tensor column drawn by its dimensions, with per-position mean and spread."""
-        from dataplane_jupyter.core.images.columns import DatasetColumn
-        from dataplane_jupyter.core.images.previews import tensor_view
 
         self._require_data()
         return tensor_view(DatasetColumn(self, column), row=row, index=index)
 
     def feature_options_history(self, column: str) -> list[Any]:
         """Every version of an image column's options, oldest first."""
-        from dataplane_jupyter.core.images.columns import DatasetColumn
 
         self._require_data()
         return DatasetColumn(self, column).history()
@@ -514,7 +509,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         encoding, quotechar, header); those not given keep what the failed attempt used.
         Returns at once, like `import_file`; `.wait()` follows it."""
         self.project.require("editor", "retry an import")
-        from .import_retry import retry_import
 
         retried = retry_import(self, **options)
         self._info = retried._info
@@ -524,7 +518,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         """Remove the dataset and our stored files; sources are never touched. Its running
         import, statistics or embeddings job is cancelled first."""
         self.project.require("editor", "delete a dataset")
-        from .import_retry import remove_kept_upload
 
         info = self.info
         remove_kept_upload(self)

@@ -23,11 +23,18 @@ import sqlalchemy as sa
 from dataplane_jupyter.core.archives import open_bounded
 from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.catalog.storage import remove_staged_source
+from dataplane_jupyter.core.datasets.media_columns import type_media_columns
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
+from dataplane_jupyter.core.datasets.zip_import import file_kind, run_media_import
 from dataplane_jupyter.core.errors import UpstreamError
+from dataplane_jupyter.core.ingest import META_TYPES, CsvOptions, csv_to_parquet, detect_csv_format
+from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, write_rejected
 from dataplane_jupyter.core.jobs.runner import JobContext
 from dataplane_jupyter.core.jobs.store import Job
 from dataplane_jupyter.core.models import DatasetStatus
+from dataplane_jupyter.core.stats import first_figures
+from dataplane_jupyter.core.stats.accumulate import StatsAccumulator
+from dataplane_jupyter.core.stats.spread import dataset_statistics
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.catalog import Catalog
@@ -117,7 +124,6 @@ class DatasetImport:
               metadata: dict[bytes, bytes] | None = None, what: str = "") -> tuple[int, pa.Schema]:
         """Write the reader's batches as the dataset's Parquet file (zstd), the column types
         in its metadata; returns (rows, schema)."""
-        from dataplane_jupyter.core.ingest import META_TYPES
 
         named = {k: v for k, v in types.items() if v}
         meta = {**({META_TYPES.encode(): json.dumps(named).encode()} if named else {}), **(metadata or {})}
@@ -161,7 +167,6 @@ class DatasetImport:
 
 def run_file_import(ctx: JobContext) -> dict[str, Any]:
     """Job: detect the kind (zip, npy or CSV), read it into Parquet, then compute statistics."""
-    from dataplane_jupyter.core.datasets.zip_import import file_kind, run_media_import
 
     target = DatasetImport(ctx)
     location = ctx.params["location"]
@@ -177,7 +182,6 @@ def run_file_import(ctx: JobContext) -> dict[str, Any]:
 
 
 def _import_csv_stream(target: DatasetImport, stream: BinaryIO, *, source: str, media: Any = None) -> dict[str, Any]:
-    from dataplane_jupyter.core.ingest import CsvOptions, detect_csv_format
 
     catalog, params = target.catalog, target.params
     destination = catalog.storage.writable_path(target.folder, DATA_FILE)
@@ -210,7 +214,6 @@ class _StatisticsSink:
         self._error: BaseException | None = None
 
     def start(self, schema: pa.Schema, types: Mapping[str, str]) -> None:
-        from dataplane_jupyter.core.stats.accumulate import StatsAccumulator
 
         self.close()
         self.accumulator = StatsAccumulator(schema, dict(types))
@@ -254,9 +257,6 @@ class _StatisticsSink:
 
 def _read_csv(target: DatasetImport, stream: BinaryIO, fmt: Any, destination: str, sink: _StatisticsSink, *,
               total: Any, source: str, media: Any, on_bad_rows: Any) -> dict[str, Any]:
-    from dataplane_jupyter.core.datasets.media_columns import type_media_columns
-    from dataplane_jupyter.core.ingest import csv_to_parquet
-    from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, write_rejected
 
     ctx, catalog = target.ctx, target.catalog
     result = csv_to_parquet(
@@ -324,8 +324,6 @@ def run_statistics(ctx: JobContext) -> dict[str, Any]:
 
 
 def _compute_statistics(ctx: JobContext, accumulated: Any = None) -> dict[str, Any]:
-    from dataplane_jupyter.core.stats import first_figures
-    from dataplane_jupyter.core.stats.spread import dataset_statistics
 
     catalog, params = ctx.catalog, ctx.params
     dataset_id = params["dataset_id"]

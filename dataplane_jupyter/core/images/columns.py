@@ -22,6 +22,7 @@ from dataplane_jupyter.core.errors import InvalidInput, NotFound
 from . import features as f
 from .remote import RemoteImages
 from .tensors import Fills, ImageDecoder, common_shape, inline_batch, npy_batch, rebatch, workers
+from .transform import Unusable, open_image
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.datasets.datasets import Dataset
@@ -241,7 +242,6 @@ class DatasetColumn(Column):
 
     def _sample(self) -> f.Found | None:
         """Sizes and modes of a few images, read now (statistics without sizes, bucket URLs)."""
-        from .transform import Unusable, open_image
 
         values = []
         for chunk in self.value_batches(SAMPLE_LOCAL):

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import fsspec
 
+from dataplane_jupyter.core.datasets.imports import DatasetImport, _set, on_import_end
 from dataplane_jupyter.core.datasets.npy import MAGIC
+from dataplane_jupyter.core.datasets.zip_import import _import_npy_files
 from dataplane_jupyter.core.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -28,7 +30,6 @@ MAX_FILES = 100
 def start_npy_files_import(project: "Project", dataset_id: str, locations: list[str], file_names: list[str],
                            *, delete_source: bool) -> "Job":
     """Start the dataset import job over several .npy files."""
-    from dataplane_jupyter.core.datasets.imports import _set
 
     job = project.catalog.jobs.start(
         "dataset.import", f"{__name__}:run_npy_files_import", on_end=f"{__name__}:on_npy_files_import_end",
@@ -42,8 +43,6 @@ def start_npy_files_import(project: "Project", dataset_id: str, locations: list[
 
 def run_npy_files_import(ctx: "JobContext") -> dict[str, Any]:
     """Job: check every file is an .npy array, then write one tensor column per file."""
-    from dataplane_jupyter.core.datasets.imports import DatasetImport
-    from dataplane_jupyter.core.datasets.zip_import import _import_npy_files
 
     locations, names = ctx.params["locations"], ctx.params["files"]
     source = " + ".join(names)
@@ -71,7 +70,6 @@ def _remove_sources(params: dict[str, Any]) -> None:
 
 def on_npy_files_import_end(catalog: "Catalog", job: "Job") -> None:
     """Failed or cancelled: the dataset is `failed` with the reason; staged uploads are removed."""
-    from dataplane_jupyter.core.datasets.imports import on_import_end
 
     on_import_end(catalog, _without_source(job))
     _remove_sources(job.params)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.errors import InUse, InvalidInput, NotFound
+from dataplane_jupyter.core.pipelines.execute import run_folder
 
 from .checks import check_definition
 from .definition import PipelineInvalid, Problem, consumers, normalise, roles
@@ -184,7 +185,6 @@ class Pipeline:
             if used is not None:
                 label = getattr(used, "name", None) or used.id
                 raise InUse(f"Pipeline {self.name!r} is used by schedule {label!r}: delete the schedule first.")
-        from dataplane_jupyter.core.pipelines.execute import run_folder
 
         runs = self.runs(limit=100_000)
         records.delete(self.project.catalog.engine, schema.pipelines, self.id)

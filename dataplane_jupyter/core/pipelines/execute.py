@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.datasets.imports import on_import_end, run_datasource_import, run_statistics
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.errors import (
     AlreadyExists,
@@ -43,7 +44,10 @@ from dataplane_jupyter.core.errors import (
     InvalidState,
     NotFound,
 )
-from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext
+from dataplane_jupyter.core.exports.runs import on_export_end, run_export
+from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext, resolve
+from dataplane_jupyter.core.jobs.store import JobStatus
+from dataplane_jupyter.core.limits import Limits, _env_number
 from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus
 
 from .definition import as_list, roles, step_inputs, topological
@@ -253,7 +257,6 @@ STEP_THREADS = 4  # default of DATAPLANE_PIPELINE_STEPS: steps of one run at a t
 def parallel_steps() -> int:
     """How many steps of one run may run at once in its worker (DATAPLANE_PIPELINE_STEPS); they
     share the worker's memory, so each SQL step gets that share of DuckDB's memory limit."""
-    from dataplane_jupyter.core.limits import _env_number
 
     return int(_env_number("DATAPLANE_PIPELINE_STEPS", STEP_THREADS))
 
@@ -576,7 +579,6 @@ def _read(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
 
 def _snapshot(run: Run, name: str, key: str, log_: StepLog) -> Outcome:
     """A fresh snapshot of the datasource, stored as a dataset as an import would."""
-    from dataplane_jupyter.core.datasets.imports import on_import_end, run_datasource_import
 
     project = run.project
     source = project.datasources[key]
@@ -632,7 +634,6 @@ def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     relative, out = _work(run, name)
     temp = run.path(f"{run.folder}/duckdb")
     temp.mkdir(parents=True, exist_ok=True)
-    from dataplane_jupyter.core.limits import Limits
 
     share = Limits.from_env().duckdb_memory // parallel_steps()  # steps running side by side share the worker
     connection = duckdb.connect(config={"temp_directory": str(temp), "threads": 2,
@@ -762,7 +763,6 @@ NOTEBOOK_RUNNER = "dataplane_jupyter.pipeline_notebooks:run_notebook_step"
 
 def _notebook(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     """Executed by nbclient, which is Jupyter code: it lives outside the core and is found by name."""
-    from dataplane_jupyter.core.jobs.runner import resolve
 
     return resolve(NOTEBOOK_RUNNER)(run, name, step, log_)
 
@@ -893,8 +893,6 @@ def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcom
 
 # -- export -------------------------------------------------------------------------------------
 def _export(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
-    from dataplane_jupyter.core.exports.runs import on_export_end, run_export
-    from dataplane_jupyter.core.jobs.store import JobStatus
 
     project = run.project
     exporter = project.exporters[str(step["exporter"])]
@@ -931,7 +929,6 @@ def _export(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
 # -- publishing ---------------------------------------------------------------------------------
 def _publish(run: Run, name: str, role: str) -> None:
     """Store a step's result as a dataset (origin pipeline_output or pipeline_intermediate) with statistics."""
-    from dataplane_jupyter.core.datasets.imports import run_statistics
 
     relative = run.results.get(name)
     if not relative:
