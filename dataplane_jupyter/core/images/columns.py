@@ -214,7 +214,7 @@ class DatasetColumn(Column):
         for entry in self.dataset.statistics()["columns"]:
             if entry["name"] == self.name:
                 return entry
-        raise NotFound(f"Dataset {self.dataset._info.name!r} has no column {self.name!r}.")
+        raise NotFound(f"Dataset {self.dataset.info.name!r} has no column {self.name!r}.")
 
     def kind(self) -> str:
         return str(self._entry.get("type") or "")
