@@ -108,8 +108,9 @@ def _describe(row: sa.Row) -> DescribeDataset:
     return DescribeDataset.model_validate(values)
 
 
-class Datasets:
-    """The datasets of one project: `project.datasets["sales"]`, `.list(...)`, `.import_file(...)`."""
+class Datasets(records.Collection["Dataset"]):
+    """The datasets of one project: `project.datasets["sales"]`, `.list(...)`, `.import_file(...)`;
+    `in` and `len()` ask the catalog directly (a project can hold many datasets)."""
 
     def __init__(self, project: "Project") -> None:
         self.project = project
@@ -148,9 +149,6 @@ class Datasets:
         except NotFound:
             return False
         return True
-
-    def __iter__(self) -> Iterator["Dataset"]:
-        return iter(self.list())
 
     def __len__(self) -> int:
         with self.catalog.engine.connect() as connection:
