@@ -132,6 +132,13 @@ def find(engine: sa.Engine, query: sa.Select, table: sa.Table, project: Any, key
     raise NotFound(f"No {what.lower()} named {key!r} in project {project.name!r}.")
 
 
+def set_fields(engine: sa.Engine, table: sa.Table, record_id: str, **values: Any) -> None:
+    """Write fields of a record as a job moves it along (status, progress, results): no rights or
+    name checks, for the core's own bookkeeping."""
+    with engine.begin() as connection:
+        connection.execute(table.update().where(table.c.id == record_id).values(**values))
+
+
 def delete(engine: sa.Engine, table: sa.Table, record_id: str) -> None:
     """Remove one record."""
     with engine.begin() as connection:

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.archives import open_bounded
-from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.catalog.storage import remove_staged_source
 from dataplane_jupyter.core.datasets.media_columns import type_media_columns
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
@@ -43,23 +43,23 @@ if TYPE_CHECKING:
 COPY_SHARE = 0.6  # share of the progress bar given to copying; statistics take the rest
 
 
-def _set(catalog: "Catalog", dataset_id: str, **values: Any) -> None:
-    with catalog.engine.begin() as connection:
-        connection.execute(
-            schema.datasets.update().where(schema.datasets.c.id == dataset_id).values(**values)
-        )
+def set_dataset(catalog: "Catalog", dataset_id: str, **values: Any) -> None:
+    """Write fields of a dataset record as its import moves along."""
+    records.set_fields(catalog.engine, schema.datasets, dataset_id, **values)
 
 
-def _start(project: "Project", dataset_id: str, kind: str, function: str, params: dict[str, Any]) -> Job:
+def start_import_job(project: "Project", dataset_id: str, kind: str, function: str, params: dict[str, Any],
+                     *, on_end: str = f"{__name__}:on_import_end") -> Job:
+    """Start the job (`function`, "module:name") that fills the dataset, and link the two."""
     job = project.catalog.jobs.start(
         kind,
         function,
-        on_end=f"{__name__}:on_import_end",
+        on_end=on_end,
         project_id=project.id,
         target=("dataset", dataset_id),
         params={"dataset_id": dataset_id, "project_id": project.id, **params},
     )
-    _set(project.catalog, dataset_id, job_id=job.id)
+    set_dataset(project.catalog, dataset_id, job_id=job.id)
     return job
 
 
@@ -67,7 +67,7 @@ def start_file_import(
     project: "Project", dataset_id: str, location: str, options: dict[str, Any], *, delete_source: bool
 ) -> Job:
     """Start the job that turns a CSV file into the dataset's Parquet file and statistics."""
-    return _start(
+    return start_import_job(
         project,
         dataset_id,
         "dataset.import",
@@ -78,14 +78,14 @@ def start_file_import(
 
 def start_datasource_import(project: "Project", dataset_id: str, datasource_id: str) -> Job:
     """Start the job that copies a datasource (table or remote file) into the dataset."""
-    return _start(
+    return start_import_job(
         project, dataset_id, "dataset.import", f"{__name__}:run_datasource_import", {"datasource_id": datasource_id}
     )
 
 
 def start_statistics(project: "Project", dataset_id: str, rows: int, arrow_schema: pa.Schema) -> Job:
     """Mark an already stored dataset copied and start computing its statistics."""
-    _set(
+    set_dataset(
         project.catalog,
         dataset_id,
         status=DatasetStatus.COMPUTING_STATISTICS.value,
@@ -93,7 +93,7 @@ def start_statistics(project: "Project", dataset_id: str, rows: int, arrow_schem
         n_columns=len(arrow_schema),
         schema=[{"name": f.name, "type": str(f.type)} for f in arrow_schema],
     )
-    return _start(project, dataset_id, "dataset.statistics", f"{__name__}:run_statistics", {})
+    return start_import_job(project, dataset_id, "dataset.statistics", f"{__name__}:run_statistics", {})
 
 
 class DatasetImport:
@@ -146,7 +146,7 @@ class DatasetImport:
             values["warnings"] = warnings
         if source:
             values["source"] = {**self.source, **source}
-        _set(self.catalog, self.dataset_id, **values)
+        set_dataset(self.catalog, self.dataset_id, **values)
 
     def finish(self, accumulated: Any = None) -> dict[str, Any]:
         """Statistics of the stored data (first figures at once, then the full set); ready.
@@ -344,7 +344,7 @@ def _compute_statistics(ctx: JobContext, accumulated: Any = None) -> dict[str, A
             accumulated.close()
         progress(1.0, "statistics ready")
     _store_statistics(catalog, dataset_id, {**payload, "partial": False})
-    _set(catalog, dataset_id, status=DatasetStatus.READY.value, size_bytes=catalog.storage.size(folder), error=None)
+    set_dataset(catalog, dataset_id, status=DatasetStatus.READY.value, size_bytes=catalog.storage.size(folder), error=None)
     return {"rows": payload["summary"]["rows"], "columns": payload["summary"]["columns"], **spread}
 
 
@@ -373,7 +373,7 @@ def on_import_end(catalog: "Catalog", job: Job) -> None:
             )
         )
     # a staged upload stays for `Dataset.retry` (datasets/import_retry.py); deleting the dataset removes it
-    _set(  # the data is gone: so are its row count, width, size and schema
+    set_dataset(  # the data is gone: so are its row count, width, size and schema
         catalog, params["dataset_id"], status=DatasetStatus.FAILED.value, error=job.error,
         rows=None, n_columns=None, size_bytes=None, schema=[],
     )

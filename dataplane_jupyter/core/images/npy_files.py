@@ -3,7 +3,7 @@ can upload several npy files"): one feature per file, named after it, all with t
 of examples along the first dimension (a mismatch is refused naming both files and sizes).
 
 A separate entry point into the import job; reading the arrays is the npy import's own
-(`zip_import._import_npy_files`, as for a zip holding only .npy files).
+(`zip_import.import_npy_files`, as for a zip holding only .npy files).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import fsspec
 
-from dataplane_jupyter.core.datasets.imports import DatasetImport, _set, on_import_end
+from dataplane_jupyter.core.datasets.imports import DatasetImport, on_import_end, start_import_job
 from dataplane_jupyter.core.datasets.npy import MAGIC
-from dataplane_jupyter.core.datasets.zip_import import _import_npy_files
+from dataplane_jupyter.core.datasets.zip_import import import_npy_files
 from dataplane_jupyter.core.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -31,14 +31,11 @@ def start_npy_files_import(project: "Project", dataset_id: str, locations: list[
                            *, delete_source: bool) -> "Job":
     """Start the dataset import job over several .npy files."""
 
-    job = project.catalog.jobs.start(
-        "dataset.import", f"{__name__}:run_npy_files_import", on_end=f"{__name__}:on_npy_files_import_end",
-        project_id=project.id, target=("dataset", dataset_id),
-        params={"dataset_id": dataset_id, "project_id": project.id, "locations": locations,
-                "files": file_names, "delete_source": delete_source},
+    return start_import_job(
+        project, dataset_id, "dataset.import", f"{__name__}:run_npy_files_import",
+        {"locations": locations, "files": file_names, "delete_source": delete_source},
+        on_end=f"{__name__}:on_npy_files_import_end",
     )
-    _set(project.catalog, dataset_id, job_id=job.id)
-    return job
 
 
 def run_npy_files_import(ctx: "JobContext") -> dict[str, Any]:
@@ -55,7 +52,7 @@ def run_npy_files_import(ctx: "JobContext") -> dict[str, Any]:
                 raise InvalidInput(f"{name} is not an .npy file: several files make one dataset only when each is an .npy array.")
             stream.seek(0)
             opened.append((name, stream))
-        result = _import_npy_files(DatasetImport(ctx), opened, source)
+        result = import_npy_files(DatasetImport(ctx), opened, source)
     _remove_sources(ctx.params)
     return result
 

@@ -47,7 +47,7 @@ from dataplane_jupyter.core.errors import (
 from dataplane_jupyter.core.exports.runs import on_export_end, run_export
 from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext, resolve
 from dataplane_jupyter.core.jobs.store import JobStatus
-from dataplane_jupyter.core.limits import Limits, _env_number
+from dataplane_jupyter.core.limits import Limits, env_number
 from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus
 
 from .definition import as_list, roles, step_inputs, topological
@@ -258,7 +258,7 @@ def parallel_steps() -> int:
     """How many steps of one run may run at once in its worker (DATAPLANE_PIPELINE_STEPS); they
     share the worker's memory, so each SQL step gets that share of DuckDB's memory limit."""
 
-    return int(_env_number("DATAPLANE_PIPELINE_STEPS", STEP_THREADS))
+    return int(env_number("DATAPLANE_PIPELINE_STEPS", STEP_THREADS))
 
 
 def run_steps(run: Run, names: list[str]) -> None:
