@@ -534,7 +534,7 @@ class _StepFailed(DataplaneError):
         self.step_message = message
 
 
-def _parquet_rows(path: Path) -> int:
+def parquet_rows(path: Path) -> int:
     return int(pq.ParquetFile(path).metadata.num_rows)
 
 
@@ -548,14 +548,14 @@ def _keep_result(run: Run, relative: str | None) -> None:
             run.catalog.storage.fs.put_file(str(local), run.catalog.storage.path(relative))
 
 
-def _work(run: Run, name: str) -> tuple[str, Path]:
+def work_folder(run: Run, name: str) -> tuple[str, Path]:
     relative = f"{run.folder}/work/{name}.parquet"
     local = run.path(relative)
     local.parent.mkdir(parents=True, exist_ok=True)
     return relative, local
 
 
-def _rows_in(run: Run, name: str, step: dict[str, Any]) -> int | None:
+def rows_in(run: Run, name: str, step: dict[str, Any]) -> int | None:
     counts = [run.rows.get(n) for n in step_inputs(step, list(run.steps))]
     return sum(c for c in counts if c is not None) if counts else None
 
@@ -631,7 +631,7 @@ def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     import duckdb
 
     inputs = step_inputs(step, list(run.steps))
-    relative, out = _work(run, name)
+    relative, out = work_folder(run, name)
     temp = run.path(f"{run.folder}/duckdb")
     temp.mkdir(parents=True, exist_ok=True)
 
@@ -654,8 +654,8 @@ def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
                 raise InvalidInput(f"DuckDB: {error}", field="query") from None
     finally:
         connection.close()
-    rows = _parquet_rows(out)
-    return Outcome(relative, rows_in=_rows_in(run, name, step), rows_out=rows, message=f"{rows:,} rows")
+    rows = parquet_rows(out)
+    return Outcome(relative, rows_in=rows_in(run, name, step), rows_out=rows, message=f"{rows:,} rows")
 
 
 @contextlib.contextmanager
@@ -751,9 +751,9 @@ def _python(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
     else:
         raise InvalidInput(f"{step['function']} returned {type(result).__name__}, not a pandas DataFrame or a "
                            "pyarrow Table", field="function")
-    relative, out = _work(run, name)
+    relative, out = work_folder(run, name)
     pq.write_table(table, out)
-    return Outcome(relative, rows_in=_rows_in(run, name, step), rows_out=table.num_rows,
+    return Outcome(relative, rows_in=rows_in(run, name, step), rows_out=table.num_rows,
                    message=f"{table.num_rows:,} rows, {table.num_columns} columns")
 
 
@@ -861,7 +861,7 @@ def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcom
     proba = onnx or (hasattr(model, "predict_proba") and hasattr(model, "classes_"))
     described = f"ONNX model {model.name} (onnxruntime)" if onnx else f"model {type(model).__name__}"
     log_(f"{described} on {len(features)} feature(s); probabilities: {'when it gives them' if onnx else 'yes' if proba else 'no'}")
-    relative, out = _work(run, name)
+    relative, out = work_folder(run, name)
     total, done, writer = source.metadata.num_rows, 0, None
     try:
         for batch in source.iter_batches(batch_size=int(step.get("batch_rows") or PREDICT_BATCH_ROWS)):
