@@ -367,13 +367,13 @@ class Dataset(ImportedRecord[DescribeDataset]):
         path = f"{self._folder}/{REJECTED_FILE}"
         if not self.catalog.storage.exists(path):
             return read_rejected(None)
-        with self.catalog.storage.open(path) as stream:
+        with self.catalog.storage.open_arrow(path) as stream:
             return read_rejected(stream, offset=offset, limit=limit)
 
     def to_arrow(self) -> pa.Table:
         """The whole dataset as an Arrow table."""
         self._require_data()
-        with self.catalog.storage.open(self._data_path) as stream:
+        with self.catalog.storage.open_arrow(self._data_path) as stream:
             return pq.read_table(stream)
 
     def to_pandas(self) -> pd.DataFrame:
@@ -383,7 +383,7 @@ class Dataset(ImportedRecord[DescribeDataset]):
     def sample(self, n: int = 20) -> pd.DataFrame:
         """The first `n` rows, without reading the rest of the file."""
         self._require_data()
-        with self.catalog.storage.open(self._data_path) as stream:
+        with self.catalog.storage.open_arrow(self._data_path) as stream:
             batches = pq.ParquetFile(stream).iter_batches(batch_size=max(1, n))
             first = next(batches, None)
         return (first.to_pandas() if first is not None else self.to_pandas()).head(n)
@@ -401,7 +401,7 @@ class Dataset(ImportedRecord[DescribeDataset]):
 
     def _record_batches(self, batch_rows: int) -> Iterator[pa.RecordBatch]:
         self._require_data()
-        with self.catalog.storage.open(self._data_path) as stream:
+        with self.catalog.storage.open_arrow(self._data_path) as stream:
             yield from pq.ParquetFile(stream).iter_batches(batch_size=batch_rows)
 
     def to_numpy(self, column: str, **options: Any) -> Any:

@@ -143,7 +143,7 @@ def start_export(project: "Project", dataset: "Dataset", exporter_id: str) -> Ex
 
 
 def _dataset_schema(catalog: "Catalog", project_id: str, dataset_id: str) -> pa.Schema:
-    with catalog.storage.open(f"{dataset_folder(project_id, dataset_id)}/{DATA_FILE}") as stream:
+    with catalog.storage.open_arrow(f"{dataset_folder(project_id, dataset_id)}/{DATA_FILE}") as stream:
         return pq.ParquetFile(stream).schema_arrow
 
 

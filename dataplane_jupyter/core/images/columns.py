@@ -223,7 +223,7 @@ class DatasetColumn(Column):
         return int(self.dataset.info.rows or 0)
 
     def _file(self) -> pq.ParquetFile:
-        return pq.ParquetFile(self.project.catalog.storage.open(self.dataset._data_path))
+        return pq.ParquetFile(self.project.catalog.storage.open_arrow(self.dataset._data_path))
 
     def value_batches(self, size: int) -> Iterator[pa.Array]:
         file = self._file()

@@ -177,7 +177,7 @@ class ImageFolder(records.ImportedRecord[DescribeImageFolder]):
     def images(self, category: str | None = None, *, offset: int = 0, limit: int | None = None) -> list[DescribeImage]:
         """The stored images (path, category, format, size, mode), in archive order."""
         self._require_ready()
-        with self.catalog.storage.open(f"{self._folder}/{MANIFEST}") as stream:
+        with self.catalog.storage.open_arrow(f"{self._folder}/{MANIFEST}") as stream:
             rows = pq.read_table(stream).to_pylist()
         if category is not None:
             rows = [r for r in rows if r["category"] == category]

@@ -945,7 +945,7 @@ def _publish(run: Run, name: str, role: str) -> None:
         storage.fs.mv(storage.path(relative), storage.path(target))
     else:  # a dataset read as it is, or a result reused from an earlier run: copy
         storage.fs.copy(storage.path(relative), storage.path(target))
-    with storage.open(target) as stream:  # the footer only, local or remote
+    with storage.open_arrow(target) as stream:  # the footer only, local or remote
         metadata = pq.ParquetFile(stream).metadata
     arrow_schema = metadata.schema.to_arrow_schema()
     with run.catalog.engine.begin() as connection:

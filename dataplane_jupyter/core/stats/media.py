@@ -39,7 +39,7 @@ def add_media_statistics(entries: list[dict[str, Any]], columns: list[Column], p
         return
     fs = filesystem or fsspec.filesystem("file")
     folder = posixpath.dirname(parquet_path)
-    file = pq.ParquetFile(fs.open(parquet_path, "rb"))
+    file = pq.ParquetFile(parquet_path, filesystem=fs)  # Arrow's own file on local storage
     shapes = json.loads((file.schema_arrow.metadata or {}).get(META_SHAPES.encode(), b"{}"))
     for entry in entries:
         kind = wanted.get(entry["name"])
