@@ -51,9 +51,8 @@ def history_table(runs: list[Any], destination: str = "—") -> str:
     rows = []
     for run in runs:
         info = run.describe()
-        duration = f"{info.duration_seconds:.1f} s" if info.duration_seconds is not None else "—"
         rows.append((info.dataset_name, html.badge(info.status.value), html.text(run_destination(info, destination)),
-                     html.number(info.rows), duration, html.when(info.started_at or info.created_at),
+                     html.number(info.rows), html.took(info.duration_seconds), html.when(info.started_at or info.created_at),
                      html.text(info.error or "")))
     return html.table(["dataset", "status", "destination", "rows", "took", "started", "message"], rows, raw=True)
 

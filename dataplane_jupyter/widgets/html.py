@@ -173,6 +173,11 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def took(seconds: float | None, digits: int = 1) -> str:
+    """How long something ran ("12.3 s"), or a dash when it has not finished."""
+    return f"{seconds:.{digits}f} s" if seconds is not None else "—"
+
+
 def when(moment: dt.datetime | None) -> str:
     """A creation date, in local time, to the minute."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"

@@ -206,6 +206,17 @@ class RecordWithJob(Record[J]):
         return self.catalog.jobs.wait_until(done, timeout=timeout, poll=poll, waiting=self._waiting)
 
 
+class RunRecord(RecordWithJob[J]):
+    """A run found by its id in a project (an export run, a pipeline run): read now unless the
+    caller already holds its description."""
+
+    def __init__(self, project: "Project", run_id: str, info: J | None = None) -> None:
+        self.project = project
+        self.catalog = project.catalog
+        self.id = run_id
+        self._info = info if info is not None else self._load()
+
+
 class ImportedRecord(RecordWithJob[J]):
     """A record an import fills (a dataset, an image folder): complete once `ready`; `failed`
     raises ImportFailed with the reason."""

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
-from dataplane_jupyter.core.catalog.records import RecordWithJob
+from dataplane_jupyter.core.catalog.records import RunRecord
 from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound
 from dataplane_jupyter.core.exports.runs import ACTIVE as EXPORT_ACTIVE
 from dataplane_jupyter.core.exports.runs import on_export_end
@@ -94,16 +94,10 @@ def list_runs(project: "Project", query: sa.Select, *, limit: int = 200) -> list
     return [PipelineRun(project, row.id, describe_run(row, steps[row.id])) for row in rows]
 
 
-class PipelineRun(RecordWithJob[DescribePipelineRun]):
+class PipelineRun(RunRecord[DescribePipelineRun]):
     """A handle on one run: `.status`, `.steps`, `.outputs`, `.error`, `.wait()`, `.cancel()`, `.retry()`,
     `.log(step)`, `.notebook(step)`; attributes re-read the catalog (`describe()` is the snapshot
     read last, without a query)."""
-
-    def __init__(self, project: "Project", run_id: str, info: DescribePipelineRun | None = None) -> None:
-        self.project = project
-        self.catalog = project.catalog
-        self.id = run_id
-        self._info = info if info is not None else self._load()
 
     def _load(self) -> DescribePipelineRun:
         query = run_query().where(schema.pipeline_runs.c.id == self.id,
