@@ -12,7 +12,7 @@ from ..core.connectors import get_kind
 from ..core.errors import InvalidInput
 from . import html
 from .actions import ActionFailed, ProgressView, State, bind
-from .forms import LABEL, WIDE, FieldInput, collect
+from .forms import LABEL, WIDE, FieldInput, collect, fields_with_test_and_save
 from .sources import SMALL, RecordsTab
 
 MODES = (("Add a timestamp to the name", "timestamp"), ("Cancel if it exists", "cancel"),
@@ -68,14 +68,8 @@ class ExporterForm(w.VBox):
         self.connector = w.Dropdown(options=names, description="connector", style=LABEL, layout=WIDE)
         self.mode = w.Dropdown(options=MODES, value="timestamp", description="if it exists", style=LABEL, layout=WIDE)
         self.file_format = w.Dropdown(options=["csv", "parquet"], description="file format", style=LABEL)
-        self.fields_box = w.VBox()
         self.inputs: list[FieldInput] = []
-        self.test_button = w.Button(description="Test destination", icon="plug")
-        self.save_button = w.Button(description="Save exporter", button_style="primary", icon="save")
-        self.message = w.HTML()
-        self.output = w.Output()
-        bind(self.test_button, self.test, self.message, self.output, also_disable=[self.save_button])
-        bind(self.save_button, self.save, self.message, self.output, also_disable=[self.test_button])
+        fields_with_test_and_save(self, "Test destination", "plug", "Save exporter")
         self.connector.observe(lambda _: self._build_fields(), "value")
         self._build_fields()
         top: list[w.Widget] = [w.HTML("<b>New exporter</b>")]
