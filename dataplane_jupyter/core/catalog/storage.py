@@ -77,9 +77,11 @@ class Storage:
 
 
 def remove_staged_source(params: dict[str, Any]) -> None:
-    """Delete an import job's staged file (``params["location"]``) when the job owns it
-    (``params["delete_source"]``): dataset and image-folder imports alike."""
+    """Delete an import job's staged files (``params["location"]``, or each of
+    ``params["locations"]``) when the job owns them (``params["delete_source"]``): dataset,
+    npy-files and image-folder imports alike."""
     if params.get("delete_source"):
-        fs, path = url_to_fs(params["location"])
-        if fs.exists(path):
-            fs.rm(path)
+        for location in params.get("locations") or [params["location"]]:
+            fs, path = url_to_fs(location)
+            if fs.exists(path):
+                fs.rm(path)

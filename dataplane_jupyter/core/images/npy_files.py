@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import fsspec
 
+from dataplane_jupyter.core.catalog.storage import remove_staged_source
 from dataplane_jupyter.core.datasets.imports import DatasetImport, on_import_end, start_import_job
 from dataplane_jupyter.core.datasets.npy import MAGIC
 from dataplane_jupyter.core.datasets.zip_import import import_npy_files
@@ -53,23 +54,15 @@ def run_npy_files_import(ctx: "JobContext") -> dict[str, Any]:
             stream.seek(0)
             opened.append((name, stream))
         result = import_npy_files(DatasetImport(ctx), opened, source)
-    _remove_sources(ctx.params)
+    remove_staged_source(ctx.params)
     return result
-
-
-def _remove_sources(params: dict[str, Any]) -> None:
-    if params.get("delete_source"):
-        for location in params["locations"]:
-            fs, path = fsspec.core.url_to_fs(location)
-            if fs.exists(path):
-                fs.rm(path)
 
 
 def on_npy_files_import_end(catalog: "Catalog", job: "Job") -> None:
     """Failed or cancelled: the dataset is `failed` with the reason; staged uploads are removed."""
 
     on_import_end(catalog, _without_source(job))
-    _remove_sources(job.params)
+    remove_staged_source(job.params)
 
 
 def _without_source(job: "Job") -> Any:
