@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -26,6 +25,8 @@ from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, read_rejected
 from dataplane_jupyter.core.models import STATUS_LABELS, DatasetLineage, DatasetOrigin, DatasetStatus, DescribeDataset
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from dataplane_jupyter.core.catalog.project import Project
     from dataplane_jupyter.core.jobs.handles import JobHandle
 
