@@ -21,7 +21,9 @@ Rules:
 - **header rows**: the header goes on over the next line when that line reads as names too:
   in the columns whose data are numbers, booleans or dates, none of its cells is such a value
   and at least one is a name (a group row above the column names, or a units row below them);
-  up to :data:`MAX_HEADER_ROWS` lines. Their cells are joined into the column names (see
+  up to :data:`MAX_HEADER_ROWS` lines, and only with at least :data:`HEADER_EVIDENCE_ROWS`
+  data lines below it (one text cell above a single number is a data row as often as a
+  header line). Their cells are joined into the column names (see
   :func:`join_header_rows`).
 """
 
@@ -48,6 +50,7 @@ SAMPLE_BYTES = 1 << 20
 SEPARATORS = (",", ";", "\t", "|")
 #: Lines a header may span (a group row, the names, a units row).
 MAX_HEADER_ROWS = 3
+HEADER_EVIDENCE_ROWS = 2
 _MAX_SAMPLE_ROWS = 2_000
 _COMMA_DECIMAL = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+,\d+|\d*,\d{1,2}|\d*,\d{4,})")
 _DOT_DECIMAL = re.compile(r"[+-]?(\d{1,3}(,\d{3})+\.\d+|\d*\.\d{1,2}|\d*\.\d{4,})")
@@ -210,7 +213,7 @@ def _header_rows(given: int | None, rows: list[list[str]], *, source: str) -> in
 def detect_header_rows(rows: list[list[str]]) -> int:
     """Lines the header spans, the first one included (see the module rules)."""
     count = 1
-    while count < MAX_HEADER_ROWS and len(rows) > count + 1 and _names_line(rows[count], rows[count + 1:]):
+    while count < MAX_HEADER_ROWS and len(rows) > count + HEADER_EVIDENCE_ROWS and _names_line(rows[count], rows[count + 1:]):
         count += 1
     return count
 
