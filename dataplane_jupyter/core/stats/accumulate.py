@@ -55,7 +55,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import duckdb
 import fsspec
@@ -528,6 +528,14 @@ class StatsAccumulator:
         self.numeric = numeric[:MAX_CORRELATION_COLUMNS]
         self.numeric_total = len(numeric)
         self.moments = PairwiseMoments(len(self.numeric))
+
+    def retype(self, types: Mapping[str, str]) -> None:
+        """Name the semantic types of columns fed without one (strings decided after their
+        batches: categorical or text); the state of a column must not change kind."""
+        columns = [Column(c.name, types.get(c.name) or c.type, c.arrow) for c in self.columns]
+        if [kind_of(c) for c in columns] != self.kinds:
+            raise ValueError("a retyped column needs another kind of statistics")
+        self.columns = columns
 
     # -- feeding
 
