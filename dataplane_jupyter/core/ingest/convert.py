@@ -475,7 +475,8 @@ def _write(con: duckdb.DuckDBPyConnection, plans: list[ColumnPlan], fmt: CsvForm
         if sink is not None:
             sink.start(schema, types)
         done = 0
-        with pq.ParquetWriter(str(target), schema, compression="zstd") as writer:
+        with pq.ParquetWriter(str(target), schema, compression="zstd",
+                              use_dictionary=onescan.string_columns(schema)) as writer:
             for batch in reader:
                 batch = pa.RecordBatch.from_arrays(batch.columns, schema=schema)
                 writer.write_batch(batch, row_group_size=group_rows)
