@@ -33,7 +33,7 @@ statistics payload of the DESIGN.md contract::
     the matrix is O(k²), so it covers the first :data:`MAX_CORRELATION_COLUMNS` numeric
     columns (``correlation.numeric_columns`` then says how many there are);
   * numeric/datetime values are kept (exact quantiles, distinct counts, histograms) while all
-    kept values fit :data:`.aggregates.EXACT_LIMIT_VALUES` (32 M); past it every numeric column
+    kept values fit :data:`.aggregates.EXACT_LIMIT_VALUES` (16 M); past it every numeric column
     switches to a KLL sketch (quantiles, rank error ``quantiles_error``, 0.14 % up to a few
     hundred columns) and a HyperLogLog (``distinct_error``, 0.8 %,
     relative standard error), and the histograms are counted exactly by re-reading those
