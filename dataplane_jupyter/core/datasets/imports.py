@@ -201,7 +201,7 @@ class _StatisticsSink:
     The statistics run on their own thread, a few batches behind the writer (a bounded
     queue: memory stays bounded), so reading, writing and counting overlap."""
 
-    QUEUED_BATCHES = 3
+    QUEUED_BATCHES = 2
 
     def __init__(self) -> None:
         self.accumulator: Any = None

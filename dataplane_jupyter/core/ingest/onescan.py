@@ -44,6 +44,10 @@ from dataplane_jupyter.core.ingest.values import FALSE_WORDS, MISSING_MARKERS, T
 LINE_BYTES = 1 << 20
 #: Distinct values of a string column counted exactly up to this many (then HyperLogLog).
 EXACT_DISTINCT = int(1.1 * MAX_CATEGORIES) + 1
+#: Rows (and cells) per batch and Parquet row group: a few batches are in flight at once
+#: (reader, Parquet thread, statistics thread).
+BATCH_ROWS = 65_536
+BATCH_CELLS = 12_000_000
 CHECKED = ("integer", "number", "boolean", "datetime", "string", "unknown")
 _BAD = "__dataplane_bad"
 _PLAIN = {".": r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?",
@@ -61,7 +65,7 @@ class BackgroundWriter:
     """Parquet encoding on its own thread, a couple of batches behind the reader (bounded):
     DuckDB reads the next batch while this one is compressed (pyarrow releases the GIL)."""
 
-    QUEUED = 2
+    QUEUED = 1
 
     def __init__(self, writer: pq.ParquetWriter, row_group_size: int) -> None:
         self._writer, self._rows = writer, row_group_size
@@ -151,7 +155,7 @@ def one_scan(con: duckdb.DuckDBPyConnection, path: Path, reading: CsvFormat, nam
     check = f"CASE {' '.join(bad)} END" if bad else "NULL::INTEGER"
     select = ", ".join(f"{v} AS {ident(n)}" for v, n in zip(values, names))
     sql = f"SELECT {select}, {check} AS {_BAD} FROM (SELECT {inner} FROM {table})"
-    group_rows = max(8_192, min(122_880, 12_000_000 // max(len(names), 1)))
+    group_rows = max(8_192, min(BATCH_ROWS, BATCH_CELLS // max(len(names), 1)))
     message = f"reading {source}, checking its types and writing it as Parquet"
     progress(0.25, message)
     reader = con.sql(sql).to_arrow_reader(group_rows)
