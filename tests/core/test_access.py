@@ -139,7 +139,7 @@ def test_editors_work_but_only_owners_manage_members_and_connector_secrets(isola
         (lambda: bob.members.remove("alice"), "manage members"),
     ]:
         with pytest.raises(dp.PermissionDenied, match=f"To {action} in project 'alpha' you need the owner role; "
-                                                      "'bob' is a editor"):
+                                                      "'bob' is an editor"):
             attempt()
     ds.delete()
     assert [d.name for d in alice.datasets.list()] == ["w"]

@@ -102,7 +102,7 @@ async def test_non_members_get_404_for_everything_of_the_project(as_):
     assert code == 200 and job["created_by"] == "alice"
 
     assert await as_("bob", "GET", "projects") == (200, {"projects": []})
-    missing = {"message": "No project named 'alpha'.", "field": None}
+    missing = {"message": "No project named 'alpha'.", "field": None, "hints": []}
     for method, path, body in [
         ("GET", "projects/alpha", None),
         ("DELETE", "projects/alpha", None),
@@ -152,7 +152,7 @@ async def test_viewers_read_but_cannot_create_run_export_delete_or_manage(as_, s
 
     def refused(action: str, role: str) -> tuple[int, dict[str, Any]]:
         return 403, {"message": f"To {action} in project 'alpha' you need the {role} role; 'bob' is a viewer.",
-                     "field": None}
+                     "field": None, "hints": []}
 
     assert await upload(as_, "bob", "mine") == refused("import a dataset", "editor")
     for method, path, body, action, role in [
@@ -192,8 +192,8 @@ async def test_editors_create_and_run_but_only_owners_manage_members_and_secrets
                       {"name": "weekly", "connector": "lite", "locator": {"table": "sales"}}))[0] == 201
 
     def refused(action: str) -> tuple[int, dict[str, Any]]:
-        return 403, {"message": f"To {action} in project 'alpha' you need the owner role; 'bob' is a editor.",
-                     "field": None}
+        return 403, {"message": f"To {action} in project 'alpha' you need the owner role; 'bob' is an editor.",
+                     "field": None, "hints": []}
 
     for method, path, body, action in [
         ("PATCH", "projects/alpha/connectors/lite", {"fields": {"database": "/tmp/elsewhere.db"}}, "change a connector"),

@@ -57,10 +57,14 @@ def require(project: "Project", need: str, action: str) -> None:
         return
     have = project.role
     if not at_least(have, need):
-        raise PermissionDenied(
-            f"To {action} in project {project.name!r} you need the {need} role; "
-            f"{catalog.user or 'this user'!r} is {'a ' + have if have else 'not a member'}."
-        )
+        raise refusal(action, project.name, need, catalog.user, have)
+
+
+def refusal(action: str, project: str, need: str, user: str | None, have: str | None) -> PermissionDenied:
+    """The PermissionDenied naming the action, the role it needs and the role the user has."""
+    held = f"{'an' if have[0] in 'aeiou' else 'a'} {have}" if have else "not a member"
+    return PermissionDenied(f"To {action} in project {project!r} you need the {need} role; "
+                            f"{user or 'this user'!r} is {held}.")
 
 
 def grant_owner(connection: sa.Connection, project_id: str, user: str) -> None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import access, schema
 from dataplane_jupyter.core.config import default_user
-from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound, PermissionDenied
+from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound
 from dataplane_jupyter.core.jobs.runner import dispatch, end_job, reap_orphans
 from dataplane_jupyter.core.jobs.store import Job, JobStatus, JobStore
 
@@ -106,8 +106,7 @@ class Jobs:
         if role is None:
             raise NotFound(f"No project named {name!r}.")
         if not access.at_least(role, need):
-            raise PermissionDenied(f"To {action} in project {name!r} you need the {need} role; "
-                                   f"{self.catalog.user!r} is a {role}.")
+            raise access.refusal(action, str(name), need, self.catalog.user, role)
 
     def get(self, job_id: str) -> Job:
         """One job by id (in shared mode only the jobs of the user's projects)."""

@@ -98,14 +98,16 @@ def _bind(step: dict[str, Any], schemas: dict[str, pa.Schema | None]) -> pa.Sche
     """The result schema of a SQL step if all its inputs' schemas are known; a bind error otherwise."""
     import duckdb
 
-    from .definition import step_inputs
+    from .definition import duckdb_message, step_inputs
 
     inputs = step_inputs(step, list(schemas))
     if any(schemas.get(name) is None for name in inputs):
         return None
     from dataplane_jupyter.core.limits import duckdb_memory_limit
 
-    connection = duckdb.connect(config={"memory_limit": duckdb_memory_limit()})  # binds empty tables only
+    # binds empty tables only; never installs or loads an extension (nothing downloads)
+    connection = duckdb.connect(config={"memory_limit": duckdb_memory_limit(), "autoinstall_known_extensions": False,
+                                        "autoload_known_extensions": False})
     try:
         for name in inputs:
             schema = schemas[name]
@@ -114,7 +116,7 @@ def _bind(step: dict[str, Any], schemas: dict[str, pa.Schema | None]) -> pa.Sche
         try:
             relation = connection.sql(str(step["query"]))
         except duckdb.Error as exc:
-            raise _Problem("query", f"DuckDB cannot bind the query: {exc}") from None
+            raise _Problem("query", f"DuckDB cannot bind the query: {duckdb_message(exc)}") from None
         if relation is None:
             raise _Problem("query", "the query returns no rows: a sql step is one SELECT")
         return relation.limit(0).to_arrow_table().schema
