@@ -50,7 +50,7 @@ def copied_then_fail(ctx: JobContext) -> None:
     """An import that recorded its copied rows, then failed computing statistics."""
     from dataplane_jupyter.core.datasets import imports
 
-    imports._set(ctx.catalog, ctx.params["dataset_id"], rows=1234, n_columns=3, size_bytes=999)
+    imports.set_dataset(ctx.catalog, ctx.params["dataset_id"], rows=1234, n_columns=3, size_bytes=999)
     raise InvalidInput("statistics failed")
 
 

@@ -4,8 +4,8 @@ result as the full rules: values the sample did not show still decide a column's
 from __future__ import annotations
 
 import datetime as dt
-import json
 import io
+import json
 import math
 from pathlib import Path
 

@@ -32,7 +32,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dataplane_jupyter.core.ingest import duck
 from dataplane_jupyter.core.ingest.columns import ColumnPlan, plan_column
 from dataplane_jupyter.core.ingest.model import MAX_CATEGORIES, MAX_CELL_CHARS, CsvFormat, Progress
 from dataplane_jupyter.core.ingest.probe import Guess, class_expr, confirmed_cast
@@ -129,7 +128,10 @@ def one_scan(con: duckdb.DuckDBPyConnection, path: Path, reading: CsvFormat, nam
     decimal = reading.decimal
     table = csv_source(path, reading, names, max_line_bytes=LINE_BYTES)
     inner = ", ".join(f"{ident(n)} AS r{i}" for i, n in enumerate(names))
-    values, bad, plans, strings = [], [], [], {}
+    values: list[str] = []
+    bad: list[str] = []
+    plans: list[ColumnPlan | None] = []
+    strings: dict[int, _StringProfile] = {}
     for i, (name, guess) in enumerate(zip(names, guesses)):
         r = f"r{i}"
         if guess.kind in ("string", "unknown"):
@@ -183,16 +185,15 @@ def one_scan(con: duckdb.DuckDBPyConnection, path: Path, reading: CsvFormat, nam
             progress(0.25 + 0.73 * min(done, 1.0), message)
         writer.flush()
         _refuse_or_retry_rejected(con, path, width, source=source)
-        for i, state in strings.items():
-            plans[i] = state.plan(names[i])
-        types = {p.name: p.type for p in plans}
+        filled = [plan if plan is not None else strings[i].plan(names[i]) for i, plan in enumerate(plans)]
+        types = {p.name: p.type for p in filled}
         final = schema.with_metadata({**dict(meta), types_key: json.dumps(types)})
         parquet.add_key_value_metadata({types_key: json.dumps(types),
                                         "ARROW:schema": base64.b64encode(final.serialize()).decode()})
     decided = getattr(sink, "decided", None)
     if callable(decided):
         decided(types)
-    return Outcome(rows, plans)
+    return Outcome(rows, filled)
 
 
 def _likely_format(guess: Guess, cells: list[str]) -> DateFormat:
