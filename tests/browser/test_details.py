@@ -323,7 +323,7 @@ def computing(dataplane_home: Path, tmp_path: Path, lab_server: Any) -> Iterator
     dataset = catalog.project(PARTIAL_PROJECT).datasets.import_file(csv_path, name="pending")
     dataset.wait(timeout=120)
     complete = dataset.statistics()
-    data = catalog.storage.path(dataset._folder, "data.parquet")
+    data = catalog.storage.path(dataset.folder, "data.parquet")
     partial = {**first_figures(data, filesystem=catalog.storage.filesystem()), "partial": True}
     set_dataset(catalog, dataset.id, status="computing_statistics")
     _store_statistics(catalog, dataset.id, partial)
