@@ -12,7 +12,7 @@ from dataplane_jupyter.core.connectors.base import bounded
 from dataplane_jupyter.core.errors import DataplaneError, NotFound
 from dataplane_jupyter.core.limits import duckdb_memory_limit
 
-from .definition import Problem, check_structure, step_inputs, topological
+from .definition import Problem, check_structure, duckdb_message, step_inputs, topological
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
@@ -104,7 +104,9 @@ def _bind(step: dict[str, Any], schemas: dict[str, pa.Schema | None]) -> pa.Sche
     if any(schemas.get(name) is None for name in inputs):
         return None
 
-    connection = duckdb.connect(config={"memory_limit": duckdb_memory_limit()})  # binds empty tables only
+    # binds empty tables only; never installs or loads an extension (nothing downloads)
+    connection = duckdb.connect(config={"memory_limit": duckdb_memory_limit(), "autoinstall_known_extensions": False,
+                                        "autoload_known_extensions": False})
     try:
         for name in inputs:
             schema = schemas[name]
@@ -113,7 +115,7 @@ def _bind(step: dict[str, Any], schemas: dict[str, pa.Schema | None]) -> pa.Sche
         try:
             relation = connection.sql(str(step["query"]))
         except duckdb.Error as exc:
-            raise _Problem("query", f"DuckDB cannot bind the query: {exc}") from None
+            raise _Problem("query", f"DuckDB cannot bind the query: {duckdb_message(exc)}") from None
         if relation is None:
             raise _Problem("query", "the query returns no rows: a sql step is one SELECT")
         return relation.limit(0).to_arrow_table().schema

@@ -3,7 +3,9 @@
 The run works in three phases, so that a failure never leaves half an output visible:
 
 1. every non-export step, in dependency order, writes its result as Parquet in the run's work
-   folder (`read` of a datasource stores a fresh snapshot dataset, as an import does);
+   folder (`read` of a datasource stores a fresh snapshot dataset, as an import does); with a
+   remote storage (S3…) the sql, python and predict steps read their inputs from the bucket and
+   write their results there, streamed through the storage's fsspec filesystem;
 2. the results that are kept (`keep: true` → `pipeline_intermediate`, last steps →
    `pipeline_output`) become datasets with statistics; only then is the run marked published;
 3. export steps write through their exporters (the exporter's history shows each export).
@@ -50,7 +52,7 @@ from dataplane_jupyter.core.jobs.store import JobStatus
 from dataplane_jupyter.core.limits import Limits, env_number
 from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus
 
-from .definition import as_list, roles, step_inputs, topological
+from .definition import as_list, duckdb_message, roles, step_inputs, topological
 from .runs import step_rows, update_run, update_step
 
 log = logging.getLogger(__name__)
@@ -133,10 +135,10 @@ class Run:
         return self.catalog.settings.home / "pipeline-work" / self.row.id
 
     def path(self, relative: str) -> Path:
-        """A local path of a stored file (DuckDB, nbclient and joblib need one). With a remote
-        storage (S3…), a path in the run's local workspace: a stored file (an input dataset, a
-        result reused from an earlier run) is streamed there once; step results written there
-        are uploaded to the storage when the step succeeds (`_keep_result`)."""
+        """A local path of a stored file, for a notebook step (its code wants a path; the sql,
+        python and predict steps read and write the storage itself, see `location`). With a
+        remote storage (S3…), a path in the run's local workspace: a stored file is streamed
+        there once; a result written there is uploaded when the step succeeds (`_keep_result`)."""
         if not self.remote:
             return Path(self.catalog.storage.path(relative))
         local = self.scratch / relative
@@ -148,6 +150,25 @@ class Run:
             partial.replace(local)
         return local
 
+    def location(self, relative: str) -> str:
+        """Where DuckDB and pyarrow find a stored file: its local path, or with a remote storage
+        its URL (``s3://bucket/…``), read and written through the storage's fsspec filesystem
+        (registered with DuckDB by `duckdb_connection`) in ranges, never copied whole."""
+        full = self.catalog.storage.path(relative)
+        if not self.remote:
+            return full
+        fs = self.catalog.storage.fs
+        protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+        return full if "://" in full else f"{protocol}://{full}"
+
+    def result(self, name: str, consumer: str) -> str:
+        """The storage-relative Parquet file of an upstream step's result."""
+        relative = self.results.get(name)
+        if not relative:
+            raise InvalidState(f"step {name!r} produced no result for {consumer!r} to read (a notebook step "
+                               "gives one by writing a DataFrame to `dataplane_output`)")
+        return relative
+
     def local(self, value: str, what: str, field_name: str) -> Path:
         """A user path (model, notebook) made absolute against the run's base folder."""
         path = Path(str(value)).expanduser()
@@ -158,12 +179,9 @@ class Run:
         return path
 
     def input(self, name: str, consumer: str) -> Path:
-        """The local Parquet file of an upstream step's result."""
-        relative = self.results.get(name)
-        if not relative:
-            raise InvalidState(f"step {name!r} produced no result for {consumer!r} to read (a notebook step "
-                               "gives one by writing a DataFrame to `dataplane_output`)")
-        return self.path(relative)
+        """A local Parquet file of an upstream step's result (for a notebook, whose code wants a
+        path; with a remote storage it is streamed to the run's workspace once)."""
+        return self.path(self.result(name, consumer))
 
     def progress(self, step: str, fraction: float, message: str, *, force: bool = False) -> None:
         """Report progress of the step (on its record, and the run's on the job); raises
@@ -548,6 +566,36 @@ def _keep_result(run: Run, relative: str | None) -> None:
             run.catalog.storage.fs.put_file(str(local), run.catalog.storage.path(relative))
 
 
+def _work_result(run: Run, name: str) -> str:
+    """The storage-relative file a step writes its result to (in the bucket itself with a
+    remote storage: written there in parts, no local copy)."""
+    relative = f"{run.folder}/work/{name}.parquet"
+    run.catalog.storage.writable_path(relative)
+    return relative
+
+
+def _stored_rows(run: Run, relative: str) -> int:
+    """Rows of a stored Parquet file, from its footer."""
+    with run.catalog.storage.open(relative) as stream:
+        return int(pq.ParquetFile(stream).metadata.num_rows)
+
+
+def duckdb_connection(run: Run, spill: Path, memory: int) -> Any:
+    """A DuckDB connection for a step: spills to a local folder, installs and loads no extension
+    (httpfs included); with a remote storage, its fsspec filesystem is registered so that
+    `read_parquet('s3://…')` and `COPY … TO 's3://…'` stream through it."""
+    import duckdb
+
+    spill.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(config={"temp_directory": str(spill), "threads": 2,
+                                        "memory_limit": f"{max(memory, 64 << 20)}B",
+                                        "autoinstall_known_extensions": False,
+                                        "autoload_known_extensions": False})
+    if run.remote:
+        connection.register_filesystem(run.catalog.storage.fs)
+    return connection
+
+
 def work_folder(run: Run, name: str) -> tuple[str, Path]:
     relative = f"{run.folder}/work/{name}.parquet"
     local = run.path(relative)
@@ -631,30 +679,31 @@ def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     import duckdb
 
     inputs = step_inputs(step, list(run.steps))
-    relative, out = work_folder(run, name)
-    temp = run.path(f"{run.folder}/duckdb")
-    temp.mkdir(parents=True, exist_ok=True)
+    relative = _work_result(run, name)
 
     share = Limits.from_env().duckdb_memory // parallel_steps()  # steps running side by side share the worker
-    connection = duckdb.connect(config={"temp_directory": str(temp), "threads": 2,
-                                        "memory_limit": f"{max(share, 64 << 20)}B"})
+    spill = run.scratch / "duckdb" / name if run.remote else Path(run.catalog.storage.path(f"{run.folder}/duckdb"))
+    connection = duckdb_connection(run, spill, share)
     try:
         for other in inputs:
-            path = str(run.input(other, name)).replace("'", "''")
+            location = run.location(run.result(other, name))
+            if run.remote:
+                log_(f"{other}: streamed from {location}")
+            path = location.replace("'", "''")
             connection.execute(f'CREATE VIEW "{other}" AS SELECT * FROM read_parquet(\'{path}\')')
         query = str(step["query"]).strip().rstrip(";")
         log_(f"query over {', '.join(inputs) or 'no step'}:\n{query}")
-        target = str(out).replace("'", "''")
+        target = run.location(relative).replace("'", "''")
         with _watch(run, name, "running the query", connection.interrupt):
             try:
                 connection.execute(f"COPY ({query}) TO '{target}' (FORMAT PARQUET)")
             except duckdb.InterruptException:
                 raise JobCancelled() from None
             except duckdb.Error as error:
-                raise InvalidInput(f"DuckDB: {error}", field="query") from None
+                raise InvalidInput(f"DuckDB: {duckdb_message(error)}", field="query") from None
     finally:
         connection.close()
-    rows = parquet_rows(out)
+    rows = _stored_rows(run, relative)
     return Outcome(relative, rows_in=rows_in(run, name, step), rows_out=rows, message=f"{rows:,} rows")
 
 
@@ -739,7 +788,7 @@ def _python(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
     arrow = _wants_arrow(function)
     args = []
     for position, other in enumerate(inputs):
-        table = pq.read_table(run.input(other, name))
+        table = pq.read_table(run.catalog.storage.path(run.result(other, name)), filesystem=run.catalog.storage.fs)
         args.append(table if position < len(arrow) and arrow[position] else table.to_pandas())
     log_(f"calling {step['function']}({', '.join(inputs)})")
     run.progress(name, 0.1, f"calling {step['function']}", force=True)
@@ -751,8 +800,9 @@ def _python(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
     else:
         raise InvalidInput(f"{step['function']} returned {type(result).__name__}, not a pandas DataFrame or a "
                            "pyarrow Table", field="function")
-    relative, out = work_folder(run, name)
-    pq.write_table(table, out)
+    relative = _work_result(run, name)
+    with run.catalog.storage.open(relative, "wb") as stream:
+        pq.write_table(table, stream)
     return Outcome(relative, rows_in=rows_in(run, name, step), rows_out=table.num_rows,
                    message=f"{table.num_rows:,} rows, {table.num_columns} columns")
 
@@ -847,7 +897,14 @@ def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcom
     onnx = isinstance(model, OnnxModel)
     if not onnx and not hasattr(model, "predict"):
         raise InvalidInput(f"{step['model']} holds a {type(model).__name__}, which has no predict()", field="model")
-    source = pq.ParquetFile(run.input(str(step["input"]), name))
+    with contextlib.ExitStack() as files:  # read and written in batches, remote or local
+        source = pq.ParquetFile(files.enter_context(run.catalog.storage.open(run.result(str(step["input"]), name))))
+        return _predict_batches(run, name, step, log_, model, source, files)
+
+
+def _predict_batches(run: Run, name: str, step: dict[str, Any], log_: StepLog, model: Any,
+                     source: pq.ParquetFile, files: contextlib.ExitStack) -> Outcome:
+    onnx = isinstance(model, OnnxModel)
     columns = source.schema_arrow.names
     trained_on = getattr(model, "feature_names_in_", None)
     features = [str(c) for c in (step.get("features") or (list(trained_on) if trained_on is not None else columns))]
@@ -861,7 +918,8 @@ def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcom
     proba = onnx or (hasattr(model, "predict_proba") and hasattr(model, "classes_"))
     described = f"ONNX model {model.name} (onnxruntime)" if onnx else f"model {type(model).__name__}"
     log_(f"{described} on {len(features)} feature(s); probabilities: {'when it gives them' if onnx else 'yes' if proba else 'no'}")
-    relative, out = work_folder(run, name)
+    relative = _work_result(run, name)
+    out = files.enter_context(run.catalog.storage.open(relative, "wb"))
     total, done, writer = source.metadata.num_rows, 0, None
     try:
         for batch in source.iter_batches(batch_size=int(step.get("batch_rows") or PREDICT_BATCH_ROWS)):
