@@ -85,7 +85,7 @@ class DatasetOrigin(str, Enum):
 class Record(BaseModel):
     """Base of every public record."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, defer_build=True)  # built on first use: faster start-up
     #: True: fields the record was not given are left out of its JSON (see `Snapshot`).
     sparse: ClassVar[bool] = False
 
@@ -286,7 +286,8 @@ class Snapshot(Record):
 
     sparse: ClassVar[bool] = True
     # so their schemas give no defaults either: a field that is not required may be absent
-    model_config = ConfigDict(from_attributes=True, json_schema_extra=lambda schema: _drop_defaults(schema))
+    model_config = ConfigDict(from_attributes=True, defer_build=True,
+                              json_schema_extra=lambda schema: _drop_defaults(schema))
 
 
 class DescribeHistogram(Snapshot):
@@ -451,7 +452,7 @@ class RetryImport(Record):
     on the next attempt (the CSV keywords of `import_file`; null or absent: detect it). The GET
     gives what the failed attempt was given, else what it detected."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     separator: str | None = Field(None, description="Column separator, e.g. ';' or '\\t'")
     decimal: str | None = Field(None, description="Decimal mark: '.' or ','")
@@ -775,7 +776,7 @@ JobStatusName = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 class Query(BaseModel):
     """Base of the query-string models; unknown parameters are ignored."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class ListDatasetsQuery(Query):

@@ -1,16 +1,21 @@
-"""Opening the catalog database and bringing its schema up to date (Alembic migrations)."""
+"""Opening the catalog database and bringing its schema up to date (Alembic migrations).
+
+Alembic is imported only when a migration has to run (or the revisions cannot be read
+directly): every process that opens the catalog (CLI, job supervisor, job worker) checks the
+revision, and importing Alembic costs a noticeable part of their start-up.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from filelock import FileLock
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 
@@ -36,25 +41,57 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _alembic_config(connection: sa.Connection) -> Config:
+def _alembic_config(connection: sa.Connection) -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
 
 
+_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:['"]([^'"]+)['"]|None)\s*$""", re.M)
+
+
 def head_revision() -> str:
     """The newest schema revision this release knows."""
-    script = ScriptDirectory(str(MIGRATIONS))
-    head = script.get_current_head()
-    assert head is not None
-    return head
+    head = _head_from_files()
+    if head is not None:
+        return head
+    from alembic.script import ScriptDirectory
+
+    found = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert found is not None
+    return found
+
+
+def _head_from_files() -> str | None:
+    """The one revision no other migration builds on, read from the migration files without
+    importing Alembic; None when the files do not say it plainly (Alembic decides then)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict((key, value) for key, value in _REVISION.findall(path.read_text(encoding="utf-8")))
+        if not found.get("revision") or "down_revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        if found["down_revision"]:
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
 
 
 def current_revision(engine: sa.Engine) -> str | None:
     """The schema revision the catalog database is at (None for an empty database)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not sa.inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.execute(sa.text("SELECT version_num FROM alembic_version")).fetchall()
+    if len(rows) != 1:  # several heads (or none): as Alembic would say it
+        from alembic.runtime.migration import MigrationContext
+
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    return str(rows[0][0])
 
 
 def migrate(engine: sa.Engine, lock_dir: Path | None = None) -> None:
@@ -69,6 +106,8 @@ def migrate(engine: sa.Engine, lock_dir: Path | None = None) -> None:
     if lock:
         lock.acquire(timeout=120)
     try:
+        from alembic import command
+
         with engine.begin() as connection:
             command.upgrade(_alembic_config(connection), "head")
     finally:

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -32,6 +31,8 @@ from dataplane_jupyter.core.pipelines.lineage import dataset_lineage
 from .import_retry import remove_kept_upload, retry_import
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from dataplane_jupyter.core.catalog.project import Project
     from dataplane_jupyter.core.jobs.handles import JobHandle
 

@@ -205,21 +205,27 @@ class _StatisticsSink:
     The statistics run on their own thread, a few batches behind the writer (a bounded
     queue: memory stays bounded), so reading, writing and counting overlap."""
 
-    QUEUED_BATCHES = 3
+    QUEUED_BATCHES = 2
 
     def __init__(self) -> None:
         self.accumulator: Any = None
         self._queue: queue.Queue[pa.RecordBatch | None] = queue.Queue(self.QUEUED_BATCHES)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        self._decided: dict[str, str] = {}
 
     def start(self, schema: pa.Schema, types: Mapping[str, str]) -> None:
 
         self.close()
+        self._decided = {}
         self.accumulator = StatsAccumulator(schema, dict(types))
         self._error = None
         self._thread = threading.Thread(target=self._feed, name="dataplane-stats-feed", daemon=True)
         self._thread.start()
+
+    def decided(self, types: Mapping[str, str]) -> None:
+        """The reader decided the string columns' types after their batches (one scan)."""
+        self._decided = dict(types)
 
     def _feed(self) -> None:
         while (batch := self._queue.get()) is not None:
@@ -246,6 +252,8 @@ class _StatisticsSink:
         if self._error is not None:
             raise self._error
         accumulator, self.accumulator = self.accumulator, None
+        if accumulator is not None and self._decided:
+            accumulator.retype(self._decided)
         return accumulator
 
     def close(self) -> None:

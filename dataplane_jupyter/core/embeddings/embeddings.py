@@ -20,7 +20,6 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
@@ -35,6 +34,8 @@ from dataplane_jupyter.core.jobs.runner import JobContext
 from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus, EmbeddingsRecord
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from dataplane_jupyter.core.catalog.catalog import Catalog
     from dataplane_jupyter.core.datasets.datasets import Dataset
     from dataplane_jupyter.core.jobs.store import Job

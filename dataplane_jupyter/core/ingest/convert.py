@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataplane_jupyter.core.errors import InvalidInput, option_hint
-from dataplane_jupyter.core.ingest import duck
+from dataplane_jupyter.core.ingest import duck, onescan
 from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS, CarefulResult, OnBadRows, careful_copy
 from dataplane_jupyter.core.ingest.columns import ColumnPlan, default_names, fix_names, plan_column
 from dataplane_jupyter.core.ingest.detect import SAMPLE_BYTES, join_header_rows, parse_rows
@@ -43,6 +43,7 @@ from dataplane_jupyter.core.ingest.model import (
 )
 from dataplane_jupyter.core.ingest.probe import (
     FULL_PROFILE,
+    Guess,
     Probed,
     guess_kinds,
     probe_select,
@@ -147,6 +148,14 @@ def _fast(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
     names, warnings, sample = _names_and_sample(path, reading, source=source)
     if header is not None:
         names, warnings = fix_names(header)
+    guesses = guess_kinds(sample, len(names), reading.decimal)
+    if onescan.fits(names, guesses):
+        done = _one_scan(path, fmt, reading, names, guesses, sample, workdir, dest, filesystem, source=source,
+                         progress=progress, memory_limit=memory_limit, sink=sink)
+        if done is not None:
+            warnings += [w for p in done.plans for w in p.warnings] + _row_warnings(done.rows, source)
+            return IngestResult(rows=done.rows, columns=_schemas(done.plans, dest, filesystem),
+                                warnings=warnings, format=fmt)
     con = duck.connect(workdir, memory_limit=memory_limit)
     table = csv_source(path, reading, names)
     try:
@@ -162,6 +171,44 @@ def _fast(path: Path, fmt: CsvFormat, workdir: Path, dest: str,
         con.close()
     columns = _schemas(plans, dest, filesystem)
     return IngestResult(rows=rows, columns=columns, warnings=warnings, format=fmt)
+
+
+def _one_scan(path: Path, fmt: CsvFormat, reading: CsvFormat, names: list[str], guesses: list[Guess],
+              sample: list[list[str]], workdir: Path, dest: str, filesystem: fsspec.AbstractFileSystem | None, *, source: str,
+              progress: Progress, memory_limit: str | None,
+              sink: BatchSink | None) -> onescan.Outcome | None:
+    """The file read once (see :mod:`~dataplane_jupyter.core.ingest.onescan`); None when the
+    sample lied and the two scans must read it."""
+    remote = filesystem is not None and not _is_local(filesystem)
+    target = workdir / "out.parquet" if remote else Path(f"{dest}.partial")
+    with open(path, "rb") as stream:
+        head = stream.read(1 << 20)
+    bytes_per_row = len(head) / max(head.count(b"\n"), 1)
+    # one DuckDB thread: with more, DuckDB 2.0 returned the rows of this query out of file
+    # order (a 1M-row file came back reordered from row 45,661); the other core writes
+    # Parquet and computes the statistics meanwhile
+    con = duck.connect(workdir, memory_limit=memory_limit, threads=1)
+    placed = False
+    try:
+        done = onescan.one_scan(con, path, reading, names, guesses, sample, target=target,
+                                meta={META_FORMAT: json.dumps(fmt.to_dict())}, types_key=META_TYPES,
+                                source=source, progress=progress, sink=sink,
+                                bytes_per_row=bytes_per_row, total_bytes=path.stat().st_size)
+        if done.rows == 0:
+            raise InvalidInput(f"{source} has a header line but no data rows")
+        if filesystem is not None and remote:
+            filesystem.put(str(target), dest)
+        else:
+            os.replace(target, dest)
+        placed = True
+        return done
+    except onescan.SampleLied as why:
+        progress(0.25, f"reading {source} again: its first rows did not show every type ({why})")
+        return None
+    finally:
+        con.close()
+        if not placed and target.exists():
+            target.unlink()
 
 
 def _needs_careful(path: Path, fmt: CsvFormat) -> bool:
@@ -421,12 +468,15 @@ def _write(con: duckdb.DuckDBPyConnection, plans: list[ColumnPlan], fmt: CsvForm
     message = f"writing {source} as Parquet"
     progress(0.72, message)
     try:
+        # one DuckDB thread keeps the rows in file order (see _one_scan)
+        con.execute("SET threads = 1")
         reader = con.sql(f"SELECT {select} FROM {table}").to_arrow_reader(group_rows)
         schema = reader.schema.with_metadata({k.encode(): v.encode() for k, v in meta.items()})
         if sink is not None:
             sink.start(schema, types)
         done = 0
-        with pq.ParquetWriter(str(target), schema, compression="zstd") as writer:
+        with pq.ParquetWriter(str(target), schema, compression="zstd",
+                              use_dictionary=onescan.string_columns(schema)) as writer:
             for batch in reader:
                 batch = pa.RecordBatch.from_arrays(batch.columns, schema=schema)
                 writer.write_batch(batch, row_group_size=group_rows)

@@ -97,7 +97,7 @@ def probe_select(names: list[str], guesses: list[Guess], decimal: str, source: s
             aggs += [f"count(r{i})"] + [f"count(t{i}_{k})" for k in range(len(guess.formats))]
         else:
             # in the aggregates: as a subquery column, DuckDB plans and runs it far slower
-            cls = _class_expr(f"r{i}", guess.kind, decimal)
+            cls = class_expr(f"r{i}", guess.kind, decimal)
             inner.append(f"{col} AS r{i}")
             middle.append(f"r{i}")
             aggs += [f"count({cls})", f"coalesce(max({cls}), 0)", f"count(r{i})"]
@@ -107,7 +107,7 @@ def probe_select(names: list[str], guesses: list[Guess], decimal: str, source: s
             f"(SELECT {', '.join(inner)} FROM {source}))")
 
 
-def _class_expr(r: str, kind: str, decimal: str) -> str:
+def class_expr(r: str, kind: str, decimal: str) -> str:
     """0 = integer, 1 = other plain number (or true/false for booleans), 2 = anything else;
     NULL = missing. The missing markers are only looked for in cells that fail the rest, and
     a column's largest class tells what it holds."""
@@ -152,19 +152,27 @@ def _read_classes(name: str, kind: str, decimal: str, values: int, largest: int,
         return None
     r = ident(name)
     if kind == "boolean":
-        cast = (f"CASE WHEN {r} IN ({_spellings(TRUE_WORDS)}) THEN true "
-                f"WHEN {r} IN ({_spellings(FALSE_WORDS)}) THEN false END")
-        return Probed(_typed(values, max_chars, booleans=values), cast=cast)
+        return Probed(_typed(values, max_chars, booleans=values), cast=confirmed_cast(r, kind, decimal))
     integers = values if largest == 0 else 0
     profile = _typed(values, max_chars, numbers=values, integers=integers)
     if largest == 0:
-        return Probed(profile, cast=f"TRY_CAST({r} AS BIGINT)")
+        return Probed(profile, cast=confirmed_cast(r, "integer", decimal))
+    return Probed(profile, cast=confirmed_cast(r, "number", decimal, markers=cells != values))
+
+
+def confirmed_cast(r: str, kind: str, decimal: str, *, markers: bool = True) -> str:
+    """The cheap typed cast of column ``r`` once every cell is known to pass
+    :func:`class_expr` for ``kind`` (0 for ``integer``, at most 1 otherwise). ``markers``:
+    the column may hold missing markers (for numbers: a NaN from ``nan`` becomes NULL)."""
+    if kind == "boolean":
+        return (f"CASE WHEN {r} IN ({_spellings(TRUE_WORDS)}) THEN true "
+                f"WHEN {r} IN ({_spellings(FALSE_WORDS)}) THEN false END")
+    if kind == "integer":
+        return f"TRY_CAST({r} AS BIGINT)"
     text = r if decimal == "." else f"replace({r}, ',', '.')"
     number = f"TRY_CAST({text} AS DOUBLE)"
-    if cells == values:
-        return Probed(profile, cast=number)
     # a NaN can only come from a missing marker (nan is not a number to the rules)
-    return Probed(profile, cast=f"nullif({number}, 'NaN'::DOUBLE)")
+    return f"nullif({number}, 'NaN'::DOUBLE)" if markers else number
 
 
 def _typed(values: int, max_chars: int, *, numbers: int = 0, integers: int = 0,

@@ -33,7 +33,7 @@ statistics payload of the DESIGN.md contract::
     the matrix is O(k²), so it covers the first :data:`MAX_CORRELATION_COLUMNS` numeric
     columns (``correlation.numeric_columns`` then says how many there are);
   * numeric/datetime values are kept (exact quantiles, distinct counts, histograms) while all
-    kept values fit :data:`.aggregates.EXACT_LIMIT_VALUES` (32 M); past it every numeric column
+    kept values fit :data:`.aggregates.EXACT_LIMIT_VALUES` (16 M); past it every numeric column
     switches to a KLL sketch (quantiles, rank error ``quantiles_error``, 0.14 % up to a few
     hundred columns) and a HyperLogLog (``distinct_error``, 0.8 %,
     relative standard error), and the histograms are counted exactly by re-reading those
@@ -55,7 +55,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import duckdb
 import fsspec
@@ -530,6 +530,14 @@ class StatsAccumulator:
         self.numeric = numeric[:MAX_CORRELATION_COLUMNS]
         self.numeric_total = len(numeric)
         self.moments = PairwiseMoments(len(self.numeric))
+
+    def retype(self, types: Mapping[str, str]) -> None:
+        """Name the semantic types of columns fed without one (strings decided after their
+        batches: categorical or text); the state of a column must not change kind."""
+        columns = [Column(c.name, types.get(c.name) or c.type, c.arrow) for c in self.columns]
+        if [kind_of(c) for c in columns] != self.kinds:
+            raise ValueError("a retyped column needs another kind of statistics")
+        self.columns = columns
 
     # -- feeding
 
