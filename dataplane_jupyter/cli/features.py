@@ -79,7 +79,7 @@ def dataset_features(args: argparse.Namespace, out: Output) -> None:
     from ..core.images.columns import DatasetColumn
 
     ds = project(args).datasets[args.name]
-    ds._require_data()
+    ds.require_data()
     _run(DatasetColumn(ds, args.column), args, out)
 
 

@@ -24,7 +24,7 @@ def _dataset_column(handler: DataplaneHandler, project: str, dataset: str, colum
     from ..core.images.columns import DatasetColumn
 
     ds = handler.dataset(project, dataset)
-    ds._require_data()
+    ds.require_data()
     return DatasetColumn(ds, column)
 
 

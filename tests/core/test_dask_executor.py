@@ -138,7 +138,7 @@ def test_statistics_of_a_large_dataset_spread_over_two_workers_equal_one_machine
 
     job = catalog.jobs.get(ds.info.job_id)
     assert job.result["partitions"] >= 2 and job.result["workers"] == 2, job.result
-    stored = f"{ds._folder}/{DATA_FILE}"
+    stored = f"{ds.folder}/{DATA_FILE}"
     on_one_machine = compute_statistics(catalog.storage.path(stored), filesystem=catalog.storage.filesystem())
     spread = ds.statistics()
     assert spread.pop("partial") is False

@@ -52,7 +52,7 @@ def settled(ds) -> dict:
 
 
 def embeddings_files(catalog, ds) -> bool:
-    return catalog.storage.exists(f"{ds._folder}/{FOLDER}")
+    return catalog.storage.exists(f"{ds.folder}/{FOLDER}")
 
 
 @pytest.mark.parametrize("method", ["pca", "umap", "tsne"])
@@ -279,7 +279,7 @@ def test_jobs_run_in_a_worker_process(process_catalog):
 
 def test_deleting_the_dataset_cancels_its_embeddings_and_leaves_no_files(project, catalog, monkeypatch):
     ds = ready(project, clusters(), "c")
-    folder, release = ds._folder, threading.Event()
+    folder, release = ds.folder, threading.Event()
     real = embedding_features.project_3d
 
     def slow(vectors, method, seed):

@@ -32,7 +32,7 @@ def test_one_npy_file_gives_one_example_per_first_dimension(project, tmp_path):
     assert (ds.name, ds.rows, ds.columns) == ("frames", 5, 1)
     table = ds.to_arrow()
     assert np.array_equal(np.asarray(table.column("frames").to_pylist(), "float32").reshape(5, 4, 3, 2), array)
-    metadata = pq.read_metadata(ds.catalog.storage.path(ds._data_path)).metadata
+    metadata = pq.read_metadata(ds.catalog.storage.path(ds.data_path)).metadata
     assert json.loads(metadata[b"dataplane.types"]) == {"frames": "tensor"}
     assert json.loads(metadata[b"dataplane.shapes"]) == {"frames": [4, 3, 2]}
     column = ds.column("frames")
@@ -64,7 +64,7 @@ def test_npy_files_with_different_lengths_are_refused(project, tmp_path, catalog
     ds = project.datasets.import_file(path)
     with pytest.raises(dp.ImportFailed, match=r"same number of examples .* x.npy: 3, y.npy: 4"):
         ds.wait(timeout=60)
-    assert not catalog.storage.exists(ds._folder)
+    assert not catalog.storage.exists(ds.folder)
 
 
 @pytest.mark.parametrize("array, kwargs, match", [
@@ -77,7 +77,7 @@ def test_wrong_arrays_are_refused_saying_how_to_fix_them(project, tmp_path, cata
     ds = project.datasets.import_file(save(tmp_path / "bad.npy", array, **kwargs))
     with pytest.raises(dp.ImportFailed, match=rf"bad.npy .*{match}"):
         ds.wait(timeout=60)
-    assert ds.status == "failed" and not catalog.storage.exists(ds._folder)
+    assert ds.status == "failed" and not catalog.storage.exists(ds.folder)
 
 
 def test_a_truncated_npy_is_refused(project, tmp_path):

@@ -174,6 +174,23 @@ def test_duplicate_rows_are_exact_when_hashes_spill_to_disk(monkeypatch: pytest.
     assert stats["summary"]["duplicate_rows"] == int(table.to_pandas().duplicated().sum())
 
 
+
+def test_spilled_hashes_brought_into_memory_travel_and_merge_exactly() -> None:
+    rng = np.random.default_rng(9)
+    first, second = rng.integers(0, 2**40, 30_000, dtype=np.uint64), rng.integers(0, 2**40, 30_000, dtype=np.uint64)
+    one = sketches.DistinctHashes(limit=5_000)
+    for part in np.array_split(first, 10):
+        one.update(part)
+    assert one._folder is not None  # spilled
+    one.bring_into_memory()
+    assert one._folder is None
+    one = pickle.loads(pickle.dumps(one))  # what a Dask worker sends back
+    merged = sketches.DistinctHashes(limit=5_000)
+    merged.update(second)
+    merged.merge(one)
+    assert merged.count() == np.unique(np.concatenate([first, second])).size
+    merged.close()
+
 def test_hyperloglog_merges_and_stays_within_its_error() -> None:
     rng = np.random.default_rng(8)
     one, two = sketches.HyperLogLog(), sketches.HyperLogLog()

@@ -23,7 +23,7 @@ def project(catalog):
 def stored_types(ds) -> dict:
     import json
 
-    with ds.catalog.storage.open(ds._data_path) as stream:  # local or S3 storage (team profile)
+    with ds.catalog.storage.open(ds.data_path) as stream:  # local or S3 storage (team profile)
         return json.loads(pq.read_metadata(stream).metadata[b"dataplane.types"])
 
 
@@ -43,7 +43,7 @@ def test_a_zip_with_one_csv_imports_it_with_its_images(project, tmp_path, catalo
     assert (ds.name, ds.rows, ds.columns) == ("pets", 3, 3)
     assert stored_types(ds)["photo"] == "image"
     assert ds.to_arrow().column("photo").to_pylist() == ["media/data/img/a.jpg", "media/data/img/b.png", None]
-    assert catalog.storage.exists(f"{ds._folder}/media/data/img/b.png")
+    assert catalog.storage.exists(f"{ds.folder}/media/data/img/b.png")
     [warning] = [w for w in ds.warnings if w["column"] == "photo"]
     assert warning["message"].startswith("1 rows name images missing from pets.zip (img/gone.jpg)")
     photo = ds.column("photo")

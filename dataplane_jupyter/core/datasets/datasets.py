@@ -316,8 +316,8 @@ class Dataset(ImportedRecord[DescribeDataset]):
         """The record read afresh, with its `lineage` (what the detail views show)."""
         return self.info.model_copy(update={"lineage": self.lineage()})
 
-    def _require_data(self) -> None:
-        """Data and statistics exist once the copy is done (statistics may still be partial)."""
+    def require_data(self) -> None:
+        """Raises InvalidState until the data exists: once the copy is done (statistics may still be partial)."""
         info = self.info
         if info.status not in (DatasetStatus.READY, DatasetStatus.COMPUTING_STATISTICS):
             raise InvalidState(
@@ -325,12 +325,14 @@ class Dataset(ImportedRecord[DescribeDataset]):
             )
 
     @property
-    def _folder(self) -> str:
+    def folder(self) -> str:
+        """Where the dataset's files are stored, relative to the storage root."""
         return dataset_folder(self._info.project_id, self._info.id)
 
     @property
-    def _data_path(self) -> str:
-        return f"{self._folder}/{DATA_FILE}"
+    def data_path(self) -> str:
+        """The dataset's Parquet file, relative to the storage root."""
+        return f"{self.folder}/{DATA_FILE}"
 
     def statistics(self) -> dict[str, Any]:
         """The stored statistics: summary, columns, correlation, sample (see DESIGN.md).
@@ -338,7 +340,7 @@ class Dataset(ImportedRecord[DescribeDataset]):
         While the dataset is computing its statistics this gives the first figures read from
         the Parquet footer (rows, per-column missing/min/max) with `"partial": True`.
         """
-        self._require_data()
+        self.require_data()
         with self.catalog.engine.connect() as connection:
             payload = connection.execute(
                 sa.select(schema.dataset_statistics.c.payload).where(
@@ -364,8 +366,8 @@ class Dataset(ImportedRecord[DescribeDataset]):
 
     def rejected_table(self, offset: int = 0, limit: int | None = None) -> pa.Table:
         """:meth:`rejected_rows` as an Arrow table."""
-        self._require_data()
-        path = f"{self._folder}/{REJECTED_FILE}"
+        self.require_data()
+        path = f"{self.folder}/{REJECTED_FILE}"
         if not self.catalog.storage.exists(path):
             return read_rejected(None)
         with self.catalog.storage.open_arrow(path) as stream:
@@ -373,8 +375,8 @@ class Dataset(ImportedRecord[DescribeDataset]):
 
     def to_arrow(self) -> pa.Table:
         """The whole dataset as an Arrow table."""
-        self._require_data()
-        with self.catalog.storage.open_arrow(self._data_path) as stream:
+        self.require_data()
+        with self.catalog.storage.open_arrow(self.data_path) as stream:
             return pq.read_table(stream)
 
     def to_pandas(self) -> pd.DataFrame:
@@ -383,8 +385,8 @@ class Dataset(ImportedRecord[DescribeDataset]):
 
     def sample(self, n: int = 20) -> pd.DataFrame:
         """The first `n` rows, without reading the rest of the file."""
-        self._require_data()
-        with self.catalog.storage.open_arrow(self._data_path) as stream:
+        self.require_data()
+        with self.catalog.storage.open_arrow(self.data_path) as stream:
             batches = pq.ParquetFile(stream).iter_batches(batch_size=max(1, n))
             first = next(batches, None)
         return (first.to_pandas() if first is not None else self.to_pandas()).head(n)
@@ -396,13 +398,13 @@ class Dataset(ImportedRecord[DescribeDataset]):
         timeout, threads). Without: the rows in Arrow record batches of `batch_rows` (bounded memory)."""
         if isinstance(column, str):
 
-            self._require_data()
+            self.require_data()
             return DatasetColumn(self, column).iter_arrays(batch_size or 256, **options)
         return self._record_batches(column if isinstance(column, int) else batch_rows)
 
     def _record_batches(self, batch_rows: int) -> Iterator[pa.RecordBatch]:
-        self._require_data()
-        with self.catalog.storage.open_arrow(self._data_path) as stream:
+        self.require_data()
+        with self.catalog.storage.open_arrow(self.data_path) as stream:
             yield from pq.ParquetFile(stream).iter_batches(batch_size=batch_rows)
 
     def to_numpy(self, column: str, **options: Any) -> Any:
@@ -411,14 +413,14 @@ class Dataset(ImportedRecord[DescribeDataset]):
         `ImageFillWarning`), tensors N×…, numbers N. Options: version (of the feature options),
         connector (for gs:// / s3:// URLs), max_parallel, timeout (per image, seconds), threads."""
 
-        self._require_data()
+        self.require_data()
         return DatasetColumn(self, column).to_numpy(**options)
 
     def feature_options(self, column: str) -> Any:
         """The Transformation / Color mode of an image column: the latest version set, else the
         defaults chosen from its statistics (`is_default`, `reasons`)."""
 
-        self._require_data()
+        self.require_data()
         return DatasetColumn(self, column).options()
 
     def set_feature_options(self, column: str, *, transformation: str | None = None, size: Any = None,
@@ -427,27 +429,27 @@ class Dataset(ImportedRecord[DescribeDataset]):
         grayscale / rgb / rgba, pad fill); nothing else is recomputed."""
         self.project.require("editor", "change feature options")
 
-        self._require_data()
+        self.require_data()
         return DatasetColumn(self, column).set_options(transformation=transformation, size=size,
                                                        color_mode=color_mode, fill=fill)
 
     def preview_images(self, column: str, rows: int = 6, offset: int = 0, **options: Any) -> Any:
         """Original vs transformed thumbnails of a few rows (options given here are tried, not saved)."""
 
-        self._require_data()
+        self.require_data()
         found = DatasetColumn(self, column)
         return image_preview(found, rows=rows, offset=offset, options=found.trial(**options))
 
     def tensor_view(self, column: str, row: int = 0, index: list[int] | None = None) -> Any:
         """One row of a tensor column drawn by its dimensions, with per-position mean and spread."""
 
-        self._require_data()
+        self.require_data()
         return tensor_view(DatasetColumn(self, column), row=row, index=index)
 
     def feature_options_history(self, column: str) -> list[Any]:
         """Every version of an image column's options, oldest first."""
 
-        self._require_data()
+        self.require_data()
         return DatasetColumn(self, column).history()
 
     def download(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
@@ -479,9 +481,9 @@ class Dataset(ImportedRecord[DescribeDataset]):
         fmt = format.lower()
         if fmt not in DOWNLOAD_FORMATS:
             raise InvalidInput(f"Download format {fmt!r} is not one of {DOWNLOAD_FORMATS}.", field="format")
-        self._require_data()
+        self.require_data()
         if fmt == "parquet":
-            with self.catalog.storage.open(self._data_path) as stream:
+            with self.catalog.storage.open(self.data_path) as stream:
                 while chunk := stream.read(chunk_bytes):
                     yield chunk
             return
@@ -527,7 +529,7 @@ class Dataset(ImportedRecord[DescribeDataset]):
                 pass  # already finished (or gone): nothing to stop
         with self.catalog.engine.begin() as connection:
             connection.execute(schema.datasets.delete().where(schema.datasets.c.id == self.id))
-        self.catalog.storage.remove(self._folder)
+        self.catalog.storage.remove(self.folder)
 
     def compute_embeddings(self, **options: Any) -> "JobHandle":
         """Start computing a map of the rows (options: sample_size, seed, method); see

@@ -340,7 +340,7 @@ def _compute_statistics(ctx: JobContext, accumulated: Any = None) -> dict[str, A
     fs = catalog.storage.filesystem()
     start = COPY_SHARE if ctx.job.kind == "dataset.import" else 0.0
     ctx.progress(start, "Computing statistics", force=True)
-    _store_statistics(catalog, dataset_id, {**first_figures(data, filesystem=fs), "partial": True})
+    store_statistics(catalog, dataset_id, {**first_figures(data, filesystem=fs), "partial": True})
     progress = lambda f, m: ctx.progress(start + f * (1 - start), m)  # noqa: E731
     spread: dict[str, Any] = {}
     if accumulated is None:  # on the Dask executor, large files spread over its workers
@@ -351,12 +351,12 @@ def _compute_statistics(ctx: JobContext, accumulated: Any = None) -> dict[str, A
         finally:
             accumulated.close()
         progress(1.0, "statistics ready")
-    _store_statistics(catalog, dataset_id, {**payload, "partial": False})
+    store_statistics(catalog, dataset_id, {**payload, "partial": False})
     set_dataset(catalog, dataset_id, status=DatasetStatus.READY.value, size_bytes=catalog.storage.size(folder), error=None)
     return {"rows": payload["summary"]["rows"], "columns": payload["summary"]["columns"], **spread}
 
 
-def _store_statistics(catalog: "Catalog", dataset_id: str, payload: dict[str, Any]) -> None:
+def store_statistics(catalog: "Catalog", dataset_id: str, payload: dict[str, Any]) -> None:
     """Replace the dataset's stored statistics (first figures first, then the full set)."""
     table = schema.dataset_statistics
     with catalog.engine.begin() as connection:

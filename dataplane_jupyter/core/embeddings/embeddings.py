@@ -224,7 +224,7 @@ def _versions(method: str) -> dict[str, str]:
 
 
 def _write(dataset: "Dataset", rows: np.ndarray, points: np.ndarray, vectors: np.ndarray) -> None:
-    storage, folder = dataset.catalog.storage, dataset._folder
+    storage, folder = dataset.catalog.storage, dataset.folder
     table = pa.table({"row": pa.array(rows, pa.int64()), "x": points[:, 0], "y": points[:, 1], "z": points[:, 2]})
     with storage.open(f"{folder}/{VECTORS_FILE}", "wb") as out:
         np.save(out, vectors, allow_pickle=False)
@@ -268,12 +268,12 @@ def _require_ready(dataset: "Dataset") -> EmbeddingsRecord:
 def load_embeddings(dataset: "Dataset") -> pd.DataFrame:
     """One row per embedded dataset row: `row` (its index in the dataset), `x`, `y`, `z`."""
     _require_ready(dataset)
-    with dataset.catalog.storage.open_arrow(f"{dataset._folder}/{POINTS_FILE}") as stream:
+    with dataset.catalog.storage.open_arrow(f"{dataset.folder}/{POINTS_FILE}") as stream:
         return pq.read_table(stream).to_pandas()
 
 
 def _load_vectors(dataset: "Dataset") -> np.ndarray:
-    with dataset.catalog.storage.open(f"{dataset._folder}/{VECTORS_FILE}") as stream:
+    with dataset.catalog.storage.open(f"{dataset.folder}/{VECTORS_FILE}") as stream:
         return np.load(io.BytesIO(stream.read()), allow_pickle=False)
 
 

@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataplane_jupyter.core.stats.schema import arrow_type_kind
+
 TOP_CATEGORIES = 20
 TEXT_DIMENSIONS = 16
 TEXT_VOCABULARY = 20_000
@@ -48,15 +50,12 @@ def plan_features(statistics: dict[str, Any], arrow_schema: pa.Schema) -> Plan:
 
 
 def _arrow_kind(arrow: pa.DataType) -> str | None:
-    if pa.types.is_boolean(arrow):
-        return "boolean"
-    if pa.types.is_integer(arrow) or pa.types.is_floating(arrow) or pa.types.is_decimal(arrow):
-        return "numeric"
-    if pa.types.is_temporal(arrow):
-        return "datetime"
+    """The kind a column without statistics is embedded as (the statistics' own typing; strings
+    as categories); None when its values cannot be embedded."""
     if pa.types.is_string(arrow) or pa.types.is_large_string(arrow) or pa.types.is_dictionary(arrow):
         return "categorical"
-    return None
+    kind = arrow_type_kind(arrow)
+    return kind if kind in ("boolean", "numeric", "datetime") else None
 
 
 def _skip_reason(entry: dict[str, Any], kind: str | None, arrow: pa.DataType) -> str | None:

@@ -223,7 +223,7 @@ class DatasetColumn(Column):
         return int(self.dataset.info.rows or 0)
 
     def _file(self) -> pq.ParquetFile:
-        return pq.ParquetFile(self.project.catalog.storage.open_arrow(self.dataset._data_path))
+        return pq.ParquetFile(self.project.catalog.storage.open_arrow(self.dataset.data_path))
 
     def value_batches(self, size: int) -> Iterator[pa.Array]:
         file = self._file()
@@ -231,7 +231,7 @@ class DatasetColumn(Column):
         yield from rebatch(chunks, size)
 
     def open_value(self, value: str) -> IO[bytes]:
-        return self.project.catalog.storage.open(f"{self.dataset._folder}/{value}")
+        return self.project.catalog.storage.open(f"{self.dataset.folder}/{value}")
 
     def found(self) -> f.Found | None:
         media = self._entry.get("media")

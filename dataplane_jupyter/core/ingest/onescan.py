@@ -38,6 +38,7 @@ from dataplane_jupyter.core.ingest.probe import Guess, class_expr, confirmed_cas
 from dataplane_jupyter.core.ingest.sqltypes import ISO_DATE, Profile, clean_expr, datetime_expr, ident
 from dataplane_jupyter.core.ingest.staging import csv_source, refuse_rejected_rows
 from dataplane_jupyter.core.ingest.values import FALSE_WORDS, MISSING_MARKERS, TRUE_WORDS, DateFormat, is_missing
+from dataplane_jupyter.core.stats.sketches import Hasher, HyperLogLog
 
 #: Longest line this scan reads (DuckDB's read buffers are 16x this); a longer one: two scans.
 LINE_BYTES = 1 << 20
@@ -269,8 +270,6 @@ class _StringProfile:
         assert self.uniques is not None
         self.uniques = pc.unique(pa.concat_arrays([self.uniques, found]))
         if len(self.uniques) > EXACT_DISTINCT:
-            from dataplane_jupyter.core.stats.sketches import Hasher, HyperLogLog
-
             self.hasher, self.hll = Hasher(), HyperLogLog()
             self.hll.update(self.hasher.values(self.uniques))
             self.uniques = None

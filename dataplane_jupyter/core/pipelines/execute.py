@@ -617,7 +617,7 @@ def _read(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
             dataset = project.datasets[key]
         except NotFound:
             dataset = project.datasets.get(key)
-        dataset._require_data()
+        dataset.require_data()
         log_(f"reading dataset {dataset.name!r} ({dataset.rows:,} rows)")
         relative = f"{dataset_folder(project.id, dataset.id)}/{DATA_FILE}"
         return Outcome(relative, rows_out=dataset.rows, message=f"Dataset {dataset.name!r}: {dataset.rows:,} rows",

@@ -760,11 +760,15 @@ class StatsAccumulator:
                 con.close()
         return None
 
-    def close(self) -> None:
-        """Free the temporary files, threads and DuckDB sessions."""
+    def stop_threads(self) -> None:
+        """Shut the worker threads down; the state stays (a later `update` starts them again)."""
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
+
+    def close(self) -> None:
+        """Free the temporary files, threads and DuckDB sessions."""
+        self.stop_threads()
         self.hasher.close()
         self.row_hasher.close()
         if self.row_hashes is not None:

@@ -234,6 +234,19 @@ class DistinctHashes:
                 total += int(unique_sorted(np.frombuffer(src.read(), np.uint64)).size)
         return total
 
+    def bring_into_memory(self) -> None:
+        """Read the runs spilled to this machine's disk back as one sorted array and free the
+        disk, so that the hashes can travel to another process (which spills again if need be)."""
+        if self._folder is None:
+            return
+        parts = list(self._pending)
+        for name in sorted(os.listdir(self._folder.name)):
+            with open(os.path.join(self._folder.name, name), "rb") as src:
+                parts.append(np.frombuffer(src.read(), np.uint64))
+        unique = unique_sorted(np.concatenate(parts)) if parts else np.empty(0, np.uint64)
+        self._pending, self._pending_size = [unique], unique.size
+        self.close()
+
     def close(self) -> None:
         if self._folder is not None:
             self._folder.cleanup()

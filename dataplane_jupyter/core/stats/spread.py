@@ -23,7 +23,6 @@ from dataplane_jupyter.core.ingest.model import Progress, noop_progress
 from dataplane_jupyter.core.stats import aggregates
 from dataplane_jupyter.core.stats.accumulate import NumberState, StatsAccumulator
 from dataplane_jupyter.core.stats.compute import compute_statistics
-from dataplane_jupyter.core.stats.sketches import unique_sorted
 
 SPREAD_MIN_ROWS = 1_000_000
 # a few tasks per worker, so that a slow or lost worker holds back a small share
@@ -93,16 +92,11 @@ def accumulate_row_groups(storage_url: str, relative: str, row_groups: list[int]
         for batch in file.iter_batches(batch_size=batch_rows, row_groups=row_groups, use_threads=True):
             acc.update(batch)
     finally:
-        if acc._pool is not None:  # the threads stay here; the state travels
-            acc._pool.shutdown()
-            acc._pool = None
-    hashes = acc.row_hashes
-    if hashes is not None and hashes._folder is not None:
+        acc.stop_threads()  # the threads stay here; the state travels
+    if acc.row_hashes is not None:
         # row hashes spilled to this worker's disk travel as one sorted array (8 bytes a row of
         # this partition); the merging worker spills them again to its own disk if need be
-        hashes._pending = [_spilled(hashes)]
-        hashes._pending_size = hashes._pending[0].size
-        hashes.close()
+        acc.row_hashes.bring_into_memory()
     return acc, str(get_worker().address)
 
 
@@ -117,17 +111,6 @@ def _sketch_from_the_start(acc: StatsAccumulator, file_rows: int) -> None:
         for state in numbers:
             state.to_sketch()
         acc.exact_numbers = False
-
-
-def _spilled(hashes: Any) -> Any:
-    import numpy as np
-
-
-    parts = list(hashes._pending)
-    for name in sorted(os.listdir(hashes._folder.name)):
-        with open(os.path.join(hashes._folder.name, name), "rb") as src:
-            parts.append(np.frombuffer(src.read(), np.uint64))
-    return unique_sorted(np.concatenate(parts)) if parts else np.empty(0, np.uint64)
 
 
 def _spread(storage_url: str, relative: str, metadata: pq.FileMetaData,
