@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.limits import duckdb_memory_limit
 
 STEP_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
 EXPORT_MODES = ("timestamp", "cancel", "overwrite")
@@ -116,7 +117,8 @@ def sql_tables(query: str) -> set[str]:
     import duckdb
 
     # its own connection: the default one installs and loads extensions (httpfs for a URL) on demand
-    connection = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    connection = duckdb.connect(config={"memory_limit": duckdb_memory_limit(), "autoinstall_known_extensions": False,
+                                        "autoload_known_extensions": False})
     try:
         return {name.split(".")[-1] for name in connection.get_table_names(query)}
     finally:
