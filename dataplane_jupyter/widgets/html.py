@@ -188,6 +188,11 @@ def key_values(rows: Iterable[tuple[str, str, str]]) -> str:
     return f'<table class="dp-kv"><tbody>{body}</tbody></table>'
 
 
+def took(seconds: float | None, digits: int = 1) -> str:
+    """How long something ran ("12.3 s"), or a dash when it has not finished."""
+    return f"{seconds:.{digits}f} s" if seconds is not None else "—"
+
+
 def when(moment: dt.datetime | None) -> str:
     """A creation date, in local time, to the minute."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"

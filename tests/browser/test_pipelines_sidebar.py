@@ -92,6 +92,19 @@ def test_define_run_watch_and_open_the_output(page: Any, artifacts_dir: Path) ->
     expect(item.locator(".jp-Dataplane-lastRun")).to_have_attribute("data-status", "succeeded")
     page.screenshot(path=str(artifacts_dir / "pipelines-run.png"))
 
+    # run history: a second run from the view, then the first one picked again, with its own steps and log
+    view.locator(".jp-Dataplane-runNow").click()
+    runs = view.locator(".jp-Dataplane-runsTable tr.jp-Dataplane-runRow")
+    expect(runs).to_have_count(2)
+    expect(view.locator('.jp-Dataplane-pipelineRun[data-run="2"]')).to_have_attribute("data-status", "succeeded")
+    expect(big).to_contain_text("revenue_big_run2")
+    runs.filter(has_text="#1").click()
+    expect(view.locator('.jp-Dataplane-pipelineRun[data-run="1"]')).to_have_attribute("data-status", "succeeded")
+    expect(big).to_contain_text("revenue_big_run1")
+    big.locator(".jp-Dataplane-showLog").click()
+    expect(view.locator(".jp-Dataplane-stepLog pre")).to_contain_text("units * price as revenue")
+    page.screenshot(path=str(artifacts_dir / "pipelines-history.png"))
+
     big.locator(".jp-Dataplane-openOutput").click()
     details = page.locator(".jp-Dataplane-details")
     expect(details).to_be_visible()

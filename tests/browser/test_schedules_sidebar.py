@@ -169,3 +169,23 @@ def test_schedule_a_pipeline_from_its_row_and_see_its_next_fire_times(
     expect(state).to_have_text("paused")
     expect(schedule.locator(".jp-Dataplane-scheduleUpcoming")).to_have_count(0)
     assert api(schedules_lab, "projects/default/schedules/monday%20scoring")["next_runs"] == []
+
+    # Edit it: the form starts from the saved timing; the new reading shows before saving; it stays paused.
+    schedule.locator(".jp-Dataplane-scheduleEdit").click()
+    dialog = page.locator(DIALOG)
+    expect(dialog).to_contain_text("Edit schedule 'monday scoring'")
+    expect(dialog.locator('[name="cron"]')).to_have_value("0 6 * * MON")
+    expect(dialog.locator('[name="timezone"]')).to_have_value("Europe/Paris")
+    dialog.locator('[name="cron"]').fill("30 7 * * TUE")
+    reading = dialog.locator(".jp-Dataplane-schedulePreview")
+    expect(reading.locator(".jp-Dataplane-scheduleReading")).to_have_text("At 07:30, only on Tuesday (Europe/Paris)")
+    expect(reading.locator("li")).to_have_count(5)
+    page.screenshot(path=str(artifacts_dir / "schedules-edit.png"))
+    dialog.locator(".jp-Dialog-footer button", has_text="Save schedule").click()
+    expect(page.locator(DIALOG)).to_have_count(0)
+    expect(schedule.locator(".jp-Dataplane-scheduleDetail")).to_have_text("At 07:30, only on Tuesday (Europe/Paris)")
+    expect(state).to_have_text("paused")
+    edited = api(schedules_lab, "projects/default/schedules/monday%20scoring")
+    assert (edited["cron"], edited["timezone"], edited["enabled"]) == ("30 7 * * TUE", "Europe/Paris", False)
+    schedule.get_by_role("button", name="Resume").click()
+    expect(state).to_have_text(re.compile(r"^next Tue \d{4}-\d{2}-\d{2} 07:30 \(Europe/Paris\)$"))

@@ -46,6 +46,7 @@ def test_create_run_runs_fail_retry_and_validate(isolated_home, tmp_path):
     failed = dataplane("pipelines", "run", "weekly", "--wait")
     assert failed.returncode == 1
     assert "error: run 1 of pipeline 'weekly' failed: Step 'checked' (python) failed: ValueError: not yet" in failed.stderr
+    assert "✓sales ✓big ✗checked" in failed.stderr  # the progress line marks each step
     runs = json.loads(dataplane("--json", "pipelines", "runs", "weekly").stdout)
     assert [(r["number"], r["status"]) for r in runs] == [(1, "failed")]
     log = dataplane("pipelines", "log", runs[0]["id"], "checked")
@@ -62,3 +63,34 @@ def test_create_run_runs_fail_retry_and_validate(isolated_home, tmp_path):
     assert done["steps"][1]["rows_out"] == 3 and done["params"] == {"big": {"query": "select * from sales"}}
     shown = dataplane("pipelines", "run-show", done["id"])
     assert "checked" in shown.stdout and "succeeded" in shown.stdout
+
+
+def test_show_and_cancel_a_running_pipeline(isolated_home, tmp_path):
+    project = dp.Catalog(isolated_home).project("p")
+    project.datasets.from_pandas(pd.DataFrame({"id": [1, 2, 3]}), "sales").wait(timeout=60)
+    (tmp_path / "hold.py").write_text(
+        "import time\nfrom pathlib import Path\n"
+        f"def hold(frame):\n    Path({str(tmp_path / 'started')!r}).touch()\n"
+        f"    while not Path({str(tmp_path / 'release')!r}).exists():\n        time.sleep(0.05)\n    return frame\n")
+    (tmp_path / "held.yaml").write_text(
+        "steps:\n  - {name: sales, kind: read, dataset: sales}\n"
+        "  - {name: held, kind: python, function: 'hold:hold', input: sales}\n"
+        "  - {name: after, kind: sql, query: 'select * from held'}\n")
+    assert dataplane("pipelines", "create", "held", "-f", str(tmp_path / "held.yaml")).returncode == 0
+    shown = json.loads(dataplane("--json", "pipelines", "show", "held").stdout)
+    assert (shown["name"], shown["version"], [s["name"] for s in shown["steps"]]) == ("held", 1,
+                                                                                     ["sales", "held", "after"])
+    started = dataplane("--json", "pipelines", "run", "held")
+    assert started.returncode == 0, started.stderr
+    run_id = json.loads(started.stdout)["id"]
+    project.catalog.jobs.wait_until(lambda: True if (tmp_path / "started").exists() else None, timeout=120)
+    cancelled = dataplane("--json", "pipelines", "cancel", run_id)
+    assert cancelled.returncode == 0, cancelled.stderr
+    (tmp_path / "release").touch()
+    run = project.pipelines.get_run(run_id)
+    project.catalog.jobs.wait_until(lambda: True if run.status in ("succeeded", "failed", "cancelled") else None,
+                                    timeout=120)
+    assert run.status == "cancelled"
+    assert [s.status for s in run.steps] == ["succeeded", "succeeded", "skipped"]
+    again = dataplane("pipelines", "cancel", run_id)
+    assert again.returncode == 1 and "nothing to cancel" in again.stderr

@@ -59,3 +59,32 @@ def test_create_list_show_preview_pause_resume_once_runs_delete(isolated_home, t
     assert [r["status"] for r in runs] == ["fired"] and runs[0]["run_name"] == f"weekly_{at:%Y-%m-%dT%H-%M-%S}Z"
     assert dataplane("schedules", "delete", "monday").returncode == 0
     assert "monday" not in dataplane("schedules", "list").stdout
+
+
+def test_a_pipeline_schedule_from_the_cli_with_params_then_edited(isolated_home, tmp_path):
+    db = tmp_path / "sales.db"
+    with sqlite3.connect(db) as con:
+        con.execute("create table sales (id integer, price real)")
+        con.executemany("insert into sales values (?, ?)", [(i, i * 2.0) for i in range(10)])
+    project = dp.Catalog(isolated_home).project("p")
+    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(db))
+    project.datasources.create("weekly", connector="lite", table="sales")
+    project.pipelines.create("scoring", steps=[
+        {"name": "sales", "kind": "read", "datasource": "weekly"},
+        {"name": "big", "kind": "sql", "query": "select * from sales where price > 10"}])
+    bad = dataplane("schedules", "create", "--pipeline", "scoring", "--every", "3600", "--param", "out.exporter=x")
+    assert bad.returncode == 1 and "'out', which is not a step of this pipeline" in bad.stderr
+    created = dataplane("--json", "schedules", "create", "nightly", "--pipeline", "scoring", "--cron", "0 2 * * *",
+                        "--tz", "Europe/Paris", "--param", "big.query=select * from sales where price > 15")
+    assert created.returncode == 0, created.stderr
+    info = json.loads(created.stdout)
+    assert (info["target_type"], info["target_name"], info["params"]) == (
+        "pipeline", "scoring", {"big": {"query": "select * from sales where price > 15"}})
+    edited = dataplane("--json", "schedules", "edit", "nightly", "--every", "7200", "--retries", "2")
+    assert edited.returncode == 0, edited.stderr
+    info = json.loads(edited.stdout)
+    assert (info["kind"], info["every"], info["retries"], info["description"]) == ("every", 7200, 2, "Every 2 hours")
+    listed = dataplane("schedules", "list", "--pipeline", "scoring")
+    assert "nightly" in listed.stdout and "Every 2 hours" in listed.stdout
+    refused = dataplane("pipelines", "delete", "scoring")
+    assert refused.returncode == 1 and "Pipeline 'scoring' is used by schedule 'nightly'" in refused.stderr

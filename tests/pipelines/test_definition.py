@@ -40,6 +40,10 @@ BAD = [
      "step 'out', field 'exporter': no exporter named 'wh' in project 'p'"),
     ([READ, {"name": "x", "kind": "sql", "query": "select amount, nope from sales"}],
      "step 'x', field 'query': DuckDB cannot bind the query: Binder Error: Referenced column \"nope\" not found"),
+    ([READ, {"name": "x", "kind": "sql", "query": "select * from read_parquet('https://127.0.0.1:9/x.parquet')"}],
+     "step 'x', field 'query': DuckDB cannot parse the query: File https://127.0.0.1:9/x.parquet requires the "
+     "extension httpfs to be loaded; a pipeline step loads no DuckDB extension: read remote files through a "
+     "datasource or a dataset"),  # never installed nor loaded: nothing downloads
     ([READ, {"name": "x", "kind": "sql", "query": "selec amount from sales"}],
      "step 'x', field 'query': DuckDB cannot parse the query"),
     ([READ, {"name": "x", "kind": "sql", "query": "select 1", "inputs": ["sales"]}],

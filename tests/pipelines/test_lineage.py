@@ -104,3 +104,22 @@ def test_a_retry_keeps_the_lineage_of_the_run_that_made_a_result(project: Any, t
     assert (output.run_number, output.upstream_steps) == (2, ["regions", "kept"])
     kept = project.datasets[second.step("kept").dataset].lineage()
     assert (kept.run_number, kept.role, kept.reused_by) == (2, "intermediate", [])
+
+
+def test_an_export_step_writes_through_its_exporter_in_the_mode_it_names(project: Any, tmp_path: Path) -> None:
+    """The step's `mode` overrides the exporter's (here `cancel`: never replace what is there), a
+    run's params can change it again, and the exporter's history shows every pipeline export."""
+    pipe = project.pipelines.create("careful", steps=[
+        STEPS[0], {"name": "cheap", "kind": "sql", "query": "select id, price from src where price < 5"},
+        {"name": "out", "kind": "export", "exporter": "out", "input": "cheap", "mode": "cancel"}])
+    first = pipe.run().wait(timeout=180)
+    second = pipe.run()
+    with pytest.raises(dp.JobFailed, match=r"Step 'out' \(export\) failed: nothing written: .*already exists"):
+        second.wait(timeout=180)
+    assert second.step("out").status == "failed"
+    third = pipe.run(params={"out": {"mode": "overwrite"}}).wait(timeout=180)
+    history = project.exporters["out"].history()
+    assert [(h.status, h.pipeline_run_id) for h in history] == [
+        ("succeeded", third.id), ("cancelled", second.id), ("succeeded", first.id)]
+    with sqlite3.connect(tmp_path / "sales.db") as connection:
+        assert connection.execute("select count(*) from scored").fetchone() == (10,)

@@ -95,6 +95,7 @@ def train_model(folder: Path) -> tuple[LogisticRegression, Path]:
     return model, path
 
 
+@pytest.mark.team
 def test_predict_applies_a_joblib_model_in_batches_with_probability_columns(project: Any, tmp_path: Path) -> None:
     model, _ = train_model(tmp_path)
     pipe = project.pipelines.create("scoring", base_dir=tmp_path, steps=[
@@ -111,6 +112,35 @@ def test_predict_applies_a_joblib_model_in_batches_with_probability_columns(proj
     assert run.step("scored").rows_out == 10 and "10 rows predicted" in run.step("scored").message
 
 
+def test_predict_gives_the_model_one_batch_at_a_time(project: Any, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model never sees more rows at once than `batch_rows`: 10 rows in batches of 4 are 4, 4, 2."""
+    write_module(tmp_path, "recording", f"""
+        import numpy as np
+
+        class Recording:
+            feature_names_in_ = np.array(["amount"])
+
+            def predict(self, frame):
+                with open({str(tmp_path / 'batches.txt')!r}, "a") as out:
+                    out.write(f"{{len(frame)}}\\n")
+                return (frame["amount"] > 0).astype(int).to_numpy()
+    """)
+    monkeypatch.syspath_prepend(str(tmp_path))  # joblib finds the model's class (the run runs in a thread here)
+    from recording import Recording
+
+    joblib.dump(Recording(), tmp_path / "recording.joblib")
+    pipe = project.pipelines.create("batched", base_dir=tmp_path, steps=[
+        {"name": "sales", "kind": "read", "dataset": "sales"},
+        {"name": "scored", "kind": "predict", "input": "sales", "model": "recording.joblib", "batch_rows": 4},
+    ])
+    run = pipe.run().wait()
+    assert (tmp_path / "batches.txt").read_text().split() == ["4", "4", "2"]
+    scored = project.datasets[run.outputs["scored"]].to_pandas().sort_values("id")
+    assert list(scored["prediction"]) == [int(a > 0) for a in scored["amount"]]
+    assert "proba_0" not in scored.columns  # no predict_proba: no probability columns
+
+
 def test_predict_names_the_missing_feature_columns(project: Any, tmp_path: Path) -> None:
     train_model(tmp_path)
     pipe = project.pipelines.create("scoring", base_dir=tmp_path, steps=[
@@ -123,6 +153,54 @@ def test_predict_names_the_missing_feature_columns(project: Any, tmp_path: Path)
         run.wait()
     assert "'id'" in run.step("scored").message and run.step("scored").status == "failed"
     assert project.datasets.list(origin=["pipeline_output", "pipeline_intermediate"]) == []
+
+
+@pytest.mark.team(only=True)
+def test_on_s3_storage_sql_and_predict_steps_stream_from_the_bucket_without_a_local_copy(
+        project: Any, tmp_path: Path, isolated_home: Path) -> None:
+    """DuckDB reads the inputs and writes its result through the storage's fsspec filesystem (no
+    httpfs), predict and python steps read and write in batches: while the last step runs, the
+    run's local workspace holds no Parquet file, and every step's result is in the bucket."""
+    model, _ = train_model(tmp_path)
+    write_module(tmp_path, "holding", f"""
+        from pathlib import Path
+        import time
+
+        def hold(frame):
+            Path({str(tmp_path / 'started')!r}).touch()
+            while not Path({str(tmp_path / 'release')!r}).exists():
+                time.sleep(0.05)
+            return frame[frame["prediction"] >= 0]
+    """)
+    pipe = project.pipelines.create("streamed", base_dir=tmp_path, steps=[
+        {"name": "sales", "kind": "read", "dataset": "sales"},
+        {"name": "features", "kind": "sql", "keep": True,
+         "query": "select cast(id as double) as id, amount, region from sales where amount > 0"},
+        {"name": "scored", "kind": "predict", "input": "features", "model": "models/churn.joblib",
+         "features": ["amount", "id"], "batch_rows": 3},
+        {"name": "joined", "kind": "sql", "query": "select s.*, f.region as r2 from scored s join features f on s.id = f.id"},
+        {"name": "held", "kind": "python", "function": "holding:hold", "input": "joined"},
+    ])
+    run = pipe.run()
+    wait_for(tmp_path / "started")
+    try:
+        workspace = isolated_home / "pipeline-work"
+        local = sorted(str(p.relative_to(workspace)) for p in workspace.rglob("*") if p.is_file()) \
+            if workspace.exists() else []
+        assert [p for p in local if p.endswith((".parquet", ".part"))] == []
+        storage = project.catalog.storage
+        for step in ("features", "scored", "joined"):
+            assert run.step(step).status == "succeeded"
+            assert storage.exists(f"projects/{project.id}/pipeline_runs/{run.id}/work/{step}.parquet")
+    finally:
+        (tmp_path / "release").touch()
+    run.wait()
+    assert "sales: streamed from s3://" in run.log("features")
+    assert "scored: streamed from s3://" in run.log("joined")
+    held = project.datasets[run.outputs["held"]].to_pandas().sort_values("id")
+    assert list(held["prediction"]) == list(model.predict(held[["amount", "id"]]))
+    assert len(held) == 8 and list(held["region"]) == list(held["r2"])
+    assert project.datasets["streamed_features_run1"].statistics()["summary"]["rows"] == 8
 
 
 def write_notebook(path: Path, *cells: str) -> None:

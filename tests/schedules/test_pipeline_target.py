@@ -9,6 +9,7 @@ import pytest
 
 import dataplane_jupyter as dp
 from dataplane_jupyter import Scheduler
+from dataplane_jupyter.core.catalog import schema
 from tests.schedules.conftest import settle
 
 STEPS = [
@@ -54,10 +55,33 @@ def test_params_that_name_no_step_are_refused_naming_the_step(project):
     assert error.value.field == "params.out"
 
 
+def test_a_scheduled_pipeline_cannot_be_deleted_until_its_schedules_are(project, clock):
+    pipeline = project.pipelines.create("scoring", steps=STEPS)
+    schedules = project.schedules.with_clock(clock)
+    schedules.create(pipeline="scoring", every=60)
+    paused = schedules.create("nightly", pipeline="scoring", cron="0 2 * * *")
+    paused.pause()
+    with pytest.raises(dp.InUse, match="Pipeline 'scoring' is used by schedules 'nightly', 'scoring schedule': "
+                                       "delete the schedule first") as refused:
+        pipeline.delete()
+    assert refused.value.field == "pipeline" and "scoring" in project.pipelines
+    project.schedules["scoring schedule"].delete()
+    with pytest.raises(dp.InUse, match="used by schedule 'nightly'"):
+        pipeline.delete()  # a paused schedule still needs it
+    paused.delete()
+    pipeline.delete()
+    assert "scoring" not in project.pipelines
+    with pytest.raises(dp.NotFound, match="No pipeline named 'scoring'"):
+        schedules.create(pipeline="scoring", every=60)  # a schedule of a deleted pipeline is refused
+
+
 def test_a_schedule_whose_pipeline_was_deleted_is_disabled_with_a_message(project, clock):
     pipeline = project.pipelines.create("scoring", steps=STEPS)
     schedule = project.schedules.with_clock(clock).create(pipeline="scoring", every=60)
-    pipeline.delete()
+    # Deleting the pipeline is refused while a schedule uses it; it can still vanish under a
+    # schedule (a schedule saved while another process deleted the pipeline): the row goes.
+    with project.catalog.engine.begin() as connection:
+        connection.execute(schema.pipelines.delete().where(schema.pipelines.c.id == pipeline.id))
     clock.advance(60)
     report = Scheduler(project.catalog, clock=clock).run_pending()
     assert report.disabled == ["scoring schedule"]

@@ -49,3 +49,50 @@ def test_two_schedulers_on_one_postgresql_catalog_fire_each_of_20_ticks_once(
     # The claim decided every race: no scheduler got as far as a duplicate record (the unique
     # constraint on tick + attempt, the second line of defence, was never hit).
     assert not [r for r in caplog.records if r.name == "dataplane_jupyter.scheduler" and r.levelname == "ERROR"]
+
+
+def test_two_scheduler_daemons_on_one_postgresql_catalog_fire_each_1s_tick_once(
+        postgres_server, tmp_path, sales_db):
+    """Two real `dataplane scheduler` processes (real clocks, a 1 s interval) on one catalog: every
+    tick is claimed by one of them, each made one snapshot; SIGTERM ends both cleanly."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    postgres_server.create_database("shared_daemons")
+    url = postgres_server.url("shared_daemons")
+    home = tmp_path / "home"
+    catalog = dp.Catalog(home, catalog_url=url)
+    project = catalog.project("p")
+    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(sales_db))
+    schedule = project.datasources.create("weekly", connector="lite", table="sales").schedule(every=1)
+    env = {**os.environ, "DATAPLANE_CATALOG_URL": url}
+    logs = [tmp_path / f"scheduler-{name}.log" for name in ("a", "b")]
+    daemons = []
+    for name, log_path in zip(("a", "b"), logs):
+        with open(log_path, "wb") as log:
+            daemons.append(subprocess.Popen(
+                [sys.executable, "-m", "dataplane_jupyter.cli", "--home", str(home), "scheduler", "--name", name,
+                 "--grace", "60"], stdout=log, stderr=subprocess.STDOUT, env=env))
+    try:
+        catalog.jobs.wait_until(
+            lambda: True if len(schedule.runs(statuses=["succeeded"])) >= 6 else None, timeout=240, poll=0.2,
+            waiting=lambda: "Waiting for 6 refreshes; logs:\n" + "\n".join(p.read_text() for p in logs))
+        for daemon in daemons:
+            daemon.send_signal(signal.SIGTERM)
+        assert [daemon.wait(timeout=120) for daemon in daemons] == [0, 0]
+    finally:
+        for daemon in daemons:
+            if daemon.poll() is None:
+                daemon.kill()
+                daemon.wait()
+    texts = [p.read_text() for p in logs]
+    assert all("scheduler exited cleanly" in text and "Traceback" not in text for text in texts), texts
+    runs = schedule.runs(limit=1000)
+    assert len({(r.tick, r.attempt) for r in runs}) == len(runs)  # no tick recorded twice
+    started = [r for r in runs if r.status in ("succeeded", "failed", "fired")]
+    assert {r.status for r in started} == {"succeeded"}, [(r.status, r.message) for r in started]
+    snapshots = project.datasets.list(origin=["datasource"])
+    assert len(snapshots) == len(started) >= 6  # one snapshot per fired tick: none fired twice
+    assert {r.scheduler for r in started} <= {"a", "b"}

@@ -97,3 +97,39 @@ async def test_pipeline_lifecycle_runs_logs_retry_and_errors(api, isolated_home,
 
     assert (await api("DELETE", "projects/p/pipelines/w"))[0] == 204
     assert (await api("GET", "projects/p/pipelines/w"))[0] == 404
+
+
+async def test_cancel_a_running_run_then_retry_it_over_rest(api, isolated_home, tmp_path):
+    await api("POST", "projects", {"name": "p"})
+    dp.Catalog(isolated_home).project("p").datasets.from_pandas(
+        pd.DataFrame({"city": ["Paris", "Lyon", "Brest"], "amount": [1.0, 2.0, 3.0]}), "sales").wait(timeout=60)
+    (tmp_path / "holding.py").write_text(
+        "import time\nfrom pathlib import Path\n"
+        f"def hold(frame):\n    Path({str(tmp_path / 'started')!r}).touch()\n"
+        f"    while not Path({str(tmp_path / 'release')!r}).exists():\n        time.sleep(0.05)\n    return frame\n")
+    code, _ = await api("POST", "projects/p/pipelines", {"name": "h", "base_dir": str(tmp_path), "steps": [
+        STEPS[0], {"name": "held", "kind": "python", "function": "holding:hold", "input": "sales"},
+        {"name": "big", "kind": "sql", "query": "select city from held where amount > 1"}]})
+    assert code == 201
+    code, run = await api("POST", "projects/p/pipelines/h/runs", {})
+    assert code == 202
+    for _ in range(1200):
+        if (tmp_path / "started").exists():
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError("the held step never started")
+    code, asked = await api("POST", f"projects/p/pipeline-runs/{run['id']}/cancel")
+    assert code == 200 and asked["id"] == run["id"]
+    (tmp_path / "release").touch()
+    cancelled = await wait_run(api, run["id"])
+    assert cancelled["status"] == "cancelled"
+    assert [(s["name"], s["status"]) for s in cancelled["steps"]] == [
+        ("sales", "succeeded"), ("held", "succeeded"), ("big", "skipped")]
+
+    code, retried = await api("POST", f"projects/p/pipeline-runs/{run['id']}/retry")
+    assert code == 202 and retried["number"] == 2 and retried["retry_of"] == run["id"]
+    done = await wait_run(api, retried["id"])
+    assert done["status"] == "succeeded" and done["outputs"] == {"big": "h_big_run2"}
+    assert [(s["name"], s["status"]) for s in done["steps"]] == [
+        ("sales", "reused"), ("held", "reused"), ("big", "succeeded")]

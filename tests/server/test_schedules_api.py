@@ -122,3 +122,8 @@ async def test_a_pipeline_schedule_over_rest(api, sales_project):
     assert code == 422 and error["field"] == "params.nope" and "not a step of this pipeline" in error["message"]
     code, listed = await api("GET", "projects/p/schedules", params={"pipeline": "scoring"})
     assert [s["name"] for s in listed["schedules"]] == ["scoring schedule"]
+    code, refused = await api("DELETE", "projects/p/pipelines/scoring")
+    assert code == 409 and refused["message"] == (
+        "Pipeline 'scoring' is used by schedule 'scoring schedule': delete the schedule first.")
+    assert (await api("DELETE", f"projects/p/schedules/{created['id']}"))[0] == 204
+    assert (await api("DELETE", "projects/p/pipelines/scoring"))[0] == 204

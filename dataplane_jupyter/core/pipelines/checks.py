@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from dataplane_jupyter.core.connectors.base import bounded
 from dataplane_jupyter.core.errors import DataplaneError, NotFound
+from dataplane_jupyter.core.limits import duckdb_memory_limit
 
-from .definition import Problem, check_structure, topological
+from .definition import Problem, check_structure, duckdb_message, step_inputs, topological
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
@@ -82,7 +84,6 @@ def _dataset_schema(project: "Project", key: str) -> pa.Schema | None:
 
 
 def _datasource_schema(project: "Project", key: str) -> pa.Schema | None:
-    from dataplane_jupyter.core.connectors.base import bounded
 
     try:
         source = project.datasources[key]
@@ -98,14 +99,14 @@ def _bind(step: dict[str, Any], schemas: dict[str, pa.Schema | None]) -> pa.Sche
     """The result schema of a SQL step if all its inputs' schemas are known; a bind error otherwise."""
     import duckdb
 
-    from .definition import step_inputs
 
     inputs = step_inputs(step, list(schemas))
     if any(schemas.get(name) is None for name in inputs):
         return None
-    from dataplane_jupyter.core.limits import duckdb_memory_limit
 
-    connection = duckdb.connect(config={"memory_limit": duckdb_memory_limit()})  # binds empty tables only
+    # binds empty tables only; never installs or loads an extension (nothing downloads)
+    connection = duckdb.connect(config={"memory_limit": duckdb_memory_limit(), "autoinstall_known_extensions": False,
+                                        "autoload_known_extensions": False})
     try:
         for name in inputs:
             schema = schemas[name]
@@ -114,7 +115,7 @@ def _bind(step: dict[str, Any], schemas: dict[str, pa.Schema | None]) -> pa.Sche
         try:
             relation = connection.sql(str(step["query"]))
         except duckdb.Error as exc:
-            raise _Problem("query", f"DuckDB cannot bind the query: {exc}") from None
+            raise _Problem("query", f"DuckDB cannot bind the query: {duckdb_message(exc)}") from None
         if relation is None:
             raise _Problem("query", "the query returns no rows: a sql step is one SELECT")
         return relation.limit(0).to_arrow_table().schema

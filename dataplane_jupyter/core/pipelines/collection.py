@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.errors import InUse, InvalidInput, NotFound
+from dataplane_jupyter.core.pipelines.execute import run_folder
 
 from .checks import check_definition
 from .definition import PipelineInvalid, Problem, consumers, normalise, roles
@@ -177,17 +178,23 @@ class Pipeline:
         active = self.runs(status=list(ACTIVE), limit=1)
         if active:
             raise InUse(f"Pipeline {self.name!r} is running (run {active[0].number}): wait for it or cancel it first.")
-        schedules = schema.metadata.tables.get("schedules")
-        if schedules is not None and "pipeline_id" in schedules.c:
-            with self.project.catalog.engine.connect() as connection:
-                used = connection.execute(sa.select(schedules).where(schedules.c.pipeline_id == self.id)).first()
-            if used is not None:
-                label = getattr(used, "name", None) or used.id
-                raise InUse(f"Pipeline {self.name!r} is used by schedule {label!r}: delete the schedule first.")
-        from dataplane_jupyter.core.pipelines.execute import run_folder
 
         runs = self.runs(limit=100_000)
-        records.delete(self.project.catalog.engine, schema.pipelines, self.id)
+        schedules = schema.schedules
+        users = (sa.select(schedules.c.name).where(schedules.c.target_type == "pipeline",
+                                                    schedules.c.target_id == self.id))
+        with self.project.catalog.engine.begin() as connection:
+            # one statement: a schedule saved by someone else in the meantime keeps the pipeline
+            deleted = connection.execute(schema.pipelines.delete().where(
+                schema.pipelines.c.id == self.id, ~users.exists())).rowcount
+            if not deleted:
+                names = sorted(connection.execute(users).scalars())
+                if not names:
+                    raise NotFound(f"No pipeline named {self.name!r} in project {self.project.name!r}.")
+        if not deleted:
+            listed = ", ".join(repr(n) for n in names)
+            raise InUse(f"Pipeline {self.name!r} is used by schedule{'s' if len(names) > 1 else ''} {listed}: "
+                        "delete the schedule first.", field="pipeline")
         for run in runs:  # work files kept for retries, executed notebooks
             self.project.catalog.storage.remove(run_folder(self.project.id, run.id))
 

@@ -100,11 +100,27 @@ def normalise(steps: Any) -> list[dict[str, Any]]:
     return out
 
 
+def duckdb_message(error: BaseException) -> str:
+    """DuckDB's message without its advice to install or auto-load extensions, which a step never
+    does (nothing downloads at run time): a remote file is read through a datasource instead."""
+    text = str(error).strip()
+    first = text.split("\n\n", 1)[0].strip()
+    if "requires the extension" in first:
+        return (f"{first}; a pipeline step loads no DuckDB extension: read remote files through a "
+                "datasource or a dataset")
+    return text
+
+
 def sql_tables(query: str) -> set[str]:
     """The table names a DuckDB query reads (CTE names excluded). Raises duckdb errors on bad syntax."""
     import duckdb
 
-    return {name.split(".")[-1] for name in duckdb.get_table_names(query)}
+    # its own connection: the default one installs and loads extensions (httpfs for a URL) on demand
+    connection = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        return {name.split(".")[-1] for name in connection.get_table_names(query)}
+    finally:
+        connection.close()
 
 
 def step_inputs(step: dict[str, Any], names: Iterable[str]) -> list[str]:
@@ -162,7 +178,7 @@ def _check_kind(index: int, name: str | None, kind: str, step: dict[str, Any]) -
         try:
             sql_tables(str(step["query"]))
         except Exception as exc:  # noqa: BLE001 - DuckDB's parser message is the best we have
-            found.append(Problem(index, name, "query", f"DuckDB cannot parse the query: {exc}"))
+            found.append(Problem(index, name, "query", f"DuckDB cannot parse the query: {duckdb_message(exc)}"))
     if kind == "python" and step.get("function") and ":" not in str(step["function"]):
         found.append(Problem(index, name, "function", f"{step['function']!r} is not 'module:function'"))
     if kind == "export" and step.get("mode") is not None and step["mode"] not in EXPORT_MODES:

@@ -3,7 +3,9 @@
 The run works in three phases, so that a failure never leaves half an output visible:
 
 1. every non-export step, in dependency order, writes its result as Parquet in the run's work
-   folder (`read` of a datasource stores a fresh snapshot dataset, as an import does);
+   folder (`read` of a datasource stores a fresh snapshot dataset, as an import does); with a
+   remote storage (S3…) the sql, python and predict steps read their inputs from the bucket and
+   write their results there, streamed through the storage's fsspec filesystem;
 2. the results that are kept (`keep: true` → `pipeline_intermediate`, last steps →
    `pipeline_output`) become datasets with statistics; only then is the run marked published;
 3. export steps write through their exporters (the exporter's history shows each export).
@@ -35,6 +37,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.datasets.imports import on_import_end, run_datasource_import, run_statistics
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.errors import (
     AlreadyExists,
@@ -43,10 +46,13 @@ from dataplane_jupyter.core.errors import (
     InvalidState,
     NotFound,
 )
-from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext
+from dataplane_jupyter.core.exports.runs import on_export_end, run_export
+from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext, resolve
+from dataplane_jupyter.core.jobs.store import JobStatus
+from dataplane_jupyter.core.limits import Limits, env_number
 from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus
 
-from .definition import as_list, roles, step_inputs, topological
+from .definition import as_list, duckdb_message, roles, step_inputs, topological
 from .runs import step_rows, update_run, update_step
 
 log = logging.getLogger(__name__)
@@ -129,10 +135,10 @@ class Run:
         return self.catalog.settings.home / "pipeline-work" / self.row.id
 
     def path(self, relative: str) -> Path:
-        """A local path of a stored file (DuckDB, nbclient and joblib need one). With a remote
-        storage (S3…), a path in the run's local workspace: a stored file (an input dataset, a
-        result reused from an earlier run) is streamed there once; step results written there
-        are uploaded to the storage when the step succeeds (`_keep_result`)."""
+        """A local path of a stored file, for a notebook step (its code wants a path; the sql,
+        python and predict steps read and write the storage itself, see `location`). With a
+        remote storage (S3…), a path in the run's local workspace: a stored file is streamed
+        there once; a result written there is uploaded when the step succeeds (`_keep_result`)."""
         if not self.remote:
             return Path(self.catalog.storage.path(relative))
         local = self.scratch / relative
@@ -144,6 +150,25 @@ class Run:
             partial.replace(local)
         return local
 
+    def location(self, relative: str) -> str:
+        """Where DuckDB and pyarrow find a stored file: its local path, or with a remote storage
+        its URL (``s3://bucket/…``), read and written through the storage's fsspec filesystem
+        (registered with DuckDB by `duckdb_connection`) in ranges, never copied whole."""
+        full = self.catalog.storage.path(relative)
+        if not self.remote:
+            return full
+        fs = self.catalog.storage.fs
+        protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+        return full if "://" in full else f"{protocol}://{full}"
+
+    def result(self, name: str, consumer: str) -> str:
+        """The storage-relative Parquet file of an upstream step's result."""
+        relative = self.results.get(name)
+        if not relative:
+            raise InvalidState(f"step {name!r} produced no result for {consumer!r} to read (a notebook step "
+                               "gives one by writing a DataFrame to `dataplane_output`)")
+        return relative
+
     def local(self, value: str, what: str, field_name: str) -> Path:
         """A user path (model, notebook) made absolute against the run's base folder."""
         path = Path(str(value)).expanduser()
@@ -154,12 +179,9 @@ class Run:
         return path
 
     def input(self, name: str, consumer: str) -> Path:
-        """The local Parquet file of an upstream step's result."""
-        relative = self.results.get(name)
-        if not relative:
-            raise InvalidState(f"step {name!r} produced no result for {consumer!r} to read (a notebook step "
-                               "gives one by writing a DataFrame to `dataplane_output`)")
-        return self.path(relative)
+        """A local Parquet file of an upstream step's result (for a notebook, whose code wants a
+        path; with a remote storage it is streamed to the run's workspace once)."""
+        return self.path(self.result(name, consumer))
 
     def progress(self, step: str, fraction: float, message: str, *, force: bool = False) -> None:
         """Report progress of the step (on its record, and the run's on the job); raises
@@ -253,9 +275,8 @@ STEP_THREADS = 4  # default of DATAPLANE_PIPELINE_STEPS: steps of one run at a t
 def parallel_steps() -> int:
     """How many steps of one run may run at once in its worker (DATAPLANE_PIPELINE_STEPS); they
     share the worker's memory, so each SQL step gets that share of DuckDB's memory limit."""
-    from dataplane_jupyter.core.limits import _env_number
 
-    return int(_env_number("DATAPLANE_PIPELINE_STEPS", STEP_THREADS))
+    return int(env_number("DATAPLANE_PIPELINE_STEPS", STEP_THREADS))
 
 
 def run_steps(run: Run, names: list[str]) -> None:
@@ -531,7 +552,7 @@ class _StepFailed(DataplaneError):
         self.step_message = message
 
 
-def _parquet_rows(path: Path) -> int:
+def parquet_rows(path: Path) -> int:
     return int(pq.ParquetFile(path).metadata.num_rows)
 
 
@@ -545,14 +566,44 @@ def _keep_result(run: Run, relative: str | None) -> None:
             run.catalog.storage.fs.put_file(str(local), run.catalog.storage.path(relative))
 
 
-def _work(run: Run, name: str) -> tuple[str, Path]:
+def _work_result(run: Run, name: str) -> str:
+    """The storage-relative file a step writes its result to (in the bucket itself with a
+    remote storage: written there in parts, no local copy)."""
+    relative = f"{run.folder}/work/{name}.parquet"
+    run.catalog.storage.writable_path(relative)
+    return relative
+
+
+def _stored_rows(run: Run, relative: str) -> int:
+    """Rows of a stored Parquet file, from its footer."""
+    with run.catalog.storage.open(relative) as stream:
+        return int(pq.ParquetFile(stream).metadata.num_rows)
+
+
+def duckdb_connection(run: Run, spill: Path, memory: int) -> Any:
+    """A DuckDB connection for a step: spills to a local folder, installs and loads no extension
+    (httpfs included); with a remote storage, its fsspec filesystem is registered so that
+    `read_parquet('s3://…')` and `COPY … TO 's3://…'` stream through it."""
+    import duckdb
+
+    spill.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(config={"temp_directory": str(spill), "threads": 2,
+                                        "memory_limit": f"{max(memory, 64 << 20)}B",
+                                        "autoinstall_known_extensions": False,
+                                        "autoload_known_extensions": False})
+    if run.remote:
+        connection.register_filesystem(run.catalog.storage.fs)
+    return connection
+
+
+def work_folder(run: Run, name: str) -> tuple[str, Path]:
     relative = f"{run.folder}/work/{name}.parquet"
     local = run.path(relative)
     local.parent.mkdir(parents=True, exist_ok=True)
     return relative, local
 
 
-def _rows_in(run: Run, name: str, step: dict[str, Any]) -> int | None:
+def rows_in(run: Run, name: str, step: dict[str, Any]) -> int | None:
     counts = [run.rows.get(n) for n in step_inputs(step, list(run.steps))]
     return sum(c for c in counts if c is not None) if counts else None
 
@@ -576,7 +627,6 @@ def _read(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
 
 def _snapshot(run: Run, name: str, key: str, log_: StepLog) -> Outcome:
     """A fresh snapshot of the datasource, stored as a dataset as an import would."""
-    from dataplane_jupyter.core.datasets.imports import on_import_end, run_datasource_import
 
     project = run.project
     source = project.datasources[key]
@@ -629,32 +679,32 @@ def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     import duckdb
 
     inputs = step_inputs(step, list(run.steps))
-    relative, out = _work(run, name)
-    temp = run.path(f"{run.folder}/duckdb")
-    temp.mkdir(parents=True, exist_ok=True)
-    from dataplane_jupyter.core.limits import Limits
+    relative = _work_result(run, name)
 
     share = Limits.from_env().duckdb_memory // parallel_steps()  # steps running side by side share the worker
-    connection = duckdb.connect(config={"temp_directory": str(temp), "threads": 2,
-                                        "memory_limit": f"{max(share, 64 << 20)}B"})
+    spill = run.scratch / "duckdb" / name if run.remote else Path(run.catalog.storage.path(f"{run.folder}/duckdb"))
+    connection = duckdb_connection(run, spill, share)
     try:
         for other in inputs:
-            path = str(run.input(other, name)).replace("'", "''")
+            location = run.location(run.result(other, name))
+            if run.remote:
+                log_(f"{other}: streamed from {location}")
+            path = location.replace("'", "''")
             connection.execute(f'CREATE VIEW "{other}" AS SELECT * FROM read_parquet(\'{path}\')')
         query = str(step["query"]).strip().rstrip(";")
         log_(f"query over {', '.join(inputs) or 'no step'}:\n{query}")
-        target = str(out).replace("'", "''")
+        target = run.location(relative).replace("'", "''")
         with _watch(run, name, "running the query", connection.interrupt):
             try:
                 connection.execute(f"COPY ({query}) TO '{target}' (FORMAT PARQUET)")
             except duckdb.InterruptException:
                 raise JobCancelled() from None
             except duckdb.Error as error:
-                raise InvalidInput(f"DuckDB: {error}", field="query") from None
+                raise InvalidInput(f"DuckDB: {duckdb_message(error)}", field="query") from None
     finally:
         connection.close()
-    rows = _parquet_rows(out)
-    return Outcome(relative, rows_in=_rows_in(run, name, step), rows_out=rows, message=f"{rows:,} rows")
+    rows = _stored_rows(run, relative)
+    return Outcome(relative, rows_in=rows_in(run, name, step), rows_out=rows, message=f"{rows:,} rows")
 
 
 @contextlib.contextmanager
@@ -738,7 +788,7 @@ def _python(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
     arrow = _wants_arrow(function)
     args = []
     for position, other in enumerate(inputs):
-        table = pq.read_table(run.input(other, name))
+        table = pq.read_table(run.catalog.storage.path(run.result(other, name)), filesystem=run.catalog.storage.fs)
         args.append(table if position < len(arrow) and arrow[position] else table.to_pandas())
     log_(f"calling {step['function']}({', '.join(inputs)})")
     run.progress(name, 0.1, f"calling {step['function']}", force=True)
@@ -750,9 +800,10 @@ def _python(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
     else:
         raise InvalidInput(f"{step['function']} returned {type(result).__name__}, not a pandas DataFrame or a "
                            "pyarrow Table", field="function")
-    relative, out = _work(run, name)
-    pq.write_table(table, out)
-    return Outcome(relative, rows_in=_rows_in(run, name, step), rows_out=table.num_rows,
+    relative = _work_result(run, name)
+    with run.catalog.storage.open(relative, "wb") as stream:
+        pq.write_table(table, stream)
+    return Outcome(relative, rows_in=rows_in(run, name, step), rows_out=table.num_rows,
                    message=f"{table.num_rows:,} rows, {table.num_columns} columns")
 
 
@@ -762,7 +813,6 @@ NOTEBOOK_RUNNER = "dataplane_jupyter.pipeline_notebooks:run_notebook_step"
 
 def _notebook(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     """Executed by nbclient, which is Jupyter code: it lives outside the core and is found by name."""
-    from dataplane_jupyter.core.jobs.runner import resolve
 
     return resolve(NOTEBOOK_RUNNER)(run, name, step, log_)
 
@@ -847,7 +897,14 @@ def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcom
     onnx = isinstance(model, OnnxModel)
     if not onnx and not hasattr(model, "predict"):
         raise InvalidInput(f"{step['model']} holds a {type(model).__name__}, which has no predict()", field="model")
-    source = pq.ParquetFile(run.input(str(step["input"]), name))
+    with contextlib.ExitStack() as files:  # read and written in batches, remote or local
+        source = pq.ParquetFile(files.enter_context(run.catalog.storage.open(run.result(str(step["input"]), name))))
+        return _predict_batches(run, name, step, log_, model, source, files)
+
+
+def _predict_batches(run: Run, name: str, step: dict[str, Any], log_: StepLog, model: Any,
+                     source: pq.ParquetFile, files: contextlib.ExitStack) -> Outcome:
+    onnx = isinstance(model, OnnxModel)
     columns = source.schema_arrow.names
     trained_on = getattr(model, "feature_names_in_", None)
     features = [str(c) for c in (step.get("features") or (list(trained_on) if trained_on is not None else columns))]
@@ -861,7 +918,8 @@ def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcom
     proba = onnx or (hasattr(model, "predict_proba") and hasattr(model, "classes_"))
     described = f"ONNX model {model.name} (onnxruntime)" if onnx else f"model {type(model).__name__}"
     log_(f"{described} on {len(features)} feature(s); probabilities: {'when it gives them' if onnx else 'yes' if proba else 'no'}")
-    relative, out = _work(run, name)
+    relative = _work_result(run, name)
+    out = files.enter_context(run.catalog.storage.open(relative, "wb"))
     total, done, writer = source.metadata.num_rows, 0, None
     try:
         for batch in source.iter_batches(batch_size=int(step.get("batch_rows") or PREDICT_BATCH_ROWS)):
@@ -893,8 +951,6 @@ def _predict(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcom
 
 # -- export -------------------------------------------------------------------------------------
 def _export(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
-    from dataplane_jupyter.core.exports.runs import on_export_end, run_export
-    from dataplane_jupyter.core.jobs.store import JobStatus
 
     project = run.project
     exporter = project.exporters[str(step["exporter"])]
@@ -931,7 +987,6 @@ def _export(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
 # -- publishing ---------------------------------------------------------------------------------
 def _publish(run: Run, name: str, role: str) -> None:
     """Store a step's result as a dataset (origin pipeline_output or pipeline_intermediate) with statistics."""
-    from dataplane_jupyter.core.datasets.imports import run_statistics
 
     relative = run.results.get(name)
     if not relative:
@@ -948,7 +1003,7 @@ def _publish(run: Run, name: str, role: str) -> None:
         storage.fs.mv(storage.path(relative), storage.path(target))
     else:  # a dataset read as it is, or a result reused from an earlier run: copy
         storage.fs.copy(storage.path(relative), storage.path(target))
-    with storage.open(target) as stream:  # the footer only, local or remote
+    with storage.open_arrow(target) as stream:  # the footer only, local or remote
         metadata = pq.ParquetFile(stream).metadata
     arrow_schema = metadata.schema.to_arrow_schema()
     with run.catalog.engine.begin() as connection:

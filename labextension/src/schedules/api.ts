@@ -7,6 +7,7 @@ export type IScheduleRun = api.DescribeScheduleRun;
 export type ISchedulePreview = api.SchedulePreview;
 export type ICreateSchedule = api.CreateSchedule;
 export type IScheduleTiming = api.ScheduleTiming;
+export type IUpdateSchedule = api.UpdateSchedule;
 
 /** What a schedule runs: a pipeline, or a datasource it refreshes into a new dataset. */
 export interface IScheduleTarget {
@@ -42,6 +43,16 @@ export function createSchedule(
   body: ICreateSchedule
 ): Promise<ISchedule> {
   return send(client, 'POST', projectPath(project, 'schedules'), body);
+}
+
+/** `PATCH projects/{p}/schedules/{s}`: a new timing replaces the old one; paused stays paused. */
+export function updateSchedule(
+  client: DataplaneClient,
+  project: string,
+  schedule: string,
+  body: IUpdateSchedule
+): Promise<ISchedule> {
+  return send(client, 'PATCH', projectPath(project, 'schedules', schedule), body);
 }
 
 /** `POST projects/{p}/schedules/preview`: a human reading and the next fire times. */

@@ -4,7 +4,15 @@ import { DataplaneClient } from '../client';
 import { FormError, FormWidget, SelectRow, TextRow } from '../forms/common';
 import { ISubmittable } from '../forms/formDialog';
 import { errorMessage, notifySuccess } from '../notifications';
-import { IScheduleTarget, ISchedulePreview, IScheduleTiming, createSchedule, previewSchedule } from './api';
+import {
+  ISchedule,
+  IScheduleTarget,
+  ISchedulePreview,
+  IScheduleTiming,
+  createSchedule,
+  previewSchedule,
+  updateSchedule
+} from './api';
 
 type Kind = 'cron' | 'every' | 'at';
 
@@ -35,20 +43,33 @@ export function formatLocal(iso: string): string {
 }
 
 /**
- * A new schedule of a pipeline or a datasource refresh. While the user types, the server reads
- * the timing back: a human reading of the cron line ("At 06:00, only on Monday (Europe/Paris)")
- * and the next five fire times in the schedule's zone, or the field that is wrong.
+ * A new schedule of a pipeline or a datasource refresh, or an existing one to edit (`existing`:
+ * the form starts from its name, timing and retries, and saving changes it in place). While the
+ * user types, the server reads the timing back: a human reading of the cron line ("At 06:00, only
+ * on Monday (Europe/Paris)") and the next five fire times in the schedule's zone, or the field
+ * that is wrong.
  */
 export class ScheduleForm extends FormWidget implements ISubmittable {
   constructor(
     private readonly client: DataplaneClient,
     private readonly project: string,
-    private readonly target: IScheduleTarget
+    private readonly target: IScheduleTarget,
+    private readonly existing: ISchedule | null = null
   ) {
     super();
     this.addClass('jp-Dataplane-form');
     this.addClass('jp-Dataplane-scheduleForm');
     this._timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    if (existing) {
+      this._name = existing.name;
+      this._kind = existing.kind;
+      this._cron = existing.cron ?? this._cron;
+      this._every = existing.every ? String(existing.every) : this._every;
+      this._at = existing.at ?? '';
+      this._timezone = existing.timezone;
+      this._retries = String(existing.retries);
+      this._retryDelay = String(existing.retry_delay);
+    }
     this._schedulePreview();
   }
 
@@ -68,6 +89,18 @@ export class ScheduleForm extends FormWidget implements ISubmittable {
       }
     }
     try {
+      if (this.existing) {
+        const name = this._name.trim();
+        const updated = await updateSchedule(this.client, this.project, this.existing.id, {
+          name: name && name !== this.existing.name ? name : null,
+          ...this._timing(),
+          params: null,
+          retries,
+          retry_delay: retryDelay
+        });
+        notifySuccess(`Schedule '${updated.name}' updated: ${updated.description}`);
+        return true;
+      }
       const saved = await createSchedule(this.client, this.project, {
         name: this._name.trim() || null,
         pipeline: this.target.type === 'pipeline' ? this.target.name : null,

@@ -1,4 +1,4 @@
-import { deleteIcon, runningIcon } from '@jupyterlab/ui-components';
+import { deleteIcon, editIcon, runningIcon } from '@jupyterlab/ui-components';
 import { Signal } from '@lumino/signaling';
 import * as React from 'react';
 
@@ -22,6 +22,24 @@ export async function createScheduleFor(
   const saved = await showForm({
     title: `Schedule ${target.type} '${target.name}'`,
     body: new ScheduleForm(client, project, target),
+    acceptLabel: 'Save schedule'
+  });
+  if (saved) {
+    schedulesChanged.emit();
+  }
+  return saved;
+}
+
+/** Open the form of an existing schedule; true when it was changed. */
+export async function editSchedule(
+  client: DataplaneClient,
+  project: string,
+  target: IScheduleTarget,
+  schedule: ISchedule
+): Promise<boolean> {
+  const saved = await showForm({
+    title: `Edit schedule '${schedule.name}'`,
+    body: new ScheduleForm(client, project, target, schedule),
     acceptLabel: 'Save schedule'
   });
   if (saved) {
@@ -130,6 +148,13 @@ export function TargetSchedules(props: {
                 onClick={() => void toggle(schedule)}
               >
                 {schedule.enabled ? 'Pause' : 'Resume'}
+              </button>
+              <button
+                className="jp-Dataplane-scheduleEdit jp-mod-styled"
+                title="Edit this schedule: name, timing, retries"
+                onClick={() => void editSchedule(client, project, target, schedule)}
+              >
+                <editIcon.react tag="span" elementSize="small" />
               </button>
               <button
                 className="jp-Dataplane-scheduleDelete jp-mod-styled"
