@@ -46,7 +46,7 @@ STYLESHEET = """<style>
 .jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab.lm-mod-current{transform:none;border:none;border-bottom:2px solid var(--jp-brand-color1,#1976d2);background:transparent;color:var(--jp-ui-font-color0,#000);font-weight:600;min-height:0}
 .jupyter-widgets.widget-tab.dp-panel-tabs>.lm-TabBar .lm-TabBar-tab.lm-mod-current:before{display:none}
 .jupyter-widgets.widget-tab.dp-panel-tabs>.widget-tab-contents{border:none;padding:12px 0 0}
-.dp-table{border-collapse:collapse;font-size:12.5px}
+.dp-table{border-collapse:collapse;font-size:12.5px;line-height:1.5}
 .dp-table th,.dp-table td{padding:2px 10px;border-bottom:1px solid #e0e0e0;text-align:left;vertical-align:top}
 .dp-table th{background:#f5f5f5;position:sticky;top:0}
 .dp-raw{margin:0;font-family:var(--jp-code-font-family,monospace);white-space:pre-wrap;background:#fff8e1}
@@ -61,7 +61,7 @@ STYLESHEET = """<style>
 .dp-step.done{background:#e8f5e9;border-color:#2e7d32;color:#2e7d32}
 .dp-step.current{background:#1565c0;border-color:#1565c0;color:#fff}
 .dp-step.failed{background:#c62828;border-color:#c62828;color:#fff}
-.dp-kv{border-collapse:collapse;font-size:var(--jp-ui-font-size1,13px)}
+.dp-kv{border-collapse:collapse;font-size:var(--jp-ui-font-size1,13px);line-height:1.5}
 .dp-kv th,.dp-kv td{padding:3px 16px 3px 0;text-align:left;vertical-align:top;border:none;background:none}
 .dp-kv th{color:var(--jp-ui-font-color2,#616161);font-weight:normal}
 .dp-kv td{font-variant-numeric:tabular-nums}

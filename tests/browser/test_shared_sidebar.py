@@ -21,6 +21,7 @@ from .lab import LabServer, open_lab, run_lab
 pytestmark = pytest.mark.browser
 
 SECTION = "#dataplane-sidebar .jp-Dataplane-datasets"
+UPLOAD_BUTTON = "#dataplane-sidebar h3[aria-label=\"Datasets Section\"] .jp-Dataplane-uploadButton"
 UI_TIMEOUT_MS = 30_000
 
 
@@ -76,8 +77,14 @@ def test_a_viewer_sees_their_role_and_is_offered_only_reading(page: Any, artifac
     expect(row(page, "sales")).to_be_visible()
     expect(panel.locator(".jp-Dataplane-role")).to_have_text("bob · viewer")
     expect(panel).to_have_class(re.compile(r"\bjp-mod-readOnly\b"))
-    expect(page.locator(f"{SECTION} .jp-Dataplane-uploadButton")).to_be_hidden()
+    expect(page.locator(UPLOAD_BUTTON)).to_have_count(1)  # there, but not offered
+    expect(page.locator(UPLOAD_BUTTON)).to_be_hidden()
     expect(page.locator(f"{SECTION} .jp-Dataplane-strictUploads")).to_be_hidden()
+    # nor are the other sections' "new" buttons (connectors, datasources, exporters, pipelines)
+    new_buttons = panel.locator(".jp-Dataplane-newButton")
+    assert new_buttons.count() >= 4
+    for k in range(new_buttons.count()):
+        expect(new_buttons.nth(k)).to_be_hidden()
     # the origin's tooltip says who made the dataset
     expect(row(page, "sales").locator(".jp-Dataplane-itemOrigin")).to_have_attribute(
         "title", "Origin: Pipeline output; created by alice")
@@ -115,8 +122,9 @@ def test_an_owner_is_offered_everything(page: Any) -> None:
     panel.locator(".jp-Dataplane-projectSelect select").select_option("bobs")
     expect(row(page, "mine")).to_be_visible()
     expect(panel.locator(".jp-Dataplane-role")).to_have_text("bob · owner")
-    expect(page.locator(f"{SECTION} .jp-Dataplane-uploadButton")).to_be_visible()
+    expect(page.locator(UPLOAD_BUTTON)).to_be_visible()
     assert "jp-mod-readOnly" not in (panel.get_attribute("class") or "")
+    expect(panel.get_by_title("New connector")).to_be_visible()  # connectors are the owners'
     options = panel.locator(".jp-Dataplane-projectSelect option").all_inner_texts()
     assert set(options) == {"shared", "bobs"}  # no project bob is not a member of
     mine = row(page, "mine")

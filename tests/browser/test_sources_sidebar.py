@@ -97,7 +97,9 @@ def wait_for_dataset(page: Any, server: LabServer, name: str) -> dict[str, Any]:
 
 
 def fill(dialog: Any, name: str, value: str) -> None:
-    dialog.locator(f'[name="{name}"]').fill(value)
+    field = dialog.locator(f'[name="{name}"]')
+    field.fill(value)
+    expect(field).to_have_value(value)  # landed in this field, not one focused by a re-render
 
 
 def save(page: Any, dialog: Any, label: str = "Save") -> None:
@@ -127,6 +129,9 @@ def test_connector_datasource_exporter_story(
     expect(dialog.locator('select[name="dialect"] option').first).to_have_attribute("value", "postgresql")
     fill(dialog, "name", "ftp-test")
     dialog.locator('select[name="kind"]').select_option("ftp")
+    # the form has re-rendered with FTP's fields before anything is typed (typing during the
+    # re-render sent "bob" into the name field under load)
+    expect(dialog.locator('input[name="tls"]')).to_have_count(1)
     expect(dialog.locator('input[name="password"]')).to_have_attribute("type", "password")
     fill(dialog, "host", ftp_server.host)
     fill(dialog, "port", str(ftp_server.port))
