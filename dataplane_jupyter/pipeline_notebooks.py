@@ -19,9 +19,9 @@ from dataplane_jupyter.core.pipelines.execute import (
     Outcome,
     Run,
     StepLog,
-    _parquet_rows,
-    _rows_in,
-    _work,
+    parquet_rows,
+    rows_in,
+    work_folder,
 )
 from dataplane_jupyter.core.pipelines.runs import update_step
 
@@ -34,7 +34,7 @@ def run_notebook_step(run: Run, name: str, step: dict[str, Any], log_: StepLog) 
     source = run.local(str(step["path"]), "notebook", "path")
     notebook = nbformat.read(source, as_version=4)
     inputs = {other: str(run.input(other, name)) for other in as_list(step.get("input"))}
-    relative, out = _work(run, name)
+    relative, out = work_folder(run, name)
     out.unlink(missing_ok=True)
     _inject_parameters(notebook, {**(step.get("parameters") or {}), "dataplane_inputs": inputs,
                                   "dataplane_input": next(iter(inputs.values()), None),
@@ -68,10 +68,10 @@ def run_notebook_step(run: Run, name: str, step: dict[str, Any], log_: StepLog) 
             stream.write(nbformat.writes(notebook).encode("utf-8"))
         log_(f"executed notebook kept with the run ({counter['done']} cells ran)")
     if not out.exists():
-        return Outcome(rows_in=_rows_in(run, name, step), notebook_path=kept,
+        return Outcome(rows_in=rows_in(run, name, step), notebook_path=kept,
                        message=f"{counter['done']} cells ran; no result written to dataplane_output")
-    rows = _parquet_rows(out)
-    return Outcome(relative, rows_in=_rows_in(run, name, step), rows_out=rows, notebook_path=kept,
+    rows = parquet_rows(out)
+    return Outcome(relative, rows_in=rows_in(run, name, step), rows_out=rows, notebook_path=kept,
                    message=f"{counter['done']} cells ran; {rows:,} rows")
 
 

@@ -38,9 +38,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     """The `dataplane` command: `main`, then leave without tearing down native thread pools.
-    Arrow's IO threads can still be parked in Python when the interpreter finalizes, and their
-    unwinding aborts the process (SIGABRT after the output was complete, ~1 run in 40).
-    Everything the command owes the user is flushed before the exit."""
+    Arrow's IO threads reading Parquet through Python file objects can still be parked in Python
+    when the interpreter finalizes, and their unwinding aborts the process (SIGABRT after the
+    output was complete, ~1 run in 40). On local storage Parquet is now read through Arrow's own
+    files (`Storage.open_arrow`: 0 aborts in 160 runs of `datasets rejected` without this exit,
+    2 in 80 before); remote storage (S3, GCS) still reads through fsspec's Python files, so the
+    exit stays. Everything the command owes the user is flushed before it."""
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:

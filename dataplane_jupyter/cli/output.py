@@ -44,7 +44,7 @@ class Output:
                         text = warning.get("message", warning) if isinstance(warning, dict) else warning
                         print(f"  - {reword_hints(str(text), cli_hint)}")
                     continue
-                if key == "error" and isinstance(item, str):
+                if key in ("error", "message") and isinstance(item, str):
                     item = reword_hints(item, cli_hint)  # `separator=";"` → `--separator ";"`
                 print(f"{key}: {item if not isinstance(item, (dict, list)) else json.dumps(item, default=str)}")
         else:
@@ -62,6 +62,7 @@ class Output:
 
         def step() -> bool | None:
             status, fraction, message, finished = read()
+            message = reword_hints(message, cli_hint)
             line = f"[{'#' * int(fraction * 30):<30}] {fraction * 100:3.0f}% {status}: {message}"
             if tty:
                 print(f"\r{line[:120]:<120}", end="", file=sys.stderr, flush=True)
@@ -75,8 +76,12 @@ class Output:
             print(file=sys.stderr)
 
 def print_table(rows: list[dict[str, Any]], fields: Sequence[str]) -> None:
-    """A left-aligned text table."""
-    cells = [[_cell(row.get(field)) for field in fields] for row in rows]
+    """A left-aligned text table; suggested options in errors and messages as this CLI spells them."""
+    def shown(field: str, value: Any) -> str:
+        text = _cell(value)
+        return reword_hints(text, cli_hint) if field in ("error", "message") else text
+
+    cells = [[shown(field, row.get(field)) for field in fields] for row in rows]
     widths = [max([len(field), *(len(row[i]) for row in cells)]) for i, field in enumerate(fields)]
     print("  ".join(field.upper().ljust(width) for field, width in zip(fields, widths)))
     for row in cells:

@@ -53,7 +53,7 @@ def _env_size(variable: str, default: int) -> int:
     return parse_size(value, variable) if value else default
 
 
-def _env_number(variable: str, default: float, kind: type = int) -> float:
+def env_number(variable: str, default: float, kind: type = int) -> float:
     value = os.environ.get(variable)
     if not value:
         return default
@@ -82,23 +82,23 @@ class Limits:
     @classmethod
     def from_env(cls) -> "Limits":
         """Defaults sized from this machine, overridden by the DATAPLANE_* variables."""
-        max_jobs = int(_env_number("DATAPLANE_MAX_JOBS", os.cpu_count() or 1))
+        max_jobs = int(env_number("DATAPLANE_MAX_JOBS", os.cpu_count() or 1))
         # all the workers that may run at once stay within 80 % of the machine's memory
         worker_memory = _env_size(
             "DATAPLANE_WORKER_MEMORY", max(1 << 30, int(psutil.virtual_memory().total * 0.8 / max_jobs))
         )
         duckdb_memory = _env_size("DATAPLANE_DUCKDB_MEMORY", min(1 << 30, worker_memory * 2 // 5))
         return cls(
-            max_columns=int(_env_number("DATAPLANE_MAX_COLUMNS", 2_000)),  # 20,000 took GBs and minutes
+            max_columns=int(env_number("DATAPLANE_MAX_COLUMNS", 2_000)),  # 20,000 took GBs and minutes
             max_jobs=max_jobs,
             worker_memory=worker_memory,
             duckdb_memory=min(duckdb_memory, worker_memory),
             max_decompressed_bytes=_env_size(
                 "DATAPLANE_MAX_DECOMPRESSED_BYTES", _env_size("DATAPLANE_ZIP_MAX_BYTES", 20 << 30)),
-            max_ratio=float(_env_number(
-                "DATAPLANE_MAX_DECOMPRESSION_RATIO", _env_number("DATAPLANE_ZIP_MAX_RATIO", 200.0, float), float)),
+            max_ratio=float(env_number(
+                "DATAPLANE_MAX_DECOMPRESSION_RATIO", env_number("DATAPLANE_ZIP_MAX_RATIO", 200.0, float), float)),
             max_line_bytes=_env_size("DATAPLANE_MAX_LINE_BYTES", 16 << 20),
-            cancel_grace=float(_env_number("DATAPLANE_CANCEL_GRACE", 3.0, float)),
+            cancel_grace=float(env_number("DATAPLANE_CANCEL_GRACE", 3.0, float)),
         )
 
 

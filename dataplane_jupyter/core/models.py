@@ -812,6 +812,14 @@ class UploadCsvQuery(UploadQuery):
     separator: str | None = Field(None, min_length=1, description="Column separator (auto-detected when absent)")
     decimal: str | None = Field(None, min_length=1, description="Decimal separator (auto-detected when absent)")
     encoding: str | None = Field(None, min_length=1, description="Text encoding (auto-detected when absent)")
+    quotechar: str | None = Field(None, min_length=1, description="Quote character (auto-detected when absent)")
+    header: bool | None = Field(None, description="Whether the first line names the columns (auto-detected when absent)")
+    escapechar: str | None = Field(None, min_length=1,
+                                   description="Escape character inside quoted fields, e.g. '\\' (auto-detected when absent)")
+    skip_lines: int | None = Field(None, ge=0, le=10**6,
+                                   description="Lines before the header to skip: a title or preamble (auto-detected when absent)")
+    header_rows: int | None = Field(None, ge=1, le=3, description="Lines the header spans (2: a group row above the "
+                                                                  "names), joined into names (auto-detected when absent)")
     on_bad_rows: Literal["repair", "skip", "error"] = Field(
         "repair", description="repair (a row when unambiguous, else set it aside), skip (set every bad row aside) "
                               "or error (refuse the file)")

@@ -35,12 +35,6 @@ def _folder_column(handler: DataplaneHandler, project: str, folder: str) -> Any:
 
 
 class _OptionsBase(DataplaneHandler):
-    def _whole(self, name: str, default: str, most: int) -> int:
-        value = self.get_argument(name, default).strip()
-        if not value.isdigit() or int(value) > most:
-            raise InvalidInput(f"{name} must be a whole number from 0 to {most}, not {value!r}.", field=name)
-        return int(value)
-
     def _changes(self) -> dict[str, Any]:
         request = self.body(SetFeatureOptions)
         return request.model_dump(exclude_none=True)
@@ -51,7 +45,7 @@ class _OptionsBase(DataplaneHandler):
     async def _preview(self, found: Any) -> None:
         from ..core.images.previews import image_preview
 
-        rows, offset = self._whole("rows", "6", 24), self._whole("offset", "0", 10**12)
+        rows, offset = self.int_argument("rows", 6, least=0, most=24), self.int_argument("offset", 0, least=0, most=10**12)
 
         def run() -> Any:
             return image_preview(found, rows=rows, offset=offset, options=found.trial(**self._trial()))
@@ -98,7 +92,7 @@ class DatasetTensorViewHandler(_OptionsBase):
     async def get(self, project: str, dataset: str, column: str) -> None:
         from ..core.images.previews import tensor_view
 
-        row = self._whole("row", "0", 10**12)
+        row = self.int_argument("row", 0, least=0, most=10**12)
         raw = self.get_argument("index", "").strip()
         parts = [p.strip() for p in raw.split(",")] if raw else []
         if not all(p.isdigit() for p in parts):

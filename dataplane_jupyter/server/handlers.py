@@ -304,7 +304,8 @@ class UploadHandler(DataplaneHandler):
         target = self._staging.with_name(self._staging.stem + staged_suffix(filename))
         self._staging.rename(target)
         self._staging = target
-        options = {"separator": q.separator, "decimal": q.decimal, "encoding": q.encoding, "on_bad_rows": q.on_bad_rows}
+        options = q.model_dump(include={"separator", "decimal", "encoding", "quotechar", "header", "escapechar",
+                                        "skip_lines", "header_rows", "on_bad_rows"})
         name = q.name or default_name(filename)
         if q.replace:
             await self.call(_delete_if_there, self.project(project), name)

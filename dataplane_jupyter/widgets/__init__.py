@@ -10,6 +10,7 @@ when a panel is first built.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 __all__ = ["CatalogPanel", "ConnectorPanel", "DatasetPanel", "DatasourcePanel", "ScheduleForm", "SchedulesList",
@@ -39,11 +40,20 @@ DISPLAYED = (
     ("dataplane_jupyter.core.pipelines.collection", "Pipeline"),
 )
 
+# the panel (module of this package, class) of each displayed record
+PANELS = {
+    "Dataset": ("dataset", "DatasetPanel"),
+    "Project": ("catalog", "CatalogPanel"),
+    "Connector": ("sources", "ConnectorPanel"),
+    "Datasource": ("sources", "DatasourcePanel"),
+    "Exporter": ("exporters", "ExporterPanel"),
+    "Pipeline": ("pipelines", "PipelinePanel"),
+    "ImageFolder": ("image_folders", "ImageFolderPanel"),
+}
+
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        import importlib
-
         return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(name)
 
@@ -61,34 +71,9 @@ def catalog_panel(project: Any = None, **catalog_options: Any) -> Any:
 def panel_for(record: Any) -> Any:
     """The panel that shows a dataset, project, connector or datasource."""
     kind = type(record).__name__
-    if kind == "Dataset":
-        from .dataset import DatasetPanel
-
-        return DatasetPanel(record)
-    if kind == "Project":
-        from .catalog import CatalogPanel
-
-        return CatalogPanel(record)
-    if kind == "Connector":
-        from .sources import ConnectorPanel
-
-        return ConnectorPanel(record)
-    if kind == "Datasource":
-        from .sources import DatasourcePanel
-
-        return DatasourcePanel(record)
-    if kind == "Exporter":
-        from .exporters import ExporterPanel
-
-        return ExporterPanel(record)
-    if kind == "Pipeline":
-        from .pipelines import PipelinePanel
-
-        return PipelinePanel(record)
-    if kind == "ImageFolder":
-        from .image_folders import ImageFolderPanel
-
-        return ImageFolderPanel(record)
+    if kind in PANELS:
+        module, panel = PANELS[kind]
+        return getattr(importlib.import_module(f"{__name__}.{module}"), panel)(record)
     raise TypeError(f"no panel for {kind}")
 
 

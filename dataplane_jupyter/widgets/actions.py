@@ -76,6 +76,20 @@ class Action:
                 button.disabled = False
 
 
+def record_buttons(owner: Any, download: str = "Download") -> list[w.Button]:
+    """Rename, Download and Delete buttons for a record's panel, kept on `owner` as
+    `rename_button`, `download_button`, `delete_button` and opening its `show_rename`,
+    `show_download` and `show_delete` forms."""
+    small = w.Layout(width="auto")
+    owner.rename_button = w.Button(description="Rename", icon="pencil", layout=small)
+    owner.download_button = w.Button(description=download, icon="download", layout=small)
+    owner.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=small)
+    owner.rename_button.on_click(lambda _: owner.show_rename())
+    owner.download_button.on_click(lambda _: owner.show_download())
+    owner.delete_button.on_click(lambda _: owner.show_delete())
+    return [owner.rename_button, owner.download_button, owner.delete_button]
+
+
 def bind(button: w.Button, run: Callable[[], str | None], message: w.HTML,
          output: w.Output | None = None, also_disable: Sequence[w.Button] = ()) -> Action:
     """`button.on_click(Action(...))` in one line."""

@@ -43,10 +43,11 @@ def figure_of(output: w.Output) -> dict[str, Any] | None:
 class GeneralTab(w.VBox):
     """Summary, a page of feature distributions, and a correlation heatmap of picked columns."""
 
-    def __init__(self, stats: dict[str, Any], warnings: list[dict[str, Any]]) -> None:
+    def __init__(self, stats: dict[str, Any], info: Any) -> None:
         self.stats = stats
         self.columns = stats.get("columns", [])
-        summary = w.HTML(self._summary_html(stats.get("summary", {}), warnings))
+        self.summary = w.HTML(summary_html(stats.get("summary", {}), info))
+        summary = self.summary
         self.distributions = w.Output()
         pages = [(f"Features {i + 1}–{min(i + PER_PAGE, len(self.columns))} of {len(self.columns)}", i)
                  for i in range(0, len(self.columns), PER_PAGE)] or [("No columns", 0)]
@@ -80,23 +81,6 @@ class GeneralTab(w.VBox):
         self.draw_distributions()
         self.draw_heatmap()
 
-    @staticmethod
-    def _summary_html(summary: dict[str, Any], warnings: list[dict[str, Any]]) -> str:
-        types = ", ".join(f"{n} {t}" for t, n in summary.get("types", {}).items() if n)
-        rows = [
-            ("Rows", html.number(summary.get("rows"))),
-            ("Columns", html.number(summary.get("columns"))),
-            ("Size", html.human_size(summary.get("size_bytes"))),
-            ("Missing cells", f"{html.number(summary.get('missing_cells'))} ({summary.get('missing_cells_pct', 0):.1f}%)"),
-            ("Duplicate rows", f"{html.number(summary.get('duplicate_rows'))} ({summary.get('duplicate_rows_pct', 0):.1f}%)"),
-            ("Column types", types or "—"),
-        ]
-        notes = [str(item.get("message", item)) for item in warnings]
-        text = html.table(["", ""], rows, scroll=False).replace("<thead><tr><th></th><th></th></tr></thead>", "")
-        if notes:
-            text += html.note("Import warnings: " + "; ".join(notes))
-        return text
-
     def draw_distributions(self) -> None:
         """Draw the page of distributions picked in the dropdown."""
         start = self.page.value or 0
@@ -117,6 +101,74 @@ class GeneralTab(w.VBox):
             self.heatmap_message.value = html.error_box(str(exc))
 
 
+def _char(value: str) -> str:
+    return "“" + value.replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n") + "”"
+
+
+def describe_format(format: dict[str, Any] | None) -> str | None:
+    """Every setting a CSV import used (given or detected), each one an option of
+    `import_file`/`retry`: "separator “;”, decimal “,”, encoding utf-8, quote “"”, header of 1
+    line, 2 lines skipped before it" (the sidebar's `describeFormat`)."""
+    if not format:
+        return None
+    parts = []
+    for key, label in (("separator", "separator"), ("decimal", "decimal")):
+        if format.get(key):
+            parts.append(f"{label} {_char(format[key])}")
+    if format.get("encoding"):
+        parts.append(f"encoding {format['encoding']}")
+    for key, label in (("quotechar", "quote"), ("escapechar", "escape")):
+        if format.get(key):
+            parts.append(f"{label} {_char(format[key])}")
+    if format.get("header") is False:
+        parts.append("no header")
+    elif format.get("header"):
+        lines = format.get("header_rows") or 1
+        parts.append(f"header of {lines} line{'' if lines == 1 else 's'}")
+    if format.get("skip_lines"):
+        n = format["skip_lines"]
+        parts.append(f"{n} line{'' if n == 1 else 's'} skipped before it")
+    if format.get("record_delimiter") and format["record_delimiter"] != "\n":
+        parts.append(f"line ends {_char(format['record_delimiter'])}")
+    return ", ".join(parts) or None
+
+
+def summary_html(summary: dict[str, Any], info: Any) -> str:
+    """Rows, columns, size, origin, source, creation, then missing cells, duplicates and column
+    types, and the import's warnings: the sidebar details' summary, field for field."""
+    types = ", ".join(f"{n} {t}" for t, n in summary.get("types", {}).items() if n)
+    source = info.source or {}
+    described = (f"datasource {source['datasource']}" if source.get("datasource")
+                 else f"file {source['file']}" if source.get("file") else "—")
+    rows = [
+        ("rows", "Rows", html.number(summary.get("rows", info.rows))),
+        ("columns", "Columns", html.number(summary.get("columns", info.columns))),
+        ("size", "Size", html.human_size(summary.get("size_bytes", info.size_bytes))),
+        ("origin", "Origin", info.origin.value.replace("_", " ")),
+        ("source", "Source", described),
+        ("created", "Created", html.when(info.created_at)),
+    ]
+    read_as = describe_format(source.get("format"))
+    if read_as:
+        rows.insert(5, ("format", "Read as", read_as))  # after the source
+    if info.created_by:
+        rows.append(("created_by", "Created by", info.created_by))
+    if summary:
+        rows += [
+            ("missing", "Missing cells",
+             f"{html.number(summary.get('missing_cells'))} ({summary.get('missing_cells_pct', 0):.1f}%)"),
+            ("duplicates", "Duplicate rows",
+             f"{html.number(summary.get('duplicate_rows'))} ({summary.get('duplicate_rows_pct', 0):.1f}%)"),
+            ("types", "Column types", types or "—"),
+        ]
+    text = html.key_values(rows)
+    notes = [str(item.get("message", item)) for item in info.warnings]
+    if notes:
+        items = "".join(f"<li>{html.text(note)}</li>" for note in notes)
+        text += f'<div class="dp-warnings"><h4>Import warnings</h4><ul>{items}</ul></div>'
+    return text
+
+
 class ColumnsTab(w.HBox):
     """A filterable list of the columns; the selected one shows its distribution and statistics."""
 
@@ -126,7 +178,8 @@ class ColumnsTab(w.HBox):
         self.search = w.Text(placeholder="Filter columns", layout=w.Layout(width="260px"))
         self.select = w.Select(options=self._options(""), rows=min(18, max(4, len(self.by_name))),
                                layout=w.Layout(width="260px"))
-        self.search.observe(lambda change: setattr(self.select, "options", self._options(change["new"])), "value")
+        self.search.observe(lambda change: self.filter(change["new"]), "value")
+        self.shown: str | None = None
         self.figure = w.Output()
         self.details = w.HTML()
         self.media = w.VBox()  # feature options of image columns, tensor views
@@ -146,19 +199,32 @@ class ColumnsTab(w.HBox):
         text = (text or "").lower()
         return [(f"{name} · {c['type']}", name) for name, c in self.by_name.items() if text in name.lower()]
 
+    def filter(self, text: str) -> None:
+        """Keep the columns whose name holds `text`; the drill-down stays on the picked column
+        while the filter keeps it, else moves to the first one shown (as the sidebar's)."""
+        picked = self.select.value
+        options = self._options(text)
+        names = [name for _, name in options]
+        target = picked if picked in names else (names[0] if names else None)
+        self.select.options = options
+        if self.select.value != target:
+            self.select.value = target
+        if target is None:
+            self.shown = None
+            self.figure.outputs = ()
+            self.details.value = html.note(f"No column's name holds {text!r}.")
+            self.media.children = []
+        elif target != self.shown:
+            self.show(target)
+
     def show(self, name: str | None) -> None:
         """The drill-down of one column."""
         if not name:
             return
+        self.shown = name
         column = self.by_name[name]
         show_figure(self.figure, figures.distribution_figure(column))
-        skip = {"name", "histogram", "top", "warnings", "quantiles", "text_length", "byte_length", "media"}
-        rows = [(key.replace("_", " "), value) for key, value in column.items() if key not in skip]
-        rows += media_rows(column.get("media") or {})
-        rows += [(f"quantile {q}", v) for q, v in (column.get("quantiles") or {}).items()]
-        rows += [(f"text length {k}", v) for k, v in (column.get("text_length") or {}).items()]
-        rows += [(f"bytes {k}", v) for k, v in (column.get("byte_length") or {}).items()]
-        rows += [(f"top {i + 1}: {t['value']}", t["count"]) for i, t in enumerate((column.get("top") or [])[:10])]
+        rows = column_statistics_rows(column)
         text = f'<div class="dp-title">{html.text(name)}</div>' + html.table(["statistic", "value"], rows)
         if column.get("warnings"):
             text += html.note("; ".join(column["warnings"]))
@@ -175,6 +241,52 @@ class ColumnsTab(w.HBox):
             return [ImageFeaturesPanel(self.dataset, name) if column["type"] == "image" else TensorViewPanel(self.dataset, name)]
         except Exception as exc:  # noqa: BLE001 - shown in the panel
             return [w.HTML(html.error_box(describe_error(exc)))]
+
+
+# Plain words for the statistics' keys (anything else: its key with spaces), as the sidebar's
+# columnStats.ts PLAIN_LABELS.
+PLAIN_LABELS = {
+    "count": "values present", "missing": "missing values", "missing_pct": "missing share",
+    "distinct": "distinct values", "std": "standard deviation", "iqr": "interquartile range", "zeros": "zeros",
+    "zeros_pct": "zeros share", "negative": "negative values", "mode": "most frequent value", "dtype": "stored as",
+    "distinct_error": "distinct values error", "quantiles_error": "quantiles error",
+}
+_DRAWN = {"name", "histogram", "top", "warnings", "quantiles", "text_length", "byte_length", "media"}
+_FOLDED = {"distinct_exact", "quantiles_exact"}  # said in another line: "distinct values: 142 (exact)"
+
+
+def column_statistics_rows(column: dict[str, Any]) -> list[tuple[str, str]]:
+    """One column's statistics as (label, value) lines in plain words, as the sidebar's Columns
+    tab (`columnStatisticsRows`): "distinct values: 142 (exact)", "≈" before figures from
+    sketches, no thousands separators for years and ids."""
+    code_like = html.is_code_like(column.get("name", ""), [column.get("min"), column.get("max")])
+
+    def approximately(value: Any, exact: Any) -> str:
+        shown = html.number(value, code_like=code_like)
+        return f"≈ {shown}" if exact is False and value is not None else shown
+
+    rows: list[tuple[str, str]] = []
+    for key, value in column.items():
+        if key in _DRAWN or key in _FOLDED:
+            continue
+        if key.endswith("_pct"):
+            shown = "—" if value is None else f"{value:.1f}%"
+        elif key == "distinct":
+            shown = approximately(value, column.get("distinct_exact")) + (" (exact)" if column.get("distinct_exact")
+                                                                          else "")
+        else:
+            shown = html.number(value, code_like=code_like)
+        label = PLAIN_LABELS.get(key) or key.removesuffix("_pct").replace("_", " ") + (" share" if key.endswith("_pct")
+                                                                                       else "")
+        rows.append((label, shown))
+    rows += [(label, html.number(value)) for label, value in media_rows(column.get("media") or {})]
+    rows += [(f"quantile {q}", approximately(v, column.get("quantiles_exact")))
+             for q, v in (column.get("quantiles") or {}).items()]
+    rows += [(f"text length {k}", html.number(v)) for k, v in (column.get("text_length") or {}).items()]
+    rows += [(f"bytes {k}", html.number(v)) for k, v in (column.get("byte_length") or {}).items()]
+    rows += [(f"top {i + 1}: {figures.level_label(t['value'])}", html.number(t["count"]))
+             for i, t in enumerate((column.get("top") or [])[:10])]
+    return rows
 
 
 def media_rows(media: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -216,7 +328,7 @@ class SampleTab(w.VBox):
 def sample_table(columns: list[str], rows: Any) -> str:
     """Every row asked for, laid out in full (the notebook scrolls, the table only sideways), as
     the sidebar's Sample tab."""
-    return f'<div class="dp-scroll-x">{html.table(columns, rows, scroll=False)}</div>'
+    return f'<div class="dp-scroll-x">{html.table(columns, rows, scroll=False, numbered=True)}</div>'
 
 
 REJECTED_ROWS = 200
@@ -289,13 +401,10 @@ class DatasetPanel(w.VBox):
         self.progress.start()
 
     def _draw_header(self) -> None:
+        # name and status chip, as the sidebar's details: the General tab's summary says the rest
         info = self.dataset.describe()
-        source = info.source.get("datasource") or info.source.get("file") or info.origin.value
         self.header.value = (
             f'<div class="dp-title">{html.text(info.name)} {html.badge(info.status.value, info.status_label)}</div>'
-            f'<div class="dp-muted">{info.origin.value.replace("_", " ")} · from {html.text(str(source))} · '
-            f"{html.number(info.rows)} rows × {html.number(info.columns)} columns · "
-            f"{html.human_size(info.size_bytes)} · created {html.when(info.created_at)}</div>"
         )
 
     def _changed(self, what: str) -> None:
@@ -316,7 +425,7 @@ class DatasetPanel(w.VBox):
             return
         try:
             stats = self.dataset.statistics()
-            self.general = GeneralTab(stats, self.dataset.describe().warnings)
+            self.general = GeneralTab(stats, self.dataset.describe())
             self.columns_tab = ColumnsTab(stats, self.dataset)
             self.sample_tab = SampleTab(self.dataset, stats)
             rejected = int(self.dataset.describe().source.get("rejected_rows") or 0)

@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import html
-from .actions import bind
+from .actions import bind, record_buttons
 
 SMALL = w.Layout(width="auto")
 
@@ -30,13 +30,7 @@ class DatasetActions(w.VBox):
             self.open_button = w.Button(description="Open", icon="folder-open", layout=SMALL)
             self.open_button.on_click(lambda _: open_panel(self.dataset))
             buttons.append(self.open_button)
-        self.rename_button = w.Button(description="Rename", icon="pencil", layout=SMALL)
-        self.download_button = w.Button(description="Download", icon="download", layout=SMALL)
-        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
-        self.rename_button.on_click(lambda _: self.show_rename())
-        self.download_button.on_click(lambda _: self.show_download())
-        self.delete_button.on_click(lambda _: self.show_delete())
-        buttons += [self.rename_button, self.download_button, self.delete_button]
+        buttons += record_buttons(self)
         self.export_button = w.Button(description="Export", icon="share", layout=SMALL)
         self.export_button.on_click(lambda _: self.show_export())
         self.embeddings_button = w.Button(description="Embeddings", icon="braille", layout=SMALL)

@@ -12,7 +12,7 @@ from ..core.connectors import get_kind
 from ..core.errors import InvalidInput
 from . import html
 from .actions import ActionFailed, ProgressView, State, bind
-from .forms import LABEL, WIDE, FieldInput, collect
+from .forms import LABEL, WIDE, FieldInput, collect, fields_with_test_and_save
 from .sources import SMALL, RecordsTab
 
 MODES = (("Add a timestamp to the name", "timestamp"), ("Cancel if it exists", "cancel"),
@@ -51,9 +51,8 @@ def history_table(runs: list[Any], destination: str = "—") -> str:
     rows = []
     for run in runs:
         info = run.describe()
-        duration = f"{info.duration_seconds:.1f} s" if info.duration_seconds is not None else "—"
         rows.append((info.dataset_name, html.badge(info.status.value), html.text(run_destination(info, destination)),
-                     html.number(info.rows), duration, html.when(info.started_at or info.created_at),
+                     html.number(info.rows), html.took(info.duration_seconds), html.when(info.started_at or info.created_at),
                      html.text(info.error or "")))
     return html.table(["dataset", "status", "destination", "rows", "took", "started", "message"], rows, raw=True)
 
@@ -69,14 +68,8 @@ class ExporterForm(w.VBox):
         self.connector = w.Dropdown(options=names, description="connector", style=LABEL, layout=WIDE)
         self.mode = w.Dropdown(options=MODES, value="timestamp", description="if it exists", style=LABEL, layout=WIDE)
         self.file_format = w.Dropdown(options=["csv", "parquet"], description="file format", style=LABEL)
-        self.fields_box = w.VBox()
         self.inputs: list[FieldInput] = []
-        self.test_button = w.Button(description="Test destination", icon="plug")
-        self.save_button = w.Button(description="Save exporter", button_style="primary", icon="save")
-        self.message = w.HTML()
-        self.output = w.Output()
-        bind(self.test_button, self.test, self.message, self.output, also_disable=[self.save_button])
-        bind(self.save_button, self.save, self.message, self.output, also_disable=[self.test_button])
+        fields_with_test_and_save(self, "Test destination", "plug", "Save exporter")
         self.connector.observe(lambda _: self._build_fields(), "value")
         self._build_fields()
         top: list[w.Widget] = [w.HTML("<b>New exporter</b>")]

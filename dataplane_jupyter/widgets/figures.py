@@ -18,8 +18,10 @@ from plotly.subplots import make_subplots
 
 TEMPLATE = "plotly_white"
 BAR_COLOR = "#1f77b4"
-MAX_CATEGORIES_DRAWN = 20
+MAX_CATEGORIES_DRAWN = 15  # every level labelled up to this many (the sidebar's charts.ts too)
+TOP_OF_MANY = 10  # levels drawn for a column with more than MAX_CATEGORIES_DRAWN
 LABELLED_AXIS_LIMIT = 60  # beyond this many heatmap columns, tick labels overlap: hover instead
+CELL_TEXT_LIMIT = 12  # up to this many heatmap columns, each cell's r value is written in it
 
 
 def _empty(message: str, height: int = 200) -> go.Figure:
@@ -73,12 +75,33 @@ def level_label(value: Any) -> str:
     return str(value)
 
 
+def levels_note(column: dict[str, Any]) -> str | None:
+    """For a column with more levels than are drawn, what its chart says instead of one
+    "(other values)" bar dwarfing the rest: "142 levels, each 0.7 %" when the drawn ones are
+    equally frequent, else "142 levels: the 10 most frequent (35.7 % of rows)" (charts.ts
+    `levelsNote`)."""
+    top = column.get("top") or []
+    distinct = column.get("distinct") or len(top)
+    total = column.get("count") or 0
+    if distinct <= MAX_CATEGORIES_DRAWN or not top or total <= 0:
+        return None
+    counts = [entry["count"] for entry in top[:TOP_OF_MANY]]
+
+    def share(count: int) -> str:
+        return f"{100 * count / total:.1f} %"
+
+    if max(counts) == min(counts):
+        return f"{distinct:,} levels, each {share(counts[0])}"
+    return f"{distinct:,} levels: the {len(counts)} most frequent ({share(sum(counts))} of rows)"
+
+
 def _top_trace(column: dict[str, Any], top: list[dict[str, Any]]) -> go.Bar:
-    shown = top[:MAX_CATEGORIES_DRAWN]
+    many = levels_note({**column, "top": top}) is not None
+    shown = top[:TOP_OF_MANY if many else MAX_CATEGORIES_DRAWN]
     labels = [level_label(entry["value"]) for entry in shown]
     counts = [entry["count"] for entry in shown]
     other = (column.get("count") or 0) - sum(entry["count"] for entry in top)
-    if len(top) > len(shown) or other > 0:
+    if not many and (len(top) > len(shown) or other > 0):
         labels.append("(other values)")
         counts.append(other + sum(entry["count"] for entry in top[len(shown):]))
     return go.Bar(
@@ -90,14 +113,15 @@ def _top_trace(column: dict[str, Any], top: list[dict[str, Any]]) -> go.Bar:
 def distribution_figure(column: dict[str, Any], height: int = 320) -> go.Figure:
     """The distribution of one column: histogram (numeric, datetime) or top values (others)."""
     trace = distribution_trace(column)
-    title = f"{column['name']} ({column.get('type', '?')})"
+    note = levels_note(column) if not (column.get("media") or {}) else None
+    title = f"{column['name']} ({column.get('type', '?')})" + (f"<br><sub>{note}</sub>" if note else "")
     if trace is None:
         return _empty(f"{title}: no values to draw", height)
     figure = go.Figure(trace, layout={"template": TEMPLATE, "height": height, "title": title,
                                       "bargap": 0.05, "showlegend": False,
                                       "margin": {"l": 60, "r": 20, "t": 50, "b": 40}})
     if trace.orientation == "h":
-        figure.update_yaxes(autorange="reversed", title=None)
+        figure.update_yaxes(autorange="reversed", title=None, dtick=1)  # every level's label
         figure.update_xaxes(title="rows")
     else:
         figure.update_yaxes(title="rows")
@@ -109,7 +133,8 @@ def distributions_figure(columns: Sequence[dict[str, Any]], per_row: int = 3) ->
     if not columns:
         return _empty("No columns to draw")
     rows = math.ceil(len(columns) / per_row)
-    titles = [f"{c['name']} ({c.get('type', '?')})" for c in columns]
+    notes = [levels_note(c) if not (c.get("media") or {}) else None for c in columns]
+    titles = [f"{c['name']} ({c.get('type', '?')})" + (f" · {note}" if note else "") for c, note in zip(columns, notes)]
     figure = make_subplots(rows=rows, cols=per_row, subplot_titles=titles,
                            vertical_spacing=min(0.3 / rows + 0.05, 0.25), horizontal_spacing=0.08)
     for index, column in enumerate(columns):
@@ -121,7 +146,7 @@ def distributions_figure(columns: Sequence[dict[str, Any]], per_row: int = 3) ->
             continue
         figure.add_trace(trace, row=row + 1, col=col + 1)
         if trace.orientation == "h":
-            figure.update_yaxes(autorange="reversed", row=row + 1, col=col + 1)
+            figure.update_yaxes(autorange="reversed", dtick=1, row=row + 1, col=col + 1)
     figure.update_layout(template=TEMPLATE, height=230 * rows + 40, showlegend=False, bargap=0.05,
                          margin={"l": 50, "r": 20, "t": 40, "b": 30})
     figure.update_annotations(font_size=12)
@@ -190,12 +215,15 @@ def correlation_figure(
         names, matrix = [names[i] for i in order], matrix[np.ix_(order, order)]
     z = [[None if np.isnan(v) else round(float(v), 4) for v in row] for row in matrix]
     labelled = len(names) <= LABELLED_AXIS_LIMIT
-    size = int(min(max(420, 22 * len(names) + 160), 900))
+    written = len(names) <= CELL_TEXT_LIMIT
+    # cells of 40 px hold a written r value; beyond, 22 px cells and the value on hover (as the sidebar)
+    size = int(min(max(420, (40 if written else 22) * len(names) + (240 if written else 160)), 900))
     figure = go.Figure(
         go.Heatmap(
             z=z, x=names, y=names, zmin=-1, zmax=1, colorscale="RdBu_r", zmid=0,
-            hovertemplate="%{y} × %{x}<br>r = %{z:.3f}<extra></extra>",
+            hovertemplate="%{y} and %{x}<br>r = %{z:.3f}<extra></extra>",
             colorbar={"title": "r"},
+            **({"texttemplate": "%{z:.2f}", "textfont": {"size": 11}} if written else {}),
         ),
         layout={"template": TEMPLATE, "height": size, "width": size + 120,
                 "title": f"{correlation.get('method', 'pearson').title()} correlation ({len(names)} columns)",

@@ -88,6 +88,20 @@ def collect(inputs: Sequence[FieldInput]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
+def fields_with_test_and_save(form: Any, test: str, test_icon: str, save: str) -> None:
+    """The parts every connector-backed form has, kept on `form`: `fields_box` and `inputs` for
+    the kind's fields, a `test_button` and a `save_button` running its `test` and `save` (each
+    greyed while the other runs), and the `message` and `output` they report in."""
+    form.fields_box = w.VBox()
+    form.inputs = []
+    form.test_button = w.Button(description=test, icon=test_icon)
+    form.save_button = w.Button(description=save, button_style="primary", icon="save")
+    form.message = w.HTML()
+    form.output = w.Output()
+    bind(form.test_button, form.test, form.message, form.output, also_disable=[form.save_button])
+    bind(form.save_button, form.save, form.message, form.output, also_disable=[form.test_button])
+
+
 class ConnectorForm(w.VBox):
     """New connector (or edit an existing one): kind, per-kind fields, Test and Save."""
 
@@ -100,15 +114,9 @@ class ConnectorForm(w.VBox):
         self.name = w.Text(value=info.name if info else "", description="name *", style=LABEL, layout=WIDE)
         self.kind = w.Dropdown(options=available_kinds(), value=info.kind if info else "sql",
                                description="kind", style=LABEL, disabled=info is not None)
-        self.fields_box = w.VBox()
         self.inputs: list[FieldInput] = []
-        self.test_button = w.Button(description="Test connector", icon="plug")
-        self.save_button = w.Button(description="Save connector", button_style="primary", icon="save")
-        self.message = w.HTML()
-        self.output = w.Output()
+        fields_with_test_and_save(self, "Test connector", "plug", "Save connector")
         buttons = [self.test_button, self.save_button]
-        bind(self.test_button, self.test, self.message, self.output, also_disable=[self.save_button])
-        bind(self.save_button, self.save, self.message, self.output, also_disable=[self.test_button])
         self.kind.observe(lambda _: self._build_fields(), "value")
         self._build_fields()
         self.title = w.HTML()
@@ -175,15 +183,9 @@ class DatasourceForm(w.VBox):
         names = [c.name for c in project.connectors.list()]
         self.name = w.Text(description="name *", style=LABEL, layout=WIDE)
         self.connector = w.Dropdown(options=names, description="connector", style=LABEL, layout=WIDE)
-        self.fields_box = w.VBox()
         self.inputs: list[FieldInput] = []
-        self.test_button = w.Button(description="Test datasource", icon="eye")
-        self.save_button = w.Button(description="Save datasource", button_style="primary", icon="save")
-        self.message = w.HTML()
+        fields_with_test_and_save(self, "Test datasource", "eye", "Save datasource")
         self.preview = w.HTML()
-        self.output = w.Output()
-        bind(self.test_button, self.test, self.message, self.output, also_disable=[self.save_button])
-        bind(self.save_button, self.save, self.message, self.output, also_disable=[self.test_button])
         self.connector.observe(lambda _: self._build_fields(), "value")
         self._build_fields()
         top: list[w.Widget] = [w.HTML("<b>New datasource</b>")]

@@ -61,6 +61,13 @@ STYLESHEET = """<style>
 .dp-step.done{background:#e8f5e9;border-color:#2e7d32;color:#2e7d32}
 .dp-step.current{background:#1565c0;border-color:#1565c0;color:#fff}
 .dp-step.failed{background:#c62828;border-color:#c62828;color:#fff}
+.dp-kv{border-collapse:collapse;font-size:var(--jp-ui-font-size1,13px)}
+.dp-kv th,.dp-kv td{padding:3px 16px 3px 0;text-align:left;vertical-align:top;border:none;background:none}
+.dp-kv th{color:var(--jp-ui-font-color2,#616161);font-weight:normal}
+.dp-kv td{font-variant-numeric:tabular-nums}
+.dp-warnings h4{margin:8px 0 4px}
+.dp-warnings ul{margin:0;padding-left:20px;color:var(--jp-warn-color0,#e65100)}
+.dp-table td.dp-rownum{color:var(--jp-ui-font-color2,#616161)}
 .dp-title{font-size:16px;font-weight:600}
 .dp-muted{color:#757575;font-size:12px}
 </style>"""
@@ -173,14 +180,29 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def key_values(rows: Iterable[tuple[str, str, str]]) -> str:
+    """Label and value rows (key, label, value; values escaped), unbordered, as the sidebar's
+    details summary; each value cell carries `data-field` = key."""
+    body = "".join(f'<tr><th scope="row">{text(label)}</th><td data-field="{attribute(key)}">{text(value)}</td></tr>'
+                   for key, label, value in rows)
+    return f'<table class="dp-kv"><tbody>{body}</tbody></table>'
+
+
+def took(seconds: float | None, digits: int = 1) -> str:
+    """How long something ran ("12.3 s"), or a dash when it has not finished."""
+    return f"{seconds:.{digits}f} s" if seconds is not None else "—"
+
+
 def when(moment: dt.datetime | None) -> str:
     """A creation date, in local time, to the minute."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, scroll: bool = True, raw: bool = False) -> str:
-    """An HTML table; cells are escaped unless `raw`."""
-    head = "".join(f"<th>{text(str(h))}</th>" for h in headers)
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, scroll: bool = True, raw: bool = False,
+          numbered: bool = False) -> str:
+    """An HTML table; cells are escaped unless `raw`. `numbered`: a first "#" column with each
+    row's number from 0, as the sidebar's Sample tab."""
+    head = ("<th>#</th>" if numbered else "") + "".join(f"<th>{text(str(h))}</th>" for h in headers)
     rows = [list(row) for row in rows]
     codes = [is_code_like(h, (row[k] for row in rows if k < len(row))) for k, h in enumerate(headers)]
 
@@ -188,6 +210,10 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, scroll: bool
         shown = str(v) if raw else text(number(v, code_like=k < len(codes) and codes[k]))
         return f'<td class="dp-num">{shown}</td>' if _is_number(v) else f"<td>{shown}</td>"
 
-    body = "".join("<tr>" + "".join(cell(k, v) for k, v in enumerate(row)) + "</tr>" for row in rows)
+    def line(index: int, row: list[Any]) -> str:
+        first = f'<td class="dp-num dp-rownum">{index}</td>' if numbered else ""
+        return "<tr>" + first + "".join(cell(k, v) for k, v in enumerate(row)) + "</tr>"
+
+    body = "".join(line(index, row) for index, row in enumerate(rows))
     html = f'<table class="dp-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     return f'<div class="dp-scroll">{html}</div>' if scroll else html

@@ -12,7 +12,7 @@ import ipywidgets as w
 
 from ..core.errors import InvalidInput
 from . import html
-from .actions import ProgressView, State, bind
+from .actions import ProgressView, State, bind, record_buttons
 from .forms import LABEL, WIDE
 from .sources import SMALL
 
@@ -38,19 +38,14 @@ class ImageFolderPanel(w.VBox):
         self.form = w.VBox()
         self.output = w.Output()
         self.body = w.VBox()
-        self.rename_button = w.Button(description="Rename", icon="pencil", layout=SMALL)
-        self.download_button = w.Button(description="Download zip", icon="download", layout=SMALL)
-        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
-        self.rename_button.on_click(lambda _: self.show_rename())
-        self.download_button.on_click(lambda _: self.show_download())
-        self.delete_button.on_click(lambda _: self.show_delete())
+        actions = record_buttons(self, download="Download zip")
         self.category = w.Dropdown(description="Folder", style=LABEL, layout=WIDE)
         self.page = w.BoundedIntText(value=1, min=1, max=1, description="Page", layout=w.Layout(width="160px"))
         self.grid = w.GridBox(layout=w.Layout(grid_template_columns="repeat(8, 110px)", grid_gap="6px"))
         self.category.observe(lambda _: self.draw_thumbnails(reset=True), "value")
         self.page.observe(lambda _: self.draw_thumbnails(), "value")
         super().__init__([w.HTML(html.STYLESHEET), self.header,
-                          w.HBox([self.rename_button, self.download_button, self.delete_button]),
+                          w.HBox(actions),
                           self.form, self.message, self.body, self.output])
         self.add_class("dp-image-folder-panel")
         self.progress = ProgressView(lambda: folder_state(folder), folder.catalog.jobs, steps=False)

@@ -79,17 +79,16 @@ def runs_table(runs: list[Any]) -> str:
     rows = []
     for run in runs:
         info = run.describe()
-        took = f"{info.duration_seconds:.1f} s" if info.duration_seconds is not None else "—"
         outputs = ", ".join(info.outputs.values()) or "—"
         rows.append((f"#{info.number}", html.badge(info.status), f"v{info.version}", info.trigger,
-                     html.text(outputs), took, html.when(info.created_at), html.text(info.error or "")))
+                     html.text(outputs), html.took(info.duration_seconds), html.when(info.created_at), html.text(info.error or "")))
     return html.table(["run", "status", "version", "trigger", "outputs", "took", "started", "error"], rows, raw=True)
 
 
 def steps_table(info: Any) -> str:
     """The steps of one run."""
     rows = [(html.text(s.name), s.kind, html.badge(s.status), html.number(s.rows_in), html.number(s.rows_out),
-             f"{s.seconds:.2f} s" if s.seconds is not None else "—", html.text(s.dataset or "—"), html.text(s.message))
+             html.took(s.seconds, 2), html.text(s.dataset or "—"), html.text(s.message))
             for s in info.steps]
     return html.table(["step", "kind", "status", "rows in", "rows out", "took", "dataset", "message"], rows, raw=True)
 

@@ -21,16 +21,14 @@ ZONES = sorted(available_timezones())
 
 
 class ScheduleForm(w.VBox):
-    """New schedule of a datasource refresh (or of a pipeline once the project has some)."""
+    """New schedule of a pipeline run or a datasource refresh."""
 
     def __init__(self, project: Any, *, datasource: str | None = None, pipeline: str | None = None,
                  on_saved: Callable[[Any], None] | None = None) -> None:
         self.project = project
         self.on_saved = on_saved or (lambda s: None)
-        pipelines = getattr(project, "pipelines", None)
-        targets = [(f"datasource {d.name}", ("datasource", d.name)) for d in project.datasources.list()]
-        if pipelines is not None:
-            targets = [(f"pipeline {p.name}", ("pipeline", p.name)) for p in pipelines.list()] + targets
+        targets = [(f"pipeline {p.name}", ("pipeline", p.name)) for p in project.pipelines.list()]
+        targets += [(f"datasource {d.name}", ("datasource", d.name)) for d in project.datasources.list()]
         chosen = ("pipeline", pipeline) if pipeline else ("datasource", datasource) if datasource else None
         self.target = w.Dropdown(options=targets, value=chosen if chosen in [v for _, v in targets] else None,
                                  description="runs", style=LABEL, layout=WIDE)

@@ -43,6 +43,7 @@ import type {
   IPipeline,
   IPipelineRun,
   IPipelineValidation,
+  IIdentity,
   IProject,
   IRunStepLog,
   IUpdateConnector,
@@ -64,6 +65,11 @@ export class DataplaneClient {
   readonly serverSettings: ServerConnection.ISettings;
 
   /** `GET projects` */
+  /** `GET identity`: who the server takes the caller for, and the access mode. */
+  getIdentity(): Promise<IIdentity> {
+    return this._get<IIdentity>('identity');
+  }
+
   async listProjects(): Promise<IProject[]> {
     const data = await this._get<IListProjectsResponse>('projects');
     return data.projects;

@@ -2,6 +2,7 @@ import { IDisposable } from '@lumino/disposable';
 import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { AccessMode, Role, mayDo } from './access';
 import { DataplaneClient } from './client';
 import { isHTTPStatus } from './request';
 import {
@@ -9,6 +10,7 @@ import {
   IDataset,
   IJob,
   IListDatasetsQuery,
+  IIdentity,
   IProject,
   IRetryImport,
   IUploadProgress
@@ -140,6 +142,26 @@ export class DataplaneModel implements IDisposable {
    */
   get embeddingsEnded(): ISignal<this, IDataset> {
     return this._embeddingsEnded;
+  }
+
+  /** The caller's name as the server takes it (`GET /identity`), once known. */
+  get user(): string | null {
+    return this._identity?.user ?? null;
+  }
+
+  /** The access mode: `members` in shared mode; null until the server said. */
+  get access(): AccessMode | null {
+    return this._identity?.access ?? null;
+  }
+
+  /** The user's role in the current project (null when not a member or not known). */
+  get role(): Role | null {
+    return (this._projects.find(p => p.name === this._currentProject)?.role as Role | null | undefined) ?? null;
+  }
+
+  /** Whether the user may do what needs `role` in the current project. */
+  may(role: Role): boolean {
+    return mayDo(role, this.access, this.role);
   }
 
   get serverExtension(): ServerExtensionState {
@@ -443,6 +465,9 @@ export class DataplaneModel implements IDisposable {
     const asked = this._currentProject;
     try {
       const projects = await this.client.listProjects();
+      if (this._identity === null) {
+        this._identity = await this.client.getIdentity();
+      }
       const project = pickProject(projects, asked);
       const query = this._query();
       const datasets = project
@@ -569,6 +594,7 @@ export class DataplaneModel implements IDisposable {
   private _embeddingsProgress = new Map<string, number>();
   private _embeddingsWatched = new Set<string>();
   private _error: string | null = null;
+  private _identity: IIdentity | null = null;
   private _idleInterval: number;
   private _importFailed = new Signal<this, IDataset>(this);
   private _loading = true;

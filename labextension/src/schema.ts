@@ -1620,6 +1620,16 @@ export interface paths {
                     decimal?: string | null;
                     /** @description Text encoding (auto-detected when absent) */
                     encoding?: string | null;
+                    /** @description Quote character (auto-detected when absent) */
+                    quotechar?: string | null;
+                    /** @description Whether the first line names the columns (auto-detected when absent) */
+                    header?: boolean | null;
+                    /** @description Escape character inside quoted fields, e.g. '\' (auto-detected when absent) */
+                    escapechar?: string | null;
+                    /** @description Lines before the header to skip: a title or preamble (auto-detected when absent) */
+                    skip_lines?: number | null;
+                    /** @description Lines the header spans (2: a group row above the names), joined into names (auto-detected when absent) */
+                    header_rows?: number | null;
                     /** @description repair (a row when unambiguous, else set it aside), skip (set every bad row aside) or error (refuse the file) */
                     on_bad_rows?: "repair" | "skip" | "error";
                     /** @description true: first delete the dataset of that name, if there is one (default false: 409 when the name is taken) */

@@ -9,6 +9,7 @@ import { Message } from '@lumino/messaging';
 import { AccordionPanel, Widget } from '@lumino/widgets';
 import * as React from 'react';
 
+import { accessClasses, roleLabel } from './access';
 import { dataplaneIcon } from './icons';
 import { DataplaneModel } from './model';
 import { DatasetsSection } from './sections/datasets';
@@ -159,6 +160,11 @@ export class DataplaneSidebar extends SidePanel {
   private _onStateChanged(): void {
     const missing = this._model.serverExtension === 'missing';
     this.content.setHidden(missing);
+    // what the user's role does not allow is not offered (the server would answer 403)
+    const allowed = accessClasses(this._model.access, this._model.role);
+    for (const name of ['jp-mod-readOnly', 'jp-mod-notOwner']) {
+      this.toggleClass(name, allowed.includes(name));
+    }
   }
 
   private _emptinessObserver: MutationObserver;
@@ -199,6 +205,7 @@ class ProjectHeader extends ModelView {
             onClick={() => void model.refresh()}
           />
         </div>
+            {this.renderRole()}
             {model.error && (
               <p className="jp-Dataplane-notice jp-Dataplane-error">
                 Could not load data: {model.error}
@@ -207,6 +214,33 @@ class ProjectHeader extends ModelView {
           </>
         )}
       </>
+    );
+  }
+
+  /** In shared mode: who the server takes the user for, and their role in the project. */
+  private renderRole(): JSX.Element | null {
+    const model = this.model;
+    const label = roleLabel(model.access, model.user, model.role);
+    if (label === null) {
+      return null;
+    }
+    const role = model.role ?? 'none';
+    const may = {
+      viewer: 'you may read its datasets, statistics and runs, not change them',
+      editor: 'you may import, run, export and delete; connectors are the owners\'',
+      owner: 'you may do everything, including members and connectors',
+      none: 'you are not a member'
+    }[role];
+    return (
+      <div className="jp-Dataplane-roleRow">
+        <span
+          className={`jp-Dataplane-role jp-mod-${role}`}
+          title={`Signed in as ${model.user}; your role in project '${model.currentProject}': ${model.role ?? 'none'} (${may})`}
+        >
+          {label}
+        </span>
+        {role === 'viewer' && <span className="jp-Dataplane-roleNote">read only</span>}
+      </div>
     );
   }
 

@@ -21,6 +21,7 @@ export type JobStatus =
 
 /** A project: the scope of every other noun. */
 export type IProject = api.DescribeProject;
+export type IIdentity = api.DescribeIdentity;
 
 /** An immutable tabular snapshot stored by the catalog. */
 export type IDataset = api.DescribeDataset;

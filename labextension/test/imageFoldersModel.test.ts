@@ -53,6 +53,9 @@ beforeAll(async () => {
         response.end(body === undefined ? '' : JSON.stringify(body));
       };
       const parts = path.split('/');
+      if (path === 'identity') {
+        return reply(200, { user: 'alice', access: 'open' });
+      }
       if (path === 'projects') {
         return reply(200, { projects: [{ name: 'default' }, { name: 'churn' }] });
       }

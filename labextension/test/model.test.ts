@@ -42,6 +42,7 @@ class FakeClient {
     churn: [dataset('events')]
   };
   projectsError: unknown = null;
+  identity: { user: string; access: 'open' | 'members' } = { user: 'alice', access: 'open' };
 
   listProjects = vi.fn(async () => {
     if (this.projectsError) {
@@ -49,6 +50,7 @@ class FakeClient {
     }
     return this.projects;
   });
+  getIdentity = vi.fn(async () => this.identity);
   listDatasets = vi.fn(async (name: string, _query?: IListDatasetsQuery) => this.datasets[name] ?? []);
   renameDataset = vi.fn(async (_p: string, _d: string, name: string) => dataset(name));
   deleteDataset = vi.fn(async () => undefined);
@@ -103,6 +105,31 @@ describe('DataplaneModel', () => {
   afterEach(() => {
     model.dispose();
     vi.useRealTimers();
+  });
+
+  it("knows the user's role in the project shown, and what it allows in shared mode", async () => {
+    client.identity = { user: 'bob', access: 'members' };
+    client.projects = [
+      { ...project('default'), role: 'viewer' },
+      { ...project('churn'), role: 'owner' }
+    ];
+    model.active = true;
+    await run(model.refresh());
+    expect([model.user, model.access, model.role]).toEqual(['bob', 'members', 'viewer']);
+    expect(model.may('viewer')).toBe(true);
+    expect(model.may('editor')).toBe(false);
+    await run(model.setCurrentProject('churn'));
+    expect(model.role).toBe('owner');
+    expect(model.may('owner')).toBe(true);
+    expect(client.getIdentity).toHaveBeenCalledTimes(1); // asked once, not on every poll
+  });
+
+  it('allows everything in the open default, whatever the role', async () => {
+    client.projects = [{ ...project('default'), role: 'viewer' }];
+    model.active = true;
+    await run(model.refresh());
+    expect(model.access).toBe('open');
+    expect(model.may('owner')).toBe(true);
   });
 
   it('keeps the project picked while the answer for the previous pick is on its way', async () => {

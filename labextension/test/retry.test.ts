@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { retryBody, retryFields } from '../src/forms/retryFields';
+import { RETRY_TEXT_FIELDS, retryBody, retryFields } from '../src/forms/retryFields';
+import { HINT_LABELS } from '../src/hints';
 import { actionFits, hasData, uploadDatasetName } from '../src/model';
 import { IDataset } from '../src/types';
 
@@ -10,8 +11,19 @@ function dataset(status: IDataset['status']): IDataset {
 
 describe('retry of a failed import', () => {
   it('prefills the form with what the server gives and sends empty fields as "detect"', () => {
-    const fields = retryFields({ separator: '\t', decimal: null, encoding: 'utf-8', quotechar: null, header: false, escapechar: null, skip_lines: null, on_bad_rows: null });
-    expect(fields).toEqual({ separator: '\\t', decimal: '', encoding: 'utf-8', quotechar: '', header: 'no' });
+    const fields = retryFields({ separator: '\t', decimal: null, encoding: 'utf-8', quotechar: null, header: false, escapechar: null, skip_lines: null, header_rows: null, on_bad_rows: 'repair' });
+    expect(fields).toEqual({
+      separator: '\\t',
+      decimal: '',
+      encoding: 'utf-8',
+      quotechar: '',
+      escapechar: '',
+      skip_lines: '',
+      header_rows: '',
+      header: 'no',
+      strict: false,
+      lenient: 'repair'
+    });
     expect(retryBody({ ...fields, separator: ';', header: 'detect' })).toEqual({
       separator: ';',
       decimal: null,
@@ -21,10 +33,32 @@ describe('retry of a failed import', () => {
       escapechar: null,
       skip_lines: null,
       header_rows: null,
-      on_bad_rows: null
+      on_bad_rows: 'repair'
     });
     expect(retryBody(fields).separator).toBe('\t');
     expect(retryBody({ ...fields, header: 'yes' }).header).toBe(true);
+  });
+
+  it('has a field for every setting the import detects: escape, preamble, header lines, strict', () => {
+    const fields = retryFields({ separator: ',', decimal: '.', encoding: 'utf-8', quotechar: '"', header: true, escapechar: '\\', skip_lines: 2, header_rows: 2, on_bad_rows: 'error' });
+    expect(fields).toMatchObject({ escapechar: '\\', skip_lines: '2', header_rows: '2', strict: true });
+    expect(retryBody({ ...fields, header_rows: '1', skip_lines: ' 0 ', strict: false })).toMatchObject({
+      escapechar: '\\',
+      skip_lines: 0,
+      header_rows: 1,
+      on_bad_rows: 'repair'
+    });
+    expect(retryBody(fields).on_bad_rows).toBe('error');
+    // a skipping attempt stays skipping unless made strict
+    const skipped = retryFields({ ...retryBody(fields), on_bad_rows: 'skip' });
+    expect(retryBody(skipped).on_bad_rows).toBe('skip');
+    expect(retryBody({ ...skipped, strict: true }).on_bad_rows).toBe('error');
+    // not a whole number: sent as typed, for the server to name the field it refuses
+    expect(retryBody({ ...fields, header_rows: 'two' }).header_rows).toBe('two');
+    // every field is labelled as the hints name it
+    for (const key of RETRY_TEXT_FIELDS) {
+      expect(HINT_LABELS[key]).toBeTruthy();
+    }
   });
 
   it('offers retry on failed datasets only, and no download, notebook or export without data', () => {

@@ -108,9 +108,10 @@ class LabServer:
 
 
 @contextmanager
-def run_lab(root: Path, dataplane_home: Path, *, server_extension: bool) -> Iterator[LabServer]:
+def run_lab(root: Path, dataplane_home: Path, *, server_extension: bool,
+            env: dict[str, str] | None = None) -> Iterator[LabServer]:
     """JupyterLab on 127.0.0.1 with token auth, stopped on exit. A server that cannot start
-    fails the test with its log."""
+    fails the test with its log. `env`: more settings of the server (e.g. shared mode)."""
     if not (BUILT_LABEXTENSION / "static" / "style.js").exists():
         pytest.fail(
             f"The labextension is not built ({BUILT_LABEXTENSION} has no static/style.js): "
@@ -125,7 +126,7 @@ def run_lab(root: Path, dataplane_home: Path, *, server_extension: bool) -> Iter
         process = subprocess.Popen(
             _lab_command(dirs, port, token),
             cwd=dirs["notebooks"],
-            env=_server_env(dirs, dataplane_home),
+            env={**_server_env(dirs, dataplane_home), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

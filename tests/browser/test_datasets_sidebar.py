@@ -286,6 +286,9 @@ def test_bad_rows_are_set_aside_and_shown_verbatim_in_the_details(
     details = page.locator(".jp-Dataplane-details:visible")
     expect(details.locator(".jp-Dataplane-warnings")).to_contain_text(
         "1 row set aside: lines 42 (a quote that is not closed); see the rejected rows")
+    # every setting the import detected is reported (issue #14), each one a field of the retry form
+    expect(details.locator("td[data-field='format']")).to_have_text(
+        "separator “,”, decimal “.”, encoding utf-8, quote “\"”, header of 1 line")
     details.locator('.jp-Dataplane-tab[data-tab="Rejected rows"]').click()
     expect(details.locator('.jp-Dataplane-tab[data-tab="Rejected rows"]')).to_have_text("Rejected rows (1)")
     table = details.locator(".jp-Dataplane-rejectedTable")

@@ -314,7 +314,7 @@ def computing(dataplane_home: Path, tmp_path: Path, lab_server: Any) -> Iterator
     the statistics job leaves it before its scans (`core.datasets.imports._compute_statistics`); the
     test finishes that step itself. Its own project, deleted afterwards."""
     import dataplane_jupyter as dp
-    from dataplane_jupyter.core.datasets.imports import _set, _store_statistics
+    from dataplane_jupyter.core.datasets.imports import _store_statistics, set_dataset
     from dataplane_jupyter.core.stats import first_figures
 
     csv_path = tmp_path / "pending.csv"
@@ -325,12 +325,12 @@ def computing(dataplane_home: Path, tmp_path: Path, lab_server: Any) -> Iterator
     complete = dataset.statistics()
     data = catalog.storage.path(dataset._folder, "data.parquet")
     partial = {**first_figures(data, filesystem=catalog.storage.filesystem()), "partial": True}
-    _set(catalog, dataset.id, status="computing_statistics")
+    set_dataset(catalog, dataset.id, status="computing_statistics")
     _store_statistics(catalog, dataset.id, partial)
 
     def finish() -> None:
         _store_statistics(catalog, dataset.id, complete)
-        _set(catalog, dataset.id, status="ready")
+        set_dataset(catalog, dataset.id, status="ready")
 
     try:
         yield finish

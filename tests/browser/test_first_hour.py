@@ -102,7 +102,33 @@ def test_sidebar_with_twelve_datasets_at_1400x900(page: Any, artifacts_dir: Path
         """rows => { const list = rows[0].closest('.lm-Widget').getBoundingClientRect();
                     return rows.filter(r => r.getBoundingClientRect().bottom <= list.bottom).length; }""")
     assert visible >= 8, visible
+    # origins read in full on every row ("Upload", not "Upl…"); a long name keeps its full text
+    # in a tooltip, also while the row's action icons show on hover
+    cut = page.locator(f"{SECTION} .jp-Dataplane-itemOrigin").evaluate_all(
+        "spans => spans.filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.textContent)")
+    assert cut == [], cut
+    long_name = row(page, NAMES[0])
+    long_name.hover()
+    expect(long_name.locator(".jp-Dataplane-itemName")).to_have_attribute("title", NAMES[0])
+    shown = long_name.locator(".jp-Dataplane-itemName").evaluate("n => n.clientWidth / n.scrollWidth")
+    assert shown >= 0.5, f"only {shown:.0%} of the name shows beside the hover icons"
+    page.mouse.move(700, 450)
     page.screenshot(path=str(artifacts_dir / "first-hour-sidebar-12-datasets.png"))
+    assert page.page_errors == []
+
+
+def test_a_download_that_cannot_work_is_a_message_not_silence(page: Any) -> None:
+    """Download is not offered on a failed import; asked for anyway (the palette, a stale list),
+    it says why instead of the browser failing the 409 silently (issue #20, item 9)."""
+    open_sidebar(page)
+    expect(row(page, "cities")).to_have_attribute("data-status", "failed")
+    page.evaluate("""() => window.jupyterapp.commands.execute('dataplane:download-dataset',
+                                                              {project: 'default', dataset: 'cities', format: 'csv'})""")
+    toast = page.locator(".Toastify__toast", has_text="Cannot download “cities”")
+    expect(toast).to_be_visible()
+    toast.get_by_role("button", name="Show details").click()
+    expect(page.locator(".jp-Dialog")).to_contain_text("Its import failed, so it holds no data")
+    page.locator(".jp-Dialog").get_by_role("button", name="Close").click()
     assert page.page_errors == []
 
 
@@ -128,6 +154,14 @@ def test_a_failed_import_offers_retry_not_download_and_the_retry_fixes_it(page: 
     expect(dialog.locator("input[name='encoding']")).to_have_value("utf-8")  # what the failed attempt used
     expect(dialog.locator("input[name='separator']")).to_have_value(",")
     expect(dialog.locator(".jp-Dataplane-retryReason")).to_contain_text("cities.csv")
+    # every setting the import detects can be overridden here (issue #14), labelled as the hints name them
+    for field, label in (("quotechar", "Quote character"), ("escapechar", "Escape character"),
+                         ("skip_lines", "Lines before the header"), ("header_rows", "Header lines")):
+        expect(dialog.locator(f"label:has(input[name='{field}'])")).to_contain_text(label)
+    expect(dialog.locator("select[name='header']")).to_have_value("detect")
+    strict = dialog.locator("input[name='on_bad_rows']")
+    expect(strict).not_to_be_checked()
+    expect(dialog.locator("label:has(input[name='on_bad_rows'])")).to_contain_text("Strict: refuse files with bad rows")
     page.screenshot(path=str(artifacts_dir / "first-hour-retry-form.png"))
     dialog.locator("input[name='encoding']").fill("cp1252")
     dialog.locator("input[name='separator']").fill(";")

@@ -116,6 +116,23 @@ def test_bad_rows_set_aside_then_listed_and_strict_refuses(isolated_home, tmp_pa
     assert 'set aside: --on-bad-rows "repair"' in result.stderr
 
 
+def test_a_ragged_row_is_reported_once_with_its_count_and_the_cli_flag_in_jobs_too(isolated_home, tmp_path):
+    """Issue #20, item 6 (and 7's "in the words of the surface"): line 4 of a 3-column file has
+    5 fields: said once, with 5, the hint a CLI flag, also in `jobs list` and `jobs show`."""
+    path = tmp_path / "r.csv"
+    path.write_text("a,b,c\n1,2,3\n4,5,6\n7,8,9,10,11\n")
+    failed = dataplane("datasets", "import", str(path), "--strict", "--wait", check=False)
+    assert failed.returncode == 1
+    said = 'r.csv: line 4 has 5 fields, expected 3. To import the file with such rows repaired or set aside: '
+    assert all(line.count("line 4 has") <= 1 for line in failed.stderr.splitlines())
+    assert said + '--on-bad-rows "repair"' in failed.stderr.splitlines()[-1] and "on_bad_rows=" not in failed.stderr
+    listed = dataplane("jobs", "list").stdout
+    assert said + '--on-bad-rows "repair"' in listed and "on_bad_rows=" not in listed
+    job = json.loads(dataplane("--json", "jobs", "list").stdout)[0]
+    shown = dataplane("jobs", "show", job["id"]).stdout
+    assert f"message: {said}--on-bad-rows \"repair\"" in shown and "on_bad_rows=" not in shown
+
+
 def test_header_of_two_lines_warns_with_the_cli_flag_that_overrides_it(isolated_home, tmp_path):
     path = tmp_path / "groups.csv"
     path.write_text(",Revenue,\nregion,q1,q2\n" + "".join(f"r{i},{i}.5,{i}\n" for i in range(10)))

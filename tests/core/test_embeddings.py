@@ -57,8 +57,6 @@ def embeddings_files(catalog, ds) -> bool:
 
 @pytest.mark.parametrize("method", ["pca", "umap", "tsne"])
 def test_every_neighbour_of_a_point_is_in_its_cluster(project, method):
-    if method == "umap" and not embedding_features.umap_installed():
-        pytest.skip("umap-learn is not installed")
     frame = clusters()
     ds = ready(project, frame, "clusters")
     ds.compute_embeddings(method=method).wait(timeout=600)
@@ -107,8 +105,6 @@ def test_same_seed_same_coordinates_other_seed_other_sample(project):
 
 
 def test_umap_is_reproducible_with_a_seed(project):
-    if not embedding_features.umap_installed():
-        pytest.skip("umap-learn is not installed")
     ds = ready(project, clusters(), "c")
     ds.compute_embeddings(method="umap", seed=3).wait(timeout=600)
     first = ds.embeddings()

@@ -40,13 +40,25 @@ def test_importing_the_whole_core_loads_no_jupyter_module():
 def import_cycles(package: str) -> set[frozenset[str]]:
     """The groups of modules under `package` that import each other (strongly connected
     components of the import graph), counting imports inside functions but not the ones only
-    made for type checking."""
+    made for type checking, and the package `__init__` modules that an import runs."""
     import grimp
 
     graph = grimp.build_graph(package.split(".")[0], exclude_type_checking_imports=True)
     modules = sorted(m for m in graph.modules if m.startswith(f"{package}.") and ".migrations" not in m)
     inside = set(modules)
-    edges = {m: sorted(graph.find_modules_directly_imported_by(m) & inside) for m in modules}
+
+    def packages(module: str) -> set[str]:
+        parts = module.split(".")
+        return {".".join(parts[:i]) for i in range(1, len(parts))}
+
+    # Importing `a.b.c` runs the `__init__` of `a.b` first: an import of a module is also an
+    # import of the packages around it (the ones the importer is not already inside).
+    edges = {
+        m: sorted(
+            {x for imported in graph.find_modules_directly_imported_by(m) & inside for x in {imported} | (packages(imported) - packages(m) - {m})} & inside
+        )
+        for m in modules
+    }
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -94,3 +106,33 @@ def test_the_cycle_check_sees_cycles_made_by_imports_inside_functions(tmp_path, 
     (package / "d.py").write_text("from cyclic import c\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     assert import_cycles("cyclic") == {frozenset({"cyclic.a", "cyclic.b"})}
+
+
+def test_the_cycle_check_sees_cycles_through_a_package_init(tmp_path, monkeypatch):
+    package = tmp_path / "through"
+    (package / "inner").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "inner" / "__init__.py").write_text("from through.inner.x import X\n")
+    (package / "inner" / "x.py").write_text("from through.y import Y\nX = 1\n")
+    (package / "y.py").write_text("Y = 2\ndef f():\n    from through.inner.z import Z\n")
+    (package / "inner" / "z.py").write_text("Z = 3\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert import_cycles("through") == {frozenset({"through.inner", "through.inner.x", "through.y"})}
+
+
+def test_core_imports_project_modules_at_the_top_only():
+    """An import inside a function hides a dependency from the reader (and once hid the cycles
+    the check above now forbids); only optional or heavy third-party libraries load lazily."""
+    inside = []
+    for path in Path(core.__file__).parent.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for function in ast.walk(ast.parse(path.read_text())):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inside += [
+                    f"{path.relative_to(Path(core.__file__).parent)}:{node.lineno}"
+                    for node in ast.walk(function)
+                    if isinstance(node, ast.ImportFrom) and (node.level > 0 or (node.module or "").split(".")[0] == "dataplane_jupyter")
+                    or isinstance(node, ast.Import) and any(a.name.split(".")[0] == "dataplane_jupyter" for a in node.names)
+                ]
+    assert inside == []

@@ -98,3 +98,19 @@ def test_the_header_is_read_without_the_data():
     check_header(header, "a.npy")
     with pytest.raises(InvalidInput, match="not a readable .npy"):
         read_header(io.BytesIO(b"\x93NUMPY garbage"), "b.npy")
+
+
+def test_staged_npy_files_are_removed_once_imported_or_failed(project, tmp_path):
+    x = save(tmp_path / "x.npy", np.ones((3, 2), "float32"))
+    y = save(tmp_path / "y.npy", np.zeros(3, "float32"))
+    ds = project.datasets.import_files([x, y], "xy", delete_source=True).wait(timeout=60)
+    assert ds.rows == 3 and not x.exists() and not y.exists()
+    kept = save(tmp_path / "kept.npy", np.ones(3, "float32"))
+    project.datasets.import_files([kept], "kept").wait(timeout=60)
+    assert kept.exists()
+    short = save(tmp_path / "short.npy", np.ones(2, "float32"))
+    longer = save(tmp_path / "longer.npy", np.ones(3, "float32"))
+    failed = project.datasets.import_files([short, longer], "bad", delete_source=True)
+    with pytest.raises(dp.ImportFailed):
+        failed.wait(timeout=60)
+    assert not short.exists() and not longer.exists()

@@ -81,3 +81,31 @@ async def test_connector_kinds_put_sql_first_with_a_dialect_dropdown_marking_dri
     assert all(" (" in label for label in labels.values())
     host = next(f for f in body["kinds"][0]["fields"] if f["name"] == "host")
     assert host["choices"] == []
+
+
+async def test_an_upload_takes_every_option_that_a_retry_takes(api):
+    await api("POST", "projects", {"name": "p"})
+    groups = (",Revenue,\nregion,q1,q2\n" + "".join(f"r{i},{i}.5,{i}\n" for i in range(10))).encode()
+    code, body = await api("POST", "projects/p/datasets/upload", raw=groups,
+                           params={"filename": "groups.csv", "header_rows": "1"})
+    assert code == 202
+    ready = await wait_ready(api, "p", "groups")
+    assert (ready["status"], ready["rows"]) == ("ready", 11)
+    code, sample = await api("GET", "projects/p/datasets/groups/sample", params={"n": "1"})
+    assert sample["columns"] == ["column_1", "Revenue", "column_3"]
+    preamble = b"Exported 2026-12-04\n'a'|'b'\n'x\\'y'|1\n'z'|2\n"
+    code, body = await api("POST", "projects/p/datasets/upload", raw=preamble,
+                           params={"filename": "pre.csv", "skip_lines": "1", "separator": "|", "quotechar": "'",
+                                   "escapechar": "\\", "header": "false"})
+    assert code == 202
+    ready = await wait_ready(api, "p", "pre")
+    assert (ready["status"], ready["rows"], ready["columns"]) == ("ready", 3, 2)
+    code, sample = await api("GET", "projects/p/datasets/pre/sample", params={"n": "3"})
+    assert sample["data"][1][0] == "x'y"
+    code, body = await api("POST", "projects/p/datasets/upload", raw=groups,
+                           params={"filename": "bad.csv", "header_rows": "9"})
+    assert code == 422 and body["field"] == "header_rows"
+    code, document = await api("GET", "openapi.json")
+    parameters = {p["name"] for p in document["paths"]["/dataplane/api/v1/projects/{project}/datasets/upload"]["post"]
+                  ["parameters"]}
+    assert {"quotechar", "header", "escapechar", "skip_lines", "header_rows", "on_bad_rows"} <= parameters

@@ -36,11 +36,32 @@ def test_datetime_histogram_has_dates_on_the_axis(stocks):
     assert sum(bar.y) == stocks.rows
 
 
-def test_top_values_beyond_the_drawn_ones_are_grouped():
-    top = [{"value": f"v{i}", "count": 10} for i in range(30)]
-    bar = figures.distribution_trace({"name": "c", "type": "categorical", "count": 400, "top": top})
-    assert len(bar.y) == figures.MAX_CATEGORIES_DRAWN + 1
-    assert bar.y[-1] == "(other values)" and bar.x[-1] == 400 - 20 * 10
+def test_top_values_beyond_the_drawn_ones_are_grouped_while_a_column_has_few_levels():
+    top = [{"value": f"v{i}", "count": 2} for i in range(12)]
+    bar = figures.distribution_trace({"name": "c", "type": "categorical", "count": 30, "distinct": 14, "top": top})
+    assert len(bar.y) == 13
+    assert bar.y[-1] == "(other values)" and bar.x[-1] == 30 - 24
+
+
+def test_many_levels_say_so_instead_of_an_other_bar_dwarfing_the_rest():
+    """gapminder's 142 countries, 12 rows each: the chart says "142 levels, each 0.7 %" (as the
+    sidebar's charts.ts, same cases as labextension/test/details-charts.test.ts)."""
+    top = [{"value": f"country {i}", "count": 12} for i in range(50)]
+    column = {"name": "country", "type": "categorical", "count": 1704, "distinct": 142, "top": top}
+    bar = figures.distribution_trace(column)
+    assert len(bar.y) == figures.TOP_OF_MANY and "(other values)" not in bar.y
+    assert figures.levels_note(column) == "142 levels, each 0.7 %"
+    figure = figures.distribution_figure(column)
+    assert "142 levels, each 0.7 %" in figure.layout.title.text
+    assert figure.layout.yaxis.dtick == 1  # every level's label drawn
+    uneven = {**column, "top": [{"value": "a", "count": 500}, *top[1:]]}
+    assert figures.levels_note(uneven) == "142 levels: the 10 most frequent (35.7 % of rows)"
+    assert figures.levels_note({**column, "distinct": 15, "top": top[:15]}) is None
+    small = figures.distributions_figure([column, {**column, "name": "few", "distinct": 15, "top": top[:15],
+                                                   "count": 180}])
+    assert [a.text for a in small.layout.annotations] == [
+        "country (categorical) · 142 levels, each 0.7 %", "few (categorical)"]
+    assert small.layout.yaxis2.dtick == 1 and len(small.data[1].y) == 15
 
 
 def test_a_column_with_no_values_says_so():
@@ -67,6 +88,17 @@ def test_heatmap_shows_the_picked_columns_with_their_stored_values(tips):
     assert (heatmap.zmin, heatmap.zmax) == (-1, 1)
     with pytest.raises(ValueError, match="'sex'"):
         figures.correlation_figure(correlation, ["tip", "sex"])
+
+
+def test_heatmap_writes_r_in_each_cell_when_it_fits_and_hovers_both_names(tips):
+    figure = figures.correlation_figure(tips.statistics()["correlation"])
+    heatmap = figure.data[0]
+    assert heatmap.texttemplate == "%{z:.2f}"  # the r value written in each cell, few columns
+    assert "%{y} and %{x}" in heatmap.hovertemplate
+    many = {"method": "pearson", "columns": [f"c{i}" for i in range(13)],
+            "matrix": [[1.0 if i == j else 0.1 for j in range(13)] for i in range(13)]}
+    crowded = figures.correlation_figure(many).data[0]
+    assert crowded.texttemplate is None and "%{y} and %{x}" in crowded.hovertemplate
 
 
 def test_wide_correlation_is_readable(wide):

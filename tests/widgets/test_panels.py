@@ -13,7 +13,7 @@ import pytest
 
 from dataplane_jupyter.widgets import catalog_panel, panel_for
 from dataplane_jupyter.widgets.catalog import CatalogPanel
-from dataplane_jupyter.widgets.dataset import DatasetPanel, figure_of
+from dataplane_jupyter.widgets.dataset import DatasetPanel, column_statistics_rows, describe_format, figure_of
 from dataplane_jupyter.widgets.exporters import ExportersTab
 from dataplane_jupyter.widgets.forms import ImportForm
 from dataplane_jupyter.widgets.image_folders import ImageFoldersTab
@@ -74,6 +74,37 @@ def test_selecting_a_column_shows_its_drill_down(tips):
     assert [value for _, value in columns.select.options] == ["tip", "time"]
 
 
+def test_the_drill_down_says_plain_words_as_the_sidebar():
+    """Issue #20, item 14: the sidebar's columnStats cases (labextension/test/details-views.test.ts)."""
+    rows = column_statistics_rows({
+        "name": "country", "type": "categorical", "count": 12, "missing": 0, "missing_pct": 0, "distinct": 2,
+        "histogram": None, "quantiles": None, "top": [{"value": "DE", "count": 7}, {"value": "FR", "count": 5}],
+        "text_length": {"min": 2, "max": 2, "mean": 2}, "warnings": []})
+    assert rows == [("type", "categorical"), ("values present", "12"), ("missing values", "0"),
+                    ("missing share", "0.0%"), ("distinct values", "2"), ("text length min", "2"),
+                    ("text length max", "2"), ("text length mean", "2"), ("top 1: DE", "7"), ("top 2: FR", "5")]
+    rows = column_statistics_rows({"name": "year", "type": "numeric", "distinct": 12, "distinct_exact": True,
+                                   "mean": 1979.5, "min": 1952, "max": 2007, "quantiles": {"0.5": 1979.5},
+                                   "quantiles_exact": False})
+    assert ("distinct values", "12 (exact)") in rows and ("mean", "1979.5") in rows and ("min", "1952") in rows
+    assert ("quantile 0.5", "≈ 1979.5") in rows
+    assert "distinct exact" not in [label for label, _ in rows]
+
+
+def test_the_filter_moves_the_drill_down_off_a_column_it_hides(tips):
+    columns = DatasetPanel(tips).columns_tab
+    columns.select.value = "day"
+    columns.search.value = "ti"  # hides "day": the drill-down moves to the first column shown
+    assert columns.select.value == "tip" and columns.shown == "tip"
+    assert figure_of(columns.figure)["layout"]["title"]["text"] == "tip (numeric)"
+    assert '<div class="dp-title">tip</div>' in columns.details.value
+    columns.select.value = "time"
+    columns.search.value = "t"  # keeps "time": it stays
+    assert columns.select.value == "time" and "time (categorical)" in figure_of(columns.figure)["layout"]["title"]["text"]
+    columns.search.value = "nothing"
+    assert columns.select.value is None and columns.figure.outputs == () and "No column" in columns.details.value
+
+
 def test_a_binary_column_shows_its_byte_lengths(project):
     import pandas as pd
 
@@ -93,6 +124,50 @@ def test_sample_tab_reads_more_rows(tips):
     sample.rows.value = 5
     sample.reload()
     assert sample.table.value.count("<tr>") == 6
+
+
+def test_general_summary_and_sample_read_as_the_sidebar_details(tips):
+    """One visual language (issue #20, item 18): the General tab's summary has the sidebar's
+    fields in its order, as unbordered label/value rows; the title is the name and one status
+    chip with no subtitle repeating the summary; the sample has the sidebar's "#" column."""
+    panel = DatasetPanel(tips)
+    summary = panel.general.summary.value
+    assert 'class="dp-kv"' in summary and "dp-table" not in summary
+    fields = re.findall(r'<th scope="row">([^<]+)</th><td data-field="([^"]+)">([^<]*)</td>', summary)
+    assert [label for label, _, _ in fields] == [
+        "Rows", "Columns", "Size", "Origin", "Source", "Read as", "Created", "Created by", "Missing cells",
+        "Duplicate rows", "Column types"]
+    shown = {key: value for _, key, value in fields}
+    assert (shown["rows"], shown["columns"], shown["origin"], shown["source"]) == ("244", "7", "upload",
+                                                                                  "file tips.csv")
+    assert shown["created_by"] == tips.info.created_by != ""
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", shown["created"])
+    assert panel.header.value.count("dp-badge") == 1 and "dp-muted" not in panel.header.value
+    sample = panel.sample_tab.table.value
+    assert "<thead><tr><th>#</th><th>total_bill</th>" in sample
+    numbers = re.findall(r'<td class="dp-num dp-rownum">(\d+)</td>', sample)
+    assert numbers == [str(i) for i in range(20)]  # from 0, as the sidebar counts
+
+
+def test_the_summary_says_how_the_file_was_read_as_the_sidebar():
+    """The sidebar's `describeFormat` cases (labextension/test/readAs.test.ts)."""
+    assert describe_format({"encoding": "utf-8", "separator": ";", "decimal": ",", "quotechar": '"', "header": True,
+                            "escapechar": None, "skip_lines": 2, "record_delimiter": "\n", "header_rows": 1}) == (
+        'separator “;”, decimal “,”, encoding utf-8, quote “"”, header of 1 line, 2 lines skipped before it')
+    assert describe_format({"separator": "\t", "encoding": "cp1252", "escapechar": "\\", "header": True,
+                            "header_rows": 2, "record_delimiter": "\r\n"}) == (
+        "separator “\\t”, encoding cp1252, escape “\\”, header of 2 lines, line ends “\\r\\n”")
+    assert describe_format({"separator": ",", "header": False}) == "separator “,”, no header"
+    assert describe_format(None) is None and describe_format({}) is None
+
+
+def test_import_warnings_are_listed_under_their_heading(project, tmp_path: Path):
+    path = tmp_path / "rag.csv"
+    path.write_text("a,b,c\n" + "1,2,3\n" * 20 + "4,5,6,7\n")
+    panel = DatasetPanel(project.datasets.import_file(path, name="rag").wait(timeout=60))
+    summary = panel.general.summary.value
+    assert '<div class="dp-warnings"><h4>Import warnings</h4><ul><li>' in summary
+    assert "1 row set aside: lines 22 (4 fields, expected 3)" in summary
 
 
 def test_panel_follows_an_import_until_ready(project, tmp_path: Path):

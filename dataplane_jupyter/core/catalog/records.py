@@ -132,6 +132,13 @@ def find(engine: sa.Engine, query: sa.Select, table: sa.Table, project: Any, key
     raise NotFound(f"No {what.lower()} named {key!r} in project {project.name!r}.")
 
 
+def set_fields(engine: sa.Engine, table: sa.Table, record_id: str, **values: Any) -> None:
+    """Write fields of a record as a job moves it along (status, progress, results): no rights or
+    name checks, for the core's own bookkeeping."""
+    with engine.begin() as connection:
+        connection.execute(table.update().where(table.c.id == record_id).values(**values))
+
+
 def delete(engine: sa.Engine, table: sa.Table, record_id: str) -> None:
     """Remove one record."""
     with engine.begin() as connection:
@@ -197,6 +204,17 @@ class RecordWithJob(Record[J]):
             return self if self._done(self.info) else None
 
         return self.catalog.jobs.wait_until(done, timeout=timeout, poll=poll, waiting=self._waiting)
+
+
+class RunRecord(RecordWithJob[J]):
+    """A run found by its id in a project (an export run, a pipeline run): read now unless the
+    caller already holds its description."""
+
+    def __init__(self, project: "Project", run_id: str, info: J | None = None) -> None:
+        self.project = project
+        self.catalog = project.catalog
+        self.id = run_id
+        self._info = info if info is not None else self._load()
 
 
 class ImportedRecord(RecordWithJob[J]):

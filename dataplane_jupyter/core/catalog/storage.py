@@ -6,6 +6,8 @@ import posixpath
 from typing import IO, Any
 
 import fsspec
+import pyarrow as pa
+import pyarrow.fs as pafs
 from fsspec.core import url_to_fs
 from fsspec.implementations.local import LocalFileSystem
 
@@ -36,6 +38,18 @@ class Storage:
             self.fs.makedirs(posixpath.dirname(full), exist_ok=True)
         return self.fs.open(full, mode)
 
+    def open_arrow(self, relative: str) -> pa.NativeFile:
+        """A stored file opened for reading by Arrow (Parquet): on local storage a native Arrow
+        file, so that Arrow's IO threads never call into Python file objects (those calls, still
+        parked when the interpreter exits, aborted the process); elsewhere the fsspec file."""
+        return self.arrow_filesystem().open_input_file(self.path(relative))
+
+    def arrow_filesystem(self) -> pafs.FileSystem:
+        """The storage as an Arrow filesystem: Arrow's own for local folders, fsspec's wrapped else."""
+        if isinstance(self.fs, LocalFileSystem):
+            return pafs.LocalFileSystem()
+        return pafs.PyFileSystem(pafs.FSSpecHandler(self.fs))
+
     def writable_path(self, *parts: str) -> str:
         """The full path of a file about to be written; its folder is created."""
         full = self.path(*parts)
@@ -63,9 +77,11 @@ class Storage:
 
 
 def remove_staged_source(params: dict[str, Any]) -> None:
-    """Delete an import job's staged file (``params["location"]``) when the job owns it
-    (``params["delete_source"]``): dataset and image-folder imports alike."""
+    """Delete an import job's staged files (``params["location"]``, or each of
+    ``params["locations"]``) when the job owns them (``params["delete_source"]``): dataset,
+    npy-files and image-folder imports alike."""
     if params.get("delete_source"):
-        fs, path = url_to_fs(params["location"])
-        if fs.exists(path):
-            fs.rm(path)
+        for location in params.get("locations") or [params["location"]]:
+            fs, path = url_to_fs(location)
+            if fs.exists(path):
+                fs.rm(path)

@@ -21,13 +21,13 @@ from dataplane_jupyter.core.connectors.base import (
     DestinationExists,
     Field,
     FileFormat,
-    SourceFailure,
     WriteMode,
     WriteResult,
     check_file_format,
     check_mode,
     from_source,
     redact,
+    reraise_write_failure,
     stamped,
 )
 from dataplane_jupyter.core.datasets.csv_cells import csv_batch, csv_schema
@@ -129,13 +129,9 @@ class FileConnector(ConnectorKind):
                 if fs.exists(path):
                     fs.rm(path)
                 fs.mv(staging, path)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - cleaned up, then re-raised by reraise_write_failure
             _remove_quietly(fs, staging)
-            if isinstance(exc, SourceFailure):
-                raise exc.error from None
-            if isinstance(exc, DataplaneError) or not isinstance(exc, Exception):
-                raise
-            raise self._safe(exc, config, secrets, target, writing=True) from None
+            reraise_write_failure(exc, lambda error: self._safe(error, config, secrets, target, writing=True))
         return WriteResult(self.location(config, path), rows)
 
     def remove(self, config: Mapping[str, Any], secrets: Mapping[str, Any], locator: Mapping[str, Any]) -> None:

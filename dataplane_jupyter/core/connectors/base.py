@@ -16,7 +16,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO, ClassVar, Literal, TypeVar, cast
+from typing import Any, BinaryIO, ClassVar, Literal, NoReturn, TypeVar, cast
 
 import pyarrow as pa
 
@@ -351,6 +351,16 @@ class SourceFailure(Exception):
     def __init__(self, error: Exception) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def reraise_write_failure(exc: BaseException, explain: Callable[[Exception], BaseException]) -> NoReturn:
+    """After a writer cleaned up: the caller's own failure (from its batches) as it was, ours and
+    interruptions unchanged, the remote system's explained by `explain`."""
+    if isinstance(exc, SourceFailure):
+        raise exc.error from None
+    if isinstance(exc, DataplaneError) or not isinstance(exc, Exception):
+        raise exc
+    raise explain(exc) from None
 
 
 def from_source(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:

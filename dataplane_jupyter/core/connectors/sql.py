@@ -29,7 +29,6 @@ from dataplane_jupyter.core.connectors.base import (
     Field,
     FileFormat,
     MissingDependency,
-    SourceFailure,
     SourceShape,
     WriteMode,
     WriteResult,
@@ -38,6 +37,7 @@ from dataplane_jupyter.core.connectors.base import (
     network_error,
     probe,
     redact,
+    reraise_write_failure,
     stamped,
 )
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput, UpstreamError
@@ -256,13 +256,9 @@ class SQLConnector(ConnectorKind):
                     self._refuse_existing(conn, owner, final, mode, address, target)
                     raise
                 conn.commit()
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - cleaned up, then re-raised by reraise_write_failure
             _drop_quietly(engine, staging)
-            if isinstance(exc, SourceFailure):
-                raise exc.error from None
-            if isinstance(exc, DataplaneError) or not isinstance(exc, Exception):
-                raise
-            raise self.explain(exc, address, config, secrets, target, CONNECT_TIMEOUT) from None
+            reraise_write_failure(exc, lambda error: self.explain(error, address, config, secrets, target, CONNECT_TIMEOUT))
         finally:
             engine.dispose()
         url = engine.url.set(username=None, password=None, query={}).render_as_string(hide_password=True)

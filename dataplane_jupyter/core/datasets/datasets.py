@@ -21,9 +21,15 @@ from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.embeddings.embeddings import load_embeddings, neighbors, start_embeddings
 from dataplane_jupyter.core.errors import InvalidChoice, InvalidInput, InvalidState, NotFound
 from dataplane_jupyter.core.exports.runs import ExportRun, dataset_exports, start_export
+from dataplane_jupyter.core.images.columns import DatasetColumn
+from dataplane_jupyter.core.images.npy_files import check_files, start_npy_files_import
+from dataplane_jupyter.core.images.previews import image_preview, tensor_view
 from dataplane_jupyter.core.ingest.careful import ON_BAD_ROWS
 from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, read_rejected
 from dataplane_jupyter.core.models import STATUS_LABELS, DatasetLineage, DatasetOrigin, DatasetStatus, DescribeDataset
+from dataplane_jupyter.core.pipelines.lineage import dataset_lineage
+
+from .import_retry import remove_kept_upload, retry_import
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
@@ -102,8 +108,9 @@ def _describe(row: sa.Row) -> DescribeDataset:
     return DescribeDataset.model_validate(values)
 
 
-class Datasets:
-    """The datasets of one project: `project.datasets["sales"]`, `.list(...)`, `.import_file(...)`."""
+class Datasets(records.Collection["Dataset"]):
+    """The datasets of one project: `project.datasets["sales"]`, `.list(...)`, `.import_file(...)`;
+    `in` and `len()` ask the catalog directly (a project can hold many datasets)."""
 
     def __init__(self, project: "Project") -> None:
         self.project = project
@@ -142,9 +149,6 @@ class Datasets:
         except NotFound:
             return False
         return True
-
-    def __iter__(self) -> Iterator["Dataset"]:
-        return iter(self.list())
 
     def __len__(self) -> int:
         with self.catalog.engine.connect() as connection:
@@ -228,7 +232,6 @@ class Datasets:
         after it); every file must hold the same number of examples (first dimension). Returns at
         once, like `import_file`."""
         self.project.require("editor", "import a dataset")
-        from dataplane_jupyter.core.images.npy_files import check_files, start_npy_files_import
 
         locations = [_location(source, "sources") for source in sources]
         check_files(locations)
@@ -305,7 +308,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         """Where the dataset comes from when a pipeline run made it (a DatasetLineage: pipeline,
         version, run, step, the steps and input datasets it was computed from, its exports); None
         for a dataset no pipeline made."""
-        from dataplane_jupyter.core.pipelines.lineage import dataset_lineage
 
         return dataset_lineage(self.catalog, self._info.project_id, self._info.id)
 
@@ -365,13 +367,13 @@ class Dataset(ImportedRecord[DescribeDataset]):
         path = f"{self._folder}/{REJECTED_FILE}"
         if not self.catalog.storage.exists(path):
             return read_rejected(None)
-        with self.catalog.storage.open(path) as stream:
+        with self.catalog.storage.open_arrow(path) as stream:
             return read_rejected(stream, offset=offset, limit=limit)
 
     def to_arrow(self) -> pa.Table:
         """The whole dataset as an Arrow table."""
         self._require_data()
-        with self.catalog.storage.open(self._data_path) as stream:
+        with self.catalog.storage.open_arrow(self._data_path) as stream:
             return pq.read_table(stream)
 
     def to_pandas(self) -> pd.DataFrame:
@@ -381,7 +383,7 @@ class Dataset(ImportedRecord[DescribeDataset]):
     def sample(self, n: int = 20) -> pd.DataFrame:
         """The first `n` rows, without reading the rest of the file."""
         self._require_data()
-        with self.catalog.storage.open(self._data_path) as stream:
+        with self.catalog.storage.open_arrow(self._data_path) as stream:
             batches = pq.ParquetFile(stream).iter_batches(batch_size=max(1, n))
             first = next(batches, None)
         return (first.to_pandas() if first is not None else self.to_pandas()).head(n)
@@ -392,7 +394,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         tensor or numeric column (see `to_numpy`; options: version, connector, max_parallel,
         timeout, threads). Without: the rows in Arrow record batches of `batch_rows` (bounded memory)."""
         if isinstance(column, str):
-            from dataplane_jupyter.core.images.columns import DatasetColumn
 
             self._require_data()
             return DatasetColumn(self, column).iter_arrays(batch_size or 256, **options)
@@ -400,7 +401,7 @@ class Dataset(ImportedRecord[DescribeDataset]):
 
     def _record_batches(self, batch_rows: int) -> Iterator[pa.RecordBatch]:
         self._require_data()
-        with self.catalog.storage.open(self._data_path) as stream:
+        with self.catalog.storage.open_arrow(self._data_path) as stream:
             yield from pq.ParquetFile(stream).iter_batches(batch_size=batch_rows)
 
     def to_numpy(self, column: str, **options: Any) -> Any:
@@ -408,7 +409,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         options (decoded in parallel; missing or unusable images are zeros, counted in an
         `ImageFillWarning`), tensors N×…, numbers N. Options: version (of the feature options),
         connector (for gs:// / s3:// URLs), max_parallel, timeout (per image, seconds), threads."""
-        from dataplane_jupyter.core.images.columns import DatasetColumn
 
         self._require_data()
         return DatasetColumn(self, column).to_numpy(**options)
@@ -416,7 +416,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
     def feature_options(self, column: str) -> Any:
         """The Transformation / Color mode of an image column: the latest version set, else the
         defaults chosen from its statistics (`is_default`, `reasons`)."""
-        from dataplane_jupyter.core.images.columns import DatasetColumn
 
         self._require_data()
         return DatasetColumn(self, column).options()
@@ -426,7 +425,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         """Store a new version of an image column's options (resize / crop / pad / none, W×H,
         grayscale / rgb / rgba, pad fill); nothing else is recomputed."""
         self.project.require("editor", "change feature options")
-        from dataplane_jupyter.core.images.columns import DatasetColumn
 
         self._require_data()
         return DatasetColumn(self, column).set_options(transformation=transformation, size=size,
@@ -434,8 +432,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
 
     def preview_images(self, column: str, rows: int = 6, offset: int = 0, **options: Any) -> Any:
         """Original vs transformed thumbnails of a few rows (options given here are tried, not saved)."""
-        from dataplane_jupyter.core.images.columns import DatasetColumn
-        from dataplane_jupyter.core.images.previews import image_preview
 
         self._require_data()
         found = DatasetColumn(self, column)
@@ -443,15 +439,12 @@ class Dataset(ImportedRecord[DescribeDataset]):
 
     def tensor_view(self, column: str, row: int = 0, index: list[int] | None = None) -> Any:
         """One row of a tensor column drawn by its dimensions, with per-position mean and spread."""
-        from dataplane_jupyter.core.images.columns import DatasetColumn
-        from dataplane_jupyter.core.images.previews import tensor_view
 
         self._require_data()
         return tensor_view(DatasetColumn(self, column), row=row, index=index)
 
     def feature_options_history(self, column: str) -> list[Any]:
         """Every version of an image column's options, oldest first."""
-        from dataplane_jupyter.core.images.columns import DatasetColumn
 
         self._require_data()
         return DatasetColumn(self, column).history()
@@ -514,7 +507,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         encoding, quotechar, header); those not given keep what the failed attempt used.
         Returns at once, like `import_file`; `.wait()` follows it."""
         self.project.require("editor", "retry an import")
-        from .import_retry import retry_import
 
         retried = retry_import(self, **options)
         self._info = retried._info
@@ -524,7 +516,6 @@ class Dataset(ImportedRecord[DescribeDataset]):
         """Remove the dataset and our stored files; sources are never touched. Its running
         import, statistics or embeddings job is cancelled first."""
         self.project.require("editor", "delete a dataset")
-        from .import_retry import remove_kept_upload
 
         info = self.info
         remove_kept_upload(self)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import fsspec
 
 from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.datasets.imports import start_datasource_import, start_file_import
 from dataplane_jupyter.core.errors import InvalidInput, InvalidState
 from dataplane_jupyter.core.models import DatasetStatus
 
@@ -67,7 +68,6 @@ def options_for_retry(ds: "Dataset") -> dict[str, Any]:
 
 def retry_import(ds: "Dataset", **options: Any) -> "Dataset":
     """Import the failed dataset again from its source, changing the given options."""
-    from dataplane_jupyter.core.datasets.imports import start_datasource_import, start_file_import
 
     allowed = retry_options(ds.project.datasets)
     for key in options:

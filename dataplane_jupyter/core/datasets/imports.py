@@ -21,13 +21,20 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.archives import open_bounded
-from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.catalog.storage import remove_staged_source
+from dataplane_jupyter.core.datasets.media_columns import type_media_columns
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
+from dataplane_jupyter.core.datasets.zip_import import file_kind, run_media_import
 from dataplane_jupyter.core.errors import UpstreamError
+from dataplane_jupyter.core.ingest import META_TYPES, CsvOptions, csv_to_parquet, detect_csv_format
+from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, write_rejected
 from dataplane_jupyter.core.jobs.runner import JobContext
 from dataplane_jupyter.core.jobs.store import Job
 from dataplane_jupyter.core.models import DatasetStatus
+from dataplane_jupyter.core.stats import first_figures
+from dataplane_jupyter.core.stats.accumulate import StatsAccumulator
+from dataplane_jupyter.core.stats.spread import dataset_statistics
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.catalog import Catalog
@@ -36,23 +43,23 @@ if TYPE_CHECKING:
 COPY_SHARE = 0.6  # share of the progress bar given to copying; statistics take the rest
 
 
-def _set(catalog: "Catalog", dataset_id: str, **values: Any) -> None:
-    with catalog.engine.begin() as connection:
-        connection.execute(
-            schema.datasets.update().where(schema.datasets.c.id == dataset_id).values(**values)
-        )
+def set_dataset(catalog: "Catalog", dataset_id: str, **values: Any) -> None:
+    """Write fields of a dataset record as its import moves along."""
+    records.set_fields(catalog.engine, schema.datasets, dataset_id, **values)
 
 
-def _start(project: "Project", dataset_id: str, kind: str, function: str, params: dict[str, Any]) -> Job:
+def start_import_job(project: "Project", dataset_id: str, kind: str, function: str, params: dict[str, Any],
+                     *, on_end: str = f"{__name__}:on_import_end") -> Job:
+    """Start the job (`function`, "module:name") that fills the dataset, and link the two."""
     job = project.catalog.jobs.start(
         kind,
         function,
-        on_end=f"{__name__}:on_import_end",
+        on_end=on_end,
         project_id=project.id,
         target=("dataset", dataset_id),
         params={"dataset_id": dataset_id, "project_id": project.id, **params},
     )
-    _set(project.catalog, dataset_id, job_id=job.id)
+    set_dataset(project.catalog, dataset_id, job_id=job.id)
     return job
 
 
@@ -60,7 +67,7 @@ def start_file_import(
     project: "Project", dataset_id: str, location: str, options: dict[str, Any], *, delete_source: bool
 ) -> Job:
     """Start the job that turns a CSV file into the dataset's Parquet file and statistics."""
-    return _start(
+    return start_import_job(
         project,
         dataset_id,
         "dataset.import",
@@ -71,14 +78,14 @@ def start_file_import(
 
 def start_datasource_import(project: "Project", dataset_id: str, datasource_id: str) -> Job:
     """Start the job that copies a datasource (table or remote file) into the dataset."""
-    return _start(
+    return start_import_job(
         project, dataset_id, "dataset.import", f"{__name__}:run_datasource_import", {"datasource_id": datasource_id}
     )
 
 
 def start_statistics(project: "Project", dataset_id: str, rows: int, arrow_schema: pa.Schema) -> Job:
     """Mark an already stored dataset copied and start computing its statistics."""
-    _set(
+    set_dataset(
         project.catalog,
         dataset_id,
         status=DatasetStatus.COMPUTING_STATISTICS.value,
@@ -86,7 +93,7 @@ def start_statistics(project: "Project", dataset_id: str, rows: int, arrow_schem
         n_columns=len(arrow_schema),
         schema=[{"name": f.name, "type": str(f.type)} for f in arrow_schema],
     )
-    return _start(project, dataset_id, "dataset.statistics", f"{__name__}:run_statistics", {})
+    return start_import_job(project, dataset_id, "dataset.statistics", f"{__name__}:run_statistics", {})
 
 
 class DatasetImport:
@@ -117,7 +124,6 @@ class DatasetImport:
               metadata: dict[bytes, bytes] | None = None, what: str = "") -> tuple[int, pa.Schema]:
         """Write the reader's batches as the dataset's Parquet file (zstd), the column types
         in its metadata; returns (rows, schema)."""
-        from dataplane_jupyter.core.ingest import META_TYPES
 
         named = {k: v for k, v in types.items() if v}
         meta = {**({META_TYPES.encode(): json.dumps(named).encode()} if named else {}), **(metadata or {})}
@@ -140,7 +146,7 @@ class DatasetImport:
             values["warnings"] = warnings
         if source:
             values["source"] = {**self.source, **source}
-        _set(self.catalog, self.dataset_id, **values)
+        set_dataset(self.catalog, self.dataset_id, **values)
 
     def finish(self, accumulated: Any = None) -> dict[str, Any]:
         """Statistics of the stored data (first figures at once, then the full set); ready.
@@ -161,7 +167,6 @@ class DatasetImport:
 
 def run_file_import(ctx: JobContext) -> dict[str, Any]:
     """Job: detect the kind (zip, npy or CSV), read it into Parquet, then compute statistics."""
-    from dataplane_jupyter.core.datasets.zip_import import file_kind, run_media_import
 
     target = DatasetImport(ctx)
     location = ctx.params["location"]
@@ -177,7 +182,6 @@ def run_file_import(ctx: JobContext) -> dict[str, Any]:
 
 
 def _import_csv_stream(target: DatasetImport, stream: BinaryIO, *, source: str, media: Any = None) -> dict[str, Any]:
-    from dataplane_jupyter.core.ingest import CsvOptions, detect_csv_format
 
     catalog, params = target.catalog, target.params
     destination = catalog.storage.writable_path(target.folder, DATA_FILE)
@@ -210,7 +214,6 @@ class _StatisticsSink:
         self._error: BaseException | None = None
 
     def start(self, schema: pa.Schema, types: Mapping[str, str]) -> None:
-        from dataplane_jupyter.core.stats.accumulate import StatsAccumulator
 
         self.close()
         self.accumulator = StatsAccumulator(schema, dict(types))
@@ -254,9 +257,6 @@ class _StatisticsSink:
 
 def _read_csv(target: DatasetImport, stream: BinaryIO, fmt: Any, destination: str, sink: _StatisticsSink, *,
               total: Any, source: str, media: Any, on_bad_rows: Any) -> dict[str, Any]:
-    from dataplane_jupyter.core.datasets.media_columns import type_media_columns
-    from dataplane_jupyter.core.ingest import csv_to_parquet
-    from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, write_rejected
 
     ctx, catalog = target.ctx, target.catalog
     result = csv_to_parquet(
@@ -324,8 +324,6 @@ def run_statistics(ctx: JobContext) -> dict[str, Any]:
 
 
 def _compute_statistics(ctx: JobContext, accumulated: Any = None) -> dict[str, Any]:
-    from dataplane_jupyter.core.stats import first_figures
-    from dataplane_jupyter.core.stats.spread import dataset_statistics
 
     catalog, params = ctx.catalog, ctx.params
     dataset_id = params["dataset_id"]
@@ -346,7 +344,7 @@ def _compute_statistics(ctx: JobContext, accumulated: Any = None) -> dict[str, A
             accumulated.close()
         progress(1.0, "statistics ready")
     _store_statistics(catalog, dataset_id, {**payload, "partial": False})
-    _set(catalog, dataset_id, status=DatasetStatus.READY.value, size_bytes=catalog.storage.size(folder), error=None)
+    set_dataset(catalog, dataset_id, status=DatasetStatus.READY.value, size_bytes=catalog.storage.size(folder), error=None)
     return {"rows": payload["summary"]["rows"], "columns": payload["summary"]["columns"], **spread}
 
 
@@ -375,7 +373,7 @@ def on_import_end(catalog: "Catalog", job: Job) -> None:
             )
         )
     # a staged upload stays for `Dataset.retry` (datasets/import_retry.py); deleting the dataset removes it
-    _set(  # the data is gone: so are its row count, width, size and schema
+    set_dataset(  # the data is gone: so are its row count, width, size and schema
         catalog, params["dataset_id"], status=DatasetStatus.FAILED.value, error=job.error,
         rows=None, n_columns=None, size_bytes=None, schema=[],
     )

@@ -77,7 +77,7 @@ def type_media_columns(
     destination: str, result: IngestResult, fs: fsspec.AbstractFileSystem, *, source: str, media: ZipMedia | None = None
 ) -> IngestResult:
     """Find image/tensor columns in the freshly written dataset file and retype them in place."""
-    file = pq.ParquetFile(fs.open(destination, "rb"))
+    file = pq.ParquetFile(destination, filesystem=fs)  # Arrow's own file on local storage
     found: dict[str, tuple[str, dict[str, str | None]]] = {}
     for column in result.columns:
         if column.type not in ("categorical", "text"):

@@ -63,5 +63,5 @@ def _take_from_group(
 @contextmanager
 def open_parquet(dataset: "Dataset") -> Iterator[pq.ParquetFile]:
     """The dataset's Parquet file, open for reading (footer and row groups on demand)."""
-    with dataset.catalog.storage.open(f"{dataset._folder}/{DATA_FILE}") as stream:
+    with dataset.catalog.storage.open_arrow(f"{dataset._folder}/{DATA_FILE}") as stream:
         yield pq.ParquetFile(stream)

@@ -59,7 +59,7 @@ def run_media_import(target: "DatasetImport", kind: str) -> dict[str, Any]:
     source = target.source["file"]
     target.progress(0.0, f"Reading {source}", force=True)
     with fsspec.open(target.params["location"], "rb") as stream:
-        result = _import_zip(target, stream, source) if kind == "zip" else _import_npy_files(target, [(source, stream)], source)
+        result = _import_zip(target, stream, source) if kind == "zip" else import_npy_files(target, [(source, stream)], source)
     target.remove_source()
     return result
 
@@ -143,7 +143,7 @@ def _import_zip_npy(ctx: "DatasetImport", archive: SafeZip, arrays: list[str], s
             local.seek(0)
             opened.append((f"{source}: {name}", local))
         try:
-            return _import_npy_files(ctx, opened, source)
+            return import_npy_files(ctx, opened, source)
         finally:
             for _, local in opened:
                 local.close()
@@ -159,7 +159,7 @@ def feature_name(label: str, taken: set[str]) -> str:
     return name
 
 
-def _import_npy_files(ctx: "DatasetImport", files: Sequence[tuple[str, IO[bytes]]], source: str) -> dict[str, Any]:
+def import_npy_files(ctx: "DatasetImport", files: Sequence[tuple[str, IO[bytes]]], source: str) -> dict[str, Any]:
     headers: list[tuple[str, IO[bytes], NpyHeader]] = [(label, f, checked_header(f, label)) for label, f in files]
     for label, _, header in headers:
         if not header.shape:

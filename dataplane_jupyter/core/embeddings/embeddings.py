@@ -267,7 +267,7 @@ def _require_ready(dataset: "Dataset") -> EmbeddingsRecord:
 def load_embeddings(dataset: "Dataset") -> pd.DataFrame:
     """One row per embedded dataset row: `row` (its index in the dataset), `x`, `y`, `z`."""
     _require_ready(dataset)
-    with dataset.catalog.storage.open(f"{dataset._folder}/{POINTS_FILE}") as stream:
+    with dataset.catalog.storage.open_arrow(f"{dataset._folder}/{POINTS_FILE}") as stream:
         return pq.read_table(stream).to_pandas()
 
 

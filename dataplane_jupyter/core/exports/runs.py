@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
-from dataplane_jupyter.core.catalog.records import RecordWithJob
+from dataplane_jupyter.core.catalog.records import RunRecord
 from dataplane_jupyter.core.connectors.base import DestinationExists, WriteResult
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound
@@ -54,17 +54,11 @@ def describe_run(row: sa.Row) -> DescribeExportRun:
     return DescribeExportRun.model_validate(values)
 
 
-class ExportRun(RecordWithJob[DescribeExportRun]):
+class ExportRun(RunRecord[DescribeExportRun]):
     """A handle on one export: `.status`, `.location`, `.rows`, `.error`, `.duration`, `.wait()`,
     `.cancel()` (`describe()` is the snapshot read last, without a query)."""
 
     _noun = "Export"
-
-    def __init__(self, project: "Project", run_id: str, info: DescribeExportRun | None = None) -> None:
-        self.project = project
-        self.catalog = project.catalog
-        self.id = run_id
-        self._info = info if info is not None else self._load()
 
     def _load(self) -> DescribeExportRun:
         query = run_query().where(schema.export_runs.c.id == self.id, schema.exporters.c.project_id == self.project.id)
@@ -143,7 +137,7 @@ def start_export(project: "Project", dataset: "Dataset", exporter_id: str) -> Ex
 
 
 def _dataset_schema(catalog: "Catalog", project_id: str, dataset_id: str) -> pa.Schema:
-    with catalog.storage.open(f"{dataset_folder(project_id, dataset_id)}/{DATA_FILE}") as stream:
+    with catalog.storage.open_arrow(f"{dataset_folder(project_id, dataset_id)}/{DATA_FILE}") as stream:
         return pq.ParquetFile(stream).schema_arrow
 
 

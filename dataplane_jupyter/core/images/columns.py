@@ -22,6 +22,7 @@ from dataplane_jupyter.core.errors import InvalidInput, NotFound
 from . import features as f
 from .remote import RemoteImages
 from .tensors import Fills, ImageDecoder, common_shape, inline_batch, npy_batch, rebatch, workers
+from .transform import Unusable, open_image
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.datasets.datasets import Dataset
@@ -213,7 +214,7 @@ class DatasetColumn(Column):
         for entry in self.dataset.statistics()["columns"]:
             if entry["name"] == self.name:
                 return entry
-        raise NotFound(f"Dataset {self.dataset._info.name!r} has no column {self.name!r}.")
+        raise NotFound(f"Dataset {self.dataset.info.name!r} has no column {self.name!r}.")
 
     def kind(self) -> str:
         return str(self._entry.get("type") or "")
@@ -222,7 +223,7 @@ class DatasetColumn(Column):
         return int(self.dataset.info.rows or 0)
 
     def _file(self) -> pq.ParquetFile:
-        return pq.ParquetFile(self.project.catalog.storage.open(self.dataset._data_path))
+        return pq.ParquetFile(self.project.catalog.storage.open_arrow(self.dataset._data_path))
 
     def value_batches(self, size: int) -> Iterator[pa.Array]:
         file = self._file()
@@ -241,7 +242,6 @@ class DatasetColumn(Column):
 
     def _sample(self) -> f.Found | None:
         """Sizes and modes of a few images, read now (statistics without sizes, bucket URLs)."""
-        from .transform import Unusable, open_image
 
         values = []
         for chunk in self.value_batches(SAMPLE_LOCAL):

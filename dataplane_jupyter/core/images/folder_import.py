@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dataplane_jupyter.core.archives import IMAGE_SUFFIXES, SafeZip, free_bytes, suffix
-from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.catalog.storage import remove_staged_source
 from dataplane_jupyter.core.errors import InvalidInput
 from dataplane_jupyter.core.images.folders import IMAGES, MANIFEST, THUMBNAILS, image_folder_path
@@ -33,10 +33,7 @@ LISTED = 20  # file names quoted in a warning before "and N more"
 
 
 def _set(catalog: "Catalog", folder_id: str, **values: Any) -> None:
-    with catalog.engine.begin() as connection:
-        connection.execute(
-            schema.image_folders.update().where(schema.image_folders.c.id == folder_id).values(**values)
-        )
+    records.set_fields(catalog.engine, schema.image_folders, folder_id, **values)
 
 
 @contextmanager

@@ -21,12 +21,14 @@ import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.errors import InvalidInput, InvalidState, NotFound
+from dataplane_jupyter.core.images.columns import FolderColumn
 from dataplane_jupyter.core.images.models import (
     IMAGE_FOLDER_LABELS,
     DescribeImage,
     DescribeImageFolder,
     ImageFolderStatus,
 )
+from dataplane_jupyter.core.images.previews import image_preview
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
@@ -175,7 +177,7 @@ class ImageFolder(records.ImportedRecord[DescribeImageFolder]):
     def images(self, category: str | None = None, *, offset: int = 0, limit: int | None = None) -> list[DescribeImage]:
         """The stored images (path, category, format, size, mode), in archive order."""
         self._require_ready()
-        with self.catalog.storage.open(f"{self._folder}/{MANIFEST}") as stream:
+        with self.catalog.storage.open_arrow(f"{self._folder}/{MANIFEST}") as stream:
             rows = pq.read_table(stream).to_pylist()
         if category is not None:
             rows = [r for r in rows if r["category"] == category]
@@ -244,7 +246,6 @@ class ImageFolder(records.ImportedRecord[DescribeImageFolder]):
 
     def feature_options(self) -> Any:
         """The Transformation / Color mode of the folder's images (latest version, else defaults)."""
-        from dataplane_jupyter.core.images.columns import FolderColumn
 
         return FolderColumn(self).options()
 
@@ -252,27 +253,22 @@ class ImageFolder(records.ImportedRecord[DescribeImageFolder]):
                             color_mode: str | None = None, fill: str | None = None) -> Any:
         """Store a new version of the folder's feature options; nothing else is recomputed."""
         self.project.require("editor", "change feature options")
-        from dataplane_jupyter.core.images.columns import FolderColumn
 
         return FolderColumn(self).set_options(transformation=transformation, size=size, color_mode=color_mode, fill=fill)
 
     def preview_images(self, rows: int = 6, offset: int = 0, **options: Any) -> Any:
         """Original vs transformed thumbnails of a few images (options given here are tried, not saved)."""
-        from dataplane_jupyter.core.images.columns import FolderColumn
-        from dataplane_jupyter.core.images.previews import image_preview
 
         found = FolderColumn(self)
         return image_preview(found, rows=rows, offset=offset, options=found.trial(**options))
 
     def to_numpy(self, **options: Any) -> Any:
         """Every image as float32 N×H×W×C in [0, 1], in manifest order (see `Dataset.to_numpy`)."""
-        from dataplane_jupyter.core.images.columns import FolderColumn
 
         return FolderColumn(self).to_numpy(**options)
 
     def iter_batches(self, batch_size: int = 256, **options: Any) -> Any:
         """The images as float32 arrays of `batch_size` examples, in manifest order."""
-        from dataplane_jupyter.core.images.columns import FolderColumn
 
         return FolderColumn(self).iter_arrays(batch_size, **options)
 

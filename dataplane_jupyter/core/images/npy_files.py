@@ -3,7 +3,7 @@ can upload several npy files"): one feature per file, named after it, all with t
 of examples along the first dimension (a mismatch is refused naming both files and sizes).
 
 A separate entry point into the import job; reading the arrays is the npy import's own
-(`zip_import._import_npy_files`, as for a zip holding only .npy files).
+(`zip_import.import_npy_files`, as for a zip holding only .npy files).
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import fsspec
 
+from dataplane_jupyter.core.catalog.storage import remove_staged_source
+from dataplane_jupyter.core.datasets.imports import DatasetImport, on_import_end, start_import_job
 from dataplane_jupyter.core.datasets.npy import MAGIC
+from dataplane_jupyter.core.datasets.zip_import import import_npy_files
 from dataplane_jupyter.core.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -28,22 +31,16 @@ MAX_FILES = 100
 def start_npy_files_import(project: "Project", dataset_id: str, locations: list[str], file_names: list[str],
                            *, delete_source: bool) -> "Job":
     """Start the dataset import job over several .npy files."""
-    from dataplane_jupyter.core.datasets.imports import _set
 
-    job = project.catalog.jobs.start(
-        "dataset.import", f"{__name__}:run_npy_files_import", on_end=f"{__name__}:on_npy_files_import_end",
-        project_id=project.id, target=("dataset", dataset_id),
-        params={"dataset_id": dataset_id, "project_id": project.id, "locations": locations,
-                "files": file_names, "delete_source": delete_source},
+    return start_import_job(
+        project, dataset_id, "dataset.import", f"{__name__}:run_npy_files_import",
+        {"locations": locations, "files": file_names, "delete_source": delete_source},
+        on_end=f"{__name__}:on_npy_files_import_end",
     )
-    _set(project.catalog, dataset_id, job_id=job.id)
-    return job
 
 
 def run_npy_files_import(ctx: "JobContext") -> dict[str, Any]:
     """Job: check every file is an .npy array, then write one tensor column per file."""
-    from dataplane_jupyter.core.datasets.imports import DatasetImport
-    from dataplane_jupyter.core.datasets.zip_import import _import_npy_files
 
     locations, names = ctx.params["locations"], ctx.params["files"]
     source = " + ".join(names)
@@ -56,25 +53,16 @@ def run_npy_files_import(ctx: "JobContext") -> dict[str, Any]:
                 raise InvalidInput(f"{name} is not an .npy file: several files make one dataset only when each is an .npy array.")
             stream.seek(0)
             opened.append((name, stream))
-        result = _import_npy_files(DatasetImport(ctx), opened, source)
-    _remove_sources(ctx.params)
+        result = import_npy_files(DatasetImport(ctx), opened, source)
+    remove_staged_source(ctx.params)
     return result
-
-
-def _remove_sources(params: dict[str, Any]) -> None:
-    if params.get("delete_source"):
-        for location in params["locations"]:
-            fs, path = fsspec.core.url_to_fs(location)
-            if fs.exists(path):
-                fs.rm(path)
 
 
 def on_npy_files_import_end(catalog: "Catalog", job: "Job") -> None:
     """Failed or cancelled: the dataset is `failed` with the reason; staged uploads are removed."""
-    from dataplane_jupyter.core.datasets.imports import on_import_end
 
     on_import_end(catalog, _without_source(job))
-    _remove_sources(job.params)
+    remove_staged_source(job.params)
 
 
 def _without_source(job: "Job") -> Any:

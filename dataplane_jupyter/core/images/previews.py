@@ -24,6 +24,7 @@ from dataplane_jupyter.core.errors import InvalidInput
 from dataplane_jupyter.core.images.columns import Column
 from dataplane_jupyter.core.images.features import FeatureOptions
 from dataplane_jupyter.core.images.remote import RemoteImages
+from dataplane_jupyter.core.images.tensors import ImageFillWarning
 from dataplane_jupyter.core.images.transform import Unusable, open_image, transformed
 from dataplane_jupyter.core.models import Record
 
@@ -159,7 +160,6 @@ def tensor_view(column: Column, *, row: int = 0, index: list[int] | None = None)
         raise InvalidInput(f"row must be 0 to {total - 1}, not {row}.", field="row")
     import warnings
 
-    from dataplane_jupyter.core.images.tensors import ImageFillWarning
 
     sample, example, seen = [], None, 0
     with warnings.catch_warnings():

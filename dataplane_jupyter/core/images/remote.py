@@ -113,7 +113,7 @@ class RemoteImages:
 
 def _maker(connector: Any, timeout: float) -> Any:
     def make() -> Any:
-        return connector.kind_impl.filesystem(connector.config, connector._secrets(), timeout=timeout)
+        return connector.filesystem(timeout=timeout)
     return make
 
 

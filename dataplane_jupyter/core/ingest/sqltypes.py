@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dataplane_jupyter.core.ingest.values import DATE_FORMATS, MISSING_MARKERS, DateFormat
+from dataplane_jupyter.core.ingest.values import DATE_FORMATS, MISSING_MARKERS, DateFormat, has_utc_offset, matches_format
 
 TEXT_MIN_MEAN_CHARS = 50
 TEXT_MIN_MEAN_WORDS = 4
@@ -158,7 +158,6 @@ def parse_profiles(row: tuple, count: int) -> tuple[int, list[Profile]]:
 
 def candidate_formats(sample_values: list[str], decimal: str) -> list[DateFormat]:
     """Datetime layouts that every sample value fits, most likely first."""
-    from dataplane_jupyter.core.ingest.values import has_utc_offset, matches_format
 
     if not sample_values:
         return []

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from dataplane_jupyter.core.config import Settings
 from dataplane_jupyter.core.errors import DataplaneError
+from dataplane_jupyter.core.jobs.leftovers import remove_leftovers
+from dataplane_jupyter.core.jobs.slots import Slots
 from dataplane_jupyter.core.jobs.store import INTERRUPTED, Job, JobStatus
 
 if TYPE_CHECKING:
@@ -69,7 +71,6 @@ class JobContext:
 
 def run_job(catalog: "Catalog", job_id: str) -> Job:
     """Wait for a free slot (DATAPLANE_MAX_JOBS), then run the job here and record how it ended."""
-    from dataplane_jupyter.core.jobs.slots import Slots
 
     catalog.jobs.store.assign_worker(job_id, os.getpid())
     slots = Slots(catalog)
@@ -128,7 +129,6 @@ def end_job(catalog: "Catalog", job: Job, status: JobStatus, error: str) -> Job:
 def reap_orphans(catalog: "Catalog") -> list[Job]:
     """End every unfinished job whose worker process died (server restart, crash, kill), then
     remove what such workers and aborted uploads left behind."""
-    from dataplane_jupyter.core.jobs.leftovers import remove_leftovers
 
     reaped = []
     for job in catalog.jobs.store.orphans():

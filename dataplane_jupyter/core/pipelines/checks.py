@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from dataplane_jupyter.core.connectors.base import bounded
 from dataplane_jupyter.core.errors import DataplaneError, NotFound
+from dataplane_jupyter.core.limits import duckdb_memory_limit
 
-from .definition import Problem, check_structure, topological
+from .definition import Problem, check_structure, duckdb_message, step_inputs, topological
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
@@ -82,7 +84,6 @@ def _dataset_schema(project: "Project", key: str) -> pa.Schema | None:
 
 
 def _datasource_schema(project: "Project", key: str) -> pa.Schema | None:
-    from dataplane_jupyter.core.connectors.base import bounded
 
     try:
         source = project.datasources[key]
@@ -98,12 +99,10 @@ def _bind(step: dict[str, Any], schemas: dict[str, pa.Schema | None]) -> pa.Sche
     """The result schema of a SQL step if all its inputs' schemas are known; a bind error otherwise."""
     import duckdb
 
-    from .definition import duckdb_message, step_inputs
 
     inputs = step_inputs(step, list(schemas))
     if any(schemas.get(name) is None for name in inputs):
         return None
-    from dataplane_jupyter.core.limits import duckdb_memory_limit
 
     # binds empty tables only; never installs or loads an extension (nothing downloads)
     connection = duckdb.connect(config={"memory_limit": duckdb_memory_limit(), "autoinstall_known_extensions": False,

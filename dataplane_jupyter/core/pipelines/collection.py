@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.errors import InUse, InvalidInput, NotFound
+from dataplane_jupyter.core.pipelines.execute import run_folder
 
 from .checks import check_definition
 from .definition import PipelineInvalid, Problem, consumers, normalise, roles
@@ -177,7 +178,6 @@ class Pipeline:
         active = self.runs(status=list(ACTIVE), limit=1)
         if active:
             raise InUse(f"Pipeline {self.name!r} is running (run {active[0].number}): wait for it or cancel it first.")
-        from dataplane_jupyter.core.pipelines.execute import run_folder
 
         runs = self.runs(limit=100_000)
         schedules = schema.schedules

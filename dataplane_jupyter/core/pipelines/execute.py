@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
+from dataplane_jupyter.core.datasets.imports import on_import_end, run_datasource_import, run_statistics
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.errors import (
     AlreadyExists,
@@ -45,7 +46,10 @@ from dataplane_jupyter.core.errors import (
     InvalidState,
     NotFound,
 )
-from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext
+from dataplane_jupyter.core.exports.runs import on_export_end, run_export
+from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext, resolve
+from dataplane_jupyter.core.jobs.store import JobStatus
+from dataplane_jupyter.core.limits import Limits, env_number
 from dataplane_jupyter.core.models import DatasetOrigin, DatasetStatus
 
 from .definition import as_list, duckdb_message, roles, step_inputs, topological
@@ -271,9 +275,8 @@ STEP_THREADS = 4  # default of DATAPLANE_PIPELINE_STEPS: steps of one run at a t
 def parallel_steps() -> int:
     """How many steps of one run may run at once in its worker (DATAPLANE_PIPELINE_STEPS); they
     share the worker's memory, so each SQL step gets that share of DuckDB's memory limit."""
-    from dataplane_jupyter.core.limits import _env_number
 
-    return int(_env_number("DATAPLANE_PIPELINE_STEPS", STEP_THREADS))
+    return int(env_number("DATAPLANE_PIPELINE_STEPS", STEP_THREADS))
 
 
 def run_steps(run: Run, names: list[str]) -> None:
@@ -549,7 +552,7 @@ class _StepFailed(DataplaneError):
         self.step_message = message
 
 
-def _parquet_rows(path: Path) -> int:
+def parquet_rows(path: Path) -> int:
     return int(pq.ParquetFile(path).metadata.num_rows)
 
 
@@ -593,14 +596,14 @@ def duckdb_connection(run: Run, spill: Path, memory: int) -> Any:
     return connection
 
 
-def _work(run: Run, name: str) -> tuple[str, Path]:
+def work_folder(run: Run, name: str) -> tuple[str, Path]:
     relative = f"{run.folder}/work/{name}.parquet"
     local = run.path(relative)
     local.parent.mkdir(parents=True, exist_ok=True)
     return relative, local
 
 
-def _rows_in(run: Run, name: str, step: dict[str, Any]) -> int | None:
+def rows_in(run: Run, name: str, step: dict[str, Any]) -> int | None:
     counts = [run.rows.get(n) for n in step_inputs(step, list(run.steps))]
     return sum(c for c in counts if c is not None) if counts else None
 
@@ -624,7 +627,6 @@ def _read(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
 
 def _snapshot(run: Run, name: str, key: str, log_: StepLog) -> Outcome:
     """A fresh snapshot of the datasource, stored as a dataset as an import would."""
-    from dataplane_jupyter.core.datasets.imports import on_import_end, run_datasource_import
 
     project = run.project
     source = project.datasources[key]
@@ -678,7 +680,6 @@ def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
 
     inputs = step_inputs(step, list(run.steps))
     relative = _work_result(run, name)
-    from dataplane_jupyter.core.limits import Limits
 
     share = Limits.from_env().duckdb_memory // parallel_steps()  # steps running side by side share the worker
     spill = run.scratch / "duckdb" / name if run.remote else Path(run.catalog.storage.path(f"{run.folder}/duckdb"))
@@ -703,7 +704,7 @@ def _sql(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     finally:
         connection.close()
     rows = _stored_rows(run, relative)
-    return Outcome(relative, rows_in=_rows_in(run, name, step), rows_out=rows, message=f"{rows:,} rows")
+    return Outcome(relative, rows_in=rows_in(run, name, step), rows_out=rows, message=f"{rows:,} rows")
 
 
 @contextlib.contextmanager
@@ -802,7 +803,7 @@ def _python(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
     relative = _work_result(run, name)
     with run.catalog.storage.open(relative, "wb") as stream:
         pq.write_table(table, stream)
-    return Outcome(relative, rows_in=_rows_in(run, name, step), rows_out=table.num_rows,
+    return Outcome(relative, rows_in=rows_in(run, name, step), rows_out=table.num_rows,
                    message=f"{table.num_rows:,} rows, {table.num_columns} columns")
 
 
@@ -812,7 +813,6 @@ NOTEBOOK_RUNNER = "dataplane_jupyter.pipeline_notebooks:run_notebook_step"
 
 def _notebook(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
     """Executed by nbclient, which is Jupyter code: it lives outside the core and is found by name."""
-    from dataplane_jupyter.core.jobs.runner import resolve
 
     return resolve(NOTEBOOK_RUNNER)(run, name, step, log_)
 
@@ -951,8 +951,6 @@ def _predict_batches(run: Run, name: str, step: dict[str, Any], log_: StepLog, m
 
 # -- export -------------------------------------------------------------------------------------
 def _export(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome:
-    from dataplane_jupyter.core.exports.runs import on_export_end, run_export
-    from dataplane_jupyter.core.jobs.store import JobStatus
 
     project = run.project
     exporter = project.exporters[str(step["exporter"])]
@@ -989,7 +987,6 @@ def _export(run: Run, name: str, step: dict[str, Any], log_: StepLog) -> Outcome
 # -- publishing ---------------------------------------------------------------------------------
 def _publish(run: Run, name: str, role: str) -> None:
     """Store a step's result as a dataset (origin pipeline_output or pipeline_intermediate) with statistics."""
-    from dataplane_jupyter.core.datasets.imports import run_statistics
 
     relative = run.results.get(name)
     if not relative:
@@ -1006,7 +1003,7 @@ def _publish(run: Run, name: str, role: str) -> None:
         storage.fs.mv(storage.path(relative), storage.path(target))
     else:  # a dataset read as it is, or a result reused from an earlier run: copy
         storage.fs.copy(storage.path(relative), storage.path(target))
-    with storage.open(target) as stream:  # the footer only, local or remote
+    with storage.open_arrow(target) as stream:  # the footer only, local or remote
         metadata = pq.ParquetFile(stream).metadata
     arrow_schema = metadata.schema.to_arrow_schema()
     with run.catalog.engine.begin() as connection:

@@ -22,10 +22,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
-from dataplane_jupyter.core.catalog.records import RecordWithJob
+from dataplane_jupyter.core.catalog.records import RunRecord
 from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound
+from dataplane_jupyter.core.exports.runs import ACTIVE as EXPORT_ACTIVE
+from dataplane_jupyter.core.exports.runs import on_export_end
+from dataplane_jupyter.core.exports.runs import run_query as export_query
 from dataplane_jupyter.core.jobs.store import Job, JobStatus
 
+from .checks import check_definition
 from .definition import PipelineInvalid, apply_params, topological
 from .models import DescribePipelineRun, DescribeRunStep
 
@@ -90,16 +94,10 @@ def list_runs(project: "Project", query: sa.Select, *, limit: int = 200) -> list
     return [PipelineRun(project, row.id, describe_run(row, steps[row.id])) for row in rows]
 
 
-class PipelineRun(RecordWithJob[DescribePipelineRun]):
+class PipelineRun(RunRecord[DescribePipelineRun]):
     """A handle on one run: `.status`, `.steps`, `.outputs`, `.error`, `.wait()`, `.cancel()`, `.retry()`,
     `.log(step)`, `.notebook(step)`; attributes re-read the catalog (`describe()` is the snapshot
     read last, without a query)."""
-
-    def __init__(self, project: "Project", run_id: str, info: DescribePipelineRun | None = None) -> None:
-        self.project = project
-        self.catalog = project.catalog
-        self.id = run_id
-        self._info = info if info is not None else self._load()
 
     def _load(self) -> DescribePipelineRun:
         query = run_query().where(schema.pipeline_runs.c.id == self.id,
@@ -203,7 +201,6 @@ class PipelineRun(RecordWithJob[DescribePipelineRun]):
 
     def export_runs(self) -> list[Any]:
         """The export runs this run did (through the exporters, so their history shows them too)."""
-        from dataplane_jupyter.core.exports.runs import run_query as export_query
 
         query = export_query().where(schema.export_runs.c.pipeline_run_id == self.id)
         return self.project.exporters.runs(query)
@@ -250,7 +247,6 @@ def start_run(
 ) -> PipelineRun:
     """Record a queued run of the pipeline's current version (with `params` applied) and start its
     job; returns at once. Refused, naming step and field, when the effective steps are not valid."""
-    from .checks import check_definition
 
     project = pipeline.project
     if steps is None:
@@ -313,8 +309,6 @@ def update_step(catalog: "Catalog", run_id: str, name: str, *, only_from: tuple[
 def on_run_end(catalog: "Catalog", job: Job) -> None:
     """A failed or cancelled run job, even one whose worker was killed: the run and its steps say
     so (the running step named), nothing half-published stays, its exports are ended."""
-    from dataplane_jupyter.core.exports.runs import ACTIVE as EXPORT_ACTIVE
-    from dataplane_jupyter.core.exports.runs import on_export_end
 
     run_id = job.params["run_id"]
     cancelled = job.status is JobStatus.CANCELLED

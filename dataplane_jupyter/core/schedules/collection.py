@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.errors import InvalidInput, NotFound
 from dataplane_jupyter.core.models import DescribeSchedule, DescribeScheduleRun, SchedulePreview
-from dataplane_jupyter.core.schedules.targets import target
+from dataplane_jupyter.core.schedules.targets import missing_target, target
 from dataplane_jupyter.core.schedules.timing import Clock, SystemClock, Timing, zone_info
 
 if TYPE_CHECKING:
@@ -236,7 +236,6 @@ class Schedules:
         return preview(cron=cron, timezone=timezone, every=every, at=at, count=count, now=self.clock.now())
 
     def missing_target(self, row: sa.Row) -> str | None:
-        from dataplane_jupyter.core.schedules.targets import missing_target
 
         return missing_target(self.project, row)
 

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.errors import DataplaneError, InvalidInput
 from dataplane_jupyter.core.models import DatasetStatus
+from dataplane_jupyter.core.pipelines.definition import apply_params
+from dataplane_jupyter.core.pipelines.runs import PipelineRun
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.project import Project
@@ -134,7 +136,6 @@ class PipelineTarget(_Target):
 
     def check_params(self, params: dict[str, Any], project: "Project | None" = None,
                      target_id: str | None = None) -> dict[str, Any]:
-        from dataplane_jupyter.core.pipelines.definition import apply_params
 
         if project is not None and target_id is not None:
             apply_params(project.pipelines[target_id].current_version().steps, params)  # names step and field
@@ -158,7 +159,6 @@ class PipelineTarget(_Target):
         return "running", None
 
     def cancel(self, project: "Project", run_id: str) -> None:
-        from dataplane_jupyter.core.pipelines.runs import PipelineRun
 
         try:
             PipelineRun(project, run_id).cancel()

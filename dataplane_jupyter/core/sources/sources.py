@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.connectors import TestResult, get_kind
+from dataplane_jupyter.core.connectors._files import FileConnector
 from dataplane_jupyter.core.connectors.base import ConnectorKind, WriteResult
-from dataplane_jupyter.core.errors import InUse
+from dataplane_jupyter.core.errors import InUse, InvalidInput
 from dataplane_jupyter.core.models import ConnectorTest, DatasourcePreview, DescribeConnector, DescribeDatasource
 from dataplane_jupyter.core.sources.secrets import SecretBox, load_key
 
@@ -95,6 +96,13 @@ class Connector:
     def iter_batches(self, locator: dict[str, Any]) -> Iterator[pa.RecordBatch]:
         """The rows of the table at `locator`, in Arrow batches."""
         return self.kind_impl.iter_batches(self.config, self._secrets(), locator)
+
+    def filesystem(self, *, timeout: float) -> Any:
+        """An fsspec filesystem logged in to the external system (file kinds only)."""
+        kind = self.kind_impl
+        if not isinstance(kind, FileConnector):
+            raise InvalidInput(f"Connector {self.name!r} is {self.kind}: it holds no files.", field="connector")
+        return kind.filesystem(self.config, self._secrets(), timeout=timeout)
 
     def test_destination(self, destination: dict[str, Any], *, timeout: float) -> TestResult:
         """Check that `destination` is writable (a probe is written next to it, then removed)."""

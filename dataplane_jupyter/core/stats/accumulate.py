@@ -64,13 +64,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from dataplane_jupyter.core.ingest import duck
 from dataplane_jupyter.core.ingest.model import Progress, noop_progress
 from dataplane_jupyter.core.stats import aggregates
-from dataplane_jupyter.core.stats.aggregates import QUANTILES, TOP_VALUES, bin_count, top_values
-from dataplane_jupyter.core.stats.correlation import PairwiseMoments
+from dataplane_jupyter.core.stats.aggregates import QUANTILES, TOP_VALUES, bin_count, rows_pass, top_values
+from dataplane_jupyter.core.stats.correlation import PairwiseMoments, as_matrix
 from dataplane_jupyter.core.stats.describe import column_entry, string_kind, summary
 from dataplane_jupyter.core.stats.jsonsafe import jsonable
-from dataplane_jupyter.core.stats.schema import Column, arrow_type_kind, seconds_per_unit
+from dataplane_jupyter.core.stats.media import add_media_statistics
+from dataplane_jupyter.core.stats.schema import Column, arrow_type_kind, columns_of, relation, seconds_per_unit
+from dataplane_jupyter.core.stats.schema import size_bytes as file_size
 from dataplane_jupyter.core.stats.sketches import (
     DistinctHashes,
     Hasher,
@@ -510,7 +513,6 @@ class StatsAccumulator:
     def for_parquet(cls, metadata: pq.FileMetaData, *, sample_rows: int = 100,
                     threads: int | None = None) -> "StatsAccumulator":
         """An accumulator for a Parquet file's schema and stored semantic types."""
-        from dataplane_jupyter.core.stats.schema import columns_of
 
         acc = cls(metadata.schema.to_arrow_schema(), sample_rows=sample_rows, threads=threads)
         acc._set_columns(columns_of(metadata))
@@ -569,7 +571,6 @@ class StatsAccumulator:
             state.update(array)
 
     def _update_correlation(self, columns: list[pa.Array]) -> None:
-        from dataplane_jupyter.core.stats.correlation import as_matrix
 
         self.moments.add(as_matrix(columns), copy=False)
 
@@ -641,8 +642,6 @@ class StatsAccumulator:
         correlation, sample). ``source`` is the dataset's Parquet file: with it, the figures
         whose exact state did not fit memory are counted exactly from the file, and media
         columns get their statistics."""
-        from dataplane_jupyter.core.stats.media import add_media_statistics
-        from dataplane_jupyter.core.stats.schema import size_bytes as file_size
 
         found: dict[str, dict[str, Any]] = {}
 
@@ -716,8 +715,6 @@ class StatsAccumulator:
                    columns: list[Column], found: dict[str, dict[str, Any]], progress: Progress,
                    memory_limit: str | None) -> int | None:
         """Exact figures whose state did not fit memory, counted again from the file."""
-        from dataplane_jupyter.core.ingest import duck
-        from dataplane_jupyter.core.stats.schema import relation
 
         sketched = [(c, s) for c, s in zip(columns, self.states)
                     if isinstance(s, NumberState) and s.kept is None and s.count]
@@ -747,7 +744,6 @@ class StatsAccumulator:
                         distinct=int(rows[0][2]) if rows else 0, distinct_exact=True,
                         distinct_error=None)
                 if self.row_hashes is None:
-                    from dataplane_jupyter.core.stats.aggregates import rows_pass
 
                     rows = duck.run(con, rows_pass(columns, table), progress=progress,
                                     share=(0.95, 0.95), message="counting duplicate rows")

@@ -21,6 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from dataplane_jupyter.core.datasets.npy import load_example
+from dataplane_jupyter.core.errors import InvalidInput
+from dataplane_jupyter.core.images.imaging import BadImage, inspect
 from dataplane_jupyter.core.stats.schema import Column
 
 SAMPLE_FILES = 1_000
@@ -36,7 +39,7 @@ def add_media_statistics(entries: list[dict[str, Any]], columns: list[Column], p
         return
     fs = filesystem or fsspec.filesystem("file")
     folder = posixpath.dirname(parquet_path)
-    file = pq.ParquetFile(fs.open(parquet_path, "rb"))
+    file = pq.ParquetFile(parquet_path, filesystem=fs)  # Arrow's own file on local storage
     shapes = json.loads((file.schema_arrow.metadata or {}).get(META_SHAPES.encode(), b"{}"))
     for entry in entries:
         kind = wanted.get(entry["name"])
@@ -67,7 +70,6 @@ def _paths(column: pa.ChunkedArray) -> list[str]:
 
 def image_statistics(column: pa.ChunkedArray, fs: fsspec.AbstractFileSystem, folder: str) -> dict[str, Any]:
     """Formats, modes, sizes and corrupt files of an image column (a sample of its files)."""
-    from dataplane_jupyter.core.images.imaging import BadImage, inspect
 
     paths = _paths(column)
     remote = [p for p in paths if "://" in p]
@@ -99,8 +101,6 @@ def image_statistics(column: pa.ChunkedArray, fs: fsspec.AbstractFileSystem, fol
 
 def npy_statistics(column: pa.ChunkedArray, fs: fsspec.AbstractFileSystem, folder: str) -> dict[str, Any]:
     """Shapes and value range of a column of .npy paths (a sample of its files)."""
-    from dataplane_jupyter.core.datasets.npy import load_example
-    from dataplane_jupyter.core.errors import InvalidInput
 
     paths = _paths(column)
     shapes: Counter[str] = Counter()

@@ -27,6 +27,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from dataplane_jupyter.core.limits import duckdb_memory_limit
+
 HLL_PRECISION = 14
 HLL_RELATIVE_ERROR = 1.04 / math.sqrt(2 ** HLL_PRECISION)
 KLL_K = 2_000
@@ -65,7 +67,6 @@ class Hasher:
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            from dataplane_jupyter.core.limits import duckdb_memory_limit
 
             self._con = duckdb.connect(config={"autoinstall_known_extensions": False,
                                                "autoload_known_extensions": False,

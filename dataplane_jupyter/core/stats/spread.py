@@ -18,9 +18,12 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from dataplane_jupyter.core.catalog.storage import Storage
 from dataplane_jupyter.core.ingest.model import Progress, noop_progress
-from dataplane_jupyter.core.stats.accumulate import StatsAccumulator
+from dataplane_jupyter.core.stats import aggregates
+from dataplane_jupyter.core.stats.accumulate import NumberState, StatsAccumulator
 from dataplane_jupyter.core.stats.compute import compute_statistics
+from dataplane_jupyter.core.stats.sketches import unique_sorted
 
 SPREAD_MIN_ROWS = 1_000_000
 # a few tasks per worker, so that a slow or lost worker holds back a small share
@@ -78,7 +81,6 @@ def accumulate_row_groups(storage_url: str, relative: str, row_groups: list[int]
     and the address of the worker that computed it."""
     from distributed import get_worker
 
-    from dataplane_jupyter.core.catalog.storage import Storage
 
     storage = Storage(storage_url)
     file = pq.ParquetFile(storage.path(relative), filesystem=storage.filesystem(), pre_buffer=False,
@@ -109,8 +111,6 @@ def _sketch_from_the_start(acc: StatsAccumulator, file_rows: int) -> None:
     ends with sketches for them: so does every partition, from its first row, instead of keeping
     up to that many values per partition (several partitions per worker would not fit its
     memory limit)."""
-    from dataplane_jupyter.core.stats import aggregates
-    from dataplane_jupyter.core.stats.accumulate import NumberState
 
     numbers = [s for s in acc.states if isinstance(s, NumberState)]
     if numbers and file_rows * len(numbers) > aggregates.EXACT_LIMIT_VALUES:
@@ -122,7 +122,6 @@ def _sketch_from_the_start(acc: StatsAccumulator, file_rows: int) -> None:
 def _spilled(hashes: Any) -> Any:
     import numpy as np
 
-    from dataplane_jupyter.core.stats.sketches import unique_sorted
 
     parts = list(hashes._pending)
     for name in sorted(os.listdir(hashes._folder.name)):
@@ -135,7 +134,6 @@ def _spread(storage_url: str, relative: str, metadata: pq.FileMetaData,
             progress: Progress) -> tuple[dict[str, Any], dict[str, Any]]:
     from distributed import as_completed, worker_client
 
-    from dataplane_jupyter.core.catalog.storage import Storage
 
     storage = Storage(storage_url)
     with worker_client(separate_thread=True) as client:  # this task waits without holding a worker thread

@@ -1,6 +1,7 @@
 import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
 import { WidgetTracker } from '@jupyterlab/apputils';
 
+import { projectReadOnly } from '../access';
 import { DataplaneClient } from '../client';
 import { notifyError } from '../notifications';
 import { isHTTPStatus } from '../request';
@@ -89,6 +90,10 @@ export function addDatasetDetailsCommand(
           void app.commands.execute(OPEN_DATASET_DETAILS, { project: inProject, dataset: name })
       });
       widget.id = `dataplane-details-${++opened}-${Date.now()}`;
+      // a viewer is not offered what needs an editor (compute, save a selection, feature options)
+      void projectReadOnly(options.client, project).then(readOnly =>
+        widget.toggleClass('jp-mod-readOnly', readOnly)
+      );
       await tracker.add(widget);
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);

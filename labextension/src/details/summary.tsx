@@ -36,6 +36,13 @@ export function Summary(props: ISummaryProps): JSX.Element {
     ['source', 'Source', describeSource(dataset)],
     ['created', 'Created', formatDateTime(dataset.created_at)]
   ];
+  const format = readAs(dataset);
+  if (format) {
+    fields.splice(5, 0, ['format', 'Read as', format]); // after the source
+  }
+  if (dataset.created_by) {
+    fields.push(['created_by', 'Created by', dataset.created_by]);
+  }
   if (summary) {
     fields.push(
       [
@@ -88,6 +95,69 @@ export function describeSource(dataset: IDataset): string {
     return `file ${String(source.file)}`;
   }
   return UNKNOWN;
+}
+
+/** How a CSV file was read (what was given or detected), as the import recorded it. */
+export interface IReadFormat {
+  separator?: string | null;
+  decimal?: string | null;
+  encoding?: string | null;
+  quotechar?: string | null;
+  escapechar?: string | null;
+  header?: boolean | null;
+  header_rows?: number | null;
+  skip_lines?: number | null;
+  record_delimiter?: string | null;
+}
+
+/** A character as the forms take it back: a tab as \t, line ends as \r\n. */
+function shownChar(value: string): string {
+  return `“${value.replace(/\t/g, '\\t').replace(/\r/g, '\\r').replace(/\n/g, '\\n')}”`;
+}
+
+/**
+ * Every setting the import used, each overridable in the retry form or a new upload:
+ * "separator “;”, decimal “,”, encoding utf-8, quote “"”, header of 1 line, 2 lines skipped
+ * before it". Null for a dataset that was not read from a CSV file.
+ */
+export function describeFormat(format: IReadFormat | null | undefined): string | null {
+  if (!format) {
+    return null;
+  }
+  const parts: string[] = [];
+  if (format.separator) {
+    parts.push(`separator ${shownChar(format.separator)}`);
+  }
+  if (format.decimal) {
+    parts.push(`decimal ${shownChar(format.decimal)}`);
+  }
+  if (format.encoding) {
+    parts.push(`encoding ${format.encoding}`);
+  }
+  if (format.quotechar) {
+    parts.push(`quote ${shownChar(format.quotechar)}`);
+  }
+  if (format.escapechar) {
+    parts.push(`escape ${shownChar(format.escapechar)}`);
+  }
+  if (format.header === false) {
+    parts.push('no header');
+  } else if (format.header) {
+    const lines = format.header_rows ?? 1;
+    parts.push(`header of ${lines} line${lines === 1 ? '' : 's'}`);
+  }
+  if (format.skip_lines) {
+    parts.push(`${format.skip_lines} line${format.skip_lines === 1 ? '' : 's'} skipped before it`);
+  }
+  if (format.record_delimiter && format.record_delimiter !== '\n') {
+    parts.push(`line ends ${shownChar(format.record_delimiter)}`);
+  }
+  return parts.length > 0 ? parts.join(', ') : null;
+}
+
+function readAs(dataset: IDataset): string | null {
+  const source = (dataset.source ?? {}) as { format?: IReadFormat };
+  return describeFormat(source.format);
 }
 
 /** "2 numeric, 1 datetime": the kinds that occur, in the statistics' order. */

@@ -1,9 +1,9 @@
 import * as React from 'react';
 
-import { wordHints } from '../hints';
+import { HINT_LABELS, wordHints } from '../hints';
 import { errorMessage } from '../notifications';
 import { IDataset, IRetryImport } from '../types';
-import { IRetryFields, retryBody, retryFields } from './retryFields';
+import { IRetryFields, RETRY_TEXT_FIELDS, retryBody, retryFields } from './retryFields';
 import { FormError, FormWidget, SelectRow, TextRow } from './common';
 import { ISubmittable } from './formDialog';
 
@@ -34,9 +34,9 @@ export class RetryForm extends FormWidget implements ISubmittable {
 
   protected render(): JSX.Element {
     const fields = this._fields;
-    const text = (key: Exclude<keyof IRetryFields, 'header'>, label: string, placeholder: string) => (
+    const text = (key: (typeof RETRY_TEXT_FIELDS)[number], placeholder: string) => (
       <TextRow
-        label={label}
+        label={HINT_LABELS[key]}
         name={key}
         value={fields[key]}
         placeholder={placeholder}
@@ -48,12 +48,14 @@ export class RetryForm extends FormWidget implements ISubmittable {
         <p className="jp-Dataplane-retryReason">
           {this.record.error ? wordHints(this.record.error, this.record.hints) : 'The import failed.'}
         </p>
-        {text('separator', 'Separator', 'detect (e.g. ; or , or \\t)')}
-        {text('decimal', 'Decimal mark', 'detect (. or ,)')}
-        {text('encoding', 'Encoding', 'detect (e.g. utf-8, cp1252)')}
-        {text('quotechar', 'Quote character', 'detect (usually ")')}
+        {text('separator', 'detect (e.g. ; or , or \\t)')}
+        {text('decimal', 'detect (. or ,)')}
+        {text('encoding', 'detect (e.g. utf-8, cp1252)')}
+        {text('quotechar', 'detect (usually ")')}
+        {text('escapechar', 'detect (e.g. \\ when quotes are written \\")')}
+        {text('skip_lines', 'detect (a title or preamble above the header)')}
         <SelectRow
-          label="First line"
+          label={HINT_LABELS.header}
           name="header"
           value={fields.header}
           options={[
@@ -63,6 +65,22 @@ export class RetryForm extends FormWidget implements ISubmittable {
           ]}
           onChange={value => this.set(() => (fields.header = value as IRetryFields['header']))}
         />
+        {text('header_rows', 'detect (2: a group row above the names)')}
+        <label
+          className="jp-Dataplane-field jp-Dataplane-checkField"
+          title="Off: a row that does not parse like the rest of the file is repaired when the repair is unambiguous, else set aside in the dataset's rejected rows. On: the file is refused, naming the bad lines."
+        >
+          <input
+            type="checkbox"
+            name="on_bad_rows"
+            checked={fields.strict}
+            onChange={event => {
+              const checked = event.currentTarget.checked;
+              this.set(() => (fields.strict = checked));
+            }}
+          />
+          <span>{HINT_LABELS.on_bad_rows}</span>
+        </label>
         <FormError message={this.error} />
       </>
     );

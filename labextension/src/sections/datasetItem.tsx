@@ -130,7 +130,7 @@ export function DatasetItem(props: IDatasetItemProps): JSX.Element {
         {dataset.size_bytes !== null && (
           <span className="jp-Dataplane-itemSize">{formatBytes(dataset.size_bytes)}</span>
         )}
-        <span className="jp-Dataplane-itemOrigin" title={`Origin: ${ORIGIN_LABELS[dataset.origin] ?? dataset.origin}`}>
+        <span className="jp-Dataplane-itemOrigin" title={`Origin: ${ORIGIN_LABELS[dataset.origin] ?? dataset.origin}${dataset.created_by ? `; created by ${dataset.created_by}` : ''}`}>
           {ORIGIN_SHORT_LABELS[dataset.origin] ?? dataset.origin}
         </span>
       </div>

@@ -11,6 +11,7 @@ import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { DatasetCommandIDs } from '../commands/ids';
+import { datasetActionAllowed } from '../access';
 import { DataplaneModel, actionFits } from '../model';
 import { notifyError } from '../notifications';
 import { IDataset } from '../types';
@@ -71,6 +72,13 @@ export class DatasetsSection extends PanelWithToolbar {
    * .npy files picked or dropped together make one dataset (a tensor column per file).
    */
   async upload(files: readonly File[]): Promise<void> {
+    if (!this._model.may('editor')) {
+      notifyError(
+        `Could not upload ${files.map(file => file.name).join(', ')}`,
+        new Error(`Importing into project '${this._model.currentProject}' needs the editor role; you are a ${this._model.role ?? 'non-member'}.`)
+      );
+      return;
+    }
     if (files.length > 1 && files.every(file => file.name.toLowerCase().endsWith('.npy'))) {
       try {
         await this._model.uploadFiles(files);
@@ -190,8 +198,10 @@ class DatasetsView extends ModelView {
       return <p className="jp-Dataplane-empty">{emptyText(model)}</p>;
     }
     const actions = this.availableActions();
-    const embeddingsActions = EMBEDDINGS_ACTIONS.filter(action =>
-      this._commands.hasCommand(ACTION_COMMANDS[action])
+    const embeddingsActions = EMBEDDINGS_ACTIONS.filter(
+      action =>
+        this._commands.hasCommand(ACTION_COMMANDS[action]) &&
+        datasetActionAllowed(action, model.access, model.role)
     );
     return (
       <ul className="jp-Dataplane-list jp-Dataplane-datasetList">
@@ -216,8 +226,10 @@ class DatasetsView extends ModelView {
   }
 
   private availableActions(): IRowAction[] {
-    return Object.values(ROW_ACTIONS).filter(action =>
-      this._commands.hasCommand(ACTION_COMMANDS[action.id])
+    return Object.values(ROW_ACTIONS).filter(
+      action =>
+        this._commands.hasCommand(ACTION_COMMANDS[action.id]) &&
+        datasetActionAllowed(action.id, this.model.access, this.model.role)
     );
   }
 
@@ -234,7 +246,10 @@ class DatasetsView extends ModelView {
     menu.clearItems();
     for (const group of MENU_GROUPS) {
       const items = group.filter(
-        item => this._commands.hasCommand(item.command) && actionFits(item.action, dataset)
+        item =>
+          this._commands.hasCommand(item.command) &&
+          actionFits(item.action, dataset) &&
+          datasetActionAllowed(item.action, this.model.access, this.model.role)
       );
       if (items.length > 0 && menu.items.length > 0) {
         menu.addItem({ type: 'separator' });

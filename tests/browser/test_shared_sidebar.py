@@ -1,0 +1,127 @@
+"""The sidebar in shared mode (issue #18, point 4): it says who the user is and their role in the
+project, shows who created a dataset, and offers a viewer only what a viewer may do (the server
+would answer 403 to the rest).
+
+Its own JupyterLab in shared mode (`DATAPLANE_ACCESS=members`) as user "bob", over a data home
+where "alice" made project "shared" with bob as a viewer, and bob owns project "bobs".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .lab import LabServer, open_lab, run_lab
+
+pytestmark = pytest.mark.browser
+
+SECTION = "#dataplane-sidebar .jp-Dataplane-datasets"
+UI_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def shared_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    import pandas as pd
+
+    import dataplane_jupyter as dp
+
+    home = tmp_path_factory.mktemp("shared-home")
+    files = tmp_path_factory.mktemp("shared-files")
+    alice = dp.Catalog(home=home, executor="thread", user="alice", access="members")
+    shared = alice.project("shared")
+    shared.datasets.from_pandas(pd.DataFrame({"region": ["north", "south"], "amount": [3, 4]}), "sales").wait(
+        timeout=120)
+    broken = files / "broken.csv"
+    broken.write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)
+    with pytest.raises(dp.ImportFailed):
+        shared.datasets.import_file(broken, name="broken").wait(timeout=120)
+    shared.members.add("bob", role="viewer")
+    bob = dp.Catalog(home=home, executor="thread", user="bob", access="members")
+    bob.project("bobs").datasets.from_pandas(pd.DataFrame({"a": [1, 2]}), "mine").wait(timeout=120)
+    env = {"DATAPLANE_ACCESS": "members", "DATAPLANE_USER": "bob"}
+    with run_lab(tmp_path_factory.mktemp("shared-lab"), home, server_extension=True, env=env) as server:
+        yield server
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser: Any, shared_lab: LabServer, artifacts_dir: Path) -> Iterator[Any]:
+    with open_lab(browser, shared_lab, artifacts_dir, request.node.name) as lab_page:
+        lab_page.set_default_timeout(UI_TIMEOUT_MS)
+        expect.set_options(timeout=UI_TIMEOUT_MS)
+        yield lab_page
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            lab_page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
+
+
+def open_sidebar(page: Any) -> Any:
+    page.evaluate("() => window.jupyterapp.commands.execute('dataplane:open-sidebar')")
+    panel = page.locator("#dataplane-sidebar")
+    expect(panel).to_be_visible()
+    return panel
+
+
+def row(page: Any, name: str) -> Any:
+    return page.locator(f"{SECTION} .jp-Dataplane-dataset[data-name='{name}']")
+
+
+def test_a_viewer_sees_their_role_and_is_offered_only_reading(page: Any, artifacts_dir: Path) -> None:
+    panel = open_sidebar(page)
+    panel.locator(".jp-Dataplane-projectSelect select").select_option("shared")
+    expect(row(page, "sales")).to_be_visible()
+    expect(panel.locator(".jp-Dataplane-role")).to_have_text("bob · viewer")
+    expect(panel).to_have_class(re.compile(r"\bjp-mod-readOnly\b"))
+    expect(page.locator(f"{SECTION} .jp-Dataplane-uploadButton")).to_be_hidden()
+    expect(page.locator(f"{SECTION} .jp-Dataplane-strictUploads")).to_be_hidden()
+    # the origin's tooltip says who made the dataset
+    expect(row(page, "sales").locator(".jp-Dataplane-itemOrigin")).to_have_attribute(
+        "title", "Origin: Pipeline output; created by alice")
+
+    sales = row(page, "sales")
+    sales.hover()
+    expect(sales.locator(".jp-Dataplane-action-details")).to_have_count(1)
+    expect(sales.locator(".jp-Dataplane-action-download")).to_have_count(1)
+    expect(sales.locator(".jp-Dataplane-action-embeddings")).to_have_count(0)  # computing them needs an editor
+    broken = row(page, "broken")
+    expect(broken).to_have_attribute("data-status", "failed")
+    expect(broken.locator(".jp-Dataplane-action-retry")).to_have_count(0)
+    sales.hover()
+    sales.locator(".jp-Dataplane-action-more").click()
+    labels = page.locator(".lm-Menu .lm-Menu-itemLabel").all_inner_texts()
+    assert labels[0] == "Open Details"
+    assert not {"Rename…", "Delete", "Export…"} & set(labels), labels
+    assert not any(label.startswith(("Rename", "Delete", "Export")) for label in labels), labels
+    assert any(label.startswith("Download") for label in labels), labels
+    page.screenshot(path=str(artifacts_dir / "shared-viewer-sidebar.png"))
+    page.keyboard.press("Escape")
+
+    widget_id = page.evaluate(
+        """async () => (await window.jupyterapp.commands.execute(
+            'dataplane:open-dataset-details', {project: 'shared', dataset: 'sales'})).id"""
+    )
+    summary = page.locator(f"#{widget_id} .jp-Dataplane-detailsSummary")
+    expect(summary.locator("td[data-field='created_by']")).to_have_text("alice")
+    page.screenshot(path=str(artifacts_dir / "shared-viewer-details.png"))
+    assert page.page_errors == []
+
+
+def test_an_owner_is_offered_everything(page: Any) -> None:
+    panel = open_sidebar(page)
+    panel.locator(".jp-Dataplane-projectSelect select").select_option("bobs")
+    expect(row(page, "mine")).to_be_visible()
+    expect(panel.locator(".jp-Dataplane-role")).to_have_text("bob · owner")
+    expect(page.locator(f"{SECTION} .jp-Dataplane-uploadButton")).to_be_visible()
+    assert "jp-mod-readOnly" not in (panel.get_attribute("class") or "")
+    options = panel.locator(".jp-Dataplane-projectSelect option").all_inner_texts()
+    assert set(options) == {"shared", "bobs"}  # no project bob is not a member of
+    mine = row(page, "mine")
+    mine.hover()
+    mine.locator(".jp-Dataplane-action-more").click()
+    labels = page.locator(".lm-Menu .lm-Menu-itemLabel").all_inner_texts()
+    assert any(label.startswith("Delete") for label in labels), labels
+    assert page.page_errors == []
