@@ -32,11 +32,34 @@ GOOD_YAML = """- {name: sales, kind: read, dataset: sales}
 """
 
 
+HELD_YAML = """- {name: sales, kind: read, dataset: sales}
+- {name: held, kind: python, function: 'holding:hold', input: sales}
+- {name: after, kind: sql, query: select * from held}
+"""
+
+
 @pytest.fixture(scope="module")
-def pipelines_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+def lab_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's root folder (a pipeline's base folder over REST), with a module whose step
+    holds until the test drops a `release` file next to it."""
+    root = tmp_path_factory.mktemp("pipelines-lab")
+    (root / "notebooks").mkdir()  # the server's root_dir (tests/browser/lab.py)
+    (root / "notebooks" / "holding.py").write_text(
+        "import time\nfrom pathlib import Path\n\n"
+        "def hold(frame):\n"
+        f"    release = Path({str(root / 'release')!r})\n"
+        "    deadline = time.monotonic() + 600  # never a worker stuck for good if the test failed\n"
+        "    while not release.exists() and time.monotonic() < deadline:\n"
+        "        time.sleep(0.05)\n"
+        "    return frame\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def pipelines_lab(tmp_path_factory: pytest.TempPathFactory, lab_root: Path) -> Iterator[LabServer]:
     home = tmp_path_factory.mktemp("pipelines-home")
     seed_catalog(home, tmp_path_factory.mktemp("pipelines-seed"))
-    with run_lab(tmp_path_factory.mktemp("pipelines-lab"), home, server_extension=True) as server:
+    with run_lab(lab_root, home, server_extension=True) as server:
         yield server
 
 
@@ -129,3 +152,30 @@ def test_define_run_watch_and_open_the_output(page: Any, artifacts_dir: Path) ->
     expect(plain).to_be_visible()
     expect(plain.locator('.jp-Dataplane-tab[data-tab="General"]')).to_be_visible()
     expect(plain.locator('.jp-Dataplane-tab[data-tab="Lineage"]')).to_have_count(0)
+
+
+def test_step_statuses_change_live_while_the_run_goes_on(page: Any, lab_root: Path, artifacts_dir: Path) -> None:
+    page.locator(SIDEBAR_TAB).click()
+    sidebar = page.locator("#dataplane-sidebar")
+    expect(sidebar).to_be_visible()
+    page.get_by_title("New pipeline (YAML)").click()
+    dialog = page.locator(DIALOG)
+    dialog.locator(".jp-Dataplane-pipelineName").fill("held")
+    dialog.locator(".jp-Dataplane-pipelineYaml").fill(HELD_YAML)
+    expect(dialog.locator(".jp-Dataplane-pipelineEditor")).to_have_attribute("data-valid", "true")
+    dialog.locator(".jp-Dialog-footer button", has_text="Save").click()
+    expect(page.locator(DIALOG)).to_have_count(0)
+
+    item = sidebar.locator('.jp-Dataplane-pipelines .jp-Dataplane-pipeline[data-name="held"]')
+    item.locator(".jp-Dataplane-runPipeline").click()
+    view = page.locator(".jp-Dataplane-pipelineView").filter(has=page.locator("h2:text-is('held')"))
+    try:
+        expect(view.locator('g.jp-Dataplane-dagNode[data-step="held"]')).to_have_attribute("data-status", "running")
+        expect(view.locator('g.jp-Dataplane-dagNode[data-step="sales"]')).to_have_attribute("data-status", "succeeded")
+        expect(view.locator('g.jp-Dataplane-dagNode[data-step="after"]')).to_have_attribute("data-status", "pending")
+        expect(view.locator(".jp-Dataplane-pipelineBody")).to_have_attribute("data-run-status", "running")
+        page.screenshot(path=str(artifacts_dir / "pipelines-live.png"))
+    finally:
+        (lab_root / "release").touch()
+    expect(view.locator(".jp-Dataplane-pipelineBody")).to_have_attribute("data-run-status", "succeeded")
+    expect(view.locator('g.jp-Dataplane-dagNode[data-status="succeeded"]')).to_have_count(3)

@@ -189,3 +189,54 @@ def test_schedule_a_pipeline_from_its_row_and_see_its_next_fire_times(
     assert (edited["cron"], edited["timezone"], edited["enabled"]) == ("30 7 * * TUE", "Europe/Paris", False)
     schedule.get_by_role("button", name="Resume").click()
     expect(state).to_have_text(re.compile(r"^next Tue \d{4}-\d{2}-\d{2} 07:30 \(Europe/Paris\)$"))
+
+
+def test_a_schedule_edited_to_fire_every_second_shows_its_last_status(
+        page: Any, schedules_lab: LabServer, artifacts_dir: Path) -> None:
+    """The server's own scheduler fires it (no daemon here); once paused and settled, the sidebar
+    shows how the last tick went, as the REST API records it."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.locator(SIDEBAR_TAB).click()
+    sidebar = page.locator("#dataplane-sidebar")
+    expect(sidebar).to_be_visible()
+    schedule = sidebar.locator('.jp-Dataplane-datasource[data-name="weekly"] .jp-Dataplane-schedule[data-name="nightly"]')
+    schedule.locator(".jp-Dataplane-scheduleEdit").click()
+    dialog = page.locator(DIALOG)
+    expect(dialog.locator('[name="cron"]')).to_have_value("30 2 * * *")
+    expect(dialog.locator('[name="retries"]')).to_have_value("2")
+    dialog.locator('[name="kind"]').select_option("every")
+    dialog.locator('[name="every"]').fill("1")
+    expect(dialog.locator(".jp-Dataplane-scheduleReading")).to_have_text("Every 1 second")
+    dialog.locator(".jp-Dialog-footer button", has_text="Save schedule").click()
+    expect(page.locator(DIALOG)).to_have_count(0)
+    expect(schedule.locator(".jp-Dataplane-scheduleDetail")).to_have_text("Every 1 second")
+    last = schedule.locator('[title="How its last tick went"]')
+    refresh = sidebar.get_by_title("Refresh").first
+    labels = {"succeeded": "succeeded", "failed": "failed", "retried": "retrying", "skipped_overlap": "skipped (overlap)"}
+
+    def settled(wanted: set[str]) -> dict[str, Any] | None:
+        """The schedule over REST once a tick reached one of `wanted` and no run is in flight."""
+        runs = api(schedules_lab, "projects/default/schedules/nightly/runs")["runs"]
+        if wanted & {r["status"] for r in runs} and "fired" not in {r["status"] for r in runs}:
+            return api(schedules_lab, "projects/default/schedules/nightly")
+        return None
+
+    for _ in range(600):  # the server's own scheduler fires it (a condition polled over REST)
+        if api(schedules_lab, "projects/default/schedules/nightly/runs")["runs"]:
+            break
+        page.wait_for_timeout(100)
+    schedule.get_by_role("button", name="Pause").click()
+    expect(schedule.locator(".jp-Dataplane-scheduleState")).to_have_text("paused")
+    info = None
+    for _ in range(600):  # paused: no new tick; the run in flight ends
+        info = settled({"succeeded", "failed"})
+        if info is not None:
+            break
+        page.wait_for_timeout(100)
+    assert info is not None and info["last_status"] in labels, info
+    refresh.click()
+    expect(last).to_have_text(labels[info["last_status"]])
+    schedule.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "schedules-last-status.png"))
+    runs = api(schedules_lab, "projects/default/schedules/nightly/runs")["runs"]
+    assert "succeeded" in {r["status"] for r in runs}

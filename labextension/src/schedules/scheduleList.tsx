@@ -134,14 +134,6 @@ export function TargetSchedules(props: {
               <span className="jp-Dataplane-scheduleName" title={schedule.name}>
                 {schedule.name}
               </span>
-              {schedule.last_status && (
-                <span
-                  className={statusClass(schedule.last_status)}
-                  title="How its last tick went"
-                >
-                  {STATUS_LABELS[schedule.last_status] ?? schedule.last_status}
-                </span>
-              )}
               <button
                 className="jp-Dataplane-scheduleToggle jp-mod-styled"
                 disabled={!!schedule.disabled_reason}
@@ -171,6 +163,14 @@ export function TargetSchedules(props: {
                 {state}
                 {schedule.disabled_reason ? `: ${schedule.disabled_reason}` : ''}
               </span>
+              {schedule.last_status && (
+                <>
+                  {' · last: '}
+                  <span className={statusClass(schedule.last_status)} title="How its last tick went">
+                    {STATUS_LABELS[schedule.last_status] ?? schedule.last_status}
+                  </span>
+                </>
+              )}
             </div>
             {upcoming.length > 0 && (
               <details className="jp-Dataplane-scheduleUpcoming">
