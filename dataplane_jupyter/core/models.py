@@ -386,6 +386,9 @@ class DescribeStatistics(Snapshot):
     correlation: DescribeCorrelation | None = None
     sample: DescribeStatisticsSample | None = None
     partial: bool | None = None
+    rows_estimated: bool | None = Field(
+        None, description="True in the first look of a CSV still being copied: `rows` is estimated from the "
+                          "file size (shown with ≈), the types are provisional and the sample is the text as read")
 
 
 class DescribeSample(Record):

@@ -10936,6 +10936,11 @@ export interface components {
             partial?: boolean | null;
             /** Rows */
             rows: number;
+            /**
+             * Rows Estimated
+             * @description True in the first look of a CSV still being copied: `rows` is estimated from the file size (shown with ≈), the types are provisional and the sample is the text as read
+             */
+            rows_estimated?: boolean | null;
             sample?: components["schemas"]["DescribeStatisticsSample"] | null;
             /** Size Bytes */
             size_bytes?: number | null;

@@ -338,18 +338,24 @@ class Dataset(ImportedRecord[DescribeDataset]):
         """The stored statistics: summary, columns, correlation, sample (see DESIGN.md).
 
         While the dataset is computing its statistics this gives the first figures read from
-        the Parquet footer (rows, per-column missing/min/max) with `"partial": True`.
+        the Parquet footer (rows, per-column missing/min/max) with `"partial": True`; while a
+        CSV is still being copied, the first look read from its first bytes (names, provisional
+        types, first rows, `rows` estimated from the file size: `"rows_estimated": True`).
         """
-        self.require_data()
+        payload = self._stored_statistics()
+        if payload is None or not payload.get("partial") or self.info.status != DatasetStatus.COPYING:
+            self.require_data()
+        if payload is None:
+            raise InvalidState(f"Dataset {self.name!r} has no statistics yet: they are being computed.")
+        return payload
+
+    def _stored_statistics(self) -> dict[str, Any] | None:
         with self.catalog.engine.connect() as connection:
-            payload = connection.execute(
+            return connection.execute(
                 sa.select(schema.dataset_statistics.c.payload).where(
                     schema.dataset_statistics.c.dataset_id == self.id
                 )
             ).scalar_one_or_none()
-        if payload is None:
-            raise InvalidState(f"Dataset {self.name!r} has no statistics yet: they are being computed.")
-        return payload
 
     def column(self, name: str) -> dict[str, Any]:
         """The statistics of one column (drill-down)."""
@@ -384,7 +390,14 @@ class Dataset(ImportedRecord[DescribeDataset]):
         return self.to_arrow().to_pandas()
 
     def sample(self, n: int = 20) -> pd.DataFrame:
-        """The first `n` rows, without reading the rest of the file."""
+        """The first `n` rows, without reading the rest of the file (while a CSV is still being
+        copied: the rows of its first look, as read, when there are enough)."""
+        if self.info.status == DatasetStatus.COPYING:
+            look = (self._stored_statistics() or {}).get("sample")
+            if look is not None and len(look["rows"]) >= n:
+                import pandas
+
+                return pandas.DataFrame(look["rows"][:n], columns=look["columns"])
         self.require_data()
         with self.catalog.storage.open_arrow(self.data_path) as stream:
             batches = pq.ParquetFile(stream).iter_batches(batch_size=max(1, n))

@@ -28,6 +28,8 @@ from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.datasets.zip_import import file_kind, run_media_import
 from dataplane_jupyter.core.errors import UpstreamError
 from dataplane_jupyter.core.ingest import META_TYPES, CsvOptions, csv_to_parquet, detect_csv_format
+from dataplane_jupyter.core.ingest.detect import read_sample
+from dataplane_jupyter.core.ingest.firstlook import first_look
 from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, write_rejected
 from dataplane_jupyter.core.jobs.runner import JobContext
 from dataplane_jupyter.core.jobs.store import Job
@@ -190,6 +192,11 @@ def _import_csv_stream(target: DatasetImport, stream: BinaryIO, *, source: str, 
     options = CsvOptions(**given)
     total = getattr(stream, "size", None)
     fmt = detect_csv_format(stream, options, source=source)
+    stream.seek(0)
+    raw, truncated = read_sample(stream)  # the first look, shown while the file is written (#13)
+    look = first_look(raw, truncated, fmt, total_bytes=total if isinstance(total, int) else None)
+    if look is not None:
+        store_statistics(catalog, target.dataset_id, look)
     stream.seek(0)
     sink = _StatisticsSink()
     try:
