@@ -27,7 +27,7 @@ def once(path: str) -> dict[str, float]:
         first = None
         while True:
             status = ds.info.status.value
-            if first is None and status in ("computing_statistics", "ready"):
+            if first is None and status != "failed":  # the first look shows while copying (#13)
                 try:
                     stats = ds.statistics()
                     if stats.get("columns") and stats.get("rows") is not None:
