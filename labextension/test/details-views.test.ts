@@ -254,3 +254,12 @@ describe('embeddings map colour', () => {
     expect(defaultColorColumn([{ name: 'x', type: 'numeric', distinct: 3 } as never])).toBeNull();
   });
 });
+
+describe('rows of a first look', () => {
+  it('shows an estimated row count with ≈ and an exact one plainly', async () => {
+    const { rowsLabel } = await import('../src/details/summary');
+    const look = { rows: 999544, rows_estimated: true, columns_count: 1, columns: [], partial: true };
+    expect(rowsLabel(look, null)).toBe('≈ ' + formatNumber(999544));
+    expect(rowsLabel({ ...look, rows_estimated: undefined, partial: false }, null)).toBe(formatNumber(999544));
+  });
+});

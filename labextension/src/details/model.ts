@@ -98,7 +98,8 @@ export class DatasetDetailsModel implements IDisposable {
     try {
       const record = await this.client.describeDataset(this.project, this.datasetKey);
       this._record = record;
-      if (record.status === 'ready' || record.status === 'computing_statistics') {
+      // while copying: a CSV's first look (estimated rows, provisional types), once stored
+      if (record.status !== 'failed') {
         this._statistics = await this.client.getStatistics(this.project, record.id);
       }
       this._error = null;

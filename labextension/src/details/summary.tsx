@@ -17,6 +17,16 @@ export interface ISummaryProps {
   statistics: IDatasetStatistics | null;
 }
 
+/** The row count shown: exact, or `≈ n` while it is the first look's estimate (#13). */
+export function rowsLabel(
+  statistics: IDatasetStatistics | null | undefined,
+  fallback: number | null | undefined
+): string {
+  const exact = statistics?.summary?.rows;
+  const estimated = exact === undefined && statistics?.rows_estimated === true;
+  return (estimated ? '≈ ' : '') + formatNumber(exact ?? statistics?.rows ?? fallback);
+}
+
 /**
  * Rows, columns, size, origin, creation and the import's warnings. The status is not repeated
  * here: the chip beside the title says it, once (as in the notebook panel).
@@ -25,7 +35,11 @@ export function Summary(props: ISummaryProps): JSX.Element {
   const { dataset, statistics } = props;
   const summary = statistics?.summary;
   const fields: [string, string, string][] = [
-    ['rows', 'Rows', formatNumber(summary?.rows ?? statistics?.rows ?? dataset.rows)],
+    [
+      'rows',
+      'Rows',
+      rowsLabel(statistics, dataset.rows)
+    ],
     [
       'columns',
       'Columns',
