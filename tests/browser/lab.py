@@ -173,6 +173,21 @@ def open_lab(browser: Any, server: LabServer, artifacts_dir: Path, name: str) ->
         context.close()
 
 
+def ready_dialog(page: Any, selector: str = ".jp-Dialog") -> Any:
+    """The open dialog, once it has taken the keyboard focus.
+
+    JupyterLab's Dialog moves the focus to its first input only after its body has rendered;
+    typing before that can land in the wrong field (a `fill` of one input went into another
+    on a busy machine), as it would for a person typing that fast."""
+    dialog = page.locator(selector)
+    dialog.wait_for()
+    page.wait_for_function(
+        "selector => { const d = document.querySelector(selector); return !!d && d.contains(document.activeElement); }",
+        arg=selector,
+    )
+    return dialog
+
+
 def _lab_command(dirs: dict[str, Path], port: int, token: str) -> list[str]:
     command = [
         sys.executable,

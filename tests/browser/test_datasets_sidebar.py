@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, open_lab, run_lab
+from .lab import LabServer, open_lab, ready_dialog, run_lab
 
 pytestmark = pytest.mark.browser
 
@@ -122,7 +122,7 @@ def test_upload_rename_download_notebook_delete(
     shot(page, artifacts_dir, "02-ready")
 
     menu_action(page, "measurements", "Rename…")
-    dialog = page.locator(".jp-Dialog")
+    dialog = ready_dialog(page)
     expect(dialog).to_contain_text("Rename “measurements”")
     shot(page, artifacts_dir, "03-rename-dialog")
     dialog.locator("input").fill("measurements_v2")
@@ -161,7 +161,7 @@ def test_upload_rename_download_notebook_delete(
     # The same menu on a right click.
     row(page, "measurements_v2").click(button="right")
     page.locator(".lm-Menu .lm-Menu-item", has_text="Delete…").click()
-    dialog = page.locator(".jp-Dialog")
+    dialog = ready_dialog(page)
     expect(dialog).to_contain_text("Delete “measurements_v2”")
     shot(page, artifacts_dir, "06-delete-dialog")
     dialog.locator(".jp-mod-accept").click()

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .lab import SeededDataset
+from .lab import SeededDataset, ready_dialog
 
 pytestmark = pytest.mark.browser
 
@@ -243,7 +243,7 @@ def test_embeddings_compute_explore_neighbours_selection(
     selection = content.locator(".jp-Dataplane-selection")
     expect(selection).to_have_attribute("data-count", str(POINTS_ROWS), timeout=SLOW_MS)
     content.locator(".jp-Dataplane-saveSelection").click()
-    dialog = lab_page.locator(".jp-Dialog")
+    dialog = ready_dialog(lab_page)
     dialog.locator("input").fill("picked")
     dialog.locator(".jp-mod-accept").click()
     expect(lab_page.locator(".Toastify")).to_contain_text("Dataset picked created", timeout=SLOW_MS)

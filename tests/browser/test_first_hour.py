@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, open_lab, run_lab
+from .lab import LabServer, open_lab, ready_dialog, run_lab
 
 pytestmark = pytest.mark.browser
 
@@ -149,7 +149,7 @@ def test_a_failed_import_offers_retry_not_download_and_the_retry_fixes_it(page: 
     page.keyboard.press("Escape")
 
     hover_row(page, "cities").locator(".jp-Dataplane-action-retry").click()
-    dialog = page.locator(".jp-Dialog")
+    dialog = ready_dialog(page)
     expect(dialog).to_contain_text("Retry the import of “cities”")
     expect(dialog.locator("input[name='encoding']")).to_have_value("utf-8")  # what the failed attempt used
     expect(dialog.locator("input[name='separator']")).to_have_value(",")
@@ -165,6 +165,8 @@ def test_a_failed_import_offers_retry_not_download_and_the_retry_fixes_it(page: 
     page.screenshot(path=str(artifacts_dir / "first-hour-retry-form.png"))
     dialog.locator("input[name='encoding']").fill("cp1252")
     dialog.locator("input[name='separator']").fill(";")
+    expect(dialog.locator("input[name='encoding']")).to_have_value("cp1252")
+    expect(dialog.locator("input[name='separator']")).to_have_value(";")
     dialog.get_by_role("button", name="Retry").click()
     expect(dialog).to_have_count(0)
     expect(row(page, "cities")).to_have_attribute("data-status", "ready", timeout=JOB_TIMEOUT_MS)
@@ -179,7 +181,7 @@ def test_an_upload_of_a_taken_name_asks_before_replacing(page: Any, tmp_path: Pa
     upload = tmp_path / "ragged_cities.csv"
     upload.write_text("city,population\nBern,134794\n")
     page.set_input_files(FILE_INPUT, str(upload))
-    dialog = page.locator(".jp-Dialog")
+    dialog = ready_dialog(page)
     expect(dialog).to_contain_text("Replace dataset “ragged_cities”?")
     expect(dialog).to_contain_text("a failed import")
     dialog.get_by_role("button", name="Cancel").click()

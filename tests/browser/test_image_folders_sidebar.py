@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from .lab import APP_START_TIMEOUT_MS
+from .lab import APP_START_TIMEOUT_MS, ready_dialog
 from .test_sidebar import OPEN_COMMAND, SIDEBAR
 
 pytestmark = pytest.mark.browser
@@ -70,7 +70,7 @@ def folder_row(page: Any, name: str) -> Any:
 
 def confirm_dialog(page: Any, value: str | None = None) -> None:
     """Fill the open dialog's text field (when given) and press its accept button."""
-    dialog = page.locator(".jp-Dialog")
+    dialog = ready_dialog(page)
     expect(dialog).to_be_visible(timeout=UI_TIMEOUT_MS)
     if value is not None:
         dialog.locator("input").fill(value)

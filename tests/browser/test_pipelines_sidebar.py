@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, open_lab, run_lab, seed_catalog
+from .lab import LabServer, open_lab, ready_dialog, run_lab, seed_catalog
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +85,7 @@ def test_define_run_watch_and_open_the_output(page: Any, artifacts_dir: Path) ->
     expect(pipelines).to_contain_text("No pipelines yet")
 
     page.get_by_title("New pipeline (YAML)").click()
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     dialog.locator(".jp-Dataplane-pipelineName").fill("revenue")
     dialog.locator(".jp-Dataplane-pipelineYaml").fill(BAD_YAML)
     problem = dialog.locator(".jp-Dataplane-problem")
@@ -159,7 +159,7 @@ def test_step_statuses_change_live_while_the_run_goes_on(page: Any, lab_root: Pa
     sidebar = page.locator("#dataplane-sidebar")
     expect(sidebar).to_be_visible()
     page.get_by_title("New pipeline (YAML)").click()
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     dialog.locator(".jp-Dataplane-pipelineName").fill("held")
     dialog.locator(".jp-Dataplane-pipelineYaml").fill(HELD_YAML)
     expect(dialog.locator(".jp-Dataplane-pipelineEditor")).to_have_attribute("data-valid", "true")

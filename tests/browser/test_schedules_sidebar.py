@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 import dataplane_jupyter as dp
 
-from .lab import LabServer, open_lab, run_lab
+from .lab import LabServer, open_lab, ready_dialog, run_lab
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +78,7 @@ def test_schedule_a_datasource_refresh_see_its_next_run_and_pause_it(
     item.hover()
     item.locator(".jp-Dataplane-schedule-new").click()
 
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     expect(dialog).to_contain_text("Schedule datasource 'weekly'")
     reading = dialog.locator(".jp-Dataplane-schedulePreview")
     # The dialog focuses its first input once open: wait for that (and the first reading) before typing.
@@ -132,7 +132,7 @@ def test_schedule_a_pipeline_from_its_row_and_see_its_next_fire_times(
     item.hover()
     item.locator(".jp-Dataplane-schedule-new").click()
 
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     expect(dialog).to_contain_text("Schedule pipeline 'scoring'")
     expect(dialog).to_contain_text("Each time it fires, pipeline 'scoring' runs.")
     expect(dialog.locator('[name="name"]')).to_be_focused()
@@ -172,7 +172,7 @@ def test_schedule_a_pipeline_from_its_row_and_see_its_next_fire_times(
 
     # Edit it: the form starts from the saved timing; the new reading shows before saving; it stays paused.
     schedule.locator(".jp-Dataplane-scheduleEdit").click()
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     expect(dialog).to_contain_text("Edit schedule 'monday scoring'")
     expect(dialog.locator('[name="cron"]')).to_have_value("0 6 * * MON")
     expect(dialog.locator('[name="timezone"]')).to_have_value("Europe/Paris")
@@ -201,7 +201,7 @@ def test_a_schedule_edited_to_fire_every_second_shows_its_last_status(
     expect(sidebar).to_be_visible()
     schedule = sidebar.locator('.jp-Dataplane-datasource[data-name="weekly"] .jp-Dataplane-schedule[data-name="nightly"]')
     schedule.locator(".jp-Dataplane-scheduleEdit").click()
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     expect(dialog.locator('[name="cron"]')).to_have_value("30 2 * * *")
     expect(dialog.locator('[name="retries"]')).to_have_value("2")
     dialog.locator('[name="kind"]').select_option("every")

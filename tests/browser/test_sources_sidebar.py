@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 
 from tests.servers import ftp
 
-from .lab import LabServer, open_lab, run_lab, seed_catalog
+from .lab import LabServer, open_lab, ready_dialog, run_lab, seed_catalog
 
 pytestmark = pytest.mark.browser
 
@@ -121,7 +121,7 @@ def test_connector_datasource_exporter_story(
 
     # A new FTP connector with a wrong password: the server's message, no password echoed.
     page.get_by_title("New connector").click()
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     expect(dialog).to_contain_text("New connector")
     # SQL comes first, its dialect a dropdown marking the drivers installed (issue #20, item 19)
     expect(dialog.locator('select[name="kind"]')).to_have_value("sql")
@@ -156,7 +156,7 @@ def test_connector_datasource_exporter_story(
     # Edit: the password is not pre-filled, the saved connector tests fine, a rename keeps it.
     item.hover()
     item.locator(".jp-Dataplane-edit").click()
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     expect(dialog.locator('input[name="host"]')).to_have_value(ftp_server.host)
     expect(dialog.locator('input[name="password"]')).to_have_value("")
     expect(dialog.locator('input[name="password"]')).to_have_attribute("placeholder", "saved: leave empty to keep it")
@@ -175,7 +175,7 @@ def test_connector_datasource_exporter_story(
     # A datasource on the CSV file: Test shows the columns and first rows, then Save.
     datasources = section(page, "datasources")
     page.get_by_title("New datasource").click()
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     fill(dialog, "name", "remote-sales")
     expect(dialog.locator('select[name="connector"]')).to_have_value("ftp-main")
     fill(dialog, "path", "/sales.csv")
@@ -194,7 +194,7 @@ def test_connector_datasource_exporter_story(
         "() => { window.jupyterapp.commands.execute('dataplane:import-from-datasource',"
         " {project: 'default', datasource: 'remote-sales'}); }"
     )
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     expect(dialog.locator('select[name="datasource"]')).to_have_value("remote-sales")
     fill(dialog, "dataset", "sales_from_ftp")
     page.screenshot(path=str(artifacts_dir / "sources-import-dialog.png"))
@@ -205,7 +205,7 @@ def test_connector_datasource_exporter_story(
     # An exporter into /out, overwrite mode, its destination tested before saving.
     exporters = section(page, "exporters")
     page.get_by_title("New exporter").click()
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     fill(dialog, "name", "ftp-out")
     fill(dialog, "path", "/out/sales.csv")
     dialog.locator('select[name="mode"]').select_option("overwrite")
@@ -221,7 +221,7 @@ def test_connector_datasource_exporter_story(
         "() => { window.jupyterapp.commands.execute('dataplane:export-dataset',"
         " {project: 'default', dataset: 'sales'}); }"
     )
-    dialog = page.locator(DIALOG)
+    dialog = ready_dialog(page, DIALOG)
     expect(dialog.locator(".jp-Dataplane-exportMode")).to_have_attribute("data-mode", "overwrite")
     save(page, dialog, "Export")
     exporter.hover()
@@ -260,7 +260,7 @@ def test_connector_datasource_exporter_story(
         target = container.locator(f'.jp-Dataplane-{what}[data-name="{name}"]')
         target.hover()
         target.locator(".jp-Dataplane-delete").click()
-        dialog = page.locator(DIALOG)
+        dialog = ready_dialog(page, DIALOG)
         expect(dialog).to_contain_text(f"Delete {what} '{name}'?")
         save(page, dialog, "Delete")
         expect(target).to_have_count(0)
