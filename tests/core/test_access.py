@@ -4,7 +4,6 @@ rules of shared mode (DATAPLANE_ACCESS=members); the default open mode changes n
 from __future__ import annotations
 
 import getpass
-import sqlite3
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -26,15 +25,6 @@ def as_user(home, user, access="members"):
 def csv_file(tmp_path):
     path = tmp_path / "sales.csv"
     path.write_text(CSV)
-    return path
-
-
-@pytest.fixture
-def sales_db(tmp_path):
-    path = tmp_path / "sales.db"
-    with sqlite3.connect(path) as con:
-        con.execute("create table sales (id integer, price real)")
-        con.executemany("insert into sales values (?, ?)", [(i, i * 0.5) for i in range(20)])
     return path
 
 
