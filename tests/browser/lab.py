@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +171,53 @@ def open_lab(browser: Any, server: LabServer, artifacts_dir: Path, name: str) ->
         yield page
     finally:
         context.close()
+
+
+@contextmanager
+def lab_over_home(tmp_path_factory: pytest.TempPathFactory, name: str,
+                  seed: Callable[[Path, Path], object] | None = None, *, root: Path | None = None,
+                  env: dict[str, str] | None = None) -> Iterator[LabServer]:
+    """JupyterLab with the server extension over a fresh data home of its own, `name`-home,
+    which `seed(home, files)` fills first (`files`: a fresh folder for its input files).
+    `root`: the server's root folder (by default a fresh `name`-lab); `env`: as in `run_lab`."""
+    home = tmp_path_factory.mktemp(f"{name}-home")
+    if seed is not None:
+        seed(home, tmp_path_factory.mktemp(f"{name}-files"))
+    root = root or tmp_path_factory.mktemp(f"{name}-lab")
+    with run_lab(root, home, server_extension=True, env=env) as server:
+        yield server
+
+
+@contextmanager
+def page_for_test(request: pytest.FixtureRequest, browser: Any, server: LabServer, artifacts_dir: Path,
+              timeout_ms: float | None = None) -> Iterator[Any]:
+    """`open_lab` for the test `request` runs, keeping a screenshot when the test fails.
+
+    `timeout_ms`: how long the page's actions and `expect` wait (a loaded machine is slow); the
+    latter is Playwright's process-wide setting, so it holds for the tests after it too."""
+    from playwright.sync_api import expect
+
+    with open_lab(browser, server, artifacts_dir, request.node.name) as page:
+        if timeout_ms is not None:
+            page.set_default_timeout(timeout_ms)
+            expect.set_options(timeout=timeout_ms)
+        yield page
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
+
+
+def api(server: LabServer, path: str, method: str = "GET") -> Any:
+    """Call the server's REST API (`dataplane/api/v1/<path>`) with its token, not through the
+    page; a POST sends an empty JSON object. The decoded JSON answer."""
+    request = urllib.request.Request(
+        f"{server.url}dataplane/api/v1/{path}",
+        method=method,
+        data=b"{}" if method == "POST" else None,
+        headers={"Authorization": f"token {server.token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
 
 
 def ready_dialog(page: Any, selector: str = ".jp-Dialog") -> Any:
