@@ -27,15 +27,11 @@ class TwoUsers(IdentityProvider):
 
 
 @pytest.fixture
-def jp_server_config(isolated_home):
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"dataplane_jupyter": True},
-            "allow_unauthenticated_access": False,
-            "identity_provider_class": f"{__name__}.TwoUsers",
-        },
-        "DataplaneExtension": {"home": str(isolated_home), "access": "members", "scheduler": False},
-    }
+def jp_server_config(jp_server_config):
+    """The suite's server (tests/server/conftest.py) in shared mode, knowing its users by TwoUsers."""
+    jp_server_config["ServerApp"]["identity_provider_class"] = f"{__name__}.TwoUsers"
+    jp_server_config["DataplaneExtension"].update({"access": "members", "scheduler": False})
+    return jp_server_config
 
 
 @pytest.fixture
