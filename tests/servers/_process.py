@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 HOST = "127.0.0.1"
 REPO = Path(__file__).resolve().parents[2]
@@ -126,6 +127,35 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(grace)
+
+
+@dataclass
+class ServerInFolder:
+    """A running server on 127.0.0.1:`port` with its own working folder `root` (data, log);
+    `stop()` ends the process and removes the folder."""
+
+    process: ServerProcess
+    port: int
+    root: Path
+    stop_grace: ClassVar[float] = 10.0  # seconds between SIGTERM and SIGKILL
+
+    def stop(self) -> None:
+        self.process.stop(grace=self.stop_grace)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@dataclass
+class HTTPEmulator(ServerInFolder):
+    """A cloud service's emulator answering HTTP at `endpoint_url`."""
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+
+def temp_root(prefix: str) -> tuple[Path, int]:
+    """A fresh working folder under the temporary directory, and a free port for the server."""
+    return Path(tempfile.mkdtemp(prefix=prefix)), free_port()
 
 
 @dataclass
