@@ -161,10 +161,11 @@ def test_two_jupyter_servers_and_a_daemon_on_one_postgresql_catalog_fire_each_1s
     def enough_ticks() -> list[DescribeScheduleRun] | None:
         runs = schedule.runs(limit=1000)
         ended = [r for r in runs if r.status != "fired"]
-        return runs if len(ended) >= 8 and len({r.scheduler for r in runs}) >= 2 else None
+        started = [r for r in ended if r.run_id]
+        return runs if len(ended) >= 8 and len(started) >= 3 and len({r.scheduler for r in runs}) >= 2 else None
 
     catalog.jobs.wait_until(enough_ticks, timeout=300, poll=0.2, waiting=lambda: (
-        f"Waiting for 8 ended ticks claimed by 2 of the 3 schedulers; recorded: "
+        f"Waiting for 8 ended ticks (3 of them runs) claimed by 2 of the 3 schedulers; recorded: "
         f"{[(r.tick, r.status, r.scheduler) for r in schedule.runs(limit=1000)]}; logs:\n{log_texts()}"))
     schedule.pause()  # from here no scheduler can claim a tick (the claim requires enabled)
 
@@ -205,7 +206,10 @@ def test_two_jupyter_servers_and_a_daemon_on_one_postgresql_catalog_fire_each_1s
     # Each started run is one snapshot of its own, and every one succeeded.
     started = [r for r in runs if r.run_id]
     assert {r.status for r in started} == {"succeeded"}, [(r.status, r.message) for r in started]
-    assert {r.status for r in runs} <= {"succeeded", "skipped_overlap"}, [(r.status, r.message) for r in runs]
+    # The others: the previous run still ran, or (on a machine so loaded that no scheduler woke
+    # within the second) a missed tick recorded as such.
+    assert {r.status for r in runs} <= {"succeeded", "skipped_overlap", "skipped_missed"}, [
+        (r.status, r.message) for r in runs]
     snapshots = project.datasets.list(origin=["datasource"])
     assert sorted(d.id for d in snapshots) == sorted(r.run_id for r in started)
     # Who claimed: only these three, at least two of them.
