@@ -62,6 +62,17 @@ def test_two_schedulers_on_one_postgresql_catalog_fire_each_of_20_ticks_once(
     assert not [r for r in caplog.records if r.name == "dataplane_jupyter.scheduler" and r.levelname == "ERROR"]
 
 
+def _shared_catalog(postgres_server, database: str, tmp_path, sales_db) -> tuple[str, Any, Any]:
+    """A fresh PostgreSQL catalog (URL) with its home, and a datasource over the SQLite sales table
+    in project "p" of it, for schedulers in other processes."""
+    postgres_server.create_database(database)
+    url = postgres_server.url(database)
+    home = tmp_path / "home"
+    project = dp.Catalog(home, catalog_url=url).project("p")
+    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(sales_db))
+    return url, home, project.datasources.create("weekly", connector="lite", table="sales")
+
+
 def test_two_scheduler_daemons_on_one_postgresql_catalog_fire_each_1s_tick_once(
         postgres_server, tmp_path, sales_db):
     """Two real `dataplane scheduler` processes (real clocks, a 1 s interval) on one catalog: every
@@ -69,15 +80,10 @@ def test_two_scheduler_daemons_on_one_postgresql_catalog_fire_each_1s_tick_once(
     import os
     import signal
     import subprocess
-    import sys
 
-    postgres_server.create_database("shared_daemons")
-    url = postgres_server.url("shared_daemons")
-    home = tmp_path / "home"
-    catalog = dp.Catalog(home, catalog_url=url)
-    project = catalog.project("p")
-    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(sales_db))
-    schedule = project.datasources.create("weekly", connector="lite", table="sales").schedule(every=1)
+    url, home, datasource = _shared_catalog(postgres_server, "shared_daemons", tmp_path, sales_db)
+    catalog, project = datasource.project.catalog, datasource.project
+    schedule = datasource.schedule(every=1)
     env = {**os.environ, "DATAPLANE_CATALOG_URL": url}
     logs = [tmp_path / f"scheduler-{name}.log" for name in ("a", "b")]
     daemons = []
@@ -128,13 +134,8 @@ def test_two_jupyter_servers_and_a_daemon_on_one_postgresql_catalog_fire_each_1s
     scheduler in each) and one `dataplane scheduler` daemon on one PostgreSQL catalog and one
     home. A 1 s datasource refresh: every tick is recorded once, by one of the three, and each
     fired tick made one snapshot; what each process logged as fired matches the catalog."""
-    postgres_server.create_database("shared_mixed")
-    url = postgres_server.url("shared_mixed")
-    home = tmp_path / "home"
-    catalog = dp.Catalog(home, catalog_url=url)
-    project = catalog.project("p")
-    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(sales_db))
-    datasource = project.datasources.create("weekly", connector="lite", table="sales")
+    url, home, datasource = _shared_catalog(postgres_server, "shared_mixed", tmp_path, sales_db)
+    catalog, project = datasource.project.catalog, datasource.project
     env = {"DATAPLANE_HOME": str(home), "DATAPLANE_CATALOG_URL": url}
 
     daemon = ServerProcess("dataplane scheduler", [
