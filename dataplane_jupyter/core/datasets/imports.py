@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import posixpath
 import queue
 import shutil
 import tempfile
@@ -26,10 +27,11 @@ from dataplane_jupyter.core.catalog.storage import remove_staged_source
 from dataplane_jupyter.core.datasets.media_columns import type_media_columns
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.datasets.zip_import import file_kind, run_media_import
-from dataplane_jupyter.core.errors import UpstreamError
+from dataplane_jupyter.core.errors import DataplaneError, UpstreamError
 from dataplane_jupyter.core.ingest import META_TYPES, CsvOptions, csv_to_parquet, detect_csv_format
 from dataplane_jupyter.core.ingest.detect import read_sample
 from dataplane_jupyter.core.ingest.firstlook import first_look
+from dataplane_jupyter.core.ingest.model import CsvFormat
 from dataplane_jupyter.core.ingest.rejected import REJECTED_FILE, write_rejected
 from dataplane_jupyter.core.jobs.runner import JobContext
 from dataplane_jupyter.core.jobs.store import Job
@@ -68,14 +70,36 @@ def start_import_job(project: "Project", dataset_id: str, kind: str, function: s
 def start_file_import(
     project: "Project", dataset_id: str, location: str, options: dict[str, Any], *, delete_source: bool
 ) -> Job:
-    """Start the job that turns a CSV file into the dataset's Parquet file and statistics."""
+    """Start the job that turns a CSV file into the dataset's Parquet file and statistics,
+    with the file's first look stored before it starts (see :func:`store_first_look`)."""
+    looked = store_first_look(project.catalog, dataset_id, location, options)
     return start_import_job(
         project,
         dataset_id,
         "dataset.import",
         f"{__name__}:run_file_import",
-        {"location": location, "options": options, "delete_source": delete_source},
+        {"location": location, "options": options, "delete_source": delete_source, "first_look": looked},
     )
+
+
+def store_first_look(catalog: "Catalog", dataset_id: str, location: str, options: dict[str, Any]) -> bool:
+    """Store the first look at a CSV file (columns, provisional types, first rows, estimated
+    row count) in the process that starts its import, from the detection sample alone.
+
+    It shows before the job's worker has even started, which alone takes over a second (#13).
+    False for a zip, npy or unreadable file: the job then reads it, and names what is wrong."""
+    source = posixpath.basename(location.split("://")[-1])
+    try:
+        if file_kind(location):
+            return False
+        with open_bounded(location, source) as stream:
+            _, look = _look(stream, _csv_options(options), source)
+    except (DataplaneError, OSError, ValueError):
+        return False
+    if look is None:
+        return False
+    store_statistics(catalog, dataset_id, look)
+    return True
 
 
 def start_datasource_import(project: "Project", dataset_id: str, datasource_id: str) -> Job:
@@ -187,23 +211,33 @@ def _import_csv_stream(target: DatasetImport, stream: BinaryIO, *, source: str, 
 
     catalog, params = target.catalog, target.params
     destination = catalog.storage.writable_path(target.folder, DATA_FILE)
-    given = {k: v for k, v in params.get("options", {}).items() if v is not None}
-    on_bad_rows = given.pop("on_bad_rows", "repair")
-    options = CsvOptions(**given)
+    options = params.get("options", {})
+    on_bad_rows = options.get("on_bad_rows") or "repair"
     total = getattr(stream, "size", None)
-    fmt = detect_csv_format(stream, options, source=source)
-    stream.seek(0)
-    raw, truncated = read_sample(stream)  # the first look, shown while the file is written (#13)
-    look = first_look(raw, truncated, fmt, total_bytes=total if isinstance(total, int) else None)
-    if look is not None:
+    fmt, look = _look(stream, _csv_options(options), source)
+    if look is not None and not params.get("first_look"):  # shown while the file is written (#13)
         store_statistics(catalog, target.dataset_id, look)
-    stream.seek(0)
     sink = _StatisticsSink()
     try:
         return _read_csv(target, stream, fmt, destination, sink, total=total, source=source, media=media,
                          on_bad_rows=on_bad_rows)
     finally:
         sink.close()
+
+
+def _csv_options(options: Mapping[str, Any]) -> CsvOptions:
+    """The reading options an import was given (None: detect it), without `on_bad_rows`."""
+    return CsvOptions(**{k: v for k, v in options.items() if v is not None and k != "on_bad_rows"})
+
+
+def _look(stream: BinaryIO, options: CsvOptions, source: str) -> tuple[CsvFormat, dict[str, Any] | None]:
+    """The file's detected format and its first look, from the sample; the stream is rewound."""
+    total = getattr(stream, "size", None)
+    fmt = detect_csv_format(stream, options, source=source)
+    stream.seek(0)
+    raw, truncated = read_sample(stream)
+    stream.seek(0)
+    return fmt, first_look(raw, truncated, fmt, total_bytes=total if isinstance(total, int) else None)
 
 
 class _StatisticsSink:
