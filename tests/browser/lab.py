@@ -207,6 +207,32 @@ def page_for_test(request: pytest.FixtureRequest, browser: Any, server: LabServe
             page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
 
 
+def lab_fixtures(name: str, seed: Callable[[Path, Path], object] | None = None, *,
+                 timeout_ms: float | None = None, env: dict[str, str] | None = None,
+                 root_fixture: str | None = None) -> tuple[Any, Any]:
+    """The two fixtures of a test module that runs a JupyterLab of its own: `<name>_lab` (dashes
+    as underscores), the server over a fresh data home filled by `seed` (see `lab_over_home`),
+    for the whole module; and `page`, JupyterLab open in it for one test (see `page_for_test`).
+    `root_fixture`: the name of a fixture giving the server's root folder.
+
+    Assign both at module level: `example_lab, page = lab_fixtures("example", seed_example)`."""
+    server_fixture = f"{name.replace('-', '_')}_lab"
+
+    @pytest.fixture(scope="module", name=server_fixture)
+    def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+        root = request.getfixturevalue(root_fixture) if root_fixture else None
+        with lab_over_home(tmp_path_factory, name, seed, root=root, env=env) as lab:
+            yield lab
+
+    @pytest.fixture(name="page")
+    def page(request: pytest.FixtureRequest, browser: Any, artifacts_dir: Path) -> Iterator[Any]:
+        lab = request.getfixturevalue(server_fixture)
+        with page_for_test(request, browser, lab, artifacts_dir, timeout_ms) as lab_page:
+            yield lab_page
+
+    return server, page
+
+
 def api(server: LabServer, path: str, method: str = "GET") -> Any:
     """Call the server's REST API (`dataplane/api/v1/<path>`) with its token, not through the
     page; a POST sends an empty JSON object. The decoded JSON answer."""

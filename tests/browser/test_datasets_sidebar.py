@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, lab_over_home, page_for_test, ready_dialog
+from .lab import lab_fixtures, ready_dialog
 from .sidebar import (
     DATASETS,
     JOB_TIMEOUT_MS,
@@ -49,17 +48,8 @@ def seed_datasets_home(home: Path, files: Path) -> None:
     project.datasets.from_pandas(frame, "predictions").wait(timeout=120)
 
 
-@pytest.fixture(scope="module")
-def datasets_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    with lab_over_home(tmp_path_factory, "datasets", seed_datasets_home) as server:
-        yield server
-
-
-@pytest.fixture
-def page(request: pytest.FixtureRequest, browser: Any, datasets_lab: LabServer, artifacts_dir: Path) -> Iterator[Any]:
-    """JupyterLab open on the datasets lab; a screenshot is kept when the test fails."""
-    with page_for_test(request, browser, datasets_lab, artifacts_dir, UI_TIMEOUT_MS) as lab_page:
-        yield lab_page
+# JupyterLab over its own data home; `page` keeps a screenshot when a test fails.
+datasets_lab, page = lab_fixtures("datasets", seed_datasets_home, timeout_ms=UI_TIMEOUT_MS)
 
 
 @pytest.fixture

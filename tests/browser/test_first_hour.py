@@ -7,14 +7,13 @@ Its own JupyterLab over its own data home, so the datasets it changes are its ow
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, lab_over_home, page_for_test, ready_dialog
+from .lab import lab_fixtures, ready_dialog
 from .sidebar import DATASETS, JOB_TIMEOUT_MS, UI_TIMEOUT_MS, expect_status, hover_row, menu_labels, open_sidebar, row, upload
 
 pytestmark = pytest.mark.browser
@@ -56,16 +55,7 @@ def seed_first_hour_home(home: Path, files: Path) -> None:
     demo.datasets.from_pandas(pd.DataFrame({"a": [1, 2]}), "demo_only").wait(timeout=120)
 
 
-@pytest.fixture(scope="module")
-def first_hour_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    with lab_over_home(tmp_path_factory, "first-hour", seed_first_hour_home) as server:
-        yield server
-
-
-@pytest.fixture
-def page(request: pytest.FixtureRequest, browser: Any, first_hour_lab: LabServer, artifacts_dir: Path) -> Iterator[Any]:
-    with page_for_test(request, browser, first_hour_lab, artifacts_dir, UI_TIMEOUT_MS) as lab_page:
-        yield lab_page
+first_hour_lab, page = lab_fixtures("first-hour", seed_first_hour_home, timeout_ms=UI_TIMEOUT_MS)
 
 
 def test_sidebar_with_twelve_datasets_at_1400x900(page: Any, artifacts_dir: Path) -> None:

@@ -5,14 +5,13 @@ The JupyterLab server has its own data home, seeded with the usual datasets."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, lab_over_home, page_for_test, ready_dialog, seed_catalog
+from .lab import lab_fixtures, ready_dialog, seed_catalog
 from .sidebar import DIALOG, open_sidebar_by_tab
 
 pytestmark = pytest.mark.browser
@@ -54,16 +53,7 @@ def lab_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def pipelines_lab(tmp_path_factory: pytest.TempPathFactory, lab_root: Path) -> Iterator[LabServer]:
-    with lab_over_home(tmp_path_factory, "pipelines", seed_catalog, root=lab_root) as server:
-        yield server
-
-
-@pytest.fixture
-def page(browser: Any, pipelines_lab: LabServer, artifacts_dir: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
-    with page_for_test(request, browser, pipelines_lab, artifacts_dir, TIMEOUT) as page:
-        yield page
+pipelines_lab, page = lab_fixtures("pipelines", seed_catalog, timeout_ms=TIMEOUT, root_fixture="lab_root")
 
 
 def test_define_run_watch_and_open_the_output(page: Any, artifacts_dir: Path) -> None:

@@ -5,7 +5,6 @@ and resume it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from playwright.sync_api import expect
 import dataplane_jupyter as dp
 from tests.sqlite_tables import add_weekly_datasource, write_sales
 
-from .lab import LabServer, api, lab_over_home, page_for_test, ready_dialog
+from .lab import LabServer, api, lab_fixtures, ready_dialog
 from .sidebar import DIALOG, open_sidebar_by_tab
 
 pytestmark = pytest.mark.browser
@@ -33,16 +32,7 @@ def seed_schedules_home(home: Path, files: Path) -> None:
     ])
 
 
-@pytest.fixture(scope="module")
-def schedules_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    with lab_over_home(tmp_path_factory, "schedules", seed_schedules_home) as server:
-        yield server
-
-
-@pytest.fixture
-def page(browser: Any, schedules_lab: LabServer, artifacts_dir: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
-    with page_for_test(request, browser, schedules_lab, artifacts_dir, TIMEOUT) as page:
-        yield page
+schedules_lab, page = lab_fixtures("schedules", seed_schedules_home, timeout_ms=TIMEOUT)
 
 
 def test_schedule_a_datasource_refresh_see_its_next_run_and_pause_it(

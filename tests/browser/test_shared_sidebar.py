@@ -9,14 +9,13 @@ where "alice" made project "shared" with bob as a viewer, and bob owns project "
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, lab_over_home, page_for_test
+from .lab import lab_fixtures
 from .sidebar import DATASETS, UI_TIMEOUT_MS, hover_row, menu_labels, open_sidebar, row
 
 pytestmark = pytest.mark.browser
@@ -43,17 +42,8 @@ def seed_shared_home(home: Path, files: Path) -> None:
     bob.project("bobs").datasets.from_pandas(pd.DataFrame({"a": [1, 2]}), "mine").wait(timeout=120)
 
 
-@pytest.fixture(scope="module")
-def shared_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    env = {"DATAPLANE_ACCESS": "members", "DATAPLANE_USER": "bob"}
-    with lab_over_home(tmp_path_factory, "shared", seed_shared_home, env=env) as server:
-        yield server
-
-
-@pytest.fixture
-def page(request: pytest.FixtureRequest, browser: Any, shared_lab: LabServer, artifacts_dir: Path) -> Iterator[Any]:
-    with page_for_test(request, browser, shared_lab, artifacts_dir, UI_TIMEOUT_MS) as lab_page:
-        yield lab_page
+shared_lab, page = lab_fixtures("shared", seed_shared_home, timeout_ms=UI_TIMEOUT_MS,
+                                 env={"DATAPLANE_ACCESS": "members", "DATAPLANE_USER": "bob"})
 
 
 def test_a_viewer_sees_their_role_and_is_offered_only_reading(page: Any, artifacts_dir: Path) -> None:

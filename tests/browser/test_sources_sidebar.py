@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from tests.servers import ftp
 
-from .lab import LabServer, api, lab_over_home, page_for_test, ready_dialog, seed_catalog
+from .lab import LabServer, api, lab_fixtures, ready_dialog, seed_catalog
 from .sidebar import DIALOG, SIDEBAR, open_sidebar_by_tab
 
 pytestmark = pytest.mark.browser
@@ -43,17 +43,8 @@ def ftp_server() -> Iterator[ftp.FTPServer]:
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def sources_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    """JupyterLab over a data home of its own, seeded with the usual datasets."""
-    with lab_over_home(tmp_path_factory, "sources", seed_catalog) as server:
-        yield server
-
-
-@pytest.fixture
-def page(browser: Any, sources_lab: LabServer, artifacts_dir: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
-    with page_for_test(request, browser, sources_lab, artifacts_dir, TIMEOUT) as page:
-        yield page
+# JupyterLab over a data home of its own, seeded with the usual datasets.
+sources_lab, page = lab_fixtures("sources", seed_catalog, timeout_ms=TIMEOUT)
 
 
 def section(page: Any, name: str) -> Any:
