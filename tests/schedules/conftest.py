@@ -11,15 +11,13 @@ import pytest
 from dataplane_jupyter import ManualClock
 from tests import sqlite_tables
 from tests.servers import postgres
+from tests.servers._process import serve
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[postgres.PostgresServer]:
-    server = postgres.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    """A PostgreSQL server for the shared-catalog and PostgreSQL-source tests, once per session."""
+    yield from serve(postgres)
 
 
 @pytest.fixture

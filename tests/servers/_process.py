@@ -10,10 +10,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 HOST = "127.0.0.1"
 REPO = Path(__file__).resolve().parents[2]
@@ -187,3 +187,12 @@ def start_script(name: str, module: str, work: Path, *args: str, deadline: float
     process = ServerProcess(name, argv, work / f"{module.rsplit('.', 1)[-1]}.log", cwd=REPO)
     process.wait_for_port(port, deadline=deadline)
     return process, port
+
+
+def serve(module: Any) -> Iterator[Any]:
+    """For a fixture: the server `module.start()` starts, stopped again when the fixture ends."""
+    server = module.start()
+    try:
+        yield server
+    finally:
+        server.stop()
