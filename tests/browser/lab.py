@@ -190,7 +190,7 @@ def lab_over_home(tmp_path_factory: pytest.TempPathFactory, name: str,
 
 @contextmanager
 def page_for_test(request: pytest.FixtureRequest, browser: Any, server: LabServer, artifacts_dir: Path,
-              timeout_ms: float | None = None) -> Iterator[Any]:
+                  timeout_ms: float | None = None) -> Iterator[Any]:
     """`open_lab` for the test `request` runs, keeping a screenshot when the test fails.
 
     `timeout_ms`: how long the page's actions and `expect` wait (a loaded machine is slow); the
