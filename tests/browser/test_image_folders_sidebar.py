@@ -21,14 +21,16 @@ pytestmark = pytest.mark.browser
 
 
 def unfold(panel: Any) -> None:
-    """Open the Image folders section the way a user does, by its title, if it is folded."""
+    """Open the empty Image folders section the way a user does, by its title.
+
+    The sidebar folds a section once it says it is empty (`[data-dataplane-empty]`), whenever
+    that happens; wait for that fold, so that the click opens it rather than racing it."""
     title = panel.locator('h3[aria-label="Image folders Section"]')
-    expect(title).to_be_visible(timeout=UI_TIMEOUT_MS)
-    # the sidebar folds empty sections on the frame after it shows: let that happen first
-    title.page.wait_for_timeout(1000)
-    if title.get_attribute("aria-expanded") != "true":
-        title.click()  # a section the user unfolds stays as the user set it
+    expect(panel.locator(f"{SECTION} [data-dataplane-empty]")).to_have_count(1, timeout=UI_TIMEOUT_MS)
+    expect(title).to_have_attribute("aria-expanded", "false", timeout=UI_TIMEOUT_MS)
+    title.click()  # a section the user unfolds stays as the user set it
     expect(title).to_have_attribute("aria-expanded", "true", timeout=UI_TIMEOUT_MS)
+
 
 SECTION = ".jp-Dataplane-imageFolders"
 IMPORT_TIMEOUT_MS = 120_000
@@ -113,7 +115,7 @@ def test_upload_browse_download_rename_delete(lab_page: Any, artifacts_dir: Path
     archive, sizes = pets_zip(tmp_path / "pets.zip")
     panel = open_sidebar(page, UI_TIMEOUT_MS)
     section = panel.locator(SECTION)
-    expect(section).to_be_visible()
+    expect(panel.locator(".jp-Dataplane-uploadZip")).to_be_visible()
 
     # The section's title bar holds the upload button whatever the list shows.
     with page.expect_file_chooser(timeout=UI_TIMEOUT_MS) as chooser:
@@ -221,7 +223,7 @@ def test_dropped_zip_without_images_fails_with_the_file_named(lab_page: Any, art
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("notes.txt", "no images here")
     panel = open_sidebar(page, UI_TIMEOUT_MS)
-    expect(panel.locator(SECTION)).to_be_visible()
+    expect(panel.locator(".jp-Dataplane-uploadZip")).to_be_visible()  # folded or not, the drop target is there
 
     drop_file(page, SECTION, "notes.zip", out.getvalue())
     confirm_dialog(page, "notes-folder")
