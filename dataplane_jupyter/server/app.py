@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 
 from jupyter_server.extension.application import ExtensionApp
@@ -32,6 +33,7 @@ class DataplaneExtension(ExtensionApp):
 
     def initialize_settings(self) -> None:
         """Open the catalog once, fail the jobs a previous run left behind, keep watching."""
+        self._log_core_to_server_log()
         catalog = Catalog(self.home, catalog_url=self.catalog_url, storage_url=self.storage_url, access=self.access)
         self.settings["dataplane_catalog"] = catalog
         reaped = catalog.jobs.reap()
@@ -48,6 +50,18 @@ class DataplaneExtension(ExtensionApp):
         self.log.info("dataplane: catalog at %s (access: %s)", catalog.settings.home, catalog.settings.access)
         if self.scheduler:
             self._start_scheduler(catalog)
+
+    def _log_core_to_server_log(self) -> None:
+        """What the core logs (the ticks the scheduler fires, jobs reaped, a tick that failed)
+        goes to the server's log: Python leaves an unconfigured library logger silent below
+        WARNING. A logging configuration of the user's own for it is left as it is."""
+        core = logging.getLogger("dataplane_jupyter")
+        if core.handlers:
+            return
+        for handler in self.log.handlers:
+            core.addHandler(handler)
+        if core.level == logging.NOTSET:
+            core.setLevel(logging.INFO)
 
     def _start_scheduler(self, catalog: Catalog) -> None:
         """Run the scheduler in its own thread: a tick never blocks the server's event loop."""

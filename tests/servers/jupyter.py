@@ -46,12 +46,10 @@ def start(root: Path, env: dict[str, str], *, name: str = "jupyter-server") -> J
     dirs = {part: root / part for part in ("config", "data", "runtime", "notebooks")}
     for path in dirs.values():
         path.mkdir(parents=True, exist_ok=True)
-    # The user config dir wins over the copy installed into etc/jupyter by the wheel. The package's
-    # own log lines (e.g. which ticks the scheduler fired) go to the server's log too.
-    config = {"ServerApp": {
-        "jpserver_extensions": {"dataplane_jupyter": True},
-        "logging_config": {"loggers": {"dataplane_jupyter": {"level": "INFO", "handlers": ["console"]}}},
-    }}
+    # The user config dir wins over the copy installed into etc/jupyter by the wheel. No logging
+    # configuration: the extension itself sends the package's lines (which ticks the scheduler
+    # fired) to the server's log, and the shared-catalog test reads them there.
+    config = {"ServerApp": {"jpserver_extensions": {"dataplane_jupyter": True}}}
     (dirs["config"] / "jupyter_server_config.json").write_text(json.dumps(config))
     port, token = free_port(), secrets.token_hex(16)
     argv = [sys.executable, "-m", "jupyter_server", "--no-browser", f"--ServerApp.ip={HOST}",
