@@ -13,7 +13,7 @@ from ..core.errors import InvalidInput
 from . import html
 from .actions import ActionFailed, ProgressView, State, bind
 from .forms import LABEL, WIDE, FieldInput, collect, fields_with_test_and_save
-from .sources import SMALL, RecordsTab
+from .sources import SMALL, RecordsTab, via_connector
 
 MODES = (("Add a timestamp to the name", "timestamp"), ("Cancel if it exists", "cancel"),
          ("Overwrite", "overwrite"))
@@ -163,28 +163,15 @@ class ExporterPanel(w.VBox):
                                                "What it wrote stays where it is.")), w.HBox([confirm, cancel])]
 
 
-class ExportersTab(RecordsTab):
+class ExportersTab(RecordsTab, noun="exporter", collection="exporters", panel=ExporterPanel, form=ExporterForm):
     """The project's exporters, each with its last export."""
-
-    noun = "exporter"
-
-    def records(self) -> list[Any]:
-        return self.project.exporters.list()
 
     def describe(self, record: Any) -> str:
         info = record.info
-        where = record.connector.kind_impl.describe(info.destination)
         last = info.last_run
         status = (f" · last export {html.badge(last.status.value)} {html.text(last.dataset_name)} {html.when(last.created_at)}"
                   if last else " · never used")
-        return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>via {html.text(info.connector)} "
-                f"({html.text(info.kind)}): {html.text(where)}, mode {info.mode}{status}</span>")
-
-    def panel(self, record: Any) -> w.Widget:
-        return ExporterPanel(record, on_change=self._changed)
-
-    def form(self) -> w.Widget:
-        return ExporterForm(self.project, on_saved=lambda x: self._changed("created"))
+        return via_connector(record, info.destination, f", mode {info.mode}{status}")
 
 
 def export_view(dataset: Any, message: w.HTML) -> w.Widget:

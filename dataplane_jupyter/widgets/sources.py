@@ -133,6 +133,17 @@ class RecordsTab(w.VBox):
     """A list of records with one Open button each, a New button with its form, and a detail area."""
 
     noun = "record"
+    collection = ""
+    panel_class: Callable[..., w.Widget]
+    form_class: Callable[..., w.Widget]
+
+    def __init_subclass__(cls, *, noun: str, collection: str, panel: Callable[..., w.Widget],
+                          form: Callable[..., w.Widget], **kwargs: Any) -> None:
+        """A subclass names its record (`noun`), the project's collection it lists
+        (`project.<collection>`), the panel of one record (`panel(record, on_change=...)`) and
+        the creation form (`form(project, on_saved=...)`); it writes `describe`."""
+        super().__init_subclass__(**kwargs)
+        cls.noun, cls.collection, cls.panel_class, cls.form_class = noun, collection, panel, form
 
     def __init__(self, project: Any) -> None:
         self.project = project
@@ -146,16 +157,17 @@ class RecordsTab(w.VBox):
         self.refresh()
 
     def records(self) -> list[Any]:
-        raise NotImplementedError
+        return getattr(self.project, self.collection).list()
 
     def describe(self, record: Any) -> str:
+        """One line of HTML for a record of the list."""
         raise NotImplementedError
 
     def panel(self, record: Any) -> w.Widget:
-        raise NotImplementedError
+        return self.panel_class(record, on_change=self._changed)
 
     def form(self) -> w.Widget:
-        raise NotImplementedError
+        return self.form_class(self.project, on_saved=lambda saved: self._changed("created"))
 
     def refresh(self) -> None:
         """Re-read the records."""
@@ -178,13 +190,8 @@ class RecordsTab(w.VBox):
         self.refresh()
 
 
-class ConnectorsTab(RecordsTab):
+class ConnectorsTab(RecordsTab, noun="connector", collection="connectors", panel=ConnectorPanel, form=ConnectorForm):
     """The project's connectors."""
-
-    noun = "connector"
-
-    def records(self) -> list[Any]:
-        return self.project.connectors.list()
 
     def describe(self, record: Any) -> str:
         info = record.info
@@ -192,29 +199,19 @@ class ConnectorsTab(RecordsTab):
         return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>{html.text(info.kind)} "
                 f"{html.text(str(where))} · created {html.when(info.created_at)}</span>")
 
-    def panel(self, record: Any) -> w.Widget:
-        return ConnectorPanel(record, on_change=self._changed)
 
-    def form(self) -> w.Widget:
-        return ConnectorForm(self.project, on_saved=lambda c: self._changed("created"))
-
-
-class DatasourcesTab(RecordsTab):
+class DatasourcesTab(RecordsTab, noun="datasource", collection="datasources", panel=DatasourcePanel,
+                     form=DatasourceForm):
     """The project's datasources."""
 
-    noun = "datasource"
-
-    def records(self) -> list[Any]:
-        return self.project.datasources.list()
-
     def describe(self, record: Any) -> str:
-        info = record.info
-        what = record.connector.kind_impl.describe(info.locator)
-        return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>via {html.text(info.connector)} "
-                f"({html.text(info.kind)}): {html.text(what)}</span>")
+        return via_connector(record, record.info.locator)
 
-    def panel(self, record: Any) -> w.Widget:
-        return DatasourcePanel(record, on_change=self._changed)
 
-    def form(self) -> w.Widget:
-        return DatasourceForm(self.project, on_saved=lambda d: self._changed("created"))
+def via_connector(record: Any, where: dict[str, Any], more: str = "") -> str:
+    """The list line of a record that reads or writes through a connector (a datasource, an
+    exporter): its name, the connector and its kind, where (`where`: locator fields) and `more`."""
+    info = record.info
+    place = record.connector.kind_impl.describe(where)
+    return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>via {html.text(info.connector)} "
+            f"({html.text(info.kind)}): {html.text(place)}{more}</span>")
