@@ -11,7 +11,7 @@ import ipywidgets as w
 from ..core.connectors import get_kind
 from ..core.errors import InvalidInput
 from . import html
-from .actions import ActionFailed, ProgressView, State, bind
+from .actions import ActionFailed, ProgressView, State, ask_to_delete, bind
 from .forms import LABEL, WIDE, FieldInput, collect, fields_with_test_and_save
 from .sources import SMALL, RecordsTab, via_connector
 
@@ -146,10 +146,6 @@ class ExporterPanel(w.VBox):
 
     def show_delete(self) -> None:
         """Ask before deleting."""
-        confirm = w.Button(description=f"Delete {self.exporter.name}", button_style="danger", layout=SMALL)
-        cancel = w.Button(description="Cancel", layout=SMALL)
-        cancel.on_click(lambda _: setattr(self.form, "children", []))
-
         def run() -> str:
             name = self.exporter.name
             self.exporter.delete()
@@ -158,9 +154,8 @@ class ExporterPanel(w.VBox):
             self.on_change("deleted")
             return f"Deleted exporter {name!r} and its history."
 
-        bind(confirm, run, self.message, self.output)
-        self.form.children = [w.HTML(html.note(f"Delete exporter {self.exporter.name!r} and its history? "
-                                               "What it wrote stays where it is.")), w.HBox([confirm, cancel])]
+        ask_to_delete(self.form, self.exporter.name, f"Delete exporter {self.exporter.name!r} and its history? "
+                      "What it wrote stays where it is.", run, self.message, self.output)
 
 
 class ExportersTab(RecordsTab, noun="exporter", collection="exporters", panel=ExporterPanel, form=ExporterForm):

@@ -8,10 +8,8 @@ from typing import Any
 import ipywidgets as w
 
 from . import html
-from .actions import ActionFailed, bind, dataset_progress
+from .actions import SMALL, ActionFailed, ask_to_delete, bind, dataset_progress
 from .forms import ConnectorForm, DatasourceForm
-
-SMALL = w.Layout(width="auto")
 
 
 class ConnectorPanel(w.VBox):
@@ -62,10 +60,6 @@ class ConnectorPanel(w.VBox):
 
     def show_delete(self) -> None:
         """Ask before deleting."""
-        confirm = w.Button(description=f"Delete {self.connector.name}", button_style="danger", layout=SMALL)
-        cancel = w.Button(description="Cancel", layout=SMALL)
-        cancel.on_click(lambda _: setattr(self.form, "children", []))
-
         def run() -> str:
             name = self.connector.name
             self.connector.delete()
@@ -75,9 +69,8 @@ class ConnectorPanel(w.VBox):
             self.on_change("deleted")
             return f"Deleted connector {name!r}."
 
-        bind(confirm, run, self.message, self.output)
-        self.form.children = [w.HTML(html.note(f"Delete connector {self.connector.name!r}? Its saved "
-                                               "credentials are forgotten.")), w.HBox([confirm, cancel])]
+        ask_to_delete(self.form, self.connector.name, f"Delete connector {self.connector.name!r}? Its saved "
+                      "credentials are forgotten.", run, self.message, self.output)
 
 
 class DatasourcePanel(w.VBox):
