@@ -79,6 +79,14 @@ class Action:
                 button.disabled = False
 
 
+def passed(result: Any) -> Any:
+    """The result of a connector, datasource or exporter test that passed; ActionFailed with its
+    message (shown in the panel) when it did not."""
+    if not result.ok:
+        raise ActionFailed(f"Test failed: {result.message}")
+    return result
+
+
 def record_buttons(owner: Any, download: str = "Download") -> list[w.Button]:
     """Rename, Download and Delete buttons for a record's panel, kept on `owner` as
     `rename_button`, `download_button`, `delete_button` and opening its `show_rename`,

@@ -11,7 +11,7 @@ import ipywidgets as w
 from ..core.connectors import get_kind
 from ..core.errors import InvalidInput
 from . import html
-from .actions import ActionFailed, ProgressView, State, ask_to_delete, bind
+from .actions import ProgressView, State, ask_to_delete, bind, passed
 from .forms import LABEL, WIDE, FieldInput, collect, fields_with_test_and_save
 from .sources import SMALL, RecordsTab, via_connector
 
@@ -94,9 +94,7 @@ class ExporterForm(w.VBox):
     def test(self) -> str:
         """Write a probe next to the destination, then remove it."""
         result = self.project.exporters.test(self.connector.value, destination=self.destination())
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        return f"Destination is writable: {result.message}"
+        return f"Destination is writable: {passed(result).message}"
 
     def save(self) -> str:
         """Create the exporter."""
@@ -139,10 +137,7 @@ class ExporterPanel(w.VBox):
 
     def test(self) -> str:
         """Check that the destination is writable."""
-        result = self.exporter.test()
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        return f"Destination is writable: {result.message}"
+        return f"Destination is writable: {passed(self.exporter.test()).message}"
 
     def show_delete(self) -> None:
         """Ask before deleting."""

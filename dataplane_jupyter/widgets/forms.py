@@ -18,7 +18,7 @@ from ..core.connectors import available_kinds, get_kind
 from ..core.connectors.base import Field
 from ..core.errors import InvalidInput
 from . import html
-from .actions import ActionFailed, bind, dataset_progress
+from .actions import bind, dataset_progress, passed
 
 WIDE = w.Layout(width="460px")
 LABEL = {"description_width": "150px"}
@@ -149,9 +149,7 @@ class ConnectorForm(w.VBox):
             result = self.connector.test(**values)
         else:
             result = self.project.connectors.test(self.kind.value, **values)
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        return f"Connection works: {result.message}"
+        return f"Connection works: {passed(result).message}"
 
     def save(self) -> str:
         """Create (or update) the connector, then clear every secret from the form."""
@@ -172,6 +170,11 @@ class ConnectorForm(w.VBox):
         self._build_fields()
         self.on_saved(saved)
         return f"Saved connector {saved.name!r} ({saved.kind})."
+
+
+def datasource_preview(result: Any) -> str:
+    """A datasource test's schema and first rows as an HTML table."""
+    return html.table([f"{c['name']} ({c['type']})" for c in result.columns], result.rows)
 
 
 class DatasourceForm(w.VBox):
@@ -211,11 +214,8 @@ class DatasourceForm(w.VBox):
     def test(self) -> str:
         """Read the schema and first rows; show them."""
         self.preview.value = ""
-        result = self.project.datasources.test(self.connector.value, **self.locator())
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        headers = [f"{c['name']} ({c['type']})" for c in result.columns]
-        self.preview.value = html.table(headers, result.rows)
+        result = passed(self.project.datasources.test(self.connector.value, **self.locator()))
+        self.preview.value = datasource_preview(result)
         return f"Datasource works: {result.message}"
 
     def save(self) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 import ipywidgets as w
 
 from . import html
-from .actions import SMALL, ActionFailed, ask_to_delete, bind, dataset_progress
-from .forms import ConnectorForm, DatasourceForm
+from .actions import SMALL, ask_to_delete, bind, dataset_progress, passed
+from .forms import ConnectorForm, DatasourceForm, datasource_preview
 
 
 class ConnectorPanel(w.VBox):
@@ -44,10 +44,7 @@ class ConnectorPanel(w.VBox):
 
     def test(self) -> str:
         """Connect with the saved fields."""
-        result = self.connector.test()
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        return f"Connection works: {result.message}"
+        return f"Connection works: {passed(self.connector.test()).message}"
 
     def show_edit(self) -> None:
         """The connector form, filled in (secrets left empty: they keep their value)."""
@@ -100,10 +97,8 @@ class DatasourcePanel(w.VBox):
 
     def test(self) -> str:
         """Read the schema and the first rows."""
-        result = self.datasource.test()
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        self.preview.value = html.table([f"{c['name']} ({c['type']})" for c in result.columns], result.rows)
+        result = passed(self.datasource.test())
+        self.preview.value = datasource_preview(result)
         return f"Datasource works: {result.message}"
 
     def import_dataset(self) -> str:
