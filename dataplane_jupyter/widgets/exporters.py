@@ -8,11 +8,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..core.connectors import get_kind
-from ..core.errors import InvalidInput
 from . import html
 from .actions import ProgressView, State, ask_to_delete, bind, passed
-from .forms import LABEL, WIDE, FieldInput, collect, fields_with_test_and_save
+from .forms import LABEL, WIDE, LocatorForm
 from .sources import SMALL, RecordsTab, via_connector
 
 MODES = (("Add a timestamp to the name", "timestamp"), ("Cancel if it exists", "cancel"),
@@ -57,39 +55,19 @@ def history_table(runs: list[Any], destination: str = "—") -> str:
     return html.table(["dataset", "status", "destination", "rows", "took", "started", "message"], rows, raw=True)
 
 
-class ExporterForm(w.VBox):
+class ExporterForm(LocatorForm):
     """New exporter: name, connector, destination fields of its kind, overwrite mode, file format."""
 
     def __init__(self, project: Any, *, on_saved: Callable[[Any], None] | None = None) -> None:
-        self.project = project
-        self.on_saved = on_saved or (lambda x: None)
-        names = [c.name for c in project.connectors.list()]
-        self.name = w.Text(description="name *", style=LABEL, layout=WIDE)
-        self.connector = w.Dropdown(options=names, description="connector", style=LABEL, layout=WIDE)
         self.mode = w.Dropdown(options=MODES, value="timestamp", description="if it exists", style=LABEL, layout=WIDE)
         self.file_format = w.Dropdown(options=["csv", "parquet"], description="file format", style=LABEL)
-        self.inputs: list[FieldInput] = []
-        fields_with_test_and_save(self, "Test destination", "plug", "Save exporter")
-        self.connector.observe(lambda _: self._build_fields(), "value")
-        self._build_fields()
-        top: list[w.Widget] = [w.HTML("<b>New exporter</b>")]
-        if not names:
-            top.append(w.HTML(html.note("Create a connector first: an exporter writes through one.")))
-        super().__init__([*top, self.name, self.connector, self.fields_box, self.mode, self.file_format,
-                          w.HBox([self.test_button, self.save_button]), self.message, self.output])
-
-    def _build_fields(self) -> None:
-        self.inputs = []
-        if self.connector.value:
-            kind = get_kind(self.project.connectors[self.connector.value].kind)
-            self.inputs = [FieldInput(f) for f in kind.locator_fields if f.name != "query"]
-        self.fields_box.children = [i.box for i in self.inputs]
+        super().__init__(project, on_saved, noun="exporter", how="an exporter writes through one",
+                         test="Test destination", test_icon="plug", options=[self.mode, self.file_format],
+                         left_out=["query"])
 
     def destination(self) -> dict[str, Any]:
         """Where the exporter writes, as typed."""
-        if not self.connector.value:
-            raise InvalidInput("Pick a connector.", field="connector")
-        return collect(self.inputs)
+        return self.locator()
 
     def test(self) -> str:
         """Write a probe next to the destination, then remove it."""

@@ -177,32 +177,36 @@ def datasource_preview(result: Any) -> str:
     return html.table([f"{c['name']} ({c['type']})" for c in result.columns], result.rows)
 
 
-class DatasourceForm(w.VBox):
-    """New datasource: name, connector, the locator fields of the connector's kind, Test and Save."""
+class LocatorForm(w.VBox):
+    """A new record that reads or writes through one of the project's connectors (a datasource,
+    an exporter): name, connector, the locator fields of the connector's kind (but `left_out`),
+    the subclass's `options`, Test and Save, then its widgets `below` the message. A subclass
+    writes `test` and `save`."""
 
-    def __init__(self, project: Any, *, on_saved: Callable[[Any], None] | None = None) -> None:
+    def __init__(self, project: Any, on_saved: Callable[[Any], None] | None, *, noun: str, how: str, test: str,
+                 test_icon: str, options: Sequence[w.Widget] = (), below: Sequence[w.Widget] = (),
+                 left_out: Sequence[str] = ()) -> None:
         self.project = project
-        self.on_saved = on_saved or (lambda d: None)
+        self.on_saved = on_saved or (lambda saved: None)
+        self.left_out = set(left_out)
         names = [c.name for c in project.connectors.list()]
         self.name = w.Text(description="name *", style=LABEL, layout=WIDE)
         self.connector = w.Dropdown(options=names, description="connector", style=LABEL, layout=WIDE)
         self.inputs: list[FieldInput] = []
-        fields_with_test_and_save(self, "Test datasource", "eye", "Save datasource")
-        self.preview = w.HTML()
+        fields_with_test_and_save(self, test, test_icon, f"Save {noun}")
         self.connector.observe(lambda _: self._build_fields(), "value")
         self._build_fields()
-        top: list[w.Widget] = [w.HTML("<b>New datasource</b>")]
+        top: list[w.Widget] = [w.HTML(f"<b>New {noun}</b>")]
         if not names:
-            top.append(w.HTML(html.note("Create a connector first: a datasource reads through one.")))
-        super().__init__([*top, self.name, self.connector, self.fields_box,
-                          w.HBox([self.test_button, self.save_button]), self.message, self.preview, self.output])
+            top.append(w.HTML(html.note(f"Create a connector first: {how}.")))
+        super().__init__([*top, self.name, self.connector, self.fields_box, *options,
+                          w.HBox([self.test_button, self.save_button]), self.message, *below, self.output])
 
     def _build_fields(self) -> None:
-        if not self.connector.value:
-            self.inputs = []
-        else:
-            kind = self.project.connectors[self.connector.value].kind
-            self.inputs = [FieldInput(f) for f in get_kind(kind).locator_fields]
+        self.inputs = []
+        if self.connector.value:
+            kind = get_kind(self.project.connectors[self.connector.value].kind)
+            self.inputs = [FieldInput(f) for f in kind.locator_fields if f.name not in self.left_out]
         self.fields_box.children = [i.box for i in self.inputs]
 
     def locator(self) -> dict[str, Any]:
@@ -210,6 +214,16 @@ class DatasourceForm(w.VBox):
         if not self.connector.value:
             raise InvalidInput("Pick a connector.", field="connector")
         return collect(self.inputs)
+
+
+class DatasourceForm(LocatorForm):
+    """New datasource: name, connector, the locator fields of the connector's kind, Test (with a
+    preview of the first rows) and Save."""
+
+    def __init__(self, project: Any, *, on_saved: Callable[[Any], None] | None = None) -> None:
+        self.preview = w.HTML()
+        super().__init__(project, on_saved, noun="datasource", how="a datasource reads through one",
+                         test="Test datasource", test_icon="eye", below=[self.preview])
 
     def test(self) -> str:
         """Read the schema and first rows; show them."""
