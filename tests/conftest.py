@@ -93,6 +93,15 @@ def catalog(isolated_home: Path, team_deployment):
 
 
 @pytest.fixture
+def sales_db(tmp_path: Path) -> Path:
+    """A SQLite file whose table sales(id, price) holds 20 rows, for a datasource to read.
+    (tests/schedules and tests/core/test_sources.py use a larger one, with a city column.)"""
+    from tests.sqlite_tables import write_sales
+
+    return write_sales(tmp_path / "sales.db", [(i, i * 0.5) for i in range(20)], "id integer, price real")
+
+
+@pytest.fixture
 def process_catalog(isolated_home: Path, team_deployment):
     """A catalog whose jobs run in detached worker processes (the default); on the Dask
     cluster in the team profile."""

@@ -18,7 +18,7 @@ from .lab import (
     CHROMIUM_ARGS,
     LabServer,
     SeededDataset,
-    open_lab,
+    page_for_test,
     run_lab,
     seed_catalog,
 )
@@ -95,11 +95,8 @@ def lab_page(
 ) -> Iterator[Any]:
     """JupyterLab (with the server extension) open in a fresh context; a screenshot is kept
     when the test fails."""
-    with open_lab(browser, lab_server, artifacts_dir, request.node.name) as page:
+    with page_for_test(request, browser, lab_server, artifacts_dir) as page:
         yield page
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +171,79 @@ def open_lab(browser: Any, server: LabServer, artifacts_dir: Path, name: str) ->
         yield page
     finally:
         context.close()
+
+
+@contextmanager
+def lab_over_home(tmp_path_factory: pytest.TempPathFactory, name: str,
+                  seed: Callable[[Path, Path], object] | None = None, *, root: Path | None = None,
+                  env: dict[str, str] | None = None) -> Iterator[LabServer]:
+    """JupyterLab with the server extension over a fresh data home of its own, `name`-home,
+    which `seed(home, files)` fills first (`files`: a fresh folder for its input files).
+    `root`: the server's root folder (by default a fresh `name`-lab); `env`: as in `run_lab`."""
+    home = tmp_path_factory.mktemp(f"{name}-home")
+    if seed is not None:
+        seed(home, tmp_path_factory.mktemp(f"{name}-files"))
+    root = root or tmp_path_factory.mktemp(f"{name}-lab")
+    with run_lab(root, home, server_extension=True, env=env) as server:
+        yield server
+
+
+@contextmanager
+def page_for_test(request: pytest.FixtureRequest, browser: Any, server: LabServer, artifacts_dir: Path,
+                  timeout_ms: float | None = None) -> Iterator[Any]:
+    """`open_lab` for the test `request` runs, keeping a screenshot when the test fails.
+
+    `timeout_ms`: how long the page's actions and `expect` wait (a loaded machine is slow); the
+    latter is Playwright's process-wide setting, so it holds for the tests after it too."""
+    from playwright.sync_api import expect
+
+    with open_lab(browser, server, artifacts_dir, request.node.name) as page:
+        if timeout_ms is not None:
+            page.set_default_timeout(timeout_ms)
+            expect.set_options(timeout=timeout_ms)
+        yield page
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
+
+
+def lab_fixtures(name: str, seed: Callable[[Path, Path], object] | None = None, *,
+                 timeout_ms: float | None = None, env: dict[str, str] | None = None,
+                 root_fixture: str | None = None) -> tuple[Any, Any]:
+    """The two fixtures of a test module that runs a JupyterLab of its own: `<name>_lab` (dashes
+    as underscores), the server over a fresh data home filled by `seed` (see `lab_over_home`),
+    for the whole module; and `page`, JupyterLab open in it for one test (see `page_for_test`).
+    `root_fixture`: the name of a fixture giving the server's root folder.
+
+    Assign both at module level: `example_lab, page = lab_fixtures("example", seed_example)`."""
+    server_fixture = f"{name.replace('-', '_')}_lab"
+
+    @pytest.fixture(scope="module", name=server_fixture)
+    def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+        root = request.getfixturevalue(root_fixture) if root_fixture else None
+        with lab_over_home(tmp_path_factory, name, seed, root=root, env=env) as lab:
+            yield lab
+
+    @pytest.fixture(name="page")
+    def page(request: pytest.FixtureRequest, browser: Any, artifacts_dir: Path) -> Iterator[Any]:
+        lab = request.getfixturevalue(server_fixture)
+        with page_for_test(request, browser, lab, artifacts_dir, timeout_ms) as lab_page:
+            yield lab_page
+
+    return server, page
+
+
+def api(server: LabServer, path: str, method: str = "GET") -> Any:
+    """Call the server's REST API (`dataplane/api/v1/<path>`) with its token, not through the
+    page; a POST sends an empty JSON object. The decoded JSON answer."""
+    request = urllib.request.Request(
+        f"{server.url}dataplane/api/v1/{path}",
+        method=method,
+        data=b"{}" if method == "POST" else None,
+        headers={"Authorization": f"token {server.token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
 
 
 def ready_dialog(page: Any, selector: str = ".jp-Dialog") -> Any:

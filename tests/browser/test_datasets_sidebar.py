@@ -10,56 +10,46 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, open_lab, ready_dialog, run_lab
+from .lab import lab_fixtures, ready_dialog
+from .sidebar import (
+    DATASETS,
+    JOB_TIMEOUT_MS,
+    UI_TIMEOUT_MS,
+    action,
+    expect_status,
+    open_sidebar,
+    row,
+    upload,
+)
 
 pytestmark = pytest.mark.browser
-
-SECTION = "#dataplane-sidebar .jp-Dataplane-datasets"
-FILE_INPUT = f"{SECTION} .jp-Dataplane-fileInput"
-# A loaded 2-core machine imports and computes statistics slowly: wait generously.
-JOB_TIMEOUT_MS = 120_000
-UI_TIMEOUT_MS = 30_000
 
 # The uploaded table: 200 rows of a few typed columns.
 HEADER = ["city", "day", "temperature", "rain"]
 ROWS = [[f"city {i % 7}", f"2026-03-{i % 28 + 1:02d}", f"{10 + i * 0.25:.2f}", str(i % 2 == 0).lower()] for i in range(200)]
 
 
-@pytest.fixture(scope="module")
-def datasets_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    """JupyterLab over a data home holding an uploaded dataset and a pipeline output."""
+def seed_datasets_home(home: Path, files: Path) -> None:
+    """An uploaded dataset, "sales", and a pipeline output, "predictions"."""
     import pandas as pd
 
     import dataplane_jupyter as dp
 
-    home = tmp_path_factory.mktemp("datasets-home")
-    files = tmp_path_factory.mktemp("datasets-seed")
     project = dp.Catalog(home=home).project("default")
     (files / "sales.csv").write_text("region,units\nnorth,3\nsouth,5\n")
     project.datasets.import_file(files / "sales.csv", name="sales").wait(timeout=120)
     frame = pd.DataFrame({"id": [1, 2, 3], "score": [0.1, 0.7, 0.4]})
     project.datasets.from_pandas(frame, "predictions").wait(timeout=120)
-    with run_lab(tmp_path_factory.mktemp("datasets-lab"), home, server_extension=True) as server:
-        yield server
 
 
-@pytest.fixture
-def page(request: pytest.FixtureRequest, browser: Any, datasets_lab: LabServer, artifacts_dir: Path) -> Iterator[Any]:
-    """JupyterLab open on the datasets lab; a screenshot is kept when the test fails."""
-    with open_lab(browser, datasets_lab, artifacts_dir, request.node.name) as lab_page:
-        lab_page.set_default_timeout(UI_TIMEOUT_MS)
-        expect.set_options(timeout=UI_TIMEOUT_MS)
-        yield lab_page
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            lab_page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
+# JupyterLab over its own data home; `page` keeps a screenshot when a test fails.
+datasets_lab, page = lab_fixtures("datasets", seed_datasets_home, timeout_ms=UI_TIMEOUT_MS)
 
 
 @pytest.fixture
@@ -69,37 +59,15 @@ def measurements_csv(tmp_path: Path) -> Path:
     return path
 
 
-def open_sidebar(page: Any) -> Any:
-    """Show the Data panel (by its command: the restored layout may already show it, and
-    clicking its tab then would close it)."""
-    page.evaluate("() => window.jupyterapp.commands.execute('dataplane:open-sidebar')")
-    panel = page.locator("#dataplane-sidebar")
-    expect(panel).to_be_visible()
-    return panel
-
-
-def row(page: Any, name: str) -> Any:
-    return page.locator(f'{SECTION} .jp-Dataplane-dataset[data-name="{name}"]')
-
-
 def shot(page: Any, artifacts_dir: Path, name: str) -> None:
     page.screenshot(path=str(artifacts_dir / f"datasets-{name}.png"))
 
 
 def expect_ready(page: Any, name: str) -> Any:
     """The dataset is listed and reaches "Ready to be used"."""
-    item = row(page, name)
-    expect(item).to_have_attribute("data-status", "ready", timeout=JOB_TIMEOUT_MS)
+    item = expect_status(page, name, "ready")
     expect(item.locator(".jp-Dataplane-status")).to_have_text("Ready to be used")
     return item
-
-
-def action(page: Any, name: str, kind: str) -> Any:
-    """A row's action button, shown by hovering the row. (Clicking the row to show it could
-    make a double click with the next click, which opens the details tab.)"""
-    item = row(page, name)
-    item.hover()
-    return item.locator(f".jp-Dataplane-action-{kind}")
 
 
 def menu_action(page: Any, name: str, label: str) -> None:
@@ -112,7 +80,7 @@ def test_upload_rename_download_notebook_delete(
     page: Any, measurements_csv: Path, artifacts_dir: Path
 ) -> None:
     open_sidebar(page)
-    page.set_input_files(FILE_INPUT, str(measurements_csv))
+    upload(page, measurements_csv)
     item = row(page, "measurements")
     expect(item).to_be_visible()
     shot(page, artifacts_dir, "01-uploaded")
@@ -183,24 +151,24 @@ def test_upload_progress_is_shown(page: Any, tmp_path: Path, artifacts_dir: Path
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 256 * 1024},
     )
-    page.set_input_files(FILE_INPUT, str(big))
-    upload = page.locator(f'{SECTION} .jp-Dataplane-upload[data-name="slow_upload.csv"]')
-    expect(upload).to_be_visible()
-    expect(upload.locator(".jp-Dataplane-status")).to_contain_text("Uploading")
-    expect(upload.get_by_role("progressbar")).not_to_have_attribute("aria-valuenow", "0")
+    upload(page, big)
+    uploading = page.locator(f'{DATASETS} .jp-Dataplane-upload[data-name="slow_upload.csv"]')
+    expect(uploading).to_be_visible()
+    expect(uploading.locator(".jp-Dataplane-status")).to_contain_text("Uploading")
+    expect(uploading.get_by_role("progressbar")).not_to_have_attribute("aria-valuenow", "0")
     shot(page, artifacts_dir, "15-upload-progress")
     cdp.send(
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
     )
-    expect(upload).to_have_count(0, timeout=JOB_TIMEOUT_MS)
+    expect(uploading).to_have_count(0, timeout=JOB_TIMEOUT_MS)
     expect_ready(page, "slow_upload")
     assert page.page_errors == []
 
 
 def test_drop_files_to_upload(page: Any, artifacts_dir: Path) -> None:
     open_sidebar(page)
-    section = page.locator(SECTION)
+    section = page.locator(DATASETS)
     expect(section.locator(".jp-Dataplane-dataset").first).to_be_visible()
     data_transfer = page.evaluate_handle(
         """() => {
@@ -226,13 +194,13 @@ def test_search_and_origin_filters_query_the_server(page: Any, artifacts_dir: Pa
     expect(row(page, "sales")).to_be_visible()
     expect(row(page, "predictions")).to_be_visible()
     with page.expect_request(lambda r: "/datasets?" in r.url and "search=sal" in r.url):
-        page.locator(f"{SECTION} .jp-Dataplane-search input").fill("sal")
+        page.locator(f"{DATASETS} .jp-Dataplane-search input").fill("sal")
     expect(row(page, "predictions")).to_have_count(0)
     expect(row(page, "sales")).to_be_visible()
     shot(page, artifacts_dir, "10-search")
 
-    page.locator(f"{SECTION} .jp-Dataplane-search input").fill("")
-    pipeline = page.locator(f'{SECTION} .jp-Dataplane-originToggle[data-origin="pipeline_output"]')
+    page.locator(f"{DATASETS} .jp-Dataplane-search input").fill("")
+    pipeline = page.locator(f'{DATASETS} .jp-Dataplane-originToggle[data-origin="pipeline_output"]')
     with page.expect_request(lambda r: "origin=pipeline_output" in r.url):
         pipeline.click()
     expect(pipeline).to_have_attribute("aria-pressed", "true")
@@ -240,9 +208,9 @@ def test_search_and_origin_filters_query_the_server(page: Any, artifacts_dir: Pa
     expect(row(page, "predictions")).to_be_visible()
     shot(page, artifacts_dir, "11-origin-filter")
 
-    page.locator(f'{SECTION} .jp-Dataplane-originToggle[data-origin="datasource"]').click()
+    page.locator(f'{DATASETS} .jp-Dataplane-originToggle[data-origin="datasource"]').click()
     pipeline.click()
-    expect(page.locator(f"{SECTION} .jp-Dataplane-empty")).to_have_text("No dataset matches these filters.")
+    expect(page.locator(f"{DATASETS} .jp-Dataplane-empty")).to_have_text("No dataset matches these filters.")
     assert page.page_errors == []
 
 
@@ -252,12 +220,11 @@ def test_failed_import_is_notified_with_the_server_message(
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("a,b\n1,2\n3\n4,5,6,7\n")
     open_sidebar(page)
-    strict = page.locator(f"{SECTION} .jp-Dataplane-strictUploads input")
+    strict = page.locator(f"{DATASETS} .jp-Dataplane-strictUploads input")
     strict.check()
-    page.set_input_files(FILE_INPUT, str(ragged))
+    upload(page, ragged)
     strict.uncheck()
-    item = row(page, "ragged")
-    expect(item).to_have_attribute("data-status", "failed", timeout=JOB_TIMEOUT_MS)
+    item = expect_status(page, "ragged", "failed")
     expect(item.locator(".jp-Dataplane-itemError")).to_contain_text("ragged.csv: line 3")
     toast = page.locator(".Toastify__toast", has_text="Importing “ragged” failed")
     expect(toast).to_be_visible()
@@ -279,9 +246,8 @@ def test_bad_rows_are_set_aside_and_shown_verbatim_in_the_details(
     messy.write_text("id,name,score\n" + "".join(f"{i},name {i},{i / 4}\n" for i in range(40))
                      + '41,"unclosed,9,8,7\n' + "42,fine,1.5\n")
     open_sidebar(page)
-    page.set_input_files(FILE_INPUT, str(messy))
-    item = row(page, "messy")
-    expect(item).to_have_attribute("data-status", "ready", timeout=JOB_TIMEOUT_MS)
+    upload(page, messy)
+    expect_status(page, "messy", "ready")
     action(page, "messy", "details").click()
     details = page.locator(".jp-Dataplane-details:visible")
     expect(details.locator(".jp-Dataplane-warnings")).to_contain_text(
@@ -335,7 +301,7 @@ def test_embeddings_action_computes_then_explores(page: Any, tmp_path: Path, art
     source = tmp_path / "embeddable.csv"
     source.write_text("\n".join(",".join(line) for line in [HEADER, *ROWS]) + "\n")
     open_sidebar(page)
-    page.set_input_files(FILE_INPUT, str(source))
+    upload(page, source)
     expect_ready(page, "embeddable")
     button = action(page, "embeddable", "embeddings")
     expect(button).to_have_attribute("title", "Compute embeddings")

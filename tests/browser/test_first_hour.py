@@ -7,21 +7,17 @@ Its own JupyterLab over its own data home, so the datasets it changes are its ow
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, open_lab, ready_dialog, run_lab
+from .lab import lab_fixtures, ready_dialog
+from .sidebar import DATASETS, JOB_TIMEOUT_MS, UI_TIMEOUT_MS, expect_status, hover_row, menu_labels, open_sidebar, row, upload
 
 pytestmark = pytest.mark.browser
 
-SECTION = "#dataplane-sidebar .jp-Dataplane-datasets"
-FILE_INPUT = f"{SECTION} .jp-Dataplane-fileInput"
-JOB_TIMEOUT_MS = 120_000
-UI_TIMEOUT_MS = 30_000
 LATIN1 = "city;population\nZürich;421878\nGenève;203856\nMünchen;1512491\n".encode("cp1252")
 NAMES = [
     "customer_churn_features_2026_q3", "sales", "iris", "tips", "gapminder", "wind", "stocks",
@@ -29,15 +25,12 @@ NAMES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def first_hour_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+def seed_first_hour_home(home: Path, files: Path) -> None:
     """Project "default" with 10 ready datasets and 2 failed imports; project "demo" with one."""
     import pandas as pd
 
     import dataplane_jupyter as dp
 
-    home = tmp_path_factory.mktemp("first-hour-home")
-    files = tmp_path_factory.mktemp("first-hour-files")
     catalog = dp.Catalog(home=home, executor="thread")
     project = catalog.project("default")
     for i, name in enumerate(NAMES):
@@ -60,51 +53,24 @@ def first_hour_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServ
     project.datasets.from_pandas(gapminder, "gapminder", origin="upload").wait(timeout=120)
     demo = catalog.project("demo")
     demo.datasets.from_pandas(pd.DataFrame({"a": [1, 2]}), "demo_only").wait(timeout=120)
-    with run_lab(tmp_path_factory.mktemp("first-hour-lab"), home, server_extension=True) as server:
-        yield server
 
 
-@pytest.fixture
-def page(request: pytest.FixtureRequest, browser: Any, first_hour_lab: LabServer, artifacts_dir: Path) -> Iterator[Any]:
-    with open_lab(browser, first_hour_lab, artifacts_dir, request.node.name) as lab_page:
-        lab_page.set_default_timeout(UI_TIMEOUT_MS)
-        expect.set_options(timeout=UI_TIMEOUT_MS)
-        yield lab_page
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            lab_page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
-
-
-def open_sidebar(page: Any) -> Any:
-    page.evaluate("() => window.jupyterapp.commands.execute('dataplane:open-sidebar')")
-    panel = page.locator("#dataplane-sidebar")
-    expect(panel).to_be_visible()
-    return panel
-
-
-def row(page: Any, name: str) -> Any:
-    return page.locator(f"{SECTION} .jp-Dataplane-dataset[data-name='{name}']")
-
-
-def hover_row(page: Any, name: str) -> Any:
-    item = row(page, name)
-    item.hover()
-    return item
+first_hour_lab, page = lab_fixtures("first-hour", seed_first_hour_home, timeout_ms=UI_TIMEOUT_MS)
 
 
 def test_sidebar_with_twelve_datasets_at_1400x900(page: Any, artifacts_dir: Path) -> None:
     open_sidebar(page)
-    expect(page.locator(f"{SECTION} .jp-Dataplane-dataset")).to_have_count(12)
+    expect(page.locator(f"{DATASETS} .jp-Dataplane-dataset")).to_have_count(12)
     # the empty sections fold to their title bars (also while they load), so the datasets get the room
     for label in ("Connectors", "Datasources", "Exporters", "Pipelines", "Image folders"):
         expect(page.locator(f'h3[aria-label="{label} Section"]')).to_have_attribute("aria-expanded", "false")
-    visible = page.locator(f"{SECTION} .jp-Dataplane-dataset").evaluate_all(
+    visible = page.locator(f"{DATASETS} .jp-Dataplane-dataset").evaluate_all(
         """rows => { const list = rows[0].closest('.lm-Widget').getBoundingClientRect();
                     return rows.filter(r => r.getBoundingClientRect().bottom <= list.bottom).length; }""")
     assert visible >= 8, visible
     # origins read in full on every row ("Upload", not "Upl…"); a long name keeps its full text
     # in a tooltip, also while the row's action icons show on hover
-    cut = page.locator(f"{SECTION} .jp-Dataplane-itemOrigin").evaluate_all(
+    cut = page.locator(f"{DATASETS} .jp-Dataplane-itemOrigin").evaluate_all(
         "spans => spans.filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.textContent)")
     assert cut == [], cut
     long_name = row(page, NAMES[0])
@@ -141,8 +107,7 @@ def test_a_failed_import_offers_retry_not_download_and_the_retry_fixes_it(page: 
     ready = hover_row(page, "sales")
     expect(ready.locator(".jp-Dataplane-action-download")).to_have_count(1)
 
-    hover_row(page, "cities").locator(".jp-Dataplane-action-more").click()
-    labels = page.locator(".lm-Menu .lm-Menu-itemLabel").all_inner_texts()
+    labels = menu_labels(page, "cities")
     assert labels[0] == "Open Details"
     assert "Retry Import…" in labels
     assert not any(label.startswith("Download") for label in labels) and "Open in a Notebook" not in labels
@@ -169,8 +134,7 @@ def test_a_failed_import_offers_retry_not_download_and_the_retry_fixes_it(page: 
     expect(dialog.locator("input[name='separator']")).to_have_value(";")
     dialog.get_by_role("button", name="Retry").click()
     expect(dialog).to_have_count(0)
-    expect(row(page, "cities")).to_have_attribute("data-status", "ready", timeout=JOB_TIMEOUT_MS)
-    expect(row(page, "cities").locator(".jp-Dataplane-itemShape")).to_have_text("3 × 2")
+    expect(expect_status(page, "cities", "ready").locator(".jp-Dataplane-itemShape")).to_have_text("3 × 2")
     assert page.page_errors == []
 
 
@@ -178,18 +142,17 @@ def test_an_upload_of_a_taken_name_asks_before_replacing(page: Any, tmp_path: Pa
     open_sidebar(page)
     failed_id = row(page, "ragged_cities").get_attribute("data-status")
     assert failed_id == "failed"
-    upload = tmp_path / "ragged_cities.csv"
-    upload.write_text("city,population\nBern,134794\n")
-    page.set_input_files(FILE_INPUT, str(upload))
+    replacement = tmp_path / "ragged_cities.csv"
+    replacement.write_text("city,population\nBern,134794\n")
+    upload(page, replacement)
     dialog = ready_dialog(page)
     expect(dialog).to_contain_text("Replace dataset “ragged_cities”?")
     expect(dialog).to_contain_text("a failed import")
     dialog.get_by_role("button", name="Cancel").click()
     expect(row(page, "ragged_cities")).to_have_attribute("data-status", "failed")
-    page.set_input_files(FILE_INPUT, str(upload))
+    upload(page, replacement)
     page.locator(".jp-Dialog").get_by_role("button", name="Replace").click()
-    expect(row(page, "ragged_cities")).to_have_attribute("data-status", "ready", timeout=JOB_TIMEOUT_MS)
-    expect(row(page, "ragged_cities").locator(".jp-Dataplane-itemShape")).to_have_text("1 × 2")
+    expect(expect_status(page, "ragged_cities", "ready").locator(".jp-Dataplane-itemShape")).to_have_text("1 × 2")
     assert page.page_errors == []
 
 

@@ -15,24 +15,25 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from .lab import APP_START_TIMEOUT_MS, ready_dialog
-from .test_sidebar import OPEN_COMMAND, SIDEBAR
+from .sidebar import UI_TIMEOUT_MS, open_sidebar
 
 pytestmark = pytest.mark.browser
 
 
 def unfold(panel: Any) -> None:
-    """Open the Image folders section the way a user does, by its title, if it is folded."""
+    """Open the empty Image folders section the way a user does, by its title.
+
+    The sidebar folds a section once it says it is empty (`[data-dataplane-empty]`), whenever
+    that happens; wait for that fold, so that the click opens it rather than racing it."""
     title = panel.locator('h3[aria-label="Image folders Section"]')
-    expect(title).to_be_visible(timeout=UI_TIMEOUT_MS)
-    # the sidebar folds empty sections on the frame after it shows: let that happen first
-    title.page.wait_for_timeout(1000)
-    if title.get_attribute("aria-expanded") != "true":
-        title.click()  # a section the user unfolds stays as the user set it
+    expect(panel.locator(f"{SECTION} [data-dataplane-empty]")).to_have_count(1, timeout=UI_TIMEOUT_MS)
+    expect(title).to_have_attribute("aria-expanded", "false", timeout=UI_TIMEOUT_MS)
+    title.click()  # a section the user unfolds stays as the user set it
     expect(title).to_have_attribute("aria-expanded", "true", timeout=UI_TIMEOUT_MS)
+
 
 SECTION = ".jp-Dataplane-imageFolders"
 IMPORT_TIMEOUT_MS = 120_000
-UI_TIMEOUT_MS = 30_000
 
 # Category folder → (size, colour) of each image; the zip's common top folder "pets" is not a
 # category.
@@ -54,14 +55,6 @@ def pets_zip(path: Path) -> tuple[Path, dict[str, tuple[int, int]]]:
                 archive.writestr(name, out.getvalue())
                 sizes[name] = size
     return path, sizes
-
-
-def open_sidebar(page: Any) -> Any:
-    """Show the data sidebar (a tab click would hide it when the restored layout shows it)."""
-    page.evaluate(f"() => window.jupyterapp.commands.execute('{OPEN_COMMAND}')")
-    panel = page.locator(SIDEBAR)
-    expect(panel).to_be_visible(timeout=UI_TIMEOUT_MS)
-    return panel
 
 
 def folder_row(page: Any, name: str) -> Any:
@@ -120,9 +113,9 @@ def drop_file(page: Any, selector: str, name: str, data: bytes) -> None:
 def test_upload_browse_download_rename_delete(lab_page: Any, artifacts_dir: Path, tmp_path: Path) -> None:
     page = lab_page
     archive, sizes = pets_zip(tmp_path / "pets.zip")
-    panel = open_sidebar(page)
+    panel = open_sidebar(page, UI_TIMEOUT_MS)
     section = panel.locator(SECTION)
-    expect(section).to_be_visible()
+    expect(panel.locator(".jp-Dataplane-uploadZip")).to_be_visible()
 
     # The section's title bar holds the upload button whatever the list shows.
     with page.expect_file_chooser(timeout=UI_TIMEOUT_MS) as chooser:
@@ -205,7 +198,7 @@ def test_upload_browse_download_rename_delete(lab_page: Any, artifacts_dir: Path
     expect(viewer).to_be_visible(timeout=UI_TIMEOUT_MS)
     expect(page.locator(".lm-DockPanel .lm-TabBar-tab.lm-mod-current")).to_contain_text("pets-renamed")
     expect_thumbnails_loaded(page, 5)
-    panel = open_sidebar(page)
+    panel = open_sidebar(page, UI_TIMEOUT_MS)
 
     # The section follows the sidebar's project picker.
     picker = panel.locator(".jp-Dataplane-projectSelect select")
@@ -229,8 +222,8 @@ def test_dropped_zip_without_images_fails_with_the_file_named(lab_page: Any, art
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("notes.txt", "no images here")
-    panel = open_sidebar(page)
-    expect(panel.locator(SECTION)).to_be_visible()
+    panel = open_sidebar(page, UI_TIMEOUT_MS)
+    expect(panel.locator(".jp-Dataplane-uploadZip")).to_be_visible()  # folded or not, the drop target is there
 
     drop_file(page, SECTION, "notes.zip", out.getvalue())
     confirm_dialog(page, "notes-folder")
@@ -269,7 +262,7 @@ def noise_zip(path: Path, images: int, side: int) -> Path:
 def test_upload_and_copy_show_their_progress(lab_page: Any, artifacts_dir: Path, tmp_path: Path) -> None:
     page = lab_page
     archive = noise_zip(tmp_path / "noise.zip", images=40, side=160)
-    panel = open_sidebar(page)
+    panel = open_sidebar(page, UI_TIMEOUT_MS)
     section = panel.locator(SECTION)
     unfold(panel)  # empty at first, so folded to its title bar
     expect(section).to_be_visible()

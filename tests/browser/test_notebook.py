@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .lab import REPO_ROOT, LabServer, open_lab, run_lab
+from .lab import REPO_ROOT, LabServer, lab_over_home, open_lab
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +27,7 @@ RUN_TIMEOUT_MS = 120_000
 @pytest.fixture(scope="module")
 def notebook_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """JupyterLab over a fresh, empty data home (the notebook imports its own dataset)."""
-    home = tmp_path_factory.mktemp("notebook-home")
-    with run_lab(tmp_path_factory.mktemp("notebook-lab"), home, server_extension=True) as server:
+    with lab_over_home(tmp_path_factory, "notebook") as server:
         upload(server, NOTEBOOK)
         yield server
 

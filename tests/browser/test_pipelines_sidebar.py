@@ -5,19 +5,17 @@ The JupyterLab server has its own data home, seeded with the usual datasets."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, open_lab, ready_dialog, run_lab, seed_catalog
+from .lab import lab_fixtures, ready_dialog, seed_catalog
+from .sidebar import DIALOG, open_sidebar_by_tab
 
 pytestmark = pytest.mark.browser
 
-SIDEBAR_TAB = '.jp-SideBar .lm-TabBar-tab[data-id="dataplane-sidebar"]'
-DIALOG = ".jp-Dialog"
 TIMEOUT = 60_000  # ms; the machine may be loaded, and runs are jobs
 
 BAD_YAML = """- {name: sales, kind: read, dataset: sales}
@@ -55,32 +53,11 @@ def lab_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def pipelines_lab(tmp_path_factory: pytest.TempPathFactory, lab_root: Path) -> Iterator[LabServer]:
-    home = tmp_path_factory.mktemp("pipelines-home")
-    seed_catalog(home, tmp_path_factory.mktemp("pipelines-seed"))
-    with run_lab(lab_root, home, server_extension=True) as server:
-        yield server
-
-
-@pytest.fixture
-def page(browser: Any, pipelines_lab: LabServer, artifacts_dir: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
-    with open_lab(browser, pipelines_lab, artifacts_dir, request.node.name) as page:
-        expect.set_options(timeout=TIMEOUT)
-        try:
-            yield page
-        finally:
-            expect.set_options(timeout=5_000)
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
+pipelines_lab, page = lab_fixtures("pipelines", seed_catalog, timeout_ms=TIMEOUT, root_fixture="lab_root")
 
 
 def test_define_run_watch_and_open_the_output(page: Any, artifacts_dir: Path) -> None:
-    page.locator(SIDEBAR_TAB).click()
-    sidebar = page.locator("#dataplane-sidebar")
-    expect(sidebar).to_be_visible()
-    sidebar.locator(".lm-AccordionPanel-title", has_text="Datasets").click()  # room for the others
+    sidebar = open_sidebar_by_tab(page, fold=["Datasets"])  # room for the others
     pipelines = sidebar.locator(".jp-Dataplane-pipelines")
     expect(pipelines).to_contain_text("No pipelines yet")
 
@@ -155,9 +132,7 @@ def test_define_run_watch_and_open_the_output(page: Any, artifacts_dir: Path) ->
 
 
 def test_step_statuses_change_live_while_the_run_goes_on(page: Any, lab_root: Path, artifacts_dir: Path) -> None:
-    page.locator(SIDEBAR_TAB).click()
-    sidebar = page.locator("#dataplane-sidebar")
-    expect(sidebar).to_be_visible()
+    sidebar = open_sidebar_by_tab(page)
     page.get_by_title("New pipeline (YAML)").click()
     dialog = ready_dialog(page, DIALOG)
     dialog.locator(".jp-Dataplane-pipelineName").fill("held")

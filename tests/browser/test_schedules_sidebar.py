@@ -4,11 +4,7 @@ and resume it."""
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,63 +12,34 @@ import pytest
 from playwright.sync_api import expect
 
 import dataplane_jupyter as dp
+from tests.sqlite_tables import add_weekly_datasource, write_sales
 
-from .lab import LabServer, open_lab, ready_dialog, run_lab
+from .lab import LabServer, api, lab_fixtures, ready_dialog
+from .sidebar import DIALOG, open_sidebar_by_tab
 
 pytestmark = pytest.mark.browser
 
-SIDEBAR_TAB = '.jp-SideBar .lm-TabBar-tab[data-id="dataplane-sidebar"]'
-DIALOG = ".jp-Dialog"
 TIMEOUT = 60_000
 
 
-@pytest.fixture(scope="module")
-def schedules_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    """JupyterLab over a home with one SQLite datasource, "weekly", and a pipeline reading it, "scoring"."""
-    home = tmp_path_factory.mktemp("schedules-home")
-    db = tmp_path_factory.mktemp("schedules-src") / "sales.db"
-    with sqlite3.connect(db) as con:
-        con.execute("create table sales (id integer, price real)")
-        con.execute("insert into sales values (1, 2.5)")
+def seed_schedules_home(home: Path, files: Path) -> None:
+    """One SQLite datasource, "weekly", and a pipeline reading it, "scoring"."""
     project = dp.Catalog(home).project("default")
-    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(db))
-    project.datasources.create("weekly", connector="lite", table="sales")
+    add_weekly_datasource(project, write_sales(files / "sales.db", [(1, 2.5)], "id integer, price real"))
     project.pipelines.create("scoring", steps=[
         {"name": "sales", "kind": "read", "datasource": "weekly"},
         {"name": "big", "kind": "sql", "query": "select id, price from sales where price > 2"},
     ])
-    with run_lab(tmp_path_factory.mktemp("schedules-lab"), home, server_extension=True) as server:
-        yield server
 
 
-@pytest.fixture
-def page(browser: Any, schedules_lab: LabServer, artifacts_dir: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
-    with open_lab(browser, schedules_lab, artifacts_dir, request.node.name) as page:
-        expect.set_options(timeout=TIMEOUT)
-        try:
-            yield page
-        finally:
-            expect.set_options(timeout=5_000)
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
-
-
-def api(server: LabServer, path: str) -> Any:
-    request = urllib.request.Request(f"{server.url}dataplane/api/v1/{path}",
-                                     headers={"Authorization": f"token {server.token}"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+schedules_lab, page = lab_fixtures("schedules", seed_schedules_home, timeout_ms=TIMEOUT)
 
 
 def test_schedule_a_datasource_refresh_see_its_next_run_and_pause_it(
         page: Any, schedules_lab: LabServer, artifacts_dir: Path) -> None:
     page.set_viewport_size({"width": 1400, "height": 900})
-    page.locator(SIDEBAR_TAB).click()
-    sidebar = page.locator("#dataplane-sidebar")
-    expect(sidebar).to_be_visible()
-    for title in ("Datasets", "Connectors", "Image folders"):  # room for the datasources on a 900 px page
-        sidebar.locator(".lm-AccordionPanel-title", has_text=title).click()
+    # room for the datasources on a 900 px page
+    sidebar = open_sidebar_by_tab(page, fold=["Datasets", "Connectors", "Image folders"])
     item = sidebar.locator('.jp-Dataplane-datasource[data-name="weekly"]')
     expect(item).to_be_visible()
     item.hover()
@@ -122,11 +89,7 @@ def test_schedule_a_datasource_refresh_see_its_next_run_and_pause_it(
 def test_schedule_a_pipeline_from_its_row_and_see_its_next_fire_times(
         page: Any, schedules_lab: LabServer, artifacts_dir: Path) -> None:
     page.set_viewport_size({"width": 1400, "height": 900})
-    page.locator(SIDEBAR_TAB).click()
-    sidebar = page.locator("#dataplane-sidebar")
-    expect(sidebar).to_be_visible()
-    for title in ("Datasets", "Connectors"):  # room for the pipelines on a 900 px page
-        sidebar.locator(".lm-AccordionPanel-title", has_text=title).click()
+    sidebar = open_sidebar_by_tab(page, fold=["Datasets", "Connectors"])  # room for the pipelines on a 900 px page
     item = sidebar.locator('.jp-Dataplane-pipelines .jp-Dataplane-pipeline[data-name="scoring"]')
     expect(item).to_contain_text("v1 · sales → big")
     item.hover()
@@ -196,9 +159,7 @@ def test_a_schedule_edited_to_fire_every_second_shows_its_last_status(
     """The server's own scheduler fires it (no daemon here); once paused and settled, the sidebar
     shows how the last tick went, as the REST API records it."""
     page.set_viewport_size({"width": 1400, "height": 900})
-    page.locator(SIDEBAR_TAB).click()
-    sidebar = page.locator("#dataplane-sidebar")
-    expect(sidebar).to_be_visible()
+    sidebar = open_sidebar_by_tab(page)
     schedule = sidebar.locator('.jp-Dataplane-datasource[data-name="weekly"] .jp-Dataplane-schedule[data-name="nightly"]')
     schedule.locator(".jp-Dataplane-scheduleEdit").click()
     dialog = ready_dialog(page, DIALOG)

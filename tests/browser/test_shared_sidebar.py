@@ -9,30 +9,26 @@ where "alice" made project "shared" with bob as a viewer, and bob owns project "
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .lab import LabServer, open_lab, run_lab
+from .lab import lab_fixtures
+from .sidebar import DATASETS, UI_TIMEOUT_MS, hover_row, menu_labels, open_sidebar, row
 
 pytestmark = pytest.mark.browser
 
-SECTION = "#dataplane-sidebar .jp-Dataplane-datasets"
 UPLOAD_BUTTON = "#dataplane-sidebar h3[aria-label=\"Datasets Section\"] .jp-Dataplane-uploadButton"
-UI_TIMEOUT_MS = 30_000
 
 
-@pytest.fixture(scope="module")
-def shared_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+def seed_shared_home(home: Path, files: Path) -> None:
+    """Alice's project "shared" (a dataset and a failed import) with bob as a viewer; bob's "bobs"."""
     import pandas as pd
 
     import dataplane_jupyter as dp
 
-    home = tmp_path_factory.mktemp("shared-home")
-    files = tmp_path_factory.mktemp("shared-files")
     alice = dp.Catalog(home=home, executor="thread", user="alice", access="members")
     shared = alice.project("shared")
     shared.datasets.from_pandas(pd.DataFrame({"region": ["north", "south"], "amount": [3, 4]}), "sales").wait(
@@ -44,31 +40,10 @@ def shared_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     shared.members.add("bob", role="viewer")
     bob = dp.Catalog(home=home, executor="thread", user="bob", access="members")
     bob.project("bobs").datasets.from_pandas(pd.DataFrame({"a": [1, 2]}), "mine").wait(timeout=120)
-    env = {"DATAPLANE_ACCESS": "members", "DATAPLANE_USER": "bob"}
-    with run_lab(tmp_path_factory.mktemp("shared-lab"), home, server_extension=True, env=env) as server:
-        yield server
 
 
-@pytest.fixture
-def page(request: pytest.FixtureRequest, browser: Any, shared_lab: LabServer, artifacts_dir: Path) -> Iterator[Any]:
-    with open_lab(browser, shared_lab, artifacts_dir, request.node.name) as lab_page:
-        lab_page.set_default_timeout(UI_TIMEOUT_MS)
-        expect.set_options(timeout=UI_TIMEOUT_MS)
-        yield lab_page
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            lab_page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
-
-
-def open_sidebar(page: Any) -> Any:
-    page.evaluate("() => window.jupyterapp.commands.execute('dataplane:open-sidebar')")
-    panel = page.locator("#dataplane-sidebar")
-    expect(panel).to_be_visible()
-    return panel
-
-
-def row(page: Any, name: str) -> Any:
-    return page.locator(f"{SECTION} .jp-Dataplane-dataset[data-name='{name}']")
+shared_lab, page = lab_fixtures("shared", seed_shared_home, timeout_ms=UI_TIMEOUT_MS,
+                                 env={"DATAPLANE_ACCESS": "members", "DATAPLANE_USER": "bob"})
 
 
 def test_a_viewer_sees_their_role_and_is_offered_only_reading(page: Any, artifacts_dir: Path) -> None:
@@ -79,7 +54,7 @@ def test_a_viewer_sees_their_role_and_is_offered_only_reading(page: Any, artifac
     expect(panel).to_have_class(re.compile(r"\bjp-mod-readOnly\b"))
     expect(page.locator(UPLOAD_BUTTON)).to_have_count(1)  # there, but not offered
     expect(page.locator(UPLOAD_BUTTON)).to_be_hidden()
-    expect(page.locator(f"{SECTION} .jp-Dataplane-strictUploads")).to_be_hidden()
+    expect(page.locator(f"{DATASETS} .jp-Dataplane-strictUploads")).to_be_hidden()
     # nor are the other sections' "new" buttons (connectors, datasources, exporters, pipelines)
     new_buttons = panel.locator(".jp-Dataplane-newButton")
     assert new_buttons.count() >= 4
@@ -89,17 +64,14 @@ def test_a_viewer_sees_their_role_and_is_offered_only_reading(page: Any, artifac
     expect(row(page, "sales").locator(".jp-Dataplane-itemOrigin")).to_have_attribute(
         "title", "Origin: Pipeline output; created by alice")
 
-    sales = row(page, "sales")
-    sales.hover()
+    sales = hover_row(page, "sales")
     expect(sales.locator(".jp-Dataplane-action-details")).to_have_count(1)
     expect(sales.locator(".jp-Dataplane-action-download")).to_have_count(1)
     expect(sales.locator(".jp-Dataplane-action-embeddings")).to_have_count(0)  # computing them needs an editor
     broken = row(page, "broken")
     expect(broken).to_have_attribute("data-status", "failed")
     expect(broken.locator(".jp-Dataplane-action-retry")).to_have_count(0)
-    sales.hover()
-    sales.locator(".jp-Dataplane-action-more").click()
-    labels = page.locator(".lm-Menu .lm-Menu-itemLabel").all_inner_texts()
+    labels = menu_labels(page, "sales")
     assert labels[0] == "Open Details"
     assert not {"Rename…", "Delete", "Export…"} & set(labels), labels
     assert not any(label.startswith(("Rename", "Delete", "Export")) for label in labels), labels
@@ -127,9 +99,6 @@ def test_an_owner_is_offered_everything(page: Any) -> None:
     expect(panel.get_by_title("New connector")).to_be_visible()  # connectors are the owners'
     options = panel.locator(".jp-Dataplane-projectSelect option").all_inner_texts()
     assert set(options) == {"shared", "bobs"}  # no project bob is not a member of
-    mine = row(page, "mine")
-    mine.hover()
-    mine.locator(".jp-Dataplane-action-more").click()
-    labels = page.locator(".lm-Menu .lm-Menu-itemLabel").all_inner_texts()
+    labels = menu_labels(page, "mine")
     assert any(label.startswith("Delete") for label in labels), labels
     assert page.page_errors == []

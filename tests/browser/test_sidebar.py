@@ -9,22 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from .lab import SeededDataset, open_lab
+from .sidebar import OPEN_COMMAND, SIDEBAR, open_sidebar_by_tab
 
 pytestmark = pytest.mark.browser
-
-SIDEBAR = "#dataplane-sidebar"
-SIDEBAR_TAB = '.jp-SideBar .lm-TabBar-tab[data-id="dataplane-sidebar"]'
-OPEN_COMMAND = "dataplane:open-sidebar"
-
-
-def open_sidebar(page: Any) -> Any:
-    """Click the sidebar's tab in the left area and return the panel."""
-    tab = page.locator(SIDEBAR_TAB)
-    expect(tab).to_be_visible()
-    tab.click()
-    panel = page.locator(SIDEBAR)
-    expect(panel).to_be_visible()
-    return panel
 
 
 def expect_datasets(panel: Any, datasets: list[SeededDataset]) -> None:
@@ -42,7 +29,7 @@ def expect_datasets(panel: Any, datasets: list[SeededDataset]) -> None:
 def test_sidebar_shows_projects_and_datasets(
     lab_page: Any, seeded: list[SeededDataset], artifacts_dir: Path
 ) -> None:
-    panel = open_sidebar(lab_page)
+    panel = open_sidebar_by_tab(lab_page)
     select = panel.locator(".jp-Dataplane-projectSelect select")
     expect(select).to_have_value("default")
     projects = sorted({dataset.project for dataset in seeded})
@@ -71,7 +58,7 @@ def test_missing_server_extension_is_explained(
     browser: Any, lab_server_without_extension: Any, artifacts_dir: Path
 ) -> None:
     with open_lab(browser, lab_server_without_extension, artifacts_dir, "no-server-ext") as page:
-        panel = open_sidebar(page)
+        panel = open_sidebar_by_tab(page)
         notice = panel.locator(".jp-Dataplane-missing")
         expect(notice).to_contain_text("dataplane_jupyter server extension is not enabled")
         expect(panel.locator(".jp-Dataplane-dataset")).to_have_count(0)

@@ -10,10 +10,8 @@ catalogs are left as they are.
 
 from __future__ import annotations
 
-import json
 import re
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,12 +21,11 @@ from playwright.sync_api import expect
 
 from tests.servers import ftp
 
-from .lab import LabServer, open_lab, ready_dialog, run_lab, seed_catalog
+from .lab import LabServer, api, lab_fixtures, ready_dialog, seed_catalog
+from .sidebar import DIALOG, SIDEBAR, open_sidebar_by_tab
 
 pytestmark = pytest.mark.browser
 
-SIDEBAR_TAB = '.jp-SideBar .lm-TabBar-tab[data-id="dataplane-sidebar"]'
-DIALOG = ".jp-Dialog"
 WRONG_PASSWORD = "not-the-Pw-42"
 TIMEOUT = 60_000  # ms; the machine may be loaded, and imports and exports are jobs
 CSV = "region,units,price\nnorth,3,9.5\nsouth,5,4.25\neast,2,7.0\nwest,8,1.5\n"
@@ -46,43 +43,13 @@ def ftp_server() -> Iterator[ftp.FTPServer]:
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def sources_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    """JupyterLab over a data home of its own, seeded with the usual datasets."""
-    home = tmp_path_factory.mktemp("sources-home")
-    seed_catalog(home, tmp_path_factory.mktemp("sources-seed"))
-    with run_lab(tmp_path_factory.mktemp("sources-lab"), home, server_extension=True) as server:
-        yield server
-
-
-@pytest.fixture
-def page(browser: Any, sources_lab: LabServer, artifacts_dir: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
-    with open_lab(browser, sources_lab, artifacts_dir, request.node.name) as page:
-        expect.set_options(timeout=TIMEOUT)
-        try:
-            yield page
-        finally:
-            expect.set_options(timeout=5_000)
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            page.screenshot(path=str(artifacts_dir / f"{request.node.name}-failed.png"))
-
-
-def api(server: LabServer, path: str, method: str = "GET") -> Any:
-    """Call the REST API with the server's token (the check does not go through the page)."""
-    request = urllib.request.Request(
-        f"{server.url}dataplane/api/v1/{path}",
-        method=method,
-        data=b"{}" if method == "POST" else None,
-        headers={"Authorization": f"token {server.token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
+# JupyterLab over a data home of its own, seeded with the usual datasets.
+sources_lab, page = lab_fixtures("sources", seed_catalog, timeout_ms=TIMEOUT)
 
 
 def section(page: Any, name: str) -> Any:
     """The sidebar section of connectors, datasources or exporters."""
-    return page.locator(f"#dataplane-sidebar .jp-Dataplane-{name}")
+    return page.locator(f"{SIDEBAR} .jp-Dataplane-{name}")
 
 
 def wait_for_dataset(page: Any, server: LabServer, name: str) -> dict[str, Any]:
@@ -111,11 +78,8 @@ def save(page: Any, dialog: Any, label: str = "Save") -> None:
 def test_connector_datasource_exporter_story(
     page: Any, sources_lab: LabServer, ftp_server: ftp.FTPServer, artifacts_dir: Path
 ) -> None:
-    page.locator(SIDEBAR_TAB).click()
-    sidebar = page.locator("#dataplane-sidebar")
-    expect(sidebar).to_be_visible()
     # The datasets section takes room the three others need on a 900 px high page.
-    sidebar.locator(".lm-AccordionPanel-title", has_text="Datasets").click()
+    open_sidebar_by_tab(page, fold=["Datasets"])
     connectors = section(page, "connectors")
     expect(connectors).to_contain_text("No connectors yet")
 

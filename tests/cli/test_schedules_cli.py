@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 
 import dataplane_jupyter as dp
+from tests.sqlite_tables import add_weekly_datasource, write_sales
 
 
 def dataplane(*args: str) -> subprocess.CompletedProcess[str]:
@@ -18,13 +18,8 @@ def dataplane(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_create_list_show_preview_pause_resume_once_runs_delete(isolated_home, tmp_path):
-    db = tmp_path / "sales.db"
-    with sqlite3.connect(db) as con:
-        con.execute("create table sales (id integer)")
-        con.execute("insert into sales values (1)")
     project = dp.Catalog(isolated_home).project("p")
-    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(db))
-    project.datasources.create("weekly", connector="lite", table="sales")
+    add_weekly_datasource(project, write_sales(tmp_path / "sales.db", [(1,)], "id integer"))
 
     preview = dataplane("schedules", "preview", "--cron", "0 6 * * MON", "--tz", "Europe/Paris")
     assert preview.returncode == 0, preview.stderr
@@ -62,13 +57,9 @@ def test_create_list_show_preview_pause_resume_once_runs_delete(isolated_home, t
 
 
 def test_a_pipeline_schedule_from_the_cli_with_params_then_edited(isolated_home, tmp_path):
-    db = tmp_path / "sales.db"
-    with sqlite3.connect(db) as con:
-        con.execute("create table sales (id integer, price real)")
-        con.executemany("insert into sales values (?, ?)", [(i, i * 2.0) for i in range(10)])
     project = dp.Catalog(isolated_home).project("p")
-    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(db))
-    project.datasources.create("weekly", connector="lite", table="sales")
+    add_weekly_datasource(project, write_sales(tmp_path / "sales.db", [(i, i * 2.0) for i in range(10)],
+                                            "id integer, price real"))
     project.pipelines.create("scoring", steps=[
         {"name": "sales", "kind": "read", "datasource": "weekly"},
         {"name": "big", "kind": "sql", "query": "select * from sales where price > 10"}])

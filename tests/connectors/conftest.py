@@ -23,6 +23,7 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 
 from tests.servers import bigquery, ftp, gcs, google_token, mariadb, postgres, s3, sftp  # noqa: E402
+from tests.servers._process import serve  # noqa: E402
 
 LOCAL_NAMES = {"127.0.0.1", "localhost", "::1", None}
 _outbound: list[str] = []
@@ -49,52 +50,44 @@ def only_localhost(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     assert not _outbound, f"the test tried to reach {sorted(set(_outbound))}"
 
 
-def _serve(module: Any) -> Iterator[Any]:
-    server = module.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[postgres.PostgresServer]:
-    yield from _serve(postgres)
+    yield from serve(postgres)
 
 
 @pytest.fixture(scope="session")
 def mariadb_server() -> Iterator[mariadb.MariaDBServer]:
-    yield from _serve(mariadb)
+    yield from serve(mariadb)
 
 
 @pytest.fixture(scope="session")
 def ftp_server() -> Iterator[ftp.FTPServer]:
-    yield from _serve(ftp)
+    yield from serve(ftp)
 
 
 @pytest.fixture(scope="session")
 def sftp_server() -> Iterator[sftp.SFTPServer]:
-    yield from _serve(sftp)
+    yield from serve(sftp)
 
 
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[s3.S3Server]:
-    yield from _serve(s3)
+    yield from serve(s3)
 
 
 @pytest.fixture(scope="session")
 def gcs_server() -> Iterator[gcs.GCSServer]:
-    yield from _serve(gcs)
+    yield from serve(gcs)
 
 
 @pytest.fixture(scope="session")
 def bigquery_server() -> Iterator[bigquery.BigQueryServer]:
-    yield from _serve(bigquery)
+    yield from serve(bigquery)
 
 
 @pytest.fixture(scope="session")
 def google_token_server() -> Iterator[google_token.TokenServer]:
-    yield from _serve(google_token)
+    yield from serve(google_token)
 
 
 @pytest.fixture

@@ -66,6 +66,14 @@ def dataset(project: Any, name: str, table: pa.Table) -> Dataset:
     return project.datasets.from_arrow(table, name).wait(timeout=60)
 
 
+def sqlite_project(catalog: dp.Catalog, tmp_path: Path) -> tuple[Any, Target]:
+    """Project "p" with connector "lite" over a fresh SQLite file, and that destination."""
+    target = sqlite_target(tmp_path)
+    project = catalog.project("p")
+    project.connectors.create("lite", kind="sql", **target.config)
+    return project, target
+
+
 def stamped_locator(dest: dict[str, Any], location: str) -> dict[str, Any]:
     """Where a timestamp-mode run wrote, from the time its location carries."""
     found = re.search(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)|(\d{8}_\d{6})", location)
@@ -206,9 +214,7 @@ def test_ftp_server_stopped_mid_overwrite(catalog: dp.Catalog, monkeypatch: pyte
 
 def test_cancelling_a_running_export_keeps_the_destination(catalog: dp.Catalog, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    target = sqlite_target(tmp_path)
-    project = catalog.project("p")
-    project.connectors.create("lite", kind="sql", **target.config)
+    project, target = sqlite_project(catalog, tmp_path)
     ds = dataset(project, "sales", small_table())
     project.exporters.create("over", connector="lite", mode="overwrite", table="preds")
     ds.export("over").wait(timeout=60)
@@ -234,9 +240,7 @@ def test_cancelling_a_running_export_keeps_the_destination(catalog: dp.Catalog, 
 
 
 def test_timestamp_exports_in_the_same_second_get_two_names(catalog: dp.Catalog, tmp_path: Path) -> None:
-    target = sqlite_target(tmp_path)
-    project = catalog.project("p")
-    project.connectors.create("lite", kind="sql", **target.config)
+    project, target = sqlite_project(catalog, tmp_path)
     ds = dataset(project, "sales", small_table())
     project.exporters.create("stamp", connector="lite", table="labels")
     runs = [ds.export("stamp"), ds.export("stamp")]
@@ -325,9 +329,7 @@ def test_destination_test_says_plainly_why_it_cannot_write(catalog: dp.Catalog, 
 
 
 def test_bad_exporters_are_refused_naming_the_field(catalog: dp.Catalog, tmp_path: Path) -> None:
-    target = sqlite_target(tmp_path)
-    project = catalog.project("p")
-    project.connectors.create("lite", kind="sql", **target.config)
+    project, _ = sqlite_project(catalog, tmp_path)
     cases = [
         ({"table": "t", "mode": "append"}, "mode", "mode must be one of timestamp, cancel, overwrite"),
         ({"query": "select 1"}, "query", "not a query"),
@@ -348,9 +350,7 @@ def test_bad_exporters_are_refused_naming_the_field(catalog: dp.Catalog, tmp_pat
 def test_only_datasets_can_be_exported(catalog: dp.Catalog, tmp_path: Path) -> None:
     from dataplane_jupyter.core.catalog.catalog import schema
 
-    target = sqlite_target(tmp_path)
-    project = catalog.project("p")
-    project.connectors.create("lite", kind="sql", **target.config)
+    project, _ = sqlite_project(catalog, tmp_path)
     out = project.exporters.create("out", connector="lite", table="t")
     with catalog.engine.begin() as connection:
         connection.execute(schema.image_folders.insert().values(
@@ -363,9 +363,8 @@ def test_only_datasets_can_be_exported(catalog: dp.Catalog, tmp_path: Path) -> N
 
 
 def test_connector_in_use_by_an_exporter_cannot_be_deleted(catalog: dp.Catalog, tmp_path: Path) -> None:
-    target = sqlite_target(tmp_path)
-    project = catalog.project("p")
-    lite = project.connectors.create("lite", kind="sql", **target.config)
+    project, _ = sqlite_project(catalog, tmp_path)
+    lite = project.connectors["lite"]
     out = project.exporters.create("out", connector="lite", table="t")
     with pytest.raises(InUse, match="Connector 'lite' is used by exporter 'out'"):
         lite.delete()
@@ -377,9 +376,7 @@ def test_connector_in_use_by_an_exporter_cannot_be_deleted(catalog: dp.Catalog, 
 
 
 def test_export_in_a_worker_process(process_catalog: dp.Catalog, tmp_path: Path) -> None:
-    target = sqlite_target(tmp_path)
-    project = process_catalog.project("p")
-    project.connectors.create("lite", kind="sql", **target.config)
+    project, target = sqlite_project(process_catalog, tmp_path)
     ds = dataset(project, "sales", small_table())
     project.exporters.create("out", connector="lite", table="preds", mode="overwrite")
     run = ds.export("out")
@@ -392,9 +389,7 @@ def test_export_in_a_worker_process(process_catalog: dp.Catalog, tmp_path: Path)
 
 
 def test_a_killed_worker_fails_the_run_and_the_old_table_stays(process_catalog: dp.Catalog, tmp_path: Path) -> None:
-    target = sqlite_target(tmp_path)
-    project = process_catalog.project("p")
-    project.connectors.create("lite", kind="sql", **target.config)
+    project, target = sqlite_project(process_catalog, tmp_path)
     ds = dataset(project, "sales", small_table())
     project.exporters.create("over", connector="lite", table="preds", mode="overwrite")
     ds.export("over").wait(timeout=120)

@@ -4,7 +4,6 @@ rules of shared mode (DATAPLANE_ACCESS=members); the default open mode changes n
 from __future__ import annotations
 
 import getpass
-import sqlite3
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 
 import dataplane_jupyter as dp
 from dataplane_jupyter.core.catalog import db
+from tests.old_catalogs import old_catalog
 from tests.schedules.conftest import settle
 
 CSV = "id,price\n1,2.5\n2,3.5\n"
@@ -26,15 +26,6 @@ def as_user(home, user, access="members"):
 def csv_file(tmp_path):
     path = tmp_path / "sales.csv"
     path.write_text(CSV)
-    return path
-
-
-@pytest.fixture
-def sales_db(tmp_path):
-    path = tmp_path / "sales.db"
-    with sqlite3.connect(path) as con:
-        con.execute("create table sales (id integer, price real)")
-        con.executemany("insert into sales values (?, ?)", [(i, i * 0.5) for i in range(20)])
     return path
 
 
@@ -200,20 +191,15 @@ def test_schedules_run_as_their_creator(isolated_home, sales_db):
 
 
 def test_migration_0009_gives_existing_projects_an_owner(tmp_path, monkeypatch):
-    from alembic import command
-
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = db.open_engine(url)
-    with engine.begin() as connection:
-        command.upgrade(db._alembic_config(connection), "0006")
-        connection.execute(sa.text(
-            "insert into projects (id, name, description, created_at, updated_at) values "
-            "('p1', 'legacy', 'kept', '2026-07-12 15:22:29', '2026-07-12 15:22:29'),"
-            "('p2', 'other', '', '2026-07-12 15:22:29', '2026-07-12 15:22:29')"))
-        connection.execute(sa.text(
-            "insert into datasets (id, project_id, name, origin, status, source, schema, warnings, created_at, "
-            "updated_at) values ('d1', 'p1', 'old', 'upload', 'ready', '{}', '[]', '[]', '2026-07-12 15:22:29', "
-            "'2026-07-12 15:22:29')"))
+    old_catalog(
+        url, "0006",
+        "insert into projects (id, name, description, created_at, updated_at) values "
+        "('p1', 'legacy', 'kept', '2026-07-12 15:22:29', '2026-07-12 15:22:29'),"
+        "('p2', 'other', '', '2026-07-12 15:22:29', '2026-07-12 15:22:29')",
+        "insert into datasets (id, project_id, name, origin, status, source, schema, warnings, created_at, "
+        "updated_at) values ('d1', 'p1', 'old', 'upload', 'ready', '{}', '[]', '[]', '2026-07-12 15:22:29', "
+        "'2026-07-12 15:22:29')")
     monkeypatch.setenv("DATAPLANE_DEFAULT_OWNER", "ops")
     alice = dp.Catalog(tmp_path / "home", catalog_url=url, user="alice", access="members")
     assert db.current_revision(alice.engine) == db.head_revision()
@@ -228,20 +214,16 @@ def test_migration_0009_gives_existing_projects_an_owner(tmp_path, monkeypatch):
 
 def test_shared_mode_on_a_postgresql_catalog_with_its_migration_from_0006(tmp_path, monkeypatch):
     """The team set-up: PostgreSQL catalog with rows from before 0009, upgraded, then two users."""
-    from alembic import command
-
     from tests.servers import postgres
 
     server = postgres.start()
     try:
         server.create_database("access_catalog")
         url = server.url("access_catalog")
-        engine = db.open_engine(url)
-        with engine.begin() as connection:
-            command.upgrade(db._alembic_config(connection), "0006")
-            connection.execute(sa.text(
-                "insert into projects (id, name, description, created_at, updated_at) values "
-                "('p1', 'legacy', 'kept', '2026-07-12 15:22:29', '2026-07-12 15:22:29')"))
+        engine = old_catalog(
+            url, "0006",
+            "insert into projects (id, name, description, created_at, updated_at) values "
+            "('p1', 'legacy', 'kept', '2026-07-12 15:22:29', '2026-07-12 15:22:29')")
         engine.dispose()
         monkeypatch.setenv("DATAPLANE_DEFAULT_OWNER", "ops")
         ops = dp.Catalog(tmp_path / "home", catalog_url=url, executor="thread", user="ops", access="members")

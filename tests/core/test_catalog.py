@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 
 import dataplane_jupyter as dp
 from dataplane_jupyter.core.catalog.catalog import db, schema
+from tests.old_catalogs import old_catalog
 
 
 def test_projects_are_created_listed_and_deleted(catalog):
@@ -76,14 +77,11 @@ def test_catalog_url_setting_points_elsewhere(tmp_path):
 
 def test_an_old_catalog_is_migrated_without_losing_rows(tmp_path):
     """A catalog written by the first release (revision 0001) upgrades in place."""
-    from alembic import command
-
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = db.open_engine(url)
-    with engine.begin() as connection:
-        command.upgrade(db._alembic_config(connection), "0001")
-        connection.execute(sa.text("insert into projects (id, name, description, created_at, updated_at) values ('p1', 'legacy', 'kept', '2021-07-12 15:22:29', '2021-07-12 15:22:29')"))
-        connection.execute(sa.text("insert into datasets (id, project_id, name, origin, status, source, schema, warnings, created_at, updated_at) values ('d1', 'p1', 'old', 'upload', 'ready', '{}', '[]', '[]', '2021-07-12 15:22:29', '2021-07-12 15:22:29')"))
+    engine = old_catalog(
+        url, "0001",
+        "insert into projects (id, name, description, created_at, updated_at) values ('p1', 'legacy', 'kept', '2021-07-12 15:22:29', '2021-07-12 15:22:29')",
+        "insert into datasets (id, project_id, name, origin, status, source, schema, warnings, created_at, updated_at) values ('d1', 'p1', 'old', 'upload', 'ready', '{}', '[]', '[]', '2021-07-12 15:22:29', '2021-07-12 15:22:29')")
     assert db.current_revision(engine) == "0001"
     catalog = dp.Catalog(tmp_path / "home", catalog_url=url)
     assert db.current_revision(catalog.engine) == db.head_revision() != "0001"
@@ -94,20 +92,16 @@ def test_an_old_catalog_is_migrated_without_losing_rows(tmp_path):
 
 def test_jobs_recorded_before_the_module_move_still_name_their_functions(tmp_path):
     """Revision 0008: job records of the flat core modules point at the noun folders."""
-    from alembic import command
-
     from dataplane_jupyter.core.jobs.runner import resolve
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = db.open_engine(url)
-    with engine.begin() as connection:
-        command.upgrade(db._alembic_config(connection), "0002")
-        connection.execute(sa.text(
-            "insert into jobs (id, kind, function, on_end, status, progress, message, params, created_by, cancel_requested, created_at, updated_at) "
-            "values ('j1', 'dataset.import', 'dataplane_jupyter.core.imports:run_file_import', 'dataplane_jupyter.core.imports:on_import_end', "
-            "'running', 0, '', '{}', '', 0, '2026-11-12 15:22:29', '2026-11-12 15:22:29'),"
-            "('j2', 'images.import', 'dataplane_jupyter.core.image_folder_import:run_image_folder_import', null, "
-            "'queued', 0, '', '{}', '', 0, '2026-11-12 15:22:29', '2026-11-12 15:22:29')"))
+    old_catalog(
+        url, "0002",
+        "insert into jobs (id, kind, function, on_end, status, progress, message, params, created_by, cancel_requested, created_at, updated_at) "
+        "values ('j1', 'dataset.import', 'dataplane_jupyter.core.imports:run_file_import', 'dataplane_jupyter.core.imports:on_import_end', "
+        "'running', 0, '', '{}', '', 0, '2026-11-12 15:22:29', '2026-11-12 15:22:29'),"
+        "('j2', 'images.import', 'dataplane_jupyter.core.image_folder_import:run_image_folder_import', null, "
+        "'queued', 0, '', '{}', '', 0, '2026-11-12 15:22:29', '2026-11-12 15:22:29')")
     catalog = dp.Catalog(tmp_path / "home", catalog_url=url)
     with catalog.engine.connect() as connection:
         rows = connection.execute(sa.text("select function, on_end from jobs order by id")).all()

@@ -10,17 +10,14 @@ import pytest
 
 import dataplane_jupyter as dp
 from dataplane_jupyter.core.sources.secrets import KEY_FILE
+from tests import sqlite_tables
 
 PASSWORD = "Pl4intext-Secret-Never-Shown"
 
 
 @pytest.fixture
 def sales_db(tmp_path):
-    path = tmp_path / "sales.db"
-    with sqlite3.connect(path) as con:
-        con.execute("create table sales (id integer, price real, city text)")
-        con.executemany("insert into sales values (?, ?, ?)", [(i, i * 0.5, "abc"[i % 3]) for i in range(3000)])
-    return path
+    return sqlite_tables.write_sales(tmp_path / "sales.db", sqlite_tables.city_sales(3000))
 
 
 @pytest.fixture

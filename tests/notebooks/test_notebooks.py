@@ -3,71 +3,17 @@ that runs this venv's Python (a kernelspec written into a temporary JUPYTER_PATH
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import sys
-import time
 from pathlib import Path
-from typing import Any
-
-import nbformat
-import pytest
-from nbclient import NotebookClient
 
 import dataplane_jupyter as dp
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-KERNEL = "dataplane-test-python"
-
-
-@pytest.fixture
-def kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A kernelspec for this interpreter, found first on JUPYTER_PATH."""
-    spec = tmp_path / "jupyter" / "kernels" / KERNEL
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "test", "language": "python"}))
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    return KERNEL
-
-
-def run(name: str, workdir: Path, kernel: str) -> tuple[nbformat.NotebookNode, float]:
-    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-    client = NotebookClient(notebook, timeout=180, kernel_name=kernel, store_widget_state=True,
-                            resources={"metadata": {"path": str(workdir)}})
-    start = time.monotonic()
-    client.execute()
-    return notebook, time.monotonic() - start
-
-
-def outputs(cell: Any) -> str:
-    return json.dumps(cell.get("outputs", []))
-
-
-def widget_models(notebook: nbformat.NotebookNode) -> dict[str, Any]:
-    return notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-
-
-def figure(cell: Any) -> dict[str, Any]:
-    """The plotly figure a cell displayed."""
-    for output in cell.get("outputs", []):
-        if "application/vnd.plotly.v1+json" in output.get("data", {}):
-            return output["data"]["application/vnd.plotly.v1+json"]
-    raise AssertionError(f"no plotly figure in {cell.source!r}")
-
-
-def assert_no_errors(notebook: nbformat.NotebookNode) -> None:
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            assert output["output_type"] != "error", output
-            assert "Traceback" not in json.dumps(output)
+from .notebook_runs import code_cells, figure, outputs, run_cleanly, widget_models
 
 
 def test_getting_started(tmp_path: Path, kernel: str, isolated_home: Path):
-    notebook, seconds = run("getting-started.ipynb", tmp_path, kernel)
-    print(f"getting-started.ipynb executed in {seconds:.1f} s")
-    assert_no_errors(notebook)
-    code = [c for c in notebook.cells if c.cell_type == "code"]
+    notebook = run_cleanly("getting-started.ipynb", tmp_path, kernel)
+    code = code_cells(notebook)
     assert "application/vnd.jupyter.widget-view+json" in outputs(code[2])  # the dataset panel
     assert "('ready', 244, 7)" in outputs(code[3])
     heatmap, distributions = (figure(c) for c in code[7:9])
@@ -82,10 +28,8 @@ def test_getting_started(tmp_path: Path, kernel: str, isolated_home: Path):
 
 
 def test_connectors_and_exporters(tmp_path: Path, kernel: str, isolated_home: Path):
-    notebook, seconds = run("connectors-and-exporters.ipynb", tmp_path, kernel)
-    print(f"connectors-and-exporters.ipynb executed in {seconds:.1f} s")
-    assert_no_errors(notebook)
-    text = "\n".join(outputs(c) for c in notebook.cells if c.cell_type == "code")
+    notebook = run_cleanly("connectors-and-exporters.ipynb", tmp_path, kernel)
+    text = "\n".join(outputs(c) for c in code_cells(notebook))
     assert "ConnectorTest(ok=True" in text or "ok=True" in text
     assert "SQLite database file '/nowhere/missing.sqlite' does not exist" in text
     project = dp.Catalog(isolated_home).project("connectors-demo")
@@ -95,10 +39,8 @@ def test_connectors_and_exporters(tmp_path: Path, kernel: str, isolated_home: Pa
 
 
 def test_image_folders(tmp_path: Path, kernel: str, isolated_home: Path):
-    notebook, seconds = run("image-folders.ipynb", tmp_path, kernel)
-    print(f"image-folders.ipynb executed in {seconds:.1f} s")
-    assert_no_errors(notebook)
-    code = [c for c in notebook.cells if c.cell_type == "code"]
+    notebook = run_cleanly("image-folders.ipynb", tmp_path, kernel)
+    code = code_cells(notebook)
     assert "(24, {'circles': 12, 'squares': 12})" in outputs(code[2])
     assert "README.txt" in outputs(code[3])
     assert "image/png" in outputs(code[5]) or "image/jpeg" in outputs(code[5])
@@ -108,10 +50,8 @@ def test_image_folders(tmp_path: Path, kernel: str, isolated_home: Path):
 
 
 def test_pipelines(tmp_path: Path, kernel: str, isolated_home: Path):
-    notebook, seconds = run("pipelines.ipynb", tmp_path, kernel)
-    print(f"pipelines.ipynb executed in {seconds:.1f} s")
-    assert_no_errors(notebook)
-    code = [c for c in notebook.cells if c.cell_type == "code"]
+    notebook = run_cleanly("pipelines.ipynb", tmp_path, kernel)
+    code = code_cells(notebook)
     text = "\n".join(outputs(c) for c in code)
     assert "step 'dinner', field 'query': the query reads table 'tip', which is unknown" in outputs(code[2])
     assert "adding rates to 176 rows" in outputs(code[7])

@@ -3,40 +3,33 @@ and a real PostgreSQL server (for shared catalogs and table locks)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
 import pytest
 
 from dataplane_jupyter import ManualClock
+from tests import sqlite_tables
 from tests.servers import postgres
+from tests.servers._process import serve
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[postgres.PostgresServer]:
-    server = postgres.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    """A PostgreSQL server for the shared-catalog and PostgreSQL-source tests, once per session."""
+    yield from serve(postgres)
 
 
 @pytest.fixture
 def sales_db(tmp_path):
-    path = tmp_path / "sales.db"
-    with sqlite3.connect(path) as con:
-        con.execute("create table sales (id integer, price real, city text)")
-        con.executemany("insert into sales values (?, ?, ?)", [(i, i * 0.5, "abc"[i % 3]) for i in range(200)])
-    return path
+    return sqlite_tables.write_sales(tmp_path / "sales.db", sqlite_tables.city_sales(200))
 
 
 @pytest.fixture
 def project(catalog, sales_db):
     """A project with a datasource "weekly" over the SQLite sales table (jobs run in threads)."""
     project = catalog.project("p")
-    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(sales_db))
-    project.datasources.create("weekly", connector="lite", table="sales")
+    sqlite_tables.add_weekly_datasource(project, sales_db)
     return project
 
 

@@ -11,13 +11,13 @@ import sys
 import psutil
 
 import dataplane_jupyter as dp
+from tests.sqlite_tables import add_weekly_datasource
 
 
 def test_the_scheduler_daemon_fires_a_1s_interval_then_exits_cleanly_on_sigterm(isolated_home, sales_db, tmp_path):
     catalog = dp.Catalog(isolated_home)  # jobs in detached worker processes, as in production
     project = catalog.project("p")
-    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(sales_db))
-    schedule = project.datasources.create("weekly", connector="lite", table="sales").schedule(every=1)
+    schedule = add_weekly_datasource(project, sales_db).schedule(every=1)
     log_path = tmp_path / "scheduler.log"
     with open(log_path, "wb") as log:
         daemon = subprocess.Popen(

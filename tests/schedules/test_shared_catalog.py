@@ -19,6 +19,7 @@ from dataplane_jupyter.core.models import DescribeScheduleRun
 from tests.schedules.conftest import settle
 from tests.servers import jupyter
 from tests.servers._process import REPO, ServerProcess, tail
+from tests.sqlite_tables import add_weekly_datasource
 
 
 def test_two_schedulers_on_one_postgresql_catalog_fire_each_of_20_ticks_once(
@@ -28,8 +29,7 @@ def test_two_schedulers_on_one_postgresql_catalog_fire_each_of_20_ticks_once(
     first = dp.Catalog(tmp_path / "home", catalog_url=url, executor="thread")
     second = dp.Catalog(tmp_path / "home", catalog_url=url, executor="thread")  # its own engine and pool
     project = first.project("p")
-    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(sales_db))
-    project.datasources.create("weekly", connector="lite", table="sales")
+    add_weekly_datasource(project, sales_db)
     schedule = project.schedules.with_clock(clock).create(datasource="weekly", every=60)
     schedulers = [Scheduler(first, clock=clock, name="one"), Scheduler(second, clock=clock, name="two")]
     expected = []
@@ -69,8 +69,7 @@ def _shared_catalog(postgres_server, database: str, tmp_path, sales_db) -> tuple
     url = postgres_server.url(database)
     home = tmp_path / "home"
     project = dp.Catalog(home, catalog_url=url).project("p")
-    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(sales_db))
-    return url, home, project.datasources.create("weekly", connector="lite", table="sales")
+    return url, home, add_weekly_datasource(project, sales_db)
 
 
 def test_two_scheduler_daemons_on_one_postgresql_catalog_fire_each_1s_tick_once(

@@ -3,13 +3,13 @@ two tokens to two users, alice and bob. Each rule is checked with both identitie
 
 from __future__ import annotations
 
-import asyncio
-import json
-import sqlite3
+import functools
 from typing import Any
 
 import pytest
 from jupyter_server.auth.identity import IdentityProvider, User
+
+from . import rest
 
 TOKENS = {"alice-secret-token": "alice", "bob-secret-token": "bob"}
 
@@ -27,15 +27,11 @@ class TwoUsers(IdentityProvider):
 
 
 @pytest.fixture
-def jp_server_config(isolated_home):
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"dataplane_jupyter": True},
-            "allow_unauthenticated_access": False,
-            "identity_provider_class": f"{__name__}.TwoUsers",
-        },
-        "DataplaneExtension": {"home": str(isolated_home), "access": "members", "scheduler": False},
-    }
+def jp_server_config(jp_server_config):
+    """The suite's server (tests/server/conftest.py) in shared mode, knowing its users by TwoUsers."""
+    jp_server_config["ServerApp"]["identity_provider_class"] = f"{__name__}.TwoUsers"
+    jp_server_config["DataplaneExtension"].update({"access": "members", "scheduler": False})
+    return jp_server_config
 
 
 @pytest.fixture
@@ -45,29 +41,10 @@ def as_(jp_fetch):
     async def call(user: str | None, method: str, path: str, body: Any = None, params: Any = None,
                    raw: bytes | None = None):
         token = next((t for t, u in TOKENS.items() if u == user), "nobody")
-        kwargs: dict[str, Any] = {"method": method, "raise_error": False,
-                                  "headers": {"Authorization": f"token {token}"}}
-        if body is not None:
-            kwargs["body"] = json.dumps(body)
-        elif raw is not None:
-            kwargs["body"] = raw
-        elif method in ("POST", "PATCH", "PUT"):
-            kwargs["body"] = b""
-        response = await jp_fetch("dataplane", "api", "v1", *path.split("/"), params=params, **kwargs)
-        text = response.body.decode() if response.body else ""
-        is_json = response.headers.get("Content-Type", "").startswith("application/json")
-        return response.code, json.loads(text) if is_json and text else text
+        return await rest.call(jp_fetch, method, path, body, params, raw,
+                               headers={"Authorization": f"token {token}"})
 
     return call
-
-
-@pytest.fixture
-def sales_db(tmp_path):
-    path = tmp_path / "sales.db"
-    with sqlite3.connect(path) as con:
-        con.execute("create table sales (id integer, price real)")
-        con.executemany("insert into sales values (?, ?)", [(i, i * 0.5) for i in range(20)])
-    return path
 
 
 async def upload(as_, user: str, name: str) -> tuple[int, Any]:
@@ -76,13 +53,7 @@ async def upload(as_, user: str, name: str) -> tuple[int, Any]:
 
 
 async def until_ready(as_, user: str, dataset: str) -> dict[str, Any]:
-    for _ in range(600):
-        code, body = await as_(user, "GET", f"projects/alpha/datasets/{dataset}")
-        assert code == 200, body
-        if body["status"] in ("ready", "failed"):
-            return body
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"dataset {dataset} still {body['status']}")
+    return await rest.wait_ready(functools.partial(as_, user), "alpha", dataset)
 
 
 async def test_each_user_is_the_jupyter_servers_identity(as_):

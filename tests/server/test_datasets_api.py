@@ -8,14 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-
-async def wait_ready(api, project: str, dataset: str) -> dict:
-    for _ in range(600):
-        code, body = await api("GET", f"projects/{project}/datasets/{dataset}")
-        if body["status"] in ("ready", "failed"):
-            return body
-        await asyncio.sleep(0.1)
-    raise AssertionError("import never finished")
+from .rest import wait_ready
 
 
 @pytest.mark.team

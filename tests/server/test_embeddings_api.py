@@ -12,17 +12,11 @@ import pytest
 import dataplane_jupyter as dp
 from tests.core.test_embeddings import clusters
 
-from .test_datasets_api import wait_ready
+from .rest import RUN_ENDS, wait_ready, wait_status
 
 
 async def wait_job(api, job_id: str) -> dict:
-    for _ in range(1200):
-        code, job = await api("GET", f"jobs/{job_id}")
-        assert code == 200, job
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"embeddings job still {job['status']}")
+    return await wait_status(api, f"jobs/{job_id}", RUN_ENDS, tries=1200)
 
 
 async def settled(api, dataset: str) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 
 import pandas as pd
@@ -10,15 +9,11 @@ import pytest
 
 import dataplane_jupyter as dp
 
+from .rest import RUN_ENDS, wait_status
+
 
 async def wait_run(api, run_id: str) -> dict:
-    for _ in range(600):
-        code, run = await api("GET", f"projects/p/export-runs/{run_id}")
-        assert code == 200, run
-        if run["status"] in ("succeeded", "failed", "cancelled"):
-            return run
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"export run still {run['status']}")
+    return await wait_status(api, f"projects/p/export-runs/{run_id}", RUN_ENDS)
 
 
 @pytest.mark.team

@@ -9,14 +9,7 @@ import numpy as np
 
 from tests.archive_builders import image_bytes, make_zip, npy_bytes
 
-
-async def wait_ready(api, project: str, dataset: str) -> dict:
-    for _ in range(600):
-        code, body = await api("GET", f"projects/{project}/datasets/{dataset}")
-        if body["status"] in ("ready", "failed"):
-            return body
-        await asyncio.sleep(0.1)
-    raise AssertionError("import never finished")
+from .rest import wait_ready
 
 
 async def upload_photos(api, tmp_path) -> None:

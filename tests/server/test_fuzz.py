@@ -27,13 +27,10 @@ CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,re
 
 
 @pytest.fixture
-def jp_server_config(isolated_home, monkeypatch):
+def jp_server_config(jp_server_config, monkeypatch):
     monkeypatch.setenv("DATAPLANE_EXECUTOR", "thread")  # the fuzzer's jobs stay inside the server
     monkeypatch.setenv("DATAPLANE_MAX_JOBS", "1")
-    return {
-        "ServerApp": {"jpserver_extensions": {"dataplane_jupyter": True}, "allow_unauthenticated_access": False},
-        "DataplaneExtension": {"home": str(isolated_home)},
-    }
+    return jp_server_config
 
 
 def pinned_document() -> dict:

@@ -3,7 +3,6 @@ thumbnails, download, delete, and refusals."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import zipfile
 
@@ -11,14 +10,11 @@ from PIL import Image
 
 from tests.archive_builders import image_bytes, make_zip
 
+from .rest import IMPORT_ENDS, wait_status
+
 
 async def wait_done(api, project: str, folder: str) -> dict:
-    for _ in range(600):
-        code, body = await api("GET", f"projects/{project}/image-folders/{folder}")
-        if body["status"] in ("ready", "failed"):
-            return body
-        await asyncio.sleep(0.1)
-    raise AssertionError("import never finished")
+    return await wait_status(api, f"projects/{project}/image-folders/{folder}", IMPORT_ENDS)
 
 
 async def fetch_bytes(jp_fetch, route: str, **params: str):

@@ -39,11 +39,9 @@ def killed_worker(isolated_home):
 
 
 @pytest.fixture
-def jp_server_config(isolated_home, killed_worker):
-    return {
-        "ServerApp": {"jpserver_extensions": {"dataplane_jupyter": True}, "allow_unauthenticated_access": False},
-        "DataplaneExtension": {"home": str(isolated_home)},
-    }
+def jp_server_config(jp_server_config, killed_worker):
+    """The suite's server, started once the worker was killed."""
+    return jp_server_config
 
 
 async def test_a_restart_removes_what_a_killed_worker_and_upload_left(api, killed_worker, isolated_home):

@@ -8,15 +8,11 @@ import pandas as pd
 
 import dataplane_jupyter as dp
 
+from .rest import RUN_ENDS, wait_status
+
 
 async def wait_run(api, run_id: str) -> dict:
-    for _ in range(1200):
-        code, run = await api("GET", f"projects/p/pipeline-runs/{run_id}")
-        assert code == 200, run
-        if run["status"] in ("succeeded", "failed", "cancelled"):
-            return run
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"pipeline run still {run['status']}")
+    return await wait_status(api, f"projects/p/pipeline-runs/{run_id}", RUN_ENDS, tries=1200)
 
 
 STEPS = [

@@ -36,11 +36,9 @@ def interrupted_job(isolated_home):
 
 
 @pytest.fixture
-def jp_server_config(isolated_home, interrupted_job):
-    return {
-        "ServerApp": {"jpserver_extensions": {"dataplane_jupyter": True}, "allow_unauthenticated_access": False},
-        "DataplaneExtension": {"home": str(isolated_home)},
-    }
+def jp_server_config(jp_server_config, interrupted_job):
+    """The suite's server, started once the job is left running by a dead worker."""
+    return jp_server_config
 
 
 @pytest.mark.team

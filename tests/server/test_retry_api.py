@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.server.test_datasets_api import wait_ready
+from tests.server.rest import wait_ready
 
 LATIN1 = "city;population\nZürich;421878\nGenève;203856\n".encode("cp1252")
 

@@ -10,17 +10,14 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 import dataplane_jupyter as dp
+from tests.sqlite_tables import add_weekly_datasource, write_sales
 
 
 @pytest.fixture
 def sales_project(isolated_home, tmp_path):
-    db = tmp_path / "sales.db"
-    with sqlite3.connect(db) as con:
-        con.execute("create table sales (id integer, price real)")
-        con.executemany("insert into sales values (?, ?)", [(i, i * 1.5) for i in range(50)])
+    db = write_sales(tmp_path / "sales.db", [(i, i * 1.5) for i in range(50)], "id integer, price real")
     project = dp.Catalog(isolated_home, executor="thread").project("p")
-    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(db))
-    project.datasources.create("weekly", connector="lite", table="sales")
+    add_weekly_datasource(project, db)
     return project
 
 

@@ -10,9 +10,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, ClassVar
 
 HOST = "127.0.0.1"
 REPO = Path(__file__).resolve().parents[2]
@@ -129,6 +130,35 @@ class ServerProcess:
 
 
 @dataclass
+class ServerInFolder:
+    """A running server on 127.0.0.1:`port` with its own working folder `root` (data, log);
+    `stop()` ends the process and removes the folder."""
+
+    process: ServerProcess
+    port: int
+    root: Path
+    stop_grace: ClassVar[float] = 10.0  # seconds between SIGTERM and SIGKILL
+
+    def stop(self) -> None:
+        self.process.stop(grace=self.stop_grace)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@dataclass
+class HTTPEmulator(ServerInFolder):
+    """A cloud service's emulator answering HTTP at `endpoint_url`."""
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+
+def temp_root(prefix: str) -> tuple[Path, int]:
+    """A fresh working folder under the temporary directory, and a free port for the server."""
+    return Path(tempfile.mkdtemp(prefix=prefix)), free_port()
+
+
+@dataclass
 class FolderServer:
     """A running file server (FTP, SFTP) that serves `root` as `/`; `stop()` ends it and removes
     its working folder."""
@@ -157,3 +187,12 @@ def start_script(name: str, module: str, work: Path, *args: str, deadline: float
     process = ServerProcess(name, argv, work / f"{module.rsplit('.', 1)[-1]}.log", cwd=REPO)
     process.wait_for_port(port, deadline=deadline)
     return process, port
+
+
+def serve(module: Any) -> Iterator[Any]:
+    """For a fixture: the server `module.start()` starts, stopped again when the fixture ends."""
+    server = module.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tempfile
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers._process import HOST, ServerFailed, ServerProcess, free_port
+from tests.servers._process import HOST, HTTPEmulator, ServerFailed, ServerProcess, free_port, temp_root
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = "test-project"
@@ -29,28 +27,17 @@ def emulator_python() -> Path:
 
 
 @dataclass
-class BigQueryServer:
+class BigQueryServer(HTTPEmulator):
     """A running emulator; it does not check credentials."""
 
-    process: ServerProcess
-    port: int
-    root: Path
     project: str = PROJECT
-
-    @property
-    def endpoint_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def stop(self) -> None:
-        self.process.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def start() -> BigQueryServer:
     """Run the emulator (REST on a free port, gRPC on another) and wait until it lists datasets."""
     python = emulator_python()
-    root = Path(tempfile.mkdtemp(prefix="dataplane-bq-"))
-    port, grpc_port = free_port(), free_port()
+    root, port = temp_root("dataplane-bq-")
+    grpc_port = free_port()
     process = ServerProcess(
         "bqemulator",
         [str(python), str(Path(__file__).with_name("bigquery_launcher.py")), "--rest-host", HOST,

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers._process import HOST, ServerProcess, free_port
+from tests.servers._process import HOST, HTTPEmulator, ServerProcess, temp_root
 
 
 @dataclass
-class GCSServer:
+class GCSServer(HTTPEmulator):
     """A running emulator; it does not check credentials."""
-
-    process: ServerProcess
-    port: int
-    root: Path
-
-    @property
-    def endpoint_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def stop(self) -> None:
-        self.process.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def start() -> GCSServer:
     """Run the emulator on a free port and wait until it answers bucket listings."""
-    root = Path(tempfile.mkdtemp(prefix="dataplane-gcs-"))
-    port = free_port()
+    root, port = temp_root("dataplane-gcs-")
     exe = Path(sys.executable).parent / "gcp-storage-emulator"
     process = ServerProcess(
         "gcp-storage-emulator",

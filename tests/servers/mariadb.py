@@ -9,24 +9,23 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
-from tests.servers._process import HOST, ServerFailed, ServerProcess, free_port
+from tests.servers._process import HOST, ServerFailed, ServerInFolder, ServerProcess, free_port
 
 USERNAME = "dataplane"
 PASSWORD = "maria-secret-Pw1"
 
 
 @dataclass
-class MariaDBServer:
+class MariaDBServer(ServerInFolder):
     """A running server with a TCP user `dataplane` that may do anything."""
 
-    process: ServerProcess
-    port: int
-    root: Path
     socket: Path
     host: str = HOST
     username: str = USERNAME
     password: str = PASSWORD
+    stop_grace: ClassVar[float] = 20.0
 
     def url(self, database: str = "", *, username: str | None = None, password: str | None = None) -> str:
         return (
@@ -49,10 +48,6 @@ class MariaDBServer:
 
     def create_database(self, name: str) -> None:
         self.execute(f"CREATE DATABASE `{name}`")
-
-    def stop(self) -> None:
-        self.process.stop(grace=20)
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def start() -> MariaDBServer:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import glob
 import os
 import pwd
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers._process import HOST, ServerFailed, ServerProcess, free_port
+from tests.servers._process import HOST, ServerFailed, ServerInFolder, ServerProcess, free_port
 
 SUPERUSER = "dataplane"
 PASSWORD = "pg-secret-Pw1"
@@ -25,12 +24,9 @@ def _bindir() -> Path:
 
 
 @dataclass
-class PostgresServer:
+class PostgresServer(ServerInFolder):
     """A running server; `url(db)` gives a SQLAlchemy URL as the superuser."""
 
-    process: ServerProcess
-    port: int
-    root: Path
     host: str = HOST
     username: str = SUPERUSER
     password: str = PASSWORD
@@ -54,10 +50,6 @@ class PostgresServer:
 
     def create_database(self, name: str) -> None:
         self.execute("postgres", f'CREATE DATABASE "{name}"')
-
-    def stop(self) -> None:
-        self.process.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def start(max_connections: int = 50) -> PostgresServer:

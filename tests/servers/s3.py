@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import tempfile
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers._process import HOST, ServerProcess, free_port
+from tests.servers._process import HOST, HTTPEmulator, ServerProcess, temp_root
 
 REGION = "eu-west-1"
 _READ_WRITE = {
@@ -26,19 +25,12 @@ class Keys:
 
 
 @dataclass
-class S3Server:
+class S3Server(HTTPEmulator):
     """A running server: `admin` may do anything on S3, `nobody` is a valid user with no permission."""
 
-    process: ServerProcess
-    port: int
-    root: Path
     admin: Keys
     nobody: Keys
     region: str = REGION
-
-    @property
-    def endpoint_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
 
     def client(self):  # -> botocore S3 client as `admin`
         import boto3
@@ -47,10 +39,6 @@ class S3Server:
             "s3", endpoint_url=self.endpoint_url, region_name=self.region,
             aws_access_key_id=self.admin.access_key_id, aws_secret_access_key=self.admin.secret_access_key,
         )
-
-    def stop(self) -> None:
-        self.process.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def _iam_user(iam, name: str, policy_arn: str | None) -> Keys:
@@ -65,8 +53,7 @@ def start() -> S3Server:
     """Run `moto_server` on a free port, create two IAM users, then turn credential checks on."""
     import boto3
 
-    root = Path(tempfile.mkdtemp(prefix="dataplane-s3-"))
-    port = free_port()
+    root, port = temp_root("dataplane-s3-")
     moto = shutil.which("moto_server", path=str(Path(sys.executable).parent)) or shutil.which("moto_server")
     process = ServerProcess("moto_server", [moto or "moto_server", "-H", HOST, "-p", str(port)], root / "moto.log")
     process.wait_for_port(port, deadline=30)

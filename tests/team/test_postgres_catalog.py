@@ -11,13 +11,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 import dataplane_jupyter as dp
 from dataplane_jupyter.core.catalog.catalog import db, schema
+from tests.old_catalogs import old_catalog
 
 pytestmark = pytest.mark.team(only=True)
 
@@ -33,20 +32,16 @@ def test_the_profile_runs_on_postgres_s3_and_dask(catalog):
 def test_an_old_postgres_catalog_is_migrated_without_losing_rows(isolated_home):
     """A catalog written by the first release (revision 0001) upgrades in place on PostgreSQL."""
     url = os.environ["DATAPLANE_CATALOG_URL"]
-    engine = db.open_engine(url)
-    with engine.begin() as connection:
-        command.upgrade(db._alembic_config(connection), "0001")
-        connection.execute(sa.text(
-            "insert into projects (id, name, description, created_at, updated_at) values "
-            f"('p1', 'legacy', 'kept', '{NOW}', '{NOW}'), ('p2', 'other', '', '{NOW}', '{NOW}')"))
-        connection.execute(sa.text(
-            "insert into datasets (id, project_id, name, origin, status, source, schema, warnings, rows, n_columns, "
-            f"created_at, updated_at) values ('d1', 'p1', 'old', 'upload', 'ready', '{{\"file\": \"old.csv\"}}', "
-            f"'[{{\"name\": \"a\", \"type\": \"numeric\"}}]', '[]', 3, 1, '{NOW}', '{NOW}')"))
-        connection.execute(sa.text(
-            "insert into jobs (id, kind, function, status, progress, message, params, created_by, cancel_requested, "
-            f"created_at, updated_at) values ('j1', 'dataset.import', 'dataplane_jupyter.core.imports:run_file_import', "
-            f"'succeeded', 1, 'Done', '{{}}', '', false, '{NOW}', '{NOW}')"))
+    engine = old_catalog(
+        url, "0001",
+        "insert into projects (id, name, description, created_at, updated_at) values "
+        f"('p1', 'legacy', 'kept', '{NOW}', '{NOW}'), ('p2', 'other', '', '{NOW}', '{NOW}')",
+        "insert into datasets (id, project_id, name, origin, status, source, schema, warnings, rows, n_columns, "
+        f"created_at, updated_at) values ('d1', 'p1', 'old', 'upload', 'ready', '{{\"file\": \"old.csv\"}}', "
+        f"'[{{\"name\": \"a\", \"type\": \"numeric\"}}]', '[]', 3, 1, '{NOW}', '{NOW}')",
+        "insert into jobs (id, kind, function, status, progress, message, params, created_by, cancel_requested, "
+        f"created_at, updated_at) values ('j1', 'dataset.import', 'dataplane_jupyter.core.imports:run_file_import', "
+        f"'succeeded', 1, 'Done', '{{}}', '', false, '{NOW}', '{NOW}')")
     assert db.current_revision(engine) == "0001"
     engine.dispose()
 

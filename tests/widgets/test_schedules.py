@@ -3,20 +3,15 @@ by field) and saves; the list pauses and resumes."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from dataplane_jupyter.widgets.schedules import ScheduleForm, SchedulesList
+from tests.sqlite_tables import add_weekly_datasource, write_sales
 
 
 @pytest.fixture
 def weekly(project, tmp_path):
-    db = tmp_path / "sales.db"
-    with sqlite3.connect(db) as con:
-        con.execute("create table sales (id integer)")
-    project.connectors.create("lite", kind="sql", dialect="sqlite", database=str(db))
-    return project.datasources.create("weekly", connector="lite", table="sales")
+    return add_weekly_datasource(project, write_sales(tmp_path / "sales.db", [], "id integer"))
 
 
 def test_the_form_reads_the_cron_line_before_saving_and_saves(project, weekly):
