@@ -6,6 +6,10 @@ import getpass
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 EXECUTORS = ("process", "thread", "dask")
 ACCESS_MODES = ("open", "members")
@@ -18,6 +22,18 @@ def default_user() -> str:
         return os.environ.get("DATAPLANE_USER") or os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name is no reason to refuse work
         return ""
+
+
+class SettingsOverrides(TypedDict, total=False):
+    """The settings a caller may give instead of the `DATAPLANE_*` variables (None: not given);
+    `Settings.from_env` and `Catalog(...)` take them as keyword arguments."""
+
+    catalog_url: str | None
+    storage_url: str | None
+    executor: str | None
+    dask_address: str | None
+    user: str | None
+    access: str | None
 
 
 @dataclass(frozen=True)
@@ -49,15 +65,14 @@ class Settings:
     def from_env(
         cls,
         home: str | os.PathLike[str] | None = None,
-        *,
-        catalog_url: str | None = None,
-        storage_url: str | None = None,
-        executor: str | None = None,
-        dask_address: str | None = None,
-        user: str | None = None,
-        access: str | None = None,
+        **overrides: Unpack[SettingsOverrides],
     ) -> "Settings":
         """Settings from arguments, then `DATAPLANE_*` variables, then defaults under the home."""
+        if unknown := sorted(set(overrides) - SettingsOverrides.__optional_keys__):
+            raise TypeError(f"unexpected keyword argument {unknown[0]!r}")
+        catalog_url, storage_url = overrides.get("catalog_url"), overrides.get("storage_url")
+        executor, dask_address = overrides.get("executor"), overrides.get("dask_address")
+        user, access = overrides.get("user"), overrides.get("access")
         root = Path(home or os.environ.get("DATAPLANE_HOME") or Path.home() / ".dataplane")
         root = root.expanduser().absolute()
         settings = cls(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, TypeVar
 from urllib.parse import quote
 
+import tornado.web
 from jupyter_server.auth.identity import IdentityProvider, LegacyIdentityProvider, PasswordIdentityProvider
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
@@ -91,11 +92,13 @@ def operation(
     status: int = 200,
     content: str | tuple[str, ...] = "application/json",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Describe a handler method for the OpenAPI document. `query` is the model the method
-    parses its query string with (`DataplaneHandler.query`); `content` the media type(s) of a
-    response that is not JSON."""
+    """An authenticated route method, described for the OpenAPI document: the one decorator of
+    every handler method (a request without a valid login gets 403 before the method runs).
+    `query` is the model the method parses its query string with (`DataplaneHandler.query`);
+    `content` the media type(s) of a response that is not JSON."""
 
     def mark(method: Callable[..., Any]) -> Callable[..., Any]:
+        method = tornado.web.authenticated(method)
         method.__openapi__ = {  # type: ignore[attr-defined]
             "summary": summary,
             "response": response,

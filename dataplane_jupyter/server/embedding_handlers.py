@@ -3,8 +3,6 @@ neighbours of a row, and a selection of rows saved as a new dataset."""
 
 from __future__ import annotations
 
-import tornado.web
-
 from ..core.embeddings.embeddings import save_selection, start_embeddings
 from ..core.embeddings.views import embedding_map, neighbor_records
 from ..core.models import (
@@ -22,7 +20,6 @@ from .handlers import describe_job
 
 
 class EmbeddingsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("The 3-D map of the rows, as columns (409 until computed)", response=DescribeEmbeddings,
                query=EmbeddingMapQuery)
     async def get(self, project: str, dataset: str) -> None:
@@ -30,7 +27,6 @@ class EmbeddingsHandler(DataplaneHandler):
         ds = await self.call(self.dataset, project, dataset)
         self.reply(DescribeEmbeddings.model_validate(await self.call(embedding_map, ds, color)))
 
-    @tornado.web.authenticated
     @operation("Compute the embeddings of a ready dataset (a job)", body=ComputeEmbeddings, response=DescribeJob,
                status=202)
     async def post(self, project: str, dataset: str) -> None:
@@ -41,7 +37,6 @@ class EmbeddingsHandler(DataplaneHandler):
 
 
 class NeighborsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("The embedded rows nearest to a row, nearest first", response=ListNeighborsResponse,
                query=NeighborsQuery)
     async def get(self, project: str, dataset: str) -> None:
@@ -53,7 +48,6 @@ class NeighborsHandler(DataplaneHandler):
 
 
 class SelectionHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Save rows as a new dataset (origin pipeline_intermediate)", body=SaveSelection,
                response=DescribeDataset, status=201)
     async def post(self, project: str, dataset: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tornado.web
-
 from ..core.models import (
     ConnectorTest,
     CreateExporter,
@@ -18,13 +16,11 @@ from .base import DataplaneHandler, operation
 
 
 class ExportersHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("List exporters, each with its last export", response=ListExportersResponse)
     async def get(self, project: str) -> None:
         found = await self.call(lambda: [x.info for x in self.project(project).exporters.list()])
         self.reply(ListExportersResponse(exporters=found))
 
-    @tornado.web.authenticated
     @operation("Create an exporter", body=CreateExporter, response=DescribeExporter, status=201)
     async def post(self, project: str) -> None:
         r = self.body(CreateExporter)
@@ -34,7 +30,6 @@ class ExportersHandler(DataplaneHandler):
 
 
 class TestNewExporterHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Check that a destination is writable before saving the exporter", body=CreateExporter,
                response=ConnectorTest)
     async def post(self, project: str) -> None:
@@ -43,12 +38,10 @@ class TestNewExporterHandler(DataplaneHandler):
 
 
 class ExporterHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Describe an exporter (by id or name), with its last export", response=DescribeExporter)
     async def get(self, project: str, exporter: str) -> None:
         self.reply(await self.call(lambda: self.project(project).exporters[exporter].info))
 
-    @tornado.web.authenticated
     @operation("Edit an exporter", body=UpdateExporter, response=DescribeExporter)
     async def patch(self, project: str, exporter: str) -> None:
         r = self.body(UpdateExporter)
@@ -56,21 +49,18 @@ class ExporterHandler(DataplaneHandler):
             name=r.name, connector=r.connector, mode=r.mode, file_format=r.file_format, destination=r.destination).info
         self.reply(await self.call(edit))
 
-    @tornado.web.authenticated
     @operation("Delete an exporter and its history (refused while it exports)", status=204)
     async def delete(self, project: str, exporter: str) -> None:
         await self.no_content(lambda: self.project(project).exporters[exporter].delete())
 
 
 class TestExporterHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Check that a saved exporter's destination is writable", response=ConnectorTest)
     async def post(self, project: str, exporter: str) -> None:
         self.reply(await self.call(lambda: self.project(project).exporters[exporter].test()))
 
 
 class ExporterRunsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("An exporter's history: every export, newest first", response=ListExportRunsResponse)
     async def get(self, project: str, exporter: str) -> None:
         runs = await self.call(lambda: [run.info for run in self.project(project).exporters[exporter].history()])
@@ -78,7 +68,6 @@ class ExporterRunsHandler(DataplaneHandler):
 
 
 class ExportDatasetHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Export a dataset with an exporter (a job)", body=ExportDataset, response=DescribeExportRun,
                status=202)
     async def post(self, project: str, dataset: str) -> None:
@@ -88,7 +77,6 @@ class ExportDatasetHandler(DataplaneHandler):
 
 
 class DatasetExportsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("A dataset's exports, newest first", response=ListExportRunsResponse)
     async def get(self, project: str, dataset: str) -> None:
         def runs() -> ListExportRunsResponse:
@@ -99,14 +87,12 @@ class DatasetExportsHandler(DataplaneHandler):
 
 
 class ExportRunHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("One export run: status, location, rows, error, timing", response=DescribeExportRun)
     async def get(self, project: str, run: str) -> None:
         self.reply(await self.call(lambda: self.project(project).exporters.get_run(run).info))
 
 
 class CancelExportRunHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Ask an export to stop (the destination keeps what it had)", response=DescribeExportRun)
     async def post(self, project: str, run: str) -> None:
         self.reply(await self.call(lambda: self.project(project).exporters.get_run(run).cancel().info))

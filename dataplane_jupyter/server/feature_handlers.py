@@ -7,8 +7,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import tornado.web
-
 from ..core.errors import InvalidInput
 from ..core.images.feature_models import ListFeatureOptionsResponse, SetFeatureOptions
 from ..core.images.features import DescribeFeatureOptions
@@ -54,13 +52,11 @@ class _OptionsBase(DataplaneHandler):
 
 
 class DatasetFeatureOptionsHandler(_OptionsBase):
-    @tornado.web.authenticated
     @operation("Feature options of an image column: the latest version, else the defaults", response=DescribeFeatureOptions)
     async def get(self, project: str, dataset: str, column: str) -> None:
         found = await self.call(_dataset_column, self, project, dataset, column)
         self.reply(await self.call(found.options))
 
-    @tornado.web.authenticated
     @operation("Set feature options of an image column (a new version; nothing else is recomputed)",
                body=SetFeatureOptions, response=DescribeFeatureOptions)
     async def put(self, project: str, dataset: str, column: str) -> None:
@@ -70,7 +66,6 @@ class DatasetFeatureOptionsHandler(_OptionsBase):
 
 
 class DatasetFeatureOptionsHistoryHandler(_OptionsBase):
-    @tornado.web.authenticated
     @operation("Every version of an image column's feature options, oldest first", response=ListFeatureOptionsResponse)
     async def get(self, project: str, dataset: str, column: str) -> None:
         found = await self.call(_dataset_column, self, project, dataset, column)
@@ -78,7 +73,6 @@ class DatasetFeatureOptionsHistoryHandler(_OptionsBase):
 
 
 class DatasetImagePreviewHandler(_OptionsBase):
-    @tornado.web.authenticated
     @operation("Original vs transformed thumbnails of a few rows (options in the query are tried, not saved)",
                response=ImagePreview, query=TRIAL_QUERY)
     async def get(self, project: str, dataset: str, column: str) -> None:
@@ -86,7 +80,6 @@ class DatasetImagePreviewHandler(_OptionsBase):
 
 
 class DatasetTensorViewHandler(_OptionsBase):
-    @tornado.web.authenticated
     @operation("One row of a tensor column drawn by its dimensions, with per-position mean and spread",
                response=TensorView, query=TensorViewQuery)
     async def get(self, project: str, dataset: str, column: str) -> None:
@@ -102,13 +95,11 @@ class DatasetTensorViewHandler(_OptionsBase):
 
 
 class FolderFeatureOptionsHandler(_OptionsBase):
-    @tornado.web.authenticated
     @operation("Feature options of an image folder's images: the latest version, else the defaults", response=DescribeFeatureOptions)
     async def get(self, project: str, folder: str) -> None:
         found = await self.call(_folder_column, self, project, folder)
         self.reply(await self.call(found.options))
 
-    @tornado.web.authenticated
     @operation("Set feature options of an image folder (a new version)", body=SetFeatureOptions, response=DescribeFeatureOptions)
     async def put(self, project: str, folder: str) -> None:
         changes = self._changes()
@@ -117,7 +108,6 @@ class FolderFeatureOptionsHandler(_OptionsBase):
 
 
 class FolderImagePreviewHandler(_OptionsBase):
-    @tornado.web.authenticated
     @operation("Original vs transformed thumbnails of a few images of a folder", response=ImagePreview, query=TRIAL_QUERY)
     async def get(self, project: str, folder: str) -> None:
         await self._preview(await self.call(_folder_column, self, project, folder))
@@ -127,7 +117,6 @@ class UploadFilesHandler(UploadHandler):
     """Several .npy files in one request: their bytes one after the other as the raw body, with
     each file's name and size in the query (`filename` and `size`, repeated, in body order)."""
 
-    @tornado.web.authenticated
     @operation(
         "Import several .npy files as one dataset (a tensor column per file), sent one after the other as the raw body",
         response=DescribeDataset, status=202,

@@ -43,13 +43,11 @@ def describe_job(job: Job) -> DescribeJob:
 
 
 class ProjectsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("List projects", response=ListProjectsResponse)
     async def get(self) -> None:
         projects = await self.call(self.catalog.projects)
         self.reply(ListProjectsResponse(projects=projects))
 
-    @tornado.web.authenticated
     @operation("Create a project", body=CreateProject, response=DescribeProject, status=201)
     async def post(self) -> None:
         request = self.body(CreateProject)
@@ -58,19 +56,16 @@ class ProjectsHandler(DataplaneHandler):
 
 
 class ProjectHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Describe a project", response=DescribeProject)
     async def get(self, project: str) -> None:
         self.reply((await self.call(self.project, project)).info)
 
-    @tornado.web.authenticated
     @operation("Delete a project and everything it holds", status=204)
     async def delete(self, project: str) -> None:
         await self.no_content(self.catalog.delete_project, project)
 
 
 class DatasetsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation(
         "List datasets",
         response=ListDatasetsResponse,
@@ -89,28 +84,24 @@ class DatasetsHandler(DataplaneHandler):
 
 
 class DatasetHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Describe a dataset (by id or name), with its lineage when a pipeline run made it",
                response=DescribeDataset)
     async def get(self, project: str, dataset: str) -> None:
         ds = await self.call(self.dataset, project, dataset)
         self.reply(await self.call(ds.describe_with_lineage))
 
-    @tornado.web.authenticated
     @operation("Rename a dataset", body=UpdateDataset, response=DescribeDataset)
     async def patch(self, project: str, dataset: str) -> None:
         request = self.body(UpdateDataset)
         ds = await self.call(self.dataset, project, dataset)
         self.reply((await self.call(ds.rename, request.name)).describe())
 
-    @tornado.web.authenticated
     @operation("Delete a dataset and its stored files (sources are never touched)", status=204)
     async def delete(self, project: str, dataset: str) -> None:
         await self.no_content(lambda: self.dataset(project, dataset).delete())
 
 
 class StatisticsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Dataset statistics: summary, columns, correlation, sample", response=DescribeStatistics)
     async def get(self, project: str, dataset: str) -> None:
         ds = await self.call(self.dataset, project, dataset)
@@ -118,7 +109,6 @@ class StatisticsHandler(DataplaneHandler):
 
 
 class ColumnHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Statistics of one column (drill-down)", response=DescribeColumnStatistics)
     async def get(self, project: str, dataset: str, column: str) -> None:
         ds = await self.call(self.dataset, project, dataset)
@@ -126,7 +116,6 @@ class ColumnHandler(DataplaneHandler):
 
 
 class SampleHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("The first rows", response=DescribeSample, query=SampleQuery)
     async def get(self, project: str, dataset: str) -> None:
         n = self.query(SampleQuery).n
@@ -143,7 +132,6 @@ def _sized_bytes(frame: Any) -> Any:
 
 
 class DownloadHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation(
         "Download the dataset as CSV or Parquet",
         query=DownloadQuery,
@@ -160,7 +148,6 @@ class DownloadHandler(DataplaneHandler):
 
 
 class RejectedRowsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation(
         "The rows the import set aside, verbatim (line, raw text, reason)",
         response=ListRejectedRowsResponse,
@@ -177,7 +164,6 @@ class RejectedRowsHandler(DataplaneHandler):
 
 
 class RejectedRowsDownloadHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Download the rows the import set aside as CSV (line, raw, reason)", content="text/csv")
     async def get(self, project: str, dataset: str) -> None:
         from ..core.ingest.rejected import rejected_csv
@@ -191,7 +177,6 @@ class RejectedRowsDownloadHandler(DataplaneHandler):
 
 
 class ProjectJobsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("List a project's jobs", response=ListJobsResponse, query=ListJobsQuery)
     async def get(self, project: str) -> None:
         statuses = list(self.query(ListJobsQuery).status) or None
@@ -200,21 +185,18 @@ class ProjectJobsHandler(DataplaneHandler):
 
 
 class JobHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Describe a job", response=DescribeJob)
     async def get(self, job: str) -> None:
         self.reply(describe_job(await self.call(self.catalog.jobs.get, job)))
 
 
 class CancelJobHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Cancel a job", response=DescribeJob)
     async def post(self, job: str) -> None:
         self.reply(describe_job(await self.call(self.catalog.jobs.cancel, job)))
 
 
 class OpenAPIHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("This document")
     async def get(self) -> None:
         from .openapi import openapi_document
@@ -288,7 +270,6 @@ class UploadHandler(DataplaneHandler):
             self._discard()
         super().on_connection_close()
 
-    @tornado.web.authenticated
     @operation(
         "Import a CSV file sent as the raw request body",
         response=DescribeDataset,

@@ -6,8 +6,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import tornado.web
-
 from ..core.errors import InvalidInput
 from ..core.images.models import (
     DescribeImageFolder,
@@ -23,7 +21,6 @@ from .handlers import UploadHandler, default_name
 
 
 class ImageFoldersHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("List image folders", response=ListImageFoldersResponse, query=SearchQuery)
     async def get(self, project: str) -> None:
         search = self.query(SearchQuery).search
@@ -34,7 +31,6 @@ class ImageFoldersHandler(DataplaneHandler):
 class ImageFolderUploadHandler(UploadHandler):
     """The zip is the raw body, staged to disk by `UploadHandler`; the import job takes it."""
 
-    @tornado.web.authenticated
     @operation(
         "Create an image folder from a zip sent as the raw request body",
         response=DescribeImageFolder,
@@ -59,26 +55,22 @@ class ImageFolderUploadHandler(UploadHandler):
 
 
 class ImageFolderHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Describe an image folder (by id or name)", response=DescribeImageFolder)
     async def get(self, project: str, folder: str) -> None:
         self.reply((await self.call(self.image_folder, project, folder)).describe())
 
-    @tornado.web.authenticated
     @operation("Rename an image folder", body=UpdateImageFolder, response=DescribeImageFolder)
     async def patch(self, project: str, folder: str) -> None:
         request = self.body(UpdateImageFolder)
         found = await self.call(self.image_folder, project, folder)
         self.reply((await self.call(found.rename, request.name)).describe())
 
-    @tornado.web.authenticated
     @operation("Delete an image folder and its stored images", status=204)
     async def delete(self, project: str, folder: str) -> None:
         await self.no_content(lambda: self.image_folder(project, folder).delete())
 
 
 class ImageFolderCategoriesHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Images per category (folder path)", response=ListImageFolderCategoriesResponse)
     async def get(self, project: str, folder: str) -> None:
         found = await self.call(self.image_folder, project, folder)
@@ -89,7 +81,6 @@ class ImageFolderCategoriesHandler(DataplaneHandler):
 
 
 class ImageFolderImagesHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation(
         "The stored images, one page at a time",
         response=ListImagesResponse,
@@ -113,7 +104,6 @@ class _ImageBytesHandler(DataplaneHandler):
 
 
 class ImageThumbnailHandler(_ImageBytesHandler):
-    @tornado.web.authenticated
     @operation("A small preview of one image (image/jpeg or image/png)", query=ImagePathQuery, content=("image/jpeg", "image/png"))
     async def get(self, project: str, folder: str) -> None:
         found = await self.call(self.image_folder, project, folder)
@@ -124,7 +114,6 @@ MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
 
 
 class ImageHandler(_ImageBytesHandler):
-    @tornado.web.authenticated
     @operation("One stored image, as uploaded", query=ImagePathQuery,
                content=("image/jpeg", "image/png", "image/gif", "application/octet-stream"))
     async def get(self, project: str, folder: str) -> None:
@@ -136,7 +125,6 @@ class ImageHandler(_ImageBytesHandler):
 
 
 class ImageFolderDownloadHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Download the images as a zip, in their folder structure", content="application/zip")
     async def get(self, project: str, folder: str) -> None:
         found = await self.call(self.image_folder, project, folder)

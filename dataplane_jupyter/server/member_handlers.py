@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import tornado.web
-
 from ..core.models import AddMember, DescribeIdentity, DescribeMember, ListMembersResponse
 from .base import DataplaneHandler, operation
 
 
 class IdentityHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Who the server takes the caller for, and the access mode", response=DescribeIdentity)
     async def get(self) -> None:
         catalog = self.catalog
@@ -17,13 +14,11 @@ class IdentityHandler(DataplaneHandler):
 
 
 class MembersHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("List a project's members", response=ListMembersResponse)
     async def get(self, project: str) -> None:
         members = await self.call(lambda: self.project(project).members.list())
         self.reply(ListMembersResponse(members=members))
 
-    @tornado.web.authenticated
     @operation("Add a member, or give a member another role (owners only in shared mode)",
                body=AddMember, response=DescribeMember, status=201)
     async def post(self, project: str) -> None:
@@ -33,7 +28,6 @@ class MembersHandler(DataplaneHandler):
 
 
 class MemberHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Remove a member (owners only in shared mode; the last owner stays)", status=204)
     async def delete(self, project: str, user: str) -> None:
         await self.call(lambda: self.project(project).members.remove(user))

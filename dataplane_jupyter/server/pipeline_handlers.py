@@ -3,8 +3,6 @@ executed notebooks)."""
 
 from __future__ import annotations
 
-import tornado.web
-
 from ..core.models import FindRunsQuery, PipelineRunsQuery
 from ..core.pipelines import parse_yaml
 from ..core.pipelines.models import (
@@ -25,13 +23,11 @@ from .base import DataplaneHandler, operation
 
 
 class PipelinesHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("List pipelines, each with its current steps and last run", response=ListPipelinesResponse)
     async def get(self, project: str) -> None:
         found = await self.call(lambda: [p.info for p in self.project(project).pipelines.list()])
         self.reply(ListPipelinesResponse(pipelines=found))
 
-    @tornado.web.authenticated
     @operation("Create a pipeline (validated: 422 names the step and field)", body=CreatePipeline,
                response=DescribePipeline, status=201)
     async def post(self, project: str) -> None:
@@ -47,7 +43,6 @@ class PipelinesHandler(DataplaneHandler):
 
 
 class ValidatePipelineHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Check steps (a list, or a YAML document as a string) without saving them", body=ValidatePipeline,
                response=PipelineValidation)
     async def post(self, project: str) -> None:
@@ -58,12 +53,10 @@ class ValidatePipelineHandler(DataplaneHandler):
 
 
 class PipelineHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Describe a pipeline (by id or name)", response=DescribePipeline)
     async def get(self, project: str, pipeline: str) -> None:
         self.reply(await self.call(lambda: self.project(project).pipelines[pipeline].info))
 
-    @tornado.web.authenticated
     @operation("Rename or describe a pipeline, or save new steps (a new version)", body=UpdatePipeline,
                response=DescribePipeline)
     async def patch(self, project: str, pipeline: str) -> None:
@@ -73,7 +66,6 @@ class PipelineHandler(DataplaneHandler):
             steps=steps, name=r.name, description=r.description, base_dir=r.base_dir).info
         self.reply(await self.call(edit))
 
-    @tornado.web.authenticated
     @operation("Delete a pipeline with its versions and runs (refused while it runs or a schedule uses it)",
                status=204)
     async def delete(self, project: str, pipeline: str) -> None:
@@ -81,7 +73,6 @@ class PipelineHandler(DataplaneHandler):
 
 
 class PipelineVersionsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Every saved version of a pipeline's steps, newest first", response=ListPipelineVersionsResponse)
     async def get(self, project: str, pipeline: str) -> None:
         found = await self.call(lambda: self.project(project).pipelines[pipeline].versions())
@@ -89,14 +80,12 @@ class PipelineVersionsHandler(DataplaneHandler):
 
 
 class PipelineRunsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("A pipeline's runs, newest first", response=ListPipelineRunsResponse, query=PipelineRunsQuery)
     async def get(self, project: str, pipeline: str) -> None:
         limit = self.query(PipelineRunsQuery).limit
         runs = await self.call(lambda: [r.info for r in self.project(project).pipelines[pipeline].runs(limit=limit)])
         self.reply(ListPipelineRunsResponse(runs=runs))
 
-    @tornado.web.authenticated
     @operation("Run the pipeline's current version now (a job; params override step fields)", body=RunPipeline,
                response=DescribePipelineRun, status=202)
     async def post(self, project: str, pipeline: str) -> None:
@@ -106,7 +95,6 @@ class PipelineRunsHandler(DataplaneHandler):
 
 
 class ProjectPipelineRunsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Find pipeline runs of the project, newest first", response=ListPipelineRunsResponse,
                query=FindRunsQuery)
     async def get(self, project: str) -> None:
@@ -118,21 +106,18 @@ class ProjectPipelineRunsHandler(DataplaneHandler):
 
 
 class PipelineRunHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("One run: status, per-step status, rows, seconds, messages and outputs", response=DescribePipelineRun)
     async def get(self, project: str, run: str) -> None:
         self.reply(await self.call(lambda: self.project(project).pipelines.get_run(run).info))
 
 
 class CancelPipelineRunHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Ask a run to stop at the next step boundary", response=DescribePipelineRun)
     async def post(self, project: str, run: str) -> None:
         self.reply(await self.call(lambda: self.project(project).pipelines.get_run(run).cancel().info))
 
 
 class RetryPipelineRunHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Retry a failed or cancelled run from the step that failed (a new run)", response=DescribePipelineRun,
                status=202)
     async def post(self, project: str, run: str) -> None:
@@ -140,7 +125,6 @@ class RetryPipelineRunHandler(DataplaneHandler):
 
 
 class PipelineRunStepLogHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("The log of one step of a run", response=DescribeRunStepLog)
     async def get(self, project: str, run: str, step: str) -> None:
         def read() -> DescribeRunStepLog:
@@ -151,7 +135,6 @@ class PipelineRunStepLogHandler(DataplaneHandler):
 
 
 class PipelineRunNotebookHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("The executed notebook of a notebook step (kept even when it failed)",
                content="application/x-ipynb+json")
     async def get(self, project: str, run: str, step: str) -> None:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import tornado.web
-
 from ..core.datasets.import_retry import options_for_retry, retry_import
 from ..core.models import DescribeDataset, RetryImport
 from .base import DataplaneHandler, operation
 
 
 class RetryImportHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("The options a retry of this failed import starts from (given, else detected); 409 unless failed",
                response=RetryImport)
     async def get(self, project: str, dataset: str) -> None:
         ds = await self.call(self.dataset, project, dataset)
         self.reply(RetryImport.model_validate(await self.call(options_for_retry, ds)))
 
-    @tornado.web.authenticated
     @operation("Import a failed dataset again from its source with these options (absent: as before)",
                body=RetryImport, response=DescribeDataset, status=202)
     async def post(self, project: str, dataset: str) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import tornado.web
-
 from ..core.models import (
     CreateSchedule,
     DescribeSchedule,
@@ -23,7 +21,6 @@ from .base import DataplaneHandler, operation
 
 
 class SchedulesHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("List schedules with their next run and last status", response=ListSchedulesResponse,
                query=ListSchedulesQuery)
     async def get(self, project: str) -> None:
@@ -33,7 +30,6 @@ class SchedulesHandler(DataplaneHandler):
             s.info for s in self.project(project).schedules.list(pipeline=pipeline, datasource=datasource)])
         self.reply(ListSchedulesResponse(schedules=found))
 
-    @tornado.web.authenticated
     @operation("Schedule a pipeline or a datasource refresh", body=CreateSchedule, response=DescribeSchedule,
                status=201)
     async def post(self, project: str) -> None:
@@ -53,7 +49,6 @@ def poke_scheduler(handler: DataplaneHandler) -> None:
 
 
 class SchedulePreviewHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Read a timing before saving it: a human reading and the next fire times", body=ScheduleTiming,
                response=SchedulePreview, query=SchedulePreviewQuery)
     async def post(self, project: str) -> None:
@@ -64,12 +59,10 @@ class SchedulePreviewHandler(DataplaneHandler):
 
 
 class ScheduleHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Describe a schedule (by id or name)", response=DescribeSchedule)
     async def get(self, project: str, schedule: str) -> None:
         self.reply(await self.call(lambda: self.project(project).schedules[schedule].info))
 
-    @tornado.web.authenticated
     @operation("Edit a schedule: timing, parameters, retries or name", body=UpdateSchedule, response=DescribeSchedule)
     async def patch(self, project: str, schedule: str) -> None:
         r = self.body(UpdateSchedule)
@@ -82,21 +75,18 @@ class ScheduleHandler(DataplaneHandler):
         self.reply(await self.call(edit))
         poke_scheduler(self)
 
-    @tornado.web.authenticated
     @operation("Delete a schedule and its history (the runs it started stay)", status=204)
     async def delete(self, project: str, schedule: str) -> None:
         await self.no_content(lambda: self.project(project).schedules[schedule].delete())
 
 
 class PauseScheduleHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Pause a schedule: no tick fires until it is resumed", response=DescribeSchedule)
     async def post(self, project: str, schedule: str) -> None:
         self.reply(await self.call(lambda: self.project(project).schedules[schedule].pause().info))
 
 
 class ResumeScheduleHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Resume a schedule from now on (missed ticks while paused are not caught up)",
                response=DescribeSchedule)
     async def post(self, project: str, schedule: str) -> None:
@@ -105,7 +95,6 @@ class ResumeScheduleHandler(DataplaneHandler):
 
 
 class ScheduleRunsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("What each tick of a schedule did, most recent first", response=ListScheduleRunsResponse,
                query=ScheduleRunsQuery)
     async def get(self, project: str, schedule: str) -> None:
@@ -115,7 +104,6 @@ class ScheduleRunsHandler(DataplaneHandler):
 
 
 class SchedulerHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("The scheduler running inside this Jupyter server", response=DescribeScheduler)
     async def get(self) -> None:
         runner = self.settings.get("dataplane_scheduler_runner")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-import tornado.web
-
 from ..core.connectors import available_kinds, get_kind
 from ..core.models import (
     ConnectorTest,
@@ -50,20 +48,17 @@ def describe_kinds() -> ListConnectorKindsResponse:
 
 
 class ConnectorKindsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Connector kinds and their form fields", response=ListConnectorKindsResponse)
     async def get(self) -> None:
         self.reply(await self.call(describe_kinds))
 
 
 class ConnectorsHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("List connectors (secrets never included)", response=ListConnectorsResponse)
     async def get(self, project: str) -> None:
         connectors = await self.call(lambda: [c.info for c in self.project(project).connectors.list()])
         self.reply(ListConnectorsResponse(connectors=connectors))
 
-    @tornado.web.authenticated
     @operation("Create a connector", body=CreateConnector, response=DescribeConnector, status=201)
     async def post(self, project: str) -> None:
         request = self.body(CreateConnector)
@@ -72,7 +67,6 @@ class ConnectorsHandler(DataplaneHandler):
 
 
 class TestNewConnectorHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Test connector fields before saving them", body=CreateConnector, response=ConnectorTest)
     async def post(self, project: str) -> None:
         request = self.body(CreateConnector)
@@ -80,39 +74,33 @@ class TestNewConnectorHandler(DataplaneHandler):
 
 
 class ConnectorHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Describe a connector (by id or name)", response=DescribeConnector)
     async def get(self, project: str, connector: str) -> None:
         self.reply(await self.call(lambda: self.project(project).connectors[connector].info))
 
-    @tornado.web.authenticated
     @operation("Edit a connector; secrets left out keep their value", body=UpdateConnector, response=DescribeConnector)
     async def patch(self, project: str, connector: str) -> None:
         request = self.body(UpdateConnector)
         edit = lambda: self.project(project).connectors[connector].update(name=request.name, **request.fields).info  # noqa: E731
         self.reply(await self.call(edit))
 
-    @tornado.web.authenticated
     @operation("Delete a connector (refused while datasources or exporters use it)", status=204)
     async def delete(self, project: str, connector: str) -> None:
         await self.no_content(lambda: self.project(project).connectors[connector].delete())
 
 
 class TestConnectorHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Test a saved connector", response=ConnectorTest)
     async def post(self, project: str, connector: str) -> None:
         self.reply(await self.call(lambda: self.project(project).connectors[connector].test()))
 
 
 class DatasourcesHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("List datasources", response=ListDatasourcesResponse)
     async def get(self, project: str) -> None:
         found = await self.call(lambda: [d.info for d in self.project(project).datasources.list()])
         self.reply(ListDatasourcesResponse(datasources=found))
 
-    @tornado.web.authenticated
     @operation("Create a datasource", body=CreateDatasource, response=DescribeDatasource, status=201)
     async def post(self, project: str) -> None:
         request = self.body(CreateDatasource)
@@ -121,7 +109,6 @@ class DatasourcesHandler(DataplaneHandler):
 
 
 class TestNewDatasourceHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Test a datasource before saving it: schema and first rows", body=CreateDatasource, response=DatasourcePreview)
     async def post(self, project: str) -> None:
         request = self.body(CreateDatasource)
@@ -129,33 +116,28 @@ class TestNewDatasourceHandler(DataplaneHandler):
 
 
 class DatasourceHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Describe a datasource", response=DescribeDatasource)
     async def get(self, project: str, datasource: str) -> None:
         self.reply(await self.call(lambda: self.project(project).datasources[datasource].info))
 
-    @tornado.web.authenticated
     @operation("Edit a datasource", body=UpdateDatasource, response=DescribeDatasource)
     async def patch(self, project: str, datasource: str) -> None:
         request = self.body(UpdateDatasource)
         edit = lambda: self.project(project).datasources[datasource].update(name=request.name, **(request.locator or {})).info  # noqa: E731
         self.reply(await self.call(edit))
 
-    @tornado.web.authenticated
     @operation("Delete a datasource (imported datasets stay)", status=204)
     async def delete(self, project: str, datasource: str) -> None:
         await self.no_content(lambda: self.project(project).datasources[datasource].delete())
 
 
 class TestDatasourceHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Test a saved datasource: schema and first rows", response=DatasourcePreview)
     async def post(self, project: str, datasource: str) -> None:
         self.reply(await self.call(lambda: self.project(project).datasources[datasource].test()))
 
 
 class ImportDatasourceHandler(DataplaneHandler):
-    @tornado.web.authenticated
     @operation("Import a datasource as a new dataset (a job)", body=ImportDatasource, response=DescribeDataset, status=202)
     async def post(self, project: str) -> None:
         request = self.body(ImportDatasource)

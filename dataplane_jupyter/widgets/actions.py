@@ -22,6 +22,9 @@ from . import html
 
 log = logging.getLogger(__name__)
 
+#: Buttons as wide as their label.
+SMALL = w.Layout(width="auto")
+
 if TYPE_CHECKING:
     from ..core.jobs.handles import Jobs
 
@@ -76,14 +79,21 @@ class Action:
                 button.disabled = False
 
 
+def passed(result: Any) -> Any:
+    """The result of a connector, datasource or exporter test that passed; ActionFailed with its
+    message (shown in the panel) when it did not."""
+    if not result.ok:
+        raise ActionFailed(f"Test failed: {result.message}")
+    return result
+
+
 def record_buttons(owner: Any, download: str = "Download") -> list[w.Button]:
     """Rename, Download and Delete buttons for a record's panel, kept on `owner` as
     `rename_button`, `download_button`, `delete_button` and opening its `show_rename`,
     `show_download` and `show_delete` forms."""
-    small = w.Layout(width="auto")
-    owner.rename_button = w.Button(description="Rename", icon="pencil", layout=small)
-    owner.download_button = w.Button(description=download, icon="download", layout=small)
-    owner.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=small)
+    owner.rename_button = w.Button(description="Rename", icon="pencil", layout=SMALL)
+    owner.download_button = w.Button(description=download, icon="download", layout=SMALL)
+    owner.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
     owner.rename_button.on_click(lambda _: owner.show_rename())
     owner.download_button.on_click(lambda _: owner.show_download())
     owner.delete_button.on_click(lambda _: owner.show_delete())
@@ -96,6 +106,18 @@ def bind(button: w.Button, run: Callable[[], str | None], message: w.HTML,
     action = Action(run, [button, *also_disable], message, output)
     button.on_click(action)
     return action
+
+
+def ask_to_delete(form: w.Box, name: str, question: str, delete: Callable[[], str], message: w.HTML,
+                  output: w.Output | None = None, *, cancel: w.Button | None = None) -> None:
+    """Show in `form` the question and a "Delete `name`" / Cancel pair: Delete runs `delete`
+    (its message, or its error, shown in `message`); Cancel (by default) empties the form."""
+    confirm = w.Button(description=f"Delete {name}", button_style="danger", icon="trash", layout=SMALL)
+    if cancel is None:
+        cancel = w.Button(description="Cancel", layout=SMALL)
+        cancel.on_click(lambda _: setattr(form, "children", []))
+    bind(confirm, delete, message, output)
+    form.children = [w.HTML(html.note(question)), w.HBox([confirm, cancel])]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import html
-from .actions import bind, record_buttons
-
-SMALL = w.Layout(width="auto")
+from .actions import SMALL, ask_to_delete, bind, record_buttons
 
 
 class DatasetActions(w.VBox):
@@ -83,7 +81,6 @@ class DatasetActions(w.VBox):
     def show_delete(self) -> None:
         """Ask before deleting."""
         name = self.dataset.describe().name
-        confirm = w.Button(description=f"Delete {name}", button_style="danger", icon="trash", layout=SMALL)
 
         def run() -> str:
             self.dataset.delete()
@@ -93,13 +90,10 @@ class DatasetActions(w.VBox):
             self.on_change("deleted")
             return f"Deleted dataset {name!r}."
 
-        bind(confirm, run, self.message, self.output)
         self.message.value = ""
-        self.form.children = [
-            w.HTML(html.note(f"Delete dataset {name!r}? Our stored copy is removed; the file or "
-                             "datasource it came from is left untouched.")),
-            w.HBox([confirm, self._cancel_button()]),
-        ]
+        ask_to_delete(self.form, name, f"Delete dataset {name!r}? Our stored copy is removed; the file or "
+                      "datasource it came from is left untouched.", run, self.message, self.output,
+                      cancel=self._cancel_button())
 
     def show_export(self) -> None:
         """Export the dataset with one of the project's exporters."""

@@ -8,12 +8,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..core.connectors import get_kind
-from ..core.errors import InvalidInput
 from . import html
-from .actions import ActionFailed, ProgressView, State, bind
-from .forms import LABEL, WIDE, FieldInput, collect, fields_with_test_and_save
-from .sources import SMALL, RecordsTab
+from .actions import ProgressView, State, ask_to_delete, bind, passed
+from .forms import LABEL, WIDE, LocatorForm
+from .sources import SMALL, RecordsTab, via_connector
 
 MODES = (("Add a timestamp to the name", "timestamp"), ("Cancel if it exists", "cancel"),
          ("Overwrite", "overwrite"))
@@ -57,46 +55,24 @@ def history_table(runs: list[Any], destination: str = "—") -> str:
     return html.table(["dataset", "status", "destination", "rows", "took", "started", "message"], rows, raw=True)
 
 
-class ExporterForm(w.VBox):
+class ExporterForm(LocatorForm):
     """New exporter: name, connector, destination fields of its kind, overwrite mode, file format."""
 
     def __init__(self, project: Any, *, on_saved: Callable[[Any], None] | None = None) -> None:
-        self.project = project
-        self.on_saved = on_saved or (lambda x: None)
-        names = [c.name for c in project.connectors.list()]
-        self.name = w.Text(description="name *", style=LABEL, layout=WIDE)
-        self.connector = w.Dropdown(options=names, description="connector", style=LABEL, layout=WIDE)
         self.mode = w.Dropdown(options=MODES, value="timestamp", description="if it exists", style=LABEL, layout=WIDE)
         self.file_format = w.Dropdown(options=["csv", "parquet"], description="file format", style=LABEL)
-        self.inputs: list[FieldInput] = []
-        fields_with_test_and_save(self, "Test destination", "plug", "Save exporter")
-        self.connector.observe(lambda _: self._build_fields(), "value")
-        self._build_fields()
-        top: list[w.Widget] = [w.HTML("<b>New exporter</b>")]
-        if not names:
-            top.append(w.HTML(html.note("Create a connector first: an exporter writes through one.")))
-        super().__init__([*top, self.name, self.connector, self.fields_box, self.mode, self.file_format,
-                          w.HBox([self.test_button, self.save_button]), self.message, self.output])
-
-    def _build_fields(self) -> None:
-        self.inputs = []
-        if self.connector.value:
-            kind = get_kind(self.project.connectors[self.connector.value].kind)
-            self.inputs = [FieldInput(f) for f in kind.locator_fields if f.name != "query"]
-        self.fields_box.children = [i.box for i in self.inputs]
+        super().__init__(project, on_saved, noun="exporter", how="an exporter writes through one",
+                         test="Test destination", test_icon="plug", options=[self.mode, self.file_format],
+                         left_out=["query"])
 
     def destination(self) -> dict[str, Any]:
         """Where the exporter writes, as typed."""
-        if not self.connector.value:
-            raise InvalidInput("Pick a connector.", field="connector")
-        return collect(self.inputs)
+        return self.locator()
 
     def test(self) -> str:
         """Write a probe next to the destination, then remove it."""
         result = self.project.exporters.test(self.connector.value, destination=self.destination())
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        return f"Destination is writable: {result.message}"
+        return f"Destination is writable: {passed(result).message}"
 
     def save(self) -> str:
         """Create the exporter."""
@@ -139,17 +115,10 @@ class ExporterPanel(w.VBox):
 
     def test(self) -> str:
         """Check that the destination is writable."""
-        result = self.exporter.test()
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        return f"Destination is writable: {result.message}"
+        return f"Destination is writable: {passed(self.exporter.test()).message}"
 
     def show_delete(self) -> None:
         """Ask before deleting."""
-        confirm = w.Button(description=f"Delete {self.exporter.name}", button_style="danger", layout=SMALL)
-        cancel = w.Button(description="Cancel", layout=SMALL)
-        cancel.on_click(lambda _: setattr(self.form, "children", []))
-
         def run() -> str:
             name = self.exporter.name
             self.exporter.delete()
@@ -158,33 +127,19 @@ class ExporterPanel(w.VBox):
             self.on_change("deleted")
             return f"Deleted exporter {name!r} and its history."
 
-        bind(confirm, run, self.message, self.output)
-        self.form.children = [w.HTML(html.note(f"Delete exporter {self.exporter.name!r} and its history? "
-                                               "What it wrote stays where it is.")), w.HBox([confirm, cancel])]
+        ask_to_delete(self.form, self.exporter.name, f"Delete exporter {self.exporter.name!r} and its history? "
+                      "What it wrote stays where it is.", run, self.message, self.output)
 
 
-class ExportersTab(RecordsTab):
+class ExportersTab(RecordsTab, noun="exporter", collection="exporters", panel=ExporterPanel, form=ExporterForm):
     """The project's exporters, each with its last export."""
-
-    noun = "exporter"
-
-    def records(self) -> list[Any]:
-        return self.project.exporters.list()
 
     def describe(self, record: Any) -> str:
         info = record.info
-        where = record.connector.kind_impl.describe(info.destination)
         last = info.last_run
         status = (f" · last export {html.badge(last.status.value)} {html.text(last.dataset_name)} {html.when(last.created_at)}"
                   if last else " · never used")
-        return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>via {html.text(info.connector)} "
-                f"({html.text(info.kind)}): {html.text(where)}, mode {info.mode}{status}</span>")
-
-    def panel(self, record: Any) -> w.Widget:
-        return ExporterPanel(record, on_change=self._changed)
-
-    def form(self) -> w.Widget:
-        return ExporterForm(self.project, on_saved=lambda x: self._changed("created"))
+        return via_connector(record, info.destination, f", mode {info.mode}{status}")
 
 
 def export_view(dataset: Any, message: w.HTML) -> w.Widget:

@@ -18,7 +18,7 @@ from ..core.connectors import available_kinds, get_kind
 from ..core.connectors.base import Field
 from ..core.errors import InvalidInput
 from . import html
-from .actions import ActionFailed, bind, dataset_progress
+from .actions import bind, dataset_progress, passed
 
 WIDE = w.Layout(width="460px")
 LABEL = {"description_width": "150px"}
@@ -149,9 +149,7 @@ class ConnectorForm(w.VBox):
             result = self.connector.test(**values)
         else:
             result = self.project.connectors.test(self.kind.value, **values)
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        return f"Connection works: {result.message}"
+        return f"Connection works: {passed(result).message}"
 
     def save(self) -> str:
         """Create (or update) the connector, then clear every secret from the form."""
@@ -174,32 +172,41 @@ class ConnectorForm(w.VBox):
         return f"Saved connector {saved.name!r} ({saved.kind})."
 
 
-class DatasourceForm(w.VBox):
-    """New datasource: name, connector, the locator fields of the connector's kind, Test and Save."""
+def datasource_preview(result: Any) -> str:
+    """A datasource test's schema and first rows as an HTML table."""
+    return html.table([f"{c['name']} ({c['type']})" for c in result.columns], result.rows)
 
-    def __init__(self, project: Any, *, on_saved: Callable[[Any], None] | None = None) -> None:
+
+class LocatorForm(w.VBox):
+    """A new record that reads or writes through one of the project's connectors (a datasource,
+    an exporter): name, connector, the locator fields of the connector's kind (but `left_out`),
+    the subclass's `options`, Test and Save, then its widgets `below` the message. A subclass
+    writes `test` and `save`."""
+
+    def __init__(self, project: Any, on_saved: Callable[[Any], None] | None, *, noun: str, how: str, test: str,
+                 test_icon: str, options: Sequence[w.Widget] = (), below: Sequence[w.Widget] = (),
+                 left_out: Sequence[str] = ()) -> None:
         self.project = project
-        self.on_saved = on_saved or (lambda d: None)
+        self.on_saved = on_saved or (lambda saved: None)
+        self.left_out = set(left_out)
         names = [c.name for c in project.connectors.list()]
         self.name = w.Text(description="name *", style=LABEL, layout=WIDE)
         self.connector = w.Dropdown(options=names, description="connector", style=LABEL, layout=WIDE)
         self.inputs: list[FieldInput] = []
-        fields_with_test_and_save(self, "Test datasource", "eye", "Save datasource")
-        self.preview = w.HTML()
+        fields_with_test_and_save(self, test, test_icon, f"Save {noun}")
         self.connector.observe(lambda _: self._build_fields(), "value")
         self._build_fields()
-        top: list[w.Widget] = [w.HTML("<b>New datasource</b>")]
+        top: list[w.Widget] = [w.HTML(f"<b>New {noun}</b>")]
         if not names:
-            top.append(w.HTML(html.note("Create a connector first: a datasource reads through one.")))
-        super().__init__([*top, self.name, self.connector, self.fields_box,
-                          w.HBox([self.test_button, self.save_button]), self.message, self.preview, self.output])
+            top.append(w.HTML(html.note(f"Create a connector first: {how}.")))
+        super().__init__([*top, self.name, self.connector, self.fields_box, *options,
+                          w.HBox([self.test_button, self.save_button]), self.message, *below, self.output])
 
     def _build_fields(self) -> None:
-        if not self.connector.value:
-            self.inputs = []
-        else:
-            kind = self.project.connectors[self.connector.value].kind
-            self.inputs = [FieldInput(f) for f in get_kind(kind).locator_fields]
+        self.inputs = []
+        if self.connector.value:
+            kind = get_kind(self.project.connectors[self.connector.value].kind)
+            self.inputs = [FieldInput(f) for f in kind.locator_fields if f.name not in self.left_out]
         self.fields_box.children = [i.box for i in self.inputs]
 
     def locator(self) -> dict[str, Any]:
@@ -208,14 +215,21 @@ class DatasourceForm(w.VBox):
             raise InvalidInput("Pick a connector.", field="connector")
         return collect(self.inputs)
 
+
+class DatasourceForm(LocatorForm):
+    """New datasource: name, connector, the locator fields of the connector's kind, Test (with a
+    preview of the first rows) and Save."""
+
+    def __init__(self, project: Any, *, on_saved: Callable[[Any], None] | None = None) -> None:
+        self.preview = w.HTML()
+        super().__init__(project, on_saved, noun="datasource", how="a datasource reads through one",
+                         test="Test datasource", test_icon="eye", below=[self.preview])
+
     def test(self) -> str:
         """Read the schema and first rows; show them."""
         self.preview.value = ""
-        result = self.project.datasources.test(self.connector.value, **self.locator())
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        headers = [f"{c['name']} ({c['type']})" for c in result.columns]
-        self.preview.value = html.table(headers, result.rows)
+        result = passed(self.project.datasources.test(self.connector.value, **self.locator()))
+        self.preview.value = datasource_preview(result)
         return f"Datasource works: {result.message}"
 
     def save(self) -> str:

@@ -12,9 +12,8 @@ import ipywidgets as w
 
 from ..core.errors import InvalidInput
 from . import html
-from .actions import ProgressView, State, bind, record_buttons
+from .actions import SMALL, ProgressView, State, ask_to_delete, bind, record_buttons
 from .forms import LABEL, WIDE
-from .sources import SMALL
 
 THUMBNAILS_PER_PAGE = 24
 
@@ -131,9 +130,6 @@ class ImageFolderPanel(w.VBox):
     def show_delete(self) -> None:
         """Ask before deleting."""
         name = self.folder.describe().name
-        confirm = w.Button(description=f"Delete {name}", button_style="danger", icon="trash", layout=SMALL)
-        cancel = w.Button(description="Cancel", layout=SMALL)
-        cancel.on_click(lambda _: setattr(self.form, "children", []))
 
         def run() -> str:
             self.folder.delete()
@@ -144,9 +140,8 @@ class ImageFolderPanel(w.VBox):
             self.on_change("deleted")
             return f"Deleted image folder {name!r}."
 
-        bind(confirm, run, self.message, self.output)
-        self.form.children = [w.HTML(html.note(f"Delete image folder {name!r} and its stored images?")),
-                              w.HBox([confirm, cancel])]
+        ask_to_delete(self.form, name, f"Delete image folder {name!r} and its stored images?", run, self.message,
+                      self.output)
 
 
 class ImageFolderUpload(w.VBox):

@@ -8,10 +8,8 @@ from typing import Any
 import ipywidgets as w
 
 from . import html
-from .actions import ActionFailed, bind, dataset_progress
-from .forms import ConnectorForm, DatasourceForm
-
-SMALL = w.Layout(width="auto")
+from .actions import SMALL, ask_to_delete, bind, dataset_progress, passed
+from .forms import ConnectorForm, DatasourceForm, datasource_preview
 
 
 class ConnectorPanel(w.VBox):
@@ -46,10 +44,7 @@ class ConnectorPanel(w.VBox):
 
     def test(self) -> str:
         """Connect with the saved fields."""
-        result = self.connector.test()
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        return f"Connection works: {result.message}"
+        return f"Connection works: {passed(self.connector.test()).message}"
 
     def show_edit(self) -> None:
         """The connector form, filled in (secrets left empty: they keep their value)."""
@@ -62,10 +57,6 @@ class ConnectorPanel(w.VBox):
 
     def show_delete(self) -> None:
         """Ask before deleting."""
-        confirm = w.Button(description=f"Delete {self.connector.name}", button_style="danger", layout=SMALL)
-        cancel = w.Button(description="Cancel", layout=SMALL)
-        cancel.on_click(lambda _: setattr(self.form, "children", []))
-
         def run() -> str:
             name = self.connector.name
             self.connector.delete()
@@ -75,9 +66,8 @@ class ConnectorPanel(w.VBox):
             self.on_change("deleted")
             return f"Deleted connector {name!r}."
 
-        bind(confirm, run, self.message, self.output)
-        self.form.children = [w.HTML(html.note(f"Delete connector {self.connector.name!r}? Its saved "
-                                               "credentials are forgotten.")), w.HBox([confirm, cancel])]
+        ask_to_delete(self.form, self.connector.name, f"Delete connector {self.connector.name!r}? Its saved "
+                      "credentials are forgotten.", run, self.message, self.output)
 
 
 class DatasourcePanel(w.VBox):
@@ -107,10 +97,8 @@ class DatasourcePanel(w.VBox):
 
     def test(self) -> str:
         """Read the schema and the first rows."""
-        result = self.datasource.test()
-        if not result.ok:
-            raise ActionFailed(f"Test failed: {result.message}")
-        self.preview.value = html.table([f"{c['name']} ({c['type']})" for c in result.columns], result.rows)
+        result = passed(self.datasource.test())
+        self.preview.value = datasource_preview(result)
         return f"Datasource works: {result.message}"
 
     def import_dataset(self) -> str:
@@ -133,6 +121,17 @@ class RecordsTab(w.VBox):
     """A list of records with one Open button each, a New button with its form, and a detail area."""
 
     noun = "record"
+    collection = ""
+    panel_class: Callable[..., w.Widget]
+    form_class: Callable[..., w.Widget]
+
+    def __init_subclass__(cls, *, noun: str, collection: str, panel: Callable[..., w.Widget],
+                          form: Callable[..., w.Widget], **kwargs: Any) -> None:
+        """A subclass names its record (`noun`), the project's collection it lists
+        (`project.<collection>`), the panel of one record (`panel(record, on_change=...)`) and
+        the creation form (`form(project, on_saved=...)`); it writes `describe`."""
+        super().__init_subclass__(**kwargs)
+        cls.noun, cls.collection, cls.panel_class, cls.form_class = noun, collection, panel, form
 
     def __init__(self, project: Any) -> None:
         self.project = project
@@ -146,16 +145,17 @@ class RecordsTab(w.VBox):
         self.refresh()
 
     def records(self) -> list[Any]:
-        raise NotImplementedError
+        return getattr(self.project, self.collection).list()
 
     def describe(self, record: Any) -> str:
+        """One line of HTML for a record of the list."""
         raise NotImplementedError
 
     def panel(self, record: Any) -> w.Widget:
-        raise NotImplementedError
+        return self.panel_class(record, on_change=self._changed)
 
     def form(self) -> w.Widget:
-        raise NotImplementedError
+        return self.form_class(self.project, on_saved=lambda saved: self._changed("created"))
 
     def refresh(self) -> None:
         """Re-read the records."""
@@ -178,13 +178,8 @@ class RecordsTab(w.VBox):
         self.refresh()
 
 
-class ConnectorsTab(RecordsTab):
+class ConnectorsTab(RecordsTab, noun="connector", collection="connectors", panel=ConnectorPanel, form=ConnectorForm):
     """The project's connectors."""
-
-    noun = "connector"
-
-    def records(self) -> list[Any]:
-        return self.project.connectors.list()
 
     def describe(self, record: Any) -> str:
         info = record.info
@@ -192,29 +187,19 @@ class ConnectorsTab(RecordsTab):
         return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>{html.text(info.kind)} "
                 f"{html.text(str(where))} · created {html.when(info.created_at)}</span>")
 
-    def panel(self, record: Any) -> w.Widget:
-        return ConnectorPanel(record, on_change=self._changed)
 
-    def form(self) -> w.Widget:
-        return ConnectorForm(self.project, on_saved=lambda c: self._changed("created"))
-
-
-class DatasourcesTab(RecordsTab):
+class DatasourcesTab(RecordsTab, noun="datasource", collection="datasources", panel=DatasourcePanel,
+                     form=DatasourceForm):
     """The project's datasources."""
 
-    noun = "datasource"
-
-    def records(self) -> list[Any]:
-        return self.project.datasources.list()
-
     def describe(self, record: Any) -> str:
-        info = record.info
-        what = record.connector.kind_impl.describe(info.locator)
-        return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>via {html.text(info.connector)} "
-                f"({html.text(info.kind)}): {html.text(what)}</span>")
+        return via_connector(record, record.info.locator)
 
-    def panel(self, record: Any) -> w.Widget:
-        return DatasourcePanel(record, on_change=self._changed)
 
-    def form(self) -> w.Widget:
-        return DatasourceForm(self.project, on_saved=lambda d: self._changed("created"))
+def via_connector(record: Any, where: dict[str, Any], more: str = "") -> str:
+    """The list line of a record that reads or writes through a connector (a datasource, an
+    exporter): its name, the connector and its kind, where (`where`: locator fields) and `more`."""
+    info = record.info
+    place = record.connector.kind_impl.describe(where)
+    return (f"<b>{html.text(info.name)}</b> <span class='dp-muted'>via {html.text(info.connector)} "
+            f"({html.text(info.kind)}): {html.text(place)}{more}</span>")

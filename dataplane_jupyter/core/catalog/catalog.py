@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -17,10 +17,13 @@ from dataplane_jupyter.core.catalog.names import check_name
 from dataplane_jupyter.core.catalog.project import Project
 from dataplane_jupyter.core.catalog.records import unique_name
 from dataplane_jupyter.core.catalog.storage import Storage
-from dataplane_jupyter.core.config import Settings
+from dataplane_jupyter.core.config import Settings, SettingsOverrides
 from dataplane_jupyter.core.errors import AlreadyExists, NotFound
 from dataplane_jupyter.core.jobs.handles import Jobs
 from dataplane_jupyter.core.models import DescribeProject
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 class Catalog:
@@ -29,18 +32,11 @@ class Catalog:
     def __init__(
         self,
         home: str | os.PathLike[str] | None = None,
-        *,
-        catalog_url: str | None = None,
-        storage_url: str | None = None,
-        executor: str | None = None,
-        dask_address: str | None = None,
-        user: str | None = None,
-        access: str | None = None,
+        **overrides: Unpack[SettingsOverrides],
     ) -> None:
-        self.settings = Settings.from_env(
-            home, catalog_url=catalog_url, storage_url=storage_url, executor=executor, dask_address=dask_address,
-            user=user, access=access,
-        )
+        """``home`` and the keyword arguments (catalog_url, storage_url, executor, dask_address,
+        user, access) as in :meth:`Settings.from_env`."""
+        self.settings = Settings.from_env(home, **overrides)
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.engine = db.open_engine(self.settings.catalog_url)
         db.migrate(self.engine, lock_dir=self.settings.home)

@@ -122,6 +122,15 @@ def update(engine: sa.Engine, table: sa.Table, project: Any, record_id: str, wha
         connection.execute(table.update().where(table.c.id == record_id).values(**values))
 
 
+def newest_first(query: sa.Select, table: sa.Table, project: Any, search: str | None = None) -> sa.Select:
+    """`query` kept to the project's records of `table`, newest first; `search` keeps the names
+    containing it (any case)."""
+    query = query.where(table.c.project_id == project.id).order_by(table.c.created_at.desc())
+    if search:
+        query = query.where(sa.func.lower(table.c.name).contains(search.lower(), autoescape=True))
+    return query
+
+
 def find(engine: sa.Engine, query: sa.Select, table: sa.Table, project: Any, key: str, what: str) -> sa.Row:
     """The row whose id, or else name, is `key` (NotFound naming the project otherwise)."""
     with engine.connect() as connection:

@@ -47,15 +47,21 @@ def _id() -> sa.Column:
     return sa.Column("id", sa.String(32), primary_key=True, default=new_id)
 
 
+def _ref(name: str, table: str, *, nullable: bool = False, ondelete: str | None = None,
+         primary_key: bool = False) -> sa.Column:
+    """A column holding the id of a record of `table` (a foreign key)."""
+    return sa.Column(name, sa.String(32), sa.ForeignKey(f"{table}.id", ondelete=ondelete), nullable=nullable,
+                     primary_key=primary_key)
+
+
 def _project() -> sa.Column:
-    return sa.Column(
-        "project_id", sa.String(32), sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
-    )
+    return _ref("project_id", "projects", ondelete="CASCADE")
 
 
-def _creator() -> sa.Column:
-    """Who made the record (the catalog's user; migration 0009)."""
-    return sa.Column("created_by", sa.String(200), nullable=False, default="", server_default="")
+def _creator(*, server_default: bool = True) -> sa.Column:
+    """Who made the record (the catalog's user; the server default since migration 0009)."""
+    return sa.Column("created_by", sa.String(200), nullable=False, default="",
+                     server_default="" if server_default else None)
 
 
 def _stamps() -> list[sa.Column]:
@@ -63,6 +69,24 @@ def _stamps() -> list[sa.Column]:
         sa.Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
         sa.Column("updated_at", UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow),
     ]
+
+
+def _named_record(table: str, *columns: sa.Column, creator: sa.Column | None = None,
+                  indexes: tuple[sa.Index, ...] = ()) -> sa.Table:
+    """A table of a project's named records: id, project, a name unique in the project, the
+    given columns, who made it and when."""
+    return sa.Table(
+        table,
+        metadata,
+        _id(),
+        _project(),
+        sa.Column("name", sa.String(200), nullable=False),
+        *columns,
+        _creator() if creator is None else creator,
+        *_stamps(),
+        sa.UniqueConstraint("project_id", "name"),
+        *indexes,
+    )
 
 
 projects = sa.Table(
@@ -75,39 +99,21 @@ projects = sa.Table(
     *_stamps(),
 )
 
-connectors = sa.Table(
+connectors = _named_record(
     "connectors",
-    metadata,
-    _id(),
-    _project(),
-    sa.Column("name", sa.String(200), nullable=False),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("config", sa.JSON(), nullable=False, default=dict),
     sa.Column("secrets", sa.Text(), nullable=True),
-    _creator(),
-    *_stamps(),
-    sa.UniqueConstraint("project_id", "name"),
 )
 
-datasources = sa.Table(
+datasources = _named_record(
     "datasources",
-    metadata,
-    _id(),
-    _project(),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("connector_id", sa.String(32), sa.ForeignKey("connectors.id"), nullable=False),
+    _ref("connector_id", "connectors"),
     sa.Column("locator", sa.JSON(), nullable=False, default=dict),
-    _creator(),
-    *_stamps(),
-    sa.UniqueConstraint("project_id", "name"),
 )
 
-datasets = sa.Table(
+datasets = _named_record(
     "datasets",
-    metadata,
-    _id(),
-    _project(),
-    sa.Column("name", sa.String(200), nullable=False),
     sa.Column("origin", sa.String(30), nullable=False),
     sa.Column("status", sa.String(30), nullable=False),
     sa.Column("error", sa.Text(), nullable=True),
@@ -115,40 +121,23 @@ datasets = sa.Table(
     sa.Column("n_columns", sa.Integer(), nullable=True),
     sa.Column("size_bytes", sa.BigInteger(), nullable=True),
     sa.Column("source", sa.JSON(), nullable=False, default=dict),
-    sa.Column(
-        "datasource_id",
-        sa.String(32),
-        sa.ForeignKey("datasources.id", ondelete="SET NULL"),
-        nullable=True,
-    ),
+    _ref("datasource_id", "datasources", nullable=True, ondelete="SET NULL"),
     sa.Column("schema", sa.JSON(), nullable=False, default=list),
     sa.Column("warnings", sa.JSON(), nullable=False, default=list),
     sa.Column("job_id", sa.String(32), nullable=True),
     sa.Column("embeddings", sa.JSON(), nullable=True),
-    _creator(),
-    *_stamps(),
-    sa.UniqueConstraint("project_id", "name"),
 )
 
 dataset_statistics = sa.Table(
     "dataset_statistics",
     metadata,
-    sa.Column(
-        "dataset_id",
-        sa.String(32),
-        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _ref("dataset_id", "datasets", ondelete="CASCADE", primary_key=True),
     sa.Column("payload", sa.JSON(), nullable=False),
     sa.Column("computed_at", UTCDateTime(), nullable=False, default=utcnow),
 )
 
-image_folders = sa.Table(
+image_folders = _named_record(
     "image_folders",
-    metadata,
-    _id(),
-    _project(),
-    sa.Column("name", sa.String(200), nullable=False),
     sa.Column("status", sa.String(30), nullable=False),
     sa.Column("error", sa.Text(), nullable=True),
     sa.Column("n_images", sa.Integer(), nullable=True),
@@ -157,9 +146,6 @@ image_folders = sa.Table(
     sa.Column("summary", sa.JSON(), nullable=False, default=dict),
     sa.Column("warnings", sa.JSON(), nullable=False, default=list),
     sa.Column("job_id", sa.String(32), nullable=True),
-    _creator(),
-    *_stamps(),
-    sa.UniqueConstraint("project_id", "name"),
 )
 
 feature_options = sa.Table(
@@ -167,44 +153,31 @@ feature_options = sa.Table(
     metadata,
     _id(),
     _project(),
-    sa.Column("dataset_id", sa.String(32), sa.ForeignKey("datasets.id", ondelete="CASCADE"), nullable=True),
-    sa.Column(
-        "image_folder_id", sa.String(32), sa.ForeignKey("image_folders.id", ondelete="CASCADE"), nullable=True
-    ),
+    _ref("dataset_id", "datasets", nullable=True, ondelete="CASCADE"),
+    _ref("image_folder_id", "image_folders", nullable=True, ondelete="CASCADE"),
     sa.Column("column_name", sa.String(500), nullable=False),
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Column("options", sa.JSON(), nullable=False),
-    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    _creator(server_default=False),
     sa.Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
     sa.UniqueConstraint("dataset_id", "image_folder_id", "column_name", "version", name="uq_feature_options_version"),
     sa.Index("ix_feature_options_owner", "dataset_id", "image_folder_id", "column_name"),
 )
 
-exporters = sa.Table(
+exporters = _named_record(
     "exporters",
-    metadata,
-    _id(),
-    _project(),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("connector_id", sa.String(32), sa.ForeignKey("connectors.id"), nullable=False),
+    _ref("connector_id", "connectors"),
     sa.Column("destination", sa.JSON(), nullable=False, default=dict),
     sa.Column("mode", sa.String(20), nullable=False),
     sa.Column("file_format", sa.String(20), nullable=False, default="csv"),
-    _creator(),
-    *_stamps(),
-    sa.UniqueConstraint("project_id", "name"),
 )
 
 export_runs = sa.Table(
     "export_runs",
     metadata,
     _id(),
-    sa.Column(
-        "exporter_id", sa.String(32), sa.ForeignKey("exporters.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column(
-        "dataset_id", sa.String(32), sa.ForeignKey("datasets.id", ondelete="SET NULL"), nullable=True
-    ),
+    _ref("exporter_id", "exporters", ondelete="CASCADE"),
+    _ref("dataset_id", "datasets", nullable=True, ondelete="SET NULL"),
     sa.Column("dataset_name", sa.String(200), nullable=False),
     sa.Column("job_id", sa.String(32), nullable=True),
     sa.Column("status", sa.String(20), nullable=False),
@@ -222,9 +195,7 @@ jobs = sa.Table(
     "jobs",
     metadata,
     _id(),
-    sa.Column(
-        "project_id", sa.String(32), sa.ForeignKey("projects.id", ondelete="CASCADE"), nullable=True
-    ),
+    _ref("project_id", "projects", nullable=True, ondelete="CASCADE"),
     sa.Column("kind", sa.String(50), nullable=False),
     sa.Column("function", sa.String(200), nullable=False),
     sa.Column("on_end", sa.String(200), nullable=True),
@@ -236,7 +207,7 @@ jobs = sa.Table(
     sa.Column("error", sa.Text(), nullable=True),
     sa.Column("params", sa.JSON(), nullable=False, default=dict),
     sa.Column("result", sa.JSON(), nullable=True),
-    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    _creator(server_default=False),
     sa.Column("worker_host", sa.String(200), nullable=True),
     sa.Column("worker_pid", sa.Integer(), nullable=True),
     sa.Column("worker_started", sa.Float(), nullable=True),
@@ -253,7 +224,7 @@ jobs = sa.Table(
 project_members = sa.Table(
     "project_members",
     metadata,
-    sa.Column("project_id", sa.String(32), sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    _ref("project_id", "projects", ondelete="CASCADE", primary_key=True),
     sa.Column("username", sa.String(200), primary_key=True),
     sa.Column("role", sa.String(20), nullable=False),
     sa.Column("added_by", sa.String(200), nullable=False, default=""),
@@ -263,31 +234,22 @@ project_members = sa.Table(
 
 # -- pipelines (migration 0003) ----------------------------------------------------------------
 
-pipelines = sa.Table(
+pipelines = _named_record(
     "pipelines",
-    metadata,
-    _id(),
-    _project(),
-    sa.Column("name", sa.String(200), nullable=False),
     sa.Column("description", sa.Text(), nullable=False, default=""),
     sa.Column("version", sa.Integer(), nullable=False, default=1),
     sa.Column("runs_started", sa.Integer(), nullable=False, default=0),
-    _creator(),
-    *_stamps(),
-    sa.UniqueConstraint("project_id", "name"),
 )
 
 pipeline_versions = sa.Table(
     "pipeline_versions",
     metadata,
     _id(),
-    sa.Column(
-        "pipeline_id", sa.String(32), sa.ForeignKey("pipelines.id", ondelete="CASCADE"), nullable=False
-    ),
+    _ref("pipeline_id", "pipelines", ondelete="CASCADE"),
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Column("steps", sa.JSON(), nullable=False),
     sa.Column("base_dir", sa.Text(), nullable=True),
-    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    _creator(server_default=False),
     sa.Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
     sa.UniqueConstraint("pipeline_id", "version"),
 )
@@ -297,9 +259,7 @@ pipeline_runs = sa.Table(
     metadata,
     _id(),
     _project(),
-    sa.Column(
-        "pipeline_id", sa.String(32), sa.ForeignKey("pipelines.id", ondelete="CASCADE"), nullable=False
-    ),
+    _ref("pipeline_id", "pipelines", ondelete="CASCADE"),
     sa.Column("number", sa.Integer(), nullable=False),
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Column("steps", sa.JSON(), nullable=False),
@@ -312,7 +272,7 @@ pipeline_runs = sa.Table(
     sa.Column("schedule_id", sa.String(32), nullable=True),
     sa.Column("retry_of", sa.String(32), nullable=True),
     sa.Column("published", sa.Boolean(), nullable=False, default=False),
-    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    _creator(server_default=False),
     sa.Column("started_at", UTCDateTime(), nullable=True),
     sa.Column("finished_at", UTCDateTime(), nullable=True),
     *_stamps(),
@@ -323,9 +283,7 @@ pipeline_runs = sa.Table(
 pipeline_run_steps = sa.Table(
     "pipeline_run_steps",
     metadata,
-    sa.Column(
-        "run_id", sa.String(32), sa.ForeignKey("pipeline_runs.id", ondelete="CASCADE"), primary_key=True
-    ),
+    _ref("run_id", "pipeline_runs", ondelete="CASCADE", primary_key=True),
     sa.Column("name", sa.String(200), primary_key=True),
     sa.Column("position", sa.Integer(), nullable=False),
     sa.Column("kind", sa.String(20), nullable=False),
@@ -336,9 +294,7 @@ pipeline_run_steps = sa.Table(
     sa.Column("message", sa.Text(), nullable=False, default=""),
     sa.Column("log", sa.Text(), nullable=False, default=""),
     sa.Column("result_path", sa.Text(), nullable=True),
-    sa.Column(
-        "dataset_id", sa.String(32), sa.ForeignKey("datasets.id", ondelete="SET NULL"), nullable=True
-    ),
+    _ref("dataset_id", "datasets", nullable=True, ondelete="SET NULL"),
     sa.Column("dataset_role", sa.String(30), nullable=True),
     sa.Column("export_run_id", sa.String(32), nullable=True),
     sa.Column("notebook_path", sa.Text(), nullable=True),
@@ -362,12 +318,8 @@ job_slots = sa.Table(
 
 # -- schedules (migration 0004) ----------------------------------------------------------------
 
-schedules = sa.Table(
+schedules = _named_record(
     "schedules",
-    metadata,
-    _id(),
-    _project(),
-    sa.Column("name", sa.String(200), nullable=False),
     # What it starts: a pipeline run, or a datasource import into a new dataset snapshot. No
     # foreign key: a schedule whose target is deleted stays, disabled, with the reason.
     sa.Column("target_type", sa.String(20), nullable=False),
@@ -391,19 +343,15 @@ schedules = sa.Table(
     sa.Column("retry_attempt", sa.Integer(), nullable=True),
     sa.Column("last_status", sa.String(30), nullable=True),
     sa.Column("last_fired_at", UTCDateTime(), nullable=True),
-    sa.Column("created_by", sa.String(200), nullable=False, default=""),
-    *_stamps(),
-    sa.UniqueConstraint("project_id", "name"),
-    sa.Index("ix_schedules_next_run", "enabled", "next_run"),
+    creator=_creator(server_default=False),
+    indexes=(sa.Index("ix_schedules_next_run", "enabled", "next_run"),),
 )
 
 schedule_runs = sa.Table(
     "schedule_runs",
     metadata,
     _id(),
-    sa.Column(
-        "schedule_id", sa.String(32), sa.ForeignKey("schedules.id", ondelete="CASCADE"), nullable=False
-    ),
+    _ref("schedule_id", "schedules", ondelete="CASCADE"),
     sa.Column("tick", UTCDateTime(), nullable=False),
     sa.Column("attempt", sa.Integer(), nullable=False, default=1),
     # fired → succeeded | failed | retried; or skipped_overlap, skipped_missed, failed at once.

@@ -125,13 +125,11 @@ class Datasets(records.Collection["Dataset"]):
     ) -> list["Dataset"]:
         """Newest first; `origin` and `status` keep the listed values, `search` matches names."""
         d = schema.datasets
-        query = _describe_query().where(d.c.project_id == self.project.id).order_by(d.c.created_at.desc())
+        query = records.newest_first(_describe_query(), d, self.project, search)
         if origin:
             query = query.where(d.c.origin.in_([_member(DatasetOrigin, o, "origin") for o in origin]))
         if status:
             query = query.where(d.c.status.in_([_member(DatasetStatus, s, "status") for s in status]))
-        if search:
-            query = query.where(sa.func.lower(d.c.name).contains(search.lower(), autoescape=True))
         with self.catalog.engine.connect() as connection:
             return [Dataset(self.project, _describe(row)) for row in connection.execute(query)]
 

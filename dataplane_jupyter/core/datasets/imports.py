@@ -10,10 +10,8 @@ from __future__ import annotations
 import itertools
 import json
 import posixpath
-import queue
 import shutil
 import tempfile
-import threading
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterable, Mapping
 
@@ -22,6 +20,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.archives import open_bounded
+from dataplane_jupyter.core.background import BackgroundConsumer
 from dataplane_jupyter.core.catalog import records, schema
 from dataplane_jupyter.core.catalog.storage import remove_staged_source
 from dataplane_jupyter.core.datasets.media_columns import type_media_columns
@@ -250,9 +249,7 @@ class _StatisticsSink:
 
     def __init__(self) -> None:
         self.accumulator: Any = None
-        self._queue: queue.Queue[pa.RecordBatch | None] = queue.Queue(self.QUEUED_BATCHES)
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+        self._feed: BackgroundConsumer[pa.RecordBatch] | None = None
         self._decided: dict[str, str] = {}
 
     def start(self, schema: pa.Schema, types: Mapping[str, str]) -> None:
@@ -260,45 +257,31 @@ class _StatisticsSink:
         self.close()
         self._decided = {}
         self.accumulator = StatsAccumulator(schema, dict(types))
-        self._error = None
-        self._thread = threading.Thread(target=self._feed, name="dataplane-stats-feed", daemon=True)
-        self._thread.start()
+        self._feed = BackgroundConsumer(self.accumulator.update, queued=self.QUEUED_BATCHES,
+                                        name="dataplane-stats-feed")
 
     def decided(self, types: Mapping[str, str]) -> None:
         """The reader decided the string columns' types after their batches (one scan)."""
         self._decided = dict(types)
 
-    def _feed(self) -> None:
-        while (batch := self._queue.get()) is not None:
-            if self._error is None:  # after a failure the batches are only drained
-                try:
-                    self.accumulator.update(batch)
-                except BaseException as exc:  # noqa: BLE001 - raised again on the writer's thread
-                    self._error = exc
-
     def update(self, batch: pa.RecordBatch) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put(batch)
-
-    def _join(self) -> None:
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._thread = None
+        assert self._feed is not None, "start() comes first"
+        self._feed.put(batch)
 
     def take(self) -> Any:
         """The fed accumulator, now owned by the caller (None if nothing was written)."""
-        self._join()
-        if self._error is not None:
-            raise self._error
+        feed, self._feed = self._feed, None
+        if feed is not None:
+            feed.finish()
         accumulator, self.accumulator = self.accumulator, None
         if accumulator is not None and self._decided:
             accumulator.retype(self._decided)
         return accumulator
 
     def close(self) -> None:
-        self._join()
+        feed, self._feed = self._feed, None
+        if feed is not None:
+            feed.stop()
         if self.accumulator is not None:
             self.accumulator.close()
             self.accumulator = None

@@ -126,10 +126,7 @@ class ImageFolders(records.Collection["ImageFolder"]):
 
     def list(self, search: str | None = None) -> list["ImageFolder"]:
         """Newest first; `search` keeps names containing it (case-insensitive)."""
-        f = schema.image_folders
-        query = _query().where(f.c.project_id == self.project.id).order_by(f.c.created_at.desc())
-        if search:
-            query = query.where(sa.func.lower(f.c.name).contains(search.lower(), autoescape=True))
+        query = records.newest_first(_query(), schema.image_folders, self.project, search)
         with self.catalog.engine.connect() as connection:
             return [ImageFolder(self.project, _describe(row)) for row in connection.execute(query)]
 

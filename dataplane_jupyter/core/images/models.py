@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from dataplane_jupyter.core.models import Name, Record
+from dataplane_jupyter.core.models import STATUS_LABELS, DatasetStatus, Name, Record
 
 
 class ImageFolderStatus(str, Enum):
@@ -19,11 +19,8 @@ class ImageFolderStatus(str, Enum):
     FAILED = "failed"
 
 
-IMAGE_FOLDER_LABELS = {
-    ImageFolderStatus.COPYING: "Copy on going",
-    ImageFolderStatus.READY: "Ready to be used",
-    ImageFolderStatus.FAILED: "Failed",
-}
+#: The same words as a dataset's steps of the same name.
+IMAGE_FOLDER_LABELS = {status: STATUS_LABELS[DatasetStatus(status.value)] for status in ImageFolderStatus}
 
 
 class DescribeImageFolder(Record):

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import base64
 import json
-import queue
-import threading
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -32,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from dataplane_jupyter.core.background import BackgroundConsumer
 from dataplane_jupyter.core.ingest.columns import ColumnPlan, plan_column
 from dataplane_jupyter.core.ingest.model import MAX_CATEGORIES, MAX_CELL_CHARS, CsvFormat, Progress
 from dataplane_jupyter.core.ingest.probe import Guess, class_expr, confirmed_cast
@@ -48,6 +48,8 @@ EXACT_DISTINCT = int(1.1 * MAX_CATEGORIES) + 1
 #: (reader, Parquet thread, statistics thread).
 BATCH_ROWS = 65_536
 BATCH_CELLS = 12_000_000
+#: Batches waiting for the Parquet thread (DuckDB reads the next one while one is compressed).
+WRITES_QUEUED = 1
 CHECKED = ("integer", "number", "boolean", "datetime", "string", "unknown")
 _BAD = "__dataplane_bad"
 _PLAIN = {".": r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?",
@@ -59,49 +61,6 @@ def string_columns(schema: pa.Schema) -> list[str]:
     """The columns worth a Parquet dictionary (strings): for numbers, dates and booleans it
     costs a third more encoding time and makes the zstd file larger, not smaller."""
     return [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-
-
-class BackgroundWriter:
-    """Parquet encoding on its own thread, a couple of batches behind the reader (bounded):
-    DuckDB reads the next batch while this one is compressed (pyarrow releases the GIL)."""
-
-    QUEUED = 1
-
-    def __init__(self, writer: pq.ParquetWriter, row_group_size: int) -> None:
-        self._writer, self._rows = writer, row_group_size
-        self._queue: queue.Queue[pa.RecordBatch | None] = queue.Queue(self.QUEUED)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="dataplane-parquet", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (batch := self._queue.get()) is not None:
-            if self._error is None:  # after a failure the batches are only drained
-                try:
-                    self._writer.write_batch(batch, row_group_size=self._rows)
-                except BaseException as exc:  # noqa: BLE001 - raised again on the reader's thread
-                    self._error = exc
-
-    def write(self, batch: pa.RecordBatch) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put(batch)
-
-    def flush(self) -> None:
-        """Wait until every batch is written; raise the writer's error if there was one."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
-
-    def __enter__(self) -> "BackgroundWriter":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
 
 
 class SampleLied(Exception):
@@ -170,13 +129,14 @@ def one_scan(con: duckdb.DuckDBPyConnection, path: Path, reading: CsvFormat, nam
     rows = 0
     with pq.ParquetWriter(str(target), schema, compression="zstd",
                           use_dictionary=string_columns(schema)) as parquet, \
-            BackgroundWriter(parquet, group_rows) as writer:
+            BackgroundConsumer(partial(parquet.write_batch, row_group_size=group_rows),
+                               queued=WRITES_QUEUED, name="dataplane-parquet") as writer:
         for batch in reader:
             flags = batch.column(width)
             if flags.null_count < len(flags):
                 raise SampleLied(f"column {names[pc.min(flags).as_py()]!r}")
             batch = pa.RecordBatch.from_arrays(batch.columns[:width], schema=schema)
-            writer.write(batch)
+            writer.put(batch)
             if sink is not None:
                 sink.update(batch)
             for i, state in strings.items():
@@ -184,7 +144,7 @@ def one_scan(con: duckdb.DuckDBPyConnection, path: Path, reading: CsvFormat, nam
             rows += batch.num_rows
             done = rows * bytes_per_row / max(total_bytes, 1)
             progress(0.25 + 0.73 * min(done, 1.0), message)
-        writer.flush()
+        writer.finish()
         _refuse_or_retry_rejected(con, path, width, source=source)
         filled = [plan if plan is not None else strings[i].plan(names[i]) for i, plan in enumerate(plans)]
         types = {p.name: p.type for p in filled}

@@ -12,9 +12,11 @@ from dataplane_jupyter.core.catalog import access, schema
 from dataplane_jupyter.core.config import default_user
 from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound
 from dataplane_jupyter.core.jobs.runner import dispatch, end_job, reap_orphans
-from dataplane_jupyter.core.jobs.store import Job, JobStatus, JobStore
+from dataplane_jupyter.core.jobs.store import Job, JobOptions, JobStatus, JobStore
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from dataplane_jupyter.core.catalog.catalog import Catalog
 
 REAP_EVERY = 5.0  # seconds between looks for dead workers while someone waits
@@ -68,29 +70,12 @@ class Jobs:
         self.catalog = catalog
         self.store = JobStore(catalog.engine)
 
-    def start(
-        self,
-        kind: str,
-        function: str,
-        *,
-        on_end: str | None = None,
-        project_id: str | None = None,
-        target: tuple[str, str] | None = None,
-        params: dict[str, Any] | None = None,
-    ) -> Job:
+    def start(self, kind: str, function: str, **options: Unpack[JobOptions]) -> Job:
         """Record a job and start it in the background; returns at once. In shared mode the
         catalog's user must be an editor of the job's project."""
-        if project_id is not None:
+        if (project_id := options.get("project_id")) is not None:
             self._require(project_id, "editor", f"start a {kind} job")
-        job = self.store.create(
-            kind,
-            function,
-            on_end=on_end,
-            project_id=project_id,
-            target=target,
-            params=params,
-            created_by=self.catalog.user,
-        )
+        job = self.store.create(kind, function, created_by=self.catalog.user, **options)
         dispatch(self.catalog, job)
         return job
 

@@ -11,7 +11,7 @@ import builtins
 import socket
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import psutil
 import sqlalchemy as sa
@@ -19,6 +19,19 @@ import sqlalchemy as sa
 from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.errors import InvalidState, NotFound
 from dataplane_jupyter.core.models import TERMINAL, JobStatus
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+class JobOptions(TypedDict, total=False):
+    """What a new job may be given beside its kind and function (all optional): the function
+    run when it ends, its project, the record it works for (type, id) and its parameters."""
+
+    on_end: str | None
+    project_id: str | None
+    target: tuple[str, str] | None
+    params: dict[str, Any] | None
+
 
 LEGAL_TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     JobStatus.QUEUED: frozenset({JobStatus.RUNNING, JobStatus.FAILED, JobStatus.CANCELLED}),
@@ -101,26 +114,26 @@ class JobStore:
         kind: str,
         function: str,
         *,
-        on_end: str | None = None,
-        project_id: str | None = None,
-        target: tuple[str, str] | None = None,
-        params: dict[str, Any] | None = None,
         created_by: str = "",
+        **options: Unpack[JobOptions],
     ) -> Job:
         """Record a new `queued` job."""
+        if unknown := sorted(set(options) - JobOptions.__optional_keys__):
+            raise TypeError(f"unexpected keyword argument {unknown[0]!r}")
+        target = options.get("target")
         job_id = schema.new_id()
         with self.engine.begin() as connection:
             connection.execute(
                 schema.jobs.insert().values(
                     id=job_id,
-                    project_id=project_id,
+                    project_id=options.get("project_id"),
                     kind=kind,
                     function=function,
-                    on_end=on_end,
+                    on_end=options.get("on_end"),
                     target_type=target[0] if target else None,
                     target_id=target[1] if target else None,
                     status=JobStatus.QUEUED.value,
-                    params=params or {},
+                    params=options.get("params") or {},
                     created_by=created_by,
                     message="Queued",
                 )
