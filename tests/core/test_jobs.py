@@ -84,6 +84,31 @@ def test_cancel_a_queued_job_and_a_finished_one(catalog):
         catalog.jobs.cancel(job.id)
 
 
+def test_a_cancel_that_read_queued_never_ends_a_job_that_started_meanwhile(catalog):
+    """The race a dataset deleted while its import starts hit: the cancel reads `queued`, the
+    worker claims the job, then the cancel ended the running job "before it started" (its
+    cleanup ran under the working job, whose own ending then failed). Now the job goes on
+    and stops at its next report, cancelled once."""
+    store = catalog.jobs.store
+    job = store.create("t", f"{FN}:steps", on_end=f"{FN}:record_end")  # recorded, never dispatched
+    asked = store.request_cancel
+
+    def stale_read(job_id):
+        stale = asked(job_id)  # read while queued ...
+        store.transition(job_id, JobStatus.RUNNING)  # ... and the worker claims it right after
+        return stale
+
+    store.request_cancel = stale_read
+    try:
+        assert catalog.jobs.cancel(job.id).status is JobStatus.RUNNING
+    finally:
+        del store.request_cancel
+    assert not (catalog.settings.home / f"ended-{job.id}").exists()  # no cleanup under a running job
+    assert store.report(job.id, 0.5, "working") is True  # the job learns it must stop
+    with pytest.raises(InvalidState, match="running; it cannot become cancelled"):
+        store.transition(job.id, JobStatus.CANCELLED, only_from=JobStatus.QUEUED)
+
+
 def test_only_legal_transitions_happen(catalog):
     store = catalog.jobs.store
     job = store.create("t", f"{FN}:steps")

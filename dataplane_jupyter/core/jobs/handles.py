@@ -119,7 +119,9 @@ class Jobs:
         job = self.store.request_cancel(job_id)
         if job.status is JobStatus.QUEUED:
             try:
-                return end_job(self.catalog, job, JobStatus.CANCELLED, "Cancelled before it started.")
+                # only if still queued: a job that started meanwhile stops at its next report
+                return end_job(self.catalog, job, JobStatus.CANCELLED, "Cancelled before it started.",
+                               only_from=JobStatus.QUEUED)
             except InvalidState:
                 return self.store.get(job_id)  # it started meanwhile: it stops at its next report
         return job

@@ -21,7 +21,7 @@ import traceback
 from typing import TYPE_CHECKING, Any, Callable
 
 from dataplane_jupyter.core.config import Settings
-from dataplane_jupyter.core.errors import DataplaneError
+from dataplane_jupyter.core.errors import DataplaneError, InvalidState
 from dataplane_jupyter.core.jobs.leftovers import remove_leftovers
 from dataplane_jupyter.core.jobs.slots import Slots
 from dataplane_jupyter.core.jobs.store import INTERRUPTED, Job, JobStatus
@@ -104,19 +104,29 @@ def execute_job(catalog: "Catalog", job_id: str) -> Job:
     try:
         result = resolve(job.function)(JobContext(catalog, job))
     except JobCancelled:
-        return end_job(catalog, job, JobStatus.CANCELLED, CANCELLED)
+        return _end_unless_ended(catalog, job, JobStatus.CANCELLED, CANCELLED)
     except DataplaneError as error:
-        return end_job(catalog, job, JobStatus.FAILED, error.message)
+        return _end_unless_ended(catalog, job, JobStatus.FAILED, error.message)
     except Exception as error:  # noqa: BLE001 - a job must end recorded, whatever broke
         log.error("job %s (%s) crashed:\n%s", job.id, job.kind, traceback.format_exc())
-        return end_job(catalog, job, JobStatus.FAILED, f"Unexpected error: {type(error).__name__}: {error}")
+        return _end_unless_ended(catalog, job, JobStatus.FAILED, f"Unexpected error: {type(error).__name__}: {error}")
     return store.transition(job_id, JobStatus.SUCCEEDED, result=result or {}, message="Done")
 
 
-def end_job(catalog: "Catalog", job: Job, status: JobStatus, error: str) -> Job:
+def _end_unless_ended(catalog: "Catalog", job: Job, status: JobStatus, error: str) -> Job:
+    """End the job this worker ran, unless someone ended it meanwhile (a reaper that took
+    this worker for dead): the first ending stands, its `on_end` has run."""
+    try:
+        return end_job(catalog, job, status, error)
+    except InvalidState:
+        return catalog.jobs.store.get(job.id)
+
+
+def end_job(catalog: "Catalog", job: Job, status: JobStatus, error: str, *, only_from: JobStatus | None = None) -> Job:
     """Fail or cancel a job with a message, then let its target clean up (`on_end`).
-    InvalidState when the job already ended. `on_end` runs as the user who started the job."""
-    ended = catalog.jobs.store.transition(job.id, status, error=error, message=error)
+    InvalidState when the job already ended (or, with `only_from`, is no longer in that
+    status). `on_end` runs as the user who started the job."""
+    ended = catalog.jobs.store.transition(job.id, status, only_from=only_from, error=error, message=error)
     catalog = catalog.as_user(ended.created_by)
     if ended.on_end:
         try:

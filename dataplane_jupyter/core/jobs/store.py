@@ -171,9 +171,11 @@ class JobStore:
         with self.engine.connect() as connection:
             return [Job.from_row(row) for row in connection.execute(query)]
 
-    def transition(self, job_id: str, to: JobStatus, **values: Any) -> Job:
-        """Move a job to `to` if that is legal from its current status, else InvalidState."""
-        allowed_from = [s.value for s, targets in LEGAL_TRANSITIONS.items() if to in targets]
+    def transition(self, job_id: str, to: JobStatus, *, only_from: JobStatus | None = None, **values: Any) -> Job:
+        """Move a job to `to` if that is legal from its current status (and that status is
+        `only_from`, when given), else InvalidState."""
+        allowed_from = [s.value for s, targets in LEGAL_TRANSITIONS.items()
+                        if to in targets and (only_from is None or s is only_from)]
         now = schema.utcnow()
         stamps: dict[str, Any] = {"started_at": now} if to is JobStatus.RUNNING else {}
         if to in TERMINAL:
