@@ -213,8 +213,8 @@ def _import_csv_stream(target: DatasetImport, stream: BinaryIO, *, source: str, 
     options = params.get("options", {})
     on_bad_rows = options.get("on_bad_rows") or "repair"
     total = getattr(stream, "size", None)
-    fmt, look = _look(stream, _csv_options(options), source)
-    if look is not None and not params.get("first_look"):  # shown while the file is written (#13)
+    fmt, look = _look(stream, _csv_options(options), source, look=not params.get("first_look"))
+    if look is not None:  # shown while the file is written (#13), unless its starter stored it
         store_statistics(catalog, target.dataset_id, look)
     sink = _StatisticsSink()
     try:
@@ -229,11 +229,15 @@ def _csv_options(options: Mapping[str, Any]) -> CsvOptions:
     return CsvOptions(**{k: v for k, v in options.items() if v is not None and k != "on_bad_rows"})
 
 
-def _look(stream: BinaryIO, options: CsvOptions, source: str) -> tuple[CsvFormat, dict[str, Any] | None]:
-    """The file's detected format and its first look, from the sample; the stream is rewound."""
+def _look(stream: BinaryIO, options: CsvOptions, source: str, *,
+          look: bool = True) -> tuple[CsvFormat, dict[str, Any] | None]:
+    """The file's detected format and (with `look`) its first look, from the sample; the
+    stream is rewound."""
     total = getattr(stream, "size", None)
     fmt = detect_csv_format(stream, options, source=source)
     stream.seek(0)
+    if not look:
+        return fmt, None
     raw, truncated = read_sample(stream)
     stream.seek(0)
     return fmt, first_look(raw, truncated, fmt, total_bytes=total if isinstance(total, int) else None)

@@ -119,7 +119,6 @@ class Jobs:
         job = self.store.request_cancel(job_id)
         if job.status is JobStatus.QUEUED:
             try:
-                # only if still queued: a job that started meanwhile stops at its next report
                 return end_job(self.catalog, job, JobStatus.CANCELLED, "Cancelled before it started.",
                                only_from=JobStatus.QUEUED)
             except InvalidState:

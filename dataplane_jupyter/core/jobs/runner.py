@@ -104,18 +104,18 @@ def execute_job(catalog: "Catalog", job_id: str) -> Job:
     try:
         result = resolve(job.function)(JobContext(catalog, job))
     except JobCancelled:
-        return _end_unless_ended(catalog, job, JobStatus.CANCELLED, CANCELLED)
+        return end_unless_ended(catalog, job, JobStatus.CANCELLED, CANCELLED)
     except DataplaneError as error:
-        return _end_unless_ended(catalog, job, JobStatus.FAILED, error.message)
+        return end_unless_ended(catalog, job, JobStatus.FAILED, error.message)
     except Exception as error:  # noqa: BLE001 - a job must end recorded, whatever broke
         log.error("job %s (%s) crashed:\n%s", job.id, job.kind, traceback.format_exc())
-        return _end_unless_ended(catalog, job, JobStatus.FAILED, f"Unexpected error: {type(error).__name__}: {error}")
+        return end_unless_ended(catalog, job, JobStatus.FAILED, f"Unexpected error: {type(error).__name__}: {error}")
     return store.transition(job_id, JobStatus.SUCCEEDED, result=result or {}, message="Done")
 
 
-def _end_unless_ended(catalog: "Catalog", job: Job, status: JobStatus, error: str) -> Job:
-    """End the job this worker ran, unless someone ended it meanwhile (a reaper that took
-    this worker for dead): the first ending stands, its `on_end` has run."""
+def end_unless_ended(catalog: "Catalog", job: Job, status: JobStatus, error: str) -> Job:
+    """End a job unless someone ended it meanwhile (the job itself, a cancel, a reaper that
+    took its worker for dead): the first ending stands, its `on_end` has run."""
     try:
         return end_job(catalog, job, status, error)
     except InvalidState:

@@ -29,7 +29,7 @@ import psutil
 
 from dataplane_jupyter.core.catalog.catalog import Catalog
 from dataplane_jupyter.core.jobs.leftovers import job_scratch
-from dataplane_jupyter.core.jobs.runner import CANCELLED_THEN_ENDED, end_job, execute_job, wait_for_slot
+from dataplane_jupyter.core.jobs.runner import CANCELLED_THEN_ENDED, end_unless_ended, execute_job, wait_for_slot
 from dataplane_jupyter.core.jobs.slots import Slots
 from dataplane_jupyter.core.jobs.store import Job, JobStatus
 from dataplane_jupyter.core.limits import Limits, human
@@ -87,7 +87,7 @@ def _watch(catalog: Catalog, job_id: str, child: subprocess.Popen[bytes], limits
                 _kill(process, child)
                 store.record_peak_memory(job_id, peak)
                 job = store.get(job_id)
-                return _end(catalog, job, JobStatus.FAILED, (
+                return end_unless_ended(catalog, job, JobStatus.FAILED, (
                     f"Stopped: the job used {human(used)} of memory, more than the {human(limits.worker_memory)} "
                     f"a worker may use (DATAPLANE_WORKER_MEMORY), while {job.message!r}. The input is too large "
                     "or too wide for this limit: raise the limit, or split the input."
@@ -103,7 +103,7 @@ def _watch(catalog: Catalog, job_id: str, child: subprocess.Popen[bytes], limits
                     if now - cancel_seen >= limits.cancel_grace:
                         _kill(process, child)
                         store.record_peak_memory(job_id, peak)
-                        return _end(catalog, store.get(job_id), JobStatus.CANCELLED, CANCELLED_THEN_ENDED)
+                        return end_unless_ended(catalog, store.get(job_id), JobStatus.CANCELLED, CANCELLED_THEN_ENDED)
             time.sleep(MEMORY_POLL)
     finally:
         store.record_peak_memory(job_id, peak)
@@ -112,16 +112,7 @@ def _watch(catalog: Catalog, job_id: str, child: subprocess.Popen[bytes], limits
         return job
     code = child.returncode
     how = f"was killed by signal {-code} ({_signal_name(-code)})" if code < 0 else f"exited with code {code}"
-    return _end(catalog, job, JobStatus.FAILED, f"The worker process {how} while {job.message!r}.")
-
-
-def _end(catalog: Catalog, job: Job, status: JobStatus, message: str) -> Job:
-    if job.status.finished:
-        return job
-    try:
-        return end_job(catalog, job, status, message)
-    except Exception:  # noqa: BLE001 - it ended meanwhile (InvalidState): keep what was recorded
-        return catalog.jobs.store.get(job.id)
+    return end_unless_ended(catalog, job, JobStatus.FAILED, f"The worker process {how} while {job.message!r}.")
 
 
 def _tree_memory(process: psutil.Process) -> int:
