@@ -190,11 +190,11 @@ class LineageInput(Record):
 class LineageExport(Record):
     """An export the run made of this dataset."""
 
-    export_run_id: str
-    step: str
-    exporter: str | None = None
-    status: str
-    location: str | None = None
+    export_run_id: str = Field(description="The export run (as in the exporter's history)")
+    step: str = Field(description="The pipeline step that did this export")
+    exporter: str | None = Field(None, description="The exporter's name (null when it was deleted since)")
+    status: JobStatus = Field(description="queued, running, succeeded, failed or cancelled")
+    location: str | None = Field(None, description="The file or table written (no credentials)")
 
 
 class DatasetLineage(Record):
