@@ -3,6 +3,8 @@ executed notebooks)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..core.models import FindRunsQuery, PipelineRunsQuery
 from ..core.pipelines import parse_yaml
 from ..core.pipelines.models import (
@@ -40,14 +42,15 @@ class PipelinesHandler(crud.CollectionHandler, collection="pipelines"):
         self.reply(await self.call(create), status=201)
 
 
-class ValidatePipelineHandler(DataplaneHandler):
-    @operation("Check steps (a list, or a YAML document as a string) without saving them", body=ValidatePipeline,
-               response=PipelineValidation)
-    async def post(self, project: str) -> None:
-        r = self.body(ValidatePipeline)
-        problems = await self.call(lambda: self.project(project).pipelines.validate(r.steps))
-        self.reply(PipelineValidation(valid=not problems,
-                                      problems=[DescribeProblem(**p.to_dict()) for p in problems]))
+def validation(problems: list[Any]) -> PipelineValidation:
+    """The reply of a check: valid when no step has a problem."""
+    return PipelineValidation(valid=not problems, problems=[DescribeProblem(**p.to_dict()) for p in problems])
+
+
+class ValidatePipelineHandler(crud.CollectionHandler, collection="pipelines"):
+    post = crud.test_new_record("Check steps (a list, or a YAML document as a string) without saving them",
+                                ValidatePipeline, PipelineValidation,
+                                lambda pipelines, r: validation(pipelines.validate(r.steps)))
 
 
 class PipelineHandler(crud.CollectionHandler, collection="pipelines"):
