@@ -139,7 +139,7 @@ def delete_record(summary: str) -> Method:
 def record_action(summary: str, response: type[BaseModel], act: Call, *, status: int = 200,
                   saves: bool = False) -> Method:
     """POST a verb to one record (test, pause, cancel, ...): `act(record)` is the reply. `saves`:
-    the verb changes what `saved()` watches."""
+    `saved()` follows, as after an edit (a resumed schedule wakes the scheduler)."""
 
     @operation(summary, response=response, status=status)
     async def post(self: CollectionHandler, project: str, **path: str) -> None:
