@@ -12,52 +12,31 @@ from ..core.models import (
     ListExportRunsResponse,
     UpdateExporter,
 )
+from . import crud
 from .base import DataplaneHandler, operation
 
 
-class ExportersHandler(DataplaneHandler):
-    @operation("List exporters, each with its last export", response=ListExportersResponse)
-    async def get(self, project: str) -> None:
-        found = await self.call(lambda: [x.info for x in self.project(project).exporters.list()])
-        self.reply(ListExportersResponse(exporters=found))
-
-    @operation("Create an exporter", body=CreateExporter, response=DescribeExporter, status=201)
-    async def post(self, project: str) -> None:
-        r = self.body(CreateExporter)
-        create = lambda: self.project(project).exporters.create(  # noqa: E731
-            r.name, r.connector, mode=r.mode, file_format=r.file_format, destination=r.destination).info
-        self.reply(await self.call(create), status=201)
+class ExportersHandler(crud.CollectionHandler, collection="exporters"):
+    get = crud.list_records("List exporters, each with its last export", ListExportersResponse)
+    post = crud.create_record("Create an exporter", CreateExporter, DescribeExporter, lambda exporters, r: exporters.create(
+        r.name, r.connector, mode=r.mode, file_format=r.file_format, destination=r.destination))
 
 
-class TestNewExporterHandler(DataplaneHandler):
-    @operation("Check that a destination is writable before saving the exporter", body=CreateExporter,
-               response=ConnectorTest)
-    async def post(self, project: str) -> None:
-        r = self.body(CreateExporter)
-        self.reply(await self.call(lambda: self.project(project).exporters.test(r.connector, destination=r.destination)))
+class TestNewExporterHandler(crud.CollectionHandler, collection="exporters"):
+    post = crud.test_new_record("Check that a destination is writable before saving the exporter", CreateExporter,
+                                ConnectorTest, lambda exporters, r: exporters.test(r.connector, destination=r.destination))
 
 
-class ExporterHandler(DataplaneHandler):
-    @operation("Describe an exporter (by id or name), with its last export", response=DescribeExporter)
-    async def get(self, project: str, exporter: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).exporters[exporter].info))
-
-    @operation("Edit an exporter", body=UpdateExporter, response=DescribeExporter)
-    async def patch(self, project: str, exporter: str) -> None:
-        r = self.body(UpdateExporter)
-        edit = lambda: self.project(project).exporters[exporter].update(  # noqa: E731
-            name=r.name, connector=r.connector, mode=r.mode, file_format=r.file_format, destination=r.destination).info
-        self.reply(await self.call(edit))
-
-    @operation("Delete an exporter and its history (refused while it exports)", status=204)
-    async def delete(self, project: str, exporter: str) -> None:
-        await self.no_content(lambda: self.project(project).exporters[exporter].delete())
+class ExporterHandler(crud.CollectionHandler, collection="exporters"):
+    get = crud.describe_record("Describe an exporter (by id or name), with its last export", DescribeExporter)
+    patch = crud.edit_record("Edit an exporter", UpdateExporter, DescribeExporter, lambda exporter, r: exporter.update(
+        name=r.name, connector=r.connector, mode=r.mode, file_format=r.file_format, destination=r.destination))
+    delete = crud.delete_record("Delete an exporter and its history (refused while it exports)")
 
 
-class TestExporterHandler(DataplaneHandler):
-    @operation("Check that a saved exporter's destination is writable", response=ConnectorTest)
-    async def post(self, project: str, exporter: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).exporters[exporter].test()))
+class TestExporterHandler(crud.CollectionHandler, collection="exporters"):
+    post = crud.record_action("Check that a saved exporter's destination is writable", ConnectorTest,
+                              lambda exporter: exporter.test())
 
 
 class ExporterRunsHandler(DataplaneHandler):
@@ -86,13 +65,10 @@ class DatasetExportsHandler(DataplaneHandler):
         self.reply(await self.call(runs))
 
 
-class ExportRunHandler(DataplaneHandler):
-    @operation("One export run: status, location, rows, error, timing", response=DescribeExportRun)
-    async def get(self, project: str, run: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).exporters.get_run(run).info))
+class ExportRunHandler(crud.RunHandler, collection="exporters"):
+    get = crud.describe_record("One export run: status, location, rows, error, timing", DescribeExportRun)
 
 
-class CancelExportRunHandler(DataplaneHandler):
-    @operation("Ask an export to stop (the destination keeps what it had)", response=DescribeExportRun)
-    async def post(self, project: str, run: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).exporters.get_run(run).cancel().info))
+class CancelExportRunHandler(crud.RunHandler, collection="exporters"):
+    post = crud.record_action("Ask an export to stop (the destination keeps what it had)", DescribeExportRun,
+                              lambda run: run.cancel().info)

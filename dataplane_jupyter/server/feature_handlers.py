@@ -13,7 +13,7 @@ from ..core.images.features import DescribeFeatureOptions
 from ..core.images.previews import ImagePreview, TensorView
 from ..core.models import DescribeDataset, FeaturePreviewQuery, TensorViewQuery, UploadFilesQuery
 from .base import DataplaneHandler, operation
-from .handlers import UploadHandler
+from .handlers import UploadHandler, upload_operation
 
 TRIAL_QUERY = FeaturePreviewQuery
 
@@ -117,21 +117,18 @@ class UploadFilesHandler(UploadHandler):
     """Several .npy files in one request: their bytes one after the other as the raw body, with
     each file's name and size in the query (`filename` and `size`, repeated, in body order)."""
 
-    @operation(
+    @upload_operation(
         "Import several .npy files as one dataset (a tensor column per file), sent one after the other as the raw body",
-        response=DescribeDataset, status=202,
-        query=UploadFilesQuery,
-        content="application/octet-stream",
-    )
+        DescribeDataset, UploadFilesQuery)
     async def post(self, project: str) -> None:
-        self._stream.close()
+        staged = self.received()
         names = [Path(n.strip()).name for n in self.get_arguments("filename")]
         sizes = self.get_arguments("size")
         if not names or not all(names):
             raise InvalidInput("The query parameter filename is required, once per file.", field="filename")
         if len(sizes) != len(names) or not all(s.isdigit() for s in sizes):
             raise InvalidInput(f"Give one size (bytes, a whole number) per file: {len(names)} files, {len(sizes)} sizes.", field="size")
-        received = self._staging.stat().st_size
+        received = staged.stat().st_size
         if sum(int(s) for s in sizes) != received:
             raise InvalidInput(f"The sizes add up to {sum(int(s) for s in sizes):,} bytes but the body holds {received:,}.", field="size")
         parts = await self.call(self._split, [int(s) for s in sizes], names)

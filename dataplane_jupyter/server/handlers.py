@@ -6,9 +6,10 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import tornado.web
+from pydantic import BaseModel
 
 from ..core.jobs.leftovers import uploads_folder
 from ..core.jobs.store import Job
@@ -34,6 +35,7 @@ from ..core.models import (
     UploadCsvQuery,
 )
 from ..core.stats.jsonsafe import jsonable
+from . import crud
 from .base import DataplaneHandler, operation
 
 
@@ -83,22 +85,15 @@ class DatasetsHandler(DataplaneHandler):
         self.reply(ListDatasetsResponse(datasets=await self.call(run)))
 
 
-class DatasetHandler(DataplaneHandler):
+class DatasetHandler(crud.CollectionHandler, collection="datasets"):
+    patch = crud.edit_record("Rename a dataset", UpdateDataset, DescribeDataset, lambda ds, r: ds.rename(r.name))
+    delete = crud.delete_record("Delete a dataset and its stored files (sources are never touched)")
+
     @operation("Describe a dataset (by id or name), with its lineage when a pipeline run made it",
                response=DescribeDataset)
     async def get(self, project: str, dataset: str) -> None:
         ds = await self.call(self.dataset, project, dataset)
         self.reply(await self.call(ds.describe_with_lineage))
-
-    @operation("Rename a dataset", body=UpdateDataset, response=DescribeDataset)
-    async def patch(self, project: str, dataset: str) -> None:
-        request = self.body(UpdateDataset)
-        ds = await self.call(self.dataset, project, dataset)
-        self.reply((await self.call(ds.rename, request.name)).describe())
-
-    @operation("Delete a dataset and its stored files (sources are never touched)", status=204)
-    async def delete(self, project: str, dataset: str) -> None:
-        await self.no_content(lambda: self.dataset(project, dataset).delete())
 
 
 class StatisticsHandler(DataplaneHandler):
@@ -227,6 +222,12 @@ def default_name(filename: str) -> str:
     return stem[:200].strip() or "upload"
 
 
+def upload_operation(summary: str, response: type[BaseModel], query: type[BaseModel]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The `@operation` of an upload's POST (an `UploadHandler`): the file is the raw request body,
+    and an import job takes it from there (202)."""
+    return operation(summary, response=response, status=202, query=query, content="application/octet-stream")
+
+
 @tornado.web.stream_request_body
 class UploadHandler(DataplaneHandler):
     """A browser upload: the raw file is the body, streamed to a staging file, never held in
@@ -249,6 +250,11 @@ class UploadHandler(DataplaneHandler):
     def data_received(self, chunk: bytes) -> None:
         self._stream.write(chunk)
 
+    def received(self) -> Path:
+        """The staging file, closed: the method runs once the whole body is on disk."""
+        self._stream.close()
+        return self._staging
+
     def _discard(self) -> None:
         stream = getattr(self, "_stream", None)
         if stream is not None and not stream.closed:
@@ -270,20 +276,14 @@ class UploadHandler(DataplaneHandler):
             self._discard()
         super().on_connection_close()
 
-    @operation(
-        "Import a CSV file sent as the raw request body",
-        response=DescribeDataset,
-        status=202,
-        query=UploadCsvQuery,
-        content="application/octet-stream",
-    )
+    @upload_operation("Import a CSV file sent as the raw request body", DescribeDataset, UploadCsvQuery)
     async def post(self, project: str) -> None:
-        self._stream.close()
+        staged = self.received()
         q = self.query(UploadCsvQuery)
         filename = q.filename.strip()
         # named by id, keeping only the suffix (.csv.gz) that tells how to read it: any name fits
-        target = self._staging.with_name(self._staging.stem + staged_suffix(filename))
-        self._staging.rename(target)
+        target = staged.with_name(staged.stem + staged_suffix(filename))
+        staged.rename(target)
         self._staging = target
         options = q.model_dump(include={"separator", "decimal", "encoding", "quotechar", "header", "escapechar",
                                         "skip_lines", "header_rows", "on_bad_rows"})

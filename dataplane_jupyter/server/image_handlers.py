@@ -16,8 +16,9 @@ from ..core.images.models import (
     UpdateImageFolder,
 )
 from ..core.models import ImagePathQuery, ListImagesQuery, SearchQuery, UploadQuery
+from . import crud
 from .base import DataplaneHandler, operation
-from .handlers import UploadHandler, default_name
+from .handlers import UploadHandler, default_name, upload_operation
 
 
 class ImageFoldersHandler(DataplaneHandler):
@@ -31,22 +32,17 @@ class ImageFoldersHandler(DataplaneHandler):
 class ImageFolderUploadHandler(UploadHandler):
     """The zip is the raw body, staged to disk by `UploadHandler`; the import job takes it."""
 
-    @operation(
-        "Create an image folder from a zip sent as the raw request body",
-        response=DescribeImageFolder,
-        status=202,
-        query=UploadQuery,
-        content="application/octet-stream",
-    )
+    @upload_operation("Create an image folder from a zip sent as the raw request body", DescribeImageFolder,
+                      UploadQuery)
     async def post(self, project: str) -> None:
-        self._stream.close()
+        staged = self.received()
         q = self.query(UploadQuery)
         filename = Path(q.filename.strip()).name
         if not filename:
             raise InvalidInput(f"filename {q.filename!r} names no file.", field="filename")
         folder = await self.call(
             self.project(project).image_folders.import_zip,
-            self._staging,
+            staged,
             q.name or default_name(filename),
             delete_source=True,
             file_name=filename,
@@ -54,20 +50,11 @@ class ImageFolderUploadHandler(UploadHandler):
         self.reply(folder.describe(), status=202)
 
 
-class ImageFolderHandler(DataplaneHandler):
-    @operation("Describe an image folder (by id or name)", response=DescribeImageFolder)
-    async def get(self, project: str, folder: str) -> None:
-        self.reply((await self.call(self.image_folder, project, folder)).describe())
-
-    @operation("Rename an image folder", body=UpdateImageFolder, response=DescribeImageFolder)
-    async def patch(self, project: str, folder: str) -> None:
-        request = self.body(UpdateImageFolder)
-        found = await self.call(self.image_folder, project, folder)
-        self.reply((await self.call(found.rename, request.name)).describe())
-
-    @operation("Delete an image folder and its stored images", status=204)
-    async def delete(self, project: str, folder: str) -> None:
-        await self.no_content(lambda: self.image_folder(project, folder).delete())
+class ImageFolderHandler(crud.CollectionHandler, collection="image_folders"):
+    get = crud.describe_record("Describe an image folder (by id or name)", DescribeImageFolder)
+    patch = crud.edit_record("Rename an image folder", UpdateImageFolder, DescribeImageFolder,
+                             lambda folder, r: folder.rename(r.name))
+    delete = crud.delete_record("Delete an image folder and its stored images")
 
 
 class ImageFolderCategoriesHandler(DataplaneHandler):

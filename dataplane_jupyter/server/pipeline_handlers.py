@@ -3,6 +3,8 @@ executed notebooks)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..core.models import FindRunsQuery, PipelineRunsQuery
 from ..core.pipelines import parse_yaml
 from ..core.pipelines.models import (
@@ -19,14 +21,12 @@ from ..core.pipelines.models import (
     UpdatePipeline,
     ValidatePipeline,
 )
+from . import crud
 from .base import DataplaneHandler, operation
 
 
-class PipelinesHandler(DataplaneHandler):
-    @operation("List pipelines, each with its current steps and last run", response=ListPipelinesResponse)
-    async def get(self, project: str) -> None:
-        found = await self.call(lambda: [p.info for p in self.project(project).pipelines.list()])
-        self.reply(ListPipelinesResponse(pipelines=found))
+class PipelinesHandler(crud.CollectionHandler, collection="pipelines"):
+    get = crud.list_records("List pipelines, each with its current steps and last run", ListPipelinesResponse)
 
     @operation("Create a pipeline (validated: 422 names the step and field)", body=CreatePipeline,
                response=DescribePipeline, status=201)
@@ -37,39 +37,34 @@ class PipelinesHandler(DataplaneHandler):
         if r.yaml is not None:
             document = parse_yaml(r.yaml)
             steps, description = document.get("steps"), description or document.get("description") or ""
-        create = lambda: self.project(project).pipelines.create(  # noqa: E731
+        create = lambda: self.records(project).create(  # noqa: E731
             r.name, steps, description=description, base_dir=base_dir).info
         self.reply(await self.call(create), status=201)
 
 
-class ValidatePipelineHandler(DataplaneHandler):
-    @operation("Check steps (a list, or a YAML document as a string) without saving them", body=ValidatePipeline,
-               response=PipelineValidation)
-    async def post(self, project: str) -> None:
-        r = self.body(ValidatePipeline)
-        problems = await self.call(lambda: self.project(project).pipelines.validate(r.steps))
-        self.reply(PipelineValidation(valid=not problems,
-                                      problems=[DescribeProblem(**p.to_dict()) for p in problems]))
+def validation(problems: list[Any]) -> PipelineValidation:
+    """The reply of a check: valid when no step has a problem."""
+    return PipelineValidation(valid=not problems, problems=[DescribeProblem(**p.to_dict()) for p in problems])
 
 
-class PipelineHandler(DataplaneHandler):
-    @operation("Describe a pipeline (by id or name)", response=DescribePipeline)
-    async def get(self, project: str, pipeline: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).pipelines[pipeline].info))
+class ValidatePipelineHandler(crud.CollectionHandler, collection="pipelines"):
+    post = crud.test_new_record("Check steps (a list, or a YAML document as a string) without saving them",
+                                ValidatePipeline, PipelineValidation,
+                                lambda pipelines, r: validation(pipelines.validate(r.steps)))
+
+
+class PipelineHandler(crud.CollectionHandler, collection="pipelines"):
+    get = crud.describe_record("Describe a pipeline (by id or name)", DescribePipeline)
+    delete = crud.delete_record("Delete a pipeline with its versions and runs (refused while it runs or a schedule uses it)")
 
     @operation("Rename or describe a pipeline, or save new steps (a new version)", body=UpdatePipeline,
                response=DescribePipeline)
     async def patch(self, project: str, pipeline: str) -> None:
         r = self.body(UpdatePipeline)
-        steps = parse_yaml(r.yaml).get("steps") if r.yaml is not None else r.steps
-        edit = lambda: self.project(project).pipelines[pipeline].update(  # noqa: E731
+        steps = parse_yaml(r.yaml).get("steps") if r.yaml is not None else r.steps  # 422 before the lookup
+        edit = lambda: self.records(project)[pipeline].update(  # noqa: E731
             steps=steps, name=r.name, description=r.description, base_dir=r.base_dir).info
         self.reply(await self.call(edit))
-
-    @operation("Delete a pipeline with its versions and runs (refused while it runs or a schedule uses it)",
-               status=204)
-    async def delete(self, project: str, pipeline: str) -> None:
-        await self.no_content(lambda: self.project(project).pipelines[pipeline].delete())
 
 
 class PipelineVersionsHandler(DataplaneHandler):
@@ -105,23 +100,18 @@ class ProjectPipelineRunsHandler(DataplaneHandler):
         self.reply(ListPipelineRunsResponse(runs=runs))
 
 
-class PipelineRunHandler(DataplaneHandler):
-    @operation("One run: status, per-step status, rows, seconds, messages and outputs", response=DescribePipelineRun)
-    async def get(self, project: str, run: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).pipelines.get_run(run).info))
+class PipelineRunHandler(crud.RunHandler, collection="pipelines"):
+    get = crud.describe_record("One run: status, per-step status, rows, seconds, messages and outputs", DescribePipelineRun)
 
 
-class CancelPipelineRunHandler(DataplaneHandler):
-    @operation("Ask a run to stop at the next step boundary", response=DescribePipelineRun)
-    async def post(self, project: str, run: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).pipelines.get_run(run).cancel().info))
+class CancelPipelineRunHandler(crud.RunHandler, collection="pipelines"):
+    post = crud.record_action("Ask a run to stop at the next step boundary", DescribePipelineRun,
+                              lambda run: run.cancel().info)
 
 
-class RetryPipelineRunHandler(DataplaneHandler):
-    @operation("Retry a failed or cancelled run from the step that failed (a new run)", response=DescribePipelineRun,
-               status=202)
-    async def post(self, project: str, run: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).pipelines.get_run(run).retry().info), status=202)
+class RetryPipelineRunHandler(crud.RunHandler, collection="pipelines"):
+    post = crud.record_action("Retry a failed or cancelled run from the step that failed (a new run)",
+                              DescribePipelineRun, lambda run: run.retry().info, status=202)
 
 
 class PipelineRunStepLogHandler(DataplaneHandler):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..core.models import (
     CreateSchedule,
     DescribeSchedule,
@@ -17,35 +15,28 @@ from ..core.models import (
     ScheduleTiming,
     UpdateSchedule,
 )
+from . import crud
 from .base import DataplaneHandler, operation
 
 
-class SchedulesHandler(DataplaneHandler):
-    @operation("List schedules with their next run and last status", response=ListSchedulesResponse,
-               query=ListSchedulesQuery)
-    async def get(self, project: str) -> None:
-        q = self.query(ListSchedulesQuery)
-        pipeline, datasource = q.pipeline, q.datasource
-        found = await self.call(lambda: [
-            s.info for s in self.project(project).schedules.list(pipeline=pipeline, datasource=datasource)])
-        self.reply(ListSchedulesResponse(schedules=found))
+class ScheduleRoute(crud.CollectionHandler, collection="schedules"):
+    """A route of the schedules: a schedule created, edited or resumed wakes the in-server scheduler,
+    so that its new timing is seen at once."""
 
-    @operation("Schedule a pipeline or a datasource refresh", body=CreateSchedule, response=DescribeSchedule,
-               status=201)
-    async def post(self, project: str) -> None:
-        r = self.body(CreateSchedule)
-        create = lambda: self.project(project).schedules.create(  # noqa: E731
-            r.name, pipeline=r.pipeline, datasource=r.datasource, cron=r.cron, timezone=r.timezone, every=r.every,
-            at=r.at, params=r.params, retries=r.retries, retry_delay=r.retry_delay, enabled=r.enabled).info
-        self.reply(await self.call(create), status=201)
-        poke_scheduler(self)
+    def saved(self) -> None:
+        scheduler = self.settings.get("dataplane_scheduler")
+        if scheduler is not None:
+            scheduler.wake.set()
 
 
-def poke_scheduler(handler: DataplaneHandler) -> None:
-    """Wake the in-server scheduler so a new or changed timing is seen at once."""
-    scheduler = handler.settings.get("dataplane_scheduler")
-    if scheduler is not None:
-        scheduler.wake.set()
+class SchedulesHandler(ScheduleRoute):
+    get = crud.list_records("List schedules with their next run and last status", ListSchedulesResponse,
+                            query=ListSchedulesQuery)
+    post = crud.create_record("Schedule a pipeline or a datasource refresh", CreateSchedule, DescribeSchedule,
+                              lambda schedules, r: schedules.create(
+                                  r.name, pipeline=r.pipeline, datasource=r.datasource, cron=r.cron, timezone=r.timezone,
+                                  every=r.every, at=r.at, params=r.params, retries=r.retries, retry_delay=r.retry_delay,
+                                  enabled=r.enabled))
 
 
 class SchedulePreviewHandler(DataplaneHandler):
@@ -58,40 +49,23 @@ class SchedulePreviewHandler(DataplaneHandler):
             cron=r.cron, timezone=r.timezone, every=r.every, at=r.at, count=count)))
 
 
-class ScheduleHandler(DataplaneHandler):
-    @operation("Describe a schedule (by id or name)", response=DescribeSchedule)
-    async def get(self, project: str, schedule: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).schedules[schedule].info))
-
-    @operation("Edit a schedule: timing, parameters, retries or name", body=UpdateSchedule, response=DescribeSchedule)
-    async def patch(self, project: str, schedule: str) -> None:
-        r = self.body(UpdateSchedule)
-
-        def edit() -> Any:
-            return self.project(project).schedules[schedule].update(
-                name=r.name, cron=r.cron, timezone=r.timezone, every=r.every, at=r.at, params=r.params,
-                retries=r.retries, retry_delay=r.retry_delay).info
-
-        self.reply(await self.call(edit))
-        poke_scheduler(self)
-
-    @operation("Delete a schedule and its history (the runs it started stay)", status=204)
-    async def delete(self, project: str, schedule: str) -> None:
-        await self.no_content(lambda: self.project(project).schedules[schedule].delete())
+class ScheduleHandler(ScheduleRoute):
+    get = crud.describe_record("Describe a schedule (by id or name)", DescribeSchedule)
+    patch = crud.edit_record("Edit a schedule: timing, parameters, retries or name", UpdateSchedule, DescribeSchedule,
+                             lambda schedule, r: schedule.update(
+                                 name=r.name, cron=r.cron, timezone=r.timezone, every=r.every, at=r.at, params=r.params,
+                                 retries=r.retries, retry_delay=r.retry_delay))
+    delete = crud.delete_record("Delete a schedule and its history (the runs it started stay)")
 
 
-class PauseScheduleHandler(DataplaneHandler):
-    @operation("Pause a schedule: no tick fires until it is resumed", response=DescribeSchedule)
-    async def post(self, project: str, schedule: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).schedules[schedule].pause().info))
+class PauseScheduleHandler(ScheduleRoute):
+    post = crud.record_action("Pause a schedule: no tick fires until it is resumed", DescribeSchedule,
+                              lambda schedule: schedule.pause().info)
 
 
-class ResumeScheduleHandler(DataplaneHandler):
-    @operation("Resume a schedule from now on (missed ticks while paused are not caught up)",
-               response=DescribeSchedule)
-    async def post(self, project: str, schedule: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).schedules[schedule].resume().info))
-        poke_scheduler(self)
+class ResumeScheduleHandler(ScheduleRoute):
+    post = crud.record_action("Resume a schedule from now on (missed ticks while paused are not caught up)",
+                              DescribeSchedule, lambda schedule: schedule.resume().info, saves=True)
 
 
 class ScheduleRunsHandler(DataplaneHandler):

@@ -22,6 +22,7 @@ from ..core.models import (
     UpdateConnector,
     UpdateDatasource,
 )
+from . import crud
 from .base import DataplaneHandler, operation
 
 
@@ -53,88 +54,49 @@ class ConnectorKindsHandler(DataplaneHandler):
         self.reply(await self.call(describe_kinds))
 
 
-class ConnectorsHandler(DataplaneHandler):
-    @operation("List connectors (secrets never included)", response=ListConnectorsResponse)
-    async def get(self, project: str) -> None:
-        connectors = await self.call(lambda: [c.info for c in self.project(project).connectors.list()])
-        self.reply(ListConnectorsResponse(connectors=connectors))
-
-    @operation("Create a connector", body=CreateConnector, response=DescribeConnector, status=201)
-    async def post(self, project: str) -> None:
-        request = self.body(CreateConnector)
-        create = lambda: self.project(project).connectors.create(request.name, request.kind, **request.fields).info  # noqa: E731
-        self.reply(await self.call(create), status=201)
+class ConnectorsHandler(crud.CollectionHandler, collection="connectors"):
+    get = crud.list_records("List connectors (secrets never included)", ListConnectorsResponse)
+    post = crud.create_record("Create a connector", CreateConnector, DescribeConnector,
+                              lambda connectors, r: connectors.create(r.name, r.kind, **r.fields))
 
 
-class TestNewConnectorHandler(DataplaneHandler):
-    @operation("Test connector fields before saving them", body=CreateConnector, response=ConnectorTest)
-    async def post(self, project: str) -> None:
-        request = self.body(CreateConnector)
-        self.reply(await self.call(lambda: self.project(project).connectors.test(request.kind, **request.fields)))
+class TestNewConnectorHandler(crud.CollectionHandler, collection="connectors"):
+    post = crud.test_new_record("Test connector fields before saving them", CreateConnector, ConnectorTest,
+                                lambda connectors, r: connectors.test(r.kind, **r.fields))
 
 
-class ConnectorHandler(DataplaneHandler):
-    @operation("Describe a connector (by id or name)", response=DescribeConnector)
-    async def get(self, project: str, connector: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).connectors[connector].info))
-
-    @operation("Edit a connector; secrets left out keep their value", body=UpdateConnector, response=DescribeConnector)
-    async def patch(self, project: str, connector: str) -> None:
-        request = self.body(UpdateConnector)
-        edit = lambda: self.project(project).connectors[connector].update(name=request.name, **request.fields).info  # noqa: E731
-        self.reply(await self.call(edit))
-
-    @operation("Delete a connector (refused while datasources or exporters use it)", status=204)
-    async def delete(self, project: str, connector: str) -> None:
-        await self.no_content(lambda: self.project(project).connectors[connector].delete())
+class ConnectorHandler(crud.CollectionHandler, collection="connectors"):
+    get = crud.describe_record("Describe a connector (by id or name)", DescribeConnector)
+    patch = crud.edit_record("Edit a connector; secrets left out keep their value", UpdateConnector, DescribeConnector,
+                             lambda connector, r: connector.update(name=r.name, **r.fields))
+    delete = crud.delete_record("Delete a connector (refused while datasources or exporters use it)")
 
 
-class TestConnectorHandler(DataplaneHandler):
-    @operation("Test a saved connector", response=ConnectorTest)
-    async def post(self, project: str, connector: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).connectors[connector].test()))
+class TestConnectorHandler(crud.CollectionHandler, collection="connectors"):
+    post = crud.record_action("Test a saved connector", ConnectorTest, lambda connector: connector.test())
 
 
-class DatasourcesHandler(DataplaneHandler):
-    @operation("List datasources", response=ListDatasourcesResponse)
-    async def get(self, project: str) -> None:
-        found = await self.call(lambda: [d.info for d in self.project(project).datasources.list()])
-        self.reply(ListDatasourcesResponse(datasources=found))
-
-    @operation("Create a datasource", body=CreateDatasource, response=DescribeDatasource, status=201)
-    async def post(self, project: str) -> None:
-        request = self.body(CreateDatasource)
-        create = lambda: self.project(project).datasources.create(request.name, request.connector, **request.locator).info  # noqa: E731
-        self.reply(await self.call(create), status=201)
+class DatasourcesHandler(crud.CollectionHandler, collection="datasources"):
+    get = crud.list_records("List datasources", ListDatasourcesResponse)
+    post = crud.create_record("Create a datasource", CreateDatasource, DescribeDatasource,
+                              lambda datasources, r: datasources.create(r.name, r.connector, **r.locator))
 
 
-class TestNewDatasourceHandler(DataplaneHandler):
-    @operation("Test a datasource before saving it: schema and first rows", body=CreateDatasource, response=DatasourcePreview)
-    async def post(self, project: str) -> None:
-        request = self.body(CreateDatasource)
-        self.reply(await self.call(lambda: self.project(project).datasources.test(request.connector, **request.locator)))
+class TestNewDatasourceHandler(crud.CollectionHandler, collection="datasources"):
+    post = crud.test_new_record("Test a datasource before saving it: schema and first rows", CreateDatasource,
+                                DatasourcePreview, lambda datasources, r: datasources.test(r.connector, **r.locator))
 
 
-class DatasourceHandler(DataplaneHandler):
-    @operation("Describe a datasource", response=DescribeDatasource)
-    async def get(self, project: str, datasource: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).datasources[datasource].info))
-
-    @operation("Edit a datasource", body=UpdateDatasource, response=DescribeDatasource)
-    async def patch(self, project: str, datasource: str) -> None:
-        request = self.body(UpdateDatasource)
-        edit = lambda: self.project(project).datasources[datasource].update(name=request.name, **(request.locator or {})).info  # noqa: E731
-        self.reply(await self.call(edit))
-
-    @operation("Delete a datasource (imported datasets stay)", status=204)
-    async def delete(self, project: str, datasource: str) -> None:
-        await self.no_content(lambda: self.project(project).datasources[datasource].delete())
+class DatasourceHandler(crud.CollectionHandler, collection="datasources"):
+    get = crud.describe_record("Describe a datasource", DescribeDatasource)
+    patch = crud.edit_record("Edit a datasource", UpdateDatasource, DescribeDatasource,
+                             lambda datasource, r: datasource.update(name=r.name, **(r.locator or {})))
+    delete = crud.delete_record("Delete a datasource (imported datasets stay)")
 
 
-class TestDatasourceHandler(DataplaneHandler):
-    @operation("Test a saved datasource: schema and first rows", response=DatasourcePreview)
-    async def post(self, project: str, datasource: str) -> None:
-        self.reply(await self.call(lambda: self.project(project).datasources[datasource].test()))
+class TestDatasourceHandler(crud.CollectionHandler, collection="datasources"):
+    post = crud.record_action("Test a saved datasource: schema and first rows", DatasourcePreview,
+                              lambda datasource: datasource.test())
 
 
 class ImportDatasourceHandler(DataplaneHandler):
