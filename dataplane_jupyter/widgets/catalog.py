@@ -13,6 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import html
+from .actions import small
 from .dataset import DatasetPanel
 from .dataset_actions import DatasetActions
 from .exporters import ExportersTab
@@ -27,7 +28,6 @@ ORIGINS = (
     ("pipeline_intermediate", "Pipeline intermediate"),
 )
 MAX_ROWS = 50
-SMALL = w.Layout(width="auto")
 PENDING = ("copying", "computing_statistics")
 
 
@@ -37,15 +37,15 @@ class DatasetsTab(w.VBox):
     def __init__(self, project: Any, *, poll_interval: float = 1.0) -> None:
         self.project = project
         self.poll_interval = poll_interval
-        self.origins = {value: w.Checkbox(value=True, description=label, indent=False, layout=SMALL)
+        self.origins = {value: w.Checkbox(value=True, description=label, indent=False, layout=small())
                         for value, label in ORIGINS}
         self.search = w.Text(placeholder="Search by name", layout=w.Layout(width="240px"))
         for box in self.origins.values():
             box.observe(lambda _: self.refresh(), "value")
         self.search.observe(lambda _: self.refresh(), "value")
         self.import_button = w.Button(description="Import dataset", icon="upload", button_style="primary",
-                                      layout=SMALL)
-        refresh = w.Button(description="Refresh", icon="refresh", layout=SMALL)
+                                      layout=small())
+        refresh = w.Button(description="Refresh", icon="refresh", layout=small())
         self.import_button.on_click(lambda _: self.show_import())
         refresh.on_click(lambda _: self.refresh())
         self.count = w.HTML()

@@ -9,9 +9,9 @@ from typing import Any
 import ipywidgets as w
 
 from . import html
-from .actions import ProgressView, State, ask_to_delete, bind, passed
-from .forms import LABEL, WIDE, LocatorForm
-from .sources import SMALL, RecordsTab, via_connector
+from .actions import ProgressView, State, ask_to_delete, bind, passed, small, wide
+from .forms import LABEL, LocatorForm
+from .sources import RecordsTab, via_connector
 
 MODES = (("Add a timestamp to the name", "timestamp"), ("Cancel if it exists", "cancel"),
          ("Overwrite", "overwrite"))
@@ -59,7 +59,7 @@ class ExporterForm(LocatorForm):
     """New exporter: name, connector, destination fields of its kind, overwrite mode, file format."""
 
     def __init__(self, project: Any, *, on_saved: Callable[[Any], None] | None = None) -> None:
-        self.mode = w.Dropdown(options=MODES, value="timestamp", description="if it exists", style=LABEL, layout=WIDE)
+        self.mode = w.Dropdown(options=MODES, value="timestamp", description="if it exists", style=LABEL, layout=wide())
         self.file_format = w.Dropdown(options=["csv", "parquet"], description="file format", style=LABEL)
         super().__init__(project, on_saved, noun="exporter", how="an exporter writes through one",
                          test="Test destination", test_icon="plug", options=[self.mode, self.file_format],
@@ -92,9 +92,9 @@ class ExporterPanel(w.VBox):
         rows = [("connector", f"{info.connector} ({info.kind})"), *info.destination.items(),
                 ("if it exists", dict((v, k) for k, v in MODES).get(info.mode, info.mode)),
                 ("file format", info.file_format)]
-        self.test_button = w.Button(description="Test destination", icon="plug", layout=SMALL)
-        refresh = w.Button(description="Refresh history", icon="refresh", layout=SMALL)
-        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
+        self.test_button = w.Button(description="Test destination", icon="plug", layout=small())
+        refresh = w.Button(description="Refresh history", icon="refresh", layout=small())
+        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=small())
         self.message = w.HTML()
         self.history = w.HTML()
         self.form = w.VBox()
@@ -148,7 +148,7 @@ def export_view(dataset: Any, message: w.HTML) -> w.Widget:
     if not names:
         return w.HTML(html.note("No exporter yet: create one in the Exporters tab of dp.panel()."))
     picker = w.Dropdown(options=names, description="Exporter")
-    go = w.Button(description="Export", icon="share", button_style="primary", layout=SMALL)
+    go = w.Button(description="Export", icon="share", button_style="primary", layout=small())
     progress = w.VBox()
 
     def start() -> str:

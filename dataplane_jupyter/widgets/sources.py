@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import html
-from .actions import SMALL, ask_to_delete, bind, dataset_progress, passed
+from .actions import ask_to_delete, bind, dataset_progress, passed, small
 from .forms import ConnectorForm, DatasourceForm, datasource_preview
 
 
@@ -19,9 +19,9 @@ class ConnectorPanel(w.VBox):
         self.connector = connector
         self.on_change = on_change or (lambda what: None)
         self.summary = w.HTML()
-        self.test_button = w.Button(description="Test connector", icon="plug", layout=SMALL)
-        self.edit_button = w.Button(description="Edit", icon="pencil", layout=SMALL)
-        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
+        self.test_button = w.Button(description="Test connector", icon="plug", layout=small())
+        self.edit_button = w.Button(description="Edit", icon="pencil", layout=small())
+        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=small())
         self.message = w.HTML()
         self.form = w.VBox()
         self.output = w.Output()
@@ -78,10 +78,10 @@ class DatasourcePanel(w.VBox):
         self.on_change = on_change or (lambda what: None)
         info = datasource.info
         rows = [("connector", f"{info.connector} ({info.kind})"), *info.locator.items()]
-        self.test_button = w.Button(description="Test datasource", icon="eye", layout=SMALL)
+        self.test_button = w.Button(description="Test datasource", icon="eye", layout=small())
         self.import_button = w.Button(description="Import as dataset", icon="download", button_style="primary",
-                                      layout=SMALL)
-        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
+                                      layout=small())
+        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=small())
         self.message = w.HTML()
         self.preview = w.HTML()
         self.progress = w.VBox()
@@ -137,8 +137,8 @@ class RecordsTab(w.VBox):
         self.project = project
         self.rows = w.VBox()
         self.detail = w.VBox()
-        self.new_button = w.Button(description=f"New {self.noun}", icon="plus", button_style="primary", layout=SMALL)
-        refresh = w.Button(description="Refresh", icon="refresh", layout=SMALL)
+        self.new_button = w.Button(description=f"New {self.noun}", icon="plus", button_style="primary", layout=small())
+        refresh = w.Button(description="Refresh", icon="refresh", layout=small())
         self.new_button.on_click(lambda _: self.show_new())
         refresh.on_click(lambda _: self.refresh())
         super().__init__([w.HBox([self.new_button, refresh]), self.rows, self.detail])
@@ -161,7 +161,7 @@ class RecordsTab(w.VBox):
         """Re-read the records."""
         rows: list[w.Widget] = []
         for record in self.records():
-            button = w.Button(description="Open", icon="folder-open", layout=SMALL)
+            button = w.Button(description="Open", icon="folder-open", layout=small())
             button.on_click(lambda _, r=record: self.open_record(r))
             rows.append(w.HBox([button, w.HTML(self.describe(record))]))
         self.rows.children = rows or [w.HTML(html.note(f"No {self.noun} yet."))]
