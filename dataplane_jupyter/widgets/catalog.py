@@ -8,6 +8,7 @@ offer yet say so plainly.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -137,20 +138,26 @@ class DatasetsTab(w.VBox):
         super().close()
 
 
+#: The catalog panel's tabs, in order: the attribute that holds each, its title, its class.
+TABS: tuple[tuple[str, str, Callable[[Any], w.Widget]], ...] = (
+    ("datasets", "Datasets", DatasetsTab),
+    ("image_folders", "Image folders", ImageFoldersTab),
+    ("connectors", "Connectors", ConnectorsTab),
+    ("datasources", "Datasources", DatasourcesTab),
+    ("exporters", "Exporters", ExportersTab),
+)
+
+
 class CatalogPanel(w.VBox):
-    """Everything in a project's data section, one tab per kind of record."""
+    """Everything in a project's data section, one tab per kind of record (`.datasets`,
+    `.image_folders`, `.connectors`, `.datasources`, `.exporters`)."""
 
     def __init__(self, project: Any) -> None:
         self.project = project
-        self.datasets = DatasetsTab(project)
-        self.connectors = ConnectorsTab(project)
-        self.datasources = DatasourcesTab(project)
-        self.image_folders = ImageFoldersTab(project)
-        self.exporters = ExportersTab(project)
-        tabs = w.Tab(children=[self.datasets, self.image_folders, self.connectors, self.datasources,
-                               self.exporters])
-        for index, title in enumerate(("Datasets", "Image folders", "Connectors", "Datasources", "Exporters")):
-            tabs.set_title(index, title)
+        for attribute, _, tab_class in TABS:
+            setattr(self, attribute, tab_class(project))
+        tabs = w.Tab(children=[getattr(self, attribute) for attribute, _, _ in TABS],
+                     titles=[title for _, title, _ in TABS])
         self.tabs = tabs
         title = w.HTML(f'<div class="dp-title">Data · project {html.text(project.name)}</div>')
         super().__init__([w.HTML(html.STYLESHEET), title, tabs])

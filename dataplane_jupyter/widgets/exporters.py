@@ -11,7 +11,7 @@ import ipywidgets as w
 from . import html
 from .actions import ProgressView, State, ask_to_delete, bind, passed, small, wide
 from .forms import LABEL, LocatorForm
-from .sources import RecordsTab, via_connector
+from .sources import RecordPanel, RecordsTab, title_and_fields, via_connector
 
 MODES = (("Add a timestamp to the name", "timestamp"), ("Cancel if it exists", "cancel"),
          ("Overwrite", "overwrite"))
@@ -82,31 +82,21 @@ class ExporterForm(LocatorForm):
         return f"Saved exporter {saved.name!r}."
 
 
-class ExporterPanel(w.VBox):
+class ExporterPanel(RecordPanel):
     """One exporter: destination and mode, Test, its export history, Delete with confirmation."""
 
     def __init__(self, exporter: Any, *, on_change: Callable[[str], None] | None = None) -> None:
         self.exporter = exporter
-        self.on_change = on_change or (lambda what: None)
+        super().__init__("Test destination", "plug", on_change)
         info = exporter.info
         rows = [("connector", f"{info.connector} ({info.kind})"), *info.destination.items(),
                 ("if it exists", dict((v, k) for k, v in MODES).get(info.mode, info.mode)),
                 ("file format", info.file_format)]
-        self.test_button = w.Button(description="Test destination", icon="plug", layout=small())
         refresh = w.Button(description="Refresh history", icon="refresh", layout=small())
-        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=small())
-        self.message = w.HTML()
         self.history = w.HTML()
-        self.form = w.VBox()
-        self.output = w.Output()
-        bind(self.test_button, self.test, self.message, self.output)
         refresh.on_click(lambda _: self.draw_history())
         self.delete_button.on_click(lambda _: self.show_delete())
-        super().__init__([w.HTML(html.STYLESHEET),
-                          w.HTML(f'<div class="dp-title">{html.text(info.name)}</div>'
-                                 + html.table(["", ""], rows, scroll=False)),
-                          w.HBox([self.test_button, refresh, self.delete_button]), self.message, self.form,
-                          w.HTML("<b>Exports</b>"), self.history, self.output])
+        self.lay_out(title_and_fields(info.name, rows), [refresh], [self.form, w.HTML("<b>Exports</b>"), self.history])
         self.draw_history()
 
     def draw_history(self) -> None:
