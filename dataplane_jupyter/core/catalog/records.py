@@ -154,6 +154,18 @@ def delete(engine: sa.Engine, table: sa.Table, record_id: str) -> None:
         connection.execute(table.delete().where(table.c.id == record_id))
 
 
+class RowHandle:
+    """A handle on one record of a project as its catalog row was read (a connector, a datasource,
+    an exporter, a pipeline): `id`, `name`, and the row's other fields for the subclass."""
+
+    def __init__(self, project: "Project", row: sa.Row) -> None:
+        self.project = project
+        self._row = row
+
+    id = property(lambda self: self._row.id, doc="The record's identifier.")
+    name = property(lambda self: self._row.name, doc="The record's name.")
+
+
 class Record(Generic[D]):
     """A handle on one stored record.
 
