@@ -129,7 +129,7 @@ def lineage_lines(lineage: DatasetLineage) -> list[str]:
             what += f" (snapshot of datasource {item.datasource!r})"
         lines.append(f"  from: {what}, read by step {item.step!r}")
     for export in lineage.exports:
-        lines.append(f"  exported by step {export.step!r} with exporter {export.exporter!r}: {export.status}"
+        lines.append(f"  exported by step {export.step!r} with exporter {export.exporter!r}: {export.status.value}"
                      + (f" → {export.location}" if export.location else ""))
     if lineage.reused_by:
         lines.append(f"  reused by run(s) {', '.join(map(str, lineage.reused_by))}")

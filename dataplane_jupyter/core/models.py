@@ -90,6 +90,28 @@ class Record(BaseModel):
     sparse: ClassVar[bool] = False
 
 
+
+class ProjectRecord(Record):
+    """What every named record of a project starts with."""
+
+    id: str
+    project_id: str
+    name: str
+
+
+class UsesConnector(ProjectRecord):
+    """A record that reads or writes through a connector (a datasource, an exporter)."""
+
+    connector_id: str
+    connector: str = Field(description="Connector name")
+
+
+class CreateWithConnector(Record):
+    """What creating a record that uses a connector starts with."""
+
+    name: Name
+    connector: str = Field(description="Connector name or id")
+
 class DescribeProject(Record):
     """A project: the scope of every other record."""
 
@@ -168,11 +190,11 @@ class LineageInput(Record):
 class LineageExport(Record):
     """An export the run made of this dataset."""
 
-    export_run_id: str
-    step: str
-    exporter: str | None = None
-    status: str
-    location: str | None = None
+    export_run_id: str = Field(description="The export run (as in the exporter's history)")
+    step: str = Field(description="The pipeline step that did this export")
+    exporter: str | None = Field(None, description="The exporter's name (null when it was deleted since)")
+    status: JobStatus = Field(description="queued, running, succeeded, failed or cancelled")
+    location: str | None = Field(None, description="The file or table written (no credentials)")
 
 
 class DatasetLineage(Record):
@@ -214,12 +236,9 @@ def _with_hints(data: Any) -> Any:
     return {**data, "hints": [hint for message in messages for hint in find_hints(message)]}
 
 
-class DescribeDataset(Record):
+class DescribeDataset(ProjectRecord):
     """One dataset as the list and the detail page show it."""
 
-    id: str
-    project_id: str
-    name: str
     origin: DatasetOrigin
     status: DatasetStatus
     status_label: str = Field(description="The platform wording of the status")
@@ -507,12 +526,9 @@ class ErrorResponse(Record):
     hints: list[OptionHint] = Field(default_factory=list, description="Import options the message suggests")
 
 
-class DescribeConnector(Record):
+class DescribeConnector(ProjectRecord):
     """A connector as every interface shows it: secrets are never included, only which are set."""
 
-    id: str
-    project_id: str
-    name: str
     kind: str
     config: dict[str, Any] = Field(description="The non-secret fields (host, port, username, ...)")
     secrets_set: list[str] = Field(description="Names of the secret fields that hold a value")
@@ -550,14 +566,9 @@ class ConnectorTest(Record):
     message: str
 
 
-class DescribeDatasource(Record):
+class DescribeDatasource(UsesConnector):
     """A datasource: a connector plus a locator (table, query, path, bucket + key, dataset + table)."""
 
-    id: str
-    project_id: str
-    name: str
-    connector_id: str
-    connector: str = Field(description="Connector name")
     kind: str
     locator: dict[str, Any]
     created_by: str = Field("", description="Who made it (the user who created it)")
@@ -565,11 +576,9 @@ class DescribeDatasource(Record):
     updated_at: datetime
 
 
-class CreateDatasource(Record):
+class CreateDatasource(CreateWithConnector):
     """Body of `POST /projects/{project}/datasources`."""
 
-    name: Name
-    connector: str = Field(description="Connector name or id")
     locator: dict[str, Any] = Field(description="table/database, query, path, bucket+path or dataset+table")
 
 
@@ -666,14 +675,9 @@ class ListExportRunsResponse(Record):
     runs: list[DescribeExportRun]
 
 
-class DescribeExporter(Record):
+class DescribeExporter(UsesConnector):
     """An exporter: a connector, a destination and an overwrite mode, with its last export."""
 
-    id: str
-    project_id: str
-    name: str
-    connector_id: str
-    connector: str = Field(description="Connector name")
     kind: str = Field(description="The connector's kind")
     destination: dict[str, Any] = Field(description="table/database, path, bucket+path or dataset+table")
     mode: str = Field(description="timestamp, cancel or overwrite")
@@ -684,11 +688,9 @@ class DescribeExporter(Record):
     updated_at: datetime
 
 
-class CreateExporter(Record):
+class CreateExporter(CreateWithConnector):
     """Body of `POST /projects/{project}/exporters` (and of `.../exporters/test`)."""
 
-    name: Name
-    connector: str = Field(description="Connector name or id")
     destination: dict[str, Any] = Field(description="table/database, path, bucket+path or dataset+table")
     mode: str = Field("timestamp", description="timestamp, cancel or overwrite")
     file_format: str = Field("csv", description="csv or parquet (files only)")
@@ -889,12 +891,9 @@ class DescribeScheduleRun(Record):
     finished_at: datetime | None = None
 
 
-class DescribeSchedule(Record):
+class DescribeSchedule(ProjectRecord):
     """A schedule: when it fires, what it starts, and how its last tick went."""
 
-    id: str
-    project_id: str
-    name: str
     target_type: ScheduleTarget
     target_id: str
     target_name: str = Field(description="The pipeline's or datasource's name")

@@ -366,7 +366,7 @@ class LineageTab(w.VBox):
             parts.append(html.table(["input dataset", "role", "read by step", "datasource"], rows, raw=True,
                                     scroll=False))
         if lineage.exports:
-            rows = [(html.text(e.exporter or ""), html.badge(e.status), html.text(e.step), html.text(e.location or ""))
+            rows = [(html.text(e.exporter or ""), html.badge(e.status.value), html.text(e.step), html.text(e.location or ""))
                     for e in lineage.exports]
             parts.append(html.table(["exported with", "status", "step", "location"], rows, raw=True, scroll=False))
         if lineage.reused_by:

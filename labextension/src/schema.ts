@@ -11264,21 +11264,29 @@ export interface components {
          * @description An export the run made of this dataset.
          */
         LineageExport: {
-            /** Export Run Id */
+            /**
+             * Export Run Id
+             * @description The export run (as in the exporter's history)
+             */
             export_run_id: string;
             /**
              * Exporter
+             * @description The exporter's name (null when it was deleted since)
              * @default null
              */
             exporter: string | null;
             /**
              * Location
+             * @description The file or table written (no credentials)
              * @default null
              */
             location: string | null;
-            /** Status */
-            status: string;
-            /** Step */
+            /** @description queued, running, succeeded, failed or cancelled */
+            status: components["schemas"]["JobStatus"];
+            /**
+             * Step
+             * @description The pipeline step that did this export
+             */
             step: string;
         };
         /**

@@ -2,26 +2,9 @@
 records, and projects.
 
 The main names are importable from the package (`from dataplane_jupyter.core.catalog import Catalog`);
-they load on first use, so importing one module of the folder does not import the others.
+they load on first use (lazy_loader reads them from `__init__.pyi`), so importing one module of the folder does not import the others.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from typing import TYPE_CHECKING
-
-from dataplane_jupyter.core._lazy import lazy_exports
-
-if TYPE_CHECKING:
-    from dataplane_jupyter.core.catalog.catalog import Catalog, project
-    from dataplane_jupyter.core.catalog.names import check_name
-    from dataplane_jupyter.core.catalog.project import Project
-    from dataplane_jupyter.core.catalog.storage import Storage
-
-__all__ = ["Catalog", "Project", "Storage", "check_name", "project"]
-__getattr__ = lazy_exports(__name__, {
-    "Catalog": "catalog",
-    "project": "catalog",
-    "Project": "project",
-    "Storage": "storage",
-    "check_name": "names",
-})
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

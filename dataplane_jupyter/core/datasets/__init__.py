@@ -3,23 +3,9 @@ CSV, zip and npy files (imports, zip_import, media_columns, npy), reading rows (
 writing cells as CSV (csv_cells).
 
 The main names are importable from the package (`from dataplane_jupyter.core.datasets import Dataset`);
-they load on first use, so importing one module of the folder does not import the others.
+they load on first use (lazy_loader reads them from `__init__.pyi`), so importing one module of the folder does not import the others.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from typing import TYPE_CHECKING
-
-from dataplane_jupyter.core._lazy import lazy_exports
-
-if TYPE_CHECKING:
-    from dataplane_jupyter.core.datasets.datasets import Dataset, Datasets
-    from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
-
-__all__ = ["DATA_FILE", "Dataset", "Datasets", "dataset_folder"]
-__getattr__ = lazy_exports(__name__, {
-    "Dataset": "datasets",
-    "Datasets": "datasets",
-    "DATA_FILE": "paths",
-    "dataset_folder": "paths",
-})
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -2,7 +2,7 @@
 REST models (models) and reading images (imaging).
 
 The main names are importable from the package (`from dataplane_jupyter.core.images import ImageFolder`);
-they load on first use, so importing one module of the folder does not import the others.
+they load on first use (lazy_loader reads them from `__init__.pyi`), so importing one module of the folder does not import the others.
 
 Images and tensors made ready for a model (issue #17):
 - `features`: per-column Transformation / Color mode options, their defaults and versions;
@@ -15,17 +15,6 @@ Images and tensors made ready for a model (issue #17):
 - `feature_models`: the REST bodies of the feature routes.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from typing import TYPE_CHECKING
-
-from dataplane_jupyter.core._lazy import lazy_exports
-
-if TYPE_CHECKING:
-    from dataplane_jupyter.core.images.folders import ImageFolder, ImageFolders
-
-__all__ = ["ImageFolder", "ImageFolders"]
-__getattr__ = lazy_exports(__name__, {
-    "ImageFolder": "folders",
-    "ImageFolders": "folders",
-})
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

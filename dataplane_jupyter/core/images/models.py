@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from dataplane_jupyter.core.models import STATUS_LABELS, DatasetStatus, Name, Record
+from dataplane_jupyter.core.models import STATUS_LABELS, DatasetStatus, Name, ProjectRecord, Record
 
 
 class ImageFolderStatus(str, Enum):
@@ -23,12 +23,9 @@ class ImageFolderStatus(str, Enum):
 IMAGE_FOLDER_LABELS = {status: STATUS_LABELS[DatasetStatus(status.value)] for status in ImageFolderStatus}
 
 
-class DescribeImageFolder(Record):
+class DescribeImageFolder(ProjectRecord):
     """One image folder as the list and the detail page show it."""
 
-    id: str
-    project_id: str
-    name: str
     status: ImageFolderStatus
     status_label: str = Field(description="The platform wording of the status")
     error: str | None = None

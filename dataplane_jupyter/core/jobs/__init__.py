@@ -2,27 +2,9 @@
 a thread or Dask (runner, worker), and the handles users follow them with (handles).
 
 The main names are importable from the package (`from dataplane_jupyter.core.jobs import Job`);
-they load on first use, so importing one module of the folder does not import the others.
+they load on first use (lazy_loader reads them from `__init__.pyi`), so importing one module of the folder does not import the others.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from typing import TYPE_CHECKING
-
-from dataplane_jupyter.core._lazy import lazy_exports
-
-if TYPE_CHECKING:
-    from dataplane_jupyter.core.jobs.handles import JobHandle, Jobs
-    from dataplane_jupyter.core.jobs.runner import JobCancelled, JobContext
-    from dataplane_jupyter.core.jobs.store import Job, JobStatus, JobStore
-
-__all__ = ["Job", "JobCancelled", "JobContext", "JobHandle", "JobStatus", "JobStore", "Jobs"]
-__getattr__ = lazy_exports(__name__, {
-    "Job": "store",
-    "JobStatus": "store",
-    "JobStore": "store",
-    "JobContext": "runner",
-    "JobCancelled": "runner",
-    "JobHandle": "handles",
-    "Jobs": "handles",
-})
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -7,18 +7,15 @@ from typing import Any
 
 from pydantic import Field
 
-from dataplane_jupyter.core.models import Name, Record
+from dataplane_jupyter.core.models import Name, ProjectRecord, Record
 
 RUN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 STEP_STATUSES = ("pending", "running", "succeeded", "failed", "cancelled", "skipped", "reused")
 
 
-class DescribePipeline(Record):
+class DescribePipeline(ProjectRecord):
     """A pipeline: its current version's steps, and its last run."""
 
-    id: str
-    project_id: str
-    name: str
     description: str = ""
     version: int = Field(description="The current version (each edit of the steps makes a new one)")
     steps: list[dict[str, Any]] = Field(description="The current version's step objects")

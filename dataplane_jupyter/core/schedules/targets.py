@@ -37,14 +37,23 @@ class Started:
 
 
 class _Target:
-    """Finding the record a target names: `collection` of the project, rows of `table`."""
+    """Finding the record a target names. A target of `type` "pipeline" finds it in the project's
+    `pipelines`, rows of the catalog table `pipelines`; each tick makes a run of `run_type`."""
 
-    collection: str
-    table: sa.Table
+    type: str
+    run_type: str
+
+    @property
+    def what(self) -> str:
+        return self.type.capitalize()
+
+    @property
+    def table(self) -> sa.Table:
+        return getattr(schema, f"{self.type}s")
 
     def find(self, project: "Project", key: str) -> tuple[str, str]:
         """The id and name of the record `key` (an id or a name) names."""
-        record = getattr(project, self.collection)[key]
+        record = getattr(project, f"{self.type}s")[key]
         return record.id, record.name
 
     def current_name(self, project: "Project", target_id: str) -> str | None:
@@ -64,10 +73,7 @@ class DatasourceTarget(_Target):
     """
 
     type = "datasource"
-    what = "Datasource"
     run_type = "dataset"
-    collection = "datasources"
-    table = schema.datasources
 
     def check_params(self, params: dict[str, Any], project: "Project | None" = None,
                      target_id: str | None = None) -> dict[str, Any]:
@@ -129,14 +135,10 @@ class PipelineTarget(_Target):
     retries are judged on that run's status."""
 
     type = "pipeline"
-    what = "Pipeline"
     run_type = "pipeline_run"
-    collection = "pipelines"
-    table = schema.pipelines
 
     def check_params(self, params: dict[str, Any], project: "Project | None" = None,
                      target_id: str | None = None) -> dict[str, Any]:
-
         if project is not None and target_id is not None:
             apply_params(project.pipelines[target_id].current_version().steps, params)  # names step and field
         return params
@@ -159,14 +161,13 @@ class PipelineTarget(_Target):
         return "running", None
 
     def cancel(self, project: "Project", run_id: str) -> None:
-
         try:
             PipelineRun(project, run_id).cancel()
         except DataplaneError as error:  # it ended meanwhile
             log.info("pipeline run %s: nothing to cancel (%s)", run_id, error)
 
 
-TARGETS: dict[str, Any] = {"datasource": DatasourceTarget(), "pipeline": PipelineTarget()}
+TARGETS: dict[str, Any] = {target.type: target for target in (DatasourceTarget(), PipelineTarget())}
 
 
 def target(kind: str) -> Any:

@@ -1,0 +1,2 @@
+from .folders import ImageFolder as ImageFolder
+from .folders import ImageFolders as ImageFolders
