@@ -24,7 +24,7 @@ from dataplane_jupyter.core.config import Settings
 from dataplane_jupyter.core.errors import DataplaneError, InvalidState
 from dataplane_jupyter.core.jobs.leftovers import remove_leftovers
 from dataplane_jupyter.core.jobs.slots import Slots
-from dataplane_jupyter.core.jobs.store import INTERRUPTED, Job, JobStatus
+from dataplane_jupyter.core.jobs.store import INTERRUPTED, Job, JobStatus, JobStore
 
 if TYPE_CHECKING:
     from dataplane_jupyter.core.catalog.catalog import Catalog
@@ -73,8 +73,8 @@ def run_job(catalog: "Catalog", job_id: str) -> Job:
     """Wait for a free slot (DATAPLANE_MAX_JOBS), then run the job here and record how it ended."""
 
     catalog.jobs.store.assign_worker(job_id, os.getpid())
-    slots = Slots(catalog)
-    if not wait_for_slot(catalog, slots, job_id):
+    slots = Slots(catalog.engine)
+    if not wait_for_slot(catalog.jobs.store, slots, job_id):
         return catalog.jobs.store.get(job_id)  # cancelled while queued
     try:
         return execute_job(catalog, job_id)
@@ -82,10 +82,9 @@ def run_job(catalog: "Catalog", job_id: str) -> Job:
         slots.release(job_id)
 
 
-def wait_for_slot(catalog: "Catalog", slots: Any, job_id: str) -> bool:
+def wait_for_slot(store: JobStore, slots: Slots, job_id: str) -> bool:
     """Block while the job is queued and every slot is taken (its message says its place in
     line); False when it stopped being queued meanwhile (cancelled)."""
-    store = catalog.jobs.store
     return bool(slots.wait(
         job_id, note=lambda message: store.note_queued(job_id, message),
         still_wanted=lambda: store.get(job_id).status is JobStatus.QUEUED,

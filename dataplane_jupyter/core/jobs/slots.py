@@ -12,16 +12,13 @@ from __future__ import annotations
 import os
 import socket
 import time
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
 from dataplane_jupyter.core.jobs.store import TERMINAL, JobStatus, process_started
 from dataplane_jupyter.core.limits import Limits
-
-if TYPE_CHECKING:
-    from dataplane_jupyter.core.catalog.catalog import Catalog
 
 POLL_SECONDS = 0.5
 
@@ -35,8 +32,8 @@ def ordinal(n: int) -> str:
 class Slots:
     """Claiming and releasing this machine's job slots in one catalog."""
 
-    def __init__(self, catalog: "Catalog", limit: int | None = None) -> None:
-        self.engine = catalog.engine
+    def __init__(self, engine: sa.Engine, limit: int | None = None) -> None:
+        self.engine = engine
         self.host = socket.gethostname()
         self.limit = limit or Limits.from_env().max_jobs
 

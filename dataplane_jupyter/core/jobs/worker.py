@@ -24,15 +24,20 @@ import signal
 import subprocess
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import psutil
 
-from dataplane_jupyter.core.catalog.catalog import Catalog
+from dataplane_jupyter.core.catalog import db
+from dataplane_jupyter.core.config import Settings
 from dataplane_jupyter.core.jobs.leftovers import job_scratch
 from dataplane_jupyter.core.jobs.runner import CANCELLED_THEN_ENDED, end_unless_ended, execute_job, wait_for_slot
 from dataplane_jupyter.core.jobs.slots import Slots
-from dataplane_jupyter.core.jobs.store import Job, JobStatus
+from dataplane_jupyter.core.jobs.store import Job, JobStatus, JobStore
 from dataplane_jupyter.core.limits import Limits, human
+
+if TYPE_CHECKING:
+    from dataplane_jupyter.core.catalog.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -46,22 +51,43 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if argv[:1] == ["--child"]:
         _die_with_parent()
-        job = execute_job(Catalog(), argv[1])
+        job = execute_job(_catalog(), argv[1])
     else:
-        job = supervise(Catalog(), argv[0])
+        job = supervise(Supervisor(Settings.from_env()), argv[0])
     logging.info("job %s ended %s", job.id, job.status.value)
     return 0
 
 
-def supervise(catalog: Catalog, job_id: str) -> Job:
+def _catalog() -> "Catalog":
+    # Imported here, not at the top: the whole catalog (every job kind's code) takes about 0.7 s
+    # and 100 MiB to import. The child needs it; the supervisor only when it ends a job itself.
+    from dataplane_jupyter.core.catalog.catalog import Catalog
+
+    return Catalog()
+
+
+class Supervisor:
+    """What the supervisor uses of the catalog: the job records and the machine's slots, on the
+    catalog's database, which the process that created the job has already migrated."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.limits = Limits.from_env()
+        self.store = JobStore(db.open_engine(settings.catalog_url))
+        self.slots = Slots(self.store.engine, self.limits.max_jobs)
+
+    def end(self, job: Job, status: JobStatus, error: str) -> Job:
+        """End the job unless it ended meanwhile, running its `on_end` (which needs the catalog)."""
+        return end_unless_ended(_catalog(), job, status, error)
+
+
+def supervise(supervisor: Supervisor, job_id: str) -> Job:
     """Wait for a slot, run the job in a watched child process, and record how it ended."""
-    store = catalog.jobs.store
+    store, slots = supervisor.store, supervisor.slots
     store.assign_worker(job_id, os.getpid())
-    limits = Limits.from_env()
-    slots = Slots(catalog, limits.max_jobs)
-    if not wait_for_slot(catalog, slots, job_id):
+    if not wait_for_slot(store, slots, job_id):
         return store.get(job_id)  # cancelled while queued
-    scratch = job_scratch(catalog.settings.home, job_id)
+    scratch = job_scratch(supervisor.settings.home, job_id)
     try:
         scratch.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "TMPDIR": str(scratch), PARENT_ENV: str(os.getpid())}
@@ -69,14 +95,14 @@ def supervise(catalog: Catalog, job_id: str) -> Job:
             [sys.executable, "-m", "dataplane_jupyter.core.jobs.worker", "--child", job_id],
             env=env, stdin=subprocess.DEVNULL,
         )
-        return _watch(catalog, job_id, child, limits)
+        return _watch(supervisor, job_id, child)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         slots.release(job_id)
 
 
-def _watch(catalog: Catalog, job_id: str, child: subprocess.Popen[bytes], limits: Limits) -> Job:
-    store = catalog.jobs.store
+def _watch(supervisor: Supervisor, job_id: str, child: subprocess.Popen[bytes]) -> Job:
+    store, limits = supervisor.store, supervisor.limits
     process = psutil.Process(child.pid)
     peak, recorded, cancel_seen, last_look = 0, 0, None, 0.0
     try:
@@ -87,7 +113,7 @@ def _watch(catalog: Catalog, job_id: str, child: subprocess.Popen[bytes], limits
                 _kill(process, child)
                 store.record_peak_memory(job_id, peak)
                 job = store.get(job_id)
-                return end_unless_ended(catalog, job, JobStatus.FAILED, (
+                return supervisor.end(job, JobStatus.FAILED, (
                     f"Stopped: the job used {human(used)} of memory, more than the {human(limits.worker_memory)} "
                     f"a worker may use (DATAPLANE_WORKER_MEMORY), while {job.message!r}. The input is too large "
                     "or too wide for this limit: raise the limit, or split the input."
@@ -103,7 +129,7 @@ def _watch(catalog: Catalog, job_id: str, child: subprocess.Popen[bytes], limits
                     if now - cancel_seen >= limits.cancel_grace:
                         _kill(process, child)
                         store.record_peak_memory(job_id, peak)
-                        return end_unless_ended(catalog, store.get(job_id), JobStatus.CANCELLED, CANCELLED_THEN_ENDED)
+                        return supervisor.end(store.get(job_id), JobStatus.CANCELLED, CANCELLED_THEN_ENDED)
             time.sleep(MEMORY_POLL)
     finally:
         store.record_peak_memory(job_id, peak)
@@ -112,7 +138,7 @@ def _watch(catalog: Catalog, job_id: str, child: subprocess.Popen[bytes], limits
         return job
     code = child.returncode
     how = f"was killed by signal {-code} ({_signal_name(-code)})" if code < 0 else f"exited with code {code}"
-    return end_unless_ended(catalog, job, JobStatus.FAILED, f"The worker process {how} while {job.message!r}.")
+    return supervisor.end(job, JobStatus.FAILED, f"The worker process {how} while {job.message!r}.")
 
 
 def _tree_memory(process: psutil.Process) -> int:
