@@ -22,8 +22,18 @@ from . import html
 
 log = logging.getLogger(__name__)
 
-#: Buttons as wide as their label.
-SMALL = w.Layout(width="auto")
+
+def small() -> w.Layout:
+    """The layout of a button (or a checkbox) as wide as its label: a new one each time, since a
+    layout shared by every button would break all the buttons made after it was closed
+    (`Widget.close_all()`)."""
+    return w.Layout(width="auto")
+
+
+def wide() -> w.Layout:
+    """The layout of a form's input: 460 pixels wide (a new one each time, as `small`)."""
+    return w.Layout(width="460px")
+
 
 if TYPE_CHECKING:
     from ..core.jobs.handles import Jobs
@@ -91,9 +101,9 @@ def record_buttons(owner: Any, download: str = "Download") -> list[w.Button]:
     """Rename, Download and Delete buttons for a record's panel, kept on `owner` as
     `rename_button`, `download_button`, `delete_button` and opening its `show_rename`,
     `show_download` and `show_delete` forms."""
-    owner.rename_button = w.Button(description="Rename", icon="pencil", layout=SMALL)
-    owner.download_button = w.Button(description=download, icon="download", layout=SMALL)
-    owner.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
+    owner.rename_button = w.Button(description="Rename", icon="pencil", layout=small())
+    owner.download_button = w.Button(description=download, icon="download", layout=small())
+    owner.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=small())
     owner.rename_button.on_click(lambda _: owner.show_rename())
     owner.download_button.on_click(lambda _: owner.show_download())
     owner.delete_button.on_click(lambda _: owner.show_delete())
@@ -112,9 +122,9 @@ def ask_to_delete(form: w.Box, name: str, question: str, delete: Callable[[], st
                   output: w.Output | None = None, *, cancel: w.Button | None = None) -> None:
     """Show in `form` the question and a "Delete `name`" / Cancel pair: Delete runs `delete`
     (its message, or its error, shown in `message`); Cancel (by default) empties the form."""
-    confirm = w.Button(description=f"Delete {name}", button_style="danger", icon="trash", layout=SMALL)
+    confirm = w.Button(description=f"Delete {name}", button_style="danger", icon="trash", layout=small())
     if cancel is None:
-        cancel = w.Button(description="Cancel", layout=SMALL)
+        cancel = w.Button(description="Cancel", layout=small())
         cancel.on_click(lambda _: setattr(form, "children", []))
     bind(confirm, delete, message, output)
     form.children = [w.HTML(html.note(question)), w.HBox([confirm, cancel])]

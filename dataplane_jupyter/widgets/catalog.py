@@ -8,11 +8,13 @@ offer yet say so plainly.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
 
 from . import html
+from .actions import small
 from .dataset import DatasetPanel
 from .dataset_actions import DatasetActions
 from .exporters import ExportersTab
@@ -27,7 +29,6 @@ ORIGINS = (
     ("pipeline_intermediate", "Pipeline intermediate"),
 )
 MAX_ROWS = 50
-SMALL = w.Layout(width="auto")
 PENDING = ("copying", "computing_statistics")
 
 
@@ -37,15 +38,15 @@ class DatasetsTab(w.VBox):
     def __init__(self, project: Any, *, poll_interval: float = 1.0) -> None:
         self.project = project
         self.poll_interval = poll_interval
-        self.origins = {value: w.Checkbox(value=True, description=label, indent=False, layout=SMALL)
+        self.origins = {value: w.Checkbox(value=True, description=label, indent=False, layout=small())
                         for value, label in ORIGINS}
         self.search = w.Text(placeholder="Search by name", layout=w.Layout(width="240px"))
         for box in self.origins.values():
             box.observe(lambda _: self.refresh(), "value")
         self.search.observe(lambda _: self.refresh(), "value")
         self.import_button = w.Button(description="Import dataset", icon="upload", button_style="primary",
-                                      layout=SMALL)
-        refresh = w.Button(description="Refresh", icon="refresh", layout=SMALL)
+                                      layout=small())
+        refresh = w.Button(description="Refresh", icon="refresh", layout=small())
         self.import_button.on_click(lambda _: self.show_import())
         refresh.on_click(lambda _: self.refresh())
         self.count = w.HTML()
@@ -137,20 +138,26 @@ class DatasetsTab(w.VBox):
         super().close()
 
 
+#: The catalog panel's tabs, in order: the attribute that holds each, its title, its class.
+TABS: tuple[tuple[str, str, Callable[[Any], w.Widget]], ...] = (
+    ("datasets", "Datasets", DatasetsTab),
+    ("image_folders", "Image folders", ImageFoldersTab),
+    ("connectors", "Connectors", ConnectorsTab),
+    ("datasources", "Datasources", DatasourcesTab),
+    ("exporters", "Exporters", ExportersTab),
+)
+
+
 class CatalogPanel(w.VBox):
-    """Everything in a project's data section, one tab per kind of record."""
+    """Everything in a project's data section, one tab per kind of record (`.datasets`,
+    `.image_folders`, `.connectors`, `.datasources`, `.exporters`)."""
 
     def __init__(self, project: Any) -> None:
         self.project = project
-        self.datasets = DatasetsTab(project)
-        self.connectors = ConnectorsTab(project)
-        self.datasources = DatasourcesTab(project)
-        self.image_folders = ImageFoldersTab(project)
-        self.exporters = ExportersTab(project)
-        tabs = w.Tab(children=[self.datasets, self.image_folders, self.connectors, self.datasources,
-                               self.exporters])
-        for index, title in enumerate(("Datasets", "Image folders", "Connectors", "Datasources", "Exporters")):
-            tabs.set_title(index, title)
+        for attribute, _, tab_class in TABS:
+            setattr(self, attribute, tab_class(project))
+        tabs = w.Tab(children=[getattr(self, attribute) for attribute, _, _ in TABS],
+                     titles=[title for _, title, _ in TABS])
         self.tabs = tabs
         title = w.HTML(f'<div class="dp-title">Data · project {html.text(project.name)}</div>')
         super().__init__([w.HTML(html.STYLESHEET), title, tabs])

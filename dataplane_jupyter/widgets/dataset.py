@@ -14,7 +14,7 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from . import figures, html
-from .actions import ProgressView, State, bind, dataset_state, describe_error
+from .actions import ProgressView, State, bind, dataset_state, describe_error, small
 from .dataset_actions import DatasetActions
 
 PER_PAGE = 12
@@ -61,8 +61,8 @@ class GeneralTab(w.VBox):
         self.cluster = w.Checkbox(value=len(names) > 10, description="Group correlated columns",
                                   indent=False)
         top = w.Button(description=f"{min(HEATMAP_COLUMNS, len(names))} most correlated", icon="filter",
-                       layout=w.Layout(width="auto"))
-        every = w.Button(description=f"All {len(names)} columns", icon="th", layout=w.Layout(width="auto"))
+                       layout=small())
+        every = w.Button(description=f"All {len(names)} columns", icon="th", layout=small())
         top.on_click(lambda _: setattr(self.picker, "value", figures.most_correlated(correlation, HEATMAP_COLUMNS)))
         every.on_click(lambda _: setattr(self.picker, "value", names))
         self.heatmap = w.Output()

@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import html
-from .actions import SMALL, ask_to_delete, bind, record_buttons
+from .actions import ask_to_delete, bind, record_buttons, small
 
 
 class DatasetActions(w.VBox):
@@ -25,13 +25,13 @@ class DatasetActions(w.VBox):
         self.output = w.Output()
         buttons = []
         if open_panel is not None:
-            self.open_button = w.Button(description="Open", icon="folder-open", layout=SMALL)
+            self.open_button = w.Button(description="Open", icon="folder-open", layout=small())
             self.open_button.on_click(lambda _: open_panel(self.dataset))
             buttons.append(self.open_button)
         buttons += record_buttons(self)
-        self.export_button = w.Button(description="Export", icon="share", layout=SMALL)
+        self.export_button = w.Button(description="Export", icon="share", layout=small())
         self.export_button.on_click(lambda _: self.show_export())
-        self.embeddings_button = w.Button(description="Embeddings", icon="braille", layout=SMALL)
+        self.embeddings_button = w.Button(description="Embeddings", icon="braille", layout=small())
         self.embeddings_button.on_click(lambda _: self.show_embeddings())
         buttons += [self.export_button, self.embeddings_button]
         self.buttons = buttons
@@ -41,14 +41,14 @@ class DatasetActions(w.VBox):
         self.form.children = []
 
     def _cancel_button(self) -> w.Button:
-        cancel = w.Button(description="Cancel", layout=SMALL)
+        cancel = w.Button(description="Cancel", layout=small())
         cancel.on_click(lambda _: self._close())
         return cancel
 
     def show_rename(self) -> None:
         """An inline name field with Save."""
         name = w.Text(value=self.dataset.describe().name, description="New name")
-        save = w.Button(description="Save name", button_style="primary", layout=SMALL)
+        save = w.Button(description="Save name", button_style="primary", layout=small())
 
         def run() -> str:
             old = self.dataset.describe().name
@@ -67,7 +67,7 @@ class DatasetActions(w.VBox):
         fmt = w.Dropdown(options=["csv", "parquet"], value="csv", description="Format", layout=w.Layout(width="180px"))
         path = w.Text(value=f"{info.name}.csv", description="Save as")
         fmt.observe(lambda change: setattr(path, "value", str(Path(path.value).with_suffix("." + change["new"]))), "value")
-        go = w.Button(description="Write file", button_style="primary", icon="download", layout=SMALL)
+        go = w.Button(description="Write file", button_style="primary", icon="download", layout=small())
 
         def run() -> str:
             target = self.dataset.download(path.value, format=fmt.value).absolute()

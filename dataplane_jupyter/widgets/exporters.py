@@ -9,9 +9,9 @@ from typing import Any
 import ipywidgets as w
 
 from . import html
-from .actions import ProgressView, State, ask_to_delete, bind, passed
-from .forms import LABEL, WIDE, LocatorForm
-from .sources import SMALL, RecordsTab, via_connector
+from .actions import ProgressView, State, ask_to_delete, bind, passed, small, wide
+from .forms import LABEL, LocatorForm
+from .sources import RecordPanel, RecordsTab, title_and_fields, via_connector
 
 MODES = (("Add a timestamp to the name", "timestamp"), ("Cancel if it exists", "cancel"),
          ("Overwrite", "overwrite"))
@@ -59,7 +59,7 @@ class ExporterForm(LocatorForm):
     """New exporter: name, connector, destination fields of its kind, overwrite mode, file format."""
 
     def __init__(self, project: Any, *, on_saved: Callable[[Any], None] | None = None) -> None:
-        self.mode = w.Dropdown(options=MODES, value="timestamp", description="if it exists", style=LABEL, layout=WIDE)
+        self.mode = w.Dropdown(options=MODES, value="timestamp", description="if it exists", style=LABEL, layout=wide())
         self.file_format = w.Dropdown(options=["csv", "parquet"], description="file format", style=LABEL)
         super().__init__(project, on_saved, noun="exporter", how="an exporter writes through one",
                          test="Test destination", test_icon="plug", options=[self.mode, self.file_format],
@@ -82,31 +82,21 @@ class ExporterForm(LocatorForm):
         return f"Saved exporter {saved.name!r}."
 
 
-class ExporterPanel(w.VBox):
+class ExporterPanel(RecordPanel):
     """One exporter: destination and mode, Test, its export history, Delete with confirmation."""
 
     def __init__(self, exporter: Any, *, on_change: Callable[[str], None] | None = None) -> None:
         self.exporter = exporter
-        self.on_change = on_change or (lambda what: None)
+        super().__init__("Test destination", "plug", on_change)
         info = exporter.info
         rows = [("connector", f"{info.connector} ({info.kind})"), *info.destination.items(),
                 ("if it exists", dict((v, k) for k, v in MODES).get(info.mode, info.mode)),
                 ("file format", info.file_format)]
-        self.test_button = w.Button(description="Test destination", icon="plug", layout=SMALL)
-        refresh = w.Button(description="Refresh history", icon="refresh", layout=SMALL)
-        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
-        self.message = w.HTML()
+        refresh = w.Button(description="Refresh history", icon="refresh", layout=small())
         self.history = w.HTML()
-        self.form = w.VBox()
-        self.output = w.Output()
-        bind(self.test_button, self.test, self.message, self.output)
         refresh.on_click(lambda _: self.draw_history())
         self.delete_button.on_click(lambda _: self.show_delete())
-        super().__init__([w.HTML(html.STYLESHEET),
-                          w.HTML(f'<div class="dp-title">{html.text(info.name)}</div>'
-                                 + html.table(["", ""], rows, scroll=False)),
-                          w.HBox([self.test_button, refresh, self.delete_button]), self.message, self.form,
-                          w.HTML("<b>Exports</b>"), self.history, self.output])
+        self.lay_out(title_and_fields(info.name, rows), [refresh], [self.form, w.HTML("<b>Exports</b>"), self.history])
         self.draw_history()
 
     def draw_history(self) -> None:
@@ -148,7 +138,7 @@ def export_view(dataset: Any, message: w.HTML) -> w.Widget:
     if not names:
         return w.HTML(html.note("No exporter yet: create one in the Exporters tab of dp.panel()."))
     picker = w.Dropdown(options=names, description="Exporter")
-    go = w.Button(description="Export", icon="share", button_style="primary", layout=SMALL)
+    go = w.Button(description="Export", icon="share", button_style="primary", layout=small())
     progress = w.VBox()
 
     def start() -> str:

@@ -18,9 +18,8 @@ from ..core.connectors import available_kinds, get_kind
 from ..core.connectors.base import Field
 from ..core.errors import InvalidInput
 from . import html
-from .actions import bind, dataset_progress, passed
+from .actions import bind, dataset_progress, passed, wide
 
-WIDE = w.Layout(width="460px")
 LABEL = {"description_width": "150px"}
 AUTO = "(detect)"
 
@@ -34,7 +33,7 @@ class FieldInput:
         hint = "set — leave empty to keep it" if secret_set else field.description
         self.upload: w.FileUpload | None = None
         if field.secret:
-            self.widget: w.Widget = w.Password(description=label, placeholder=hint, style=LABEL, layout=WIDE)
+            self.widget: w.Widget = w.Password(description=label, placeholder=hint, style=LABEL, layout=wide())
             if field.kind in ("text", "file"):  # multi-line keys lose their newlines in a password box
                 self.upload = w.FileUpload(description=f"{field.name} file", accept="", multiple=False)
         elif field.kind == "bool":
@@ -46,7 +45,7 @@ class FieldInput:
         else:
             default = value if value is not None else field.default
             self.widget = w.Text(value="" if default is None else str(default), description=label,
-                                 placeholder=field.description, style=LABEL, layout=WIDE)
+                                 placeholder=field.description, style=LABEL, layout=wide())
         self.widget.tooltip = field.description
         self.box = w.HBox([self.widget, self.upload]) if self.upload else self.widget
 
@@ -111,7 +110,7 @@ class ConnectorForm(w.VBox):
         self.connector = connector
         self.on_saved = on_saved or (lambda c: None)
         info = connector.info if connector is not None else None
-        self.name = w.Text(value=info.name if info else "", description="name *", style=LABEL, layout=WIDE)
+        self.name = w.Text(value=info.name if info else "", description="name *", style=LABEL, layout=wide())
         self.kind = w.Dropdown(options=available_kinds(), value=info.kind if info else "sql",
                                description="kind", style=LABEL, disabled=info is not None)
         self.inputs: list[FieldInput] = []
@@ -190,8 +189,8 @@ class LocatorForm(w.VBox):
         self.on_saved = on_saved or (lambda saved: None)
         self.left_out = set(left_out)
         names = [c.name for c in project.connectors.list()]
-        self.name = w.Text(description="name *", style=LABEL, layout=WIDE)
-        self.connector = w.Dropdown(options=names, description="connector", style=LABEL, layout=WIDE)
+        self.name = w.Text(description="name *", style=LABEL, layout=wide())
+        self.connector = w.Dropdown(options=names, description="connector", style=LABEL, layout=wide())
         self.inputs: list[FieldInput] = []
         fields_with_test_and_save(self, test, test_icon, f"Save {noun}")
         self.connector.observe(lambda _: self._build_fields(), "value")
@@ -251,16 +250,16 @@ class ImportForm(w.VBox):
         self.upload = w.FileUpload(accept=".csv,.tsv,.txt,.zip,.npy,text/csv", multiple=False,
                                    description="Upload file")
         self.path = w.Text(description="or path", placeholder="a CSV file the kernel can read, or an fsspec URL",
-                           style=LABEL, layout=WIDE)
+                           style=LABEL, layout=wide())
         self.separator = w.Combobox(options=[",", ";", "\\t", "|"], placeholder=AUTO, description="separator",
                                     style=LABEL)
         self.decimal = w.Combobox(options=[".", ","], placeholder=AUTO, description="decimal", style=LABEL)
         self.encoding = w.Combobox(options=["utf-8", "latin-1", "cp1252", "utf-16"], placeholder=AUTO,
                                    description="encoding", style=LABEL)
         self.datasource = w.Dropdown(options=[d.name for d in project.datasources.list()],
-                                     description="datasource", style=LABEL, layout=WIDE)
+                                     description="datasource", style=LABEL, layout=wide())
         self.name = w.Text(description="dataset name", placeholder="from the file or datasource name",
-                           style=LABEL, layout=WIDE)
+                           style=LABEL, layout=wide())
         self.save_button = w.Button(description="Save dataset", button_style="primary", icon="upload")
         self.message = w.HTML()
         self.progress = w.VBox()

@@ -12,8 +12,8 @@ import ipywidgets as w
 
 from ..core.errors import InvalidInput
 from . import html
-from .actions import SMALL, ProgressView, State, ask_to_delete, bind, record_buttons
-from .forms import LABEL, WIDE
+from .actions import ProgressView, State, ask_to_delete, bind, record_buttons, small, wide
+from .forms import LABEL
 
 THUMBNAILS_PER_PAGE = 24
 
@@ -38,7 +38,7 @@ class ImageFolderPanel(w.VBox):
         self.output = w.Output()
         self.body = w.VBox()
         actions = record_buttons(self, download="Download zip")
-        self.category = w.Dropdown(description="Folder", style=LABEL, layout=WIDE)
+        self.category = w.Dropdown(description="Folder", style=LABEL, layout=wide())
         self.page = w.BoundedIntText(value=1, min=1, max=1, description="Page", layout=w.Layout(width="160px"))
         self.grid = w.GridBox(layout=w.Layout(grid_template_columns="repeat(8, 110px)", grid_gap="6px"))
         self.category.observe(lambda _: self.draw_thumbnails(reset=True), "value")
@@ -101,7 +101,7 @@ class ImageFolderPanel(w.VBox):
     def show_rename(self) -> None:
         """An inline name field with Save."""
         name = w.Text(value=self.folder.describe().name, description="New name")
-        save = w.Button(description="Save name", button_style="primary", layout=SMALL)
+        save = w.Button(description="Save name", button_style="primary", layout=small())
 
         def run() -> str:
             old = self.folder.describe().name
@@ -117,7 +117,7 @@ class ImageFolderPanel(w.VBox):
     def show_download(self) -> None:
         """Write the images as a zip next to the notebook."""
         path = w.Text(value=f"{self.folder.describe().name}.zip", description="Save as")
-        go = w.Button(description="Write zip", button_style="primary", icon="download", layout=SMALL)
+        go = w.Button(description="Write zip", button_style="primary", icon="download", layout=small())
 
         def run() -> str:
             target = self.folder.download(path.value).absolute()
@@ -152,8 +152,8 @@ class ImageFolderUpload(w.VBox):
         self.on_started = on_started or (lambda folder: None)
         self.upload = w.FileUpload(accept=".zip,application/zip", multiple=False, description="Upload zip")
         self.path = w.Text(description="or path", placeholder="a zip file the kernel can read", style=LABEL,
-                           layout=WIDE)
-        self.name = w.Text(description="name", placeholder="from the zip's name", style=LABEL, layout=WIDE)
+                           layout=wide())
+        self.name = w.Text(description="name", placeholder="from the zip's name", style=LABEL, layout=wide())
         self.save_button = w.Button(description="Upload image folder", button_style="primary", icon="upload")
         self.message = w.HTML()
         self.progress = w.VBox()
@@ -191,8 +191,8 @@ class ImageFoldersTab(w.VBox):
         self.project = project
         self.search = w.Text(placeholder="Search by name", layout=w.Layout(width="240px"))
         self.search.observe(lambda _: self.refresh(), "value")
-        upload = w.Button(description="Upload image folder", icon="upload", button_style="primary", layout=SMALL)
-        refresh = w.Button(description="Refresh", icon="refresh", layout=SMALL)
+        upload = w.Button(description="Upload image folder", icon="upload", button_style="primary", layout=small())
+        refresh = w.Button(description="Refresh", icon="refresh", layout=small())
         upload.on_click(lambda _: setattr(self.detail, "children", [
             ImageFolderUpload(project, on_started=lambda f: self.refresh())]))
         refresh.on_click(lambda _: self.refresh())
@@ -206,7 +206,7 @@ class ImageFoldersTab(w.VBox):
         rows: list[w.Widget] = []
         for folder in self.project.image_folders.list(search=self.search.value.strip() or None):
             info = folder.describe()
-            button = w.Button(description="Open", icon="folder-open", layout=SMALL)
+            button = w.Button(description="Open", icon="folder-open", layout=small())
             button.on_click(lambda _, f=folder: self.open_folder(f))
             text = (f'<b>{html.text(info.name)}</b> {html.badge(info.status.value, info.status_label)} '
                     f'<span class="dp-muted">{html.number(info.n_images)} images · {html.human_size(info.size_bytes)}'

@@ -13,10 +13,9 @@ import ipywidgets as w
 
 from ..core.errors import DataplaneError, InvalidInput
 from . import html
-from .actions import bind
+from .actions import bind, wide
+from .forms import LABEL
 
-WIDE = w.Layout(width="460px")
-LABEL = {"description_width": "150px"}
 ZONES = sorted(available_timezones())
 
 
@@ -31,16 +30,16 @@ class ScheduleForm(w.VBox):
         targets += [(f"datasource {d.name}", ("datasource", d.name)) for d in project.datasources.list()]
         chosen = ("pipeline", pipeline) if pipeline else ("datasource", datasource) if datasource else None
         self.target = w.Dropdown(options=targets, value=chosen if chosen in [v for _, v in targets] else None,
-                                 description="runs", style=LABEL, layout=WIDE)
-        self.name = w.Text(description="name", placeholder="default: from what it runs", style=LABEL, layout=WIDE)
+                                 description="runs", style=LABEL, layout=wide())
+        self.name = w.Text(description="name", placeholder="default: from what it runs", style=LABEL, layout=wide())
         self.kind = w.ToggleButtons(options=[("Cron", "cron"), ("Every", "every"), ("Once", "at")], value="cron")
         self.cron = w.Text(value="0 6 * * MON", description="cron line", placeholder="minute hour day month weekday",
-                           style=LABEL, layout=WIDE, continuous_update=False)
+                           style=LABEL, layout=wide(), continuous_update=False)
         self.timezone = w.Combobox(value="UTC", options=ZONES, ensure_option=False, description="time zone",
-                                   style=LABEL, layout=WIDE, continuous_update=False)
+                                   style=LABEL, layout=wide(), continuous_update=False)
         self.every = w.BoundedFloatText(value=3600, min=1, max=10**9, description="every (seconds)", style=LABEL)
         self.at = w.Text(description="at", placeholder="2027-01-04T06:00 (in the time zone)", style=LABEL,
-                         layout=WIDE, continuous_update=False)
+                         layout=wide(), continuous_update=False)
         self.retries = w.BoundedIntText(value=0, min=0, max=100, description="retries", style=LABEL)
         self.retry_delay = w.BoundedFloatText(value=60, min=0, max=10**7, description="retry delay (s)", style=LABEL)
         self.params = w.Textarea(value="{}", description="params (JSON)", style=LABEL,

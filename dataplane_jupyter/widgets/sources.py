@@ -2,35 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
 
 from . import html
-from .actions import SMALL, ask_to_delete, bind, dataset_progress, passed
+from .actions import ask_to_delete, bind, dataset_progress, passed, small
 from .forms import ConnectorForm, DatasourceForm, datasource_preview
 
 
-class ConnectorPanel(w.VBox):
-    """One connector: its fields (secrets as names only), Test, Edit, Delete with confirmation."""
+class RecordPanel(w.VBox):
+    """What the panels of a connector, a datasource and an exporter share: a Test button (it runs
+    `test()`), the panel's own buttons, a Delete button, a message line, a form area (`form`) and an
+    Output, laid out by `lay_out` under the record's head."""
 
-    def __init__(self, connector: Any, *, on_change: Callable[[str], None] | None = None) -> None:
-        self.connector = connector
+    def __init__(self, test: str, icon: str, on_change: Callable[[str], None] | None) -> None:
+        super().__init__()
         self.on_change = on_change or (lambda what: None)
-        self.summary = w.HTML()
-        self.test_button = w.Button(description="Test connector", icon="plug", layout=SMALL)
-        self.edit_button = w.Button(description="Edit", icon="pencil", layout=SMALL)
-        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
+        self.test_button = w.Button(description=test, icon=icon, layout=small())
+        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=small())
         self.message = w.HTML()
         self.form = w.VBox()
         self.output = w.Output()
         bind(self.test_button, self.test, self.message, self.output)
+
+    def test(self) -> str:
+        """Try the record; what the message line says when it works."""
+        raise NotImplementedError
+
+    def lay_out(self, head: w.Widget, buttons: Sequence[w.Button], body: Sequence[w.Widget]) -> None:
+        """The panel: the head, then Test, `buttons` and Delete, the message, `body`, the output."""
+        self.children = [w.HTML(html.STYLESHEET), head, w.HBox([self.test_button, *buttons, self.delete_button]),
+                         self.message, *body, self.output]
+
+
+def title_and_fields(name: str, rows: Sequence[tuple[str, Any]]) -> w.HTML:
+    """A record's head: its name as the title, and its fields as a two-column table."""
+    return w.HTML(f'<div class="dp-title">{html.text(name)}</div>' + html.table(["", ""], list(rows), scroll=False))
+
+
+class ConnectorPanel(RecordPanel):
+    """One connector: its fields (secrets as names only), Test, Edit, Delete with confirmation."""
+
+    def __init__(self, connector: Any, *, on_change: Callable[[str], None] | None = None) -> None:
+        self.connector = connector
+        super().__init__("Test connector", "plug", on_change)
+        self.summary = w.HTML()
+        self.edit_button = w.Button(description="Edit", icon="pencil", layout=small())
         self.edit_button.on_click(lambda _: self.show_edit())
         self.delete_button.on_click(lambda _: self.show_delete())
-        super().__init__([w.HTML(html.STYLESHEET), self.summary,
-                          w.HBox([self.test_button, self.edit_button, self.delete_button]),
-                          self.message, self.form, self.output])
+        self.lay_out(self.summary, [self.edit_button], [self.form])
         self.add_class("dp-connector-panel")
         self.draw()
 
@@ -70,30 +92,21 @@ class ConnectorPanel(w.VBox):
                       "credentials are forgotten.", run, self.message, self.output)
 
 
-class DatasourcePanel(w.VBox):
+class DatasourcePanel(RecordPanel):
     """One datasource: connector, locator, Test (with a preview) and Delete."""
 
     def __init__(self, datasource: Any, *, on_change: Callable[[str], None] | None = None) -> None:
         self.datasource = datasource
-        self.on_change = on_change or (lambda what: None)
+        super().__init__("Test datasource", "eye", on_change)
         info = datasource.info
         rows = [("connector", f"{info.connector} ({info.kind})"), *info.locator.items()]
-        self.test_button = w.Button(description="Test datasource", icon="eye", layout=SMALL)
         self.import_button = w.Button(description="Import as dataset", icon="download", button_style="primary",
-                                      layout=SMALL)
-        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger", layout=SMALL)
-        self.message = w.HTML()
+                                      layout=small())
         self.preview = w.HTML()
         self.progress = w.VBox()
-        self.output = w.Output()
-        bind(self.test_button, self.test, self.message, self.output)
         bind(self.import_button, self.import_dataset, self.message, self.output)
         bind(self.delete_button, self.delete, self.message, self.output)
-        super().__init__([w.HTML(html.STYLESHEET),
-                          w.HTML(f'<div class="dp-title">{html.text(info.name)}</div>'
-                                 + html.table(["", ""], rows, scroll=False)),
-                          w.HBox([self.test_button, self.import_button, self.delete_button]), self.message,
-                          self.progress, self.preview, self.output])
+        self.lay_out(title_and_fields(info.name, rows), [self.import_button], [self.progress, self.preview])
 
     def test(self) -> str:
         """Read the schema and the first rows."""
@@ -137,8 +150,8 @@ class RecordsTab(w.VBox):
         self.project = project
         self.rows = w.VBox()
         self.detail = w.VBox()
-        self.new_button = w.Button(description=f"New {self.noun}", icon="plus", button_style="primary", layout=SMALL)
-        refresh = w.Button(description="Refresh", icon="refresh", layout=SMALL)
+        self.new_button = w.Button(description=f"New {self.noun}", icon="plus", button_style="primary", layout=small())
+        refresh = w.Button(description="Refresh", icon="refresh", layout=small())
         self.new_button.on_click(lambda _: self.show_new())
         refresh.on_click(lambda _: self.refresh())
         super().__init__([w.HBox([self.new_button, refresh]), self.rows, self.detail])
@@ -161,7 +174,7 @@ class RecordsTab(w.VBox):
         """Re-read the records."""
         rows: list[w.Widget] = []
         for record in self.records():
-            button = w.Button(description="Open", icon="folder-open", layout=SMALL)
+            button = w.Button(description="Open", icon="folder-open", layout=small())
             button.on_click(lambda _, r=record: self.open_record(r))
             rows.append(w.HBox([button, w.HTML(self.describe(record))]))
         self.rows.children = rows or [w.HTML(html.note(f"No {self.noun} yet."))]

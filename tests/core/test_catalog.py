@@ -110,3 +110,32 @@ def test_jobs_recorded_before_the_module_move_still_name_their_functions(tmp_pat
         ("dataplane_jupyter.core.images.folder_import:run_image_folder_import", None),
     ]
     assert all(callable(resolve(path)) for row in rows for path in row if path)
+
+
+def test_record_handles_read_the_attributes_their_docstring_lists():
+    from dataplane_jupyter.core.catalog.records import ImportedRecord, fields_from_docstring
+    from dataplane_jupyter.core.datasets.datasets import Dataset
+    from dataplane_jupyter.core.exports.runs import ExportRun
+    from dataplane_jupyter.core.images.folders import ImageFolder
+    from dataplane_jupyter.core.images.models import DescribeImageFolder
+    from dataplane_jupyter.core.models import DescribeDataset, DescribeExportRun
+    from dataplane_jupyter.core.pipelines.models import DescribePipelineRun
+    from dataplane_jupyter.core.pipelines.runs import PipelineRun
+
+    for handle, model in ((Dataset, DescribeDataset), (ImageFolder, DescribeImageFolder),
+                          (ExportRun, DescribeExportRun), (PipelineRun, DescribePipelineRun)):
+        assert "status" in handle._snapshot_fields and "error" in handle._snapshot_fields
+        for field in handle._snapshot_fields:
+            attribute = vars(handle)[field]
+            assert isinstance(attribute, property) and attribute.__doc__, (handle, field)
+            assert field in model.model_fields and f"    {field}: {attribute.__doc__}" in handle.__doc__
+    assert Dataset.rows.__doc__ == "Number of rows (once copied)."
+
+    with pytest.raises(TypeError, match="Misspelt: colour not fields of DescribeDataset"):
+        @fields_from_docstring
+        class Misspelt(ImportedRecord[DescribeDataset]):
+            """A handle.
+
+            Attributes:
+                colour: Not a field of the record.
+            """

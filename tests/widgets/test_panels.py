@@ -215,6 +215,34 @@ def test_catalog_panel_tabs_and_filters(project, tips, stocks):
     assert 'data-status="ready"' in row and "244 rows" in row and "Ready to be used" in row
 
 
+def widgets_in(widget: w.Widget) -> list[w.Widget]:
+    """A widget and everything below it, with their layouts."""
+    found, stack = [], [widget]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(getattr(node, "children", ()))
+        if isinstance(getattr(node, "layout", None), w.Layout):
+            found.append(node.layout)
+    return found
+
+
+def test_panels_made_after_every_widget_was_closed_are_whole(project, tips):
+    # No layout is shared between widgets: closing every widget (what a notebook's "clear" or
+    # `Widget.close_all()` does) leaves the panels made afterwards working.
+    catalog_panel(project).exporters.show_new()
+    w.Widget.close_all()
+    panel = catalog_panel(project)
+    panel.connectors.show_new()
+    panel.exporters.show_new()
+    made = widgets_in(panel)
+    assert any(isinstance(x, w.Button) and x.layout.width == "auto" for x in made)
+    assert any(isinstance(x, w.Text) and x.layout.width == "460px" for x in made)
+    assert all(x.comm is not None for x in made)
+    layouts = [x.layout for x in made if isinstance(x, w.Button)]
+    assert len({id(x) for x in layouts}) == len(layouts)
+
+
 def test_rename_and_delete_with_confirmation(project, tips):
     datasets = CatalogPanel(project).datasets
     actions = datasets.rows.children[0].children[1]

@@ -8,9 +8,10 @@ between two parallel creates or renames) into the same AlreadyExists, never a 50
 from __future__ import annotations
 
 import builtins
+import inspect
 from contextlib import contextmanager
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Generic, Iterator, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Iterator, Protocol, TypeVar, get_args
 
 import sqlalchemy as sa
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from dataplane_jupyter.core.jobs.store import Job
 
 D = TypeVar("D")
+C = TypeVar("C", bound=type)
 
 
 class FilledByJob(Protocol):
@@ -154,6 +156,56 @@ def delete(engine: sa.Engine, table: sa.Table, record_id: str) -> None:
         connection.execute(table.delete().where(table.c.id == record_id))
 
 
+def _read_field(field: str, doc: str) -> property:
+    def read(self: Any) -> Any:
+        value = getattr(self.info, field)
+        return value.value if isinstance(value, Enum) else value
+
+    return property(read, doc=doc)
+
+
+def fields_from_docstring(cls: C) -> C:
+    """Class decorator of a record handle: each attribute its docstring lists under `Attributes:`
+    (`name: what it is`, a deeper-indented line continuing it) becomes a read-only property that
+    reads that field of the record afresh (`handle.info.name`, an enum as its value), with that
+    text as its docstring. The list says once what the handle shows, for `help()` and for the code;
+    a name that is not a field of the record's model (`Record[Model]`) is refused on import."""
+    lines = inspect.cleandoc(cls.__doc__ or "").splitlines()
+    if "Attributes:" not in lines:
+        raise TypeError(f"{cls.__name__}'s docstring has no 'Attributes:' section.")
+    docs: dict[str, str] = {}
+    for line in lines[lines.index("Attributes:") + 1:]:
+        if not line.startswith("    "):
+            break
+        if line.startswith("        ") and docs:
+            last = next(reversed(docs))
+            docs[last] += " " + line.strip()
+        else:
+            field, _, doc = line.strip().partition(": ")
+            docs[field] = doc
+    models = [get_args(base)[0] for base in getattr(cls, "__orig_bases__", ()) if get_args(base)]
+    known = getattr(models[0], "model_fields", None) if models else None
+    unknown = [field for field in docs if known is not None and field not in known]
+    if unknown:
+        raise TypeError(f"{cls.__name__}: {', '.join(unknown)} not fields of {models[0].__name__}.")
+    for field, doc in docs.items():
+        setattr(cls, field, _read_field(field, doc))
+    setattr(cls, "_snapshot_fields", tuple(docs))  # noqa: B010 - a class attribute the type checker does not know
+    return cls
+
+
+class RowHandle:
+    """A handle on one record of a project as its catalog row was read (a connector, a datasource,
+    an exporter, a pipeline): `id`, `name`, and the row's other fields for the subclass."""
+
+    def __init__(self, project: "Project", row: sa.Row) -> None:
+        self.project = project
+        self._row = row
+
+    id = property(lambda self: self._row.id, doc="The record's identifier.")
+    name = property(lambda self: self._row.name, doc="The record's name.")
+
+
 class Record(Generic[D]):
     """A handle on one stored record.
 
@@ -189,6 +241,10 @@ class RecordWithJob(Record[J]):
 
     catalog: Any
     _noun: str = "Record"
+
+    if TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any:
+            """For type checkers: the attributes `fields_from_docstring` adds to a subclass."""
 
     def _done(self, info: J) -> bool:
         """True once the record is complete; raises (ImportFailed, JobFailed) once it never will be."""
@@ -234,6 +290,9 @@ class ImportedRecord(RecordWithJob[J]):
         self.project = project
         self.catalog = project.catalog
         self._info = info
+
+    id = property(lambda self: self._info.id, doc="The record's identifier.")
+    name = property(lambda self: self.info.name, doc="The record's name.")
 
     def _done(self, info: J) -> bool:
         described: Any = info

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import records, schema
-from dataplane_jupyter.core.catalog.records import ImportedRecord
+from dataplane_jupyter.core.catalog.records import ImportedRecord, fields_from_docstring
 from dataplane_jupyter.core.datasets.csv_cells import csv_batch, csv_schema
 from dataplane_jupyter.core.datasets.imports import start_datasource_import, start_file_import, start_statistics
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
@@ -280,23 +280,24 @@ class Datasets(records.Collection["Dataset"]):
         return self.get(dataset_id)
 
 
+@fields_from_docstring
 class Dataset(ImportedRecord[DescribeDataset]):
     """A handle on one dataset; attributes read the catalog afresh, so they follow the import
-    (`describe()` is the snapshot read last, without a query)."""
+    (`describe()` is the snapshot read last, without a query).
+
+    Attributes:
+        status: copying, computing_statistics, ready or failed.
+        origin: upload, datasource, pipeline_output, pipeline_intermediate.
+        rows: Number of rows (once copied).
+        columns: Number of columns (once copied).
+        warnings: Warnings of the import (file rules).
+        error: Why the import failed, if it did.
+    """
 
     _noun = "Dataset"
 
     def _load(self) -> DescribeDataset:
         return self.project.datasets.get(self._info.id).describe()
-
-    id = property(lambda self: self._info.id, doc="The dataset's identifier.")
-    name = property(lambda self: self.info.name, doc="The dataset's name.")
-    status = property(lambda self: self.info.status.value, doc="copying, computing_statistics, ready or failed.")
-    origin = property(lambda self: self.info.origin.value, doc="upload, datasource, pipeline_output, pipeline_intermediate.")
-    rows = property(lambda self: self.info.rows, doc="Number of rows (once copied).")
-    columns = property(lambda self: self.info.columns, doc="Number of columns (once copied).")
-    warnings = property(lambda self: self.info.warnings, doc="Warnings of the import (file rules).")
-    error = property(lambda self: self.info.error, doc="Why the import failed, if it did.")
 
     def __repr__(self) -> str:
         info = self._info

@@ -46,15 +46,9 @@ def check_exporter(kind: ConnectorKind, destination: dict[str, Any], mode: str, 
                            f"{kind.describe(destination)}", field="file_format")
 
 
-class Exporter:
+class Exporter(records.RowHandle):
     """A handle on one exporter: `.history()`, `.last_run`, `.test()`, `.run(dataset)`, `.update()`, `.delete()`."""
 
-    def __init__(self, project: "Project", row: sa.Row) -> None:
-        self.project = project
-        self._row = row
-
-    id = property(lambda self: self._row.id, doc="The exporter's identifier.")
-    name = property(lambda self: self._row.name, doc="The exporter's name.")
     mode = property(lambda self: self._row.mode, doc="timestamp, cancel or overwrite.")
     file_format = property(lambda self: self._row.file_format, doc="csv or parquet (files only).")
     destination = property(lambda self: dict(self._row.destination), doc="Where it writes (locator fields).")
@@ -123,7 +117,7 @@ class Exporter:
     def delete(self) -> None:
         """Delete the exporter and its history; refused while one of its exports runs."""
         self.project.require("editor", "delete an exporter")
-        running = [run for run in self.history(limit=20) if run.status in ACTIVE]
+        running = [run.describe() for run in self.history(limit=20) if run.describe().status in ACTIVE]
         if running:
             raise InUse(f"Exporter {self.name!r} is exporting dataset {running[0].dataset_name!r} now: "
                         "wait for it or cancel it first.")

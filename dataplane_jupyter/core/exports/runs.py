@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
-from dataplane_jupyter.core.catalog.records import RunRecord
+from dataplane_jupyter.core.catalog.records import RunRecord, fields_from_docstring
 from dataplane_jupyter.core.connectors.base import DestinationExists, WriteResult
 from dataplane_jupyter.core.datasets.paths import DATA_FILE, dataset_folder
 from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound
@@ -54,9 +54,23 @@ def describe_run(row: sa.Row) -> DescribeExportRun:
     return DescribeExportRun.model_validate(values)
 
 
+@fields_from_docstring
 class ExportRun(RunRecord[DescribeExportRun]):
     """A handle on one export: `.status`, `.location`, `.rows`, `.error`, `.duration`, `.wait()`,
-    `.cancel()` (`describe()` is the snapshot read last, without a query)."""
+    `.cancel()` (`describe()` is the snapshot read last, without a query).
+
+    Attributes:
+        status: queued, running, succeeded, failed or cancelled.
+        location: The file or table written (no credentials).
+        rows: Rows written.
+        error: Why it failed or was cancelled.
+        progress: 0–1.
+        started_at: When it started (UTC), once it has.
+        finished_at: When it ended (UTC), once it has.
+        exporter: The exporter's name.
+        dataset_name: The exported dataset's name.
+        pipeline_run_id: The pipeline run that exported, if any.
+    """
 
     _noun = "Export"
 
@@ -78,17 +92,7 @@ class ExportRun(RunRecord[DescribeExportRun]):
     def _waiting(self) -> str:
         return f"Export of {self._info.dataset_name!r} still {self._info.status.value}"
 
-    status = property(lambda self: self.info.status.value, doc="queued, running, succeeded, failed or cancelled.")
-    location = property(lambda self: self.info.location, doc="The file or table written (no credentials).")
-    rows = property(lambda self: self.info.rows, doc="Rows written.")
-    error = property(lambda self: self.info.error, doc="Why it failed or was cancelled.")
-    progress = property(lambda self: self.info.progress, doc="0–1.")
-    started_at = property(lambda self: self.info.started_at)
-    finished_at = property(lambda self: self.info.finished_at)
     duration = property(lambda self: self.info.duration_seconds, doc="Seconds from start to end, once finished.")
-    exporter = property(lambda self: self.info.exporter, doc="The exporter's name.")
-    dataset_name = property(lambda self: self.info.dataset_name, doc="The exported dataset's name.")
-    pipeline_run_id = property(lambda self: self.info.pipeline_run_id, doc="The pipeline run that exported, if any.")
 
     def __repr__(self) -> str:
         info = self._info

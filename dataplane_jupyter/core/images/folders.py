@@ -135,23 +135,24 @@ class ImageFolders(records.Collection["ImageFolder"]):
         return ImageFolder(self.project, _describe(row))
 
 
+@records.fields_from_docstring
 class ImageFolder(records.ImportedRecord[DescribeImageFolder]):
     """A handle on one image folder; attributes read the catalog afresh (`describe()` is the
-    snapshot read last, without a query)."""
+    snapshot read last, without a query).
+
+    Attributes:
+        status: copying, ready or failed.
+        n_images: Number of stored images.
+        size_bytes: Stored bytes (images and thumbnails).
+        summary: Formats, colour modes, sizes, corrupt and ignored files.
+        warnings: Files left out, and why.
+        error: Why the import failed, if it did.
+    """
 
     _noun = "Image folder"
 
     def _load(self) -> DescribeImageFolder:
         return self.project.image_folders[self._info.id].describe()
-
-    id = property(lambda self: self._info.id, doc="The folder's identifier.")
-    name = property(lambda self: self.info.name, doc="The folder's name.")
-    status = property(lambda self: self.info.status.value, doc="copying, ready or failed.")
-    n_images = property(lambda self: self.info.n_images, doc="Number of stored images.")
-    size_bytes = property(lambda self: self.info.size_bytes, doc="Stored bytes (images and thumbnails).")
-    summary = property(lambda self: self.info.summary, doc="Formats, colour modes, sizes, corrupt and ignored files.")
-    warnings = property(lambda self: self.info.warnings, doc="Files left out, and why.")
-    error = property(lambda self: self.info.error, doc="Why the import failed, if it did.")
 
     def __repr__(self) -> str:
         info = self._info

@@ -60,16 +60,10 @@ def load_yaml(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
     return parse_yaml(file.read_text(encoding="utf-8"), source=str(file)), str(file.absolute().parent)
 
 
-class Pipeline:
+class Pipeline(records.RowHandle):
     """A handle on one pipeline: `.steps`, `.version`, `.run(params)`, `.runs()`, `.update(steps=...)`,
     `.versions()`, `.delete()`."""
 
-    def __init__(self, project: "Project", row: sa.Row) -> None:
-        self.project = project
-        self._row = row
-
-    id = property(lambda self: self._row.id, doc="The pipeline's identifier.")
-    name = property(lambda self: self._row.name, doc="The pipeline's name.")
     version = property(lambda self: self._row.version, doc="The current version number.")
     description = property(lambda self: self._row.description)
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from dataplane_jupyter.core.catalog import schema
-from dataplane_jupyter.core.catalog.records import RunRecord
+from dataplane_jupyter.core.catalog.records import RunRecord, fields_from_docstring
 from dataplane_jupyter.core.errors import InvalidState, JobFailed, NotFound
 from dataplane_jupyter.core.exports.runs import ACTIVE as EXPORT_ACTIVE
 from dataplane_jupyter.core.exports.runs import on_export_end
@@ -94,10 +94,22 @@ def list_runs(project: "Project", query: sa.Select, *, limit: int = 200) -> list
     return [PipelineRun(project, row.id, describe_run(row, steps[row.id])) for row in rows]
 
 
+@fields_from_docstring
 class PipelineRun(RunRecord[DescribePipelineRun]):
     """A handle on one run: `.status`, `.steps`, `.outputs`, `.error`, `.wait()`, `.cancel()`, `.retry()`,
     `.log(step)`, `.notebook(step)`; attributes re-read the catalog (`describe()` is the snapshot
-    read last, without a query)."""
+    read last, without a query).
+
+    Attributes:
+        status: queued, running, succeeded, failed or cancelled.
+        error: Why it failed or was cancelled (names the step).
+        steps: Per step: name, status, rows_in, rows_out, seconds, message.
+        outputs: Step name → output dataset name.
+        number: 1, 2, 3... within the pipeline.
+        version: The pipeline version it ran.
+        params: The field overrides of this run.
+        progress: 0–1.
+    """
 
     def _load(self) -> DescribePipelineRun:
         query = run_query().where(schema.pipeline_runs.c.id == self.id,
@@ -118,15 +130,7 @@ class PipelineRun(RunRecord[DescribePipelineRun]):
     def _waiting(self) -> str:
         return f"Run {self._info.number} of pipeline {self._info.pipeline!r} still {self._info.status}"
 
-    status = property(lambda self: self.info.status, doc="queued, running, succeeded, failed or cancelled.")
-    error = property(lambda self: self.info.error, doc="Why it failed or was cancelled (names the step).")
-    steps = property(lambda self: self.info.steps, doc="Per step: name, status, rows_in, rows_out, seconds, message.")
-    outputs = property(lambda self: self.info.outputs, doc="Step name → output dataset name.")
-    number = property(lambda self: self.info.number, doc="1, 2, 3... within the pipeline.")
-    version = property(lambda self: self.info.version, doc="The pipeline version it ran.")
     pipeline_name = property(lambda self: self.info.pipeline, doc="The pipeline's name.")
-    params = property(lambda self: self.info.params, doc="The field overrides of this run.")
-    progress = property(lambda self: self.info.progress, doc="0–1.")
 
     def step(self, name: str) -> DescribeRunStep:
         """One step's record."""

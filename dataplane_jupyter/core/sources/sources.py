@@ -26,12 +26,8 @@ def secret_box(project: "Project") -> SecretBox:
     return SecretBox(load_key(project.catalog.settings.home))
 
 
-class Connector:
+class Connector(records.RowHandle):
     """A handle on one connector. Its repr and description never contain a secret."""
-
-    def __init__(self, project: "Project", row: sa.Row) -> None:
-        self.project = project
-        self._row = row
 
     @property
     def info(self) -> DescribeConnector:
@@ -40,8 +36,6 @@ class Connector:
         values["secrets_set"] = sorted(secret_box(self.project).open(values.pop("secrets")))
         return DescribeConnector.model_validate(values)
 
-    id = property(lambda self: self._row.id)
-    name = property(lambda self: self._row.name)
     kind = property(lambda self: self._row.kind)
     config = property(lambda self: dict(self._row.config))
 
@@ -189,15 +183,9 @@ def _datasource_query() -> sa.Select:
     return sa.select(d, c.c.name.label("connector"), c.c.kind).select_from(d.join(c, d.c.connector_id == c.c.id))
 
 
-class Datasource:
+class Datasource(records.RowHandle):
     """A handle on one datasource; its data stays remote until imported."""
 
-    def __init__(self, project: "Project", row: sa.Row) -> None:
-        self.project = project
-        self._row = row
-
-    id = property(lambda self: self._row.id)
-    name = property(lambda self: self._row.name)
     locator = property(lambda self: dict(self._row.locator))
 
     @property
