@@ -8,7 +8,7 @@ tests and deletes itself. Over REST every collection has the same kinds of route
     GET    /projects/{project}/<collection>                 list_records
     POST   /projects/{project}/<collection>                 create_record
     POST   /projects/{project}/<collection>/test            test_new_record
-    GET    /projects/{project}/<collection>/{record}        describe_record
+    GET    /projects/{project}/<collection>/{record}        read_record
     PATCH  /projects/{project}/<collection>/{record}        edit_record
     DELETE /projects/{project}/<collection>/{record}        delete_record
     POST   /projects/{project}/<collection>/{record}/<verb> record_action (test, pause, cancel, ...)
@@ -104,12 +104,15 @@ def test_new_record(summary: str, body: type[BaseModel], response: type[BaseMode
     return post
 
 
-def describe_record(summary: str, response: type[BaseModel]) -> Method:
-    """GET one record: its `info`."""
+def read_record(summary: str, response: type[BaseModel], read: Call = lambda record, query: record.info, *,
+                query: type[BaseModel] | None = None) -> Method:
+    """GET one record: `read(record, query)` is the reply, the record's `info` unless given;
+    `query` is the model of the query string (parsed first: a wrong parameter is a 422 before a 404)."""
 
-    @operation(summary, response=response)
+    @operation(summary, response=response, query=query)
     async def get(self: CollectionHandler, project: str, **path: str) -> None:
-        self.reply(await self.call(lambda: self.record(project, path).info))
+        arguments = self.query(query) if query is not None else None
+        self.reply(await self.call(lambda: read(self.record(project, path), arguments)))
 
     return get
 

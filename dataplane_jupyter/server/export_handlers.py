@@ -28,7 +28,7 @@ class TestNewExporterHandler(crud.CollectionHandler, collection="exporters"):
 
 
 class ExporterHandler(crud.CollectionHandler, collection="exporters"):
-    get = crud.describe_record("Describe an exporter (by id or name), with its last export", DescribeExporter)
+    get = crud.read_record("Describe an exporter (by id or name), with its last export", DescribeExporter)
     patch = crud.edit_record("Edit an exporter", UpdateExporter, DescribeExporter, lambda exporter, r: exporter.update(
         name=r.name, connector=r.connector, mode=r.mode, file_format=r.file_format, destination=r.destination))
     delete = crud.delete_record("Delete an exporter and its history (refused while it exports)")
@@ -66,7 +66,7 @@ class DatasetExportsHandler(DataplaneHandler):
 
 
 class ExportRunHandler(crud.RunHandler, collection="exporters"):
-    get = crud.describe_record("One export run: status, location, rows, error, timing", DescribeExportRun)
+    get = crud.read_record("One export run: status, location, rows, error, timing", DescribeExportRun)
 
 
 class CancelExportRunHandler(crud.RunHandler, collection="exporters"):

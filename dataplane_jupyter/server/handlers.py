@@ -142,20 +142,15 @@ class DownloadHandler(DataplaneHandler):
                                f"{ds.name}.{fmt}")
 
 
-class RejectedRowsHandler(DataplaneHandler):
-    @operation(
-        "The rows the import set aside, verbatim (line, raw text, reason)",
-        response=ListRejectedRowsResponse,
-        query=RejectedRowsQuery,
-    )
-    async def get(self, project: str, dataset: str) -> None:
-        q = self.query(RejectedRowsQuery)
-        offset, limit = q.offset, q.limit
-        ds = await self.call(self.dataset, project, dataset)
-        table = await self.call(ds.rejected_table)
-        page = table.slice(offset, limit).to_pylist()
-        self.reply(ListRejectedRowsResponse(rows=[RejectedRow(**row) for row in page],
-                                            total=table.num_rows, offset=offset))
+def _rejected_page(dataset: Any, q: RejectedRowsQuery) -> ListRejectedRowsResponse:
+    table = dataset.rejected_table()
+    rows = [RejectedRow(**row) for row in table.slice(q.offset, q.limit).to_pylist()]
+    return ListRejectedRowsResponse(rows=rows, total=table.num_rows, offset=q.offset)
+
+
+class RejectedRowsHandler(crud.CollectionHandler, collection="datasets"):
+    get = crud.read_record("The rows the import set aside, verbatim (line, raw text, reason)", ListRejectedRowsResponse,
+                           _rejected_page, query=RejectedRowsQuery)
 
 
 class RejectedRowsDownloadHandler(DataplaneHandler):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import InvalidInput
 from ..core.images.models import (
@@ -51,7 +52,7 @@ class ImageFolderUploadHandler(UploadHandler):
 
 
 class ImageFolderHandler(crud.CollectionHandler, collection="image_folders"):
-    get = crud.describe_record("Describe an image folder (by id or name)", DescribeImageFolder)
+    get = crud.read_record("Describe an image folder (by id or name)", DescribeImageFolder)
     patch = crud.edit_record("Rename an image folder", UpdateImageFolder, DescribeImageFolder,
                              lambda folder, r: folder.rename(r.name))
     delete = crud.delete_record("Delete an image folder and its stored images")
@@ -67,18 +68,13 @@ class ImageFolderCategoriesHandler(DataplaneHandler):
         ))
 
 
-class ImageFolderImagesHandler(DataplaneHandler):
-    @operation(
-        "The stored images, one page at a time",
-        response=ListImagesResponse,
-        query=ListImagesQuery,
-    )
-    async def get(self, project: str, folder: str) -> None:
-        q = self.query(ListImagesQuery)
-        offset, limit = q.offset, q.limit
-        found = await self.call(self.image_folder, project, folder)
-        everything = await self.call(found.images, q.category)
-        self.reply(ListImagesResponse(images=everything[offset:offset + limit], total=len(everything)))
+def _images_page(folder: Any, q: ListImagesQuery) -> ListImagesResponse:
+    everything = folder.images(q.category)
+    return ListImagesResponse(images=everything[q.offset:q.offset + q.limit], total=len(everything))
+
+
+class ImageFolderImagesHandler(crud.CollectionHandler, collection="image_folders"):
+    get = crud.read_record("The stored images, one page at a time", ListImagesResponse, _images_page, query=ListImagesQuery)
 
 
 class _ImageBytesHandler(DataplaneHandler):

@@ -54,7 +54,7 @@ class ValidatePipelineHandler(crud.CollectionHandler, collection="pipelines"):
 
 
 class PipelineHandler(crud.CollectionHandler, collection="pipelines"):
-    get = crud.describe_record("Describe a pipeline (by id or name)", DescribePipeline)
+    get = crud.read_record("Describe a pipeline (by id or name)", DescribePipeline)
     delete = crud.delete_record("Delete a pipeline with its versions and runs (refused while it runs or a schedule uses it)")
 
     @operation("Rename or describe a pipeline, or save new steps (a new version)", body=UpdatePipeline,
@@ -101,7 +101,7 @@ class ProjectPipelineRunsHandler(DataplaneHandler):
 
 
 class PipelineRunHandler(crud.RunHandler, collection="pipelines"):
-    get = crud.describe_record("One run: status, per-step status, rows, seconds, messages and outputs", DescribePipelineRun)
+    get = crud.read_record("One run: status, per-step status, rows, seconds, messages and outputs", DescribePipelineRun)
 
 
 class CancelPipelineRunHandler(crud.RunHandler, collection="pipelines"):

@@ -50,7 +50,7 @@ class SchedulePreviewHandler(DataplaneHandler):
 
 
 class ScheduleHandler(ScheduleRoute):
-    get = crud.describe_record("Describe a schedule (by id or name)", DescribeSchedule)
+    get = crud.read_record("Describe a schedule (by id or name)", DescribeSchedule)
     patch = crud.edit_record("Edit a schedule: timing, parameters, retries or name", UpdateSchedule, DescribeSchedule,
                              lambda schedule, r: schedule.update(
                                  name=r.name, cron=r.cron, timezone=r.timezone, every=r.every, at=r.at, params=r.params,

@@ -66,7 +66,7 @@ class TestNewConnectorHandler(crud.CollectionHandler, collection="connectors"):
 
 
 class ConnectorHandler(crud.CollectionHandler, collection="connectors"):
-    get = crud.describe_record("Describe a connector (by id or name)", DescribeConnector)
+    get = crud.read_record("Describe a connector (by id or name)", DescribeConnector)
     patch = crud.edit_record("Edit a connector; secrets left out keep their value", UpdateConnector, DescribeConnector,
                              lambda connector, r: connector.update(name=r.name, **r.fields))
     delete = crud.delete_record("Delete a connector (refused while datasources or exporters use it)")
@@ -88,7 +88,7 @@ class TestNewDatasourceHandler(crud.CollectionHandler, collection="datasources")
 
 
 class DatasourceHandler(crud.CollectionHandler, collection="datasources"):
-    get = crud.describe_record("Describe a datasource", DescribeDatasource)
+    get = crud.read_record("Describe a datasource", DescribeDatasource)
     patch = crud.edit_record("Edit a datasource", UpdateDatasource, DescribeDatasource,
                              lambda datasource, r: datasource.update(name=r.name, **(r.locator or {})))
     delete = crud.delete_record("Delete a datasource (imported datasets stay)")
