@@ -1,9 +1,9 @@
-import { IDisposable } from '@lumino/disposable';
-import { Debouncer, Poll } from '@lumino/polling';
+import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { AccessMode, Role, mayDo } from './access';
 import { DataplaneClient } from './client';
+import { PolledModel } from './polledModel';
 import { isHTTPStatus } from './request';
 import {
   DatasetOrigin,
@@ -91,32 +91,27 @@ export function embeddingsState(dataset: IDataset): EmbeddingsState {
 export type ServerExtensionState = 'unknown' | 'available' | 'missing';
 
 /** State of the data sidebar: projects, the current project and its datasets. */
-export class DataplaneModel implements IDisposable {
+export class DataplaneModel extends PolledModel {
   constructor(options: DataplaneModel.IOptions = {}) {
-    this.client = options.client ?? new DataplaneClient();
-    this._idleInterval = options.refreshInterval ?? 5000;
+    const idleInterval = options.refreshInterval ?? 5000;
+    super(options.client ?? new DataplaneClient(), {
+      auto: false,
+      frequency: pollFrequency(false, 0, idleInterval),
+      name: 'dataplane-jupyter:model'
+    });
+    this._idleInterval = idleInterval;
     this._memory = options.storage === undefined ? browserStorage() : options.storage;
     this._currentProject = this._recall();
     this._busyInterval = options.busyInterval ?? 1000;
-    this._poll = new Poll({
-      auto: false,
-      factory: () => this._fetch(),
-      frequency: this._frequency(false),
-      name: 'dataplane-jupyter:model',
-      standby: () => (this._active ? 'when-hidden' : true)
-    });
     this._searchDebouncer = new Debouncer(
       () => this.refresh(),
       options.searchDelay ?? 300
     );
   }
 
-  /** The REST client the model reads through. */
-  readonly client: DataplaneClient;
-
   /** Emitted whenever any of the state below changes. */
   get stateChanged(): ISignal<this, void> {
-    return this._stateChanged;
+    return this._changed;
   }
 
   /**
@@ -213,23 +208,13 @@ export class DataplaneModel implements IDisposable {
   set strictUploads(value: boolean) {
     if (value !== this._strictUploads) {
       this._strictUploads = value;
-      this._stateChanged.emit();
+      this._changed.emit();
     }
   }
 
   /** Files being sent to the server, in the order they were started. */
   get uploads(): readonly IUploadProgress[] {
     return this._uploads;
-  }
-
-  /** Message of the last failed refresh, or null when it succeeded. */
-  get error(): string | null {
-    return this._error;
-  }
-
-  /** True until the first refresh has finished, whatever its outcome. */
-  get loading(): boolean {
-    return this._loading;
   }
 
   /**
@@ -248,27 +233,6 @@ export class DataplaneModel implements IDisposable {
     return this._embeddingsProgress.get(dataset.id) ?? 0;
   }
 
-  /**
-   * Whether a view shows the model. Polling stands by while inactive, and while the browser
-   * tab is hidden.
-   */
-  get active(): boolean {
-    return this._active;
-  }
-  set active(value: boolean) {
-    if (value === this._active) {
-      return;
-    }
-    this._active = value;
-    if (value) {
-      void this.refresh();
-    }
-  }
-
-  get isDisposed(): boolean {
-    return this._poll.isDisposed;
-  }
-
   /** Show another project's datasets. */
   async setCurrentProject(name: string): Promise<void> {
     if (name === this._currentProject) {
@@ -278,14 +242,14 @@ export class DataplaneModel implements IDisposable {
     this._remember(name);
     this._datasets = [];
     this._selected = null;
-    this._stateChanged.emit();
+    this._changed.emit();
     await this.refresh();
   }
 
   /** Keep only these origins (none: all of them), asking the server at once. */
   async setOrigins(origins: readonly DatasetOrigin[]): Promise<void> {
     this._origins = [...origins];
-    this._stateChanged.emit();
+    this._changed.emit();
     await this.refresh();
   }
 
@@ -300,7 +264,7 @@ export class DataplaneModel implements IDisposable {
   /** Look for names containing `text`; the server is asked once typing pauses. */
   setSearch(text: string): Promise<void> {
     this._search = text;
-    this._stateChanged.emit();
+    this._changed.emit();
     return this._searchDebouncer.invoke();
   }
 
@@ -308,16 +272,8 @@ export class DataplaneModel implements IDisposable {
   select(name: string | null): void {
     if (name !== this._selected) {
       this._selected = name;
-      this._stateChanged.emit();
+      this._changed.emit();
     }
-  }
-
-  /** Fetch now instead of waiting for the next poll tick. */
-  async refresh(): Promise<void> {
-    // Not `poll.refresh()`: it is dropped while the poll is still in its `refreshed` phase, and
-    // the answer for the project picked before then would switch the picker back to it.
-    await this._poll.schedule({ interval: Poll.IMMEDIATE, phase: 'refreshed' });
-    await this._poll.tick.catch(() => undefined);
   }
 
   /**
@@ -455,12 +411,10 @@ export class DataplaneModel implements IDisposable {
       return;
     }
     this._searchDebouncer.dispose();
-    this._poll.dispose();
-    Signal.clearData(this);
+    super.dispose();
   }
 
-  /** One poll tick. Rejects on failure so that the poll backs off. */
-  private async _fetch(): Promise<void> {
+  protected async _fetch(): Promise<void> {
     const request = ++this._requests;
     const asked = this._currentProject;
     try {
@@ -494,8 +448,8 @@ export class DataplaneModel implements IDisposable {
       throw error;
     } finally {
       this._loading = false;
-      this._poll.frequency = this._frequency(this.busy);
-      this._stateChanged.emit();
+      this._poll.frequency = pollFrequency(this.busy, this._busyInterval, this._idleInterval);
+      this._changed.emit();
       this._refreshed.emit();
     }
   }
@@ -544,13 +498,6 @@ export class DataplaneModel implements IDisposable {
     return new Map(entries);
   }
 
-  /** Faster and steady while something runs; slower with backoff on errors otherwise. */
-  private _frequency(busy: boolean) {
-    return busy
-      ? { interval: this._busyInterval, backoff: false, max: 300 * 1000 }
-      : { interval: this._idleInterval, backoff: true, max: 300 * 1000 };
-  }
-
   /** The project picked before the page was (re)loaded, if remembered. */
   private _recall(): string | null {
     try {
@@ -577,7 +524,7 @@ export class DataplaneModel implements IDisposable {
 
   private _setUploads(uploads: IUploadProgress[]): void {
     this._uploads = uploads;
-    this._stateChanged.emit();
+    this._changed.emit();
   }
 
   private _updateUpload(id: number, loaded: number, total: number): void {
@@ -586,21 +533,17 @@ export class DataplaneModel implements IDisposable {
     );
   }
 
-  private _active = false;
   private _busyInterval: number;
   private _currentProject: string | null = null;
   private _datasets: IDataset[] = [];
   private _embeddingsEnded = new Signal<this, IDataset>(this);
   private _embeddingsProgress = new Map<string, number>();
   private _embeddingsWatched = new Set<string>();
-  private _error: string | null = null;
   private _identity: IIdentity | null = null;
   private _idleInterval: number;
   private _importFailed = new Signal<this, IDataset>(this);
-  private _loading = true;
   private _memory: ProjectMemory | null;
   private _origins: DatasetOrigin[] = [];
-  private _poll: Poll;
   private _projects: IProject[] = [];
   private _requests = 0;
   private _search = '';
@@ -608,11 +551,17 @@ export class DataplaneModel implements IDisposable {
   private _selected: string | null = null;
   private _serverExtension: ServerExtensionState = 'unknown';
   private _refreshed = new Signal<this, void>(this);
-  private _stateChanged = new Signal<this, void>(this);
   private _uploadCount = 0;
   private _strictUploads = false;
   private _uploads: IUploadProgress[] = [];
   private _watched = new Set<string>();
+}
+
+/** Faster and steady while something runs; slower with backoff on errors otherwise. */
+function pollFrequency(busy: boolean, busyInterval: number, idleInterval: number) {
+  return busy
+    ? { interval: busyInterval, backoff: false, max: 300 * 1000 }
+    : { interval: idleInterval, backoff: true, max: 300 * 1000 };
 }
 
 /**

@@ -1,9 +1,8 @@
-import { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
-import { ISignal, Signal } from '@lumino/signaling';
+import { ISignal } from '@lumino/signaling';
 
 import { DataplaneClient } from '../client';
 import { errorMessage } from '../notifications';
+import { PolledModel } from '../polledModel';
 import { isHTTPStatus } from '../request';
 import { IDataset, IDatasetStatistics } from '../types';
 
@@ -11,15 +10,10 @@ import { IDataset, IDatasetStatistics } from '../types';
  * State of one dataset's details tab: its record and its statistics, refreshed every few
  * seconds until the statistics are complete (or the import failed), then left alone.
  */
-export class DatasetDetailsModel implements IDisposable {
+export class DatasetDetailsModel extends PolledModel {
   constructor(options: DatasetDetailsModel.IOptions) {
-    this.client = options.client;
-    this.project = options.project;
-    this._dataset = options.dataset;
-    this._record = options.record ?? null;
-    this._poll = new Poll({
+    super(options.client, {
       auto: true,
-      factory: () => this._fetch(),
       frequency: {
         interval: options.refreshInterval ?? 2000,
         backoff: true,
@@ -28,17 +22,17 @@ export class DatasetDetailsModel implements IDisposable {
       name: `dataplane-jupyter:details:${options.project}/${options.dataset}`,
       standby: () => (this.settled ? true : 'when-hidden')
     });
+    this.project = options.project;
+    this._dataset = options.dataset;
+    this._record = options.record ?? null;
   }
-
-  /** The REST client the model reads through. */
-  readonly client: DataplaneClient;
 
   /** Name of the dataset's project. */
   readonly project: string;
 
   /** Emitted whenever any of the state below changes. */
   get stateChanged(): ISignal<this, void> {
-    return this._stateChanged;
+    return this._changed;
   }
 
   /** Id once known (stable across renames), else the name the tab was opened with. */
@@ -56,16 +50,6 @@ export class DatasetDetailsModel implements IDisposable {
     return this._statistics;
   }
 
-  /** Message of the last failed refresh, or null when it succeeded. */
-  get error(): string | null {
-    return this._error;
-  }
-
-  /** True until the first refresh has finished, whatever its outcome. */
-  get loading(): boolean {
-    return this._loading;
-  }
-
   /** Whether nothing will change on its own: statistics complete, import failed, or deleted. */
   get settled(): boolean {
     const status = this._record?.status;
@@ -76,25 +60,12 @@ export class DatasetDetailsModel implements IDisposable {
     );
   }
 
-  get isDisposed(): boolean {
-    return this._poll.isDisposed;
-  }
-
   /** Fetch now (also after the statistics settled, e.g. once embeddings were computed). */
   async refresh(): Promise<void> {
     await this._fetch().catch(() => undefined);
   }
 
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._poll.dispose();
-    Signal.clearData(this);
-  }
-
-  /** One poll tick. Rejects on failure so that the poll backs off. */
-  private async _fetch(): Promise<void> {
+  protected async _fetch(): Promise<void> {
     try {
       const record = await this.client.describeDataset(this.project, this.datasetKey);
       this._record = record;
@@ -113,19 +84,15 @@ export class DatasetDetailsModel implements IDisposable {
     } finally {
       this._loading = false;
       if (!this.isDisposed) {
-        this._stateChanged.emit();
+        this._changed.emit();
       }
     }
   }
 
   private _dataset: string;
   private _deleted = false;
-  private _error: string | null = null;
-  private _loading = true;
-  private _poll: Poll;
   private _record: IDataset | null = null;
   private _statistics: IDatasetStatistics | null = null;
-  private _stateChanged = new Signal<this, void>(this);
 }
 
 export namespace DatasetDetailsModel {

@@ -1,9 +1,7 @@
-import { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataplaneClient } from '../client';
 import { DataplaneModel } from '../model';
+import { PolledModel } from '../polledModel';
 import { IImageFolder } from '../types';
 
 /** A zip on its way to the server. */
@@ -28,30 +26,27 @@ export interface IPendingUpload {
  * being copied, and stands by while nothing shows it (or the browser tab is hidden) unless an
  * upload started here is still being imported.
  */
-export class ImageFoldersModel implements IDisposable {
+export class ImageFoldersModel extends PolledModel {
   /**
    * @param data the sidebar's model: its REST client and current project
    * @param options refresh intervals
    */
   constructor(data: DataplaneModel, options: ImageFoldersModel.IOptions = {}) {
-    this._data = data;
-    this.client = data.client;
-    this._idle = options.refreshInterval ?? 5000;
-    this._busy = options.copyingInterval ?? 1000;
-    this._poll = new Poll({
+    const idle = options.refreshInterval ?? 5000;
+    super(data.client, {
       auto: false,
-      factory: () => this._fetch(),
-      frequency: { interval: this._idle, backoff: true, max: 300 * 1000 },
+      frequency: { interval: idle, backoff: true, max: 300 * 1000 },
       name: 'dataplane-jupyter:image-folders',
       standby: () =>
         this._active || this._watched.size > 0 ? 'when-hidden' : true
     });
+    this._data = data;
+    this._idle = idle;
+    this._busy = options.copyingInterval ?? 1000;
+    this._loading = false;
     data.stateChanged.connect(this._onDataChanged, this);
     this._onDataChanged();
   }
-
-  /** The REST client the model reads through. */
-  readonly client: DataplaneClient;
 
   /** Emitted whenever any of the state below changes. */
   get changed(): ISignal<this, void> {
@@ -78,46 +73,9 @@ export class ImageFoldersModel implements IDisposable {
     return this._uploads;
   }
 
-  /** True until the first list of the current project has arrived. */
-  get loading(): boolean {
-    return this._loading;
-  }
-
-  /** Message of the last failed refresh, or null. */
-  get error(): string | null {
-    return this._error;
-  }
-
-  /** Whether a view shows the list; refreshing stands by otherwise. */
-  get active(): boolean {
-    return this._active;
-  }
-  set active(value: boolean) {
-    if (value === this._active) {
-      return;
-    }
-    this._active = value;
-    if (value) {
-      void this.refresh();
-    }
-  }
-
-  /** Whether `dispose` was called. */
-  get isDisposed(): boolean {
-    return this._poll.isDisposed;
-  }
-
   /** A folder of the current list by id. */
   find(id: string): IImageFolder | undefined {
     return this._folders.find(folder => folder.id === id);
-  }
-
-  /** Fetch now instead of waiting for the next tick. */
-  async refresh(): Promise<void> {
-    // Not `poll.refresh()`: it is dropped while the poll is still in its `refreshed` phase
-    // (until the previous refresh's tick is rescheduled), which lost project switches.
-    await this._poll.schedule({ interval: Poll.IMMEDIATE, phase: 'refreshed' });
-    await this._poll.tick.catch(() => undefined);
   }
 
   /**
@@ -186,8 +144,7 @@ export class ImageFoldersModel implements IDisposable {
       return;
     }
     this._data.stateChanged.disconnect(this._onDataChanged, this);
-    this._poll.dispose();
-    Signal.clearData(this);
+    super.dispose();
   }
 
   private _requireProject(): string {
@@ -213,8 +170,7 @@ export class ImageFoldersModel implements IDisposable {
     }
   }
 
-  /** One tick. Rejects on failure so that the poll backs off. */
-  private async _fetch(): Promise<void> {
+  protected async _fetch(): Promise<void> {
     const project = this._project;
     if (project === null) {
       return;
@@ -253,16 +209,11 @@ export class ImageFoldersModel implements IDisposable {
     }
   }
 
-  private _active = false;
   private _busy: number;
-  private _changed = new Signal<this, void>(this);
   private _data: DataplaneModel;
-  private _error: string | null = null;
   private _folders: IImageFolder[] = [];
   private _idle: number;
   private _importEnded = new Signal<this, IImageFolder>(this);
-  private _loading = false;
-  private _poll: Poll;
   private _project: string | null = null;
   private _uploadCount = 0;
   private _uploads: IPendingUpload[] = [];
