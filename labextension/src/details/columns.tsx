@@ -10,6 +10,7 @@ import { ImageFeatures, TensorViewer } from './features';
 import { cellClass, formatCell, formatPercent, UNKNOWN } from './format';
 import { Plot } from './plot';
 import { ChartThemeContext } from './theme';
+import { useRequest } from './useRequest';
 
 /** Props of {@link ColumnsTab}. */
 export interface IColumnsTabProps {
@@ -111,16 +112,12 @@ function ColumnDrillDown(props: {
   const { client, project, dataset, column } = props;
   const theme = React.useContext(ChartThemeContext);
   const [entry, setEntry] = React.useState<IColumnStatistics | null>(null);
-  React.useEffect(() => {
-    let cancelled = false;
-    client
-      .getColumnStatistics(project, dataset, column)
-      .then(found => !cancelled && setEntry(found))
-      .catch(error => !cancelled && notifyError(`Could not load column ${column}`, error));
-    return () => {
-      cancelled = true;
-    };
-  }, [client, project, dataset, column]);
+  useRequest(
+    () => client.getColumnStatistics(project, dataset, column),
+    setEntry,
+    error => notifyError(`Could not load column ${column}`, error),
+    [client, project, dataset, column]
+  );
   const figure = React.useMemo(
     () => (entry && distributionTrace(entry, theme.accent) ? distributionFigure(entry, theme) : null),
     [entry, theme]

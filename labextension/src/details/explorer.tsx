@@ -15,6 +15,7 @@ import {
 import { formatValue } from './format';
 import { Plot } from './plot';
 import { ChartThemeContext, OpenDatasetContext } from './theme';
+import { useRequest } from './useRequest';
 
 /** Props of {@link EmbeddingsExplorer}. */
 export interface IEmbeddingsExplorerProps {
@@ -42,16 +43,12 @@ export function EmbeddingsExplorer(props: IEmbeddingsExplorerProps): JSX.Element
   const [row, setRow] = React.useState<number | null>(null);
   const [found, setFound] = React.useState<INeighborsResponse | null>(null);
 
-  React.useEffect(() => {
-    let cancelled = false;
-    client
-      .getEmbeddings(project, dataset.id, color || null)
-      .then(found => !cancelled && setMap(found))
-      .catch(error => !cancelled && notifyError('Could not load the embeddings', error));
-    return () => {
-      cancelled = true;
-    };
-  }, [client, project, dataset.id, color]);
+  useRequest(
+    () => client.getEmbeddings(project, dataset.id, color || null),
+    setMap,
+    error => notifyError('Could not load the embeddings', error),
+    [client, project, dataset.id, color]
+  );
 
   const webgl = supportsWebGL();
   const figure = React.useMemo(() => {
@@ -190,20 +187,18 @@ function Neighbours(props: {
   const count = Number(k);
   const validK = Number.isInteger(count) && count >= 1 && count <= 100;
 
-  React.useEffect(() => {
-    if (row === null || !validK) {
-      return;
-    }
-    let cancelled = false;
-    setTyped(String(row));
-    client
-      .getNeighbors(project, dataset, row, count)
-      .then(answer => !cancelled && onFound(answer))
-      .catch(error => !cancelled && notifyError(`Could not find the neighbours of row ${row}`, error));
-    return () => {
-      cancelled = true;
-    };
-  }, [client, project, dataset, row, count, validK]);
+  useRequest(
+    () => {
+      if (row === null || !validK) {
+        return null;
+      }
+      setTyped(String(row));
+      return client.getNeighbors(project, dataset, row, count);
+    },
+    onFound,
+    error => notifyError(`Could not find the neighbours of row ${row}`, error),
+    [client, project, dataset, row, count, validK]
+  );
 
   return (
     <section className="jp-Dataplane-neighbours">

@@ -6,6 +6,7 @@ import { errorMessage, notifyError } from '../notifications';
 import { IFeatureOptions, IImagePreview, ITensorView } from '../types';
 import { Plot } from './plot';
 import { ChartThemeContext } from './theme';
+import { useRequest } from './useRequest';
 
 /** Milliseconds without a change before the preview is redrawn with the options being edited. */
 const PREVIEW_DELAY = 250;
@@ -67,21 +68,15 @@ export function ImageFeatures(props: IImageFeaturesProps): JSX.Element {
   const [loadError, setLoadError] = React.useState<string | null>(null);
   const [saving, setSaving] = React.useState(false);
 
-  React.useEffect(() => {
-    let cancelled = false;
-    client
-      .getFeatureOptions(project, owner)
-      .then(found => {
-        if (!cancelled) {
-          setOptions(found);
-          setDraft(draftOf(found));
-        }
-      })
-      .catch(error => !cancelled && setLoadError(errorMessage(error)));
-    return () => {
-      cancelled = true;
-    };
-  }, [client, project, owner.id, owner.column]);
+  useRequest(
+    () => client.getFeatureOptions(project, owner),
+    found => {
+      setOptions(found);
+      setDraft(draftOf(found));
+    },
+    error => setLoadError(errorMessage(error)),
+    [client, project, owner.id, owner.column]
+  );
 
   React.useEffect(() => {
     if (draft === null) {
@@ -358,21 +353,15 @@ export function TensorViewer(props: ITensorViewerProps): JSX.Element {
   const [index, setIndex] = React.useState<number[]>([]);
   const [view, setView] = React.useState<ITensorView | null>(null);
   const [error, setError] = React.useState<string | null>(null);
-  React.useEffect(() => {
-    let cancelled = false;
-    client
-      .getTensorView(project, dataset, column, row, index)
-      .then(found => {
-        if (!cancelled) {
-          setView(found);
-          setError(null);
-        }
-      })
-      .catch(reason => !cancelled && setError(errorMessage(reason)));
-    return () => {
-      cancelled = true;
-    };
-  }, [client, project, dataset, column, row, index.join(',')]);
+  useRequest(
+    () => client.getTensorView(project, dataset, column, row, index),
+    found => {
+      setView(found);
+      setError(null);
+    },
+    reason => setError(errorMessage(reason)),
+    [client, project, dataset, column, row, index.join(',')]
+  );
   const figure = React.useMemo(
     () => (view ? tensorFigure(view, theme.accent, theme.font) : null),
     [view, theme]

@@ -5,6 +5,7 @@ import { notifyError } from '../notifications';
 import { IDataset, IListRejectedRowsResponse } from '../types';
 import { startDownload } from './download';
 import { formatNumber } from './format';
+import { useRequest } from './useRequest';
 
 /** Rejected rows shown in the tab (the download has them all). */
 export const REJECTED_ROWS = 200;
@@ -27,16 +28,12 @@ export interface IRejectedRowsTabProps {
 export function RejectedRowsTab(props: IRejectedRowsTabProps): JSX.Element {
   const { client, project, dataset } = props;
   const [page, setPage] = React.useState<IListRejectedRowsResponse | null>(null);
-  React.useEffect(() => {
-    let cancelled = false;
-    client
-      .getRejectedRows(project, dataset, REJECTED_ROWS)
-      .then(found => !cancelled && setPage(found))
-      .catch(error => !cancelled && notifyError('Could not load the rejected rows', error));
-    return () => {
-      cancelled = true;
-    };
-  }, [client, project, dataset]);
+  useRequest(
+    () => client.getRejectedRows(project, dataset, REJECTED_ROWS),
+    setPage,
+    error => notifyError('Could not load the rejected rows', error),
+    [client, project, dataset]
+  );
   if (page === null) {
     return <p className="jp-Dataplane-notice">Loading the rejected rows…</p>;
   }

@@ -5,6 +5,7 @@ import { DataplaneClient } from '../client';
 import { notifyError } from '../notifications';
 import { IDatasetSample } from '../types';
 import { cellClass, formatCell, isCodeLike } from './format';
+import { useRequest } from './useRequest';
 
 /** Rows shown at first, as in the notebook panel. */
 export const SAMPLE_ROWS = 20;
@@ -27,18 +28,21 @@ export function SampleTab(props: ISampleTabProps): JSX.Element {
   const [sample, setSample] = React.useState<IDatasetSample | null>(null);
   const [loading, setLoading] = React.useState(false);
 
-  React.useEffect(() => {
-    let cancelled = false;
-    setLoading(true);
-    client
-      .getSample(project, dataset, count)
-      .then(found => !cancelled && setSample(found))
-      .catch(error => !cancelled && notifyError('Could not load the sample', error))
-      .finally(() => !cancelled && setLoading(false));
-    return () => {
-      cancelled = true;
-    };
-  }, [client, project, dataset, count]);
+  useRequest(
+    () => {
+      setLoading(true);
+      return client.getSample(project, dataset, count);
+    },
+    found => {
+      setSample(found);
+      setLoading(false);
+    },
+    error => {
+      notifyError('Could not load the sample', error);
+      setLoading(false);
+    },
+    [client, project, dataset, count]
+  );
 
   const parsed = Number(wanted);
   const valid = Number.isInteger(parsed) && parsed >= 1 && parsed <= MAX_SAMPLE_ROWS;
