@@ -12,6 +12,22 @@ import { useRequest } from './useRequest';
 const PREVIEW_DELAY = 250;
 const TRANSFORMATIONS = ['resize', 'crop', 'pad', 'none'] as const;
 const COLOR_MODES = ['grayscale', 'rgb', 'rgba'] as const;
+/** The largest width or height of an example, in pixels. */
+const MAX_SIZE = 8192;
+
+/**
+ * The controls of the options, in their order: a choice among values (the transformation, the
+ * color mode) or a size in pixels (width, height).
+ */
+const CONTROLS: readonly (
+  | { key: 'transformation' | 'color_mode'; label: string; className: string; choices: readonly string[] }
+  | { key: 'width' | 'height'; label: string; className: string; choices?: undefined }
+)[] = [
+  { key: 'transformation', label: 'Transformation', className: 'jp-Dataplane-transformation', choices: TRANSFORMATIONS },
+  { key: 'width', label: 'Width', className: 'jp-Dataplane-width' },
+  { key: 'height', label: 'Height', className: 'jp-Dataplane-height' },
+  { key: 'color_mode', label: 'Color mode', className: 'jp-Dataplane-colorMode', choices: COLOR_MODES }
+];
 
 /** The options being edited (not saved yet). */
 export interface IDraft {
@@ -147,56 +163,28 @@ export function ImageFeatures(props: IImageFeaturesProps): JSX.Element {
         </ul>
       )}
       <div className="jp-Dataplane-inline jp-Dataplane-featureControls">
-        <label>
-          Transformation
-          <select
-            className="jp-Dataplane-transformation"
-            value={draft.transformation}
-            onChange={event => change({ transformation: event.target.value })}
-          >
-            {TRANSFORMATIONS.map(name => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Width
-          <input
-            className="jp-Dataplane-width"
-            type="number"
-            min={1}
-            max={8192}
-            value={draft.width}
-            onChange={event => change({ width: Number(event.target.value) || 1 })}
-          />
-        </label>
-        <label>
-          Height
-          <input
-            className="jp-Dataplane-height"
-            type="number"
-            min={1}
-            max={8192}
-            value={draft.height}
-            onChange={event => change({ height: Number(event.target.value) || 1 })}
-          />
-        </label>
-        <label>
-          Color mode
-          <select
-            className="jp-Dataplane-colorMode"
-            value={draft.color_mode}
-            onChange={event => change({ color_mode: event.target.value })}
-          >
-            {COLOR_MODES.map(name => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        {CONTROLS.map(control =>
+          control.choices ? (
+            <ChoiceField
+              key={control.key}
+              label={control.label}
+              className={control.className}
+              choices={control.choices}
+              value={draft[control.key]}
+              onChange={value => change({ [control.key]: value })}
+            />
+          ) : (
+            <NumberField
+              key={control.key}
+              label={control.label}
+              className={control.className}
+              min={1}
+              max={MAX_SIZE}
+              value={draft[control.key]}
+              onChange={value => change({ [control.key]: value || 1 })}
+            />
+          )
+        )}
         {draft.transformation === 'pad' && (
           <label>
             Fill
@@ -234,6 +222,51 @@ export function ImageFeatures(props: IImageFeaturesProps): JSX.Element {
       )}
       {preview !== null && <PreviewGrid preview={preview} />}
     </div>
+  );
+}
+
+/** Props of a labelled control holding a `T`. */
+interface IFieldProps<T> {
+  label: string;
+  className: string;
+  value: T;
+  onChange: (value: T) => void;
+}
+
+/** A labelled choice among fixed values. */
+function ChoiceField(props: IFieldProps<string> & { choices: readonly string[] }): JSX.Element {
+  return (
+    <label>
+      {props.label}
+      <select
+        className={props.className}
+        value={props.value}
+        onChange={event => props.onChange(event.target.value)}
+      >
+        {props.choices.map(name => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A labelled number input; `onChange` gets the typed text as a number (NaN when not one). */
+function NumberField(props: IFieldProps<number> & { min: number; max: number }): JSX.Element {
+  return (
+    <label>
+      {props.label}
+      <input
+        className={props.className}
+        type="number"
+        min={props.min}
+        max={props.max}
+        value={props.value}
+        onChange={event => props.onChange(Number(event.target.value))}
+      />
+    </label>
   );
 }
 
@@ -371,37 +404,32 @@ export function TensorViewer(props: ITensorViewerProps): JSX.Element {
     <div className="jp-Dataplane-tensorView" data-view={view?.view ?? ''}>
       <h4>Tensor view</h4>
       <div className="jp-Dataplane-inline">
-        <label>
-          Row
-          <input
-            className="jp-Dataplane-tensorRow"
-            type="number"
-            min={0}
-            max={Math.max(props.rows - 1, 0)}
-            value={row}
-            onChange={event => setRow(Math.max(0, Number(event.target.value) || 0))}
-          />
-        </label>
+        <NumberField
+          label="Row"
+          className="jp-Dataplane-tensorRow"
+          min={0}
+          max={Math.max(props.rows - 1, 0)}
+          value={row}
+          onChange={value => setRow(Math.max(0, value || 0))}
+        />
         {view && <span>shape {view.shape.join('×') || 'scalar'}</span>}
         {Array.from({ length: lead }, (_, axis) => (
-          <label key={axis}>
-            dim {axis}
-            <input
-              className="jp-Dataplane-sliceIndex"
-              type="number"
-              min={0}
-              max={(view?.shape[axis] ?? 1) - 1}
-              value={index[axis] ?? 0}
-              onChange={event => {
-                const next = [...index];
-                while (next.length < lead) {
-                  next.push(0);
-                }
-                next[axis] = Math.max(0, Number(event.target.value) || 0);
-                setIndex(next);
-              }}
-            />
-          </label>
+          <NumberField
+            key={axis}
+            label={`dim ${axis}`}
+            className="jp-Dataplane-sliceIndex"
+            min={0}
+            max={(view?.shape[axis] ?? 1) - 1}
+            value={index[axis] ?? 0}
+            onChange={value => {
+              const next = [...index];
+              while (next.length < lead) {
+                next.push(0);
+              }
+              next[axis] = Math.max(0, value || 0);
+              setIndex(next);
+            }}
+          />
         ))}
       </div>
       {error !== null && <p className="jp-Dataplane-notice jp-Dataplane-warn">{error}</p>}
