@@ -2,22 +2,19 @@ import { InputGroup } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { distributionFigure, distributionTrace } from '../charts';
-import { DataplaneClient } from '../client';
+
 import { notifyError } from '../notifications';
 import { IColumnStatistics, IDatasetStatistics } from '../types';
 import { approximately, codeLikeColumn, columnStatisticsRows, drilledColumn, missingPercent } from './columnStats';
 import { ImageFeatures, TensorViewer } from './features';
 import { cellClass, formatCell, formatPercent, UNKNOWN } from './format';
 import { Plot } from './plot';
+import { IDatasetViewProps } from './props';
 import { ChartThemeContext } from './theme';
 import { useRequest } from './useRequest';
 
 /** Props of {@link ColumnsTab}. */
-export interface IColumnsTabProps {
-  client: DataplaneClient;
-  project: string;
-  /** Dataset id. */
-  dataset: string;
+export interface IColumnsTabProps extends IDatasetViewProps {
   statistics: IDatasetStatistics;
 }
 
@@ -102,13 +99,7 @@ function ColumnsTable(props: {
   );
 }
 
-function ColumnDrillDown(props: {
-  client: DataplaneClient;
-  project: string;
-  dataset: string;
-  column: string;
-  partial: boolean;
-}): JSX.Element {
+function ColumnDrillDown(props: IDatasetViewProps & { column: string; partial: boolean }): JSX.Element {
   const { client, project, dataset, column } = props;
   const theme = React.useContext(ChartThemeContext);
   const [entry, setEntry] = React.useState<IColumnStatistics | null>(null);

@@ -7,11 +7,10 @@ import { notifyError } from '../notifications';
 import { IComputeEmbeddings, IDataset, IEmbeddingsRecord, IJob } from '../types';
 import { EmbeddingsExplorer } from './explorer';
 import { formatValue } from './format';
+import { IProjectViewProps } from './props';
 
 /** Props of {@link EmbeddingsTab}. */
-export interface IEmbeddingsTabProps {
-  client: DataplaneClient;
-  project: string;
+export interface IEmbeddingsTabProps extends IProjectViewProps {
   dataset: IDataset;
   /** Names of the dataset's columns (to colour the map by). */
   columns: string[];

@@ -14,13 +14,12 @@ import {
 } from './embeddingsFigure';
 import { formatValue } from './format';
 import { Plot } from './plot';
+import { IDatasetViewProps, IProjectViewProps } from './props';
 import { ChartThemeContext, OpenDatasetContext } from './theme';
 import { useRequest } from './useRequest';
 
 /** Props of {@link EmbeddingsExplorer}. */
-export interface IEmbeddingsExplorerProps {
-  client: DataplaneClient;
-  project: string;
+export interface IEmbeddingsExplorerProps extends IProjectViewProps {
   dataset: IDataset;
   columns: string[];
   /** Colour by this column until the user picks another (or none). */
@@ -171,10 +170,7 @@ function SelectionActions(props: {
   );
 }
 
-function Neighbours(props: {
-  client: DataplaneClient;
-  project: string;
-  dataset: string;
+function Neighbours(props: IDatasetViewProps & {
   row: number | null;
   onRow: (row: number) => void;
   found: INeighborsResponse | null;

@@ -1,10 +1,11 @@
 import * as React from 'react';
 
 import { IFigure } from '../charts';
-import { DataplaneClient, IFeatureOwner } from '../client';
+import { IFeatureOwner } from '../client';
 import { errorMessage, notifyError } from '../notifications';
 import { IFeatureOptions, IImagePreview, ITensorView } from '../types';
 import { Plot } from './plot';
+import { IDatasetViewProps, IProjectViewProps } from './props';
 import { ChartThemeContext } from './theme';
 import { useRequest } from './useRequest';
 
@@ -65,9 +66,7 @@ export function provenance(options: IFeatureOptions): string {
 }
 
 /** Props of {@link ImageFeatures}. */
-export interface IImageFeaturesProps {
-  client: DataplaneClient;
-  project: string;
+export interface IImageFeaturesProps extends IProjectViewProps {
   owner: IFeatureOwner;
 }
 
@@ -316,10 +315,7 @@ function PreviewGrid(props: { preview: IImagePreview }): JSX.Element {
 }
 
 /** Props of {@link TensorViewer}. */
-export interface ITensorViewerProps {
-  client: DataplaneClient;
-  project: string;
-  dataset: string;
+export interface ITensorViewerProps extends IDatasetViewProps {
   column: string;
   rows: number;
 }

@@ -1,10 +1,10 @@
 import * as React from 'react';
 
-import { DataplaneClient } from '../client';
 import { notifyError } from '../notifications';
 import { IDataset, IListRejectedRowsResponse } from '../types';
 import { startDownload } from './download';
 import { formatNumber } from './format';
+import { IDatasetViewProps } from './props';
 import { useRequest } from './useRequest';
 
 /** Rejected rows shown in the tab (the download has them all). */
@@ -17,12 +17,7 @@ export function rejectedCount(dataset: IDataset): number {
 }
 
 /** Props of {@link RejectedRowsTab}. */
-export interface IRejectedRowsTabProps {
-  client: DataplaneClient;
-  project: string;
-  /** Dataset id. */
-  dataset: string;
-}
+export type IRejectedRowsTabProps = IDatasetViewProps;
 
 /** The rows the import did not take, verbatim: line, reason and the raw text. */
 export function RejectedRowsTab(props: IRejectedRowsTabProps): JSX.Element {

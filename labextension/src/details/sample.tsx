@@ -1,10 +1,11 @@
 import { Button, InputGroup } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { DataplaneClient } from '../client';
+
 import { notifyError } from '../notifications';
 import { IDatasetSample } from '../types';
 import { cellClass, formatCell, isCodeLike } from './format';
+import { IDatasetViewProps } from './props';
 import { useRequest } from './useRequest';
 
 /** Rows shown at first, as in the notebook panel. */
@@ -13,12 +14,7 @@ export const SAMPLE_ROWS = 20;
 export const MAX_SAMPLE_ROWS = 1000;
 
 /** Props of {@link SampleTab}. */
-export interface ISampleTabProps {
-  client: DataplaneClient;
-  project: string;
-  /** Dataset id. */
-  dataset: string;
-}
+export type ISampleTabProps = IDatasetViewProps;
 
 /** The first rows of the dataset; how many is the user's choice. */
 export function SampleTab(props: ISampleTabProps): JSX.Element {
