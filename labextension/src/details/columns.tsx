@@ -10,6 +10,7 @@ import { ImageFeatures, TensorViewer } from './features';
 import { cellClass, formatCell, formatPercent, UNKNOWN } from './format';
 import { Plot } from './plot';
 import { IDatasetViewProps } from './props';
+import { DataTable } from './table';
 import { ChartThemeContext } from './theme';
 import { useRequest } from './useRequest';
 
@@ -68,34 +69,25 @@ function ColumnsTable(props: {
 }): JSX.Element {
   const headers = ['column', 'type', 'missing', 'distinct', 'mean', 'min', 'max'];
   return (
-    <table className="jp-Dataplane-table jp-Dataplane-columnsTable">
-      <thead>
-        <tr>
-          {headers.map(header => (
-            <th key={header}>{header}</th>
-          ))}
+    <DataTable className="jp-Dataplane-columnsTable" headers={headers}>
+      {props.columns.map(column => (
+        <tr
+          key={column.name}
+          data-column={column.name}
+          className={column.name === props.selected ? 'jp-mod-selected' : ''}
+          onClick={() => props.onSelect(column.name)}
+          title="Show this column's distribution and statistics"
+        >
+          <td>{column.name}</td>
+          <td>{column.type}</td>
+          <td className="jp-Dataplane-number">{formatPercent(missingPercent(column, props.rows))}</td>
+          <td className="jp-Dataplane-number">{approximately(column.distinct, column.distinct_exact)}</td>
+          <td className={cellClass(column.mean)}>{formatCell(column.mean, codeLikeColumn(column))}</td>
+          <td className={cellClass(column.min)}>{formatCell(column.min, codeLikeColumn(column))}</td>
+          <td className={cellClass(column.max)}>{formatCell(column.max, codeLikeColumn(column))}</td>
         </tr>
-      </thead>
-      <tbody>
-        {props.columns.map(column => (
-          <tr
-            key={column.name}
-            data-column={column.name}
-            className={column.name === props.selected ? 'jp-mod-selected' : ''}
-            onClick={() => props.onSelect(column.name)}
-            title="Show this column's distribution and statistics"
-          >
-            <td>{column.name}</td>
-            <td>{column.type}</td>
-            <td className="jp-Dataplane-number">{formatPercent(missingPercent(column, props.rows))}</td>
-            <td className="jp-Dataplane-number">{approximately(column.distinct, column.distinct_exact)}</td>
-            <td className={cellClass(column.mean)}>{formatCell(column.mean, codeLikeColumn(column))}</td>
-            <td className={cellClass(column.min)}>{formatCell(column.min, codeLikeColumn(column))}</td>
-            <td className={cellClass(column.max)}>{formatCell(column.max, codeLikeColumn(column))}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }
 
@@ -144,22 +136,14 @@ function ColumnDrillDown(props: IDatasetViewProps & { column: string; partial: b
           rows={(entry.count ?? 0) + (entry.missing ?? 0)}
         />
       )}
-      <table className="jp-Dataplane-table jp-Dataplane-columnStats">
-        <thead>
-          <tr>
-            <th>statistic</th>
-            <th>value</th>
+      <DataTable className="jp-Dataplane-columnStats" headers={['statistic', 'value']}>
+        {columnStatisticsRows(entry).map(([label, value]) => (
+          <tr key={label}>
+            <td>{label}</td>
+            <td>{value || UNKNOWN}</td>
           </tr>
-        </thead>
-        <tbody>
-          {columnStatisticsRows(entry).map(([label, value]) => (
-            <tr key={label}>
-              <td>{label}</td>
-              <td>{value || UNKNOWN}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -15,6 +15,7 @@ import {
 import { formatValue } from './format';
 import { Plot } from './plot';
 import { IDatasetViewProps, IProjectViewProps } from './props';
+import { DataTable } from './table';
 import { ChartThemeContext, OpenDatasetContext } from './theme';
 import { useRequest } from './useRequest';
 
@@ -237,28 +238,17 @@ export function NeighboursTable(props: { found: INeighborsResponse }): JSX.Eleme
         space), so the nearest rows need not look nearest in the map&apos;s projection.
       </p>
       <div className="jp-Dataplane-tableScroll">
-      <table className="jp-Dataplane-table jp-Dataplane-neighboursTable" data-row={row}>
-        <thead>
-          <tr>
-            <th>row</th>
-            <th>distance</th>
+      <DataTable className="jp-Dataplane-neighboursTable" headers={['row', 'distance', ...columns]} data-row={row}>
+        {neighbors.map(neighbour => (
+          <tr key={neighbour.row} data-row={neighbour.row}>
+            <td>{neighbour.row}</td>
+            <td>{formatValue(neighbour.distance)}</td>
             {columns.map(column => (
-              <th key={column}>{column}</th>
+              <td key={column}>{formatValue(neighbour.values[column])}</td>
             ))}
           </tr>
-        </thead>
-        <tbody>
-          {neighbors.map(neighbour => (
-            <tr key={neighbour.row} data-row={neighbour.row}>
-              <td>{neighbour.row}</td>
-              <td>{formatValue(neighbour.distance)}</td>
-              {columns.map(column => (
-                <td key={column}>{formatValue(neighbour.values[column])}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       </div>
     </>
   );

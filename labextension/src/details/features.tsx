@@ -6,6 +6,7 @@ import { errorMessage, notifyError } from '../notifications';
 import { IFeatureOptions, IImagePreview, ITensorView } from '../types';
 import { Plot } from './plot';
 import { IDatasetViewProps, IProjectViewProps } from './props';
+import { DataTable } from './table';
 import { ChartThemeContext } from './theme';
 import { useRequest } from './useRequest';
 
@@ -271,46 +272,37 @@ function NumberField(props: IFieldProps<number> & { min: number; max: number }):
 
 function PreviewGrid(props: { preview: IImagePreview }): JSX.Element {
   return (
-    <table className="jp-Dataplane-table jp-Dataplane-previewGrid">
-      <thead>
-        <tr>
-          <th>row</th>
-          <th>original</th>
-          <th>as the model gets it</th>
+    <DataTable className="jp-Dataplane-previewGrid" headers={['row', 'original', 'as the model gets it']}>
+      {props.preview.items.map(item => (
+        <tr key={item.row} data-row={item.row}>
+          <td>{item.row}</td>
+          <td>
+            {item.original ? (
+              <figure>
+                <img className="jp-Dataplane-original" src={item.original} alt={`row ${item.row}, original`} />
+                <figcaption>
+                  {item.original_size ? `${item.original_size[0]}×${item.original_size[1]}` : ''}{' '}
+                  {item.original_mode ?? ''}
+                </figcaption>
+              </figure>
+            ) : (
+              '—'
+            )}
+          </td>
+          <td>
+            {item.transformed ? (
+              <img
+                className="jp-Dataplane-transformed"
+                src={item.transformed}
+                alt={`row ${item.row}, transformed`}
+              />
+            ) : (
+              <span className="jp-Dataplane-warn">zeros: {item.error}</span>
+            )}
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {props.preview.items.map(item => (
-          <tr key={item.row} data-row={item.row}>
-            <td>{item.row}</td>
-            <td>
-              {item.original ? (
-                <figure>
-                  <img className="jp-Dataplane-original" src={item.original} alt={`row ${item.row}, original`} />
-                  <figcaption>
-                    {item.original_size ? `${item.original_size[0]}×${item.original_size[1]}` : ''}{' '}
-                    {item.original_mode ?? ''}
-                  </figcaption>
-                </figure>
-              ) : (
-                '—'
-              )}
-            </td>
-            <td>
-              {item.transformed ? (
-                <img
-                  className="jp-Dataplane-transformed"
-                  src={item.transformed}
-                  alt={`row ${item.row}, transformed`}
-                />
-              ) : (
-                <span className="jp-Dataplane-warn">zeros: {item.error}</span>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }
 

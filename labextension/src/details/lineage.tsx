@@ -1,6 +1,7 @@
 import * as React from 'react';
 
 import { IDataset } from '../types';
+import { DataTable } from './table';
 import { OpenDatasetContext } from './theme';
 
 /** Where a dataset made by a pipeline run comes from (`lineage` of its description). */
@@ -63,66 +64,46 @@ export function LineageTab(props: ILineageTabProps): JSX.Element {
             : 'No dataset read.'}
         </p>
       ) : (
-        <table className="jp-Dataplane-table jp-Dataplane-lineageInputs">
-          <thead>
-            <tr>
-              <th>Dataset</th>
-              <th>Role</th>
-              <th>Read by step</th>
-              <th>Datasource</th>
+        <DataTable className="jp-Dataplane-lineageInputs" headers={['Dataset', 'Role', 'Read by step', 'Datasource']}>
+          {inputs.map(input => (
+            <tr key={input.step}>
+              <td>
+                {input.dataset_id && input.dataset ? (
+                  <button
+                    className="jp-Dataplane-linkButton"
+                    title={`Open the details of ${input.dataset}`}
+                    onClick={() => openDataset(project, input.dataset_id as string)}
+                  >
+                    {input.dataset}
+                  </button>
+                ) : (
+                  <span className="jp-Dataplane-muted">deleted since</span>
+                )}
+              </td>
+              <td>{input.role ?? ''}</td>
+              <td>{input.step}</td>
+              <td>{input.datasource ?? ''}</td>
             </tr>
-          </thead>
-          <tbody>
-            {inputs.map(input => (
-              <tr key={input.step}>
-                <td>
-                  {input.dataset_id && input.dataset ? (
-                    <button
-                      className="jp-Dataplane-linkButton"
-                      title={`Open the details of ${input.dataset}`}
-                      onClick={() => openDataset(project, input.dataset_id as string)}
-                    >
-                      {input.dataset}
-                    </button>
-                  ) : (
-                    <span className="jp-Dataplane-muted">deleted since</span>
-                  )}
-                </td>
-                <td>{input.role ?? ''}</td>
-                <td>{input.step}</td>
-                <td>{input.datasource ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {exports.length > 0 && (
         <>
           <h3 className="jp-Dataplane-lineageHeading">Exports</h3>
-          <table className="jp-Dataplane-table jp-Dataplane-lineageExports">
-            <thead>
-              <tr>
-                <th>Exporter</th>
-                <th>Status</th>
-                <th>Step</th>
-                <th>Location</th>
+          <DataTable className="jp-Dataplane-lineageExports" headers={['Exporter', 'Status', 'Step', 'Location']}>
+            {exports.map(item => (
+              <tr key={item.export_run_id}>
+                <td>{item.exporter ?? ''}</td>
+                <td>
+                  <span className={`jp-Dataplane-status jp-Dataplane-status-${item.status}`}>
+                    {item.status}
+                  </span>
+                </td>
+                <td>{item.step}</td>
+                <td>{item.location ?? ''}</td>
               </tr>
-            </thead>
-            <tbody>
-              {exports.map(item => (
-                <tr key={item.export_run_id}>
-                  <td>{item.exporter ?? ''}</td>
-                  <td>
-                    <span className={`jp-Dataplane-status jp-Dataplane-status-${item.status}`}>
-                      {item.status}
-                    </span>
-                  </td>
-                  <td>{item.step}</td>
-                  <td>{item.location ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </>
       )}
       {reusedBy.length > 0 && (

@@ -5,6 +5,7 @@ import { IDataset, IListRejectedRowsResponse } from '../types';
 import { startDownload } from './download';
 import { formatNumber } from './format';
 import { IDatasetViewProps } from './props';
+import { DataTable } from './table';
 import { useRequest } from './useRequest';
 
 /** Rejected rows shown in the tab (the download has them all). */
@@ -46,26 +47,17 @@ export function RejectedRowsTab(props: IRejectedRowsTabProps): JSX.Element {
           Download as CSV
         </button>
       </p>
-      <table className="jp-Dataplane-table jp-Dataplane-rejectedTable">
-        <thead>
-          <tr>
-            <th>Line</th>
-            <th>Reason</th>
-            <th>Raw text</th>
+      <DataTable className="jp-Dataplane-rejectedTable" headers={['Line', 'Reason', 'Raw text']}>
+        {page.rows.map(row => (
+          <tr key={row.line}>
+            <td className="jp-Dataplane-number">{row.line}</td>
+            <td>{row.reason}</td>
+            <td>
+              <pre className="jp-Dataplane-raw">{row.raw}</pre>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {page.rows.map(row => (
-            <tr key={row.line}>
-              <td className="jp-Dataplane-number">{row.line}</td>
-              <td>{row.reason}</td>
-              <td>
-                <pre className="jp-Dataplane-raw">{row.raw}</pre>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </div>
   );
 }

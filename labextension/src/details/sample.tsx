@@ -6,6 +6,7 @@ import { notifyError } from '../notifications';
 import { IDatasetSample } from '../types';
 import { cellClass, formatCell, isCodeLike } from './format';
 import { IDatasetViewProps } from './props';
+import { DataTable } from './table';
 import { useRequest } from './useRequest';
 
 /** Rows shown at first, as in the notebook panel. */
@@ -86,28 +87,18 @@ export function SampleTable(props: { sample: IDatasetSample }): JSX.Element {
   const codeLike = columns.map((column, k) => isCodeLike(column, data.map(row => row[k])));
   return (
     <div className="jp-Dataplane-tableScroll jp-Dataplane-sampleScroll">
-      <table className="jp-Dataplane-table jp-Dataplane-sampleTable">
-        <thead>
-          <tr>
-            <th>#</th>
-            {columns.map(column => (
-              <th key={column}>{column}</th>
+      <DataTable className="jp-Dataplane-sampleTable" headers={['#', ...columns]}>
+        {data.map((row, index) => (
+          <tr key={index}>
+            <td className="jp-Dataplane-rowNumber">{index}</td>
+            {row.map((cell, column) => (
+              <td key={column} className={cellClass(cell)}>
+                {formatCell(cell, codeLike[column])}
+              </td>
             ))}
           </tr>
-        </thead>
-        <tbody>
-          {data.map((row, index) => (
-            <tr key={index}>
-              <td className="jp-Dataplane-rowNumber">{index}</td>
-              {row.map((cell, column) => (
-                <td key={column} className={cellClass(cell)}>
-                  {formatCell(cell, codeLike[column])}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </div>
   );
 }
