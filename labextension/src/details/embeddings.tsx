@@ -7,6 +7,7 @@ import { notifyError } from '../notifications';
 import { IComputeEmbeddings, IDataset, IEmbeddingsRecord, IJob } from '../types';
 import { EmbeddingsExplorer } from './explorer';
 import { formatValue } from './format';
+import { InlineForm } from './inlineForm';
 import { IProjectViewProps } from './props';
 
 /** Props of {@link EmbeddingsTab}. */
@@ -152,12 +153,12 @@ function ComputeForm(
     }
   };
   return (
-    <form
-      className="jp-Dataplane-inline jp-Dataplane-computeForm"
-      onSubmit={event => {
-        event.preventDefault();
-        void start();
-      }}
+    <InlineForm
+      className="jp-Dataplane-computeForm"
+      onSubmit={() => void start()}
+      submit={props.label}
+      submitClass="jp-Dataplane-compute"
+      disabled={busy || !valid}
     >
       <label>
         Method{' '}
@@ -177,10 +178,7 @@ function ComputeForm(
           className="jp-Dataplane-sampleSize"
         />
       </label>
-      <Button type="submit" className="jp-mod-styled jp-mod-accept jp-Dataplane-compute" disabled={busy || !valid}>
-        {props.label}
-      </Button>
-    </form>
+    </InlineForm>
   );
 }
 

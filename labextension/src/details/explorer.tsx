@@ -13,6 +13,7 @@ import {
   supportsWebGL
 } from './embeddingsFigure';
 import { formatValue } from './format';
+import { InlineForm } from './inlineForm';
 import { Plot } from './plot';
 import { IDatasetViewProps, IProjectViewProps } from './props';
 import { DataTable } from './table';
@@ -199,15 +200,16 @@ function Neighbours(props: IDatasetViewProps & {
 
   return (
     <section className="jp-Dataplane-neighbours">
-      <form
-        className="jp-Dataplane-inline"
-        onSubmit={event => {
-          event.preventDefault();
+      <InlineForm
+        onSubmit={() => {
           const wanted = Number(typed);
           if (Number.isInteger(wanted) && wanted >= 0) {
             props.onRow(wanted);
           }
         }}
+        submit="Find neighbours"
+        small
+        disabled={!validK || typed === ''}
       >
         <label>
           Row <InputGroup type="number" min={0} value={typed} onChange={event => setTyped(event.target.value)} />
@@ -215,10 +217,7 @@ function Neighbours(props: IDatasetViewProps & {
         <label>
           Neighbours <InputGroup type="number" min={1} max={100} value={k} onChange={event => setK(event.target.value)} />
         </label>
-        <Button type="submit" className="jp-mod-styled jp-mod-accept" small disabled={!validK || typed === ''}>
-          Find neighbours
-        </Button>
-      </form>
+      </InlineForm>
       {found && <NeighboursTable found={found} />}
     </section>
   );

@@ -1,10 +1,10 @@
-import { Button, InputGroup } from '@jupyterlab/ui-components';
+import { InputGroup } from '@jupyterlab/ui-components';
 import * as React from 'react';
-
 
 import { notifyError } from '../notifications';
 import { IDatasetSample } from '../types';
 import { cellClass, formatCell, isCodeLike } from './format';
+import { InlineForm } from './inlineForm';
 import { IDatasetViewProps } from './props';
 import { DataTable } from './table';
 import { useRequest } from './useRequest';
@@ -45,14 +45,22 @@ export function SampleTab(props: ISampleTabProps): JSX.Element {
   const valid = Number.isInteger(parsed) && parsed >= 1 && parsed <= MAX_SAMPLE_ROWS;
   return (
     <div className="jp-Dataplane-detailsSample">
-      <form
-        className="jp-Dataplane-inline"
-        onSubmit={event => {
-          event.preventDefault();
+      <InlineForm
+        onSubmit={() => {
           if (valid) {
             setCount(parsed);
           }
         }}
+        submit="Show"
+        small
+        disabled={!valid || loading}
+        after={
+          !valid && (
+            <span className="jp-Dataplane-error">
+              A whole number from 1 to {MAX_SAMPLE_ROWS}
+            </span>
+          )
+        }
       >
         <label htmlFor="jp-Dataplane-sampleRows">Rows</label>
         <InputGroup
@@ -64,15 +72,7 @@ export function SampleTab(props: ISampleTabProps): JSX.Element {
           value={wanted}
           onChange={event => setWanted(event.target.value)}
         />
-        <Button type="submit" className="jp-mod-styled jp-mod-accept" disabled={!valid || loading} small>
-          Show
-        </Button>
-        {!valid && (
-          <span className="jp-Dataplane-error">
-            A whole number from 1 to {MAX_SAMPLE_ROWS}
-          </span>
-        )}
-      </form>
+      </InlineForm>
       {sample && <SampleTable sample={sample} />}
     </div>
   );
