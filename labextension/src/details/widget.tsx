@@ -1,7 +1,6 @@
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import {
   downloadIcon,
-  ReactWidget,
   refreshIcon,
   ToolbarButton,
   UseSignal
@@ -23,6 +22,7 @@ import { rejectedCount, RejectedRowsTab } from './rejected';
 import { SampleTab } from './sample';
 import { ChartThemeContext, OpenDatasetContext } from './theme';
 import { statusClass } from './format';
+import { OwningWidget } from '../view';
 
 /** The tabs of the details page, in order. */
 export const DETAILS_TABS = [
@@ -39,13 +39,14 @@ export type DetailsTab = (typeof DETAILS_TABS)[number];
 
 /** The content of a details tab: header, then General, Columns, Sample, Embeddings, and Rejected
  * rows and Lineage when they apply. */
-export class DatasetDetailsView extends ReactWidget {
+export class DatasetDetailsView extends OwningWidget {
   constructor(
     readonly model: DatasetDetailsModel,
     private readonly _openDataset: (project: string, dataset: string) => void = () => undefined,
     tab: DetailsTab = 'General'
   ) {
     super();
+    this.own(model);
     this.addClass('jp-Dataplane-details');
     this._theme = readTheme();
     this.showTab(tab);
@@ -69,14 +70,6 @@ export class DatasetDetailsView extends ReactWidget {
   themeChanged(): void {
     this._theme = readTheme();
     this.update();
-  }
-
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this.model.dispose();
-    super.dispose();
   }
 
   render(): JSX.Element {

@@ -1,7 +1,6 @@
 import { MainAreaWidget } from '@jupyterlab/apputils';
 import {
   HTMLSelect,
-  ReactWidget,
   closeIcon,
   imageIcon
 } from '@jupyterlab/ui-components';
@@ -12,6 +11,7 @@ import { formatBytes } from '../details/format';
 import { errorMessage, notifyError } from '../notifications';
 import { categoryLabel, plural } from '../sections/imageFolders';
 import { IImage, IImageFolder } from '../types';
+import { OwningWidget } from '../view';
 import { BlobURLCache } from './blobCache';
 import { ImageFeatures } from '../details/features';
 
@@ -54,7 +54,7 @@ export class ImageFolderViewer extends MainAreaWidget<ImageGrid> {
 }
 
 /** The grid itself; its thumbnails are object URLs, revoked when it is disposed. */
-export class ImageGrid extends ReactWidget {
+export class ImageGrid extends OwningWidget {
   /**
    * @param client REST client of the page's server
    * @param project project of the folder
@@ -67,18 +67,10 @@ export class ImageGrid extends ReactWidget {
   ) {
     super();
     this.addClass('jp-Dataplane-imageGrid');
-    this._thumbnails = new BlobURLCache(path =>
-      client.fetchImage(project, folder.id, path, 'thumbnail')
+    // the thumbnails' object URLs are revoked with the grid
+    this._thumbnails = this.own(
+      new BlobURLCache(path => client.fetchImage(project, folder.id, path, 'thumbnail'))
     );
-  }
-
-  /** Revoke the thumbnails' object URLs. */
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._thumbnails.dispose();
-    super.dispose();
   }
 
   /** The grid's React tree. */

@@ -1,5 +1,4 @@
 import {
-  ReactWidget,
   Toolbar,
   ToolbarButton,
   UseSignal,
@@ -14,6 +13,7 @@ import * as React from 'react';
 import { formatBytes, statusClass } from '../details/format';
 import { IPendingUpload, ImageFoldersModel } from '../imageFolders/model';
 import { IImageFolder, ImageFolderStatus } from '../types';
+import { OwningWidget } from '../view';
 import { createFileInput, FileDropZone, ProgressBar } from './common';
 
 /** What the section needs from the commands that act on folders. */
@@ -33,7 +33,7 @@ export interface IImageFoldersSectionOptions {
  * status, image count and categories; an upload button and a drop zone for zips; a "…" menu
  * per folder (open, rename, download, delete).
  */
-export class ImageFoldersSection extends ReactWidget {
+export class ImageFoldersSection extends OwningWidget {
   /**
    * @param model the image folders of the current project
    * @param options the commands acting on folders, and where picked files go
@@ -55,7 +55,7 @@ export class ImageFoldersSection extends ReactWidget {
         onClick: () => this.chooseFiles()
       })
     );
-    this._menu = new Menu({ commands: options.commands });
+    this._menu = this.own(new Menu({ commands: options.commands }));
     this._menu.addClass('jp-Dataplane-imageFolderMenu');
     this._input = createFileInput('.zip,application/zip', options.onFiles);
     this.node.appendChild(this._input);
@@ -67,15 +67,6 @@ export class ImageFoldersSection extends ReactWidget {
   /** Open the browser's file picker for zips. */
   chooseFiles(): void {
     this._input.click();
-  }
-
-  /** Dispose of the folder menu too. */
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._menu.dispose();
-    super.dispose();
   }
 
   /** Re-rendered whenever the model changes. */
