@@ -14,6 +14,7 @@ import {
 } from '../src/charts';
 import { clusterOrder, correlationFigure, mostCorrelated } from '../src/details/correlationFigure';
 import type { IColumnStatistics, ICorrelation } from '../src/types';
+import { COUNTRY } from './fixtures';
 
 const THEME: IChartTheme = {
   paper: '#111111',
@@ -25,22 +26,7 @@ const THEME: IChartTheme = {
   fontSize: 13
 };
 
-// Entries as `Dataset.statistics()` stores them (from a 12-row CSV).
-const COUNTRY: IColumnStatistics = {
-  name: 'country',
-  type: 'categorical',
-  count: 12,
-  missing: 0,
-  missing_pct: 0,
-  distinct: 2,
-  histogram: null,
-  top: [
-    { value: 'DE', count: 6 },
-    { value: 'FR', count: 6 }
-  ],
-  warnings: []
-};
-
+// Entries as `Dataset.statistics()` stores them (from a 12-row CSV; COUNTRY is in fixtures.ts).
 const ID: IColumnStatistics = {
   name: 'id',
   type: 'numeric',

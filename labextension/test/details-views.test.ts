@@ -14,6 +14,7 @@ import {
 } from '../src/details/embeddingsFigure';
 import { formatBytes, formatNumber, formatPercent, formatValue } from '../src/details/format';
 import type { IEmbeddingsMap } from '../src/types';
+import { COUNTRY } from './fixtures';
 
 const THEME: IChartTheme = {
   paper: '#fff',
@@ -48,20 +49,13 @@ describe('column statistics', () => {
 
   it('lists statistics in the notebook panel order', () => {
     const rows = columnStatisticsRows({
-      name: 'country',
-      type: 'categorical',
-      count: 12,
-      missing: 0,
-      missing_pct: 0,
-      distinct: 2,
-      histogram: null,
+      ...COUNTRY,
       quantiles: null,
       top: [
         { value: 'DE', count: 7 },
         { value: 'FR', count: 5 }
       ],
-      text_length: { min: 2, max: 2, mean: 2 },
-      warnings: []
+      text_length: { min: 2, max: 2, mean: 2 }
     });
     expect(rows).toEqual([
       ['type', 'categorical'],
