@@ -670,29 +670,28 @@ export class DataplaneClient {
     return this._get<IRunStepLog>(projectPath(project, 'pipeline-runs', run, 'steps', step, 'log'));
   }
 
-  private _get<T>(endPoint: string): Promise<T> {
-    return requestAPI<T>(endPoint, { method: 'GET' }, this.serverSettings);
-  }
-
-  /** A JSON request with a body (POST, PUT, PATCH). */
-  protected _send<T>(
-    method: 'POST' | 'PUT' | 'PATCH',
-    endPoint: string,
-    body: unknown
-  ): Promise<T> {
+  /** A request to the REST API; `body`, when given, is sent as JSON. */
+  request<T>(method: string, endPoint: string, body?: unknown): Promise<T> {
     return requestAPI<T>(
       endPoint,
-      {
-        method,
-        body: JSON.stringify(body),
-        headers: { 'Content-Type': 'application/json' }
-      },
+      body === undefined
+        ? { method }
+        : { method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } },
       this.serverSettings
     );
   }
 
+  private _get<T>(endPoint: string): Promise<T> {
+    return this.request<T>('GET', endPoint);
+  }
+
+  /** A JSON request with a body (POST, PUT, PATCH). */
+  protected _send<T>(method: 'POST' | 'PUT' | 'PATCH', endPoint: string, body: unknown): Promise<T> {
+    return this.request<T>(method, endPoint, body);
+  }
+
   protected _delete(endPoint: string): Promise<void> {
-    return requestAPI<void>(endPoint, { method: 'DELETE' }, this.serverSettings);
+    return this.request<void>('DELETE', endPoint);
   }
 }
 

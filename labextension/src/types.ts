@@ -12,12 +12,7 @@ export type DatasetOrigin = api.DatasetOrigin;
 export type DatasetStatus = api.DatasetStatus;
 
 /** Lifecycle of a job or an export run. */
-export type JobStatus =
-  | 'queued'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled';
+export type JobStatus = api.JobStatus;
 
 /** A project: the scope of every other noun. */
 export type IProject = api.DescribeProject;
@@ -42,7 +37,7 @@ export type IRejectedRow = api.RejectedRow;
 export type IListRejectedRowsResponse = api.ListRejectedRowsResponse;
 
 /** What the import does with a row that does not parse like the rest of the file. */
-export type OnBadRows = 'repair' | 'skip' | 'error';
+export type OnBadRows = NonNullable<api.RetryImport['on_bad_rows']>;
 
 /** Body of every error response (4xx/5xx). */
 export type IErrorResponse = api.ErrorResponse;

@@ -1,5 +1,4 @@
 import { DataplaneClient, projectPath } from '../client';
-import { requestAPI } from '../request';
 import type * as api from '../schema';
 
 export type ISchedule = api.DescribeSchedule;
@@ -15,16 +14,6 @@ export interface IScheduleTarget {
   name: string;
 }
 
-function send<T>(client: DataplaneClient, method: string, path: string, body?: unknown): Promise<T> {
-  return requestAPI<T>(
-    path,
-    body === undefined
-      ? { method }
-      : { method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } },
-    client.serverSettings
-  );
-}
-
 /** `GET projects/{p}/schedules?pipeline=|datasource=` */
 export async function listSchedules(
   client: DataplaneClient,
@@ -32,7 +21,7 @@ export async function listSchedules(
   target?: IScheduleTarget
 ): Promise<ISchedule[]> {
   const query = target ? `?${target.type}=${encodeURIComponent(target.name)}` : '';
-  const data = await send<api.ListSchedulesResponse>(client, 'GET', projectPath(project, 'schedules') + query);
+  const data = await client.request<api.ListSchedulesResponse>('GET', projectPath(project, 'schedules') + query);
   return data.schedules;
 }
 
@@ -42,7 +31,7 @@ export function createSchedule(
   project: string,
   body: ICreateSchedule
 ): Promise<ISchedule> {
-  return send(client, 'POST', projectPath(project, 'schedules'), body);
+  return client.request('POST', projectPath(project, 'schedules'), body);
 }
 
 /** `PATCH projects/{p}/schedules/{s}`: a new timing replaces the old one; paused stays paused. */
@@ -52,7 +41,7 @@ export function updateSchedule(
   schedule: string,
   body: IUpdateSchedule
 ): Promise<ISchedule> {
-  return send(client, 'PATCH', projectPath(project, 'schedules', schedule), body);
+  return client.request('PATCH', projectPath(project, 'schedules', schedule), body);
 }
 
 /** `POST projects/{p}/schedules/preview`: a human reading and the next fire times. */
@@ -61,7 +50,7 @@ export function previewSchedule(
   project: string,
   timing: IScheduleTiming
 ): Promise<ISchedulePreview> {
-  return send(client, 'POST', projectPath(project, 'schedules', 'preview'), timing);
+  return client.request('POST', projectPath(project, 'schedules', 'preview'), timing);
 }
 
 /** `POST projects/{p}/schedules/{s}/pause` or `/resume` */
@@ -71,12 +60,12 @@ export function setPaused(
   schedule: string,
   paused: boolean
 ): Promise<ISchedule> {
-  return send(client, 'POST', projectPath(project, 'schedules', schedule, paused ? 'pause' : 'resume'));
+  return client.request('POST', projectPath(project, 'schedules', schedule, paused ? 'pause' : 'resume'));
 }
 
 /** `DELETE projects/{p}/schedules/{s}` */
 export function deleteSchedule(client: DataplaneClient, project: string, schedule: string): Promise<void> {
-  return send(client, 'DELETE', projectPath(project, 'schedules', schedule));
+  return client.request('DELETE', projectPath(project, 'schedules', schedule));
 }
 
 /** `GET projects/{p}/schedules/{s}/runs` */
@@ -86,8 +75,7 @@ export async function listScheduleRuns(
   schedule: string,
   limit = 20
 ): Promise<IScheduleRun[]> {
-  const data = await send<api.ListScheduleRunsResponse>(
-    client,
+  const data = await client.request<api.ListScheduleRunsResponse>(
     'GET',
     `${projectPath(project, 'schedules', schedule, 'runs')}?limit=${limit}`
   );
