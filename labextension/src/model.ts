@@ -93,16 +93,18 @@ export type ServerExtensionState = 'unknown' | 'available' | 'missing';
 /** State of the data sidebar: projects, the current project and its datasets. */
 export class DataplaneModel extends PolledModel {
   constructor(options: DataplaneModel.IOptions = {}) {
-    const idleInterval = options.refreshInterval ?? 5000;
+    const intervals = {
+      busy: options.busyInterval ?? 1000,
+      idle: options.refreshInterval ?? 5000
+    };
     super(options.client ?? new DataplaneClient(), {
       auto: false,
-      frequency: pollFrequency(false, 0, idleInterval),
+      frequency: pollFrequency(false, intervals),
       name: 'dataplane-jupyter:model'
     });
-    this._idleInterval = idleInterval;
+    this._intervals = intervals;
     this._memory = options.storage === undefined ? browserStorage() : options.storage;
     this._currentProject = this._recall();
-    this._busyInterval = options.busyInterval ?? 1000;
     this._searchDebouncer = new Debouncer(
       () => this.refresh(),
       options.searchDelay ?? 300
@@ -448,7 +450,7 @@ export class DataplaneModel extends PolledModel {
       throw error;
     } finally {
       this._loading = false;
-      this._poll.frequency = pollFrequency(this.busy, this._busyInterval, this._idleInterval);
+      this._poll.frequency = pollFrequency(this.busy, this._intervals);
       this._changed.emit();
       this._refreshed.emit();
     }
@@ -533,14 +535,13 @@ export class DataplaneModel extends PolledModel {
     );
   }
 
-  private _busyInterval: number;
   private _currentProject: string | null = null;
   private _datasets: IDataset[] = [];
   private _embeddingsEnded = new Signal<this, IDataset>(this);
   private _embeddingsProgress = new Map<string, number>();
   private _embeddingsWatched = new Set<string>();
   private _identity: IIdentity | null = null;
-  private _idleInterval: number;
+  private _intervals: IPollIntervals;
   private _importFailed = new Signal<this, IDataset>(this);
   private _memory: ProjectMemory | null;
   private _origins: DatasetOrigin[] = [];
@@ -558,10 +559,16 @@ export class DataplaneModel extends PolledModel {
 }
 
 /** Faster and steady while something runs; slower with backoff on errors otherwise. */
-function pollFrequency(busy: boolean, busyInterval: number, idleInterval: number) {
+function pollFrequency(busy: boolean, intervals: IPollIntervals) {
   return busy
-    ? { interval: busyInterval, backoff: false, max: 300 * 1000 }
-    : { interval: idleInterval, backoff: true, max: 300 * 1000 };
+    ? { interval: intervals.busy, backoff: false, max: 300 * 1000 }
+    : { interval: intervals.idle, backoff: true, max: 300 * 1000 };
+}
+
+/** Milliseconds between refreshes while something runs (busy) and otherwise (idle). */
+interface IPollIntervals {
+  busy: number;
+  idle: number;
 }
 
 /**
