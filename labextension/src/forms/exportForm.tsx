@@ -1,7 +1,6 @@
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
-import { errorMessage } from '../notifications';
 import { IExportRun, IExporter } from '../types';
 import { FormError, FormWidget, SelectRow } from './common';
 import { EXPORT_MODES } from './exporterForm';
@@ -19,9 +18,7 @@ export class ExportForm extends FormWidget implements ISubmittable {
     private readonly datasetName: string,
     private readonly exporters: readonly IExporter[]
   ) {
-    super();
-    this.addClass('jp-Dataplane-form');
-    this.addClass('jp-Dataplane-exportForm');
+    super('jp-Dataplane-exportForm');
     this._exporter = exporters[0]?.name ?? '';
   }
 
@@ -34,12 +31,9 @@ export class ExportForm extends FormWidget implements ISubmittable {
     if (!this._exporter) {
       return this.fail('Pick an exporter.');
     }
-    try {
+    return this.send(async () => {
       this._run = await this.client.exportDataset(this.project, this.datasetName, this._exporter);
-    } catch (error) {
-      return this.fail(errorMessage(error));
-    }
-    return true;
+    });
   }
 
   protected render(): JSX.Element {

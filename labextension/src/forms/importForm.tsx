@@ -1,7 +1,6 @@
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
-import { errorMessage } from '../notifications';
 import { IDataset, IDatasource } from '../types';
 import { FormError, FormWidget, SelectRow, TextRow } from './common';
 import { ISubmittable } from './formDialog';
@@ -18,9 +17,7 @@ export class ImportForm extends FormWidget implements ISubmittable {
     private readonly datasources: readonly IDatasource[],
     preselected?: string
   ) {
-    super();
-    this.addClass('jp-Dataplane-form');
-    this.addClass('jp-Dataplane-importForm');
+    super('jp-Dataplane-importForm');
     const known = datasources.some(d => d.name === preselected);
     this._datasource = known ? (preselected as string) : (datasources[0]?.name ?? '');
   }
@@ -34,15 +31,12 @@ export class ImportForm extends FormWidget implements ISubmittable {
     if (!this._datasource) {
       return this.fail('Pick a datasource.');
     }
-    try {
+    return this.send(async () => {
       this._dataset = await this.client.importDatasource(this.project, {
         datasource: this._datasource,
         name: this._name.trim() || null
       });
-    } catch (error) {
-      return this.fail(errorMessage(error));
-    }
-    return true;
+    });
   }
 
   protected render(): JSX.Element {
