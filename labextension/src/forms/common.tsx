@@ -172,3 +172,8 @@ export abstract class FormWidget extends ReactWidget {
   /** Validation message or the server's refusal, shown above the dialog's buttons. */
   protected error: string | null = null;
 }
+
+/** "connector" → "Connector". */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

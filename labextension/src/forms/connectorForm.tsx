@@ -25,8 +25,7 @@ export class ConnectorForm extends SourceForm<IConnector> {
    */
   constructor(sources: SourcesModel, saved?: IConnector) {
     super(sources, saved, {
-      what: 'Connector',
-      className: 'jp-Dataplane-connectorForm',
+      what: 'connector',
       testLabel: 'Test connection',
       pickKind: 'Pick a kind.'
     });

@@ -15,18 +15,10 @@ export class DatasourceForm extends LocatorForm<IDatasource> {
    * @param saved the datasource to edit, or undefined to create one
    */
   constructor(sources: SourcesModel, saved?: IDatasource) {
-    super(
-      sources,
-      saved,
-      saved?.locator ?? {},
-      'datasource',
-      'A datasource reads through a connector: create a connector first.',
-      {
-        what: 'Datasource',
-        className: 'jp-Dataplane-datasourceForm',
-        testLabel: 'Test datasource'
-      }
-    );
+    super(sources, saved, 'datasource', saved?.locator ?? {}, {
+      testLabel: 'Test datasource',
+      noConnectors: 'A datasource reads through a connector: create a connector first.'
+    });
   }
 
   protected async create(project: string, name: string): Promise<unknown> {

@@ -45,18 +45,10 @@ export class ExporterForm extends LocatorForm<IExporter> {
    * @param saved the exporter to edit, or undefined to create one
    */
   constructor(sources: SourcesModel, saved?: IExporter) {
-    super(
-      sources,
-      saved,
-      saved?.destination ?? {},
-      'exporter',
-      'An exporter writes through a connector: create a connector first.',
-      {
-        what: 'Exporter',
-        className: 'jp-Dataplane-exporterForm',
-        testLabel: 'Test destination'
-      }
-    );
+    super(sources, saved, 'exporter', saved?.destination ?? {}, {
+      testLabel: 'Test destination',
+      noConnectors: 'An exporter writes through a connector: create a connector first.'
+    });
     this._exportMode = saved?.mode ?? 'timestamp';
     this._fileFormat = saved?.file_format ?? 'csv';
   }

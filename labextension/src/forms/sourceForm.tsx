@@ -12,6 +12,7 @@ import {
   TestRow,
   TestState,
   TextRow,
+  capitalize,
   testOutcome
 } from './common';
 import {
@@ -31,10 +32,8 @@ import { LocatorInputs } from './locatorInputs';
 
 /** How a source form names itself. */
 export interface ISourceFormOptions {
-  /** What the form saves, as the notification names it: "Connector". */
-  what: string;
-  /** The form's own class. */
-  className: string;
+  /** What the form saves (the form's class is `jp-Dataplane-<what>Form`). */
+  what: 'connector' | LocatorPurpose;
   /** Label of the "Test" button. */
   testLabel: string;
   /** The form's error when no kind can be told. */
@@ -59,7 +58,7 @@ export abstract class SourceForm<T extends { name: string }>
     protected readonly saved: T | undefined,
     private readonly _options: ISourceFormOptions
   ) {
-    super(_options.className);
+    super(`jp-Dataplane-${_options.what}Form`);
     this.name = saved?.name ?? '';
   }
 
@@ -77,7 +76,7 @@ export abstract class SourceForm<T extends { name: string }>
         : this.create(project, name)
     );
     if (sent) {
-      notifySuccess(`${this._options.what} '${name}' saved`);
+      notifySuccess(`${capitalize(this._options.what)} '${name}' saved`);
       void this.sources.refresh();
     }
     return sent;
@@ -190,19 +189,24 @@ export abstract class LocatorForm<
   T extends { name: string; connector: string }
 > extends SourceForm<T> {
   /**
-   * @param locator where the saved object points (empty for a new one)
    * @param purpose reading (a datasource) or writing (an exporter)
-   * @param noConnectors what the form says when the project has no connector
+   * @param locator where the saved object points (empty for a new one)
+   * @param texts the "Test" button's label, and what the form says when the project has no
+   *   connector
    */
   constructor(
     sources: SourcesModel,
     saved: T | undefined,
-    locator: Record<string, unknown>,
     private readonly _purpose: LocatorPurpose,
-    private readonly _noConnectors: string,
-    options: Omit<ISourceFormOptions, 'pickKind'>
+    locator: Record<string, unknown>,
+    texts: { testLabel: string; noConnectors: string }
   ) {
-    super(sources, saved, { ...options, pickKind: 'Pick a connector.' });
+    super(sources, saved, {
+      what: _purpose,
+      testLabel: texts.testLabel,
+      pickKind: 'Pick a connector.'
+    });
+    this._noConnectors = texts.noConnectors;
     this.connector = saved?.connector ?? sources.connectors[0]?.name ?? '';
     this.reset(locator);
   }
@@ -270,4 +274,5 @@ export abstract class LocatorForm<
   /** The name of the connector the data goes through. */
   protected connector: string;
   private _mode: ILocatorMode | null = null;
+  private _noConnectors: string;
 }
