@@ -33,7 +33,8 @@ export abstract class PickForm<T extends { name: string }, R>
 
   async submit(): Promise<boolean> {
     if (!this.picked) {
-      return this.fail(`Pick a ${this._what}.`);
+      const article = /^[aeiou]/.test(this._what) ? 'an' : 'a';
+      return this.fail(`Pick ${article} ${this._what}.`);
     }
     return this.send(async () => {
       this._started = await this.start(this.picked);
