@@ -116,7 +116,7 @@ export abstract class SourcesSection<T extends ISourceItem> extends ReactWidget 
   }
 
   /** Outcome of the last "Test" of each listed object, by name. */
-  protected tests = new Map<string, TestState>();
+  private tests = new Map<string, TestState>();
 
   private renderItem(item: T): JSX.Element {
     const { sources } = this;
