@@ -36,6 +36,8 @@ class DatasetsTab(w.VBox):
     """Filters, the list of datasets with their actions, the import form and the open dataset."""
 
     def __init__(self, project: Any, *, poll_interval: float = 1.0) -> None:
+        self._poller: threading.Thread | None = None
+        self._stop = threading.Event()  # first: close() needs it even when the rest of __init__ fails
         self.project = project
         self.poll_interval = poll_interval
         self.origins = {value: w.Checkbox(value=True, description=label, indent=False, layout=small())
@@ -53,8 +55,6 @@ class DatasetsTab(w.VBox):
         self.rows = w.VBox()
         self.detail = w.VBox()
         self.datasets: list[Any] = []
-        self._poller: threading.Thread | None = None
-        self._stop = threading.Event()
         super().__init__([
             w.HBox([self.import_button, refresh, self.search]),
             w.HBox([w.HTML("Origin:"), *self.origins.values()]),
