@@ -12,6 +12,7 @@ import {
   validateValues
 } from '../src/forms/fields';
 import type { IConnectorKind, IField } from '../src/types';
+import { expectCases } from './cases';
 
 /** Field descriptions as `GET connector-kinds` gives them (FTP and SQL, trimmed). */
 function field(name: string, extra: Partial<IField> = {}): IField {
@@ -57,11 +58,13 @@ const GCP: IConnectorKind = {
 
 describe('fieldLabel', () => {
   it('turns names into labels with the usual acronyms', () => {
-    expect(fieldLabel('host')).toBe('Host');
-    expect(fieldLabel('endpoint_url')).toBe('Endpoint URL');
-    expect(fieldLabel('access_key_id')).toBe('Access key ID');
-    expect(fieldLabel('service_account_json')).toBe('Service account JSON');
-    expect(fieldLabel('bigquery_endpoint_url')).toBe('BigQuery endpoint URL');
+    expectCases(fieldLabel, {
+      host: 'Host',
+      endpoint_url: 'Endpoint URL',
+      access_key_id: 'Access key ID',
+      service_account_json: 'Service account JSON',
+      bigquery_endpoint_url: 'BigQuery endpoint URL'
+    });
   });
 });
 

@@ -4,6 +4,7 @@ import { RETRY_TEXT_FIELDS, retryBody, retryFields } from '../src/forms/retryFie
 import { HINT_LABELS } from '../src/hints';
 import { actionFits, hasData, uploadDatasetName } from '../src/model';
 import { IDataset } from '../src/types';
+import { expectCases } from './cases';
 
 function dataset(status: IDataset['status']): IDataset {
   return { name: 'ragged', status } as IDataset;
@@ -76,10 +77,12 @@ describe('retry of a failed import', () => {
   });
 
   it('names an upload the way the server does, to ask before replacing', () => {
-    expect(uploadDatasetName('sales.csv')).toBe('sales');
-    expect(uploadDatasetName('sales.csv.gz')).toBe('sales');
-    expect(uploadDatasetName('shapes.zip')).toBe('shapes');
-    expect(uploadDatasetName('data.tsv')).toBe('data');
-    expect(uploadDatasetName('noext')).toBe('noext');
+    expectCases(uploadDatasetName, {
+      'sales.csv': 'sales',
+      'sales.csv.gz': 'sales',
+      'shapes.zip': 'shapes',
+      'data.tsv': 'data',
+      noext: 'noext'
+    });
   });
 });

@@ -27,6 +27,9 @@ export { DatasetCommandIDs } from './ids';
 /** Palette category of every dataplane command. */
 const CATEGORY = 'Dataplane';
 
+/** What `addCommand` takes. */
+type CommandOptions = Parameters<JupyterFrontEnd['commands']['addCommand']>[1];
+
 /** The dataset a command acts on: from its arguments, else the panel's selection. */
 interface ITarget {
   project: string;
@@ -46,6 +49,18 @@ export function activateDatasetCommands(
   const { commands } = app;
   const target = (args: ReadonlyPartialJSONObject) => resolveTarget(model, args);
   const hasTarget = (args: ReadonlyPartialJSONObject) => target(args) !== null;
+  /** A command on a dataset, enabled when there is one: `action` gets it and the arguments. */
+  const addDatasetCommand = (
+    id: string,
+    options: Omit<CommandOptions, 'isEnabled' | 'execute'>,
+    action: (target: ITarget, args: ReadonlyPartialJSONObject) => Promise<void> | void
+  ): void => {
+    commands.addCommand(id, {
+      ...options,
+      isEnabled: hasTarget,
+      execute: args => withTarget(target(args), t => action(t, args))
+    });
+  };
 
   commands.addCommand(DatasetCommandIDs.upload, {
     label: args => (args.isPalette ? 'Upload a File as a Dataset…' : 'Upload…'),
@@ -59,53 +74,44 @@ export function activateDatasetCommands(
     icon: refreshIcon,
     execute: () => model.refresh()
   });
-  commands.addCommand(DatasetCommandIDs.openInNotebook, {
-    label: args => (args.isPalette ? 'Open Selected Dataset in a Notebook' : 'Open in a Notebook'),
-    caption: 'Insert a cell that loads the dataset into pandas, below the active cell',
-    icon: notebookIcon,
-    isEnabled: hasTarget,
-    execute: async args => {
-      const t = target(args);
-      if (t) {
-        await insertCodeCell(app, loadDatasetCode(t.project, t.dataset));
-      }
-    }
-  });
-  commands.addCommand(DatasetCommandIDs.computeEmbeddings, {
-    label: 'Compute Embeddings',
-    caption: 'Map the rows to 3-D, where similar rows lie close together (then explore them)',
-    icon: embeddingsIcon,
-    isEnabled: hasTarget,
-    execute: args => withTarget(target(args), computeEmbeddings(model))
-  });
-  commands.addCommand(DatasetCommandIDs.rename, {
-    label: 'Rename…',
-    icon: editIcon,
-    isEnabled: hasTarget,
-    execute: args => withTarget(target(args), renameDataset(model))
-  });
-  commands.addCommand(DatasetCommandIDs.download, {
-    label: args => `Download as ${args.format === 'parquet' ? 'Parquet' : 'CSV'}`,
-    icon: downloadIcon,
-    isEnabled: hasTarget,
-    execute: args =>
-      withTarget(target(args), t =>
-        downloadDataset(model, t, args.format === 'parquet' ? 'parquet' : 'csv')
-      )
-  });
-  commands.addCommand(DatasetCommandIDs.retry, {
-    label: 'Retry Import…',
-    caption: 'Import this failed dataset again from the same file, with other options',
-    icon: refreshIcon,
-    isEnabled: hasTarget,
-    execute: args => withTarget(target(args), retryImport(model))
-  });
-  commands.addCommand(DatasetCommandIDs.delete, {
-    label: 'Delete…',
-    icon: deleteIcon,
-    isEnabled: hasTarget,
-    execute: args => withTarget(target(args), deleteDataset(model))
-  });
+  addDatasetCommand(
+    DatasetCommandIDs.openInNotebook,
+    {
+      label: args =>
+        args.isPalette ? 'Open Selected Dataset in a Notebook' : 'Open in a Notebook',
+      caption: 'Insert a cell that loads the dataset into pandas, below the active cell',
+      icon: notebookIcon
+    },
+    t => insertCodeCell(app, loadDatasetCode(t.project, t.dataset))
+  );
+  addDatasetCommand(
+    DatasetCommandIDs.computeEmbeddings,
+    {
+      label: 'Compute Embeddings',
+      caption: 'Map the rows to 3-D, where similar rows lie close together (then explore them)',
+      icon: embeddingsIcon
+    },
+    computeEmbeddings(model)
+  );
+  addDatasetCommand(DatasetCommandIDs.rename, { label: 'Rename…', icon: editIcon }, renameDataset(model));
+  addDatasetCommand(
+    DatasetCommandIDs.download,
+    {
+      label: args => `Download as ${args.format === 'parquet' ? 'Parquet' : 'CSV'}`,
+      icon: downloadIcon
+    },
+    (t, args) => downloadDataset(model, t, args.format === 'parquet' ? 'parquet' : 'csv')
+  );
+  addDatasetCommand(
+    DatasetCommandIDs.retry,
+    {
+      label: 'Retry Import…',
+      caption: 'Import this failed dataset again from the same file, with other options',
+      icon: refreshIcon
+    },
+    retryImport(model)
+  );
+  addDatasetCommand(DatasetCommandIDs.delete, { label: 'Delete…', icon: deleteIcon }, deleteDataset(model));
 
   for (const command of [
     DatasetCommandIDs.upload,

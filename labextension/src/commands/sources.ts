@@ -8,6 +8,7 @@ import { DataplaneClient } from '../client';
 import { ExportForm } from '../forms/exportForm';
 import { showForm } from '../forms/formDialog';
 import { ImportForm } from '../forms/importForm';
+import { PickForm } from '../forms/pickForm';
 import { DataplaneModel } from '../model';
 import { errorMessage, notifyError, notifySuccess } from '../notifications';
 import { ConnectorsSection } from '../sections/connectors';
@@ -59,6 +60,30 @@ function stringArg(args: ReadonlyPartialJSONObject, name: string): string | unde
   return typeof value === 'string' && value ? value : undefined;
 }
 
+/**
+ * List the project's datasources or exporters (`what`), then pick one in the dialog of `form`,
+ * which starts the job; resolves to what it started, or undefined when cancelled or when the
+ * list is refused (notified).
+ */
+async function pickAndStart<T extends { name: string }, R>(
+  project: string,
+  what: string,
+  list: () => Promise<T[]>,
+  form: (choices: T[]) => PickForm<T, R>,
+  dialog: { title: string; acceptLabel: string }
+): Promise<R | undefined> {
+  let choices: T[];
+  try {
+    choices = await list();
+  } catch (error) {
+    notifyError(`Could not list the ${what} of '${project}'`, error);
+    return undefined;
+  }
+  const body = form(choices);
+  const done = await showForm({ ...dialog, body });
+  return (done && body.started) || undefined;
+}
+
 /** The import dialog; resolves to the new dataset (importing), or undefined when cancelled. */
 async function importFromDatasource(
   sources: SourcesModel,
@@ -68,26 +93,15 @@ async function importFromDatasource(
   if (!project) {
     return undefined;
   }
-  let datasources;
-  try {
-    datasources = await sources.client.listDatasources(project);
-  } catch (error) {
-    notifyError(`Could not list the datasources of '${project}'`, error);
-    return undefined;
-  }
-  const form = new ImportForm(
-    sources.client,
+  const dataset = await pickAndStart(
     project,
-    datasources,
-    stringArg(args, 'datasource')
+    'datasources',
+    () => sources.client.listDatasources(project),
+    datasources =>
+      new ImportForm(sources.client, project, datasources, stringArg(args, 'datasource')),
+    { title: 'Import a dataset from a datasource', acceptLabel: 'Import' }
   );
-  const done = await showForm({
-    title: 'Import a dataset from a datasource',
-    body: form,
-    acceptLabel: 'Import'
-  });
-  const dataset = form.imported;
-  if (!done || !dataset) {
+  if (!dataset) {
     return undefined;
   }
   notifySuccess(`Importing dataset '${dataset.name}'`);
@@ -105,21 +119,14 @@ async function exportDataset(
   if (!project || !dataset) {
     return undefined;
   }
-  let exporters;
-  try {
-    exporters = await sources.client.listExporters(project);
-  } catch (error) {
-    notifyError(`Could not list the exporters of '${project}'`, error);
-    return undefined;
-  }
-  const form = new ExportForm(sources.client, project, dataset, exporters);
-  const done = await showForm({
-    title: `Export dataset '${dataset}'`,
-    body: form,
-    acceptLabel: 'Export'
-  });
-  const run = form.run;
-  if (!done || !run) {
+  const run = await pickAndStart(
+    project,
+    'exporters',
+    () => sources.client.listExporters(project),
+    exporters => new ExportForm(sources.client, project, dataset, exporters),
+    { title: `Export dataset '${dataset}'`, acceptLabel: 'Export' }
+  );
+  if (!run) {
     return undefined;
   }
   void sources.refresh();

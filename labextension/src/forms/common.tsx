@@ -1,6 +1,8 @@
 import { Button, HTMLSelect, ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { errorMessage } from '../notifications';
+
 /** Where a form's "Test" stands: running, or its outcome in the server's words. */
 export type TestState =
   | { status: 'idle' }
@@ -9,6 +11,22 @@ export type TestState =
 
 /** The idle test state. */
 export const IDLE: TestState = { status: 'idle' };
+
+/** What the server answers to a "Test": its verdict, in its words. */
+export interface ITestVerdict {
+  ok: boolean;
+  message: string;
+}
+
+/** The outcome of a "Test" request: the server's verdict, or its refusal as a failed test. */
+export async function testOutcome(test: () => Promise<ITestVerdict>): Promise<TestState> {
+  try {
+    const verdict = await test();
+    return { status: verdict.ok ? 'ok' : 'failed', message: verdict.message };
+  } catch (error) {
+    return { status: 'failed', message: errorMessage(error) };
+  }
+}
 
 /** The "Test" button and, next to it, the outcome of the last test. */
 export function TestRow(props: {
@@ -56,17 +74,33 @@ export function FormError(props: { message: string | null }): JSX.Element | null
   );
 }
 
-/** A labelled text input outside the kind's fields (the object's name, a dataset name). */
-export function TextRow(props: {
-  label: string;
-  name: string;
-  value: string;
-  placeholder?: string;
-  onChange: (value: string) => void;
+/** A form row: its label above the control, then the control's help when it has one. */
+export function Labelled(props: {
+  label: React.ReactNode;
+  help?: string;
+  children: React.ReactNode;
 }): JSX.Element {
   return (
     <label className="jp-Dataplane-field">
       <span className="jp-Dataplane-fieldLabel">{props.label}</span>
+      {props.children}
+      {props.help && <span className="jp-Dataplane-fieldHelp">{props.help}</span>}
+    </label>
+  );
+}
+
+/** What a labelled row outside the kind's fields edits: one named string value. */
+interface IRowProps {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+}
+
+/** A labelled text input outside the kind's fields (the object's name, a dataset name). */
+export function TextRow(props: IRowProps & { placeholder?: string }): JSX.Element {
+  return (
+    <Labelled label={props.label}>
       <input
         className="jp-mod-styled"
         name={props.name}
@@ -76,23 +110,20 @@ export function TextRow(props: {
         value={props.value}
         onChange={event => props.onChange(event.target.value)}
       />
-    </label>
+    </Labelled>
   );
 }
 
 /** A labelled choice among options. */
-export function SelectRow(props: {
-  label: string;
-  name: string;
-  value: string;
-  options: { label: string; value: string }[];
-  disabled?: boolean;
-  help?: string;
-  onChange: (value: string) => void;
-}): JSX.Element {
+export function SelectRow(
+  props: IRowProps & {
+    options: { label: string; value: string }[];
+    disabled?: boolean;
+    help?: string;
+  }
+): JSX.Element {
   return (
-    <label className="jp-Dataplane-field">
-      <span className="jp-Dataplane-fieldLabel">{props.label}</span>
+    <Labelled label={props.label} help={props.help}>
       <HTMLSelect
         name={props.name}
         value={props.value}
@@ -100,8 +131,7 @@ export function SelectRow(props: {
         options={props.options}
         onChange={event => props.onChange(event.target.value)}
       />
-      {props.help && <span className="jp-Dataplane-fieldHelp">{props.help}</span>}
-    </label>
+    </Labelled>
   );
 }
 
@@ -110,6 +140,13 @@ export function SelectRow(props: {
  * fields.
  */
 export abstract class FormWidget extends ReactWidget {
+  /** @param className the form's own class, beside `jp-Dataplane-form` */
+  constructor(className: string) {
+    super();
+    this.addClass('jp-Dataplane-form');
+    this.addClass(className);
+  }
+
   /** Apply `change` to the form's fields, then re-render. */
   protected set(change: () => void): void {
     change();
@@ -122,6 +159,21 @@ export abstract class FormWidget extends ReactWidget {
     return false;
   }
 
+  /** Send the form with `request`: true once it is done, else false with the refusal shown. */
+  protected async send(request: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await request();
+    } catch (error) {
+      return this.fail(errorMessage(error));
+    }
+    return true;
+  }
+
   /** Validation message or the server's refusal, shown above the dialog's buttons. */
   protected error: string | null = null;
+}
+
+/** "connector" → "Connector". */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

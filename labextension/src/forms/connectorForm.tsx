@@ -1,97 +1,73 @@
 import * as React from 'react';
 
-import { errorMessage, notifySuccess } from '../notifications';
 import { SourcesModel } from '../sourcesModel';
-import { IConnector, IConnectorKind, IConnectorTest } from '../types';
-import {
-  FormError,
-  FormWidget,
-  IDLE,
-  SelectRow,
-  TestRow,
-  TestState,
-  TextRow
-} from './common';
+import { IConnector, IConnectorKind, IConnectorTest, IField } from '../types';
+import { SelectRow, TestState } from './common';
 import { FieldInputs } from './fieldInputs';
 import {
-  FieldValue,
-  FieldValues,
+  EditTestTarget,
   createPayload,
   editTestTarget,
   initialValues,
   updatePayload,
   validateValues
 } from './fields';
-import { ISubmittable } from './formDialog';
+import { SourceForm } from './sourceForm';
 
 /**
  * Create or edit a connector: its name, its kind, then the kind's fields. Secrets start empty
  * and, on edit, an empty secret keeps the saved one.
  */
-export class ConnectorForm extends FormWidget implements ISubmittable {
+export class ConnectorForm extends SourceForm<IConnector> {
   /**
    * @param sources the state of the current project (kinds, the client, refresh)
    * @param saved the connector to edit, or undefined to create one
    */
-  constructor(
-    private readonly sources: SourcesModel,
-    private readonly saved?: IConnector
-  ) {
-    super();
-    this.addClass('jp-Dataplane-form');
-    this.addClass('jp-Dataplane-connectorForm');
-    this._name = saved?.name ?? '';
+  constructor(sources: SourcesModel, saved?: IConnector) {
+    super(sources, saved, {
+      what: 'connector',
+      testLabel: 'Test connection',
+      pickKind: 'Pick a kind.'
+    });
     this._kind = saved?.kind ?? sources.kinds[0]?.kind ?? '';
-    this._values = initialValues(this.kindInfo?.fields ?? [], saved?.config);
+    this.values = initialValues(this.fields, saved?.config);
   }
 
-  private get kindInfo(): IConnectorKind | undefined {
+  protected get kindInfo(): IConnectorKind | undefined {
     return this.sources.kind(this._kind);
   }
 
-  private get kept(): readonly string[] {
+  protected get fields(): readonly IField[] {
+    return this.kindInfo?.fields ?? [];
+  }
+
+  protected get kept(): readonly string[] {
     return this.saved?.secrets_set ?? [];
   }
 
-  async submit(): Promise<boolean> {
-    const problem = this._problem();
-    if (problem) {
-      return this.fail(problem);
-    }
-    const project = this.sources.project as string;
-    const client = this.sources.client;
-    const fields = this.kindInfo?.fields ?? [];
-    try {
-      if (this.saved) {
-        await client.updateConnector(project, this.saved.name, {
-          name: this._name.trim() === this.saved.name ? null : this._name.trim(),
-          fields: updatePayload(fields, this._values, this.saved)
-        });
-      } else {
-        await client.createConnector(project, {
-          name: this._name.trim(),
-          kind: this._kind,
-          fields: createPayload(fields, this._values)
-        });
-      }
-    } catch (error) {
-      return this.fail(errorMessage(error));
-    }
-    notifySuccess(`Connector '${this._name.trim()}' saved`);
-    void this.sources.refresh();
-    return true;
+  protected async create(project: string, name: string): Promise<unknown> {
+    return this.sources.client.createConnector(project, {
+      name,
+      kind: this._kind,
+      fields: createPayload(this.fields, this.values)
+    });
   }
 
-  protected render(): JSX.Element {
+  protected async edit(
+    project: string,
+    saved: IConnector,
+    name: string | null
+  ): Promise<unknown> {
+    return this.sources.client.updateConnector(project, saved.name, {
+      name,
+      fields: updatePayload(this.fields, this.values, saved)
+    });
+  }
+
+  protected renderFields(): JSX.Element {
     const kind = this.kindInfo;
     return (
       <>
-        <TextRow
-          label="Name"
-          name="name"
-          value={this._name}
-          onChange={value => this.set(() => (this._name = value))}
-        />
         <SelectRow
           label="Kind"
           name="kind"
@@ -104,90 +80,56 @@ export class ConnectorForm extends FormWidget implements ISubmittable {
           <FieldInputs
             key={kind.kind}
             fields={kind.fields}
-            values={this._values}
+            values={this.values}
             kept={this.kept}
-            onChange={(name, value) => this._setValue(name, value)}
+            onChange={(name, value) => this.setValue(name, value)}
           />
         )}
-        <TestRow label="Test connection" state={this._test} onTest={() => void this._runTest()} />
-        <FormError message={this.error} />
       </>
     );
   }
 
-  private _problem(): string | null {
-    if (!this._name.trim()) {
-      return 'Name is required.';
+  /**
+   * An edited connector is tested as saved when nothing changed; a change that blanks a saved
+   * secret cannot be tested, as the browser never gets the saved secrets back.
+   */
+  protected untestable(): TestState | null {
+    const problem = validateValues(this.fields, this.values, this.kept);
+    if (problem) {
+      return { status: 'failed', message: problem };
     }
-    if (!this.kindInfo) {
-      return 'Pick a kind.';
+    if (this._testTarget() === 'needs-secrets') {
+      return {
+        status: 'info',
+        message:
+          'Type the secret fields again to test your changes, or save them first: the saved secrets are not sent back to the browser.'
+      };
     }
-    return validateValues(this.kindInfo.fields, this._values, this.kept);
+    return null;
   }
 
-  private async _runTest(): Promise<void> {
-    const fields = this.kindInfo?.fields ?? [];
-    const problem = validateValues(fields, this._values, this.kept);
-    if (problem) {
-      this.set(() => (this._test = { status: 'failed', message: problem }));
-      return;
-    }
-    const target = this.saved
-      ? editTestTarget(fields, this._values, this.saved)
-      : 'unsaved';
-    if (target === 'needs-secrets') {
-      this.set(
-        () =>
-          (this._test = {
-            status: 'info',
-            message:
-              'Type the secret fields again to test your changes, or save them first: the saved secrets are not sent back to the browser.'
-          })
-      );
-      return;
-    }
-    this.set(() => (this._test = { status: 'running' }));
-    const project = this.sources.project as string;
+  protected testRequest(project: string): Promise<IConnectorTest> {
     const client = this.sources.client;
-    let result: IConnectorTest;
-    try {
-      result =
-        target === 'saved' && this.saved
-          ? await client.testConnector(project, this.saved.name)
-          : await client.testNewConnector(project, {
-              name: this._name.trim() || 'unsaved',
-              kind: this._kind,
-              fields: createPayload(fields, this._values)
-            });
-    } catch (error) {
-      result = { ok: false, message: errorMessage(error) };
-    }
-    this.set(
-      () =>
-        (this._test = {
-          status: result.ok ? 'ok' : 'failed',
-          message: result.message
-        })
-    );
+    return this._testTarget() === 'saved' && this.saved
+      ? client.testConnector(project, this.saved.name)
+      : client.testNewConnector(project, {
+          name: this.name.trim() || 'unsaved',
+          kind: this._kind,
+          fields: createPayload(this.fields, this.values)
+        });
+  }
+
+  private _testTarget(): EditTestTarget {
+    return this.saved ? editTestTarget(this.fields, this.values, this.saved) : 'unsaved';
   }
 
   private _setKind(kind: string): void {
     this.set(() => {
       this._kind = kind;
-      this._values = initialValues(this.kindInfo?.fields ?? []);
-      this._test = IDLE;
-    });
-  }
-
-  private _setValue(name: string, value: FieldValue): void {
-    this.set(() => {
-      this._values = { ...this._values, [name]: value };
-      this._test = IDLE;
+      this.values = initialValues(this.fields);
+      this.resetTest();
     });
   }
 
   private _kind: string;
-  private _name: string;
-  private _test: TestState = IDLE;
-  private _values: FieldValues;
 }

@@ -1,92 +1,57 @@
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
-import { errorMessage } from '../notifications';
 import { IExportRun, IExporter } from '../types';
-import { FormError, FormWidget, SelectRow } from './common';
 import { EXPORT_MODES } from './exporterForm';
-import { ISubmittable } from './formDialog';
+import { PickForm } from './pickForm';
 
 /**
  * Pick the exporter a dataset goes out with; submitting starts the export. The overwrite mode
  * belongs to the exporter (the export request carries only the exporter), so it is shown here
  * for the chosen exporter rather than picked.
  */
-export class ExportForm extends FormWidget implements ISubmittable {
+export class ExportForm extends PickForm<IExporter, IExportRun> {
   constructor(
-    private readonly client: DataplaneClient,
-    private readonly project: string,
+    client: DataplaneClient,
+    project: string,
     private readonly datasetName: string,
-    private readonly exporters: readonly IExporter[]
+    exporters: readonly IExporter[]
   ) {
-    super();
-    this.addClass('jp-Dataplane-form');
-    this.addClass('jp-Dataplane-exportForm');
-    this._exporter = exporters[0]?.name ?? '';
+    super('jp-Dataplane-exportForm', client, project, 'exporter', exporters);
   }
 
-  /** The export started by `submit`. */
-  get run(): IExportRun | null {
-    return this._run;
+  /** Starts the export; its run is `started`. */
+  protected start(exporter: string): Promise<IExportRun> {
+    return this.client.exportDataset(this.project, this.datasetName, exporter);
   }
 
-  async submit(): Promise<boolean> {
-    if (!this._exporter) {
-      return this.fail('Pick an exporter.');
-    }
-    try {
-      this._run = await this.client.exportDataset(this.project, this.datasetName, this._exporter);
-    } catch (error) {
-      return this.fail(errorMessage(error));
-    }
-    return true;
+  protected choiceLabel(exporter: IExporter): string {
+    return `${exporter.name} (${exporter.connector})`;
   }
 
-  protected render(): JSX.Element {
-    if (this.exporters.length === 0) {
-      return (
-        <p className="jp-Dataplane-empty">
-          Project '{this.project}' has no exporters yet: create one in the Exporters section.
-        </p>
-      );
-    }
-    const exporter = this.exporters.find(x => x.name === this._exporter);
+  protected renderMore(): React.ReactNode {
+    const exporter = this.choices.find(x => x.name === this.picked);
     const mode = EXPORT_MODES.find(m => m.value === exporter?.mode);
     return (
-      <>
-        <SelectRow
-          label="Exporter"
-          name="exporter"
-          value={this._exporter}
-          options={this.exporters.map(x => ({
-            label: `${x.name} (${x.connector})`,
-            value: x.name
-          }))}
-          onChange={value => this.set(() => (this._exporter = value))}
-        />
-        {exporter && (
-          <dl className="jp-Dataplane-exportSummary">
-            <dt>Destination</dt>
-            <dd>
-              {Object.entries(exporter.destination)
-                .filter(([, v]) => v !== null && v !== '')
-                .map(([k, v]) => `${k} ${String(v)}`)
-                .join(', ')}
-            </dd>
-            <dt>When it exists</dt>
-            <dd className="jp-Dataplane-exportMode" data-mode={exporter.mode}>
-              {mode ? `${mode.label}: ${mode.help}` : exporter.mode}
-              <span className="jp-Dataplane-fieldHelp">
-                (set on the exporter; edit the exporter to change it)
-              </span>
-            </dd>
-          </dl>
-        )}
-        <FormError message={this.error} />
-      </>
+      exporter && (
+        <dl className="jp-Dataplane-exportSummary">
+          <dt>Destination</dt>
+          <dd>
+            {Object.entries(exporter.destination)
+              .filter(([, v]) => v !== null && v !== '')
+              .map(([k, v]) => `${k} ${String(v)}`)
+              .join(', ')}
+          </dd>
+          <dt>When it exists</dt>
+          <dd className="jp-Dataplane-exportMode" data-mode={exporter.mode}>
+            {mode ? `${mode.label}: ${mode.help}` : exporter.mode}
+            <span className="jp-Dataplane-fieldHelp">
+              (set on the exporter; edit the exporter to change it)
+            </span>
+          </dd>
+        </dl>
+      )
     );
   }
 
-  private _exporter: string;
-  private _run: IExportRun | null = null;
 }

@@ -1,6 +1,7 @@
 import * as React from 'react';
 
 import { IField } from '../types';
+import { Labelled } from './common';
 import { FieldValue, FieldValues, fieldLabel } from './fields';
 
 /** Props of `FieldInputs`. */
@@ -52,16 +53,17 @@ function FieldRow(props: IFieldRowProps): JSX.Element {
     );
   }
   return (
-    <label className="jp-Dataplane-field">
-      <span className="jp-Dataplane-fieldLabel">
-        {fieldLabel(field.name)}
-        {field.required && <span className="jp-Dataplane-required"> *</span>}
-      </span>
+    <Labelled
+      label={
+        <>
+          {fieldLabel(field.name)}
+          {field.required && <span className="jp-Dataplane-required"> *</span>}
+        </>
+      }
+      help={field.description}
+    >
       <FieldControl {...props} />
-      {field.description && (
-        <span className="jp-Dataplane-fieldHelp">{field.description}</span>
-      )}
-    </label>
+    </Labelled>
   );
 }
 

@@ -1,80 +1,48 @@
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
-import { errorMessage } from '../notifications';
 import { IDataset, IDatasource } from '../types';
-import { FormError, FormWidget, SelectRow, TextRow } from './common';
-import { ISubmittable } from './formDialog';
+import { TextRow } from './common';
+import { PickForm } from './pickForm';
 
 /** Pick a datasource and a name for the new dataset; submitting starts the import. */
-export class ImportForm extends FormWidget implements ISubmittable {
+export class ImportForm extends PickForm<IDatasource, IDataset> {
   /**
    * @param datasources the project's datasources
    * @param preselected name of the datasource to start with
    */
   constructor(
-    private readonly client: DataplaneClient,
-    private readonly project: string,
-    private readonly datasources: readonly IDatasource[],
+    client: DataplaneClient,
+    project: string,
+    datasources: readonly IDatasource[],
     preselected?: string
   ) {
-    super();
-    this.addClass('jp-Dataplane-form');
-    this.addClass('jp-Dataplane-importForm');
-    const known = datasources.some(d => d.name === preselected);
-    this._datasource = known ? (preselected as string) : (datasources[0]?.name ?? '');
+    super('jp-Dataplane-importForm', client, project, 'datasource', datasources, preselected);
   }
 
-  /** The dataset the import creates, once submitted. */
-  get imported(): IDataset | null {
-    return this._dataset;
+  /** Starts the import; the dataset it creates is `started`. */
+  protected start(datasource: string): Promise<IDataset> {
+    return this.client.importDatasource(this.project, {
+      datasource,
+      name: this._name.trim() || null
+    });
   }
 
-  async submit(): Promise<boolean> {
-    if (!this._datasource) {
-      return this.fail('Pick a datasource.');
-    }
-    try {
-      this._dataset = await this.client.importDatasource(this.project, {
-        datasource: this._datasource,
-        name: this._name.trim() || null
-      });
-    } catch (error) {
-      return this.fail(errorMessage(error));
-    }
-    return true;
+  protected choiceLabel(datasource: IDatasource): string {
+    return datasource.name;
   }
 
-  protected render(): JSX.Element {
-    if (this.datasources.length === 0) {
-      return (
-        <p className="jp-Dataplane-empty">
-          Project '{this.project}' has no datasources yet: create one in the Datasources section.
-        </p>
-      );
-    }
+  protected renderMore(): JSX.Element {
     return (
-      <>
-        <SelectRow
-          label="Datasource"
-          name="datasource"
-          value={this._datasource}
-          options={this.datasources.map(d => ({ label: d.name, value: d.name }))}
-          onChange={value => this.set(() => (this._datasource = value))}
-        />
-        <TextRow
-          label="Dataset name"
-          name="dataset"
-          value={this._name}
-          placeholder="the datasource's name and the time when empty"
-          onChange={value => this.set(() => (this._name = value))}
-        />
-        <FormError message={this.error} />
-      </>
+      <TextRow
+        label="Dataset name"
+        name="dataset"
+        value={this._name}
+        placeholder="the datasource's name and the time when empty"
+        onChange={value => this.set(() => (this._name = value))}
+      />
     );
   }
 
-  private _dataset: IDataset | null = null;
-  private _datasource: string;
   private _name = '';
 }

@@ -1,7 +1,6 @@
 import * as React from 'react';
 
 import { HINT_LABELS, wordHints } from '../hints';
-import { errorMessage } from '../notifications';
 import { IDataset, IRetryImport } from '../types';
 import { IRetryFields, RETRY_TEXT_FIELDS, retryBody, retryFields } from './retryFields';
 import { FormError, FormWidget, SelectRow, TextRow } from './common';
@@ -17,19 +16,12 @@ export class RetryForm extends FormWidget implements ISubmittable {
     options: IRetryImport,
     private readonly retry: (options: IRetryImport) => Promise<IDataset>
   ) {
-    super();
-    this.addClass('jp-Dataplane-form');
-    this.addClass('jp-Dataplane-retryForm');
+    super('jp-Dataplane-retryForm');
     this._fields = retryFields(options);
   }
 
   async submit(): Promise<boolean> {
-    try {
-      await this.retry(retryBody(this._fields));
-    } catch (error) {
-      return this.fail(errorMessage(error));
-    }
-    return true;
+    return this.send(() => this.retry(retryBody(this._fields)));
   }
 
   protected render(): JSX.Element {

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { DataplaneClient } from '../client';
-import { FormError, FormWidget, SelectRow, TextRow } from '../forms/common';
+import { FormError, FormWidget, Labelled, SelectRow, TextRow } from '../forms/common';
 import { ISubmittable } from '../forms/formDialog';
 import { errorMessage, notifySuccess } from '../notifications';
 import {
@@ -21,6 +21,13 @@ const KINDS = [
   { label: 'Every N seconds', value: 'every' },
   { label: 'Once, at a date and time', value: 'at' }
 ];
+
+/** The input of each kind's timing: its label and an example. */
+const TIMING_INPUTS: Record<Kind, { label: string; placeholder: string }> = {
+  cron: { label: 'Cron line', placeholder: 'minute hour day month weekday, e.g. 0 6 * * MON' },
+  every: { label: 'Every (seconds)', placeholder: '3600' },
+  at: { label: 'At', placeholder: '2027-01-04T06:00 (in the time zone below)' }
+};
 
 /** The browser's IANA zones (for the time zone suggestions), and its own zone. */
 function zones(): string[] {
@@ -56,16 +63,16 @@ export class ScheduleForm extends FormWidget implements ISubmittable {
     private readonly target: IScheduleTarget,
     private readonly existing: ISchedule | null = null
   ) {
-    super();
-    this.addClass('jp-Dataplane-form');
-    this.addClass('jp-Dataplane-scheduleForm');
+    super('jp-Dataplane-scheduleForm');
     this._timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
     if (existing) {
       this._name = existing.name;
       this._kind = existing.kind;
-      this._cron = existing.cron ?? this._cron;
-      this._every = existing.every ? String(existing.every) : this._every;
-      this._at = existing.at ?? '';
+      this._timings = {
+        cron: existing.cron ?? this._timings.cron,
+        every: existing.every ? String(existing.every) : this._timings.every,
+        at: existing.at ?? ''
+      };
       this._timezone = existing.timezone;
       this._retries = String(existing.retries);
       this._retryDelay = String(existing.retry_delay);
@@ -88,7 +95,7 @@ export class ScheduleForm extends FormWidget implements ISubmittable {
         return this.fail('Retry delay: give a number of seconds, 0 or more.');
       }
     }
-    try {
+    return this.send(async () => {
       if (this.existing) {
         const name = this._name.trim();
         const updated = await updateSchedule(this.client, this.project, this.existing.id, {
@@ -99,7 +106,7 @@ export class ScheduleForm extends FormWidget implements ISubmittable {
           retry_delay: retryDelay
         });
         notifySuccess(`Schedule '${updated.name}' updated: ${updated.description}`);
-        return true;
+        return;
       }
       const saved = await createSchedule(this.client, this.project, {
         name: this._name.trim() || null,
@@ -112,10 +119,7 @@ export class ScheduleForm extends FormWidget implements ISubmittable {
         retry_delay: retryDelay
       });
       notifySuccess(`Schedule '${saved.name}' saved: ${saved.description}`);
-    } catch (error) {
-      return this.fail(errorMessage(error));
-    }
-    return true;
+    });
   }
 
   protected render(): JSX.Element {
@@ -141,36 +145,16 @@ export class ScheduleForm extends FormWidget implements ISubmittable {
           options={KINDS}
           onChange={value => this._change(() => (this._kind = value as Kind))}
         />
-        {kind === 'cron' && (
-          <TextRow
-            label="Cron line"
-            name="cron"
-            value={this._cron}
-            placeholder="minute hour day month weekday, e.g. 0 6 * * MON"
-            onChange={value => this._change(() => (this._cron = value))}
-          />
-        )}
-        {kind === 'every' && (
-          <TextRow
-            label="Every (seconds)"
-            name="every"
-            value={this._every}
-            placeholder="3600"
-            onChange={value => this._change(() => (this._every = value))}
-          />
-        )}
-        {kind === 'at' && (
-          <TextRow
-            label="At"
-            name="at"
-            value={this._at}
-            placeholder="2027-01-04T06:00 (in the time zone below)"
-            onChange={value => this._change(() => (this._at = value))}
-          />
-        )}
+        <TextRow
+          key={kind}
+          label={TIMING_INPUTS[kind].label}
+          name={kind}
+          value={this._timings[kind]}
+          placeholder={TIMING_INPUTS[kind].placeholder}
+          onChange={value => this._change(() => (this._timings[kind] = value))}
+        />
         {kind !== 'every' && (
-          <label className="jp-Dataplane-field">
-            <span className="jp-Dataplane-fieldLabel">Time zone</span>
+          <Labelled label="Time zone">
             <input
               className="jp-mod-styled"
               name="timezone"
@@ -188,7 +172,7 @@ export class ScheduleForm extends FormWidget implements ISubmittable {
                 <option key={zone} value={zone} />
               ))}
             </datalist>
-          </label>
+          </Labelled>
         )}
         <SchedulePreviewBox preview={this._preview} error={this._previewError} />
         <TextRow
@@ -214,11 +198,11 @@ export class ScheduleForm extends FormWidget implements ISubmittable {
     const timezone = this._timezone.trim() || 'UTC';
     switch (this._kind) {
       case 'cron':
-        return { cron: this._cron, every: null, at: null, timezone };
+        return { cron: this._timings.cron, every: null, at: null, timezone };
       case 'every':
-        return { cron: null, every: Number(this._every) || null, at: null, timezone: 'UTC' };
+        return { cron: null, every: Number(this._timings.every) || null, at: null, timezone: 'UTC' };
       default:
-        return { cron: null, every: null, at: this._at.trim() || null, timezone };
+        return { cron: null, every: null, at: this._timings.at.trim() || null, timezone };
     }
   }
 
@@ -254,9 +238,6 @@ export class ScheduleForm extends FormWidget implements ISubmittable {
   }
 
   private _asked = 0;
-  private _at = '';
-  private _cron = '0 6 * * MON';
-  private _every = '3600';
   private _kind: Kind = 'cron';
   private _name = '';
   private _preview: ISchedulePreview | null = null;
@@ -264,6 +245,8 @@ export class ScheduleForm extends FormWidget implements ISubmittable {
   private _retries = '';
   private _retryDelay = '';
   private _timer = 0;
+  /** The timing of each kind as typed: switching kinds keeps what was typed for the others. */
+  private _timings: Record<Kind, string> = { cron: '0 6 * * MON', every: '3600', at: '' };
   private _timezone: string;
   private _zones = zones();
 }

@@ -1,28 +1,15 @@
-import { checkIcon, deleteIcon, editIcon, fileUploadIcon, runningIcon } from '@jupyterlab/ui-components';
+import { fileUploadIcon, runningIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { CommandIDs } from '../commands/sourceIds';
 import { DatasourceForm } from '../forms/datasourceForm';
-import { showForm } from '../forms/formDialog';
 import { SourcesModel } from '../sourcesModel';
 import { TargetSchedules, createScheduleFor } from '../schedules/scheduleList';
-import { IDatasource } from '../types';
-import { ItemActions, ItemTest, SourcesSection, describeEntries } from './sourcesSection';
-
-/** Open the datasource form in a dialog: a new datasource, or `saved` to edit it. */
-export async function editDatasource(
-  sources: SourcesModel,
-  saved?: IDatasource
-): Promise<boolean> {
-  return showForm({
-    title: saved ? `Edit datasource '${saved.name}'` : 'New datasource',
-    body: new DatasourceForm(sources, saved),
-    acceptLabel: 'Save'
-  });
-}
+import { IDatasource, IDatasourcePreview } from '../types';
+import { IItemAction, SourcesSection, describeEntries } from './sourcesSection';
 
 /** The datasources of the current project: a connector plus what to read through it. */
-export class DatasourcesSection extends SourcesSection {
+export class DatasourcesSection extends SourcesSection<IDatasource> {
   /**
    * @param execute runs a command by id (importing goes through the command the datasets
    *   section uses too)
@@ -32,101 +19,72 @@ export class DatasourcesSection extends SourcesSection {
     private readonly execute: (id: string, args: Record<string, string>) => void
   ) {
     super(sources, {
-      label: 'Datasources',
-      newLabel: 'New datasource',
-      className: 'jp-Dataplane-datasources'
+      what: 'datasource',
+      emptyText:
+        'No datasources yet: a datasource points at a table, a query or a file through a connector.',
+      testTooltip: 'Test: read the first rows',
+      deleteConsequence: 'Datasets imported from it stay.'
     });
   }
 
-  protected readonly emptyText =
-    'No datasources yet: a datasource points at a table, a query or a file through a connector.';
+  protected get items(): readonly IDatasource[] {
+    return this.sources.datasources;
+  }
 
-  protected async create(): Promise<void> {
-    await editDatasource(this.sources);
+  protected form(saved?: IDatasource): DatasourceForm {
+    return new DatasourceForm(this.sources, saved);
+  }
+
+  protected testItem(project: string, name: string): Promise<IDatasourcePreview> {
+    return this.sources.client.testDatasource(project, name);
+  }
+
+  protected deleteItem(project: string, name: string): Promise<void> {
+    return this.sources.client.deleteDatasource(project, name);
   }
 
   protected renderList(): JSX.Element {
     this._renders += 1; // each refresh of the sources also reloads the schedules shown
-    const datasources = this.sources.datasources;
-    if (datasources.length === 0) {
-      return this.empty;
-    }
-    return (
-      <ul className="jp-Dataplane-list">
-        {datasources.map(datasource => this.renderItem(datasource))}
-      </ul>
-    );
+    return super.renderList();
   }
 
   private _renders = 0;
 
-  private renderItem(datasource: IDatasource): JSX.Element {
-    const { sources } = this;
-    const project = sources.project as string;
+  protected itemActions(datasource: IDatasource, project: string): IItemAction[] {
     const name = datasource.name;
+    return [
+      {
+        icon: fileUploadIcon,
+        tooltip: 'Import as a dataset',
+        className: 'jp-Dataplane-import',
+        onClick: () => this.execute(CommandIDs.importFromDatasource, { project, datasource: name })
+      },
+      {
+        icon: runningIcon,
+        tooltip: 'Schedule a refresh (a new dataset snapshot each time)',
+        className: 'jp-Dataplane-schedule-new',
+        onClick: () =>
+          void createScheduleFor(this.sources.client, project, { type: 'datasource', name })
+      }
+    ];
+  }
+
+  protected renderDetail(datasource: IDatasource): JSX.Element {
     return (
-      <li key={datasource.id} className="jp-Dataplane-item jp-Dataplane-datasource" data-name={name}>
-        <div className="jp-Dataplane-itemRow">
-          <span className="jp-Dataplane-itemName">{name}</span>
-          <ItemActions
-            actions={[
-              {
-                icon: fileUploadIcon,
-                tooltip: 'Import as a dataset',
-                className: 'jp-Dataplane-import',
-                onClick: () =>
-                  this.execute(CommandIDs.importFromDatasource, { project, datasource: name })
-              },
-              {
-                icon: runningIcon,
-                tooltip: 'Schedule a refresh (a new dataset snapshot each time)',
-                className: 'jp-Dataplane-schedule-new',
-                onClick: () =>
-                  void createScheduleFor(sources.client, project, { type: 'datasource', name })
-              },
-              {
-                icon: checkIcon,
-                tooltip: 'Test: read the first rows',
-                className: 'jp-Dataplane-test',
-                onClick: () =>
-                  void this.runTest(name, () => sources.client.testDatasource(project, name))
-              },
-              {
-                icon: editIcon,
-                tooltip: 'Edit',
-                className: 'jp-Dataplane-edit',
-                onClick: () =>
-                  void this.edit(name, () => editDatasource(sources, datasource))
-              },
-              {
-                icon: deleteIcon,
-                tooltip: 'Delete',
-                className: 'jp-Dataplane-delete',
-                onClick: () =>
-                  void this.confirmDelete(
-                    'datasource',
-                    name,
-                    () => sources.client.deleteDatasource(project, name),
-                    'Datasets imported from it stay.'
-                  )
-              }
-            ]}
-          />
-        </div>
-        <div className="jp-Dataplane-itemDetail">
-          <span className="jp-Dataplane-kind">
-            {sources.kind(datasource.kind)?.label ?? datasource.kind}
-          </span>
-          {datasource.connector}: {describeEntries(datasource.locator)}
-        </div>
-        <ItemTest state={this.tests.get(name)} />
-        <TargetSchedules
-          client={sources.client}
-          project={project}
-          target={{ type: 'datasource', name }}
-          version={this._renders}
-        />
-      </li>
+      <>
+        {datasource.connector}: {describeEntries(datasource.locator)}
+      </>
+    );
+  }
+
+  protected renderMore(datasource: IDatasource, project: string): JSX.Element {
+    return (
+      <TargetSchedules
+        client={this.sources.client}
+        project={project}
+        target={{ type: 'datasource', name: datasource.name }}
+        version={this._renders}
+      />
     );
   }
 }

@@ -1,118 +1,78 @@
-import { checkIcon, deleteIcon, editIcon, historyIcon } from '@jupyterlab/ui-components';
+import { historyIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { ExporterForm, exportModeLabel } from '../forms/exporterForm';
-import { showForm } from '../forms/formDialog';
 import { SourcesModel } from '../sourcesModel';
-import { IExportRun, IExporter } from '../types';
+import { IConnectorTest, IExportRun, IExporter } from '../types';
 import { describeRunTimes, exporterDestination, runDestination } from './exportRuns';
-import { ItemActions, ItemTest, SourcesSection, describeEntries } from './sourcesSection';
+import { IItemAction, SourcesSection, describeEntries } from './sourcesSection';
 import { statusClass } from '../details/format';
 
-/** Open the exporter form in a dialog: a new exporter, or `saved` to edit it. */
-export async function editExporter(
-  sources: SourcesModel,
-  saved?: IExporter
-): Promise<boolean> {
-  return showForm({
-    title: saved ? `Edit exporter '${saved.name}'` : 'New exporter',
-    body: new ExporterForm(sources, saved),
-    acceptLabel: 'Save'
-  });
-}
-
 /** The exporters of the current project, each with its last export and, on demand, its history. */
-export class ExportersSection extends SourcesSection {
+export class ExportersSection extends SourcesSection<IExporter> {
   constructor(sources: SourcesModel) {
     super(sources, {
-      label: 'Exporters',
-      newLabel: 'New exporter',
-      className: 'jp-Dataplane-exporters'
+      what: 'exporter',
+      emptyText:
+        'No exporters yet: an exporter writes datasets to a table or a file through a connector.',
+      testTooltip: 'Test: is the destination writable?',
+      deleteConsequence: 'Its export history goes with it; what it wrote stays.'
     });
   }
 
-  protected readonly emptyText =
-    'No exporters yet: an exporter writes datasets to a table or a file through a connector.';
-
-  protected async create(): Promise<void> {
-    await editExporter(this.sources);
+  protected get items(): readonly IExporter[] {
+    return this.sources.exporters;
   }
 
-  protected renderList(): JSX.Element {
-    const exporters = this.sources.exporters;
-    if (exporters.length === 0) {
-      return this.empty;
-    }
-    return (
-      <ul className="jp-Dataplane-list">
-        {exporters.map(exporter => this.renderItem(exporter))}
-      </ul>
-    );
+  protected form(saved?: IExporter): ExporterForm {
+    return new ExporterForm(this.sources, saved);
   }
 
-  private renderItem(exporter: IExporter): JSX.Element {
-    const { sources } = this;
-    const project = sources.project as string;
+  protected testItem(project: string, name: string): Promise<IConnectorTest> {
+    return this.sources.client.testExporter(project, name);
+  }
+
+  protected deleteItem(project: string, name: string): Promise<void> {
+    return this.sources.client.deleteExporter(project, name);
+  }
+
+  protected itemActions(exporter: IExporter): IItemAction[] {
     const name = exporter.name;
-    const history = sources.runs(name);
+    const history = this.sources.runs(name);
+    return [
+      {
+        icon: historyIcon,
+        tooltip: history ? 'Hide history' : 'Show history',
+        className: 'jp-Dataplane-history',
+        pressed: history !== undefined,
+        onClick: () => void this.sources.toggleHistory(name)
+      }
+    ];
+  }
+
+  protected renderDetail(exporter: IExporter): JSX.Element {
     return (
-      <li key={exporter.id} className="jp-Dataplane-item jp-Dataplane-exporter" data-name={name}>
-        <div className="jp-Dataplane-itemRow">
-          <span className="jp-Dataplane-itemName">{name}</span>
-          <ItemActions
-            actions={[
-              {
-                icon: historyIcon,
-                tooltip: history ? 'Hide history' : 'Show history',
-                className: 'jp-Dataplane-history',
-                pressed: history !== undefined,
-                onClick: () => void sources.toggleHistory(name)
-              },
-              {
-                icon: checkIcon,
-                tooltip: 'Test: is the destination writable?',
-                className: 'jp-Dataplane-test',
-                onClick: () =>
-                  void this.runTest(name, () => sources.client.testExporter(project, name))
-              },
-              {
-                icon: editIcon,
-                tooltip: 'Edit',
-                className: 'jp-Dataplane-edit',
-                onClick: () =>
-                  void this.edit(name, () => editExporter(sources, exporter))
-              },
-              {
-                icon: deleteIcon,
-                tooltip: 'Delete',
-                className: 'jp-Dataplane-delete',
-                onClick: () =>
-                  void this.confirmDelete(
-                    'exporter',
-                    name,
-                    () => sources.client.deleteExporter(project, name),
-                    'Its export history goes with it; what it wrote stays.'
-                  )
-              }
-            ]}
-          />
-        </div>
-        <div className="jp-Dataplane-itemDetail">
-          <span className="jp-Dataplane-kind">
-            {sources.kind(exporter.kind)?.label ?? exporter.kind}
-          </span>
-          {exporter.connector}: {describeEntries(exporter.destination)} ·{' '}
-          {exportModeLabel(exporter.mode)}
-        </div>
-        {exporter.last_run && !history && (
-          <div className="jp-Dataplane-lastRun">
-            Last export: <RunSummary run={exporter.last_run} />
-          </div>
-        )}
-        <ItemTest state={this.tests.get(name)} />
-        {history && <RunHistory runs={history} destination={exporterDestination(exporter)} />}
-      </li>
+      <>
+        {exporter.connector}: {describeEntries(exporter.destination)} ·{' '}
+        {exportModeLabel(exporter.mode)}
+      </>
     );
+  }
+
+  protected renderStatus(exporter: IExporter): React.ReactNode {
+    return (
+      exporter.last_run &&
+      !this.sources.runs(exporter.name) && (
+        <div className="jp-Dataplane-lastRun">
+          Last export: <RunSummary run={exporter.last_run} />
+        </div>
+      )
+    );
+  }
+
+  protected renderMore(exporter: IExporter): React.ReactNode {
+    const history = this.sources.runs(exporter.name);
+    return history && <RunHistory runs={history} destination={exporterDestination(exporter)} />;
   }
 }
 

@@ -5,38 +5,64 @@ import {
   ToolbarButton,
   ToolbarButtonComponent,
   UseSignal,
-  addIcon
+  addIcon,
+  checkIcon,
+  deleteIcon,
+  editIcon
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { confirmDelete } from '../dialogs';
-import { TestState } from '../forms/common';
-import { errorMessage, notifyError, notifySuccess } from '../notifications';
+import { ITestVerdict, TestState, capitalize, testOutcome } from '../forms/common';
+import { ISubmittable, showForm } from '../forms/formDialog';
+import { notifyError, notifySuccess } from '../notifications';
 import { SourcesModel } from '../sourcesModel';
 import { describeEntries } from './exportRuns';
 
 export { describeEntries };
 
+/** What a sources section lists: a connector, a datasource or an exporter. */
+export interface ISourceItem {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+/** How a sources section names what it lists and what its items' buttons say. */
+export interface ISourcesSectionOptions {
+  /** What the section lists, singular: "connector". */
+  what: 'connector' | 'datasource' | 'exporter';
+  /** What the section says when the project has none. */
+  emptyText: string;
+  /** Tooltip of the items' "Test" button. */
+  testTooltip: string;
+  /** What deleting an item does beyond removing it, said when asking. */
+  deleteConsequence?: string;
+}
+
 /**
  * An accordion section listing one kind of object of the current project, with a "New" button
- * in its title bar (the side panel puts a section's `toolbar` there).
+ * in its title bar (the side panel puts a section's `toolbar` there). Each item has its name and
+ * buttons (the section's own, then Test, Edit and Delete), its kind and details, and the outcome
+ * of its last test.
  */
-export abstract class SourcesSection extends ReactWidget {
+export abstract class SourcesSection<T extends ISourceItem> extends ReactWidget {
   constructor(
     protected readonly sources: SourcesModel,
-    options: { label: string; newLabel: string; className: string }
+    private readonly _options: ISourcesSectionOptions
   ) {
     super();
+    const what = _options.what;
     this.addClass('jp-Dataplane-section');
-    this.addClass(options.className);
-    this.title.label = options.label;
+    this.addClass(`jp-Dataplane-${what}s`);
+    this.title.label = `${capitalize(what)}s`;
     this.toolbar.addItem(
       'new',
       new ToolbarButton({
         icon: addIcon,
-        tooltip: options.newLabel,
+        tooltip: `New ${what}`,
         className: 'jp-Dataplane-newButton',
-        onClick: () => void this.create()
+        onClick: () => void this.openForm()
       })
     );
   }
@@ -50,38 +76,117 @@ export abstract class SourcesSection extends ReactWidget {
     );
   }
 
-  /** Open the form that creates a new object. */
-  protected abstract create(): Promise<void>;
+  /** The project's objects of the section's kind. */
+  protected abstract get items(): readonly T[];
+
+  /** The form that creates an object, or edits `saved`. */
+  protected abstract form(saved?: T): ISubmittable;
+
+  /** Test a saved object. */
+  protected abstract testItem(project: string, name: string): Promise<ITestVerdict>;
+
+  /** Delete a saved object. */
+  protected abstract deleteItem(project: string, name: string): Promise<void>;
+
+  /** What an item says after its kind: where it points. */
+  protected abstract renderDetail(item: T): React.ReactNode;
+
+  /** The item's own buttons, before Test, Edit and Delete. */
+  protected itemActions(_item: T, _project: string): IItemAction[] {
+    return [];
+  }
+
+  /** What an item shows between its details and its test outcome. */
+  protected renderStatus(_item: T): React.ReactNode {
+    return null;
+  }
+
+  /** What an item shows under its test outcome. */
+  protected renderMore(_item: T, _project: string): React.ReactNode {
+    return null;
+  }
 
   /** The list, once the project's lists are loaded. */
-  protected abstract renderList(): JSX.Element;
-
-  /** What the section says when the project has none. */
-  protected abstract readonly emptyText: string;
+  protected renderList(): JSX.Element {
+    const items = this.items;
+    if (items.length === 0) {
+      return this.empty;
+    }
+    return <ul className="jp-Dataplane-list">{items.map(item => this.renderItem(item))}</ul>;
+  }
 
   /** Outcome of the last "Test" of each listed object, by name. */
-  protected tests = new Map<string, TestState>();
+  private tests = new Map<string, TestState>();
+
+  private renderItem(item: T): JSX.Element {
+    const { sources } = this;
+    const { what, testTooltip, deleteConsequence } = this._options;
+    const project = sources.project as string;
+    const name = item.name;
+    return (
+      <li key={item.id} className={`jp-Dataplane-item jp-Dataplane-${what}`} data-name={name}>
+        <div className="jp-Dataplane-itemRow">
+          <span className="jp-Dataplane-itemName">{name}</span>
+          <ItemActions
+            actions={[
+              ...this.itemActions(item, project),
+              {
+                icon: checkIcon,
+                tooltip: testTooltip,
+                className: 'jp-Dataplane-test',
+                onClick: () => void this.runTest(name, () => this.testItem(project, name))
+              },
+              {
+                icon: editIcon,
+                tooltip: 'Edit',
+                className: 'jp-Dataplane-edit',
+                onClick: () => void this.edit(name, () => this.openForm(item))
+              },
+              {
+                icon: deleteIcon,
+                tooltip: 'Delete',
+                className: 'jp-Dataplane-delete',
+                onClick: () =>
+                  void this.confirmDelete(
+                    name,
+                    () => this.deleteItem(project, name),
+                    deleteConsequence
+                  )
+              }
+            ]}
+          />
+        </div>
+        <div className="jp-Dataplane-itemDetail">
+          <span className="jp-Dataplane-kind">{sources.kind(item.kind)?.label ?? item.kind}</span>
+          {this.renderDetail(item)}
+        </div>
+        {this.renderStatus(item)}
+        <ItemTest state={this.tests.get(name)} />
+        {this.renderMore(item, project)}
+      </li>
+    );
+  }
+
+  /** The form in a dialog: a new object, or `saved` to edit it; true once saved. */
+  private openForm(saved?: T): Promise<boolean> {
+    const what = this._options.what;
+    return showForm({
+      title: saved ? `Edit ${what} '${saved.name}'` : `New ${what}`,
+      body: this.form(saved),
+      acceptLabel: 'Save'
+    });
+  }
 
   /** Run a test from the list and show its outcome under the object. */
-  protected async runTest(
-    name: string,
-    test: () => Promise<{ ok: boolean; message: string }>
-  ): Promise<void> {
+  private async runTest(name: string, test: () => Promise<ITestVerdict>): Promise<void> {
     this.tests.set(name, { status: 'running' });
     this.update();
-    let state: TestState;
-    try {
-      const result = await test();
-      state = { status: result.ok ? 'ok' : 'failed', message: result.message };
-    } catch (error) {
-      state = { status: 'failed', message: errorMessage(error) };
-    }
-    this.tests.set(name, state);
+    this.tests.set(name, await testOutcome(test));
     this.update();
   }
 
   /** Open an edit form; once saved, the object's last test outcome no longer holds. */
-  protected async edit(name: string, open: () => Promise<boolean>): Promise<void> {
+  private async edit(name: string, open: () => Promise<boolean>): Promise<void> {
     if (await open()) {
       this.tests.delete(name);
       this.update();
@@ -89,12 +194,12 @@ export abstract class SourcesSection extends ReactWidget {
   }
 
   /** Ask, then delete; the server's refusal (e.g. still in use) is notified. */
-  protected async confirmDelete(
-    what: string,
+  private async confirmDelete(
     name: string,
     remove: () => Promise<void>,
     consequence = ''
   ): Promise<void> {
+    const what = this._options.what;
     const body = `Delete ${what} '${name}'?${consequence ? ' ' + consequence : ''}`;
     if (!(await confirmDelete(`Delete ${what}`, body))) {
       return;
@@ -129,10 +234,10 @@ export abstract class SourcesSection extends ReactWidget {
     return this.renderList();
   }
 
-  protected get empty(): JSX.Element {
+  private get empty(): JSX.Element {
     return (
       <p className="jp-Dataplane-empty" data-dataplane-empty="">
-        {this.emptyText}
+        {this._options.emptyText}
       </p>
     );
   }
@@ -179,8 +284,4 @@ export function ItemTest(props: { state: TestState | undefined }): JSX.Element |
       {state.message}
     </div>
   );
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
