@@ -146,7 +146,9 @@ def measure(tool: str, csv_path: Path, timeout: float, python: str, root: Path) 
     with tempfile.TemporaryDirectory(prefix="bench-run-") as work:
         env = {**os.environ, "PYTHONPATH": str(root)}
         start = time.perf_counter()
-        process = psutil.Popen(command(tool, csv_path, work, python, root), env=env,
+        # cwd: `python -m` puts the working directory first on sys.path, before PYTHONPATH; run
+        # from a checkout, it would measure that checkout instead of `root`
+        process = psutil.Popen(command(tool, csv_path, work, python, root), env=env, cwd=work,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         peak = 0
         while process.poll() is None:
