@@ -28,13 +28,10 @@ import type {
   IImportDatasource,
   IJob,
   IListConnectorKindsResponse,
-  IListConnectorsResponse,
   IListDatasetsQuery,
   IListDatasetsResponse,
   IListRejectedRowsResponse,
-  IListDatasourcesResponse,
   IListExportRunsResponse,
-  IListExportersResponse,
   IListImageFoldersResponse,
   IListImagesQuery,
   IListImagesResponse,
@@ -63,6 +60,39 @@ export class DataplaneClient {
   }
 
   readonly serverSettings: ServerConnection.ISettings;
+
+  /** `projects/{p}/connectors`; a delete is refused while datasources or exporters use one. */
+  readonly connectors = new SourceResource<
+    'connectors',
+    IConnector,
+    ICreateConnector,
+    IUpdateConnector,
+    IConnectorTest
+  >(this, 'connectors');
+
+  /**
+   * `projects/{p}/datasources`; a test answers the schema and first rows, a delete leaves the
+   * imported datasets.
+   */
+  readonly datasources = new SourceResource<
+    'datasources',
+    IDatasource,
+    ICreateDatasource,
+    IUpdateDatasource,
+    IDatasourcePreview
+  >(this, 'datasources');
+
+  /**
+   * `projects/{p}/exporters`, each with its last run; a test checks that the destination is
+   * writable, a delete takes the exporter's history with it.
+   */
+  readonly exporters = new SourceResource<
+    'exporters',
+    IExporter,
+    ICreateExporter,
+    IUpdateExporter,
+    IConnectorTest
+  >(this, 'exporters');
 
   /** `GET projects` */
   /** `GET identity`: who the server takes the caller for, and the access mode. */
@@ -337,87 +367,6 @@ export class DataplaneClient {
     return data.kinds;
   }
 
-  /** `GET projects/{p}/connectors` */
-  async listConnectors(project: string): Promise<IConnector[]> {
-    const data = await this._get<IListConnectorsResponse>(
-      projectPath(project, 'connectors')
-    );
-    return data.connectors;
-  }
-
-  /** `POST projects/{p}/connectors` */
-  createConnector(project: string, body: ICreateConnector): Promise<IConnector> {
-    return this._send('POST', projectPath(project, 'connectors'), body);
-  }
-
-  /** `PATCH projects/{p}/connectors/{c}`: secrets left out keep their value. */
-  updateConnector(
-    project: string,
-    connector: string,
-    body: IUpdateConnector
-  ): Promise<IConnector> {
-    return this._send('PATCH', projectPath(project, 'connectors', connector), body);
-  }
-
-  /** `DELETE projects/{p}/connectors/{c}` (refused while datasources or exporters use it). */
-  deleteConnector(project: string, connector: string): Promise<void> {
-    return this._delete(projectPath(project, 'connectors', connector));
-  }
-
-  /** `POST projects/{p}/connectors/test`: try fields before saving them. */
-  testNewConnector(project: string, body: ICreateConnector): Promise<IConnectorTest> {
-    return this._send('POST', projectPath(project, 'connectors', 'test'), body);
-  }
-
-  /** `POST projects/{p}/connectors/{c}/test` */
-  testConnector(project: string, connector: string): Promise<IConnectorTest> {
-    return this._send('POST', projectPath(project, 'connectors', connector, 'test'), {});
-  }
-
-  /** `GET projects/{p}/datasources` */
-  async listDatasources(project: string): Promise<IDatasource[]> {
-    const data = await this._get<IListDatasourcesResponse>(
-      projectPath(project, 'datasources')
-    );
-    return data.datasources;
-  }
-
-  /** `POST projects/{p}/datasources` */
-  createDatasource(project: string, body: ICreateDatasource): Promise<IDatasource> {
-    return this._send('POST', projectPath(project, 'datasources'), body);
-  }
-
-  /** `PATCH projects/{p}/datasources/{d}` */
-  updateDatasource(
-    project: string,
-    datasource: string,
-    body: IUpdateDatasource
-  ): Promise<IDatasource> {
-    return this._send('PATCH', projectPath(project, 'datasources', datasource), body);
-  }
-
-  /** `DELETE projects/{p}/datasources/{d}` (imported datasets stay). */
-  deleteDatasource(project: string, datasource: string): Promise<void> {
-    return this._delete(projectPath(project, 'datasources', datasource));
-  }
-
-  /** `POST projects/{p}/datasources/test`: schema and first rows before saving. */
-  testNewDatasource(
-    project: string,
-    body: ICreateDatasource
-  ): Promise<IDatasourcePreview> {
-    return this._send('POST', projectPath(project, 'datasources', 'test'), body);
-  }
-
-  /** `POST projects/{p}/datasources/{d}/test` */
-  testDatasource(project: string, datasource: string): Promise<IDatasourcePreview> {
-    return this._send(
-      'POST',
-      projectPath(project, 'datasources', datasource, 'test'),
-      {}
-    );
-  }
-
   /** `POST projects/{p}/datasets/from-datasource`: starts the import, answers the new dataset. */
   importDatasource(project: string, body: IImportDatasource): Promise<IDataset> {
     return this._send(
@@ -428,43 +377,6 @@ export class DataplaneClient {
   }
 
   // --- exporters and export runs
-
-  /** `GET projects/{p}/exporters`, each with its last run. */
-  async listExporters(project: string): Promise<IExporter[]> {
-    const data = await this._get<IListExportersResponse>(
-      projectPath(project, 'exporters')
-    );
-    return data.exporters;
-  }
-
-  /** `POST projects/{p}/exporters` */
-  createExporter(project: string, body: ICreateExporter): Promise<IExporter> {
-    return this._send('POST', projectPath(project, 'exporters'), body);
-  }
-
-  /** `PATCH projects/{p}/exporters/{e}` */
-  updateExporter(
-    project: string,
-    exporter: string,
-    body: IUpdateExporter
-  ): Promise<IExporter> {
-    return this._send('PATCH', projectPath(project, 'exporters', exporter), body);
-  }
-
-  /** `DELETE projects/{p}/exporters/{e}` (its history goes with it). */
-  deleteExporter(project: string, exporter: string): Promise<void> {
-    return this._delete(projectPath(project, 'exporters', exporter));
-  }
-
-  /** `POST projects/{p}/exporters/test`: is the destination writable? */
-  testNewExporter(project: string, body: ICreateExporter): Promise<IConnectorTest> {
-    return this._send('POST', projectPath(project, 'exporters', 'test'), body);
-  }
-
-  /** `POST projects/{p}/exporters/{e}/test` */
-  testExporter(project: string, exporter: string): Promise<IConnectorTest> {
-    return this._send('POST', projectPath(project, 'exporters', exporter, 'test'), {});
-  }
 
   /** `GET projects/{p}/exporters/{e}/runs`: the exporter's history, newest first. */
   async listExportRuns(project: string, exporter: string): Promise<IExportRun[]> {
@@ -692,6 +604,59 @@ export class DataplaneClient {
 
   protected _delete(endPoint: string): Promise<void> {
     return this.request<void>('DELETE', endPoint);
+  }
+}
+
+/**
+ * The routes of one kind of a project's sources (connectors, datasources, exporters), which
+ * all follow the same pattern: `projects/{p}/<collection>` lists and creates,
+ * `.../<collection>/{name}` updates and deletes, `.../<collection>/test` tests an unsaved
+ * object and `.../<collection>/{name}/test` a saved one.
+ */
+export class SourceResource<
+  Collection extends 'connectors' | 'datasources' | 'exporters',
+  Item,
+  Create,
+  Update,
+  Test
+> {
+  constructor(
+    private readonly client: DataplaneClient,
+    readonly collection: Collection
+  ) {}
+
+  /** `GET projects/{p}/<collection>`: the answer lists them under the collection's name. */
+  async list(project: string): Promise<Item[]> {
+    const data = await this.client.request<Record<Collection, Item[]>>(
+      'GET',
+      projectPath(project, this.collection)
+    );
+    return data[this.collection];
+  }
+
+  /** `POST projects/{p}/<collection>` */
+  create(project: string, body: Create): Promise<Item> {
+    return this.client.request('POST', projectPath(project, this.collection), body);
+  }
+
+  /** `PATCH projects/{p}/<collection>/{name}`: a connector's secrets left out keep their value. */
+  update(project: string, name: string, body: Update): Promise<Item> {
+    return this.client.request('PATCH', projectPath(project, this.collection, name), body);
+  }
+
+  /** `DELETE projects/{p}/<collection>/{name}` */
+  remove(project: string, name: string): Promise<void> {
+    return this.client.request('DELETE', projectPath(project, this.collection, name));
+  }
+
+  /** `POST projects/{p}/<collection>/test`: try an object before saving it. */
+  testNew(project: string, body: Create): Promise<Test> {
+    return this.client.request('POST', projectPath(project, this.collection, 'test'), body);
+  }
+
+  /** `POST projects/{p}/<collection>/{name}/test`: try a saved object. */
+  test(project: string, name: string): Promise<Test> {
+    return this.client.request('POST', projectPath(project, this.collection, name, 'test'), {});
   }
 }
 

@@ -161,9 +161,9 @@ export class SourcesModel implements IDisposable {
         this._kinds = await this.client.listConnectorKinds();
       }
       const [connectors, datasources, exporters] = await Promise.all([
-        this.client.listConnectors(project),
-        this.client.listDatasources(project),
-        this.client.listExporters(project)
+        this.client.connectors.list(project),
+        this.client.datasources.list(project),
+        this.client.exporters.list(project)
       ]);
       const shown = [...this._runs.keys()].filter(name =>
         exporters.some(exporter => exporter.name === name)

@@ -192,3 +192,46 @@ describe('requestAPI errors', () => {
     expect(isHTTPStatus(error, 404)).toBe(false);
   });
 });
+
+describe('the routes of connectors, datasources and exporters', () => {
+  /** Method, path (after the API base, without the cache buster), content type and body. */
+  function seen(): [string, string, string | undefined, string][] {
+    return recorded.map(r => [
+      r.method,
+      new URL(r.url, 'http://x').pathname.replace(`/base/${API_BASE}/`, ''),
+      r.headers['content-type'],
+      r.body
+    ]);
+  }
+
+  it('list, create, update, delete and test each kind', async () => {
+    const client = new DataplaneClient(settings);
+    const kinds = [
+      ['connectors', client.connectors, { name: 'c', kind: 'ftp', fields: {} }],
+      ['datasources', client.datasources, { name: 'd', connector: 'c', locator: {} }],
+      ['exporters', client.exporters, { name: 'e', connector: 'c', destination: {} }]
+    ] as const;
+    for (const [collection, resource, body] of kinds) {
+      recorded = [];
+      reply = json(200, { [collection]: [{ name: 'x' }] });
+      expect(await resource.list('my p')).toEqual([{ name: 'x' }]);
+      reply = json(200, { name: 'x' });
+      await resource.create('my p', body as never);
+      await resource.update('my p', 'a/b', { name: 'y' });
+      await resource.remove('my p', 'a/b');
+      await resource.testNew('my p', body as never);
+      await resource.test('my p', 'a/b');
+      const json_ = 'application/json';
+      const base = `projects/my%20p/${collection}`;
+      expect(seen()).toEqual([
+        ['GET', base, json_, ''],
+        ['POST', base, json_, JSON.stringify(body)],
+        ['PATCH', `${base}/a%2Fb`, json_, '{"name":"y"}'],
+        ['DELETE', `${base}/a%2Fb`, json_, ''],
+        ['POST', `${base}/test`, json_, JSON.stringify(body)],
+        ['POST', `${base}/a%2Fb/test`, json_, '{}']
+      ]);
+      expect(recorded.every(r => r.headers['authorization'] === `token ${TOKEN}`)).toBe(true);
+    }
+  });
+});

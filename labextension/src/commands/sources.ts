@@ -96,7 +96,7 @@ async function importFromDatasource(
   const dataset = await pickAndStart(
     project,
     'datasources',
-    () => sources.client.listDatasources(project),
+    () => sources.client.datasources.list(project),
     datasources =>
       new ImportForm(sources.client, project, datasources, stringArg(args, 'datasource')),
     { title: 'Import a dataset from a datasource', acceptLabel: 'Import' }
@@ -122,7 +122,7 @@ async function exportDataset(
   const run = await pickAndStart(
     project,
     'exporters',
-    () => sources.client.listExporters(project),
+    () => sources.client.exporters.list(project),
     exporters => new ExportForm(sources.client, project, dataset, exporters),
     { title: `Export dataset '${dataset}'`, acceptLabel: 'Export' }
   );

@@ -46,7 +46,7 @@ export class ConnectorForm extends SourceForm<IConnector> {
   }
 
   protected async create(project: string, name: string): Promise<unknown> {
-    return this.sources.client.createConnector(project, {
+    return this.sources.client.connectors.create(project, {
       name,
       kind: this._kind,
       fields: createPayload(this.fields, this.values)
@@ -58,7 +58,7 @@ export class ConnectorForm extends SourceForm<IConnector> {
     saved: IConnector,
     name: string | null
   ): Promise<unknown> {
-    return this.sources.client.updateConnector(project, saved.name, {
+    return this.sources.client.connectors.update(project, saved.name, {
       name,
       fields: updatePayload(this.fields, this.values, saved)
     });
@@ -111,8 +111,8 @@ export class ConnectorForm extends SourceForm<IConnector> {
   protected testRequest(project: string): Promise<IConnectorTest> {
     const client = this.sources.client;
     return this._testTarget() === 'saved' && this.saved
-      ? client.testConnector(project, this.saved.name)
-      : client.testNewConnector(project, {
+      ? client.connectors.test(project, this.saved.name)
+      : client.connectors.testNew(project, {
           name: this.name.trim() || 'unsaved',
           kind: this._kind,
           fields: createPayload(this.fields, this.values)

@@ -22,7 +22,7 @@ export class DatasourceForm extends LocatorForm<IDatasource> {
   }
 
   protected async create(project: string, name: string): Promise<unknown> {
-    return this.sources.client.createDatasource(project, {
+    return this.sources.client.datasources.create(project, {
       name,
       connector: this.connector,
       locator: this.locator()
@@ -34,7 +34,7 @@ export class DatasourceForm extends LocatorForm<IDatasource> {
     saved: IDatasource,
     name: string | null
   ): Promise<unknown> {
-    return this.sources.client.updateDatasource(project, saved.name, {
+    return this.sources.client.datasources.update(project, saved.name, {
       name,
       locator: this.locator()
     });
@@ -51,7 +51,7 @@ export class DatasourceForm extends LocatorForm<IDatasource> {
 
   /** Reads the first rows; they show under "Test" with its outcome. */
   protected async testRequest(project: string): Promise<IDatasourcePreview> {
-    const preview = await this.sources.client.testNewDatasource(project, {
+    const preview = await this.sources.client.datasources.testNew(project, {
       name: this.name.trim() || 'unsaved',
       connector: this.connector,
       locator: this.locator()

@@ -54,7 +54,7 @@ export class ExporterForm extends LocatorForm<IExporter> {
   }
 
   protected async create(project: string, name: string): Promise<unknown> {
-    return this.sources.client.createExporter(project, { ...this._body(), name });
+    return this.sources.client.exporters.create(project, { ...this._body(), name });
   }
 
   protected async edit(
@@ -62,7 +62,7 @@ export class ExporterForm extends LocatorForm<IExporter> {
     saved: IExporter,
     name: string | null
   ): Promise<unknown> {
-    return this.sources.client.updateExporter(project, saved.name, { ...this._body(), name });
+    return this.sources.client.exporters.update(project, saved.name, { ...this._body(), name });
   }
 
   protected renderFields(): JSX.Element {
@@ -96,7 +96,7 @@ export class ExporterForm extends LocatorForm<IExporter> {
 
   /** Checks that the destination as typed is writable (the server writes and removes a probe). */
   protected testRequest(project: string): Promise<IConnectorTest> {
-    return this.sources.client.testNewExporter(project, {
+    return this.sources.client.exporters.testNew(project, {
       name: this.name.trim() || 'unsaved',
       ...this._body()
     });

@@ -1,6 +1,6 @@
 import { ConnectorForm } from '../forms/connectorForm';
 import { SourcesModel } from '../sourcesModel';
-import { IConnector, IConnectorTest } from '../types';
+import { IConnector } from '../types';
 import { SourcesSection } from './sourcesSection';
 
 /** The connectors of the current project: credentials and addresses of external systems. */
@@ -8,6 +8,7 @@ export class ConnectorsSection extends SourcesSection<IConnector> {
   constructor(sources: SourcesModel) {
     super(sources, {
       what: 'connector',
+      resource: sources.client.connectors,
       emptyText:
         'No connectors yet: a connector holds the address and credentials of a database, FTP/SFTP server or bucket.',
       testTooltip: 'Test connection'
@@ -20,14 +21,6 @@ export class ConnectorsSection extends SourcesSection<IConnector> {
 
   protected form(saved?: IConnector): ConnectorForm {
     return new ConnectorForm(this.sources, saved);
-  }
-
-  protected testItem(project: string, name: string): Promise<IConnectorTest> {
-    return this.sources.client.testConnector(project, name);
-  }
-
-  protected deleteItem(project: string, name: string): Promise<void> {
-    return this.sources.client.deleteConnector(project, name);
   }
 
   protected renderDetail(connector: IConnector): string {

@@ -5,7 +5,7 @@ import { CommandIDs } from '../commands/sourceIds';
 import { DatasourceForm } from '../forms/datasourceForm';
 import { SourcesModel } from '../sourcesModel';
 import { TargetSchedules, createScheduleFor } from '../schedules/scheduleList';
-import { IDatasource, IDatasourcePreview } from '../types';
+import { IDatasource } from '../types';
 import { IItemAction, SourcesSection, describeEntries } from './sourcesSection';
 
 /** The datasources of the current project: a connector plus what to read through it. */
@@ -20,6 +20,7 @@ export class DatasourcesSection extends SourcesSection<IDatasource> {
   ) {
     super(sources, {
       what: 'datasource',
+      resource: sources.client.datasources,
       emptyText:
         'No datasources yet: a datasource points at a table, a query or a file through a connector.',
       testTooltip: 'Test: read the first rows',
@@ -33,14 +34,6 @@ export class DatasourcesSection extends SourcesSection<IDatasource> {
 
   protected form(saved?: IDatasource): DatasourceForm {
     return new DatasourceForm(this.sources, saved);
-  }
-
-  protected testItem(project: string, name: string): Promise<IDatasourcePreview> {
-    return this.sources.client.testDatasource(project, name);
-  }
-
-  protected deleteItem(project: string, name: string): Promise<void> {
-    return this.sources.client.deleteDatasource(project, name);
   }
 
   protected renderList(): JSX.Element {

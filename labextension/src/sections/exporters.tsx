@@ -3,7 +3,7 @@ import * as React from 'react';
 
 import { ExporterForm, exportModeLabel } from '../forms/exporterForm';
 import { SourcesModel } from '../sourcesModel';
-import { IConnectorTest, IExportRun, IExporter } from '../types';
+import { IExportRun, IExporter } from '../types';
 import { describeRunTimes, exporterDestination, runDestination } from './exportRuns';
 import { IItemAction, SourcesSection, describeEntries } from './sourcesSection';
 import { statusClass } from '../details/format';
@@ -13,6 +13,7 @@ export class ExportersSection extends SourcesSection<IExporter> {
   constructor(sources: SourcesModel) {
     super(sources, {
       what: 'exporter',
+      resource: sources.client.exporters,
       emptyText:
         'No exporters yet: an exporter writes datasets to a table or a file through a connector.',
       testTooltip: 'Test: is the destination writable?',
@@ -26,14 +27,6 @@ export class ExportersSection extends SourcesSection<IExporter> {
 
   protected form(saved?: IExporter): ExporterForm {
     return new ExporterForm(this.sources, saved);
-  }
-
-  protected testItem(project: string, name: string): Promise<IConnectorTest> {
-    return this.sources.client.testExporter(project, name);
-  }
-
-  protected deleteItem(project: string, name: string): Promise<void> {
-    return this.sources.client.deleteExporter(project, name);
   }
 
   protected itemActions(exporter: IExporter): IItemAction[] {

@@ -38,6 +38,11 @@ export interface ISourcesSectionOptions {
   testTooltip: string;
   /** What deleting an item does beyond removing it, said when asking. */
   deleteConsequence?: string;
+  /** The client's routes of what the section lists, e.g. `client.connectors`. */
+  resource: {
+    test(project: string, name: string): Promise<ITestVerdict>;
+    remove(project: string, name: string): Promise<void>;
+  };
 }
 
 /**
@@ -82,12 +87,6 @@ export abstract class SourcesSection<T extends ISourceItem> extends ReactWidget 
   /** The form that creates an object, or edits `saved`. */
   protected abstract form(saved?: T): ISubmittable;
 
-  /** Test a saved object. */
-  protected abstract testItem(project: string, name: string): Promise<ITestVerdict>;
-
-  /** Delete a saved object. */
-  protected abstract deleteItem(project: string, name: string): Promise<void>;
-
   /** What an item says after its kind: where it points. */
   protected abstract renderDetail(item: T): React.ReactNode;
 
@@ -120,7 +119,7 @@ export abstract class SourcesSection<T extends ISourceItem> extends ReactWidget 
 
   private renderItem(item: T): JSX.Element {
     const { sources } = this;
-    const { what, testTooltip, deleteConsequence } = this._options;
+    const { what, testTooltip, deleteConsequence, resource } = this._options;
     const project = sources.project as string;
     const name = item.name;
     return (
@@ -134,7 +133,7 @@ export abstract class SourcesSection<T extends ISourceItem> extends ReactWidget 
                 icon: checkIcon,
                 tooltip: testTooltip,
                 className: 'jp-Dataplane-test',
-                onClick: () => void this.runTest(name, () => this.testItem(project, name))
+                onClick: () => void this.runTest(name, () => resource.test(project, name))
               },
               {
                 icon: editIcon,
@@ -149,7 +148,7 @@ export abstract class SourcesSection<T extends ISourceItem> extends ReactWidget 
                 onClick: () =>
                   void this.confirmDelete(
                     name,
-                    () => this.deleteItem(project, name),
+                    () => resource.remove(project, name),
                     deleteConsequence
                   )
               }
