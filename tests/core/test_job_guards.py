@@ -75,11 +75,15 @@ def test_a_cancel_is_honoured_even_by_a_job_that_never_reports(process_catalog):
 def test_a_worker_past_its_memory_allowance_is_stopped_with_a_clear_message(process_catalog, monkeypatch):
     monkeypatch.setenv("DATAPLANE_WORKER_MEMORY", "400MiB")
     project = process_catalog.project("p")
-    job = process_catalog.jobs.start("t", f"{JOBS}:allocate", project_id=project.id, params={"mb": 1500})
+    job = process_catalog.jobs.start("t", f"{JOBS}:allocate", project_id=project.id, params={"mb": 1500},
+                                     on_end=f"{JOBS}:record_end")
     ended = process_catalog.jobs.wait(job.id, timeout=120)
     assert ended.status is JobStatus.FAILED
     assert "more than the 400.0 MiB a worker may use (DATAPLANE_WORKER_MEMORY)" in ended.error
     assert (400 << 20) < ended.peak_memory < (1500 << 20)  # stopped well before it got what it wanted
+    # the supervisor ended it, and the target cleaned up after it (`on_end`, run in its own process)
+    trace = wait_for(lambda: next((process_catalog.settings.home).glob(f"ended-{job.id}"), None), "on_end ran")
+    assert trace.read_text().startswith("failed: Stopped: the job used")
 
 
 def test_jobs_beyond_the_cap_wait_queued_in_line(process_catalog, monkeypatch):

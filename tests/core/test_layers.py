@@ -120,14 +120,6 @@ def test_the_cycle_check_sees_cycles_through_a_package_init(tmp_path, monkeypatc
     assert import_cycles("through") == {frozenset({"through.inner", "through.inner.x", "through.y"})}
 
 
-#: The one project import kept inside a function on purpose, and why.
-LAZY_ON_PURPOSE = {
-    # A job's supervisor process needs the catalog (0.7 s and 100 MiB to import) only when it
-    # ends the job itself; every job starts that much sooner without it.
-    "jobs/worker.py:_catalog",
-}
-
-
 def test_core_imports_project_modules_at_the_top_only():
     """An import inside a function hides a dependency from the reader (and once hid the cycles
     the check above now forbids); only optional or heavy third-party libraries load lazily."""
@@ -137,8 +129,6 @@ def test_core_imports_project_modules_at_the_top_only():
             continue
         for function in ast.walk(ast.parse(path.read_text())):
             if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                if f"{path.relative_to(Path(core.__file__).parent)}:{function.name}" in LAZY_ON_PURPOSE:
-                    continue
                 inside += [
                     f"{path.relative_to(Path(core.__file__).parent)}:{node.lineno}"
                     for node in ast.walk(function)
@@ -146,3 +136,12 @@ def test_core_imports_project_modules_at_the_top_only():
                     or isinstance(node, ast.Import) and any(a.name.split(".")[0] == "dataplane_jupyter" for a in node.names)
                 ]
     assert inside == []
+
+
+def test_a_job_supervisor_does_not_import_the_catalog():
+    """Every job starts with a supervisor process (core/jobs/worker.py); the catalog (every job
+    kind's code, ~0.7 s and ~100 MiB) is imported only by the job's child (core/jobs/child.py)."""
+    probe = "import sys, dataplane_jupyter.core.jobs.worker; print(sorted(m for m in sys.modules if m.startswith('dataplane_jupyter.')))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "dataplane_jupyter.core.catalog.catalog" not in loaded, loaded
+    assert "dataplane_jupyter.core.datasets" not in loaded, loaded

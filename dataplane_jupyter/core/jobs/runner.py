@@ -126,13 +126,18 @@ def end_job(catalog: "Catalog", job: Job, status: JobStatus, error: str, *, only
     InvalidState when the job already ended (or, with `only_from`, is no longer in that
     status). `on_end` runs as the user who started the job."""
     ended = catalog.jobs.store.transition(job.id, status, only_from=only_from, error=error, message=error)
-    catalog = catalog.as_user(ended.created_by)
-    if ended.on_end:
-        try:
-            resolve(ended.on_end)(catalog, ended)
-        except Exception:  # noqa: BLE001 - the job's own outcome is already recorded
-            log.error("on_end of job %s failed:\n%s", job.id, traceback.format_exc())
+    run_on_end(catalog, ended)
     return ended
+
+
+def run_on_end(catalog: "Catalog", ended: Job) -> None:
+    """Let the target of an ended job clean up (`on_end`), as the user who started the job."""
+    if not ended.on_end:
+        return
+    try:
+        resolve(ended.on_end)(catalog.as_user(ended.created_by), ended)
+    except Exception:  # noqa: BLE001 - the job's own outcome is already recorded
+        log.error("on_end of job %s failed:\n%s", ended.id, traceback.format_exc())
 
 
 def reap_orphans(catalog: "Catalog") -> list[Job]:

@@ -1,7 +1,7 @@
 """Entry point of a detached job worker: `python -m dataplane_jupyter.core.jobs.worker JOB_ID`.
 
 The process started for a job is a small supervisor; the job runs in a child process it starts
-and watches, so that whatever the job is doing (even deep inside DuckDB or pyarrow):
+and watches (core/jobs/child.py), so that whatever the job is doing (even deep inside DuckDB or pyarrow):
 
 - it waits `queued`, in line, until one of the machine's DATAPLANE_MAX_JOBS slots is free;
 - it is stopped within DATAPLANE_CANCEL_GRACE seconds (plus a poll) of a cancel request that
@@ -12,7 +12,8 @@ and watches, so that whatever the job is doing (even deep inside DuckDB or pyarr
 - its peak memory is recorded on the job (`peak_memory`).
 
 The child dies with the supervisor (Linux parent-death signal), so killing the recorded worker
-pid stops the whole job.
+pid stops the whole job. The supervisor does not import the catalog (every job kind's code):
+every job starts sooner and its supervisor stays small.
 """
 
 from __future__ import annotations
@@ -24,46 +25,32 @@ import signal
 import subprocess
 import sys
 import time
-from typing import TYPE_CHECKING
 
 import psutil
 
 from dataplane_jupyter.core.catalog import db
 from dataplane_jupyter.core.config import Settings
+from dataplane_jupyter.core.errors import InvalidState
 from dataplane_jupyter.core.jobs.leftovers import job_scratch
-from dataplane_jupyter.core.jobs.runner import CANCELLED_THEN_ENDED, end_unless_ended, execute_job, wait_for_slot
+from dataplane_jupyter.core.jobs.runner import CANCELLED_THEN_ENDED, wait_for_slot
 from dataplane_jupyter.core.jobs.slots import Slots
 from dataplane_jupyter.core.jobs.store import Job, JobStatus, JobStore
 from dataplane_jupyter.core.limits import Limits, human
-
-if TYPE_CHECKING:
-    from dataplane_jupyter.core.catalog.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
 MEMORY_POLL = 0.1  # seconds between looks at the child's memory
 RECORD_POLL = 0.5  # seconds between looks at the job record (cancel requests)
 PARENT_ENV = "DATAPLANE_SUPERVISOR_PID"
+CHILD = "dataplane_jupyter.core.jobs.child"
 
 
 def main(argv: list[str]) -> int:
-    """`JOB_ID`: supervise the job; `--child JOB_ID`: run it (started by the supervisor)."""
+    """`JOB_ID`: supervise the job (its child process runs it)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if argv[:1] == ["--child"]:
-        _die_with_parent()
-        job = execute_job(_catalog(), argv[1])
-    else:
-        job = supervise(Supervisor(Settings.from_env()), argv[0])
+    job = supervise(Supervisor(Settings.from_env()), argv[0])
     logging.info("job %s ended %s", job.id, job.status.value)
     return 0
-
-
-def _catalog() -> "Catalog":
-    # Imported here, not at the top: the whole catalog (every job kind's code) takes about 0.7 s
-    # and 100 MiB to import. The child needs it; the supervisor only when it ends a job itself.
-    from dataplane_jupyter.core.catalog.catalog import Catalog
-
-    return Catalog()
 
 
 class Supervisor:
@@ -77,8 +64,16 @@ class Supervisor:
         self.slots = Slots(self.store.engine, self.limits.max_jobs)
 
     def end(self, job: Job, status: JobStatus, error: str) -> Job:
-        """End the job unless it ended meanwhile, running its `on_end` (which needs the catalog)."""
-        return end_unless_ended(_catalog(), job, status, error)
+        """End the job unless someone ended it meanwhile (the first ending stands). Its target's
+        `on_end` needs the whole catalog (0.7 s and 100 MiB to import), so a short process of the
+        child module runs it: the supervisor of every job stays small for these rare endings."""
+        try:
+            ended = self.store.transition(job.id, status, error=error, message=error)
+        except InvalidState:
+            return self.store.get(job.id)
+        if ended.on_end:
+            subprocess.run([sys.executable, "-m", CHILD, "--on-end", job.id], stdin=subprocess.DEVNULL, check=False)
+        return ended
 
 
 def supervise(supervisor: Supervisor, job_id: str) -> Job:
@@ -92,7 +87,7 @@ def supervise(supervisor: Supervisor, job_id: str) -> Job:
         scratch.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "TMPDIR": str(scratch), PARENT_ENV: str(os.getpid())}
         child = subprocess.Popen(
-            [sys.executable, "-m", "dataplane_jupyter.core.jobs.worker", "--child", job_id],
+            [sys.executable, "-m", CHILD, job_id],
             env=env, stdin=subprocess.DEVNULL,
         )
         return _watch(supervisor, job_id, child)
@@ -175,21 +170,6 @@ def _signal_name(number: int) -> str:
         return signal.Signals(number).name
     except ValueError:
         return "unknown signal"
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its supervisor dies (elsewhere: nothing)."""
-    parent = os.environ.get(PARENT_ENV)
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if parent and os.getppid() != int(parent):  # the supervisor died before prctl took effect
-        os._exit(1)
 
 
 if __name__ == "__main__":
