@@ -1,8 +1,9 @@
-"""The catalog: its database (db, schema, migrations in core/migrations), the storage root, record names and
-records, and projects.
+"""The catalog: its database (db, schema, migrations in core/migrations), the storage root, record
+names and records, and projects.
 
-The main names are importable from the package (`from dataplane_jupyter.core.catalog import Catalog`);
-they load on first use (lazy_loader reads them from `__init__.pyi`), so importing one module of the folder does not import the others.
+The main names are importable from the package (`from dataplane_jupyter.core.catalog import
+Catalog`); they load on first use (lazy_loader reads them from `__init__.pyi`), so importing one
+module of the folder does not import the others.
 """
 
 import lazy_loader

@@ -1,8 +1,9 @@
 """Embeddings of a dataset: the job and its results (embeddings), turning columns into vectors
 (features), and the map and neighbours the shells show (views).
 
-The main names are importable from the package (`from dataplane_jupyter.core.embeddings import start_embeddings`);
-they load on first use (lazy_loader reads them from `__init__.pyi`), so importing one module of the folder does not import the others.
+The main names are importable from the package (`from dataplane_jupyter.core.embeddings import
+start_embeddings`); they load on first use (lazy_loader reads them from `__init__.pyi`), so
+importing one module of the folder does not import the others.
 """
 
 import lazy_loader

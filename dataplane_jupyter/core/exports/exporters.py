@@ -117,7 +117,7 @@ class Exporter(records.RowHandle):
     def delete(self) -> None:
         """Delete the exporter and its history; refused while one of its exports runs."""
         self.project.require("editor", "delete an exporter")
-        running = [run.describe() for run in self.history(limit=20) if run.describe().status in ACTIVE]
+        running = [info for info in (run.describe() for run in self.history(limit=20)) if info.status in ACTIVE]
         if running:
             raise InUse(f"Exporter {self.name!r} is exporting dataset {running[0].dataset_name!r} now: "
                         "wait for it or cancel it first.")
