@@ -254,8 +254,11 @@ class Datasets(records.Collection["Dataset"]):
             {"datasource": source.name, "connector": source.info.connector},
             datasource_id=source.id,
         )
-        start_datasource_import(self.project, dataset_id, source.id)
-        return self.get(dataset_id)
+        # the record as the job starts, read before it runs: a quick job (a small table, the
+        # thread executor) can be past `copying` by the time a later read happens
+        started = self.get(dataset_id).describe()
+        job = start_datasource_import(self.project, dataset_id, source.id)
+        return Dataset(self.project, started.model_copy(update={"job_id": job.id}))
 
     def from_pandas(
         self, frame: pd.DataFrame, name: str, *, origin: str = "pipeline_output"
